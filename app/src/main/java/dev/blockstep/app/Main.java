@@ -1,0 +1,40 @@
+package dev.blockstep.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the runnable jar. It must not extend or touch JavaFX types: the CLI path never starts
+ * the toolkit, and a Main that extends Application fails to start from a fat jar.
+ */
+@Command(name = "blockstep",
+        mixinStandardHelpOptions = true,
+        version = "blockstep 0.1.0",
+        description = "Step through the qcow2 discard/write-zeroes race on a real qcow2 engine.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns the exit code, so tests can call it in-process. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("blockstep: " + ex.getMessage());
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
