@@ -1,0 +1,237 @@
+package dev.blockstep.engine.image;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The bytes of a host image file, held in memory as a sparse set of fixed-size pages plus a length.
+ *
+ * <p>Pages are shared between copies and copied on first write, so {@link #copy()} costs one map copy
+ * and snapshots of a running engine stay cheap. A page that was never written, or was punched, reads as
+ * zeros, as a hole in a sparse file does.
+ */
+public final class HostFile {
+
+    /** Page size; 4 KiB keeps sub-cluster writes cheap for every cluster size from 512 B up. */
+    static final int PAGE_BITS = 12;
+    static final int PAGE_SIZE = 1 << PAGE_BITS;
+
+    private Map<Long, byte[]> pages;
+    /** Pages this instance may write in place; everything else is shared with a copy. */
+    private Map<Long, Boolean> owned;
+    private long length;
+
+    public HostFile() {
+        this(new HashMap<>(), 0);
+    }
+
+    private HostFile(Map<Long, byte[]> pages, long length) {
+        this.pages = pages;
+        this.owned = new HashMap<>();
+        this.length = length;
+    }
+
+    /** Loads a whole file. All-zero pages are left as holes. */
+    public static HostFile load(Path path) throws IOException {
+        HostFile f = new HostFile();
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] buf = new byte[PAGE_SIZE];
+            long page = 0;
+            while (true) {
+                int n = in.readNBytes(buf, 0, PAGE_SIZE);
+                if (n <= 0) {
+                    break;
+                }
+                if (!isZero(buf, n)) {
+                    byte[] p = new byte[PAGE_SIZE];
+                    System.arraycopy(buf, 0, p, 0, n);
+                    f.pages.put(page, p);
+                    f.owned.put(page, Boolean.TRUE);
+                }
+                f.length += n;
+                page++;
+                if (n < PAGE_SIZE) {
+                    break;
+                }
+            }
+        }
+        return f;
+    }
+
+    /** Writes the whole file, length included. */
+    public void save(Path path) throws IOException {
+        try (OutputStream out = Files.newOutputStream(path)) {
+            byte[] zero = new byte[PAGE_SIZE];
+            for (long off = 0; off < length; off += PAGE_SIZE) {
+                int n = (int) Math.min(PAGE_SIZE, length - off);
+                byte[] p = pages.get(off >>> PAGE_BITS);
+                out.write(p == null ? zero : p, 0, n);
+            }
+        }
+    }
+
+    /** A copy that shares pages with this one until either side writes them. */
+    public HostFile copy() {
+        HostFile c = new HostFile(new HashMap<>(pages), length);
+        owned.clear(); // both sides now share every page
+        return c;
+    }
+
+    public long length() {
+        return length;
+    }
+
+    /** Reads into {@code dst}; bytes past the end of the file read as zeros, like a pread that came up short. */
+    public void read(long offset, byte[] dst, int dstOff, int len) {
+        checkRange(offset, len);
+        while (len > 0) {
+            long page = offset >>> PAGE_BITS;
+            int inPage = (int) (offset & (PAGE_SIZE - 1));
+            int n = Math.min(len, PAGE_SIZE - inPage);
+            byte[] p = pages.get(page);
+            if (p == null) {
+                Arrays.fill(dst, dstOff, dstOff + n, (byte) 0);
+            } else {
+                System.arraycopy(p, inPage, dst, dstOff, n);
+            }
+            offset += n;
+            dstOff += n;
+            len -= n;
+        }
+    }
+
+    public byte[] read(long offset, int len) {
+        byte[] b = new byte[len];
+        read(offset, b, 0, len);
+        return b;
+    }
+
+    public long readBe64(long offset) {
+        byte[] b = read(offset, 8);
+        long v = 0;
+        for (byte x : b) {
+            v = (v << 8) | (x & 0xff);
+        }
+        return v;
+    }
+
+    /** Writes bytes, growing the file when the write ends past its current length. */
+    public void write(long offset, byte[] src, int srcOff, int len) {
+        checkRange(offset, len);
+        length = Math.max(length, offset + len);
+        while (len > 0) {
+            long page = offset >>> PAGE_BITS;
+            int inPage = (int) (offset & (PAGE_SIZE - 1));
+            int n = Math.min(len, PAGE_SIZE - inPage);
+            byte[] p = writablePage(page);
+            System.arraycopy(src, srcOff, p, inPage, n);
+            offset += n;
+            srcOff += n;
+            len -= n;
+        }
+    }
+
+    public void write(long offset, byte[] src) {
+        write(offset, src, 0, src.length);
+    }
+
+    public void writeBe64(long offset, long value) {
+        byte[] b = new byte[8];
+        for (int i = 7; i >= 0; i--) {
+            b[i] = (byte) value;
+            value >>>= 8;
+        }
+        write(offset, b);
+    }
+
+    /** Fills a range with one byte value, growing the file like {@link #write}. */
+    public void fill(long offset, long len, byte value) {
+        if (value == 0) {
+            writeZeroes(offset, len);
+            return;
+        }
+        byte[] chunk = new byte[PAGE_SIZE];
+        Arrays.fill(chunk, value);
+        while (len > 0) {
+            int n = (int) Math.min(len, PAGE_SIZE - (offset & (PAGE_SIZE - 1)));
+            write(offset, chunk, 0, n);
+            offset += n;
+            len -= n;
+        }
+    }
+
+    /** Writes zeros (growing the file), dropping whole pages instead of storing them. */
+    public void writeZeroes(long offset, long len) {
+        checkRange(offset, len);
+        length = Math.max(length, offset + len);
+        zeroRange(offset, len);
+    }
+
+    /**
+     * Punches a hole, as fallocate(PUNCH_HOLE|KEEP_SIZE) does: the range reads as zeros afterwards and the
+     * file length does not change. The part past the end of the file is ignored.
+     */
+    public void punch(long offset, long len) {
+        checkRange(offset, len);
+        long end = Math.min(offset + len, length);
+        if (end > offset) {
+            zeroRange(offset, end - offset);
+        }
+    }
+
+    /** Number of pages that hold data; a rough measure of memory use. */
+    public int storedPages() {
+        return pages.size();
+    }
+
+    private void zeroRange(long offset, long len) {
+        while (len > 0) {
+            long page = offset >>> PAGE_BITS;
+            int inPage = (int) (offset & (PAGE_SIZE - 1));
+            int n = (int) Math.min(len, PAGE_SIZE - inPage);
+            if (n == PAGE_SIZE) {
+                pages.remove(page);
+                owned.remove(page);
+            } else if (pages.containsKey(page)) {
+                Arrays.fill(writablePage(page), inPage, inPage + n, (byte) 0);
+            }
+            offset += n;
+            len -= n;
+        }
+    }
+
+    private byte[] writablePage(long page) {
+        byte[] p = pages.get(page);
+        if (p == null) {
+            p = new byte[PAGE_SIZE];
+            pages.put(page, p);
+            owned.put(page, Boolean.TRUE);
+        } else if (!owned.containsKey(page)) {
+            p = p.clone();
+            pages.put(page, p);
+            owned.put(page, Boolean.TRUE);
+        }
+        return p;
+    }
+
+    private static void checkRange(long offset, long len) {
+        if (offset < 0 || len < 0 || offset + len < offset) {
+            throw new IllegalArgumentException("bad host range offset " + offset + " length " + len);
+        }
+    }
+
+    private static boolean isZero(byte[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
