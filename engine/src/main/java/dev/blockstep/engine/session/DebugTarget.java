@@ -1,0 +1,47 @@
+package dev.blockstep.engine.session;
+
+import dev.blockstep.engine.snapshot.Snapshot;
+import java.util.List;
+
+/**
+ * The engine's one command surface for a debugger. Every call is deterministic and returns the
+ * immutable snapshot it produced; views never reach past the snapshot into engine internals.
+ *
+ * <p>Calls are cheap except {@link #goToStep} on long histories, which replays from the nearest
+ * checkpoint; callers on a UI thread run it in the background.
+ */
+public interface DebugTarget {
+
+    /** The state after the current step. */
+    Snapshot current();
+
+    /** Steps the coroutine the scheduling policy picks. No-op when nothing can step. */
+    Snapshot step();
+
+    /** Steps one chosen coroutine; it must be able to step. */
+    Snapshot stepCoroutine(int coroutineId);
+
+    /** Goes one step back in history (nothing is undone by hand: an older snapshot is restored). */
+    Snapshot stepBack();
+
+    /** Jumps to step n of the known history (0 .. historyLength()). */
+    Snapshot goToStep(int n);
+
+    /**
+     * Steps known so far: steps already taken, plus the rest of a recorded schedule that is being followed.
+     * Taking a different step than the recorded one after going back drops the recorded future.
+     */
+    int historyLength();
+
+    /** The coroutine the policy would step next, or -1. */
+    int nextUnderPolicy();
+
+    /** Flips the serialisation fix at the current step; requests that begin afterwards get the new flag. */
+    Snapshot setFix(boolean on);
+
+    /** Back to step 0 with the fix as the workload started. */
+    Snapshot restart();
+
+    /** Every step taken so far, oldest first (the timeline reads this). */
+    List<dev.blockstep.engine.snapshot.Step> steps();
+}

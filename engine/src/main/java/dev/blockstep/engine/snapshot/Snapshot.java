@@ -1,0 +1,22 @@
+package dev.blockstep.engine.snapshot;
+
+import java.util.List;
+
+/**
+ * Everything the debugger shows after a step. Immutable: the UI reads it on any thread.
+ *
+ * @param step         number of steps taken so far (0 = before the first step)
+ * @param fixOn        whether requests beginning now would be serialising
+ * @param lastStep     the step that produced this state, or null at step 0
+ * @param stderr       every line the engine printed to stderr so far, as qemu would
+ * @param finished     no coroutine can step and none is waiting
+ */
+public record Snapshot(int step, boolean fixOn, Step lastStep, List<CoroutineView> coroutines,
+                       List<TrackedRequestView> trackedRequests, LockView lock, ImageView image,
+                       List<String> stderr, boolean finished) {
+    public Snapshot {
+        coroutines = List.copyOf(coroutines);
+        trackedRequests = List.copyOf(trackedRequests);
+        stderr = List.copyOf(stderr);
+    }
+}

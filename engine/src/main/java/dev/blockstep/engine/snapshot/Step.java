@@ -1,0 +1,26 @@
+package dev.blockstep.engine.snapshot;
+
+import dev.blockstep.engine.event.EngineEvent;
+import java.util.List;
+
+/**
+ * One atomic step of one coroutine.
+ *
+ * @param index      0-based position in the run
+ * @param coroutine  the coroutine that stepped
+ * @param name       stable step name, a qemu trace-event or function name such as "qcow2_cluster_link_l2"
+ * @param runnable   coroutine ids that could have stepped, ascending (what a replay checks)
+ * @param guestOffset guest range touched, or -1
+ * @param guestBytes  0 when none
+ * @param hostOffset  host range touched, or -1
+ * @param hostBytes   0 when none
+ * @param events     what the step did, in order
+ * @param narration  one plain-language sentence for teaching
+ */
+public record Step(int index, int coroutine, String name, List<Integer> runnable, long guestOffset, long guestBytes,
+                   long hostOffset, long hostBytes, List<EngineEvent> events, String narration) {
+    public Step {
+        runnable = List.copyOf(runnable);
+        events = List.copyOf(events);
+    }
+}
