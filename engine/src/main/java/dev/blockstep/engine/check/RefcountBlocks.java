@@ -55,7 +55,7 @@ final class RefcountBlocks {
             if (!signalledCorruption) {
                 signalledCorruption = true;
                 out.err("qcow2: Image is corrupt: Refblock offset 0x" + Long.toHexString(offset)
-                        + " unaligned (reftable index: 0x" + Long.toHexString(tableIndex)
+                        + " unaligned (reftable index: " + (tableIndex == 0 ? "0" : "0x" + Long.toHexString(tableIndex))
                         + "); further non-fatal corruption events will be suppressed");
             }
             throw UNREADABLE;
