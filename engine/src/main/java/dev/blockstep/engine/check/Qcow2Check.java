@@ -106,7 +106,8 @@ final class Qcow2Check {
             long n = references.get(k);
             if (n == refcountMax) {
                 out.err("ERROR: overflow cluster offset=0x" + Long.toHexString(c));
-                out.err("Increase the refcount entry width or create a clean copy if the image cannot be opened for writing");
+                out.err("Use qemu-img amend to increase the refcount entry width or qemu-img convert to create a clean copy if the "
+                        + "image cannot be opened for writing");
                 corruptions++;
                 continue;
             }
