@@ -1,7 +1,7 @@
 package dev.blockstep.engine.check;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -34,27 +34,34 @@ public final class ImageCheck {
      *
      * @param name the file name as the user gave it, used in messages and the JSON "filename"
      */
-    public static int run(Path path, String name, CheckReport.Format format, PrintStream out, PrintStream err) {
+    public static int run(Path path, String name, CheckReport.Format format, PrintWriter out, PrintWriter err) {
         ImageBytes bytes;
         try {
             bytes = openFile(path, name);
         } catch (CheckException e) {
             err.println("qemu-img: " + e.getMessage());
+            err.flush();
             return e.exitCode();
         }
         try (bytes) {
-            CheckResult r = check(bytes, name, err::println);
+            CheckResult r = check(bytes, name, line -> {
+                err.println(line);
+                err.flush();
+            });
             out.print(CheckReport.format(r, name, format));
             out.flush();
             if (r.checkErrors() != 0) {
                 err.println("qemu-img: Check failed");
+                err.flush();
             }
             return r.exitCode();
         } catch (CheckException e) {
             err.println("qemu-img: " + e.getMessage());
+            err.flush();
             return e.exitCode();
         } catch (java.io.UncheckedIOException e) {
             err.println("qemu-img: Check failed: " + e.getCause().getMessage());
+            err.flush();
             return 1;
         }
     }

@@ -19,6 +19,8 @@ final class Qcow2Open {
     private static final int PROBE_BYTES = 2048;
     private static final long QCOW_MAX_SNAPSHOTS = 65536;
     private static final int SNAPSHOT_HEADER_BYTES = 40;
+    /** BDRV_MAX_LENGTH: qemu's block layer fails any request reaching past it with EIO. */
+    static final long BDRV_MAX_LENGTH = 0x7fffffffc0000000L;
 
     private Qcow2Open() {
     }
@@ -85,10 +87,24 @@ final class Qcow2Open {
         if (!validTable(h.l1TableOffset(), Integer.toUnsignedLong(h.l1Size()), 8, clusterSize)) {
             throw CheckException.openFailed(file, "Active L1 table offset invalid");
         }
+        if (h.l1Size() > 0 && !readable(h.l1TableOffset(), 8L * h.l1Size())) {
+            throw CheckException.openFailed(file, "Could not read L1 table: Input/output error");
+        }
         refuseUnmodelled(h, probe, file);
+        if (refcountTableEntries > 0 && !readable(h.refcountTableOffset(), 8 * refcountTableEntries)) {
+            throw CheckException.openFailed(file, "Could not initialize refcount handling: Input/output error");
+        }
+        if (Long.divideUnsigned(h.size(), 512) > BDRV_MAX_LENGTH / 512) {
+            throw CheckException.openFailed(file, "Could not refresh total sector count: File too large");
+        }
         long[] l1 = readTable(bytes, h.l1TableOffset(), h.l1Size());
         long[] refcountTable = readTable(bytes, h.refcountTableOffset(), (int) refcountTableEntries);
         return new OpenImage(h, bytes.length(), l1, refcountTable);
+    }
+
+    /** Whether the block layer lets a read of this range through. */
+    static boolean readable(long offset, long length) {
+        return offset >= 0 && length <= BDRV_MAX_LENGTH && offset <= BDRV_MAX_LENGTH - length;
     }
 
     /** qemu's validate_table_offset: no overflow of int64 and a cluster-aligned start. */

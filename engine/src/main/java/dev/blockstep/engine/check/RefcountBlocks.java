@@ -48,7 +48,7 @@ final class RefcountBlocks {
         if (offset == 0) {
             return null;
         }
-        if (offset < 0) {
+        if (!Qcow2Open.readable(offset, image.clusterSize())) {
             throw UNREADABLE; // past what a pread can address: an I/O error, not a corruption event
         }
         if ((offset & (image.clusterSize() - 1)) != 0) {

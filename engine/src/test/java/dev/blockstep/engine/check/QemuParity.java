@@ -3,9 +3,8 @@ package dev.blockstep.engine.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.blockstep.engine.testing.Qemu;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -20,14 +19,10 @@ final class QemuParity {
     }
 
     static Run ours(Path image, CheckReport.Format format) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = ImageCheck.run(image, image.toString(), format, o, e);
-        }
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = ImageCheck.run(image, image.toString(), format, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
     }
 
     static Run qemu(Path image, CheckReport.Format format) {
