@@ -67,7 +67,8 @@ public final class ScheduleCodec {
                     throw bad(text, "a comma-separated list of coroutine names after \" of \"");
                 }
                 if (runnable.contains(name)) {
-                    throw bad(text, "no coroutine twice in the runnable set, but " + name + " repeats");
+                    throw new IllegalArgumentException("expected each runnable coroutine once, got " + name
+                            + " twice in \"" + text + "\"");
                 }
                 runnable.add(name);
             }

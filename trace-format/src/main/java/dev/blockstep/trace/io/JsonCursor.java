@@ -214,6 +214,11 @@ final class JsonCursor implements AutoCloseable {
             return "unknown error";
         }
         int nl = message.indexOf('\n');
-        return (nl >= 0 ? message.substring(0, nl) : message).trim();
+        String line = (nl >= 0 ? message.substring(0, nl) : message);
+        int source = line.indexOf(" (for root starting at [Source:");
+        if (source < 0) {
+            source = line.indexOf(" at [Source:");
+        }
+        return (source >= 0 ? line.substring(0, source) : line).trim();
     }
 }

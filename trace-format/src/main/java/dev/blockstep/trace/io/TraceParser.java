@@ -86,8 +86,14 @@ final class TraceParser {
                 default -> throw c.fail(p, "unknown field \"" + f + "\" (expected " + TOP_FIELDS + ")");
             }
         }
-        if (c.next("$") != null) {
-            throw c.expected("$", "end of file after the trace object");
+        JsonToken after;
+        try {
+            after = c.next("$");
+        } catch (TraceFormatException e) {
+            throw c.fail(e.place(), "expected end of file after the trace object, got more text");
+        }
+        if (after != null) {
+            throw c.fail("$", "expected end of file after the trace object, got more text");
         }
         if (image == null) {
             throw c.fail(root, "missing field \"image\"");
