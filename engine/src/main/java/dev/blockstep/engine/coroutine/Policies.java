@@ -28,20 +28,36 @@ public final class Policies {
             }
 
             @Override
+            public boolean pure() {
+                return true;
+            }
+
+            @Override
             public String describe() {
                 return "fifo";
             }
         };
     }
 
-    /** Uniform choice among the runnable coroutines, from a SplitMix64 stream seeded with {@code seed}. */
+    /**
+     * Uniform choice among the runnable coroutines. The draw for step i is the first bounded draw of a SplitMix64
+     * stream started at {@code seed + i * 0x9e3779b97f4a7c15}, so each choice depends only on the seed and the
+     * step index: asking does not consume anything, and a replayed prefix cannot shift later choices.
+     */
     public static SchedulingPolicy seededRandom(long seed) {
-        SplitMix64 rng = new SplitMix64(seed);
         return new SchedulingPolicy() {
             @Override
             public int choose(int stepIndex, List<Integer> runnable, Scheduler s) {
-                // A forced step consumes no randomness, so inserting a forced step never shifts later choices.
-                return runnable.size() == 1 ? runnable.get(0) : runnable.get(rng.nextInt(runnable.size()));
+                if (runnable.size() == 1) {
+                    return runnable.get(0);
+                }
+                SplitMix64 rng = new SplitMix64(seed + stepIndex * 0x9e3779b97f4a7c15L);
+                return runnable.get(rng.nextInt(runnable.size()));
+            }
+
+            @Override
+            public boolean pure() {
+                return true;
             }
 
             @Override

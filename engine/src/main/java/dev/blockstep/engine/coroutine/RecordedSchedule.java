@@ -32,6 +32,11 @@ public final class RecordedSchedule implements SchedulingPolicy {
     }
 
     @Override
+    public boolean pure() {
+        return true;
+    }
+
+    @Override
     public String describe() {
         return "recorded schedule of " + choices.size() + " steps";
     }

@@ -12,6 +12,14 @@ public interface SchedulingPolicy {
      */
     int choose(int stepIndex, List<Integer> runnable, Scheduler scheduler);
 
+    /**
+     * True when {@link #choose} depends only on its arguments and has no side effects, so that it can be asked
+     * what it would do (a debugger's "next under policy") and a replayed prefix leaves it unchanged.
+     */
+    default boolean pure() {
+        return false;
+    }
+
     /** A short description for reports and traces, e.g. "random --seed 7". */
     String describe();
 }
