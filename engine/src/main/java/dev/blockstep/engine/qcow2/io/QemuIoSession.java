@@ -93,7 +93,9 @@ public final class QemuIoSession {
 
     private void report(boolean quiet, String op, long offset, long length, long t0) {
         if (!quiet) {
-            out.accept(QemuIoReport.lines(op, offset, length, Math.max(1, System.nanoTime() - t0)));
+            for (String line : QemuIoReport.lines(op, offset, length, Math.max(1, System.nanoTime() - t0)).split("\n")) {
+                out.accept(line);
+            }
         }
     }
 }
