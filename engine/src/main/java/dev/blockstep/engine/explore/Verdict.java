@@ -25,9 +25,9 @@ public record Verdict(long imageHash, List<String> checkLines, boolean corrupt, 
         return corrupt || !drifts.isEmpty() || stuck;
     }
 
-    /** Key of the end state: image content, stderr and whether it hung. */
+    /** Key of the end state: image content, stderr, the drifts seen and whether it hung. */
     public String endStateKey() {
-        return Long.toHexString(imageHash) + "|" + stderr.hashCode() + "|" + stuck;
+        return Long.toHexString(imageHash) + "|" + stderr.hashCode() + "|" + drifts.hashCode() + "|" + stuck;
     }
 
     /** One line, e.g. "corrupt: ERROR cluster 5 refcount=0 reference=1". */
