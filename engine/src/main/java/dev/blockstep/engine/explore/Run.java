@@ -78,6 +78,24 @@ public final class Run {
         return new Footprint(keys.stream().mapToLong(Long::longValue).toArray());
     }
 
+    /**
+     * Takes exactly one engine step of {@code co}, for replaying a recorded step-level schedule.
+     *
+     * @throws IllegalArgumentException when {@code co} cannot run now
+     */
+    public void stepExactly(int co) {
+        if (!engine.scheduler().runnable().contains(co)) {
+            throw new IllegalArgumentException("step " + steps.size() + ": " + setup.coroutineName(co)
+                    + " cannot run; runnable " + engine.scheduler().runnable().stream().map(setup::coroutineName).toList());
+        }
+        stepOne(co, new TreeSet<>());
+    }
+
+    /** Runs the steps no one chooses (Continue, wake-ups, spawns) after a {@link #stepExactly}. */
+    public void settle() {
+        runForced(new TreeSet<>());
+    }
+
     private void runForced(TreeSet<Long> keys) {
         Scheduler s = engine.scheduler();
         while (!s.choiceOpen() && s.canStep()) {
