@@ -1,6 +1,9 @@
 package dev.blockstep.app;
 
 import dev.blockstep.app.cli.CheckCommand;
+import dev.blockstep.app.cli.ExploreCommand;
+import dev.blockstep.app.cli.MinimizeCommand;
+import dev.blockstep.app.cli.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +18,9 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 CheckCommand.class,
+                ExploreCommand.class,
+                VerifyCommand.class,
+                MinimizeCommand.class,
         })
 public final class Main implements Runnable {
 
