@@ -106,7 +106,7 @@ public final class ExploreCommand implements Callable<Integer> {
         Path ceFile = counterexample == null ? ScenarioLoader.defaultCounterexample(scenarioArg) : Path.of(counterexample);
         if (mode.exhaustive) {
             Exploration x = new Explorer(s.setup(), judge, !noReduction, maxStates, listSchedules ? 100_000 : 1).run();
-            String saved = save(s, x.firstCounterexample(), ceFile, "explore --exhaustive", null, err);
+            String saved = save(s, x.firstCounterexample(), ceFile, "explore-exhaustive", null, err);
             if (json) {
                 out.println(ExplorationReport.json(scenarioArg, fixOn, !noReduction, x, saved));
             } else {
@@ -117,7 +117,7 @@ public final class ExploreCommand implements Callable<Integer> {
             }
         } else {
             RandomSearch r = RandomSearch.run(s.setup(), judge, mode.random, seed, st);
-            String saved = save(s, r.first(), ceFile, "explore --random", seed + r.firstBadRun(), err);
+            String saved = save(s, r.first(), ceFile, st == Strategy.PCT ? "pct" : "random", seed + r.firstBadRun(), err);
             out.println("scenario " + scenarioArg + ", fix " + (fixOn ? "on" : "off") + ", " + r.runs() + " "
                     + strategy + " random schedules from seed " + seed);
             out.printf("bad runs: %d of %d (detection rate %.4f)%n", r.badRuns(), r.runs(), r.detectionRate());
