@@ -5,7 +5,7 @@ import dev.blockstep.engine.coroutine.SchedulingPolicy;
 
 /**
  * Runs a long workload under one policy and finds the first command after which the image is corrupt: the
- * metadata is checked whenever no request is in flight (at every aio_flush). This is how the brief's
+ * metadata is checked after every step that leaves no request in flight, and at the end. This is how the brief's
  * 5000-command approach detects the race.
  *
  * @param commandsIssued commands issued when the first corruption was seen, or -1
@@ -26,12 +26,15 @@ public record FirstCorruption(int commandsIssued, String firstError, int firstSt
         int firstStderr = -1;
         int checks = 0;
         while (!r.ended()) {
+            var sch = r.engine().scheduler();
             var opts = r.options();
-            r.advance(policy.choose(r.engine().scheduler().stepIndex(), opts, r.engine().scheduler()));
+            int c = sch.choiceOpen() ? policy.choose(sch.stepIndex(), opts, sch) : opts.get(0);
+            r.stepExactly(c);
             if (firstStderr < 0 && r.engine().node().stderrCount() > 0) {
                 firstStderr = issued(setup, main.commandIndex());
             }
-            if (main.inFlight() == 0 && main.commandIndex() != lastChecked && first < 0) {
+            boolean drained = main.inFlight() == 0 && main.commandIndex() != lastChecked;
+            if (first < 0 && (drained || r.ended())) {
                 lastChecked = main.commandIndex();
                 checks++;
                 var errs = check.errors(r.engine().file());

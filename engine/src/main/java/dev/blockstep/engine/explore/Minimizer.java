@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Shrinks a bad workload and its schedule. First the workload is cut after the first drain point where the
+ * Shrinks a bad workload and its schedule, keeping the kind of failure (corrupt metadata stays corrupt
+ * metadata; data drift stays data drift). First the workload is cut after the first drain point where the
  * image is found corrupt; then ddmin removes commands while some schedule of the rest is still bad (FIFO, a
  * budget of seeded uniform and PCT schedules, and an exhaustive search once at most four requests are left);
  * last, ddmin removes the schedule's departures from FIFO order until every one left is needed.
@@ -17,6 +18,8 @@ public final class Minimizer {
     private final MetadataCheck check;
     private final int randomBudget;
     private int tests;
+    /** What must stay wrong while shrinking: corrupt metadata, or else any bad verdict of the same kind. */
+    private java.util.function.Predicate<Verdict> keeps = Verdict::bad;
 
     /**
      * @param randomBudget seeded schedules of each strategy tried per candidate workload
@@ -42,9 +45,12 @@ public final class Minimizer {
         for (int i = 0; i < cut.commands().size() - 1; i++) {
             idx.add(i);
         }
-        if (findBad(cut) == null) {
+        Counterexample original = findBad(cut);
+        if (original == null) {
             throw new IllegalArgumentException("no schedule of the workload was found bad");
         }
+        Verdict v0 = original.verdict();
+        keeps = v0.corrupt() ? Verdict::corrupt : !v0.drifts().isEmpty() ? v -> !v.drifts().isEmpty() : Verdict::bad;
         List<Integer> keep = DeltaDebugging.ddmin(idx, sub -> findBad(restrict(cut, sub)) != null);
         ExploreSetup min = restrict(cut, keep);
         Counterexample bad = findBad(min);
@@ -100,10 +106,10 @@ public final class Minimizer {
             }
         }
         if (c == null && requests(s.commands()) <= 4) {
-            Explorer x = new Explorer(s, judge, true, 20_000, 1);
+            Explorer x = new Explorer(s, judge, true, 20_000, 100_000);
             Exploration e = x.run();
             tests += (int) e.interleavings();
-            c = e.firstCounterexample();
+            c = e.badSchedules().stream().filter(b -> keeps.test(b.verdict())).findFirst().orElse(null);
         }
         return c;
     }
@@ -112,7 +118,7 @@ public final class Minimizer {
         tests++;
         Run r = RandomSearch.runOnce(s, p);
         Verdict v = judge.judge(r);
-        return v.bad() ? Counterexample.of(r, v) : null;
+        return keeps.test(v) ? Counterexample.of(r, v) : null;
     }
 
     private int expectedSteps(ExploreSetup s) {
@@ -135,7 +141,7 @@ public final class Minimizer {
             r.advance(choices.get(j));
         }
         Judge judge = new Judge(s, check);
-        List<Integer> kept = DeltaDebugging.ddmin(dep, d -> runWith(s, choices, d, judge).verdict().bad());
+        List<Integer> kept = DeltaDebugging.ddmin(dep, d -> keeps.test(runWith(s, choices, d, judge).verdict()));
         return runWith(s, choices, kept, judge);
     }
 
