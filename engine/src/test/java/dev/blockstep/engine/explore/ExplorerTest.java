@@ -51,19 +51,4 @@ class ExplorerTest {
         assertEquals(0, x.badEndStates(), () -> x.firstCounterexample().verdict().summary());
         assertFalse(x.truncated());
     }
-
-    @Test
-    void printFigures() {
-        for (boolean fix : new boolean[] {false, true}) {
-            ExploreSetup s = ToyScenarios.minimalRace(fix);
-            BruteForce bf = new BruteForce(s);
-            Exploration r = ToyScenarios.explore(s, true);
-            Exploration n = ToyScenarios.explore(s, false);
-            System.out.println("fix=" + fix + " brute=" + bf.schedules + " bad=" + bf.badSchedules + " ends="
-                    + bf.endStates.size() + " | reduced states=" + r.states() + " inter=" + r.interleavings()
-                    + " blocked=" + r.sleepBlocked() + " ends=" + r.endStates().size() + " bad=" + r.badEndStates()
-                    + " | full states=" + n.states() + " inter=" + n.interleavings());
-            r.badSchedules().forEach(c -> System.out.println("  " + c.verdict().summary() + " :: " + c.describe()));
-        }
-    }
 }
