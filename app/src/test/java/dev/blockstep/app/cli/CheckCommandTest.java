@@ -198,6 +198,22 @@ class CheckCommandTest {
     }
 
     @Test
+    void formatAndQuietOptionsBehaveAsQemuImgs() throws Exception {
+        Path img = image("opts.qcow2");
+        patch(img, 0x20000 + 2 * 6, 2, 2);
+        Path raw = dir.resolve("opts.raw");
+        Files.write(raw, new byte[8192]);
+        for (String[] args : new String[][] {{"-q"}, {"-f", "qcow2"}, {"-f", "raw"}, {"-q", "--output=json"}}) {
+            for (Path p : List.of(img, raw)) {
+                List<String> a = new ArrayList<>(List.of("check"));
+                a.addAll(List.of(args));
+                a.add(p.toString());
+                assertEquals(qemuImg(a.toArray(new String[0])), blockstep(a.toArray(new String[0])), a.toString());
+            }
+        }
+    }
+
+    @Test
     void anUnknownOutputFormatFailsAsQemuImgFails() {
         Path img = image("fmt.qcow2");
         assertEquals(qemuImg("check", "--output=xml", img.toString()), blockstep("check", "--output=xml", img.toString()));

@@ -24,14 +24,26 @@ final class Qcow2Open {
     }
 
     static OpenImage open(ImageBytes bytes, String file) throws CheckException {
-        byte[] probe = bytes.read(0, PROBE_BYTES);
-        ByteBuffer b = ByteBuffer.wrap(probe);
-        if (b.getInt(0) != QCOW_MAGIC || Integer.compareUnsigned(b.getInt(4), 2) < 0) {
-            refuseOtherFormats(probe, file);
+        return open(bytes, file, true);
+    }
+
+    /**
+     * @param probe false when the user named the format (-f qcow2): a file that is not qcow2 is then an
+     *              open failure rather than a raw image
+     */
+    static OpenImage open(ImageBytes bytes, String file, boolean probe) throws CheckException {
+        byte[] head = bytes.read(0, PROBE_BYTES);
+        ByteBuffer b = ByteBuffer.wrap(head);
+        if (probe && (b.getInt(0) != QCOW_MAGIC || Integer.compareUnsigned(b.getInt(4), 2) < 0)) {
+            refuseOtherFormats(head, file);
             throw new CheckException(CheckException.Kind.NO_CHECK_FOR_FORMAT,
                     "This image format does not support checks");
         }
-        Header h = Header.decode(probe);
+        if (b.getInt(0) != QCOW_MAGIC) {
+            throw CheckException.openFailed(file, "Image is not in qcow2 format");
+        }
+        byte[] probeBytes = head;
+        Header h = Header.decode(probeBytes);
         if (h.version() != 2 && h.version() != 3) {
             throw CheckException.openFailed(file, "Unsupported qcow2 version " + Integer.toUnsignedString(h.version()));
         }
@@ -85,7 +97,7 @@ final class Qcow2Open {
         if (refcountTableEntries > 0 && !readable(h.refcountTableOffset(), 8 * refcountTableEntries)) {
             throw CheckException.openFailed(file, "Could not initialize refcount handling: Input/output error");
         }
-        if (h.cryptMethod() == 2 && !hasExtension(h, probe, EXT_CRYPTO_HEADER)) {
+        if (h.cryptMethod() == 2 && !hasExtension(h, probeBytes, EXT_CRYPTO_HEADER)) {
             throw CheckException.openFailed(file, "Missing CRYPTO header for crypt method 2");
         }
         if ((h.incompatibleFeatures() & INCOMPAT_DATA_FILE) != 0) {
@@ -99,7 +111,7 @@ final class Qcow2Open {
         if (Long.divideUnsigned(h.size(), 512) > BDRV_MAX_LENGTH / 512) {
             throw CheckException.openFailed(file, "Could not refresh total sector count: File too large");
         }
-        refuseUnmodelled(h, probe, file);
+        refuseUnmodelled(h, probeBytes, file);
         long[] l1 = readTable(bytes, h.l1TableOffset(), h.l1Size());
         long[] refcountTable = readTable(bytes, h.refcountTableOffset(), (int) refcountTableEntries);
         return new OpenImage(h, bytes.length(), l1, refcountTable);
