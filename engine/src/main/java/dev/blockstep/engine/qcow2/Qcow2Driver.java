@@ -72,6 +72,11 @@ public final class Qcow2Driver {
         return List.copyOf(s.clusterAllocs);
     }
 
+    /** qemu has detached the driver after a fatal corruption; every request now fails with ENOMEDIUM. */
+    public boolean detached() {
+        return s.corrupt;
+    }
+
     public List<String> stderrLines() {
         return s.stderrLines();
     }
@@ -137,6 +142,40 @@ public final class Qcow2Driver {
     public boolean pwriteZeroes(int co, long offset, long bytes, boolean mayUnmap) {
         s.co = co;
         return zero.pwriteZeroes(offset, bytes, mayUnmap);
+    }
+
+    /** Lock held: qcow2_subcluster_zeroize over a cluster-aligned range (or up to the image end), punch included. */
+    public void zeroize(int co, long offset, long bytes, boolean mayUnmap) {
+        s.co = co;
+        zero.subclusterZeroize(offset, bytes, mayUnmap);
+    }
+
+    /** Lock held: whether an unaligned write-zeroes piece can be promoted to zeroing its whole cluster. */
+    public boolean canZeroPartial(int co, long offset, long bytes) {
+        s.co = co;
+        return zero.canZeroPartial(offset, bytes);
+    }
+
+    /** Lock held: qcow2_cluster_discard over a cluster-aligned range (or up to the image end), punch included. */
+    public void clusterDiscard(int co, long offset, long bytes) {
+        s.co = co;
+        zero.clusterDiscard(offset, bytes);
+    }
+
+    /** Lock held: qcow2_get_host_offset for the cluster holding offset (never allocates). */
+    public GuestMapping map(int co, long offset) {
+        s.co = co;
+        GuestReader.Mapping m = reader.map(offset);
+        if (m.type() == dev.blockstep.engine.qcow2.format.ClusterType.COMPRESSED) {
+            throw new Qcow2Error(Qcow2Error.ENOTSUP, "guest cluster 0x" + Long.toHexString(offset >>> s.clusterBits)
+                    + " is compressed (L2 entry " + m.entry().hex() + "); blockstep does not decompress clusters");
+        }
+        return new GuestMapping(m.type(), m.hostOffset(), m.entry());
+    }
+
+    /** What qcow2_get_host_offset says about one guest cluster. */
+    public record GuestMapping(dev.blockstep.engine.qcow2.format.ClusterType type, long hostClusterOffset,
+                               dev.blockstep.engine.qcow2.format.L2Entry entry) {
     }
 
     /** Lock held: qcow2_co_pdiscard for one piece (partial clusters: false, ignored), including the punch. */

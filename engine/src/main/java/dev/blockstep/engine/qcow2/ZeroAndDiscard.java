@@ -36,18 +36,31 @@ final class ZeroAndDiscard {
             tail = 0;
         }
         if (head != 0 || tail != 0) {
-            if (!(isZero(offset - head, head) && isZero(offset + bytes, tail))) {
+            if (!canZeroPartial(offset, bytes)) {
                 return false;
             }
             offset -= head;
             bytes = s.clusterSize;
-            ClusterType t = reader.map(offset).type();
-            if (t != ClusterType.UNALLOCATED && t != ClusterType.ZERO_PLAIN && t != ClusterType.ZERO_ALLOC) {
-                return false;
-            }
         }
         subclusterZeroize(offset, bytes, mayUnmap);
         return true;
+    }
+
+    /**
+     * The unaligned case of qcow2_co_pwrite_zeroes: true when the rest of the (single) cluster reads as zero
+     * and the cluster is unallocated or a zero cluster, so the whole cluster can be zeroed instead.
+     */
+    boolean canZeroPartial(long offset, long bytes) {
+        long head = s.offsetIntoCluster(offset);
+        long tail = HostOffsetAllocator.roundUp(offset + bytes, s.clusterSize) - (offset + bytes);
+        if (offset + bytes == roundedVirtualSize()) {
+            tail = 0;
+        }
+        if (!(isZero(offset - head, head) && isZero(offset + bytes, tail))) {
+            return false;
+        }
+        ClusterType t = reader.map(offset - head).type();
+        return t == ClusterType.UNALLOCATED || t == ClusterType.ZERO_PLAIN || t == ClusterType.ZERO_ALLOC;
     }
 
     /** bs->total_sectors * 512. */
