@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         description = "Step through the qcow2 discard/write-zeroes race on a real qcow2 engine.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                dev.blockstep.app.cli.ImportQemuIoCommand.class,
+                dev.blockstep.app.cli.ImportQemuLogCommand.class,
         })
 public final class Main implements Runnable {
 
