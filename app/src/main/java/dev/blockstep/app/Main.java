@@ -1,5 +1,6 @@
 package dev.blockstep.app;
 
+import dev.blockstep.app.cli.CheckCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Step through the qcow2 discard/write-zeroes race on a real qcow2 engine.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                CheckCommand.class,
                 dev.blockstep.app.cli.ImportQemuIoCommand.class,
                 dev.blockstep.app.cli.ImportQemuLogCommand.class,
         })
