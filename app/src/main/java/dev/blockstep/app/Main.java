@@ -1,6 +1,8 @@
 package dev.blockstep.app;
 
 import dev.blockstep.app.cli.CheckCommand;
+import dev.blockstep.app.cli.ImportQemuIoCommand;
+import dev.blockstep.app.cli.ImportQemuLogCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,8 +17,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 CheckCommand.class,
-                dev.blockstep.app.cli.ImportQemuIoCommand.class,
-                dev.blockstep.app.cli.ImportQemuLogCommand.class,
+                ImportQemuIoCommand.class,
+                ImportQemuLogCommand.class,
         })
 public final class Main implements Runnable {
 
