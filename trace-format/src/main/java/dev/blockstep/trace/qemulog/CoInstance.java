@@ -4,8 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One coroutine's life in a log. qemu reuses coroutine objects, so one address can be several instances: a new
- * one starts when an address that already ran a request starts another request on the qcow2 node.
+ * One coroutine's life in a log; one address can be several instances (see {@link CoroutineAttribution}).
  */
 final class CoInstance {
 

@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decides which coroutine emitted each event, and splits addresses into coroutine instances.
+ * Decides which coroutine emitted each event, and splits addresses into coroutine instances. qemu reuses
+ * coroutine objects, so an address starts a new instance when it starts a request on the qcow2 node (only the
+ * BlockBackend issues those, once per request coroutine), or when a coroutine that did bookkeeping (open) takes
+ * the qcow2 node's reqs_lock. A discard or flush that reuses the address of a finished request is not told apart
+ * from it: with a script, the importer's matching then fails loudly instead of guessing.
  * <ul>
  * <li>Events that print {@code co} or {@code self} name it.</li>
  * <li>bdrv_co_* events print only the node; qemu goes straight on to tracked_request_begin, which takes the
@@ -48,7 +52,9 @@ final class CoroutineAttribution {
             current = co;
             CoInstance inst = live.get(co);
             boolean startsRequest = l.isBdrvRequest() && l.field("bs").equals(marks.qcow2Node);
-            if (inst == null || (startsRequest && inst.request != null)) {
+            boolean startsTracking = l.isMutexLock() && l.field("mutex").equals(qcow2Reqs) && inst != null
+                    && inst.request == null && !inst.takesQcow2ReqsLock && inst.takesAnyMutex;
+            if (inst == null || startsRequest || startsTracking) {
                 inst = new CoInstance(co, l.line());
                 live.put(co, inst);
                 a.instances.add(inst);
