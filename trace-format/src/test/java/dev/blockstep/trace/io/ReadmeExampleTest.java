@@ -32,7 +32,7 @@ class ReadmeExampleTest {
     void theReadmeExampleParses() throws Exception {
         Trace t = parse(example());
         assertEquals(3, t.workload().size());
-        assertEquals(5, t.schedule().size());
+        assertEquals(6, t.schedule().size());
         assertEquals(List.of(3L), t.fix().flips());
         assertEquals(2, t.image().setup().size());
         assertEquals(0x8000000000050000L, t.checkpoints().get(0).l2().get(0L));
