@@ -54,8 +54,38 @@ final class Landmarks {
                         + " is followed by " + next.event() + " for the same range at line " + next.line());
             }
         }
+        if (qcow2Node == null) {
+            findQcow2NodeWithoutWrites(lines);
+        }
         if (qcow2Node != null) {
             nodes.put(qcow2Node, "qcow2");
+        }
+    }
+
+    /**
+     * A log without guest writes: opening the image reads the qcow2 header through the file node first (offset 0,
+     * 112 bytes for a version 3 header), so the first node that is not that one is the qcow2 node.
+     */
+    private void findQcow2NodeWithoutWrites(List<LogLine> lines) {
+        String file = null;
+        long headerLine = 0;
+        for (LogLine b : lines) {
+            if (!b.isBdrvRequest()) {
+                continue;
+            }
+            if (file == null) {
+                if (!b.event().equals("bdrv_co_preadv_part") || LogLineParser.number(b.field("offset")) != 0) {
+                    return;
+                }
+                file = b.field("bs");
+                headerLine = b.line();
+            } else if (!b.field("bs").equals(file)) {
+                qcow2Node = b.field("bs");
+                notes.add("qcow2 node = bs " + qcow2Node + ": the log has no guest write; the first bdrv_co_* "
+                        + "event, the header read at line " + headerLine + ", is on the file node, "
+                        + "and line " + b.line() + " is the first request on another node");
+                return;
+            }
         }
     }
 

@@ -46,14 +46,14 @@ class QemuLogImporterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"r1", "r2", "serial-write-read", "serial-zero-discard", "serial-fua", "rand-stdin"})
+    @ValueSource(strings = {"r1", "r2", "serial-write-read", "serial-zero-discard", "serial-fua", "rand-stdin", "serial-read-only"})
     void aCapturedLogImportedWithItsScriptHasTheScriptsWorkload(String name) throws Exception {
         Trace script = QemuIoScriptImporter.importScript(resource(name + ".qemu-io"), name + ".qemu-io", IMAGE);
         assertEquals(script.workload(), withScript(name).workload());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"r1", "r2", "serial-write-read", "serial-fua", "rand-stdin"})
+    @ValueSource(strings = {"r1", "r2", "serial-write-read", "serial-fua", "rand-stdin", "serial-read-only"})
     void theLogAloneFindsEveryRequestsKindRangeAndZeroFlags(String name) throws Exception {
         List<Command> fromScript = QemuIoScriptImporter.importScript(resource(name + ".qemu-io"), name, IMAGE)
                 .workload().stream().filter(c -> !(c instanceof Command.AioFlush)).toList();
@@ -92,7 +92,7 @@ class QemuLogImporterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"r1", "r2", "serial-write-read", "serial-zero-discard", "serial-fua", "rand-stdin"})
+    @ValueSource(strings = {"r1", "r2", "serial-write-read", "serial-zero-discard", "serial-fua", "rand-stdin", "serial-read-only"})
     void everyNonBlankLogLineBecomesOneEventInLogOrder(String name) throws Exception {
         String text = resource(name + ".log");
         long lines = text.lines().filter(l -> !l.isBlank()).count();
@@ -104,7 +104,7 @@ class QemuLogImporterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"r1", "r2", "serial-write-read", "serial-zero-discard", "serial-fua", "rand-stdin"})
+    @ValueSource(strings = {"r1", "r2", "serial-write-read", "serial-zero-discard", "serial-fua", "rand-stdin", "serial-read-only"})
     void anImportedTraceWritesAndReadsBackEqual(String name) throws Exception {
         Trace t = withScript(name);
         String json = TraceWriter.toJson(t);
