@@ -1,6 +1,10 @@
 package dev.blockstep.app;
 
 import dev.blockstep.app.cli.CheckCommand;
+import dev.blockstep.app.cli.CreateCommand;
+import dev.blockstep.app.cli.ImportQemuIoCommand;
+import dev.blockstep.app.cli.ImportQemuLogCommand;
+import dev.blockstep.app.cli.IoCommand;
 import dev.blockstep.app.cli.ExploreCommand;
 import dev.blockstep.app.cli.MinimizeCommand;
 import dev.blockstep.app.cli.VerifyCommand;
@@ -18,6 +22,10 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 CheckCommand.class,
+                CreateCommand.class,
+                IoCommand.class,
+                ImportQemuIoCommand.class,
+                ImportQemuLogCommand.class,
                 ExploreCommand.class,
                 VerifyCommand.class,
                 MinimizeCommand.class,

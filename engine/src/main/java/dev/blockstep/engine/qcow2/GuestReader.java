@@ -31,9 +31,8 @@ final class GuestReader {
         L2Entry e = tables.entry(l2, guestOffset);
         ClusterType t = e.type();
         if ((t == ClusterType.NORMAL || t == ClusterType.ZERO_ALLOC) && s.offsetIntoCluster(e.hostOffset()) != 0) {
-            throw refcounts.corruption("Cluster allocation offset 0x" + Long.toHexString(e.hostOffset())
-                    + " unaligned (L2 offset: 0x" + Long.toHexString(l2) + ", L2 index: 0x"
-                    + Integer.toHexString(s.l2Index(guestOffset)) + ")");
+            throw refcounts.corruption("Cluster allocation offset " + Refcounts.px(e.hostOffset())
+                    + " unaligned (L2 offset: " + Refcounts.px(l2) + ", L2 index: " + Refcounts.px(s.l2Index(guestOffset)) + ")");
         }
         return new Mapping(t, e.hostOffset(), e);
     }

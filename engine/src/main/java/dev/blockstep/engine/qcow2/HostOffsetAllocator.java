@@ -119,8 +119,8 @@ final class HostOffsetAllocator {
             return false;
         }
         if (s.offsetIntoCluster(clusterOffset) != 0) {
-            throw refcounts.corruption((entry.zero() ? "Preallocated zero" : "Data") + " cluster offset 0x"
-                    + Long.toHexString(clusterOffset) + " unaligned (guest offset: 0x" + Long.toHexString(guestOffset) + ")");
+            throw refcounts.corruption((entry.zero() ? "Preallocated zero" : "Data") + " cluster offset "
+                    + Refcounts.px(clusterOffset) + " unaligned (guest offset: " + Refcounts.px(guestOffset) + ")");
         }
         if (c.hostOffset != INV_OFFSET && clusterOffset != c.hostOffset) {
             c.bytes = 0;

@@ -29,8 +29,7 @@ final class L2Tables {
         }
         long l2Offset = s.l1Table[l1Index] & L1E_OFFSET_MASK;
         if (s.offsetIntoCluster(l2Offset) != 0) {
-            throw refcounts.corruption("L2 table offset 0x" + Long.toHexString(l2Offset) + " unaligned (L1 index: 0x"
-                    + Integer.toHexString(l1Index) + ")");
+            throw refcounts.corruption("L2 table offset " + Refcounts.px(l2Offset) + " unaligned (L1 index: " + Refcounts.px(l1Index) + ")");
         }
         if ((s.l1Table[l1Index] & QCOW_OFLAG_COPIED) == 0) {
             l2Allocate(l1Index);
@@ -50,8 +49,7 @@ final class L2Tables {
         }
         long l2Offset = s.l1Table[l1Index] & L1E_OFFSET_MASK;
         if (l2Offset != 0 && s.offsetIntoCluster(l2Offset) != 0) {
-            throw refcounts.corruption("L2 table offset 0x" + Long.toHexString(l2Offset) + " unaligned (L1 index: 0x"
-                    + Integer.toHexString(l1Index) + ")");
+            throw refcounts.corruption("L2 table offset " + Refcounts.px(l2Offset) + " unaligned (L1 index: " + Refcounts.px(l1Index) + ")");
         }
         return l2Offset;
     }

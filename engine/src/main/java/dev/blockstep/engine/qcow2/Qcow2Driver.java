@@ -72,6 +72,11 @@ public final class Qcow2Driver {
         return List.copyOf(s.clusterAllocs);
     }
 
+    /** qemu has detached the driver after a fatal corruption; every request now fails with ENOMEDIUM. */
+    public boolean detached() {
+        return s.corrupt;
+    }
+
     public List<String> stderrLines() {
         return s.stderrLines();
     }

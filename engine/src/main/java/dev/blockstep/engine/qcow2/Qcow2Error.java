@@ -11,6 +11,7 @@ public final class Qcow2Error extends RuntimeException {
     public static final int EFBIG = 27;
     public static final int ENOSPC = 28;
     public static final int ENOTSUP = 95;
+    public static final int ENOMEDIUM = 123;
 
     private final int errno;
 
@@ -35,6 +36,7 @@ public final class Qcow2Error extends RuntimeException {
             case EFBIG -> "File too large";
             case ENOSPC -> "No space left on device";
             case ENOTSUP -> "Operation not supported";
+            case ENOMEDIUM -> "No medium found";
             default -> "Unknown error " + errno;
         };
     }

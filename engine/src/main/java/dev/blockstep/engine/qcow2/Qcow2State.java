@@ -46,6 +46,8 @@ public final class Qcow2State {
     boolean cacheDiscards;
     /** s->discards: queued punch ranges {offset, bytes}, adjacent ranges merged. */
     final List<long[]> discards = new ArrayList<>();
+    /** A fatal corruption was signalled: qemu has detached the driver (bs->drv = NULL). */
+    boolean corrupt;
     /** discard_passthrough[type]. */
     final Set<DiscardType> discardPassthrough;
 

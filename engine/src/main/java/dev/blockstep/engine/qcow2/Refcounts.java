@@ -35,8 +35,7 @@ final class Refcounts {
             return 0;
         }
         if (s.offsetIntoCluster(block) != 0) {
-            throw corruption("Refblock offset 0x" + Long.toHexString(block) + " unaligned (reftable index: 0x"
-                    + Long.toHexString(tableIndex) + ")");
+            throw corruption("Refblock offset " + Refcounts.px(block) + " unaligned (reftable index: " + px(tableIndex) + ")");
         }
         return s.refcounts.get(s.file, block, clusterIndex & (s.refcountBlockSize - 1));
     }
@@ -218,8 +217,8 @@ final class Refcounts {
             long block = s.refcountTable[tableIndex] & REFT_OFFSET_MASK;
             if (block != 0) {
                 if (s.offsetIntoCluster(block) != 0) {
-                    throw corruption("Refblock offset 0x" + Long.toHexString(block)
-                            + " unaligned (reftable index: 0x" + Integer.toHexString(tableIndex) + ")");
+                    throw corruption("Refblock offset " + Refcounts.px(block)
+                            + " unaligned (reftable index: " + Refcounts.px(tableIndex) + ")");
                 }
                 return block;
             }
@@ -251,9 +250,23 @@ final class Refcounts {
         throw new Again();
     }
 
+    /**
+     * qcow2_signal_corruption(fatal): the first one prints the stderr line and sets the corrupt bit in the
+     * header (8 bytes at 0x48); qemu then detaches the driver, so later requests fail with ENOMEDIUM.
+     */
     Qcow2Error corruption(String what) {
-        s.stderrLine("qcow2: Marking image as corrupt: " + what + "; further corruption events will be suppressed");
+        if (!s.corrupt) {
+            s.stderrLine("qcow2: Marking image as corrupt: " + what + "; further corruption events will be suppressed");
+            long features = s.header.incompatibleFeatures() | dev.blockstep.engine.qcow2.format.Qcow2Constants.INCOMPAT_CORRUPT;
+            s.file.writeBe64(0x48, features);
+            s.corrupt = true;
+        }
         return new Qcow2Error(Qcow2Error.EIO, what);
+    }
+
+    /** printf's %#x (and %#llx): no prefix for 0. */
+    static String px(long v) {
+        return v == 0 ? "0" : "0x" + Long.toHexString(v);
     }
 
     static long divRoundUp(long a, long b) {

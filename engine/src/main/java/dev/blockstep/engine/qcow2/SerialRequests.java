@@ -22,6 +22,9 @@ public final class SerialRequests {
     }
 
     private void checkRange(long offset, long bytes) {
+        if (d.detached()) {
+            throw new Qcow2Error(Qcow2Error.ENOMEDIUM, "the driver was detached after a fatal corruption");
+        }
         long len = d.size();
         if (offset < 0 || bytes < 0 || offset > len || len - offset < bytes) {
             throw new Qcow2Error(Qcow2Error.EIO, "request 0x" + Long.toHexString(offset) + "+" + bytes
