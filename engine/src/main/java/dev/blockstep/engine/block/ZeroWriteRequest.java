@@ -155,7 +155,7 @@ public final class ZeroWriteRequest extends RequestCoroutine {
 
     private void startFallbackChunk() {
         fallbackLen = Math.min(pieceLen - fallbackAt, MAX_BOUNCE_BUFFER);
-        fallback = new Qcow2Writev(this, node, offset + pos + fallbackAt, fallbackLen, new byte[(int) fallbackLen]);
+        fallback = new Qcow2Writev(this, node, offset + pos + fallbackAt, fallbackLen, 0);
     }
 
     private P afterDriver() {
