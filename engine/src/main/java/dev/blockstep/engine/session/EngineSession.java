@@ -51,6 +51,32 @@ public final class EngineSession implements DebugTarget {
         return s == null ? current : record(s);
     }
 
+    /**
+     * Takes up to {@code n} steps under the policy (following recorded history first) and builds one snapshot
+     * at the end: how a debugger runs ahead without paying for a snapshot per step.
+     */
+    public Snapshot run(int n) {
+        Step last = position == 0 ? null : steps.get(position - 1);
+        for (int i = 0; i < n; i++) {
+            if (position < choices.size()) {
+                replayOne();
+                last = steps.get(position - 1);
+                continue;
+            }
+            Step s = engine.step();
+            if (s == null) {
+                break;
+            }
+            choices.add(s.coroutine());
+            steps.add(s);
+            position++;
+            last = s;
+        }
+        applyFlip(position);
+        current = engine.snapshot(last);
+        return current;
+    }
+
     @Override
     public Snapshot stepCoroutine(int coroutineId) {
         if (position < choices.size()) {
