@@ -52,10 +52,12 @@ public final class IoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path path;
         HostFile file;
+        HostFile original;
         Qcow2Driver driver;
         try {
             path = Path.of(image);
-            file = HostFile.load(path);
+            original = HostFile.load(path);
+            file = original.copy();
             driver = Qcow2Driver.open(file, image, EngineEventSink.NONE);
         } catch (NoSuchFileException e) {
             err.println("qemu-io: can't open device " + image + ": Could not open '" + image
@@ -100,7 +102,7 @@ public final class IoCommand implements Callable<Integer> {
         } finally {
             out.flush();
             try {
-                file.save(path);
+                file.saveChanges(path, original);
             } catch (IOException e) {
                 err.println("qemu-io: " + image + ": writing the image back failed: " + e.getMessage());
                 failed = true;
