@@ -33,6 +33,9 @@ public final class QemuIoSession {
             return dispatch(c, t0);
         } catch (Qcow2Error e) {
             String op = c instanceof QemuIoCommand.Read ? "read" : c instanceof QemuIoCommand.Discard ? "discard" : "write";
+            if (e.errno() == Qcow2Error.ENOTSUP) {
+                err.accept("blockstep: " + e.getMessage());
+            }
             out.accept(op + " failed: " + e.strerror());
             return false;
         } finally {
