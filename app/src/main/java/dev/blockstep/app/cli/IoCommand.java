@@ -72,6 +72,10 @@ public final class IoCommand implements Callable<Integer> {
             err.println("qemu-io: can't open device " + image + ": " + e.getMessage());
             err.flush();
             return 1;
+        } catch (OutOfMemoryError e) {
+            err.println("qemu-io: can't open device " + image + ": the image does not fit in the JVM heap; raise it with -Xmx");
+            err.flush();
+            return 1;
         }
         QemuIoSession session = new QemuIoSession(driver, out::println, line -> {
             out.flush();
