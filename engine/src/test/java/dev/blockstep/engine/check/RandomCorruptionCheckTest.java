@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RandomCorruptionCheckTest {
 
     /** Byte ranges worth damaging: refcount table and block, L1 and L2 of the 64 KiB-cluster base image. */
-    private static final long[][] REGIONS = {{0x10000, 64}, {0x20000, 32}, {0x30000, 8}, {0x40000, 160}, {0x0, 0x70}};
+    private static final long[][] REGIONS = {{0x10000, 64}, {0x20000, 32}, {0x30000, 8}, {0x40000, 160}, {0x0, 0x70}, {0x70, 8}, {0x1f8, 8}};
 
     static java.util.stream.LongStream seeds() {
         return java.util.stream.LongStream.rangeClosed(1, Long.getLong("blockstep.damageSeeds", 60));
