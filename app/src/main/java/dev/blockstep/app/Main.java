@@ -1,6 +1,10 @@
 package dev.blockstep.app;
 
 import dev.blockstep.app.cli.CheckCommand;
+import dev.blockstep.app.cli.CreateCommand;
+import dev.blockstep.app.cli.ImportQemuIoCommand;
+import dev.blockstep.app.cli.ImportQemuLogCommand;
+import dev.blockstep.app.cli.IoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +19,10 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 CheckCommand.class,
+                CreateCommand.class,
+                IoCommand.class,
+                ImportQemuIoCommand.class,
+                ImportQemuLogCommand.class,
         })
 public final class Main implements Runnable {
 
