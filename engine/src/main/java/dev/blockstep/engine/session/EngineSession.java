@@ -4,7 +4,9 @@ import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.snapshot.Snapshot;
 import dev.blockstep.engine.snapshot.Step;
 import java.util.ArrayList;
+import dev.blockstep.engine.coroutine.ScheduleDivergedException;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -26,6 +28,20 @@ public final class EngineSession implements DebugTarget {
         this.workload = workload;
         this.engine = new Engine(workload);
         this.current = engine.snapshot(null);
+    }
+
+    /**
+     * A session at step 0 whose history is a recorded run: one coroutine id per step and the fix flips (step
+     * index before which the fix was set, and the value). Stepping forward follows the record; a record that
+     * no longer fits the workload stops with a {@link ScheduleDivergedException} naming the step.
+     */
+    public static EngineSession following(Workload workload, List<Integer> schedule, Map<Integer, Boolean> fixFlips) {
+        EngineSession s = new EngineSession(workload);
+        s.choices.addAll(schedule);
+        s.flips.putAll(fixFlips);
+        s.applyFlip(0);
+        s.current = s.engine.snapshot(null);
+        return s;
     }
 
     /** The live engine at the current position (tests and the CLI read it; views use snapshots). */
@@ -178,7 +194,16 @@ public final class EngineSession implements DebugTarget {
 
     private void replayOne() {
         applyFlip(position);
-        engine.step(choices.get(position));
+        int id = choices.get(position);
+        List<Integer> runnable = engine.scheduler().runnable();
+        if (!runnable.contains(id)) {
+            throw new ScheduleDivergedException("step " + position + ": recorded coroutine " + id
+                    + " cannot run; runnable " + runnable);
+        }
+        Step s = engine.step(id);
+        if (position == steps.size()) {
+            steps.add(s);
+        }
         position++;
     }
 
