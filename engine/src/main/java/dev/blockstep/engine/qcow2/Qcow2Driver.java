@@ -123,7 +123,6 @@ public final class Qcow2Driver {
      */
     public List<Integer> linkL2(int co, L2Meta m) {
         s.co = co;
-        s.emit(new EngineEvent.RequestStarted(co, "qcow2_cluster_link_l2 nb_clusters " + m.nbClusters));
         linker.linkL2(m);
         return linker.retire(m);
     }

@@ -4,7 +4,9 @@ import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.snapshot.Snapshot;
 import dev.blockstep.engine.snapshot.Step;
 import java.util.ArrayList;
+import dev.blockstep.engine.coroutine.ScheduleDivergedException;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -28,6 +30,20 @@ public final class EngineSession implements DebugTarget {
         this.current = engine.snapshot(null);
     }
 
+    /**
+     * A session at step 0 whose history is a recorded run: one coroutine id per step and the fix flips (step
+     * index before which the fix was set, and the value). Stepping forward follows the record; a record that
+     * no longer fits the workload stops with a {@link ScheduleDivergedException} naming the step.
+     */
+    public static EngineSession following(Workload workload, List<Integer> schedule, Map<Integer, Boolean> fixFlips) {
+        EngineSession s = new EngineSession(workload);
+        s.choices.addAll(schedule);
+        s.flips.putAll(fixFlips);
+        s.applyFlip(0);
+        s.current = s.engine.snapshot(null);
+        return s;
+    }
+
     /** The live engine at the current position (tests and the CLI read it; views use snapshots). */
     public Engine engine() {
         return engine;
@@ -49,6 +65,32 @@ public final class EngineSession implements DebugTarget {
         }
         Step s = engine.step();
         return s == null ? current : record(s);
+    }
+
+    /**
+     * Takes up to {@code n} steps under the policy (following recorded history first) and builds one snapshot
+     * at the end: how a debugger runs ahead without paying for a snapshot per step.
+     */
+    public Snapshot run(int n) {
+        Step last = position == 0 ? null : steps.get(position - 1);
+        for (int i = 0; i < n; i++) {
+            if (position < choices.size()) {
+                replayOne();
+                last = steps.get(position - 1);
+                continue;
+            }
+            Step s = engine.step();
+            if (s == null) {
+                break;
+            }
+            choices.add(s.coroutine());
+            steps.add(s);
+            position++;
+            last = s;
+        }
+        applyFlip(position);
+        current = engine.snapshot(last);
+        return current;
     }
 
     @Override
@@ -152,7 +194,16 @@ public final class EngineSession implements DebugTarget {
 
     private void replayOne() {
         applyFlip(position);
-        engine.step(choices.get(position));
+        int id = choices.get(position);
+        List<Integer> runnable = engine.scheduler().runnable();
+        if (!runnable.contains(id)) {
+            throw new ScheduleDivergedException("step " + position + ": recorded coroutine " + id
+                    + " cannot run; runnable " + runnable);
+        }
+        Step s = engine.step(id);
+        if (position == steps.size()) {
+            steps.add(s);
+        }
         position++;
     }
 

@@ -25,6 +25,13 @@ class FreshImageCheckTest {
         QemuParity.assertSameAsQemu(img);
     }
 
+    @org.junit.jupiter.api.Test
+    void aFileNameWithQuotesTabsAndNonAsciiIsEscapedInJsonAsQemuEscapesIt() throws Exception {
+        Path img = dir.resolve("we\"ird\tn\u00e4me \ud83d\ude00\\.qcow2");
+        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", img.toString(), "16M").exitCode());
+        QemuParity.assertSameAsQemu(img);
+    }
+
     @ParameterizedTest(name = "version 2 image of {0}")
     @CsvSource({"16M", "1G"})
     void aVersionTwoImageWrittenByQemuIoChecksAsQemuChecksIt(String size) throws Exception {

@@ -50,4 +50,20 @@ class SerialDifferentialTest {
         }
         assertEquals("", String.join("\n", failures));
     }
+
+    @Test
+    void longSerialScriptsLeaveByteIdenticalImages() throws Exception {
+        List<String> failures = new ArrayList<>();
+        for (int seed = 0; seed < 8; seed++) {
+            int cluster = CLUSTERS[seed % 5];
+            long size = SIZES[seed % SIZES.length];
+            List<String> script = new ScriptGenerator(5000 + seed, size, cluster).commands(300);
+            var o = Differential.run(dir, "long" + seed, size, cluster, script, seed % 2 == 0);
+            if (o.firstDifference() >= 0 || !o.qemuLines().equals(o.engineLines()) || o.engineCheckExit() != 0) {
+                failures.add("seed " + seed + " cluster " + cluster + ": first difference at "
+                        + o.firstDifference() + ", check exit " + o.engineCheckExit());
+            }
+        }
+        assertEquals("", String.join("\n", failures));
+    }
 }
