@@ -2,6 +2,8 @@ package dev.blockstep.app;
 
 import dev.blockstep.app.cli.CheckCommand;
 import dev.blockstep.app.cli.CreateCommand;
+import dev.blockstep.app.cli.ImportQemuIoCommand;
+import dev.blockstep.app.cli.ImportQemuLogCommand;
 import dev.blockstep.app.cli.IoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,6 +21,8 @@ import picocli.CommandLine.Command;
                 CheckCommand.class,
                 CreateCommand.class,
                 IoCommand.class,
+                ImportQemuIoCommand.class,
+                ImportQemuLogCommand.class,
         })
 public final class Main implements Runnable {
 

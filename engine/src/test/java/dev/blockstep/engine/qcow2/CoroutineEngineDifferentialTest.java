@@ -43,7 +43,7 @@ class CoroutineEngineDifferentialTest {
             for (String l : script) {
                 cmds.add(QemuIoParser.parseLine(l, "s", 1).orElseThrow());
             }
-            Engine e = new Engine(new Workload(start, Qcow2DriverOps.factory("c" + seed), cmds, false, Policies::fifo));
+            Engine e = new Engine(new Workload(start, "c" + seed, cmds, false, Policies::fifo));
             e.runToEnd();
             Path ours = dir.resolve("c" + seed + "-engine.qcow2");
             e.file().save(ours);
