@@ -66,4 +66,23 @@ class SerialDifferentialTest {
         }
         assertEquals("", String.join("\n", failures));
     }
+
+    @Test
+    void everyRefcountWidthQemuCreatesIsHandledByteIdentically() throws Exception {
+        List<String> failures = new ArrayList<>();
+        int[] widths = {1, 2, 4, 8, 32, 64};
+        for (int k = 0; k < widths.length * 2; k++) {
+            int bits = widths[k % widths.length];
+            int cluster = k < widths.length ? 512 : 65536;
+            List<String> script = new ScriptGenerator(7000 + k, 64L << 20, cluster).commands(80);
+            var o = Differential.run(dir, "rc" + k, 64L << 20, "cluster_size=" + cluster + ",refcount_bits=" + bits,
+                    cluster, script, false);
+            if (o.firstDifference() >= 0 || !o.qemuLines().equals(o.engineLines()) || o.engineCheckExit() != 0) {
+                failures.add("refcount_bits " + bits + " cluster " + cluster + ": first difference at "
+                        + o.firstDifference() + ", check exit " + o.engineCheckExit() + " " + o.engineCheck()
+                        + "\n qemu " + o.qemuLines() + "\n ours " + o.engineLines());
+            }
+        }
+        assertEquals("", String.join("\n", failures));
+    }
 }
