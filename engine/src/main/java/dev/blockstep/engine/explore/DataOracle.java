@@ -1,6 +1,7 @@
 package dev.blockstep.engine.explore;
 
-import dev.blockstep.engine.block.DriverOps;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,14 +31,18 @@ public final class DataOracle {
     private final List<long[]> readRanges = new ArrayList<>();
     private final List<Integer> readCos = new ArrayList<>();
     private final List<long[]> checked = new ArrayList<>();
-    private final DriverOps initialDriver;
+    private final GuestIo initial;
 
     public DataOracle(ExploreSetup setup) {
         this.setup = setup;
-        this.initialDriver = setup.driver().open(setup.image().copy());
+        try {
+            this.initial = new GuestIo(setup.image(), setup.name());
+        } catch (ImageFormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         int[] ids = setup.coroutineIds();
-        long cs = initialDriver.clusterSize();
-        long size = initialDriver.virtualSize();
+        long cs = initial.clusterSize();
+        long size = initial.virtualSize();
         for (int i = 0; i < ids.length; i++) {
             QemuIoCommand c = setup.commands().get(i);
             String name = setup.coroutineName(ids[i]);
@@ -60,14 +65,14 @@ public final class DataOracle {
             checked.add(new long[] {e.offset(), e.end()});
         }
         for (long off = 0; off < size; off += cs) {
-            if (GuestIo.allocated(initialDriver, off)) {
+            if (initial.allocated(off)) {
                 checked.add(new long[] {off, Math.min(size, off + cs)});
             }
         }
     }
 
     /** Every drift in the run's reads and, when it ended, in its final image. */
-    public List<Drift> check(Run run) {
+    public List<Drift> check(History run) {
         List<Drift> out = new ArrayList<>();
         for (int i = 0; i < readCos.size(); i++) {
             int co = readCos.get(i);
@@ -78,17 +83,22 @@ public final class DataOracle {
             long[] r = readRanges.get(i);
             checkRange(run, "read " + setup.coroutineName(co), r[0], r[1], run.beganAt(co), run.endedAt(co), got, out);
         }
-        if (run.ended()) {
-            DriverOps d = run.engine().node().driver();
-            for (long[] r : merged()) {
-                byte[] got = GuestIo.read(d, r[0], (int) (r[1] - r[0]));
-                checkRange(run, "final image", r[0], r[1], Long.MAX_VALUE, Long.MAX_VALUE, got, out);
+        HostFile end = run.finalImage();
+        if (end != null) {
+            try {
+                GuestIo io = new GuestIo(end, setup.name());
+                for (long[] r : merged()) {
+                    byte[] got = io.read(r[0], (int) (r[1] - r[0]));
+                    checkRange(run, "final image", r[0], r[1], Long.MAX_VALUE, Long.MAX_VALUE, got, out);
+                }
+            } catch (ImageFormatException | RuntimeException e) {
+                out.add(new Drift("final image", 0, 0, "unreadable (" + e.getMessage() + ")", List.of()));
             }
         }
         return out;
     }
 
-    private void checkRange(Run run, String where, long start, long end, long readBegin, long readEnd, byte[] got,
+    private void checkRange(History run, String where, long start, long end, long readBegin, long readEnd, byte[] got,
                             List<Drift> out) {
         TreeSet<Long> cuts = new TreeSet<>();
         cuts.add(start);
@@ -104,12 +114,12 @@ public final class DataOracle {
         for (long s = (start / SECTOR + 1) * SECTOR; s < end; s += SECTOR) {
             cuts.add(s);
         }
-        byte[] initial = GuestIo.read(initialDriver, start, (int) (end - start));
+        byte[] before = initial.read(start, (int) (end - start));
         Drift pending = null;
         Long prev = null;
         for (long cut : cuts) {
             if (prev != null) {
-                Drift d = checkPiece(run, where, prev, cut, readBegin, readEnd, got, initial, start);
+                Drift d = checkPiece(run, where, prev, cut, readBegin, readEnd, got, before, start);
                 if (d != null && pending != null && pending.offset() + pending.bytes() == d.offset()
                         && pending.actual().equals(d.actual()) && pending.allowed().equals(d.allowed())) {
                     pending = new Drift(where, pending.offset(), pending.bytes() + d.bytes(), d.actual(), d.allowed());
@@ -127,7 +137,7 @@ public final class DataOracle {
         }
     }
 
-    private Drift checkPiece(Run run, String where, long from, long to, long readBegin, long readEnd, byte[] got,
+    private Drift checkPiece(History run, String where, long from, long to, long readBegin, long readEnd, byte[] got,
                              byte[] initial, long base) {
         List<Effect> touching = new ArrayList<>();
         for (Effect e : effects) {
@@ -170,7 +180,7 @@ public final class DataOracle {
         return ok ? null : new Drift(where, from, to - from, describe(got, lo, hi), allowed);
     }
 
-    private static long endOf(Run run, Effect e) {
+    private static long endOf(History run, Effect e) {
         Long end = run.endedAt(e.co());
         return end == null ? Long.MAX_VALUE : end;
     }

@@ -2,7 +2,6 @@ package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.image.HostFile;
-import dev.blockstep.engine.session.DriverFactory;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.Workload;
 import dev.blockstep.trace.Producer;
@@ -11,13 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What every explored run starts from: the image after the serial setup, the driver, the concurrent commands
+ * What every explored run starts from: the image after the serial setup (opened by the qcow2 driver under
+ * {@code name}), the concurrent commands
  * with their producers, and the fix setting. Each run gets a fresh engine on a copy of the image.
  *
  * @param producers one per command (aio_flush included), who issued it
  */
-public record ExploreSetup(String name, HostFile image, DriverFactory driver, List<QemuIoCommand> commands,
-                           List<Producer> producers, boolean fix) {
+public record ExploreSetup(String name, HostFile image, List<QemuIoCommand> commands, List<Producer> producers,
+                           boolean fix) {
 
     public ExploreSetup {
         commands = List.copyOf(commands);
@@ -28,24 +28,23 @@ public record ExploreSetup(String name, HostFile image, DriverFactory driver, Li
         image = image.copy();
     }
 
-    public static ExploreSetup guestOnly(String name, HostFile image, DriverFactory driver,
-                                         List<QemuIoCommand> commands, boolean fix) {
+    public static ExploreSetup guestOnly(String name, HostFile image, List<QemuIoCommand> commands, boolean fix) {
         List<Producer> p = new ArrayList<>();
         commands.forEach(c -> p.add(Producer.GUEST));
-        return new ExploreSetup(name, image, driver, commands, p, fix);
+        return new ExploreSetup(name, image, commands, p, fix);
     }
 
     public ExploreSetup withFix(boolean on) {
-        return new ExploreSetup(name, image, driver, commands, producers, on);
+        return new ExploreSetup(name, image, commands, producers, on);
     }
 
     public ExploreSetup withCommands(List<QemuIoCommand> cmds, List<Producer> prods) {
-        return new ExploreSetup(name, image, driver, cmds, prods, fix);
+        return new ExploreSetup(name, image, cmds, prods, fix);
     }
 
     /** A fresh engine; the caller chooses every step, so the policy is never asked. */
     public Engine newEngine() {
-        return new Engine(new Workload(image, driver, commands, fix, Policies::fifo));
+        return new Engine(new Workload(image, name, commands, fix, Policies::fifo));
     }
 
     /**

@@ -1,30 +1,37 @@
 package dev.blockstep.engine.explore;
 
-import dev.blockstep.engine.block.DriverOps;
+import dev.blockstep.engine.event.EngineEventSink;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.Qcow2Driver;
+import dev.blockstep.engine.qcow2.format.ImageFormatException;
 
-/** Reads guest bytes through the driver outside any coroutine, when no request is in flight. */
+/**
+ * Reads guest bytes of an image through a qcow2 driver of its own, opened on a copy, so that the engine under
+ * test is never touched and no events go anywhere.
+ */
 final class GuestIo {
-    private GuestIo() {
+    private final Qcow2Driver d;
+
+    GuestIo(HostFile image, String name) throws ImageFormatException {
+        this.d = Qcow2Driver.open(image.copy(), name, EngineEventSink.NONE);
     }
 
-    static byte[] read(DriverOps d, long offset, int len) {
+    int clusterSize() {
+        return d.clusterSize();
+    }
+
+    long virtualSize() {
+        return d.size();
+    }
+
+    byte[] read(long offset, int len) {
         byte[] b = new byte[len];
-        int pos = 0;
-        while (pos < len) {
-            long[] r = d.hostOffsetForRead(offset + pos, len - pos);
-            int n = (int) Math.min(r[1], len - pos);
-            if (n <= 0) {
-                throw new IllegalStateException("driver returned an empty range at guest 0x"
-                        + Long.toHexString(offset + pos));
-            }
-            d.readData(offset + pos, r[0], b, pos, n);
-            pos += n;
-        }
+        d.read(0, offset, b, 0, len);
         return b;
     }
 
-    /** Whether the guest cluster at {@code offset} is backed by a host cluster. */
-    static boolean allocated(DriverOps d, long offset) {
-        return d.hostOffsetForRead(offset, d.clusterSize())[0] >= 0;
+    /** Whether the guest cluster at {@code offset} is backed by a host cluster (data, ZERO_ALLOC, compressed). */
+    boolean allocated(long offset) {
+        return d.map(0, offset).hostClusterOffset() != 0;
     }
 }

@@ -4,6 +4,7 @@ import dev.blockstep.engine.block.ReadRequest;
 import dev.blockstep.engine.coroutine.Coroutine;
 import dev.blockstep.engine.coroutine.Scheduler;
 import dev.blockstep.engine.event.EngineEvent;
+import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.snapshot.Step;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import java.util.TreeSet;
  * ever stops where the order is really open. It records what the data oracle needs: when each request began
  * and ended, and what each read returned.
  */
-public final class Run {
+public final class Run implements History {
     private final ExploreSetup setup;
     private final Engine engine;
     private final List<Step> steps = new ArrayList<>();
@@ -147,6 +148,11 @@ public final class Run {
         if (n.startsWith("bdrv_co_flush") || (n.equals("thread_pool_complete") && !hostSeen)) {
             keys.add(Footprint.FLUSH_KEY);
         }
+        if (n.equals("thread_pool_complete")) {
+            // Completions run driver code without s->lock (a read looks its clusters up again, perform_cow reads
+            // the guest view), so they may read any metadata: count them as touching the whole image.
+            keys.add(Footprint.IMAGE_KEY);
+        }
         if (lock) {
             keys.add(Footprint.LOCK_KEY);
             keys.add(Footprint.IMAGE_KEY);
@@ -159,17 +165,22 @@ public final class Run {
         }
     }
 
-    /** Step index at which coroutine {@code co}'s request began, or null. */
+    @Override
+    public HostFile finalImage() {
+        return ended() ? engine.file() : null;
+    }
+
+    @Override
     public Long beganAt(int co) {
         return began.get(co);
     }
 
-    /** Step index at which it finished, or null while in flight. */
+    @Override
     public Long endedAt(int co) {
         return ended.get(co);
     }
 
-    /** What a finished read returned, or null. */
+    @Override
     public byte[] readResult(int co) {
         return readResults.get(co);
     }

@@ -2,8 +2,6 @@ package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.Qcow2Create;
-import dev.blockstep.engine.qcow2.Qcow2DriverOps;
-import dev.blockstep.engine.session.DriverFactory;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.Producer;
@@ -46,12 +44,11 @@ public record Scenario(String name, Trace trace, ExploreSetup setup) {
 
     /** @param dir where a base image's relative path is resolved; null when there is none */
     public static Scenario of(String name, Trace t, Path dir) throws ScenarioException {
-        DriverFactory driver = Qcow2DriverOps.factory(name);
         HostFile image = image(name, t.image(), dir);
         List<QemuIoCommand> setupCmds = t.image().setup().stream().map(TraceCommands::toQemuIo).toList();
         HostFile base;
         try {
-            base = SetupRunner.run(image, driver, setupCmds);
+            base = SetupRunner.run(image, name, setupCmds);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ScenarioException(name + ": image setup: " + e.getMessage());
         }
@@ -66,7 +63,7 @@ public record Scenario(String name, Trace trace, ExploreSetup setup) {
             producers.add(Producer.GUEST);
         }
         boolean fix = t.fix().initial();
-        return new Scenario(name, t, new ExploreSetup(name, base, driver, cmds, producers, fix));
+        return new Scenario(name, t, new ExploreSetup(name, base, cmds, producers, fix));
     }
 
     private static HostFile image(String name, ImageSetup img, Path dir) throws ScenarioException {

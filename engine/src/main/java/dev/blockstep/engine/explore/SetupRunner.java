@@ -2,7 +2,6 @@ package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.image.HostFile;
-import dev.blockstep.engine.session.DriverFactory;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.Workload;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
@@ -14,11 +13,11 @@ public final class SetupRunner {
     }
 
     /** The image after the setup; the input image is not changed. */
-    public static HostFile run(HostFile image, DriverFactory driver, List<QemuIoCommand> setup) {
+    public static HostFile run(HostFile image, String name, List<QemuIoCommand> setup) {
         if (setup.isEmpty()) {
             return image.copy();
         }
-        Engine e = new Engine(new Workload(image, driver, setup, false, Policies::fifo));
+        Engine e = new Engine(new Workload(image, name, setup, false, Policies::fifo));
         e.runToEnd();
         if (!e.finished()) {
             throw new IllegalStateException("the setup commands did not finish");

@@ -33,7 +33,7 @@ class MinimizerTest {
     @Test
     void aFiveThousandCommandRandomWorkloadShrinksToTheRacePlusTheRequestsThatMakeTheClusterZeroAlloc() {
         var cmds = RandomWorkload.generate(3, 5000);
-        ExploreSetup s = ExploreSetup.guestOnly("r3", Qcow2Scenarios.fresh(), Qcow2Scenarios.QCOW2, cmds, false);
+        ExploreSetup s = ExploreSetup.guestOnly("r3", Qcow2Scenarios.fresh(), cmds, false);
         Minimizer.Result r = new Minimizer(new QemuImgCheck(), 3).minimize(s, null);
         assertEquals(5000, r.requestsBefore());
         assertEquals(4, r.requestsAfter(), r.setup().commands().toString());

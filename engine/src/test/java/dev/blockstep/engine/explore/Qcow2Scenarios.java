@@ -2,12 +2,13 @@ package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.Qcow2Create;
-import dev.blockstep.engine.qcow2.Qcow2DriverOps;
-import dev.blockstep.engine.session.DriverFactory;
+import dev.blockstep.trace.qemuio.QemuIoCommand;
+import dev.blockstep.trace.qemuio.QemuIoParser;
+import java.util.List;
 
 /** Small workloads on the real qcow2 driver, on a fresh 16 MiB image with 64 KiB clusters. */
 final class Qcow2Scenarios {
-    static final DriverFactory QCOW2 = Qcow2DriverOps.factory("test.qcow2");
+    static final String NAME = "test.qcow2";
 
     private Qcow2Scenarios() {
     }
@@ -20,9 +21,17 @@ final class Qcow2Scenarios {
         }
     }
 
+    static List<QemuIoCommand> parse(String script) {
+        try {
+            return QemuIoParser.parseScript(script, "test");
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     static ExploreSetup setup(String setup, String race, boolean fix) {
-        HostFile base = SetupRunner.run(fresh(), QCOW2, ToyScenarios.parse(setup));
-        return ExploreSetup.guestOnly("test", base, QCOW2, ToyScenarios.parse(race), fix);
+        HostFile base = SetupRunner.run(fresh(), NAME, parse(setup));
+        return ExploreSetup.guestOnly(NAME, base, parse(race), fix);
     }
 
     static ExploreSetup minimalRace(boolean fix) {
