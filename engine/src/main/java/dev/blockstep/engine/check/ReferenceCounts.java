@@ -2,6 +2,7 @@ package dev.blockstep.engine.check;
 
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
+import dev.blockstep.engine.snapshot.HostClusterRow;
 import java.util.List;
 
 /**
@@ -34,6 +35,21 @@ public record ReferenceCounts(long clusterSize, List<HostClusterUse> clusters, C
         } catch (CheckException e) {
             throw new ImageFormatException(e.getMessage());
         }
+    }
+
+    /**
+     * The snapshot rows the GUI shows. Refcounts and reference counts above Integer.MAX_VALUE (possible only
+     * with 32- or 64-bit refcounts) are shown as Integer.MAX_VALUE; an unreadable refcount as -1.
+     */
+    public List<HostClusterRow> rows() {
+        return clusters.stream()
+                .map(u -> new HostClusterRow(u.cluster(), u.refcountReadable() ? clamp(u.refcount()) : -1,
+                        clamp(u.references()), u.role().label(), u.referencedBy()))
+                .toList();
+    }
+
+    private static int clamp(long unsigned) {
+        return Long.compareUnsigned(unsigned, Integer.MAX_VALUE) > 0 ? Integer.MAX_VALUE : (int) unsigned;
     }
 
     /** The row for one host cluster, or null when nothing references it and its refcount is 0. */
