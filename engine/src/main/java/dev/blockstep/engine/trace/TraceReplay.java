@@ -10,6 +10,8 @@ import dev.blockstep.trace.Checkpoint;
 import dev.blockstep.trace.ReplayCheck;
 import dev.blockstep.trace.ScheduleEntry;
 import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.io.TraceFile;
+import dev.blockstep.trace.io.TraceFormatException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -33,13 +35,34 @@ public final class TraceReplay {
         return new Workload(image, name, TraceImages.commands(trace.workload(), name), trace.fix().initial(), policy);
     }
 
-    /** Replays the trace's schedule to its end; the returned session holds the whole history. */
-    public static EngineSession replay(Trace trace, Path traceDir, String name) throws TraceReplayException {
-        return replay(trace, trace.schedule().iterator(), traceDir, name);
+    /** The next recorded entry, or null at the end. */
+    @FunctionalInterface
+    interface ScheduleSource {
+        ScheduleEntry next() throws TraceReplayException;
     }
 
-    /** As {@link #replay(Trace, Path, String)}, with the schedule streamed (e.g. from a TraceFile). */
-    public static EngineSession replay(Trace trace, Iterator<ScheduleEntry> schedule, Path traceDir, String name)
+    /** Replays the trace's schedule to its end; the returned session holds the whole history. */
+    public static EngineSession replay(Trace trace, Path traceDir, String name) throws TraceReplayException {
+        Iterator<ScheduleEntry> it = trace.schedule().iterator();
+        return replay(trace, () -> it.hasNext() ? it.next() : null, traceDir, name);
+    }
+
+    /** Replays a trace file whose schedule is streamed from disk (files of any size). */
+    public static EngineSession replay(TraceFile file, Path traceDir, String name) throws TraceReplayException {
+        try (TraceFile.ScheduleStream stream = file.schedule()) {
+            return replay(file.header(), () -> {
+                try {
+                    return stream.next();
+                } catch (TraceFormatException e) {
+                    throw new TraceReplayException(e.getMessage());
+                }
+            }, traceDir, name);
+        } catch (TraceFormatException e) {
+            throw new TraceReplayException(e.getMessage());
+        }
+    }
+
+    private static EngineSession replay(Trace trace, ScheduleSource schedule, Path traceDir, String name)
             throws TraceReplayException {
         EngineSession session = new EngineSession(workload(trace, traceDir, name, Policies::fifo));
         CoroutineNames names = new CoroutineNames(trace.workload());
@@ -59,7 +82,7 @@ public final class TraceReplay {
                 nextCheckpoint = checkpoints.hasNext() ? checkpoints.next() : null;
             }
             List<Integer> runnable = session.engine().scheduler().runnable();
-            ScheduleEntry entry = schedule.hasNext() ? schedule.next() : null;
+            ScheduleEntry entry = schedule.next();
             if (entry == null) {
                 // A recorded prefix is a valid trace: the session stops where the recording stopped.
                 break;

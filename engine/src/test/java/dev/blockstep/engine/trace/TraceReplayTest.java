@@ -123,4 +123,12 @@ class TraceReplayTest {
     static List<String> names(List<Step> steps) {
         return steps.stream().map(s -> s.coroutine() + ":" + s.name()).toList();
     }
+
+    @Test
+    void aTraceFileReplaysWithItsScheduleStreamedFromDisk(@TempDir Path dir) throws Exception {
+        EngineSession original = run(r1Source(), 9, -1);
+        recordWriteAndRead(r1Source(), original, dir);
+        EngineSession replayed = TraceReplay.replay(TraceReader.open(dir.resolve("r2.json")), dir, "r2.json");
+        assertEquals(names(original.steps()), names(replayed.steps()));
+    }
 }
