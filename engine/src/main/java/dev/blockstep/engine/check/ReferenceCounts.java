@@ -26,6 +26,11 @@ public record ReferenceCounts(long clusterSize, List<HostClusterUse> clusters, C
         return of(ImageBytes.of(file), "image");
     }
 
+    /** As {@link #of(HostFile)}, naming the image {@code name} in error messages. */
+    public static ReferenceCounts of(HostFile file, String name) throws ImageFormatException {
+        return of(ImageBytes.of(file), name);
+    }
+
     public static ReferenceCounts of(ImageBytes bytes, String name) throws ImageFormatException {
         try {
             OpenImage image = Qcow2Open.open(bytes, name);
