@@ -38,7 +38,9 @@ public record ReferenceCounts(long clusterSize, List<HostClusterUse> clusters, C
             CheckResult result = check.run();
             return new ReferenceCounts(image.clusterSize(), check.uses(), result);
         } catch (CheckException e) {
-            throw new ImageFormatException(e.getMessage());
+            throw new ImageFormatException(e.kind() == CheckException.Kind.OPEN_FAILED ? e.getMessage()
+                    : name + ": " + (e.kind() == CheckException.Kind.NO_CHECK_FOR_FORMAT
+                    ? "magic at offset 0x0: expected a qcow2 image (QFI\\xfb, version 2 or 3)" : e.getMessage()));
         }
     }
 
