@@ -31,6 +31,13 @@ public record ReferenceCounts(long clusterSize, List<HostClusterUse> clusters, C
         return of(ImageBytes.of(file), name);
     }
 
+    /** Reads a file on disk without loading it, so a large sparse image costs only its metadata. */
+    public static ReferenceCounts of(java.nio.file.Path path) throws ImageFormatException, java.io.IOException {
+        try (ImageBytes bytes = ImageBytes.open(path)) {
+            return of(bytes, path.toString());
+        }
+    }
+
     public static ReferenceCounts of(ImageBytes bytes, String name) throws ImageFormatException {
         try {
             OpenImage image = Qcow2Open.open(bytes, name);
