@@ -123,7 +123,13 @@ class CheckCommandTest {
                 Arguments.of("AES encryption", 0x20L, 1L, 4),
                 Arguments.of("unknown encryption method", 0x20L, 9L, 4),
                 Arguments.of("too many snapshots", 0x3cL, 100000L, 4),
-                Arguments.of("backing file name too long", 0x0cL, 0x0000100000001388L, 8));
+                Arguments.of("backing file name too long", 0x0cL, 0x0000100000001388L, 8),
+                Arguments.of("header extension too large", 0x74L, 0x10000L, 4),
+                Arguments.of("raw data file bit without a data file", 0x58L, 2L, 8),
+                Arguments.of("end marker with a length", 0x1fcL, 0xffff0000L, 4),
+                Arguments.of("feature table retyped as backing format", 0x70L, 0xe2792acaL, 4),
+                Arguments.of("crypto header without LUKS", 0x70L, 0x0537be77L, 4),
+                Arguments.of("bitmaps extension of the wrong length", 0x70L, 0x23852875L, 4));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -211,6 +217,13 @@ class CheckCommandTest {
                 assertEquals(qemuImg(a.toArray(new String[0])), blockstep(a.toArray(new String[0])), a.toString());
             }
         }
+    }
+
+    @Test
+    void checkHelpListsItsOptions() {
+        Run help = blockstep("check", "--help");
+        assertEquals(0, help.exitCode());
+        assertTrue(help.stdout().contains("--output") && help.stdout().contains("IMAGE"), help.stdout());
     }
 
     @Test
