@@ -216,6 +216,15 @@ final class Qcow2Writev {
         }
     }
 
+    /** qcow2_handle_l2meta(link=false): frees this chunk's unlinked allocations and wakes their dependents. */
+    void abort(StepContext cx) {
+        while (!pending.isEmpty()) {
+            for (int w : node.driver().abortL2Meta(co.id(), pending.remove(0))) {
+                cx.scheduler().wake(cx.scheduler().coroutine(w));
+            }
+        }
+    }
+
     /** Links the oldest pending allocation and wakes its dependents; stays in LINK while more remain. */
     private Outcome link(StepContext cx, String stepName) {
         L2Meta m = pending.remove(0);

@@ -70,6 +70,11 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             cx.narrate("qemu-io refuses " + c.toLine() + ": it reaches past the end of the disk.");
             return Outcome.YIELD;
         }
+        if (node.driver().detached() && !(c instanceof QemuIoCommand.AioFlush)) {
+            node.stdout(commandName(c) + " failed: No medium found");
+            cx.narrate("qemu-io's " + c.toLine() + " fails: the driver was detached after a fatal corruption.");
+            return Outcome.YIELD;
+        }
         if (c instanceof QemuIoCommand.AioWrite w) {
             RequestCoroutine r = w.zero()
                     ? new ZeroWriteRequest(id, "Z" + id, node, w.toLine(), w.offset(), w.length(),

@@ -61,6 +61,13 @@ public final class ZeroWriteRequest extends RequestCoroutine {
     private static final long MAX_BOUNCE_BUFFER = 32768L * 512;
 
     @Override
+    protected void abortAfterError(StepContext cx) {
+        if (fallback != null) {
+            fallback.abort(cx);
+        }
+    }
+
+    @Override
     protected Outcome runPhase(StepContext cx) {
         String n = name();
         switch (p) {
