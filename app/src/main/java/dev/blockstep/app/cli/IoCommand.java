@@ -177,7 +177,15 @@ public final class IoCommand implements Callable<Integer> {
             }
         }
         long t0 = System.nanoTime();
-        ScriptRun run = ScriptRun.run(file, image, cmds, fix, seed);
+        ScriptRun run;
+        try {
+            run = ScriptRun.run(file, image, cmds, fix, seed);
+        } catch (RuntimeException e) {
+            // An engine bug must not leave a stack trace or a half-written image: report it and keep the file.
+            err.println("blockstep io: " + image + ": the engine failed: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
         long elapsed = Math.max(1, System.nanoTime() - t0);
         for (BlockNode.OutputLine l : run.output()) {
             if (l.stderr()) {

@@ -89,7 +89,7 @@ public final class ZeroWriteRequest extends RequestCoroutine {
                 }
                 cx.narrate(n + (serialisingRequested ? " finds no overlapping request in flight" :
                         " is not serialising and waits for nobody") + ", and goes on to the driver.");
-                p = bytes == 0 ? P.END : P.PIECE_LOCK;
+                p = bytes == 0 ? afterDriver() : P.PIECE_LOCK;
                 return Outcome.CONTINUE;
             }
             case PIECE_LOCK -> {
