@@ -5,6 +5,9 @@ import dev.blockstep.app.cli.CreateCommand;
 import dev.blockstep.app.cli.ImportQemuIoCommand;
 import dev.blockstep.app.cli.ImportQemuLogCommand;
 import dev.blockstep.app.cli.IoCommand;
+import dev.blockstep.app.cli.ExploreCommand;
+import dev.blockstep.app.cli.MinimizeCommand;
+import dev.blockstep.app.cli.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,6 +26,9 @@ import picocli.CommandLine.Command;
                 IoCommand.class,
                 ImportQemuIoCommand.class,
                 ImportQemuLogCommand.class,
+                ExploreCommand.class,
+                VerifyCommand.class,
+                MinimizeCommand.class,
         })
 public final class Main implements Runnable {
 
