@@ -12,6 +12,10 @@ public enum CoState {
     WAITING_TRACKED_REQUEST,
     /** Waiting on an overlapping in-flight cluster allocation (qcow2 cluster_allocs). */
     WAITING_DEPENDENCY,
+    /** Queued behind another flush of the same node (bdrv_co_flush's flush_queue). */
+    WAITING_FLUSH,
+    /** qemu-io's main loop waiting for requests to complete: a synchronous command, aio_flush, or exit. */
+    WAITING_COMPLETION,
     DONE;
 
     public boolean canStep() {

@@ -1,0 +1,87 @@
+package dev.blockstep.engine.block;
+
+import dev.blockstep.engine.coroutine.Outcome;
+import dev.blockstep.engine.coroutine.StepContext;
+import dev.blockstep.engine.snapshot.CoState;
+
+/**
+ * bdrv_co_flush on the qcow2 node: flushes are serialised per node (active_flush_req and flush_queue), then
+ * qcow2_co_flush_to_os writes the caches under s->lock, then the file is synced with the lock released.
+ */
+final class Flush {
+    private enum P { BEGIN, LOCK, FLUSH, UNLOCK_SYNC, SYNC_DONE, FINISHED }
+
+    private final RequestCoroutine co;
+    private final BlockNode node;
+    private P p = P.BEGIN;
+
+    Flush(RequestCoroutine co, BlockNode node) {
+        this.co = co;
+        this.node = node;
+    }
+
+    boolean finished() {
+        return p == P.FINISHED;
+    }
+
+    String phase() {
+        return switch (p) {
+            case BEGIN -> "bdrv_co_flush";
+            case LOCK -> "qemu_co_mutex_lock";
+            case FLUSH -> "qcow2_co_flush_to_os";
+            case UNLOCK_SYNC -> "bdrv_co_flush (file)";
+            case SYNC_DONE -> "thread_pool_complete";
+            case FINISHED -> "done";
+        };
+    }
+
+    Outcome step(StepContext cx) {
+        String n = co.name();
+        switch (p) {
+            case BEGIN -> {
+                cx.name("bdrv_co_flush");
+                if (node.activeFlush()) {
+                    node.flushQueue().queueWait(cx);
+                    cx.narrate(n + " must flush, but another flush of the node is running, so " + n + " waits.");
+                    return Outcome.blocked(CoState.WAITING_FLUSH, "flush_queue (another flush is active)");
+                }
+                node.setActiveFlush(true);
+                cx.narrate(n + " starts the flush that writethrough mode adds after every write (FUA).");
+                p = P.LOCK;
+                return Outcome.CONTINUE;
+            }
+            case LOCK -> {
+                cx.name("qemu_co_mutex_lock");
+                p = P.FLUSH;
+                if (!co.lock(cx)) {
+                    cx.name("qemu_co_mutex_lock_entry").narrate(n + " queues for s->lock to write the caches.");
+                    return co.lockBlocked();
+                }
+                cx.narrate(n + " takes s->lock to write the metadata caches.");
+                return Outcome.CONTINUE;
+            }
+            case FLUSH -> {
+                co.lockReturned(cx);
+                node.driver().flushToOs(co.sink(cx));
+                cx.name("qcow2_co_flush_to_os").narrate(n + " writes the L2 and refcount caches to the file, "
+                        + "holding s->lock.");
+                p = P.UNLOCK_SYNC;
+                return Outcome.YIELD;
+            }
+            case UNLOCK_SYNC -> {
+                co.unlock(cx);
+                cx.name("bdrv_co_flush (file)").narrate(n + " releases s->lock and syncs the host file.");
+                p = P.SYNC_DONE;
+                return Outcome.IN_DATA_IO;
+            }
+            case SYNC_DONE -> {
+                node.setActiveFlush(false);
+                node.flushQueue().restartNext(cx);
+                cx.name("thread_pool_complete").narrate(n + "'s flush completes.");
+                p = P.FINISHED;
+                return Outcome.CONTINUE;
+            }
+            default -> throw new IllegalStateException(n + " stepped a finished flush");
+        }
+    }
+}

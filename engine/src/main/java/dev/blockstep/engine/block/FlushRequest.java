@@ -1,0 +1,30 @@
+package dev.blockstep.engine.block;
+
+import dev.blockstep.engine.coroutine.Outcome;
+import dev.blockstep.engine.coroutine.StepContext;
+
+/** qemu-io {@code flush}: blk_flush, i.e. bdrv_co_flush on the qcow2 node. Not a tracked request. */
+public final class FlushRequest extends RequestCoroutine {
+    private final Flush flush;
+    private boolean done;
+
+    public FlushRequest(int id, String name, BlockNode node) {
+        super(id, name, node, "flush", 0, 0, RequestFlags.NONE);
+        this.flush = new Flush(this, node);
+    }
+
+    @Override
+    public String phase() {
+        return done ? "done" : flush.phase();
+    }
+
+    @Override
+    protected Outcome run(StepContext cx) {
+        Outcome o = flush.step(cx);
+        if (flush.finished() && o instanceof Outcome.Continue) {
+            done = true;
+            return finishUntracked(cx);
+        }
+        return o;
+    }
+}

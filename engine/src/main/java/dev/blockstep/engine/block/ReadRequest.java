@@ -1,0 +1,122 @@
+package dev.blockstep.engine.block;
+
+import dev.blockstep.engine.coroutine.Outcome;
+import dev.blockstep.engine.coroutine.StepContext;
+import dev.blockstep.engine.event.EngineEvent;
+
+/**
+ * A guest read (qemu-io {@code read [-P pattern]}): tracked as READ, waits only for serialising requests,
+ * looks up each chunk under s->lock and reads the data without it.
+ */
+public final class ReadRequest extends RequestCoroutine {
+    private enum P { BEGIN, PREPARE, LOCK, LOOKUP, DATA_DONE, END, DONE }
+
+    private P p = P.BEGIN;
+    private final int pattern;
+    private final byte[] buf;
+    private long pos;
+    private long curHost;
+    private long curBytes;
+
+    /** @param pattern byte to verify, or -1 */
+    public ReadRequest(int id, String name, BlockNode node, String request, long offset, int bytes, int pattern) {
+        super(id, name, node, request, offset, bytes, RequestFlags.NONE);
+        this.pattern = pattern;
+        this.buf = new byte[bytes];
+    }
+
+    /** The bytes read (complete once the request is done). */
+    public byte[] data() {
+        return buf.clone();
+    }
+
+    @Override
+    public String phase() {
+        return switch (p) {
+            case BEGIN -> "bdrv_co_preadv_part";
+            case PREPARE -> "bdrv_wait_serialising_requests";
+            case LOCK -> "qemu_co_mutex_lock";
+            case LOOKUP -> "qcow2_get_host_offset";
+            case DATA_DONE -> "thread_pool_complete";
+            case END -> "tracked_request_end";
+            case DONE -> "done";
+        };
+    }
+
+    @Override
+    protected Outcome run(StepContext cx) {
+        String n = name();
+        switch (p) {
+            case BEGIN -> {
+                beginTracked(cx, TrackedRequestType.READ, false);
+                cx.name("bdrv_co_preadv_part").guest(offset, bytes)
+                        .narrate(n + " enters the block layer and registers tracked request #" + tracked.id() + ".");
+                p = P.PREPARE;
+                return Outcome.CONTINUE;
+            }
+            case PREPARE -> {
+                cx.name("bdrv_wait_serialising_requests").guest(offset, bytes);
+                Outcome w = prepareWait(cx);
+                if (w != null) {
+                    cx.narrate(n + " overlaps serialising request #" + tracked.waitingFor().id() + " and waits.");
+                    return w;
+                }
+                cx.narrate(n + " goes on to the driver.");
+                p = bytes == 0 ? P.END : P.LOCK;
+                return Outcome.CONTINUE;
+            }
+            case LOCK -> {
+                cx.name("qemu_co_mutex_lock").guest(offset + pos, bytes - pos);
+                p = P.LOOKUP;
+                if (!lock(cx)) {
+                    cx.name("qemu_co_mutex_lock_entry").narrate(n + " queues for s->lock.");
+                    return lockBlocked();
+                }
+                cx.narrate(n + " takes s->lock to look up where guest " + hex(offset + pos) + " lives.");
+                return Outcome.CONTINUE;
+            }
+            case LOOKUP -> {
+                lockReturned(cx);
+                long[] r = node.driver().hostOffsetForRead(offset + pos, bytes - pos);
+                curHost = r[0];
+                curBytes = r[1];
+                unlock(cx);
+                cx.name("qcow2_get_host_offset").guest(offset + pos, curBytes).host(curHost, curHost < 0 ? 0 : curBytes)
+                        .narrate(n + " finds guest " + hex(offset + pos) + (curHost < 0 ? " reads as zeros"
+                                : " at host " + hex(curHost)) + ", releases s->lock and reads.");
+                if (curHost >= 0) {
+                    cx.event(new EngineEvent.DataIoSubmitted(id(), curHost, curBytes));
+                }
+                p = P.DATA_DONE;
+                return Outcome.IN_DATA_IO;
+            }
+            case DATA_DONE -> {
+                node.driver().readData(offset + pos, curHost, buf, (int) pos, (int) curBytes);
+                if (curHost >= 0) {
+                    cx.event(new EngineEvent.DataIoCompleted(id(), curHost, curBytes));
+                }
+                cx.name("thread_pool_complete").guest(offset + pos, curBytes).narrate(n + "'s read completes.");
+                pos += curBytes;
+                p = pos < bytes ? P.LOCK : P.END;
+                return Outcome.CONTINUE;
+            }
+            case END -> {
+                cx.name("tracked_request_end").guest(offset, bytes).narrate(n + " ends tracked request #"
+                        + tracked.id() + " and completes.");
+                p = P.DONE;
+                if (pattern >= 0) {
+                    for (int i = 0; i < buf.length; i++) {
+                        if ((buf[i] & 0xff) != pattern) {
+                            node.stdout("Pattern verification failed at offset " + (offset + i) + ", " + bytes
+                                    + " bytes");
+                            break;
+                        }
+                    }
+                }
+                node.stdout("read " + bytes + "/" + bytes + " bytes at offset " + offset);
+                return finish(cx, "0");
+            }
+            default -> throw new IllegalStateException(n + " is done");
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.blockstep.engine.block;
+
+import dev.blockstep.engine.coroutine.Coroutine;
+import dev.blockstep.engine.coroutine.Outcome;
+import dev.blockstep.engine.coroutine.StepContext;
+import dev.blockstep.engine.event.EngineEvent;
+import java.util.function.Consumer;
+
+/**
+ * A guest request on the qcow2 node, from tracked_request_begin to tracked_request_end. Subclasses are the
+ * state machines of qemu's request paths; this class holds what they share.
+ */
+public abstract class RequestCoroutine extends Coroutine {
+    protected final BlockNode node;
+    private final String request;
+    protected final long offset;
+    protected final long bytes;
+    protected final RequestFlags flags;
+    protected TrackedRequest tracked;
+    private boolean lockResumePending;
+    private String result = "";
+    private RequestListener listener;
+
+    /** Told when a request ends, so qemu-io's main loop can print and stop waiting. */
+    public interface RequestListener {
+        void requestDone(StepContext cx, RequestCoroutine r);
+    }
+
+    protected RequestCoroutine(int id, String name, BlockNode node, String request, long offset, long bytes,
+                               RequestFlags flags) {
+        super(id, name);
+        this.node = node;
+        this.request = request;
+        this.offset = offset;
+        this.bytes = bytes;
+        this.flags = flags;
+    }
+
+    public RequestCoroutine onDone(RequestListener l) {
+        this.listener = l;
+        return this;
+    }
+
+    /** In qemu-io syntax, e.g. "aio_write -z -u 0 65536". */
+    public String request() {
+        return request;
+    }
+
+    public long offset() {
+        return offset;
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    public RequestFlags flags() {
+        return flags;
+    }
+
+    /** Whether the request's tracked request is serialising (false before it begins). */
+    public boolean serialising() {
+        return tracked != null && tracked.serialising();
+    }
+
+    public TrackedRequest tracked() {
+        return tracked;
+    }
+
+    /** What the request returned, e.g. "0" or "-EIO"; empty while running. */
+    public String result() {
+        return result;
+    }
+
+    /** Events go to the step; stderr lines also to the node's stderr. */
+    protected Consumer<EngineEvent> sink(StepContext cx) {
+        return e -> {
+            cx.event(e);
+            if (e instanceof EngineEvent.StderrLine s) {
+                node.stderr(s.line());
+            }
+        };
+    }
+
+    /**
+     * Tries s->lock. True: held now. False: queued; the caller returns {@link #lockBlocked()} and, when it next
+     * runs, owns the lock and calls {@link #lockReturned} first.
+     */
+    protected boolean lock(StepContext cx) {
+        if (node.sLock().lock(cx)) {
+            return true;
+        }
+        lockResumePending = true;
+        return false;
+    }
+
+    protected Outcome lockBlocked() {
+        return node.sLock().blocked();
+    }
+
+    /** Records qemu_co_mutex_lock_return when this step resumes a contended lock. */
+    protected void lockReturned(StepContext cx) {
+        if (lockResumePending) {
+            lockResumePending = false;
+            cx.event(new EngineEvent.LockAcquired(id(), node.sLock().name(), true));
+        }
+    }
+
+    protected void unlock(StepContext cx) {
+        node.sLock().unlock(cx);
+    }
+
+    /** tracked_request_begin, reading the fix once: in-flight requests keep the flag they began with. */
+    protected void beginTracked(StepContext cx, TrackedRequestType type, boolean serialiseUnderFix) {
+        tracked = node.trackedRequests().begin(cx, offset, bytes, type);
+        cx.event(new EngineEvent.RequestStarted(id(), request));
+        if (serialiseUnderFix && node.fixOn()) {
+            // The fix adds BDRV_REQ_SERIALISING here; bdrv_co_write_req_prepare acts on it.
+            serialisingRequested = true;
+        }
+    }
+
+    protected boolean serialisingRequested;
+
+    /**
+     * bdrv_co_write_req_prepare's wait: with BDRV_REQ_SERIALISING, mark serialising with cluster alignment
+     * and wait (no fast path); otherwise bdrv_wait_serialising_requests with its fast path.
+     */
+    protected Outcome prepareWait(StepContext cx) {
+        if (serialisingRequested && !tracked.serialising()) {
+            node.trackedRequests().setSerialising(tracked, node.driver().clusterSize());
+        }
+        return node.trackedRequests().waitSerialising(cx, tracked, !serialisingRequested);
+    }
+
+    /** tracked_request_end, then the completion callback. */
+    protected Outcome finish(StepContext cx, String ret) {
+        node.trackedRequests().end(cx, tracked);
+        result = ret;
+        cx.event(new EngineEvent.RequestFinished(id(), ret));
+        if (listener != null) {
+            listener.requestDone(cx, this);
+        }
+        return Outcome.DONE;
+    }
+
+    /** Completion of a request that was never tracked (flush). */
+    protected Outcome finishUntracked(StepContext cx) {
+        result = "0";
+        cx.event(new EngineEvent.RequestFinished(id(), "0"));
+        if (listener != null) {
+            listener.requestDone(cx, this);
+        }
+        return Outcome.DONE;
+    }
+
+    protected static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.blockstep.engine.block;
+
+import dev.blockstep.engine.coroutine.Outcome;
+import dev.blockstep.engine.coroutine.StepContext;
+
+/**
+ * A write-zeroes from a BlockBackend (qemu-io {@code write -z}, {@code aio_write -z [-u]}). It enters at
+ * bdrv_co_pwritev_part with BDRV_REQ_ZERO_WRITE, bypassing bdrv_co_pwrite_zeroes; bdrv_co_do_pwrite_zeroes
+ * splits it at cluster boundaries, a piece the driver refuses (-ENOTSUP) is written as a buffer of zeros
+ * through the normal write path, and FUA adds a flush. With the fix on at its start, it is serialising.
+ */
+public final class ZeroWriteRequest extends RequestCoroutine {
+    private enum P { BEGIN, PREPARE, PIECE_LOCK, ZEROIZE, ZERO_UNLOCK, FALLBACK, FUA, END, DONE }
+
+    private P p = P.BEGIN;
+    private long pos;
+    private long pieceLen;
+    private Qcow2Writev fallback;
+    private final Flush flush;
+
+    public ZeroWriteRequest(int id, String name, BlockNode node, String request, long offset, long bytes,
+                            RequestFlags flags) {
+        super(id, name, node, request, offset, bytes, flags.with(RequestFlags.ZERO_WRITE));
+        this.flush = new Flush(this, node);
+    }
+
+    @Override
+    public String phase() {
+        return switch (p) {
+            case BEGIN -> "bdrv_co_pwritev_part";
+            case PREPARE -> "bdrv_co_write_req_prepare";
+            case PIECE_LOCK -> "qcow2_pwrite_zeroes_start_req";
+            case ZEROIZE -> "qcow2_pwrite_zeroes";
+            case ZERO_UNLOCK -> "qemu_co_mutex_unlock";
+            case FALLBACK -> fallback.phase();
+            case FUA -> flush.phase();
+            case END -> "tracked_request_end";
+            case DONE -> "done";
+        };
+    }
+
+    private boolean mayUnmap() {
+        return flags.has(RequestFlags.MAY_UNMAP);
+    }
+
+    /** Next piece: up to the next cluster boundary for an unaligned head, else whole clusters. */
+    private long nextPiece() {
+        long cs = node.driver().clusterSize();
+        long at = offset + pos;
+        long left = bytes - pos;
+        long head = at % cs;
+        if (head != 0) {
+            return Math.min(left, cs - head);
+        }
+        return left >= cs ? left - left % cs : left;
+    }
+
+    @Override
+    protected Outcome run(StepContext cx) {
+        String n = name();
+        switch (p) {
+            case BEGIN -> {
+                beginTracked(cx, TrackedRequestType.WRITE, true);
+                cx.name("bdrv_co_pwritev_part").guest(offset, bytes).narrate(n + " enters the block layer as a "
+                        + "zero write" + (mayUnmap() ? " that may unmap" : "") + " and registers tracked request #"
+                        + tracked.id() + (serialisingRequested ? "; the fix marks it serialising." : "."));
+                p = P.PREPARE;
+                return Outcome.CONTINUE;
+            }
+            case PREPARE -> {
+                cx.name("bdrv_co_write_req_prepare").guest(offset, bytes);
+                Outcome w = prepareWait(cx);
+                if (w != null) {
+                    cx.narrate(n + " overlaps request #" + tracked.waitingFor().id() + " of "
+                            + tracked.waitingFor().owner().name() + " and waits for it to end.");
+                    return w;
+                }
+                cx.narrate(n + (serialisingRequested ? " finds no overlapping request in flight" :
+                        " is not serialising and waits for nobody") + ", and goes on to the driver.");
+                p = bytes == 0 ? P.END : P.PIECE_LOCK;
+                return Outcome.CONTINUE;
+            }
+            case PIECE_LOCK -> {
+                pieceLen = nextPiece();
+                cx.name("qcow2_pwrite_zeroes_start_req").guest(offset + pos, pieceLen);
+                p = P.ZEROIZE;
+                if (!lock(cx)) {
+                    cx.name("qemu_co_mutex_lock_entry").narrate(n + " queues for s->lock.");
+                    return lockBlocked();
+                }
+                cx.narrate(n + " takes s->lock to zero guest " + hex(offset + pos) + ".");
+                return Outcome.CONTINUE;
+            }
+            case ZEROIZE -> {
+                lockReturned(cx);
+                long cs = node.driver().clusterSize();
+                long at = offset + pos;
+                long zOff = at;
+                long zLen = pieceLen;
+                boolean aligned = at % cs == 0 && (pieceLen % cs == 0 || at + pieceLen == node.driver().virtualSize());
+                if (!aligned) {
+                    if (node.driver().canZeroPartial(at, pieceLen)) {
+                        zOff = at - at % cs;
+                        zLen = cs;
+                    } else {
+                        unlock(cx);
+                        fallback = new Qcow2Writev(this, node, at, pieceLen, new byte[(int) pieceLen]);
+                        cx.name("qcow2_pwrite_zeroes").guest(at, pieceLen).narrate(n + " cannot zero part of an "
+                                + "allocated cluster (-ENOTSUP), so it writes a buffer of zeros instead.");
+                        p = P.FALLBACK;
+                        return Outcome.CONTINUE;
+                    }
+                }
+                node.driver().zeroize(zOff, zLen, mayUnmap(), sink(cx));
+                cx.name("qcow2_pwrite_zeroes").guest(zOff, zLen).narrate(n + " marks guest " + hex(zOff)
+                        + " as zero" + (mayUnmap() ? ", frees its host cluster and punches it" : "")
+                        + ", holding s->lock.");
+                p = P.ZERO_UNLOCK;
+                return Outcome.YIELD;
+            }
+            case ZERO_UNLOCK -> {
+                unlock(cx);
+                cx.name("qemu_co_mutex_unlock").guest(offset + pos, pieceLen).narrate(n + " releases s->lock.");
+                pos += pieceLen;
+                p = pos < bytes ? P.PIECE_LOCK : afterDriver();
+                return Outcome.CONTINUE;
+            }
+            case FALLBACK -> {
+                Outcome o = fallback.step(cx);
+                if (fallback.finished()) {
+                    pos += pieceLen;
+                    p = pos < bytes ? P.PIECE_LOCK : afterDriver();
+                }
+                return o;
+            }
+            case FUA -> {
+                Outcome o = flush.step(cx);
+                if (flush.finished()) {
+                    p = P.END;
+                }
+                return o;
+            }
+            case END -> {
+                cx.name("tracked_request_end").guest(offset, bytes)
+                        .narrate(n + " ends tracked request #" + tracked.id() + " and completes.");
+                p = P.DONE;
+                node.stdout("wrote " + bytes + "/" + bytes + " bytes at offset " + offset);
+                return finish(cx, "0");
+            }
+            default -> throw new IllegalStateException(n + " is done");
+        }
+    }
+
+    private P afterDriver() {
+        return flags.has(RequestFlags.FUA) ? P.FUA : P.END;
+    }
+}

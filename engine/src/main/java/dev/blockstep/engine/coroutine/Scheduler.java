@@ -1,0 +1,178 @@
+package dev.blockstep.engine.coroutine;
+
+import dev.blockstep.engine.snapshot.CoState;
+import dev.blockstep.engine.snapshot.Step;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Runs coroutines one phase at a time, deterministically, on the caller's thread.
+ *
+ * <p>Some orderings are not scheduling choices in qemu, and the scheduler enforces them for every policy:
+ * <ul>
+ *   <li>A coroutine whose phase ended in {@link Outcome.Continue} did not yield, so it steps again.</li>
+ *   <li>A coroutine woken by another (CoMutex hand-off, CoQueue restart) runs as soon as its waker yields,
+ *       in wake order (qemu's deferred co_queue_wakeup).</li>
+ *   <li>A freshly spawned coroutine runs at once until its first yield (aio requests are entered on submit).</li>
+ * </ul>
+ * Only when none of these applies does the policy choose among every coroutine that can step.
+ */
+public final class Scheduler {
+    private final List<Coroutine> coroutines = new ArrayList<>();
+    private final Deque<Coroutine> owedRuns = new ArrayDeque<>();
+    private SchedulingPolicy policy;
+    private Coroutine forced;
+    private long readyCounter;
+    private long[] readySince = new long[16];
+    private int stepIndex;
+
+    public Scheduler(SchedulingPolicy policy) {
+        this.policy = policy;
+    }
+
+    public SchedulingPolicy policy() {
+        return policy;
+    }
+
+    public void setPolicy(SchedulingPolicy policy) {
+        this.policy = policy;
+    }
+
+    /** Number of steps taken. */
+    public int stepIndex() {
+        return stepIndex;
+    }
+
+    /** The id the next spawned coroutine receives. */
+    public int nextId() {
+        return coroutines.size();
+    }
+
+    /** Registers a coroutine built with {@link #nextId()}; it runs next, before any policy choice. */
+    public <C extends Coroutine> C spawn(C co) {
+        if (co.id() != coroutines.size()) {
+            throw new IllegalArgumentException("coroutine id " + co.id() + " is not the next id " + coroutines.size());
+        }
+        coroutines.add(co);
+        markReady(co);
+        owedRuns.addFirst(co);
+        return co;
+    }
+
+    /** Makes a sleeping coroutine runnable; it runs when the current one yields. */
+    public void wake(Coroutine co) {
+        if (co.state().canStep() || co.state() == CoState.DONE) {
+            throw new IllegalStateException("wake of " + co + " which is not waiting");
+        }
+        co.setState(CoState.RUNNABLE, "");
+        markReady(co);
+        owedRuns.addLast(co);
+    }
+
+    public List<Coroutine> coroutines() {
+        return List.copyOf(coroutines);
+    }
+
+    public Coroutine coroutine(int id) {
+        return coroutines.get(id);
+    }
+
+    /** Ids of the coroutines that may take the next step, ascending. */
+    public List<Integer> runnable() {
+        Coroutine f = mustRunNext();
+        if (f != null) {
+            return List.of(f.id());
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (Coroutine c : coroutines) {
+            if (c.state().canStep()) {
+                ids.add(c.id());
+            }
+        }
+        return ids;
+    }
+
+    /** The coroutine qemu would run next without any choice, or null when the policy decides. */
+    private Coroutine mustRunNext() {
+        if (forced != null) {
+            return forced;
+        }
+        while (!owedRuns.isEmpty() && !owedRuns.peekFirst().state().canStep()) {
+            owedRuns.pollFirst();
+        }
+        return owedRuns.peekFirst();
+    }
+
+    /** When {@code id} last became ready to step; the FIFO policy picks the smallest. */
+    public long readySince(int id) {
+        return readySince[id];
+    }
+
+    /** Whether any coroutine can take a step. */
+    public boolean canStep() {
+        return !runnable().isEmpty();
+    }
+
+    /** Steps the coroutine the policy picks; null when nothing can step. */
+    public Step step() {
+        List<Integer> ids = runnable();
+        if (ids.isEmpty()) {
+            return null;
+        }
+        int chosen = policy.choose(stepIndex, ids, this);
+        return stepChosen(chosen, ids);
+    }
+
+    /** Steps a chosen coroutine, which must be in {@link #runnable()}. */
+    public Step step(int coroutineId) {
+        List<Integer> ids = runnable();
+        return stepChosen(coroutineId, ids);
+    }
+
+    private Step stepChosen(int id, List<Integer> ids) {
+        if (!ids.contains(id)) {
+            throw new IllegalArgumentException("step " + stepIndex + ": coroutine " + id
+                    + " cannot run; runnable " + ids);
+        }
+        Coroutine co = coroutines.get(id);
+        if (co == owedRuns.peekFirst()) {
+            owedRuns.pollFirst();
+        } else {
+            owedRuns.remove(co);
+        }
+        forced = null;
+        StepContext cx = new StepContext(this, co);
+        Outcome out = co.run(cx);
+        if (cx.name().isEmpty()) {
+            throw new IllegalStateException(co + " took an unnamed step");
+        }
+        co.recordFrame(cx.name());
+        if (out instanceof Outcome.Continue) {
+            co.setState(CoState.RUNNABLE, "");
+            forced = co;
+        } else if (out instanceof Outcome.Yield) {
+            co.setState(CoState.RUNNABLE, "");
+            markReady(co);
+        } else if (out instanceof Outcome.InDataIo) {
+            co.setState(CoState.IN_DATA_IO, "");
+            markReady(co);
+        } else if (out instanceof Outcome.Blocked b) {
+            co.setState(b.why(), b.on());
+        } else {
+            co.setState(CoState.DONE, "");
+        }
+        Step s = new Step(stepIndex, id, cx.name(), ids, cx.guestOffset(), cx.guestBytes(), cx.hostOffset(),
+                cx.hostBytes(), cx.events(), cx.narration());
+        stepIndex++;
+        return s;
+    }
+
+    private void markReady(Coroutine co) {
+        if (co.id() >= readySince.length) {
+            readySince = java.util.Arrays.copyOf(readySince, Math.max(readySince.length * 2, co.id() + 1));
+        }
+        readySince[co.id()] = ++readyCounter;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.blockstep.engine.session;
+
+import dev.blockstep.engine.block.BlockNode;
+import dev.blockstep.engine.block.DriverOps;
+import dev.blockstep.engine.block.QemuIoMain;
+import dev.blockstep.engine.block.RequestCoroutine;
+import dev.blockstep.engine.block.WriteRequest;
+import dev.blockstep.engine.coroutine.Coroutine;
+import dev.blockstep.engine.coroutine.Scheduler;
+import dev.blockstep.engine.coroutine.SchedulingPolicy;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.snapshot.CoState;
+import dev.blockstep.engine.snapshot.CoroutineView;
+import dev.blockstep.engine.snapshot.LockView;
+import dev.blockstep.engine.snapshot.Snapshot;
+import dev.blockstep.engine.snapshot.Step;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One live run: the image copy, the driver, the qcow2 node, the scheduler and qemu-io's command loop. */
+public final class Engine {
+    private final HostFile file;
+    private final BlockNode node;
+    private final Scheduler scheduler;
+    private final QemuIoMain main;
+
+    public Engine(Workload w) {
+        this(w, w.policy().get());
+    }
+
+    public Engine(Workload w, SchedulingPolicy policy) {
+        this.file = w.image().copy();
+        DriverOps driver = w.driver().open(file);
+        this.node = new BlockNode(driver, w.fixAtStart());
+        this.scheduler = new Scheduler(policy);
+        this.main = scheduler.spawn(new QemuIoMain(node, w.commands()));
+    }
+
+    /** Steps under the policy; null when nothing can step. */
+    public Step step() {
+        return scheduler.step();
+    }
+
+    public Step step(int coroutineId) {
+        return scheduler.step(coroutineId);
+    }
+
+    /** Runs under the policy until nothing can step; returns the number of steps taken. */
+    public int runToEnd() {
+        int n = 0;
+        while (scheduler.step() != null) {
+            n++;
+        }
+        return n;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    public BlockNode node() {
+        return node;
+    }
+
+    public QemuIoMain main() {
+        return main;
+    }
+
+    /** The host file as it stands (live; copy before keeping). */
+    public HostFile file() {
+        return file;
+    }
+
+    /** Every coroutine has finished (qemu-io closed the image). */
+    public boolean finished() {
+        return main.state() == CoState.DONE;
+    }
+
+    /** No coroutine can step but some are not done: a deadlock, which qemu would hang on. */
+    public boolean stuck() {
+        return !finished() && !scheduler.canStep();
+    }
+
+    public Snapshot snapshot(Step last) {
+        List<CoroutineView> cos = new ArrayList<>();
+        List<Integer> dropped = new ArrayList<>();
+        for (Coroutine c : scheduler.coroutines()) {
+            String request = c instanceof RequestCoroutine r ? r.request() : "qemu-io";
+            boolean ser = c instanceof RequestCoroutine r && r.serialising();
+            cos.add(new CoroutineView(c.id(), c.name(), request, c == main ? "qemu-io" : "guest", c.state(),
+                    c.phase(), c.blockedOn(), c.frames(), ser));
+            if (c instanceof WriteRequest w && w.lockDroppedWithDecision()) {
+                dropped.add(c.id());
+            }
+        }
+        LockView lock = new LockView(node.sLock().ownerId(), node.sLock().waiterIds(), dropped);
+        boolean finished = finished();
+        return new Snapshot(scheduler.stepIndex(), node.fixOn(), last, cos, node.trackedRequests().views(), lock,
+                ImageInspector.inspect(file), node.stderrLines(), finished);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.blockstep.trace.qemuio;
+
+/**
+ * A qemu-io command line that qemu-io would refuse (or blockstep cannot run).
+ *
+ * <p>{@link #qemuText()} is what qemu-io itself prints (e.g. {@code -u requires -z to be specified}),
+ * {@link #toStderr()} says whether qemu-io prints it to stderr, and {@link #getMessage()} is one line
+ * naming the source and line for errors in script files.
+ */
+public final class QemuIoSyntaxException extends Exception {
+    private final String qemuText;
+    private final boolean toStderr;
+
+    public QemuIoSyntaxException(String where, String qemuText, boolean toStderr) {
+        super(where + ": " + qemuText);
+        this.qemuText = qemuText;
+        this.toStderr = toStderr;
+    }
+
+    public String qemuText() {
+        return qemuText;
+    }
+
+    public boolean toStderr() {
+        return toStderr;
+    }
+}
