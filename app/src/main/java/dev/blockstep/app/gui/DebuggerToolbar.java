@@ -27,7 +27,7 @@ final class DebuggerToolbar {
         stepCo.disableProperty().bind(vm.canStep().not());
         Button resume = button("resume", "▶ Resume", "Run to a breakpoint or the end (F9)", vm::resume);
         resume.disableProperty().bind(vm.canStep().not());
-        Button pause = button("pause", "⏸ Pause", "Stop a running resume", vm::pause);
+        Button pause = button("pause", "‖ Pause", "Stop a running resume", vm::pause);
         pause.disableProperty().bind(vm.busyProperty().not());
         Button back = button("step-back", "⤴ Step back", "One step back in history (Shift+F8)", vm::stepBack);
         back.disableProperty().bind(vm.canStepBack().not());

@@ -124,6 +124,8 @@ public final class CoroutinesPanel implements SessionPanel {
             case WAITING_LOCK -> "waits s->lock";
             case WAITING_TRACKED_REQUEST -> "waits tracked req";
             case WAITING_DEPENDENCY -> "waits dependency";
+            case WAITING_FLUSH -> "waits flush";
+            case WAITING_COMPLETION -> "waits completion";
             case DONE -> "done";
         };
         if (lock.owner() == c.id()) {
