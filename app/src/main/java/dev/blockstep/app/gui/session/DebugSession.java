@@ -123,7 +123,7 @@ public final class DebugSession {
             Snapshot before = target.current();
             BreakpointHit hit = null;
             long n = 0;
-            while (!cancel.get() && !before.finished() && target.nextUnderPolicy() >= 0) {
+            while (!cancel.get() && !before.finished()) {
                 Snapshot after = target.step();
                 if (after.step() == before.step()) {
                     break;

@@ -45,6 +45,7 @@ public final class DebuggerViewModel implements SessionObserver {
     /** The fix switch. Flipping it sends the command; engine updates set it without sending one back. */
     private final BooleanProperty fixOn = new SimpleBooleanProperty(false);
     private boolean applyingEngineState;
+    private SessionState lastState;
 
     public DebuggerViewModel(Executor engineExecutor, Executor uiExecutor) {
         this.session = new DebugSession(engineExecutor, uiExecutor, this);
@@ -74,7 +75,7 @@ public final class DebuggerViewModel implements SessionObserver {
     /** Steps the coroutine picked in the Coroutines view; falls back to the policy's choice. */
     public void stepSelected() {
         int co = selectedCoroutine.get();
-        SessionState s = session.state();
+        SessionState s = lastState;
         if (co < 0 || s == null) {
             step();
             return;
@@ -121,7 +122,7 @@ public final class DebuggerViewModel implements SessionObserver {
      * line breakpoint on the line the debugger stands at.
      */
     public void toggleBreakpointAtNextStep() {
-        SessionState s = session.state();
+        SessionState s = lastState;
         if (s == null) {
             return;
         }
@@ -157,6 +158,7 @@ public final class DebuggerViewModel implements SessionObserver {
 
     @Override
     public void stateChanged(SessionState s) {
+        lastState = s;
         Snapshot snap = s.snapshot();
         applyingEngineState = true;
         try {
@@ -274,7 +276,7 @@ public final class DebuggerViewModel implements SessionObserver {
 
     /** Finds a coroutine in the current snapshot, for views that show details of the selection. */
     public CoroutineView coroutine(int id) {
-        SessionState s = session.state();
+        SessionState s = lastState;
         return s == null ? null
                 : s.snapshot().coroutines().stream().filter(c -> c.id() == id).findFirst().orElse(null);
     }
