@@ -1,5 +1,6 @@
 package dev.blockstep.app;
 
+import dev.blockstep.app.cli.CheckCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 GuiCommand.class,
+                CheckCommand.class,
         })
 public final class Main implements Runnable {
 

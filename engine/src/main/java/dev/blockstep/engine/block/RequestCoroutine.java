@@ -58,9 +58,12 @@ public abstract class RequestCoroutine extends Coroutine {
         return flags;
     }
 
-    /** Whether the request's tracked request is serialising (false before it begins). */
+    /**
+     * Whether the request is serialising: it began with the fix on (BDRV_REQ_SERIALISING), or its tracked
+     * request was marked. False before it begins.
+     */
     public boolean serialising() {
-        return tracked != null && tracked.serialising();
+        return serialisingRequested || tracked != null && tracked.serialising();
     }
 
     public TrackedRequest tracked() {

@@ -95,6 +95,23 @@ public record Header(int version, long backingFileOffset, int backingFileSize, i
     }
 
     /**
+     * Decodes the header fields as they sit on disk, validating nothing. Fields a version 2 header does not
+     * have read as qemu assumes them (no features, refcount order 4, header length 72). {@code bytes} is
+     * read as if zero-padded to 112 bytes, as qemu reads a short file.
+     */
+    public static Header decode(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(java.util.Arrays.copyOf(bytes, Math.max(bytes.length, HEADER_LENGTH_V3)));
+        int version = b.getInt(0x04);
+        boolean v2 = version == 2;
+        int headerLength = v2 ? 72 : b.getInt(0x64);
+        int compressionType = !v2 && Integer.compareUnsigned(headerLength, 0x68) > 0 ? b.get(0x68) & 0xff : 0;
+        return new Header(version, b.getLong(0x08), b.getInt(0x10), b.getInt(0x14), b.getLong(0x18), b.getInt(0x20),
+                b.getInt(0x24), b.getLong(0x28), b.getLong(0x30), b.getInt(0x38), b.getInt(0x3c), b.getLong(0x40),
+                v2 ? 0 : b.getLong(0x48), v2 ? 0 : b.getLong(0x50), v2 ? 0 : b.getLong(0x58),
+                v2 ? DEFAULT_REFCOUNT_ORDER : b.getInt(0x60), headerLength, compressionType);
+    }
+
+    /**
      * Parses and validates a header the way qemu's qcow2_do_open does, refusing what qemu refuses.
      *
      * @param bytes    at least the first {@code min(fileLength, 4096)} bytes of the file

@@ -1,0 +1,83 @@
+package dev.blockstep.engine.check;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * {@code qemu-img check} for qcow2 images, read-only: the same stderr lines, stdout summary and exit code
+ * as qemu 7.2, computed from the bytes on disk and nothing else.
+ */
+public final class ImageCheck {
+
+    private ImageCheck() {
+    }
+
+    /**
+     * Opens and checks an image, sending per-cluster lines to {@code err} as they are found.
+     *
+     * @param file the name qemu would print in messages
+     * @throws CheckException when the image cannot be opened or the check cannot finish; its message is
+     *                        qemu-img's line without the program prefix
+     */
+    public static CheckResult check(ImageBytes bytes, String file, CheckOutput err) throws CheckException {
+        OpenImage image = Qcow2Open.open(bytes, file);
+        return new Qcow2Check(image, bytes, err, false).run();
+    }
+
+    /**
+     * Runs the whole command as qemu-img does: stderr lines as found, the summary on {@code out} (when the
+     * check finished), a {@code qemu-img: } line for failures, and qemu-img's exit code.
+     *
+     * @param name the file name as the user gave it, used in messages and the JSON "filename"
+     */
+    public static int run(Path path, String name, CheckReport.Format format, PrintWriter out, PrintWriter err) {
+        ImageBytes bytes;
+        try {
+            bytes = openFile(path, name);
+        } catch (CheckException e) {
+            err.println("qemu-img: " + e.getMessage());
+            err.flush();
+            return e.exitCode();
+        }
+        try (bytes) {
+            CheckResult r = check(bytes, name, line -> {
+                err.println(line);
+                err.flush();
+            });
+            out.print(CheckReport.format(r, name, format));
+            out.flush();
+            if (r.checkErrors() != 0) {
+                err.println("qemu-img: Check failed");
+                err.flush();
+            }
+            return r.exitCode();
+        } catch (CheckException e) {
+            err.println("qemu-img: " + e.getMessage());
+            err.flush();
+            return e.exitCode();
+        } catch (java.io.UncheckedIOException e) {
+            err.println("qemu-img: Check failed: " + e.getCause().getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
+    private static ImageBytes openFile(Path path, String name) throws CheckException {
+        if (Files.isDirectory(path)) {
+            throw CheckException.openFailed(name, "'file' driver requires '" + name + "' to be a regular file");
+        }
+        try {
+            return ImageBytes.open(path);
+        } catch (NoSuchFileException e) {
+            throw CheckException.openFailed(name, "Could not open '" + name + "': No such file or directory");
+        } catch (AccessDeniedException e) {
+            throw CheckException.openFailed(name, "Could not open '" + name + "': Permission denied");
+        } catch (IOException e) {
+            throw CheckException.openFailed(name, "Could not open '" + name + "': " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package dev.blockstep.engine.check;
+
+import static dev.blockstep.engine.qcow2.format.Qcow2Constants.*;
+
+import dev.blockstep.engine.qcow2.format.Header;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Opens an image the way {@code qemu-img check} does: probes the format, then validates the qcow2 header
+ * in the order qemu 7.2's qcow2_do_open does, failing with qemu's own message. Tables that lie past the
+ * end of the file are not refused here, because qemu does not refuse them either; the check reports them.
+ * Features blockstep does not model (snapshots, backing files, encryption, external data files, extended
+ * L2 entries, persistent bitmaps) are refused with a message that names the header field.
+ */
+final class Qcow2Open {
+
+    /** Bytes qemu's format probe reads from the start of the file. */
+    private static final int PROBE_BYTES = 2048;
+    private static final long QCOW_MAX_SNAPSHOTS = 65536;
+    private static final int SNAPSHOT_HEADER_BYTES = 40;
+    /** BDRV_MAX_LENGTH: qemu's block layer fails any request reaching past it with EIO. */
+    static final long BDRV_MAX_LENGTH = 0x7fffffffc0000000L;
+
+    private Qcow2Open() {
+    }
+
+    static OpenImage open(ImageBytes bytes, String file) throws CheckException {
+        byte[] probe = bytes.read(0, PROBE_BYTES);
+        ByteBuffer b = ByteBuffer.wrap(probe);
+        if (b.getInt(0) != QCOW_MAGIC || Integer.compareUnsigned(b.getInt(4), 2) < 0) {
+            refuseOtherFormats(probe, file);
+            throw new CheckException(CheckException.Kind.NO_CHECK_FOR_FORMAT,
+                    "This image format does not support checks");
+        }
+        Header h = Header.decode(probe);
+        if (h.version() != 2 && h.version() != 3) {
+            throw CheckException.openFailed(file, "Unsupported qcow2 version " + Integer.toUnsignedString(h.version()));
+        }
+        if (h.clusterBits() < MIN_CLUSTER_BITS || h.clusterBits() > MAX_CLUSTER_BITS) {
+            throw CheckException.openFailed(file, "Unsupported cluster size: 2^" + Integer.toUnsignedString(h.clusterBits()));
+        }
+        long clusterSize = 1L << h.clusterBits();
+        if (h.version() == 3 && Integer.compareUnsigned(h.headerLength(), 104) < 0) {
+            throw CheckException.openFailed(file, "qcow2 header too short");
+        }
+        if (Long.compareUnsigned(Integer.toUnsignedLong(h.headerLength()), clusterSize) > 0) {
+            throw CheckException.openFailed(file, "qcow2 header exceeds cluster size");
+        }
+        if (Long.compareUnsigned(h.backingFileOffset(), clusterSize) > 0) {
+            throw CheckException.openFailed(file, "Invalid backing file offset");
+        }
+        long unknown = h.incompatibleFeatures() & ~INCOMPAT_MASK;
+        if (unknown != 0) {
+            throw CheckException.openFailed(file, "Unsupported qcow2 feature(s): Unknown incompatible feature: "
+                    + Long.toHexString(unknown));
+        }
+        if (Integer.compareUnsigned(h.refcountOrder(), 6) > 0) {
+            throw CheckException.openFailed(file, "Reference count entry width too large; may not exceed 64 bits");
+        }
+        checkCompressionType(h, file);
+        long refcountTableEntries = Integer.toUnsignedLong(h.refcountTableClusters()) << (h.clusterBits() - 3);
+        if (Integer.toUnsignedLong(h.refcountTableClusters()) > (QCOW_MAX_REFTABLE_SIZE >>> h.clusterBits())) {
+            throw CheckException.openFailed(file, "Reference count table too large");
+        }
+        if (!validTable(h.refcountTableOffset(), refcountTableEntries, 8, clusterSize)) {
+            throw CheckException.openFailed(file, "Reference count table offset invalid");
+        }
+        if (Integer.toUnsignedLong(h.nbSnapshots()) > QCOW_MAX_SNAPSHOTS) {
+            throw CheckException.openFailed(file, "Too many snapshots");
+        }
+        if (!validTable(h.snapshotsOffset(), Integer.toUnsignedLong(h.nbSnapshots()), SNAPSHOT_HEADER_BYTES,
+                clusterSize)) {
+            throw CheckException.openFailed(file, "Snapshot table offset invalid");
+        }
+        if (Integer.toUnsignedLong(h.l1Size()) > QCOW_MAX_L1_SIZE / 8) {
+            throw CheckException.openFailed(file, "Active L1 table too large");
+        }
+        int shift = 2 * h.clusterBits() - 3;
+        long l1VmStateIndex = (h.size() + (1L << shift) - 1) >>> shift;
+        if (l1VmStateIndex > Integer.MAX_VALUE) {
+            throw CheckException.openFailed(file, "Image is too big");
+        }
+        if (h.l1Size() < l1VmStateIndex) {
+            throw CheckException.openFailed(file, "L1 table is too small");
+        }
+        if (!validTable(h.l1TableOffset(), Integer.toUnsignedLong(h.l1Size()), 8, clusterSize)) {
+            throw CheckException.openFailed(file, "Active L1 table offset invalid");
+        }
+        if (h.l1Size() > 0 && !readable(h.l1TableOffset(), 8L * h.l1Size())) {
+            throw CheckException.openFailed(file, "Could not read L1 table: Input/output error");
+        }
+        refuseUnmodelled(h, probe, file);
+        if (refcountTableEntries > 0 && !readable(h.refcountTableOffset(), 8 * refcountTableEntries)) {
+            throw CheckException.openFailed(file, "Could not initialize refcount handling: Input/output error");
+        }
+        if (Long.divideUnsigned(h.size(), 512) > BDRV_MAX_LENGTH / 512) {
+            throw CheckException.openFailed(file, "Could not refresh total sector count: File too large");
+        }
+        long[] l1 = readTable(bytes, h.l1TableOffset(), h.l1Size());
+        long[] refcountTable = readTable(bytes, h.refcountTableOffset(), (int) refcountTableEntries);
+        return new OpenImage(h, bytes.length(), l1, refcountTable);
+    }
+
+    /** Whether the block layer lets a read of this range through. */
+    static boolean readable(long offset, long length) {
+        return offset >= 0 && length <= BDRV_MAX_LENGTH && offset <= BDRV_MAX_LENGTH - length;
+    }
+
+    /** qemu's validate_table_offset: no overflow of int64 and a cluster-aligned start. */
+    private static boolean validTable(long offset, long entries, int entryLength, long clusterSize) {
+        if (entries > Long.MAX_VALUE / entryLength) {
+            return false;
+        }
+        long size = entries * entryLength;
+        if (Long.compareUnsigned(Long.MAX_VALUE - size, offset) < 0) {
+            return false;
+        }
+        return (offset & (clusterSize - 1)) == 0;
+    }
+
+    private static void checkCompressionType(Header h, String file) throws CheckException {
+        boolean bit = (h.incompatibleFeatures() & INCOMPAT_COMPRESSION) != 0;
+        int type = h.compressionType();
+        if (type > 1) {
+            throw CheckException.openFailed(file, "qcow2: unknown compression type: " + type);
+        }
+        if (type != 0 && !bit) {
+            throw CheckException.openFailed(file, "qcow2: Compression type incompatible feature bit must be set");
+        }
+        if (type == 0 && bit) {
+            throw CheckException.openFailed(file, "qcow2: Compression type incompatible feature bit must not be set");
+        }
+    }
+
+    private static void refuseUnmodelled(Header h, byte[] probe, String file) throws CheckException {
+        if (h.cryptMethod() == 1) {
+            throw CheckException.openFailed(file, "Parameter 'encrypt.key-secret' is required for cipher");
+        }
+        if (h.cryptMethod() == 2 && !hasExtension(h, probe, EXT_CRYPTO_HEADER)) {
+            throw CheckException.openFailed(file, "Missing CRYPTO header for crypt method 2");
+        }
+        if (h.cryptMethod() > 2 || h.cryptMethod() < 0) {
+            throw CheckException.openFailed(file, "Unsupported encryption method " + h.cryptMethod());
+        }
+        if ((h.incompatibleFeatures() & INCOMPAT_DATA_FILE) != 0) {
+            throw CheckException.openFailed(file, "'data-file' is required for this image");
+        }
+        if (h.cryptMethod() != 0) {
+            throw unmodelled(file, "crypt_method", 0x20, "encrypted images");
+        }
+        if ((h.incompatibleFeatures() & INCOMPAT_EXTL2) != 0) {
+            throw unmodelled(file, "incompatible_features", 0x48, "extended L2 entries (bit 4)");
+        }
+        if (h.backingFileOffset() != 0) {
+            throw unmodelled(file, "backing_file_offset", 0x08, "images with a backing file");
+        }
+        if (h.nbSnapshots() != 0) {
+            throw unmodelled(file, "nb_snapshots", 0x3c, "internal snapshots");
+        }
+        if ((h.autoclearFeatures() & 1) != 0 && hasExtension(h, probe, EXT_BITMAPS)) {
+            throw unmodelled(file, "autoclear_features", 0x58, "persistent dirty bitmaps");
+        }
+    }
+
+    private static CheckException unmodelled(String file, String field, int at, String what) {
+        return CheckException.openFailed(file, "header field " + field + " at offset 0x" + Integer.toHexString(at)
+                + ": blockstep check does not support " + what);
+    }
+
+    /** Walks the header extensions in the first cluster (bounded by what the probe read). */
+    private static boolean hasExtension(Header h, byte[] probe, int magic) {
+        int at = h.version() == 2 ? 72 : h.headerLength();
+        ByteBuffer b = ByteBuffer.wrap(probe);
+        while (at >= 0 && at + 8 <= probe.length) {
+            int type = b.getInt(at);
+            long len = Integer.toUnsignedLong(b.getInt(at + 4));
+            if (type == EXT_END) {
+                return false;
+            }
+            if (type == magic) {
+                return true;
+            }
+            at += 8 + (int) Math.min((len + 7) & ~7L, probe.length);
+        }
+        return false;
+    }
+
+    private static long[] readTable(ImageBytes bytes, long offset, int entries) {
+        long[] t = new long[entries];
+        int chunk = 1 << 16;
+        for (int i = 0; i < entries; i += chunk) {
+            int n = Math.min(chunk, entries - i);
+            ByteBuffer b = ByteBuffer.wrap(bytes.read(offset + 8L * i, n * 8));
+            for (int j = 0; j < n; j++) {
+                t[i + j] = b.getLong();
+            }
+        }
+        return t;
+    }
+
+    /** Formats that qemu would probe and check with another driver; blockstep checks only qcow2. */
+    private static void refuseOtherFormats(byte[] probe, String file) throws CheckException {
+        String head = new String(probe, 0, 8, StandardCharsets.ISO_8859_1);
+        ByteBuffer b = ByteBuffer.wrap(probe);
+        String format = null;
+        if (b.getInt(0) == QCOW_MAGIC && b.getInt(4) == 1) {
+            format = "qcow (version 1)";
+        } else if (head.startsWith("KDMV") || head.startsWith("# Disk D")) {
+            format = "vmdk";
+        } else if (head.startsWith("QED\0")) {
+            format = "qed";
+        } else if (head.startsWith("vhdxfile")) {
+            format = "vhdx";
+        } else if (head.startsWith("conectix")) {
+            format = "vpc";
+        } else if (b.getInt(0x40) == 0x7f10dabe) {
+            format = "vdi";
+        } else if (head.startsWith("WithoutF") || head.startsWith("WithouFr")) {
+            format = "parallels";
+        }
+        if (format != null) {
+            throw CheckException.openFailed(file, "the file looks like a " + format
+                    + " image; blockstep check supports only qcow2");
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.blockstep.engine.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.blockstep.engine.block.FakeDriver;
+import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.snapshot.Snapshot;
+import dev.blockstep.trace.qemuio.QemuIoCommand;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EngineSessionTest {
+    private static final long CS = 65536;
+
+    private static Workload workload() {
+        List<QemuIoCommand> cmds = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            cmds.add(new QemuIoCommand.AioWrite(CS * (i % 2), CS, 0x10 + i, i % 3 != 0, i % 3 == 2, false));
+        }
+        cmds.add(new QemuIoCommand.AioFlush());
+        return new Workload(new HostFile(), f -> new FakeDriver(), cmds, false, () -> Policies.seededRandom(3));
+    }
+
+    /** What must be equal between two visits of the same step. */
+    private static String essence(Snapshot s) {
+        return s.step() + " " + s.fixOn() + " " + s.coroutines() + " " + s.trackedRequests() + " " + s.lock();
+    }
+
+    @Test
+    void goingToAnEarlierStepShowsExactlyWhatWasShownThere() {
+        EngineSession s = new EngineSession(workload());
+        List<String> seen = new ArrayList<>();
+        seen.add(essence(s.current()));
+        while (!s.current().finished()) {
+            seen.add(essence(s.step()));
+        }
+        for (int n : new int[] {0, 7, 3, seen.size() - 1, 1}) {
+            assertEquals(seen.get(n), essence(s.goToStep(n)), "step " + n);
+        }
+    }
+
+    @Test
+    void stepBackThenStepFollowsTheRecordedHistory() {
+        EngineSession s = new EngineSession(workload());
+        for (int i = 0; i < 10; i++) {
+            s.step();
+        }
+        String at10 = essence(s.current());
+        s.stepBack();
+        s.stepBack();
+        assertEquals(10, s.historyLength());
+        s.step();
+        s.step();
+        assertEquals(at10, essence(s.current()));
+    }
+
+    @Test
+    void steppingAnotherCoroutineAfterGoingBackDropsTheRecordedFuture() {
+        EngineSession s = new EngineSession(workload());
+        int n = 0;
+        int branchAt = -1;
+        int other = -1;
+        while (!s.current().finished() && branchAt < 0) {
+            s.step();
+            n++;
+            var r = s.engine().scheduler().runnable();
+            if (r.size() > 1) {
+                branchAt = n;
+                other = r.get(0) == s.nextUnderPolicy() ? r.get(1) : r.get(0);
+            }
+        }
+        assertTrue(branchAt > 0, "the workload offers a choice");
+        for (int i = 0; i < 5 && !s.current().finished(); i++) {
+            s.step();
+        }
+        s.goToStep(branchAt);
+        s.stepCoroutine(other);
+        assertEquals(branchAt + 1, s.historyLength());
+    }
+
+    @Test
+    void aFixFlipIsReplayedWhenGoingBackAndForward() {
+        EngineSession s = new EngineSession(workload());
+        for (int i = 0; i < 3; i++) {
+            s.step();
+        }
+        s.setFix(true);
+        assertTrue(s.current().fixOn());
+        while (!s.current().finished()) {
+            s.step();
+        }
+        int end = s.historyLength();
+        String last = essence(s.current());
+        s.goToStep(1);
+        assertFalse(s.current().fixOn());
+        s.goToStep(end);
+        assertEquals(last, essence(s.current()));
+    }
+
+    @Test
+    void aFixFlipChangesWhichLaterRequestsAreSerialising() {
+        EngineSession off = new EngineSession(workload());
+        EngineSession on = new EngineSession(workload());
+        on.setFix(true);
+        while (!off.current().finished()) {
+            off.step();
+        }
+        while (!on.current().finished()) {
+            on.step();
+        }
+        assertTrue(on.current().coroutines().stream().anyMatch(c -> c.serialising()));
+        assertFalse(off.current().coroutines().stream().anyMatch(c -> c.serialising()));
+        assertNotEquals(off.steps().size(), 0);
+    }
+
+    @Test
+    void restartGoesBackToStepZeroWithTheStartingFixAndNoHistory() {
+        EngineSession s = new EngineSession(workload());
+        s.step();
+        s.setFix(true);
+        s.step();
+        Snapshot r = s.restart();
+        assertEquals(0, r.step());
+        assertFalse(r.fixOn());
+        assertEquals(0, s.historyLength());
+    }
+}

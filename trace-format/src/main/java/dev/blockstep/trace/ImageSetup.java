@@ -1,0 +1,30 @@
+package dev.blockstep.trace;
+
+import java.util.List;
+
+/** The image a workload starts from. */
+public sealed interface ImageSetup {
+
+    /**
+     * Serial commands run in a separate session before the workload (so, as in qemu, free_cluster_index
+     * starts again from 0 when the workload's session opens). Setup commands carry no coroutine names.
+     */
+    List<Command> setup();
+
+    /** A new image as {@code qemu-img create -f qcow2 -o cluster_size=C IMG SIZE} makes it. */
+    record Fresh(long virtualSize, int clusterSize, List<Command> setup) implements ImageSetup {
+        public Fresh {
+            setup = List.copyOf(setup);
+        }
+    }
+
+    /**
+     * A qcow2 file stored next to the trace file. {@code path} is relative to the trace's directory and may
+     * not leave it; {@code sha256} (lower-case hex, optional) lets a replay refuse a different file.
+     */
+    record Base(String path, String sha256, List<Command> setup) implements ImageSetup {
+        public Base {
+            setup = List.copyOf(setup);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.blockstep.trace.io;
+
+import com.fasterxml.jackson.core.JsonToken;
+import dev.blockstep.trace.Alignment;
+import dev.blockstep.trace.Checkpoint;
+import dev.blockstep.trace.Command;
+import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.Metadata;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/** Readers for the small sections of a trace: metadata, image, fix and checkpoints. */
+final class SectionReaders {
+
+    static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    static final Pattern POLICY = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    static final Pattern HEX64 = Pattern.compile("0x[0-9a-f]{1,16}");
+    static final Pattern INDEX = Pattern.compile("0|[1-9][0-9]{0,17}");
+    /** A base image path: relative, forward slashes, no "..", so it stays next to the trace. */
+    static final Pattern RELATIVE_PATH = Pattern.compile("(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.\\-]+(/[A-Za-z0-9_.\\-]+)*");
+
+    private SectionReaders() {
+    }
+
+    static Metadata metadata(JsonCursor c, String path) throws TraceFormatException {
+        c.startObject(path, "a metadata object");
+        String title = null;
+        String description = null;
+        String createdBy = null;
+        Long seed = null;
+        String policy = null;
+        for (String f = c.nextField(path); f != null; f = c.nextField(path)) {
+            String p = path + "." + f;
+            switch (f) {
+                case "title" -> title = c.readString(p, "a non-empty string", null);
+                case "description" -> description = c.readString(p, "a non-empty string", null);
+                case "createdBy" -> createdBy = c.readString(p, "a non-empty string", null);
+                case "seed" -> seed = c.readLong(p, "an integer seed", v -> true);
+                case "policy" -> policy = c.readString(p, "a policy name of lower-case letters, digits and '-'",
+                        POLICY);
+                default -> throw c.fail(p, "unknown field \"" + f
+                        + "\" (expected title, description, createdBy, seed or policy)");
+            }
+        }
+        return new Metadata(title, description, createdBy, seed, policy);
+    }
+
+    /** The image setup, and where its commands' ranges end, for the virtual-size check. */
+    record Image(ImageSetup setup, List<CommandReader.Read> commands) {
+    }
+
+    static Image image(JsonCursor c, String path) throws TraceFormatException {
+        c.startObject(path, "an image object");
+        Place start = c.place(path);
+        long virtualSize = -1;
+        int clusterSize = -1;
+        String base = null;
+        String sha = null;
+        List<CommandReader.Read> setup = new ArrayList<>();
+        for (String f = c.nextField(path); f != null; f = c.nextField(path)) {
+            String p = path + "." + f;
+            switch (f) {
+                case "virtualSize" -> virtualSize = c.readLong(p, "a positive multiple of " + Alignment.SECTOR,
+                        v -> v > 0 && Alignment.isSectorMultiple(v));
+                case "clusterSize" -> clusterSize = c.readInt(p, "a power of two from 512 to 2097152",
+                        v -> v >= 512 && v <= 2097152 && Long.bitCount(v) == 1);
+                case "base" -> base = c.readString(p, "a relative path inside the trace's directory", RELATIVE_PATH);
+                case "sha256" -> sha = c.readString(p, "64 lower-case hex digits", SHA256);
+                case "setup" -> {
+                    c.startArray(p, "an array of serial commands");
+                    for (int i = 0; c.next(p) != JsonToken.END_ARRAY; i++) {
+                        setup.add(CommandReader.read(c, p + "[" + i + "]", true));
+                    }
+                }
+                default -> throw c.fail(p, "unknown field \"" + f
+                        + "\" (expected virtualSize and clusterSize, or base and sha256; and setup)");
+            }
+        }
+        List<Command> commands = setup.stream().map(CommandReader.Read::command).toList();
+        if (base != null) {
+            if (virtualSize >= 0 || clusterSize >= 0) {
+                throw c.fail(start, "expected either base or virtualSize and clusterSize, got both");
+            }
+            return new Image(new ImageSetup.Base(base, sha, commands), setup);
+        }
+        if (sha != null) {
+            throw c.fail(start, "expected sha256 only together with base");
+        }
+        if (virtualSize < 0) {
+            throw c.fail(start, "missing field \"virtualSize\" (or \"base\")");
+        }
+        if (clusterSize < 0) {
+            throw c.fail(start, "missing field \"clusterSize\"");
+        }
+        return new Image(new ImageSetup.Fresh(virtualSize, clusterSize, commands), setup);
+    }
+
+    /** The fix section as read; flips are range-checked against the schedule length afterwards. */
+    record Fix(boolean initial, List<Long> flips, List<Place> places) {
+    }
+
+    static Fix fix(JsonCursor c, String path) throws TraceFormatException {
+        c.startObject(path, "a fix object");
+        boolean initial = false;
+        List<Long> flips = new ArrayList<>();
+        List<Place> places = new ArrayList<>();
+        for (String f = c.nextField(path); f != null; f = c.nextField(path)) {
+            String p = path + "." + f;
+            switch (f) {
+                case "initial" -> initial = c.readBoolean(p);
+                case "flips" -> {
+                    c.startArray(p, "an array of step indices");
+                    for (int i = 0; c.next(p) != JsonToken.END_ARRAY; i++) {
+                        String ip = p + "[" + i + "]";
+                        long prev = flips.isEmpty() ? 0 : flips.get(flips.size() - 1);
+                        String what = "a step index greater than " + prev;
+                        if (c.token() != JsonToken.VALUE_NUMBER_INT) {
+                            throw c.expected(ip, what);
+                        }
+                        long v = longValue(c, ip, what);
+                        if (v <= prev) {
+                            throw c.expected(ip, what + (prev == 0 ? " (a flip at step 0 is the initial setting)"
+                                    : " (flips are strictly increasing)"));
+                        }
+                        flips.add(v);
+                        places.add(c.place(ip));
+                    }
+                }
+                default -> throw c.fail(p, "unknown field \"" + f + "\" (expected initial or flips)");
+            }
+        }
+        return new Fix(initial, flips, places);
+    }
+
+    static long longValue(JsonCursor c, String path, String what) throws TraceFormatException {
+        try {
+            return Long.parseLong(c.text(path));
+        } catch (NumberFormatException e) {
+            throw c.expected(path, what);
+        }
+    }
+
+    /** Reads the checkpoint whose START_OBJECT is the current token. */
+    static Checkpoint checkpoint(JsonCursor c, String path, long previousStep) throws TraceFormatException {
+        if (c.token() != JsonToken.START_OBJECT) {
+            throw c.expected(path, "a checkpoint object");
+        }
+        Place start = c.place(path);
+        long step = -1;
+        String sha = null;
+        TreeMap<Long, Long> l2 = new TreeMap<>();
+        TreeMap<Long, Integer> refcounts = new TreeMap<>();
+        for (String f = c.nextField(path); f != null; f = c.nextField(path)) {
+            String p = path + "." + f;
+            switch (f) {
+                case "step" -> step = c.readLong(p, "a step index greater than " + previousStep,
+                        v -> v > previousStep);
+                case "imageSha256" -> sha = c.readString(p, "64 lower-case hex digits", SHA256);
+                case "l2" -> {
+                    c.startObject(p, "an object of guest cluster index to L2 entry");
+                    for (String k = c.nextField(p); k != null; k = c.nextField(p)) {
+                        String kp = p + "." + k;
+                        if (!INDEX.matcher(k).matches()) {
+                            throw c.fail(kp, "expected a decimal guest cluster index as key, got " + JsonCursor.quote(k));
+                        }
+                        String raw = c.readString(kp, "an L2 entry as \"0x\" and up to 16 lower-case hex digits",
+                                HEX64);
+                        l2.put(Long.parseLong(k), Long.parseUnsignedLong(raw.substring(2), 16));
+                    }
+                }
+                case "refcounts" -> {
+                    c.startObject(p, "an object of host cluster index to refcount");
+                    for (String k = c.nextField(p); k != null; k = c.nextField(p)) {
+                        String kp = p + "." + k;
+                        if (!INDEX.matcher(k).matches()) {
+                            throw c.fail(kp, "expected a decimal host cluster index as key, got " + JsonCursor.quote(k));
+                        }
+                        refcounts.put(Long.parseLong(k), c.readInt(kp, "a refcount 0..65535",
+                                v -> v >= 0 && v <= 65535));
+                    }
+                }
+                default -> throw c.fail(p, "unknown field \"" + f
+                        + "\" (expected step, imageSha256, l2 or refcounts)");
+            }
+        }
+        if (step < 0) {
+            throw c.fail(start, "missing field \"step\"");
+        }
+        if (sha == null && l2.isEmpty() && refcounts.isEmpty()) {
+            throw c.fail(start, "expected at least one of imageSha256, l2, refcounts in a checkpoint");
+        }
+        return new Checkpoint(step, sha, l2, refcounts);
+    }
+}

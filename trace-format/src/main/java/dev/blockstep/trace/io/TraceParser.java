@@ -1,0 +1,211 @@
+package dev.blockstep.trace.io;
+
+import com.fasterxml.jackson.core.JsonToken;
+import dev.blockstep.trace.Checkpoint;
+import dev.blockstep.trace.Command;
+import dev.blockstep.trace.FixSetting;
+import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.Metadata;
+import dev.blockstep.trace.QemuEvent;
+import dev.blockstep.trace.QemuLog;
+import dev.blockstep.trace.ScheduleCodec;
+import dev.blockstep.trace.ScheduleEntry;
+import dev.blockstep.trace.Trace;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One streaming pass over a whole trace file: validates everything and builds the model. The big arrays
+ * (schedule, qemuLog.events) go to sinks, so a caller that does not keep them reads a file of any size in
+ * constant memory. Checks that need two sections (schedule names vs workload, flips vs schedule length, ranges
+ * vs virtual size) remember the place of the first offender and report it at the end.
+ */
+final class TraceParser {
+
+    /** The model without the big arrays, plus their lengths. */
+    record Parsed(Trace trace, long scheduleLength, long eventCount) {
+    }
+
+    private static final String TOP_FIELDS =
+            "formatVersion, metadata, image, workload, fix, schedule, checkpoints or qemuLog";
+
+    private final JsonCursor c;
+    private final Consumer<ScheduleEntry> scheduleSink;
+    private final Consumer<QemuEvent> eventSink;
+
+    private Metadata metadata = Metadata.empty();
+    private SectionReaders.Image image;
+    private List<CommandReader.Read> workload;
+    private Set<String> coroutines;
+    private SectionReaders.Fix fix;
+    private final List<Checkpoint> checkpoints = new ArrayList<>();
+    private final List<Place> checkpointPlaces = new ArrayList<>();
+    private QemuLog qemuLog;
+    private long scheduleLength;
+    private long eventCount;
+    /** Coroutines a schedule named before the workload was read: name to first place. */
+    private final Map<String, Place> unresolved = new LinkedHashMap<>();
+
+    TraceParser(JsonCursor c, Consumer<ScheduleEntry> scheduleSink, Consumer<QemuEvent> eventSink) {
+        this.c = c;
+        this.scheduleSink = scheduleSink;
+        this.eventSink = eventSink;
+    }
+
+    Parsed parse() throws TraceFormatException {
+        c.startObject("$", "a trace object");
+        Place root = c.place("$");
+        String first = c.nextField("$");
+        if (!"formatVersion".equals(first)) {
+            throw c.fail(first == null ? "$" : "$." + first, "expected \"formatVersion\" as the first field, got "
+                    + (first == null ? "an empty object" : JsonCursor.quote(first)));
+        }
+        int version = c.readInt("$.formatVersion", "a format version (a positive integer)", v -> v >= 1);
+        if (version != Trace.FORMAT_VERSION) {
+            throw c.fail("$.formatVersion", "unsupported format version " + version + " (this blockstep reads version "
+                    + Trace.FORMAT_VERSION + "; the file was written by a newer one)");
+        }
+        for (String f = c.nextField("$"); f != null; f = c.nextField("$")) {
+            String p = "$." + f;
+            switch (f) {
+                case "metadata" -> metadata = SectionReaders.metadata(c, p);
+                case "image" -> image = SectionReaders.image(c, p);
+                case "workload" -> readWorkload(p);
+                case "fix" -> fix = SectionReaders.fix(c, p);
+                case "schedule" -> readSchedule(p);
+                case "checkpoints" -> readCheckpoints(p);
+                case "qemuLog" -> qemuLog = QemuLogReader.read(c, p, e -> {
+                    eventCount++;
+                    eventSink.accept(e);
+                });
+                default -> throw c.fail(p, "unknown field \"" + f + "\" (expected " + TOP_FIELDS + ")");
+            }
+        }
+        JsonToken after;
+        try {
+            after = c.next("$");
+        } catch (TraceFormatException e) {
+            throw c.fail(e.place(), "expected end of file after the trace object, got more text");
+        }
+        if (after != null) {
+            throw c.fail("$", "expected end of file after the trace object, got more text");
+        }
+        if (image == null) {
+            throw c.fail(root, "missing field \"image\"");
+        }
+        if (workload == null) {
+            throw c.fail(root, "missing field \"workload\"");
+        }
+        crossCheck();
+        FixSetting fixSetting = fix == null ? FixSetting.off() : new FixSetting(fix.initial(), fix.flips());
+        List<Command> commands = workload.stream().map(CommandReader.Read::command).toList();
+        Trace trace = new Trace(version, metadata, image.setup(), commands, fixSetting, List.of(), checkpoints,
+                qemuLog);
+        return new Parsed(trace, scheduleLength, eventCount);
+    }
+
+    private void readWorkload(String p) throws TraceFormatException {
+        c.startArray(p, "an array of commands");
+        Place start = c.place(p);
+        workload = new ArrayList<>();
+        coroutines = new LinkedHashSet<>();
+        for (int i = 0; c.next(p) != JsonToken.END_ARRAY; i++) {
+            String ip = p + "[" + i + "]";
+            CommandReader.Read r = CommandReader.read(c, ip, false);
+            String co = r.command().coroutine();
+            if (co != null && !coroutines.add(co)) {
+                throw c.fail(r.start(), "coroutine \"" + co + "\" already runs an earlier command (each request has "
+                        + "its own coroutine)");
+            }
+            workload.add(r);
+        }
+        if (workload.isEmpty()) {
+            throw c.fail(start, "expected at least one command, got an empty workload");
+        }
+    }
+
+    private void readSchedule(String p) throws TraceFormatException {
+        c.startArray(p, "an array of schedule entries");
+        for (long i = 0; c.next(p) != JsonToken.END_ARRAY; i++) {
+            String ip = p + "[" + i + "]";
+            if (c.token() != JsonToken.VALUE_STRING) {
+                throw c.expected(ip, "a schedule entry string \"CHOSEN [of RUNNABLE,...] [: STEP] [# REASON]\"");
+            }
+            ScheduleEntry e;
+            try {
+                e = ScheduleCodec.decode(c.text(ip));
+            } catch (IllegalArgumentException ex) {
+                throw c.fail(ip, ex.getMessage());
+            }
+            for (String name : e.runnable()) {
+                if (coroutines == null) {
+                    unresolved.putIfAbsent(name, c.place(ip));
+                } else if (!coroutines.contains(name)) {
+                    throw c.fail(ip, notInWorkload(name));
+                }
+            }
+            scheduleLength++;
+            scheduleSink.accept(e);
+        }
+    }
+
+    private void readCheckpoints(String p) throws TraceFormatException {
+        c.startArray(p, "an array of checkpoints");
+        long previous = -1;
+        for (int i = 0; c.next(p) != JsonToken.END_ARRAY; i++) {
+            String ip = p + "[" + i + "]";
+            Place start = c.place(ip);
+            Checkpoint cp = SectionReaders.checkpoint(c, ip, previous);
+            previous = cp.step();
+            checkpoints.add(cp);
+            checkpointPlaces.add(new Place(start.line(), start.column(), ip + ".step"));
+        }
+    }
+
+    private String notInWorkload(String name) {
+        List<String> known = new ArrayList<>(coroutines);
+        String shown = known.size() <= 8 ? String.join(", ", known)
+                : String.join(", ", known.subList(0, 8)) + ", ... (" + known.size() + " in all)";
+        return "expected a coroutine of the workload (" + shown + "), got \"" + name + "\"";
+    }
+
+    private void crossCheck() throws TraceFormatException {
+        for (Map.Entry<String, Place> u : unresolved.entrySet()) {
+            if (!coroutines.contains(u.getKey())) {
+                throw c.fail(u.getValue(), notInWorkload(u.getKey()));
+            }
+        }
+        if (fix != null && scheduleLength > 0) {
+            for (int i = 0; i < fix.flips().size(); i++) {
+                long flip = fix.flips().get(i);
+                if (flip >= scheduleLength) {
+                    throw c.fail(fix.places().get(i), "expected a step index in 1.." + (scheduleLength - 1)
+                            + " (the schedule has " + scheduleLength + " steps), got " + flip);
+                }
+            }
+        }
+        if (scheduleLength > 0) {
+            for (int i = 0; i < checkpoints.size(); i++) {
+                if (checkpoints.get(i).step() > scheduleLength) {
+                    throw c.fail(checkpointPlaces.get(i), "expected a step index in 0.." + scheduleLength
+                            + " (the schedule has " + scheduleLength + " steps), got " + checkpoints.get(i).step());
+                }
+            }
+        }
+        if (image.setup() instanceof ImageSetup.Fresh fresh) {
+            List<CommandReader.Read> all = new ArrayList<>(image.commands());
+            all.addAll(workload);
+            for (CommandReader.Read r : all) {
+                if (r.end() > fresh.virtualSize()) {
+                    throw c.fail(r.offsetPlace(), "expected offset + bytes within the virtual size "
+                            + fresh.virtualSize() + ", got a request ending at " + r.end());
+                }
+            }
+        }
+    }
+}

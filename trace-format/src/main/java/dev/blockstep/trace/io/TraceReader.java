@@ -1,0 +1,91 @@
+package dev.blockstep.trace.io;
+
+import dev.blockstep.trace.QemuEvent;
+import dev.blockstep.trace.QemuLog;
+import dev.blockstep.trace.ScheduleEntry;
+import dev.blockstep.trace.Trace;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads trace files. {@link #read} builds the whole model; {@link #open} validates the file in one streaming
+ * pass and keeps only the small sections, so a file of any size is read in constant memory and its schedule
+ * is then streamed again from disk.
+ */
+public final class TraceReader {
+
+    private TraceReader() {
+    }
+
+    /** Reads and validates a whole trace into memory. */
+    public static Trace read(Path file) throws TraceFormatException {
+        List<ScheduleEntry> schedule = new ArrayList<>();
+        List<QemuEvent> events = new ArrayList<>();
+        TraceParser.Parsed parsed;
+        try (InputStream in = open(file, name(file)); JsonCursor c = new JsonCursor(name(file), in)) {
+            parsed = new TraceParser(c, schedule::add, events::add).parse();
+        } catch (IOException e) {
+            throw cannotRead(file, e);
+        }
+        Trace t = parsed.trace();
+        QemuLog log = t.qemuLog() == null ? null
+                : new QemuLog(t.qemuLog().source(), t.qemuLog().symbols(), events, t.qemuLog().inferred());
+        return new Trace(t.formatVersion(), t.metadata(), t.image(), t.workload(), t.fix(), schedule,
+                t.checkpoints(), log);
+    }
+
+    /** Reads a trace from a stream; {@code name} is what errors call the file. */
+    public static Trace read(InputStream in, String name) throws TraceFormatException {
+        List<ScheduleEntry> schedule = new ArrayList<>();
+        List<QemuEvent> events = new ArrayList<>();
+        TraceParser.Parsed parsed;
+        try (JsonCursor c = new JsonCursor(name, in)) {
+            parsed = new TraceParser(c, schedule::add, events::add).parse();
+        }
+        Trace t = parsed.trace();
+        QemuLog log = t.qemuLog() == null ? null
+                : new QemuLog(t.qemuLog().source(), t.qemuLog().symbols(), events, t.qemuLog().inferred());
+        return new Trace(t.formatVersion(), t.metadata(), t.image(), t.workload(), t.fix(), schedule,
+                t.checkpoints(), log);
+    }
+
+    /**
+     * Validates the whole file in one streaming pass, keeping only the small sections. The returned handle's
+     * {@link TraceFile#header()} has an empty schedule and no qemu events; stream them with
+     * {@link TraceFile#schedule()}.
+     */
+    public static TraceFile open(Path file) throws TraceFormatException {
+        try (InputStream in = open(file, name(file)); JsonCursor c = new JsonCursor(name(file), in)) {
+            TraceParser.Parsed parsed = new TraceParser(c, e -> { }, e -> { }).parse();
+            return new TraceFile(file, parsed.trace(), parsed.scheduleLength(), parsed.eventCount());
+        } catch (IOException e) {
+            throw cannotRead(file, e);
+        }
+    }
+
+    static String name(Path file) {
+        Path n = file.getFileName();
+        return n == null ? file.toString() : n.toString();
+    }
+
+    static InputStream open(Path file, String name) throws TraceFormatException {
+        try {
+            return new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        } catch (NoSuchFileException e) {
+            throw new TraceFormatException(name, new Place(1, 1, "$"), "no such file: " + file);
+        } catch (IOException e) {
+            throw cannotRead(file, e);
+        }
+    }
+
+    static TraceFormatException cannotRead(Path file, IOException e) {
+        return new TraceFormatException(name(file), new Place(1, 1, "$"),
+                "cannot read " + file + ": " + JsonCursor.oneLine(e.getMessage()));
+    }
+}
