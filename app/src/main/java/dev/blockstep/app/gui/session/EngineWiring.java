@@ -8,6 +8,9 @@ import dev.blockstep.engine.check.ImageCheck;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.DebugTarget;
 import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.io.TraceFormatException;
+import dev.blockstep.trace.io.TraceReader;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -27,11 +30,25 @@ public final class EngineWiring {
         };
     }
 
-    /** A trace (.json), a qemu -T log, or a qcow2 image, told apart by content. */
+    /** A trace (.json), a qemu -T log, or a qcow2 image, told apart by their first bytes. */
     public TargetSource file(Path path) {
         return () -> {
-            throw new TargetSource.OpenException(path + ": this build's engine cannot open files yet"
-                    + " (EngineWiring.file is where it plugs in)");
+            switch (FileKind.of(path)) {
+                case QCOW2 -> throw new TargetSource.OpenException(path
+                        + ": opening a qcow2 image is not wired to the engine in this build");
+                case TRACE -> {
+                    Trace trace;
+                    try {
+                        trace = TraceReader.read(path);
+                    } catch (TraceFormatException e) {
+                        throw new TargetSource.OpenException(e.getMessage(), e);
+                    }
+                    throw new TargetSource.OpenException(path + ": a valid trace of " + trace.workload().size()
+                            + " commands, but this build's engine cannot replay traces yet");
+                }
+                default -> throw new TargetSource.OpenException(path
+                        + ": importing a qemu -T log is not wired to the engine in this build");
+            }
         };
     }
 
