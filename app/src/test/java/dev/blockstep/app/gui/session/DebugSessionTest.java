@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class DebugSessionTest {
+public class DebugSessionTest {
 
     private final List<String> failures = new ArrayList<>();
     private final List<String> dialogs = new ArrayList<>();
@@ -44,7 +44,7 @@ class DebugSessionTest {
     /** Both executors run inline: the test sees every command complete before it goes on. */
     private final DebugSession session = new DebugSession(Runnable::run, Runnable::run, observer);
 
-    private static List<Snapshot> fiveSteps() {
+    public static List<Snapshot> fiveSteps() {
         List<Snapshot> s = new ArrayList<>();
         s.add(clean(0, null));
         s.add(clean(1, step(0, 1, "lock", new EngineEvent.LockAcquired(1, "s->lock", false))));

@@ -9,12 +9,12 @@ import java.util.List;
  * Test double for session plumbing: walks a fixed list of hand-built snapshots. It is not an engine and the
  * shipped app never sees it; it lets the session's own logic (deltas, revisions, breakpoints) be tested.
  */
-final class ScriptedTarget implements DebugTarget {
+public final class ScriptedTarget implements DebugTarget {
     private final List<Snapshot> states;
     private int at;
     boolean fix;
 
-    ScriptedTarget(List<Snapshot> states) {
+    public ScriptedTarget(List<Snapshot> states) {
         this.states = states;
     }
 
