@@ -57,7 +57,7 @@ final class DebuggerToolbar {
             }
         });
         slider.valueProperty().addListener((o, was, now) -> {
-            if (!followingEngine && !slider.isValueChanging()) {
+            if (!followingEngine && !vm.isApplyingEngineState() && !slider.isValueChanging()) {
                 vm.goToStep((int) Math.round(now.doubleValue()));
             }
         });

@@ -56,6 +56,11 @@ public final class DebuggerViewModel implements SessionObserver {
         });
     }
 
+    /** True while an engine state is being copied into the properties (views must not echo it back). */
+    public boolean isApplyingEngineState() {
+        return applyingEngineState;
+    }
+
     public DebugSession session() {
         return session;
     }
