@@ -1,6 +1,8 @@
 package dev.blockstep.app;
 
 import dev.blockstep.app.cli.CheckCommand;
+import dev.blockstep.app.cli.CreateCommand;
+import dev.blockstep.app.cli.IoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,6 +18,8 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 GuiCommand.class,
                 CheckCommand.class,
+                CreateCommand.class,
+                IoCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -12,17 +12,16 @@ public final class DiscardRequest extends RequestCoroutine {
     private enum P { BEGIN, PREPARE, LOCK, DISCARD, UNLOCK, END, DONE }
 
     private P p = P.BEGIN;
-    private final long alignedStart;
-    private final long alignedEnd;
+    private long pos;
+    private long pieceLen;
+    private long head;
+    private final long tail;
 
     public DiscardRequest(int id, String name, BlockNode node, String request, long offset, long bytes) {
         super(id, name, node, request, offset, bytes, RequestFlags.NONE);
         long cs = node.driver().clusterSize();
-        long end = offset + bytes;
-        this.alignedStart = (offset + cs - 1) / cs * cs;
-        long e = end / cs * cs;
-        // A last partial cluster at the end of the image is discarded whole.
-        this.alignedEnd = end == node.driver().virtualSize() ? end : e;
+        this.head = offset % cs;
+        this.tail = (offset + bytes) % cs;
     }
 
     @Override
@@ -39,7 +38,7 @@ public final class DiscardRequest extends RequestCoroutine {
     }
 
     @Override
-    protected Outcome run(StepContext cx) {
+    protected Outcome runPhase(StepContext cx) {
         String n = name();
         switch (p) {
             case BEGIN -> {
@@ -59,32 +58,43 @@ public final class DiscardRequest extends RequestCoroutine {
                     return w;
                 }
                 cx.narrate(n + " waits for nobody and goes on to the driver.");
-                p = alignedEnd > alignedStart ? P.LOCK : P.END;
+                p = bytes > 0 ? P.LOCK : P.END;
                 return Outcome.CONTINUE;
             }
             case LOCK -> {
-                cx.name("qcow2_co_pdiscard").guest(alignedStart, alignedEnd - alignedStart);
+                // bdrv_co_pdiscard's split: an unaligned head, whole clusters, an unaligned tail.
+                long cs = node.driver().clusterSize();
+                long left = bytes - pos;
+                pieceLen = left;
+                if (head != 0) {
+                    pieceLen = Math.min(left, cs - head);
+                    head = (head + pieceLen) % cs;
+                } else if (tail != 0 && pieceLen > cs) {
+                    pieceLen -= tail;
+                }
+                cx.name("qcow2_co_pdiscard").guest(offset + pos, pieceLen);
                 p = P.DISCARD;
                 if (!lock(cx)) {
                     cx.name("qemu_co_mutex_lock_entry").narrate(n + " queues for s->lock.");
                     return lockBlocked();
                 }
-                cx.narrate(n + " takes s->lock to discard guest " + hex(alignedStart) + ".");
+                cx.narrate(n + " takes s->lock to discard guest " + hex(offset + pos) + ".");
                 return Outcome.CONTINUE;
             }
             case DISCARD -> {
                 lockReturned(cx);
-                node.driver().discard(alignedStart, alignedEnd - alignedStart, sink(cx));
-                cx.name("qcow2_cluster_discard").guest(alignedStart, alignedEnd - alignedStart)
-                        .narrate(n + " marks the clusters as zero, frees their host clusters and punches them, "
-                                + "holding s->lock.");
+                boolean done = node.driver().pdiscard(id(), offset + pos, pieceLen);
+                cx.name("qcow2_cluster_discard").guest(offset + pos, pieceLen).narrate(done
+                        ? n + " marks the clusters as zero, frees their host clusters and punches them, holding s->lock."
+                        : n + "'s piece is not cluster-aligned: qcow2 refuses it (-ENOTSUP) and the block layer ignores that.");
                 p = P.UNLOCK;
-                return Outcome.YIELD;
+                return done ? Outcome.YIELD : Outcome.CONTINUE;
             }
             case UNLOCK -> {
                 unlock(cx);
                 cx.name("qemu_co_mutex_unlock").narrate(n + " releases s->lock.");
-                p = P.END;
+                pos += pieceLen;
+                p = pos < bytes ? P.LOCK : P.END;
                 return Outcome.CONTINUE;
             }
             case END -> {

@@ -62,7 +62,7 @@ final class Flush {
             }
             case FLUSH -> {
                 co.lockReturned(cx);
-                node.driver().flushToOs(co.sink(cx));
+                node.driver().flushToOs(co.id());
                 cx.name("qcow2_co_flush_to_os").narrate(n + " writes the L2 and refcount caches to the file, "
                         + "holding s->lock.");
                 p = P.UNLOCK_SYNC;

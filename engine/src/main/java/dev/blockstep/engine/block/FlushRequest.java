@@ -19,7 +19,7 @@ public final class FlushRequest extends RequestCoroutine {
     }
 
     @Override
-    protected Outcome run(StepContext cx) {
+    protected Outcome runPhase(StepContext cx) {
         Outcome o = flush.step(cx);
         if (flush.finished() && o instanceof Outcome.Continue) {
             done = true;

@@ -2,8 +2,11 @@ package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
-import dev.blockstep.engine.event.EngineEvent;
+import dev.blockstep.engine.qcow2.AllocResult;
+import dev.blockstep.engine.qcow2.L2Meta;
 import dev.blockstep.engine.snapshot.CoState;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * qcow2_co_pwritev_part with its inline task, one phase per step. Chunks run one after another: qemu would
@@ -22,7 +25,9 @@ final class Qcow2Writev {
     private long pos;
     private long curHost = -1;
     private long curBytes;
-    private DriverOps.L2Meta meta;
+    /** This chunk's allocations not yet linked, newest first: qemu's l2meta chain, walked from its head. */
+    private final List<L2Meta> pending = new ArrayList<>();
+    private L2Meta merged;
 
     Qcow2Writev(RequestCoroutine co, BlockNode node, long offset, long bytes, byte[] data) {
         this.co = co;
@@ -54,12 +59,12 @@ final class Qcow2Writev {
 
     /** True while the coroutine holds an allocation decision with s->lock dropped. */
     boolean lockDroppedWithDecision() {
-        return meta != null && (p == P.DATA_DONE || p == P.META_LOCK || p == P.COW_DONE || p == P.COW_RELOCK);
+        return !pending.isEmpty() && (p == P.DATA_DONE || p == P.META_LOCK || p == P.COW_DONE || p == P.COW_RELOCK);
     }
 
     Outcome step(StepContext cx) {
-        var ev = co.sink(cx);
         String n = co.name();
+        int id = co.id();
         switch (p) {
             case START_PART -> {
                 cx.name(pos == 0 ? "qcow2_writev_start_req" : "qcow2_writev_start_part").guest(offset + pos, bytes - pos);
@@ -75,31 +80,28 @@ final class Qcow2Writev {
             case ALLOC -> {
                 co.lockReturned(cx);
                 cx.guest(offset + pos, bytes - pos);
-                DriverOps.Alloc a = node.driver().allocHostOffset(offset + pos, bytes - pos, ev);
-                if (a instanceof DriverOps.Alloc.MustWait w) {
-                    var owner = node.metaOwner(w.on());
-                    node.dependents(w.on()).queueWait(cx);
-                    cx.event(new EngineEvent.DependencyWait(co.id(), owner.id()));
+                AllocResult a = node.driver().allocHostOffset(id, offset + pos, bytes - pos);
+                if (a instanceof AllocResult.MustWait w) {
+                    L2Meta dep = w.dependency();
+                    dep.addDependent(id);
                     co.unlock(cx);
                     p = P.DEP_RELOCK;
-                    cx.name("handle_dependencies").narrate(n + " finds that " + owner.name()
-                            + " is still allocating an overlapping cluster, drops s->lock and waits for it.");
-                    return Outcome.blocked(CoState.WAITING_DEPENDENCY, "in-flight allocation of " + owner.name()
-                            + " at guest " + hex(w.on().guestOffset()));
+                    String owner = cx.scheduler().coroutine(dep.coroutine).name();
+                    cx.name("handle_dependencies").narrate(n + " finds that " + owner + " is still allocating an "
+                            + "overlapping cluster, drops s->lock and waits for it.");
+                    return Outcome.blocked(CoState.WAITING_DEPENDENCY, "in-flight allocation of " + owner
+                            + " at guest " + hex(dep.offset));
                 }
-                DriverOps.Alloc.Chunk c = (DriverOps.Alloc.Chunk) a;
+                AllocResult.Allocated c = (AllocResult.Allocated) a;
                 curHost = c.hostOffset();
                 curBytes = c.bytes();
-                meta = c.meta();
-                if (meta != null) {
-                    node.registerMeta(meta, co);
-                }
+                pending.clear();
+                pending.addAll(c.metas());
                 cx.host(curHost, curBytes);
-                cx.event(new EngineEvent.HostOffsetChosen(co.id(), offset + pos, curHost, curBytes, c.inPlace(),
-                        meta != null && meta.keepOld()));
-                cx.name(c.inPlace() ? "qcow2_handle_copied" : "qcow2_handle_alloc").narrate(c.inPlace()
+                boolean reuse = !c.metas().isEmpty() && c.metas().get(0).keepOld || c.metas().isEmpty();
+                cx.name(reuse ? "qcow2_handle_copied" : "qcow2_handle_alloc").narrate(reuse
                         ? n + " decides to write guest " + hex(offset + pos) + " in place at host " + hex(curHost)
-                        + (meta != null ? " and will relink the L2 entry afterwards." : ".")
+                        + (c.metas().isEmpty() ? "." : " and to relink the L2 entry afterwards.")
                         : n + " allocates host " + hex(curHost) + " for guest " + hex(offset + pos) + ".");
                 p = P.DATA_SUBMIT;
                 return Outcome.YIELD;
@@ -117,17 +119,23 @@ final class Qcow2Writev {
             }
             case DATA_SUBMIT -> {
                 co.unlock(cx);
-                cx.event(new EngineEvent.LockDroppedForDataIo(co.id(), curHost, curBytes));
-                cx.event(new EngineEvent.DataIoSubmitted(co.id(), curHost, curBytes));
-                cx.name("qcow2_writev_data").guest(offset + pos, curBytes).host(curHost, curBytes)
-                        .narrate(n + " drops s->lock and submits its data write to host " + hex(curHost)
-                                + "; other requests may now change the metadata.");
+                cx.event(new dev.blockstep.engine.event.EngineEvent.LockDroppedForDataIo(id, curHost, curBytes));
+                cx.guest(offset + pos, curBytes).host(curHost, curBytes);
+                node.driver().handleAllocSpace(id, pending);
+                merged = node.driver().mergeCow(pending, offset + pos, curBytes);
+                if (merged != null) {
+                    cx.name("qcow2_add_task").narrate(n + " drops s->lock; its data will go out together with the "
+                            + "copy-on-write of the cluster.");
+                    p = P.META_LOCK;
+                    return Outcome.YIELD;
+                }
+                cx.name("qcow2_writev_data").narrate(n + " drops s->lock and submits its data write to host "
+                        + hex(curHost) + "; other requests may now change the metadata.");
                 p = P.DATA_DONE;
                 return Outcome.IN_DATA_IO;
             }
             case DATA_DONE -> {
-                node.driver().writeData(curHost, data, (int) pos, (int) curBytes, ev);
-                cx.event(new EngineEvent.DataIoCompleted(co.id(), curHost, curBytes));
+                node.driver().writeData(id, curHost, data, (int) pos, (int) curBytes);
                 cx.name("thread_pool_complete").guest(offset + pos, curBytes).host(curHost, curBytes)
                         .narrate(n + "'s data write completes: the bytes are now at host " + hex(curHost) + ".");
                 p = P.META_LOCK;
@@ -148,23 +156,24 @@ final class Qcow2Writev {
             case LINK -> {
                 co.lockReturned(cx);
                 cx.guest(offset + pos, curBytes).host(curHost, curBytes);
-                if (meta == null) {
+                if (pending.isEmpty()) {
                     cx.name("qcow2_handle_l2meta").narrate(n + " overwrote in place: there is no L2 entry to link.");
                     p = P.DONE_PART;
                     return Outcome.CONTINUE;
                 }
-                if (node.driver().needsCow(meta)) {
+                if (node.driver().needsCow(pending.get(0))) {
                     co.unlock(cx);
-                    cx.name("qcow2_cluster_link_l2").narrate(n + " must copy the untouched parts of the cluster "
-                            + "first; perform_cow drops s->lock for that I/O.");
+                    cx.name("qcow2_cluster_link_l2").narrate(n + " must first copy the untouched parts of the "
+                            + "cluster; perform_cow drops s->lock for that I/O.");
                     p = P.COW_DONE;
                     return Outcome.IN_DATA_IO;
                 }
                 return link(cx, "qcow2_cluster_link_l2");
             }
             case COW_DONE -> {
-                node.driver().performCow(meta, ev);
-                cx.name("thread_pool_complete").host(curHost, curBytes)
+                L2Meta m = pending.get(0);
+                node.driver().performCowIo(id, m, m == merged ? data : null, (int) pos, (int) curBytes);
+                cx.name("thread_pool_complete").host(m.allocOffset, (long) m.nbClusters * node.driver().clusterSize())
                         .narrate(n + "'s copy-on-write I/O completes.");
                 p = P.COW_RELOCK;
                 return Outcome.CONTINUE;
@@ -179,7 +188,7 @@ final class Qcow2Writev {
                 cx.name("qcow2_writev_done_part").guest(offset + pos, curBytes)
                         .narrate(n + " releases s->lock; this part of the write is done.");
                 pos += curBytes;
-                meta = null;
+                merged = null;
                 p = pos < bytes ? P.START_PART : P.DONE_REQ_LOCK;
                 return Outcome.CONTINUE;
             }
@@ -206,12 +215,16 @@ final class Qcow2Writev {
         }
     }
 
+    /** Links the oldest pending allocation and wakes its dependents; stays in LINK while more remain. */
     private Outcome link(StepContext cx, String stepName) {
-        node.driver().linkL2(meta, co.sink(cx));
-        node.metaDone(cx, meta);
-        cx.name(stepName).narrate(co.name() + " writes the L2 entry for guest " + hex(meta.guestOffset())
-                + " to point at host " + hex(meta.hostOffset()) + ", whatever it says now.");
-        p = P.DONE_PART;
+        L2Meta m = pending.remove(0);
+        List<Integer> wake = node.driver().linkL2(co.id(), m);
+        for (int w : wake) {
+            cx.scheduler().wake(cx.scheduler().coroutine(w));
+        }
+        cx.name(stepName).narrate(co.name() + " writes the L2 entry for guest " + hex(m.offset)
+                + " to point at host " + hex(m.allocOffset) + ", whatever the entry says now.");
+        p = pending.isEmpty() ? P.DONE_PART : P.LINK;
         return Outcome.YIELD;
     }
 

@@ -64,6 +64,12 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         QemuIoCommand c = commands.get(pc++);
         cx.name(commandName(c));
         int id = cx.scheduler().nextId();
+        if (beyondEnd(c)) {
+            // blk_check_byte_request fails before any coroutine of the request runs.
+            node.stdout(commandName(c) + " failed: Input/output error");
+            cx.narrate("qemu-io refuses " + c.toLine() + ": it reaches past the end of the disk.");
+            return Outcome.YIELD;
+        }
         if (c instanceof QemuIoCommand.AioWrite w) {
             RequestCoroutine r = w.zero()
                     ? new ZeroWriteRequest(id, "Z" + id, node, w.toLine(), w.offset(), w.length(),
@@ -111,6 +117,28 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         r.onDone(this);
         inFlight++;
         cx.scheduler().spawn(r);
+    }
+
+    private boolean beyondEnd(QemuIoCommand c) {
+        long off;
+        long len;
+        if (c instanceof QemuIoCommand.AioWrite w) {
+            off = w.offset();
+            len = w.length();
+        } else if (c instanceof QemuIoCommand.Write w) {
+            off = w.offset();
+            len = w.length();
+        } else if (c instanceof QemuIoCommand.Read r) {
+            off = r.offset();
+            len = r.length();
+        } else if (c instanceof QemuIoCommand.Discard d) {
+            off = d.offset();
+            len = d.length();
+        } else {
+            return false;
+        }
+        long size = node.driver().size();
+        return off < 0 || len < 0 || off > size || size - off < len;
     }
 
     private static String commandName(QemuIoCommand c) {

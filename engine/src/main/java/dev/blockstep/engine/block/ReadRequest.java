@@ -2,7 +2,6 @@ package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
-import dev.blockstep.engine.event.EngineEvent;
 
 /**
  * A guest read (qemu-io {@code read [-P pattern]}): tracked as READ, waits only for serialising requests,
@@ -14,9 +13,6 @@ public final class ReadRequest extends RequestCoroutine {
     private P p = P.BEGIN;
     private final int pattern;
     private final byte[] buf;
-    private long pos;
-    private long curHost;
-    private long curBytes;
 
     /** @param pattern byte to verify, or -1 */
     public ReadRequest(int id, String name, BlockNode node, String request, long offset, int bytes, int pattern) {
@@ -36,7 +32,7 @@ public final class ReadRequest extends RequestCoroutine {
             case BEGIN -> "bdrv_co_preadv_part";
             case PREPARE -> "bdrv_wait_serialising_requests";
             case LOCK -> "qemu_co_mutex_lock";
-            case LOOKUP -> "qcow2_get_host_offset";
+            case LOOKUP -> "qcow2_co_preadv_part";
             case DATA_DONE -> "thread_pool_complete";
             case END -> "tracked_request_end";
             case DONE -> "done";
@@ -44,7 +40,7 @@ public final class ReadRequest extends RequestCoroutine {
     }
 
     @Override
-    protected Outcome run(StepContext cx) {
+    protected Outcome runPhase(StepContext cx) {
         String n = name();
         switch (p) {
             case BEGIN -> {
@@ -66,38 +62,28 @@ public final class ReadRequest extends RequestCoroutine {
                 return Outcome.CONTINUE;
             }
             case LOCK -> {
-                cx.name("qemu_co_mutex_lock").guest(offset + pos, bytes - pos);
+                cx.name("qemu_co_mutex_lock").guest(offset, bytes);
                 p = P.LOOKUP;
                 if (!lock(cx)) {
                     cx.name("qemu_co_mutex_lock_entry").narrate(n + " queues for s->lock.");
                     return lockBlocked();
                 }
-                cx.narrate(n + " takes s->lock to look up where guest " + hex(offset + pos) + " lives.");
+                cx.narrate(n + " takes s->lock to look up where guest " + hex(offset) + " lives.");
                 return Outcome.CONTINUE;
             }
             case LOOKUP -> {
                 lockReturned(cx);
-                long[] r = node.driver().hostOffsetForRead(offset + pos, bytes - pos);
-                curHost = r[0];
-                curBytes = r[1];
                 unlock(cx);
-                cx.name("qcow2_get_host_offset").guest(offset + pos, curBytes).host(curHost, curHost < 0 ? 0 : curBytes)
-                        .narrate(n + " finds guest " + hex(offset + pos) + (curHost < 0 ? " reads as zeros"
-                                : " at host " + hex(curHost)) + ", releases s->lock and reads.");
-                if (curHost >= 0) {
-                    cx.event(new EngineEvent.DataIoSubmitted(id(), curHost, curBytes));
-                }
+                cx.name("qcow2_co_preadv_part").guest(offset, bytes).narrate(n + " looks up where guest "
+                        + hex(offset) + " lives, releases s->lock and submits its read.");
                 p = P.DATA_DONE;
                 return Outcome.IN_DATA_IO;
             }
             case DATA_DONE -> {
-                node.driver().readData(offset + pos, curHost, buf, (int) pos, (int) curBytes);
-                if (curHost >= 0) {
-                    cx.event(new EngineEvent.DataIoCompleted(id(), curHost, curBytes));
-                }
-                cx.name("thread_pool_complete").guest(offset + pos, curBytes).narrate(n + "'s read completes.");
-                pos += curBytes;
-                p = pos < bytes ? P.LOCK : P.END;
+                // The driver looks up and reads in one call, so the lookup is repeated here, at completion.
+                node.driver().read(id(), offset, buf, 0, (int) bytes);
+                cx.name("thread_pool_complete").guest(offset, bytes).narrate(n + "'s read completes.");
+                p = P.END;
                 return Outcome.CONTINUE;
             }
             case END -> {

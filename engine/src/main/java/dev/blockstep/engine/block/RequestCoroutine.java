@@ -4,7 +4,6 @@ import dev.blockstep.engine.coroutine.Coroutine;
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
 import dev.blockstep.engine.event.EngineEvent;
-import java.util.function.Consumer;
 
 /**
  * A guest request on the qcow2 node, from tracked_request_begin to tracked_request_end. Subclasses are the
@@ -75,15 +74,20 @@ public abstract class RequestCoroutine extends Coroutine {
         return result;
     }
 
-    /** Events go to the step; stderr lines also to the node's stderr. */
-    protected Consumer<EngineEvent> sink(StepContext cx) {
-        return e -> {
+    /** Routes the driver's events into this step (stderr lines also to the node's stderr), then runs it. */
+    @Override
+    protected final Outcome run(StepContext cx) {
+        node.routeEventsTo(e -> {
             cx.event(e);
             if (e instanceof EngineEvent.StderrLine s) {
                 node.stderr(s.line());
             }
-        };
+        });
+        return runPhase(cx);
     }
+
+    /** Runs the next phase of this request. */
+    protected abstract Outcome runPhase(StepContext cx);
 
     /**
      * Tries s->lock. True: held now. False: queued; the caller returns {@link #lockBlocked()} and, when it next

@@ -42,7 +42,7 @@ public final class WriteRequest extends RequestCoroutine {
     }
 
     @Override
-    protected Outcome run(StepContext cx) {
+    protected Outcome runPhase(StepContext cx) {
         switch (p) {
             case BEGIN -> {
                 beginTracked(cx, TrackedRequestType.WRITE, false);

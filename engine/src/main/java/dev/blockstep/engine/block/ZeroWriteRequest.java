@@ -16,6 +16,8 @@ public final class ZeroWriteRequest extends RequestCoroutine {
     private long pos;
     private long pieceLen;
     private Qcow2Writev fallback;
+    private long fallbackAt;
+    private long fallbackLen;
     private final Flush flush;
 
     public ZeroWriteRequest(int id, String name, BlockNode node, String request, long offset, long bytes,
@@ -43,20 +45,23 @@ public final class ZeroWriteRequest extends RequestCoroutine {
         return flags.has(RequestFlags.MAY_UNMAP);
     }
 
-    /** Next piece: up to the next cluster boundary for an unaligned head, else whole clusters. */
+    /** bdrv_co_do_pwrite_zeroes' split: an unaligned head (at most a bounce buffer), whole clusters, the tail. */
     private long nextPiece() {
         long cs = node.driver().clusterSize();
-        long at = offset + pos;
         long left = bytes - pos;
-        long head = at % cs;
+        long head = (offset + pos) % cs;
+        long tail = (offset + bytes) % cs;
         if (head != 0) {
-            return Math.min(left, cs - head);
+            return Math.min(Math.min(left, MAX_BOUNCE_BUFFER), cs - head);
         }
-        return left >= cs ? left - left % cs : left;
+        return tail != 0 && left > cs ? left - tail : left;
     }
 
+    /** qemu's MAX_BOUNCE_BUFFER: the largest fallback write of zeros at once. */
+    private static final long MAX_BOUNCE_BUFFER = 32768L * 512;
+
     @Override
-    protected Outcome run(StepContext cx) {
+    protected Outcome runPhase(StepContext cx) {
         String n = name();
         switch (p) {
             case BEGIN -> {
@@ -93,27 +98,19 @@ public final class ZeroWriteRequest extends RequestCoroutine {
             }
             case ZEROIZE -> {
                 lockReturned(cx);
-                long cs = node.driver().clusterSize();
                 long at = offset + pos;
-                long zOff = at;
-                long zLen = pieceLen;
-                boolean aligned = at % cs == 0 && (pieceLen % cs == 0 || at + pieceLen == node.driver().virtualSize());
-                if (!aligned) {
-                    if (node.driver().canZeroPartial(at, pieceLen)) {
-                        zOff = at - at % cs;
-                        zLen = cs;
-                    } else {
-                        unlock(cx);
-                        fallback = new Qcow2Writev(this, node, at, pieceLen, new byte[(int) pieceLen]);
-                        cx.name("qcow2_pwrite_zeroes").guest(at, pieceLen).narrate(n + " cannot zero part of an "
-                                + "allocated cluster (-ENOTSUP), so it writes a buffer of zeros instead.");
-                        p = P.FALLBACK;
-                        return Outcome.CONTINUE;
-                    }
+                cx.guest(at, pieceLen);
+                if (!node.driver().pwriteZeroes(id(), at, pieceLen, mayUnmap())) {
+                    unlock(cx);
+                    fallbackAt = 0;
+                    startFallbackChunk();
+                    cx.name("qcow2_pwrite_zeroes").narrate(n + " cannot zero part of an allocated cluster "
+                            + "(-ENOTSUP), so it releases s->lock and writes a buffer of zeros instead.");
+                    p = P.FALLBACK;
+                    return Outcome.CONTINUE;
                 }
-                node.driver().zeroize(zOff, zLen, mayUnmap(), sink(cx));
-                cx.name("qcow2_pwrite_zeroes").guest(zOff, zLen).narrate(n + " marks guest " + hex(zOff)
-                        + " as zero" + (mayUnmap() ? ", frees its host cluster and punches it" : "")
+                cx.name("qcow2_pwrite_zeroes").narrate(n + " marks guest " + hex(at) + " as zero"
+                        + (mayUnmap() ? ", frees its allocated host clusters and punches them" : "")
                         + ", holding s->lock.");
                 p = P.ZERO_UNLOCK;
                 return Outcome.YIELD;
@@ -128,8 +125,13 @@ public final class ZeroWriteRequest extends RequestCoroutine {
             case FALLBACK -> {
                 Outcome o = fallback.step(cx);
                 if (fallback.finished()) {
-                    pos += pieceLen;
-                    p = pos < bytes ? P.PIECE_LOCK : afterDriver();
+                    fallbackAt += fallbackLen;
+                    if (fallbackAt < pieceLen) {
+                        startFallbackChunk();
+                    } else {
+                        pos += pieceLen;
+                        p = pos < bytes ? P.PIECE_LOCK : afterDriver();
+                    }
                 }
                 return o;
             }
@@ -149,6 +151,11 @@ public final class ZeroWriteRequest extends RequestCoroutine {
             }
             default -> throw new IllegalStateException(n + " is done");
         }
+    }
+
+    private void startFallbackChunk() {
+        fallbackLen = Math.min(pieceLen - fallbackAt, MAX_BOUNCE_BUFFER);
+        fallback = new Qcow2Writev(this, node, offset + pos + fallbackAt, fallbackLen, new byte[(int) fallbackLen]);
     }
 
     private P afterDriver() {

@@ -1,7 +1,6 @@
 package dev.blockstep.engine.session;
 
 import dev.blockstep.engine.block.BlockNode;
-import dev.blockstep.engine.block.DriverOps;
 import dev.blockstep.engine.block.QemuIoMain;
 import dev.blockstep.engine.block.RequestCoroutine;
 import dev.blockstep.engine.block.WriteRequest;
@@ -9,6 +8,8 @@ import dev.blockstep.engine.coroutine.Coroutine;
 import dev.blockstep.engine.coroutine.Scheduler;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.Qcow2Driver;
+import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.engine.snapshot.CoState;
 import dev.blockstep.engine.snapshot.CoroutineView;
 import dev.blockstep.engine.snapshot.LockView;
@@ -28,10 +29,15 @@ public final class Engine {
         this(w, w.policy().get());
     }
 
+    /** @throws IllegalArgumentException when the image cannot be opened; the message names the image */
     public Engine(Workload w, SchedulingPolicy policy) {
         this.file = w.image().copy();
-        DriverOps driver = w.driver().open(file);
-        this.node = new BlockNode(driver, w.fixAtStart());
+        this.node = new BlockNode(w.fixAtStart());
+        try {
+            node.attach(Qcow2Driver.open(file, w.name(), node.eventSink()));
+        } catch (ImageFormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         this.scheduler = new Scheduler(policy);
         this.main = scheduler.spawn(new QemuIoMain(node, w.commands()));
     }
@@ -96,6 +102,6 @@ public final class Engine {
         LockView lock = new LockView(node.sLock().ownerId(), node.sLock().waiterIds(), dropped);
         boolean finished = finished();
         return new Snapshot(scheduler.stepIndex(), node.fixOn(), last, cos, node.trackedRequests().views(), lock,
-                ImageInspector.inspect(file), node.stderrLines(), finished);
+                node.driver().imageView(), node.stderrLines(), finished);
     }
 }

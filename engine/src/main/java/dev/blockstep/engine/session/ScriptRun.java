@@ -18,10 +18,9 @@ import java.util.List;
  */
 public record ScriptRun(List<String> stdout, List<String> stderr, HostFile file, int steps, boolean stuck) {
 
-    public static ScriptRun run(HostFile image, DriverFactory driver, List<QemuIoCommand> commands, boolean fix,
-                                Long seed) {
+    public static ScriptRun run(HostFile image, String name, List<QemuIoCommand> commands, boolean fix, Long seed) {
         SchedulingPolicy p = seed == null ? Policies.fifo() : Policies.seededRandom(seed);
-        Engine e = new Engine(new Workload(image, driver, commands, fix, () -> p));
+        Engine e = new Engine(new Workload(image, name, commands, fix, () -> p));
         int steps = e.runToEnd();
         return new ScriptRun(e.node().stdoutLines(), e.node().stderrLines(), e.file(), steps, e.stuck());
     }

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.blockstep.engine.block.FakeDriver;
+import dev.blockstep.engine.block.Images;
 import dev.blockstep.engine.coroutine.Policies;
-import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.snapshot.Snapshot;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import java.util.ArrayList;
@@ -23,7 +22,7 @@ class EngineSessionTest {
             cmds.add(new QemuIoCommand.AioWrite(CS * (i % 2), CS, 0x10 + i, i % 3 != 0, i % 3 == 2, false));
         }
         cmds.add(new QemuIoCommand.AioFlush());
-        return new Workload(new HostFile(), f -> new FakeDriver(), cmds, false, () -> Policies.seededRandom(3));
+        return new Workload(Images.fresh16M(), "img", cmds, false, () -> Policies.seededRandom(3));
     }
 
     /** What must be equal between two visits of the same step. */

@@ -84,11 +84,14 @@ public record Header(int version, long backingFileOffset, int backingFileSize, i
                 .putLong(autoclearFeatures).putInt(refcountOrder).putInt(headerLength)
                 .put((byte) compressionType);
         b.position(headerLength);
-        b.putInt(EXT_FEATURE_TABLE).putInt(FEATURES.length * 48);
-        for (String[] f : FEATURES) {
-            b.put(Byte.parseByte(f[0])).put(Byte.parseByte(f[1]));
-            byte[] name = f[2].getBytes(StandardCharsets.US_ASCII);
-            b.put(name).position(b.position() + 46 - name.length);
+        // qemu-img 7.2 writes the feature-name table only for clusters above 4 KiB (verified 512 B..2 MiB)
+        if (clusterSize() > 4096) {
+            b.putInt(EXT_FEATURE_TABLE).putInt(FEATURES.length * 48);
+            for (String[] f : FEATURES) {
+                b.put(Byte.parseByte(f[0])).put(Byte.parseByte(f[1]));
+                byte[] name = f[2].getBytes(StandardCharsets.US_ASCII);
+                b.put(name).position(b.position() + 46 - name.length);
+            }
         }
         b.putInt(EXT_END).putInt(0);
         return b.array();

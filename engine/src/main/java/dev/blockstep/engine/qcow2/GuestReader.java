@@ -1,0 +1,57 @@
+package dev.blockstep.engine.qcow2;
+
+import dev.blockstep.engine.qcow2.format.ClusterType;
+import dev.blockstep.engine.qcow2.format.L2Entry;
+
+/**
+ * The read side of qcow2: qcow2_get_host_offset (lock held; never allocates) and the data read that
+ * follows it without the lock. Used for guest reads and for perform_cow's reads of the guest view.
+ */
+final class GuestReader {
+    private final Qcow2State s;
+    private final L2Tables tables;
+    private final Refcounts refcounts;
+
+    GuestReader(Qcow2State s, L2Tables tables, Refcounts refcounts) {
+        this.s = s;
+        this.tables = tables;
+        this.refcounts = refcounts;
+    }
+
+    /** What one guest cluster maps to. */
+    record Mapping(ClusterType type, long hostOffset, L2Entry entry) {
+    }
+
+    /** qcow2_get_host_offset for the cluster holding guestOffset. */
+    Mapping map(long guestOffset) {
+        long l2 = tables.l2TableIfPresent(guestOffset);
+        if (l2 == 0) {
+            return new Mapping(ClusterType.UNALLOCATED, 0, L2Entry.UNALLOCATED);
+        }
+        L2Entry e = tables.entry(l2, guestOffset);
+        ClusterType t = e.type();
+        if ((t == ClusterType.NORMAL || t == ClusterType.ZERO_ALLOC) && s.offsetIntoCluster(e.hostOffset()) != 0) {
+            throw refcounts.corruption("Cluster allocation offset " + Refcounts.px(e.hostOffset())
+                    + " unaligned (L2 offset: " + Refcounts.px(l2) + ", L2 index: " + Refcounts.px(s.l2Index(guestOffset)) + ")");
+        }
+        return new Mapping(t, e.hostOffset(), e);
+    }
+
+    /** Reads the guest view of [guestOffset, guestOffset+len) into dst. */
+    void read(long guestOffset, byte[] dst, int dstOff, int len) {
+        while (len > 0) {
+            int n = (int) Math.min(len, s.clusterSize - s.offsetIntoCluster(guestOffset));
+            Mapping m = map(guestOffset);
+            switch (m.type()) {
+                case UNALLOCATED, ZERO_PLAIN, ZERO_ALLOC -> java.util.Arrays.fill(dst, dstOff, dstOff + n, (byte) 0);
+                case NORMAL -> s.file.read(m.hostOffset() + s.offsetIntoCluster(guestOffset), dst, dstOff, n);
+                case COMPRESSED -> throw new Qcow2Error(Qcow2Error.ENOTSUP, "guest cluster 0x"
+                        + Long.toHexString(guestOffset >>> s.clusterBits) + " is compressed (L2 entry "
+                        + m.entry().hex() + "); blockstep does not decompress clusters");
+            }
+            guestOffset += n;
+            dstOff += n;
+            len -= n;
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package dev.blockstep.engine.qcow2;
+
+import dev.blockstep.engine.event.EngineEvent;
+import dev.blockstep.engine.event.EngineEventSink;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.format.Header;
+import dev.blockstep.engine.qcow2.format.ImageFormatException;
+import java.util.List;
+
+/**
+ * The qcow2 driver of one open image, as a set of atomic operations split where qemu 7.2 yields.
+ *
+ * <p>Each method is one step: "lock held" methods are what qemu runs between taking and dropping
+ * s->lock (metadata I/O included, since nothing else can touch metadata meanwhile); "unlocked" methods
+ * are the data I/O that runs without it. The caller (a coroutine state machine, or {@link SerialRequests}
+ * for serial work) owns the lock and the order. {@code co} is the coroutine id put on every event.
+ */
+public final class Qcow2Driver {
+    private final Qcow2State s;
+    private final Refcounts refcounts;
+    private final L2Tables tables;
+    private final HostOffsetAllocator allocator;
+    private final GuestReader reader;
+    private final L2Linker linker;
+    private final ZeroAndDiscard zero;
+
+    Qcow2Driver(Qcow2State s) {
+        this.s = s;
+        this.refcounts = new Refcounts(s);
+        this.tables = new L2Tables(s, refcounts);
+        this.allocator = new HostOffsetAllocator(s, refcounts, tables);
+        this.reader = new GuestReader(s, tables, refcounts);
+        this.linker = new L2Linker(s, refcounts, tables, reader);
+        this.zero = new ZeroAndDiscard(s, refcounts, tables, linker, reader);
+    }
+
+    /**
+     * Opens an image held in {@code file} (the caller passes a copy when the user's file must not change),
+     * as qemu-io does: read-write, discard passthrough for guest requests on, free_cluster_index 0.
+     */
+    public static Qcow2Driver open(HostFile file, String name, EngineEventSink sink) throws ImageFormatException {
+        return new Qcow2Driver(Qcow2Open.open(file, name, sink, true));
+    }
+
+    Qcow2State state() {
+        return s;
+    }
+
+    /** Virtual disk size in bytes as the block layer sees it (rounded up to 512). */
+    public long size() {
+        return zero.roundedVirtualSize();
+    }
+
+    public int clusterSize() {
+        return s.clusterSize;
+    }
+
+    public HostFile file() {
+        return s.file;
+    }
+
+    public Header header() {
+        return s.header;
+    }
+
+    public long freeClusterIndex() {
+        return s.freeClusterIndex;
+    }
+
+    /** cluster_allocs, newest first. */
+    public List<L2Meta> clusterAllocs() {
+        return List.copyOf(s.clusterAllocs);
+    }
+
+    /** qemu has detached the driver after a fatal corruption; every request now fails with ENOMEDIUM. */
+    public boolean detached() {
+        return s.corrupt;
+    }
+
+    public List<String> stderrLines() {
+        return s.stderrLines();
+    }
+
+    /** Lock held: qcow2_alloc_host_offset (handle_dependencies, handle_copied, handle_alloc). */
+    public AllocResult allocHostOffset(int co, long offset, long bytes) {
+        s.co = co;
+        return allocator.allocHostOffset(offset, bytes);
+    }
+
+    /** Unlocked: handle_alloc_space's zero-fill of new clusters whose COW regions are unallocated. */
+    public void handleAllocSpace(int co, List<L2Meta> metas) {
+        s.co = co;
+        linker.handleAllocSpace(metas);
+    }
+
+    /** merge_cow: the allocation whose COW write will carry this chunk's data, or null. Pure decision. */
+    public L2Meta mergeCow(List<L2Meta> metas, long guestOffset, long bytes) {
+        return linker.mergeCow(metas, guestOffset, bytes);
+    }
+
+    /** Unlocked: the guest data write (qcow2_writev_data); the bytes land when this runs. */
+    public void writeData(int co, long hostOffset, byte[] data, int off, int len) {
+        s.co = co;
+        s.emit(new EngineEvent.DataIoSubmitted(co, hostOffset, len));
+        s.file.write(hostOffset, data, off, len);
+        s.emit(new EngineEvent.DataIoCompleted(co, hostOffset, len));
+    }
+
+    /** Lock held: whether link_l2's perform_cow drops the lock for COW I/O on this allocation. */
+    public boolean needsCow(L2Meta m) {
+        return linker.needsCow(m);
+    }
+
+    /** Unlocked: perform_cow's reads of the guest view and its writes (with merged data when given). */
+    public void performCowIo(int co, L2Meta m, byte[] mergedData, int off, int len) {
+        s.co = co;
+        linker.performCowIo(m, mergedData, off, len);
+    }
+
+    /**
+     * Lock held: the rest of qcow2_handle_l2meta(link=true) for one allocation: relink the L2 entries, free
+     * the old clusters unless keep_old, take it off cluster_allocs. Returns the coroutines to wake.
+     */
+    public List<Integer> linkL2(int co, L2Meta m) {
+        s.co = co;
+        s.emit(new EngineEvent.RequestStarted(co, "qcow2_cluster_link_l2 nb_clusters " + m.nbClusters));
+        linker.linkL2(m);
+        return linker.retire(m);
+    }
+
+    /** Lock held: qcow2_handle_l2meta(link=false): free the allocation unless keep_old; returns coroutines to wake. */
+    public List<Integer> abortL2Meta(int co, L2Meta m) {
+        s.co = co;
+        linker.abort(m);
+        return linker.retire(m);
+    }
+
+    /**
+     * Lock held: qcow2_co_pwrite_zeroes for one piece from the generic layer, including the punch of freed
+     * clusters. False means -ENOTSUP: the generic layer falls back to writing a buffer of zeros.
+     */
+    public boolean pwriteZeroes(int co, long offset, long bytes, boolean mayUnmap) {
+        s.co = co;
+        return zero.pwriteZeroes(offset, bytes, mayUnmap);
+    }
+
+    /** Lock held: qcow2_subcluster_zeroize over a cluster-aligned range (or up to the image end), punch included. */
+    public void zeroize(int co, long offset, long bytes, boolean mayUnmap) {
+        s.co = co;
+        zero.subclusterZeroize(offset, bytes, mayUnmap);
+    }
+
+    /** Lock held: whether an unaligned write-zeroes piece can be promoted to zeroing its whole cluster. */
+    public boolean canZeroPartial(int co, long offset, long bytes) {
+        s.co = co;
+        return zero.canZeroPartial(offset, bytes);
+    }
+
+    /** Lock held: qcow2_cluster_discard over a cluster-aligned range (or up to the image end), punch included. */
+    public void clusterDiscard(int co, long offset, long bytes) {
+        s.co = co;
+        zero.clusterDiscard(offset, bytes);
+    }
+
+    /** Lock held: qcow2_get_host_offset for the cluster holding offset (never allocates). */
+    public GuestMapping map(int co, long offset) {
+        s.co = co;
+        GuestReader.Mapping m = reader.map(offset);
+        if (m.type() == dev.blockstep.engine.qcow2.format.ClusterType.COMPRESSED) {
+            throw new Qcow2Error(Qcow2Error.ENOTSUP, "guest cluster 0x" + Long.toHexString(offset >>> s.clusterBits)
+                    + " is compressed (L2 entry " + m.entry().hex() + "); blockstep does not decompress clusters");
+        }
+        return new GuestMapping(m.type(), m.hostOffset(), m.entry());
+    }
+
+    /** What qcow2_get_host_offset says about one guest cluster. */
+    public record GuestMapping(dev.blockstep.engine.qcow2.format.ClusterType type, long hostClusterOffset,
+                               dev.blockstep.engine.qcow2.format.L2Entry entry) {
+    }
+
+    /** Lock held: qcow2_co_pdiscard for one piece (partial clusters: false, ignored), including the punch. */
+    public boolean pdiscard(int co, long offset, long bytes) {
+        s.co = co;
+        return zero.pdiscard(offset, bytes);
+    }
+
+    /** Lock held then unlocked data read: the guest view of a range (compressed clusters are refused). */
+    public void read(int co, long offset, byte[] dst, int off, int len) {
+        s.co = co;
+        reader.read(offset, dst, off, len);
+    }
+
+    /** Lock held: qcow2_co_flush_to_os. Metadata is already on the host file, so only the event remains. */
+    public void flushToOs(int co) {
+        s.co = co;
+    }
+
+    /** The metadata as an {@link dev.blockstep.engine.snapshot.ImageView}. */
+    public dev.blockstep.engine.snapshot.ImageView imageView() {
+        return ImageViews.of(s);
+    }
+}

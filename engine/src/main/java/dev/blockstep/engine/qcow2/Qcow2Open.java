@@ -1,0 +1,47 @@
+package dev.blockstep.engine.qcow2;
+
+import static dev.blockstep.engine.qcow2.format.Qcow2Constants.INCOMPAT_CORRUPT;
+import static dev.blockstep.engine.qcow2.format.Qcow2Constants.INCOMPAT_DIRTY;
+
+import dev.blockstep.engine.event.EngineEventSink;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.format.Header;
+import dev.blockstep.engine.qcow2.format.ImageFormatException;
+
+/** qcow2_do_open, as far as a read-write open of a v3 image without extras goes. */
+final class Qcow2Open {
+    private Qcow2Open() {
+    }
+
+    static Qcow2State open(HostFile file, String name, EngineEventSink sink, boolean unmap)
+            throws ImageFormatException {
+        int headLen = (int) Math.min(file.length(), 4096);
+        Header h = Header.parse(file.read(0, headLen), file.length(), name);
+        if ((h.incompatibleFeatures() & INCOMPAT_CORRUPT) != 0) {
+            throw new ImageFormatException(name + ": header field incompatible_features at offset 0x48: the corrupt "
+                    + "bit is set; qcow2: Image is corrupt; cannot be opened read/write");
+        }
+        if ((h.incompatibleFeatures() & INCOMPAT_DIRTY) != 0) {
+            throw new ImageFormatException(name + ": header field incompatible_features at offset 0x48: the dirty "
+                    + "bit is set; repair it with qemu-img check -r all first");
+        }
+        if ((h.compatibleFeatures() & 1) != 0) {
+            throw new ImageFormatException(name + ": header field compatible_features at offset 0x50: expected no "
+                    + "lazy_refcounts; images with lazy refcounts are not supported by blockstep");
+        }
+        if (h.autoclearFeatures() != 0) {
+            throw new ImageFormatException(name + ": header field autoclear_features at offset 0x58: expected 0, got 0x"
+                    + Long.toHexString(h.autoclearFeatures()) + " (bitmaps and raw data files are not supported by blockstep)");
+        }
+        long[] l1 = new long[h.l1Size()];
+        for (int i = 0; i < l1.length; i++) {
+            l1[i] = file.readBe64(h.l1TableOffset() + 8L * i);
+        }
+        int reftableEntries = h.refcountTableClusters() * (h.clusterSize() / 8);
+        long[] reftable = new long[reftableEntries];
+        for (int i = 0; i < reftableEntries; i++) {
+            reftable[i] = file.readBe64(h.refcountTableOffset() + 8L * i);
+        }
+        return new Qcow2State(file, h, l1, reftable, sink, unmap);
+    }
+}

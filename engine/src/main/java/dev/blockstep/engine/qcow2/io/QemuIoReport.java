@@ -1,0 +1,46 @@
+package dev.blockstep.engine.qcow2.io;
+
+import java.util.Locale;
+
+/** qemu-io's print_report: the two result lines with qemu's number formatting (cvtstr, timestr). */
+public final class QemuIoReport {
+    private QemuIoReport() {
+    }
+
+    /** "wrote 65536/65536 bytes at offset 0" and the timing line, for an operation that took nanos. */
+    public static String lines(String op, long offset, long count, long nanos) {
+        double secs = nanos / 1e9;
+        return op + " " + count + "/" + count + " bytes at offset " + offset + "\n"
+                + cvtstr(count) + ", 1 ops; " + timestr(nanos) + " (" + cvtstr(count / secs) + "/sec and "
+                + String.format(Locale.ROOT, "%.4f", 1 / secs) + " ops/sec)";
+    }
+
+    static String cvtstr(double value) {
+        String[] suffixes = {" EiB", " PiB", " TiB", " GiB", " MiB", " KiB"};
+        int[] shifts = {60, 50, 40, 30, 20, 10};
+        String s = null;
+        String suffix = " bytes";
+        for (int i = 0; i < shifts.length; i++) {
+            double unit = Math.pow(2, shifts[i]);
+            if (value >= unit) {
+                s = String.format(Locale.ROOT, "%.3f", value / unit);
+                suffix = suffixes[i];
+                break;
+            }
+        }
+        if (s == null) {
+            s = String.format(Locale.ROOT, "%f", value);
+        }
+        int trim = s.indexOf(".000");
+        return (trim >= 0 ? s.substring(0, trim) : s) + suffix;
+    }
+
+    static String timestr(long nanos) {
+        long sec = nanos / 1_000_000_000L;
+        double frac = (nanos % 1_000_000_000L) / 1e9;
+        if (sec > 0) {
+            return String.format(Locale.ROOT, "%d:%02d:%05.2f", sec / 3600, (sec / 60) % 60, (sec % 60) + frac);
+        }
+        return String.format(Locale.ROOT, "%05.2f sec", frac);
+    }
+}

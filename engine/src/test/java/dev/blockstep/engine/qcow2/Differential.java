@@ -1,0 +1,75 @@
+package dev.blockstep.engine.qcow2;
+
+import dev.blockstep.engine.event.EngineEventSink;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.io.QemuIoSession;
+import dev.blockstep.engine.testing.Qemu;
+import dev.blockstep.trace.qemuio.QemuIoCommand;
+import dev.blockstep.trace.qemuio.QemuIoParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs one script through real qemu-io and through the engine, and compares what they leave behind. */
+final class Differential {
+    record Outcome(byte[] qemuImage, byte[] engineImage, List<String> qemuLines, List<String> engineLines,
+                   String engineCheck, int engineCheckExit) {
+        /** First differing byte offset, or -1 (lengths included). */
+        long firstDifference() {
+            int n = Math.min(qemuImage.length, engineImage.length);
+            for (int i = 0; i < n; i++) {
+                if (qemuImage[i] != engineImage[i]) {
+                    return i;
+                }
+            }
+            return qemuImage.length == engineImage.length ? -1 : n;
+        }
+    }
+
+    private Differential() {
+    }
+
+    static Outcome run(Path dir, String name, long size, int clusterSize, List<String> script, boolean engineCreates)
+            throws Exception {
+        Path q = dir.resolve(name + "-qemu.qcow2");
+        Path e = dir.resolve(name + "-engine.qcow2");
+        var c = Qemu.img("create", "-q", "-f", "qcow2", "-o", "cluster_size=" + clusterSize, q.toString(), Long.toString(size));
+        if (c.exitCode() != 0) {
+            throw new AssertionError("qemu-img create failed: " + c.stderr());
+        }
+        HostFile start = engineCreates ? Qcow2Create.create(size, clusterSize) : HostFile.load(q);
+        start.save(e);
+        Qemu.Result r = Qemu.ioStdin(q, String.join("\n", script) + "\n");
+        List<String> qemuLines = interesting(List.of(r.stdout().replace("qemu-io> ", "").split("\n")));
+        qemuLines.addAll(interesting(List.of(r.stderr().split("\n"))));
+
+        HostFile f = HostFile.load(e);
+        Qcow2Driver d = Qcow2Driver.open(f, e.toString(), EngineEventSink.NONE);
+        List<String> engineLines = new ArrayList<>();
+        List<String> engineErr = new ArrayList<>();
+        QemuIoSession session = new QemuIoSession(d, engineLines::add, engineErr::add);
+        for (String line : script) {
+            QemuIoCommand cmd = QemuIoParser.parseLine(line, name, 1).orElseThrow();
+            session.run(cmd);
+        }
+        f.save(e);
+        engineLines = interesting(engineLines);
+        engineLines.addAll(interesting(engineErr));
+        Qemu.Result check = Qemu.img("check", e.toString());
+        return new Outcome(Files.readAllBytes(q), Files.readAllBytes(e), qemuLines, engineLines,
+                check.stdout() + check.stderr(), check.exitCode());
+    }
+
+    /** Result lines without timing: what must agree between qemu-io and the engine. */
+    private static List<String> interesting(List<String> lines) {
+        List<String> out = new ArrayList<>();
+        for (String l : lines) {
+            if (l.isBlank() || l.contains(" ops; ")) {
+                continue;
+            }
+            out.add(l);
+        }
+        return out;
+    }
+}
