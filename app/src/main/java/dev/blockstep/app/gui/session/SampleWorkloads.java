@@ -2,8 +2,8 @@ package dev.blockstep.app.gui.session;
 
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.image.HostFile;
-import dev.blockstep.engine.session.DriverFactory;
-import dev.blockstep.engine.session.Engine;
+import dev.blockstep.engine.qcow2.Qcow2Create;
+import dev.blockstep.engine.session.ScriptRun;
 import dev.blockstep.engine.session.Workload;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import dev.blockstep.trace.qemuio.QemuIoParser;
@@ -11,10 +11,10 @@ import dev.blockstep.trace.qemuio.QemuIoSyntaxException;
 import java.util.List;
 
 /**
- * Built-in samples, made with the engine itself. minimal-race is reproduction R1 of the engine facts: guest
- * cluster 0 is made ZERO_ALLOC by a serial setup session, then one allocating aio_write and one
- * aio_write -z -u on the same cluster, and an aio_flush, run under FIFO, which is qemu's own order in
- * qemu-io -c mode and corrupts the image (refcount=0 reference=1).
+ * Built-in samples, made with the engine itself. minimal-race is reproduction R1 of the engine facts: a fresh
+ * 16 MiB image whose guest cluster 0 a serial setup session makes ZERO_ALLOC, then one allocating aio_write and
+ * one aio_write -z -u on that cluster and an aio_flush, run under FIFO, which is qemu's own order in
+ * {@code qemu-io -c} mode and corrupts the image (qemu-img check: refcount=0 reference=1).
  */
 public final class SampleWorkloads {
 
@@ -25,20 +25,27 @@ public final class SampleWorkloads {
     private SampleWorkloads() {
     }
 
-    /**
-     * @param base  a fresh image (16 MiB, 64 KiB clusters), as the engine's create makes it
-     */
-    public static Workload minimalRace(HostFile base, DriverFactory driver) throws QemuIoSyntaxException {
-        Workload setup = new Workload(base, driver, parse(SETUP, "minimal-race setup"), false, Policies::fifo);
-        Engine serial = new Engine(setup);
-        serial.runToEnd();
-        if (!serial.finished()) {
-            throw new IllegalStateException("minimal-race setup did not finish");
+    public static Workload minimalRace() throws TargetSource.OpenException {
+        HostFile fresh;
+        try {
+            fresh = Qcow2Create.create(16L << 20, 65536);
+        } catch (Qcow2Create.CreateException e) {
+            throw new TargetSource.OpenException(MINIMAL_RACE + ": cannot create its image: " + e.getMessage(), e);
         }
-        return new Workload(serial.file(), driver, parse(RACE, MINIMAL_RACE), false, Policies::fifo);
+        // The setup is a separate qemu-io session, as in the facts, so the race session opens the image anew.
+        ScriptRun setup = ScriptRun.run(fresh, MINIMAL_RACE + ".qcow2", parse(SETUP, MINIMAL_RACE + " setup"), false,
+                null);
+        if (setup.stuck() || !setup.stderr().isEmpty()) {
+            throw new TargetSource.OpenException(MINIMAL_RACE + ": its setup did not run cleanly: " + setup.stderr());
+        }
+        return new Workload(setup.file(), MINIMAL_RACE + ".qcow2", parse(RACE, MINIMAL_RACE), false, Policies::fifo);
     }
 
-    private static List<QemuIoCommand> parse(String script, String name) throws QemuIoSyntaxException {
-        return QemuIoParser.parseScript(script, name);
+    private static List<QemuIoCommand> parse(String script, String name) throws TargetSource.OpenException {
+        try {
+            return QemuIoParser.parseScript(script, name);
+        } catch (QemuIoSyntaxException e) {
+            throw new TargetSource.OpenException(e.getMessage(), e);
+        }
     }
 }
