@@ -35,14 +35,15 @@ public final class DebuggerApp extends Application {
             vm.panelFailed("window", e instanceof RuntimeException re ? re : new RuntimeException(e));
         });
         EngineWiring wiring = new EngineWiring();
-        DebuggerWindow window = new DebuggerWindow(vm, wiring, Preferences.userRoot().node("dev/blockstep/gui"));
         Map<String, String> named = getParameters().getNamed();
+        String screenshots = named.get("screenshot-dir");
+        DebuggerWindow window = new DebuggerWindow(vm, wiring, screenshots == null
+                ? Preferences.userRoot().node("dev/blockstep/gui") : freshPreferences());
         window.setDark(Boolean.parseBoolean(named.getOrDefault("dark", "false")));
         stage.setScene(window.scene());
         stage.titleProperty().bind(vm.titleProperty().map(t -> t.isEmpty() ? "blockstep" : "blockstep — " + t));
         stage.show();
         stage.requestFocus();
-        String screenshots = named.get("screenshot-dir");
         if (screenshots != null) {
             new ScreenshotTour(vm, window, Path.of(screenshots)).start();
         }
@@ -52,6 +53,17 @@ public final class DebuggerApp extends Application {
         } else {
             vm.open(EngineWiring.DEFAULT_SAMPLE, wiring.sample(EngineWiring.DEFAULT_SAMPLE));
         }
+    }
+
+    /** Screenshots must not depend on the dividers a user dragged last time. */
+    private static Preferences freshPreferences() {
+        Preferences p = Preferences.userRoot().node("dev/blockstep/gui-screenshots");
+        try {
+            p.clear();
+        } catch (java.util.prefs.BackingStoreException e) {
+            LOG.log(Level.FINE, "cannot clear screenshot preferences", e);
+        }
+        return p;
     }
 
     @Override

@@ -149,7 +149,7 @@ public final class DebuggerWindow {
         TabPane tablesTab = tabs(List.of(tab("tab-tables", "L1/L2 tables", tables.node())));
         TabPane refTab = tabs(List.of(tab("tab-refcounts", "Refcounts / host clusters", refcounts.node())));
         SplitPane state = new SplitPane(requestsAndLock, tablesTab, refTab);
-        state.setDividerPositions(0.3, 0.6);
+        state.setDividerPositions(0.34, 0.63);
         state.setId("state-split");
         bottomTabs.getTabs().addAll(tab("tab-timeline", "Timeline", timeline.node()),
                 tab("tab-console", "Console", console.node()), tab("tab-check", "Check", check.node()));
@@ -158,7 +158,7 @@ public final class DebuggerWindow {
         center.setDividerPositions(0.62);
         center.setId("center-split");
         SplitPane main = new SplitPane(left, center);
-        main.setDividerPositions(0.24);
+        main.setDividerPositions(0.28);
         main.setId("main-split");
         for (SplitPane s : List.of(main, center, state, requestsAndLock, coroutines.split(), tables.split(),
                 refcounts.split())) {

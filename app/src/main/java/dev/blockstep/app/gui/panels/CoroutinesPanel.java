@@ -46,10 +46,10 @@ public final class CoroutinesPanel implements SessionPanel {
         frames.setId("frames");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("No coroutines"));
-        table.getColumns().add(column("Coroutine", c -> c.name() + (c.producer().equals("guest") ? "" : " (" + c.producer() + ")"), 80));
+        table.getColumns().add(column("Co", CoroutineView::name, 72));
         table.getColumns().add(column("Request", CoroutineView::request, 150));
-        table.getColumns().add(column("State", c -> stateText(c), 120));
-        table.getColumns().add(column("Next step", CoroutineView::phase, 160));
+        table.getColumns().add(column("State", c -> stateText(c), 130));
+        table.getColumns().add(column("Next step", CoroutineView::phase, 170));
         table.setRowFactory(t -> new CoroutineRow());
         table.getSelectionModel().selectedItemProperty().addListener((obs, was, c) -> {
             if (!updating) {
@@ -96,7 +96,11 @@ public final class CoroutinesPanel implements SessionPanel {
             updating = false;
         }
         table.refresh();
-        showFrames(table.getSelectionModel().getSelectedItem());
+        CoroutineView shown = table.getSelectionModel().getSelectedItem();
+        if (shown == null) {
+            shown = table.getItems().stream().filter(c -> c.id() == next).findFirst().orElse(null);
+        }
+        showFrames(shown);
     }
 
     private void showFrames(CoroutineView c) {
@@ -118,23 +122,20 @@ public final class CoroutinesPanel implements SessionPanel {
     }
 
     private String stateText(CoroutineView c) {
+        if (lock.droppedForDataIo().contains(c.id())) {
+            return "LOCK DROPPED, data I/O";
+        }
         String s = switch (c.state()) {
             case RUNNABLE -> "runnable";
-            case IN_DATA_IO -> "in data I/O";
+            case IN_DATA_IO -> "data I/O";
             case WAITING_LOCK -> "waits s->lock";
-            case WAITING_TRACKED_REQUEST -> "waits tracked req";
+            case WAITING_TRACKED_REQUEST -> "waits request";
             case WAITING_DEPENDENCY -> "waits dependency";
             case WAITING_FLUSH -> "waits flush";
             case WAITING_COMPLETION -> "waits completion";
             case DONE -> "done";
         };
-        if (lock.owner() == c.id()) {
-            s += ", holds s->lock";
-        }
-        if (lock.droppedForDataIo().contains(c.id())) {
-            s += ", LOCK DROPPED";
-        }
-        return s + (c.serialising() ? ", serialising" : "");
+        return (lock.owner() == c.id() ? "holds s->lock" : s) + (c.serialising() ? ", serialising" : "");
     }
 
     private static TableColumn<CoroutineView, String> column(String title,

@@ -6,7 +6,10 @@ import dev.blockstep.app.gui.session.SessionPanel;
 import dev.blockstep.app.gui.session.SessionState;
 import dev.blockstep.app.gui.Styles;
 import dev.blockstep.engine.event.EngineEvent;
+import dev.blockstep.engine.snapshot.CoState;
+import dev.blockstep.engine.snapshot.CoroutineView;
 import dev.blockstep.engine.snapshot.HostClusterRow;
+import dev.blockstep.engine.snapshot.Step;
 import dev.blockstep.engine.snapshot.ImageView;
 import dev.blockstep.engine.snapshot.L2Row;
 import dev.blockstep.engine.snapshot.Snapshot;
@@ -16,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import javafx.geometry.Orientation;
 import javafx.geometry.VPos;
@@ -43,18 +47,29 @@ public final class RefcountPanel implements SessionPanel {
 
     static final double ROW = 20;
     static final double GUEST_W = 150;
-    static final double GAP = 120;
-    static final double CELL_W = 54;
+    static final double GAP = 70;
+    static final double CELL_W = 64;
     static final double CELL_H = 36;
     /** Keeps the canvas below the software pipeline's texture limit on huge images. */
     static final int MAX_ITEMS = 600;
 
     private final Canvas canvas = new Canvas(600, 300);
     private final ListView<String> flags = new ListView<>();
-    private final CanvasPalette palette = new CanvasPalette("rc-0", "rc-1", "rc-many", "free", "meta", "aliased",
+    private final CanvasPalette palette = new CanvasPalette("rc-0", "rc-1", "rc-many", "free", "meta", "aliased", "held",
             "under-counted", "changed", "link", "link-bad", "text", "background");
     private final Tooltip tip = new Tooltip();
     private final SplitPane root;
+    /** A host cluster shown in the map: its row (null when the image no longer counts it) and who holds it. */
+    record Cell(long cluster, HostClusterRow row, String heldBy) {
+        boolean freedUnderWriter() {
+            return heldBy != null && (row == null || row.refcount() == 0);
+        }
+    }
+
+    /** How far back the map looks for in-flight allocations; bounded so huge histories stay cheap. */
+    static final int IN_FLIGHT_LOOKBACK = 4096;
+
+    private List<Cell> cells = List.of();
     private List<HostClusterRow> hosts = List.of();
     private List<L2Row> guests = List.of();
     private Set<Long> changedHosts = Set.of();
@@ -70,7 +85,10 @@ public final class RefcountPanel implements SessionPanel {
             protected void updateItem(String s, boolean empty) {
                 super.updateItem(s, empty);
                 setText(empty ? null : s);
-                pseudoClassStateChanged(Styles.FAILED, !empty && s != null && s.startsWith("ERROR"));
+                setWrapText(true);
+                setPrefWidth(0);
+                pseudoClassStateChanged(Styles.FAILED, !empty && s != null
+                        && (s.startsWith("ERROR") || s.startsWith("FREED")));
             }
         });
         StackPane holder = new StackPane(canvas, palette);
@@ -83,7 +101,7 @@ public final class RefcountPanel implements SessionPanel {
         });
         Tooltip.install(canvas, tip);
         canvas.setOnMouseMoved(e -> tip.setText(tooltipAt(e.getX(), e.getY())));
-        Label legend = new Label("refcount: 0 · 1 · 2+   outline = changed last step   red = under-counted / aliased");
+        Label legend = new Label("colour = refcount · dashed = in-flight write · red = freed / under-counted");
         legend.getStyleClass().add("panel-subtitle");
         BorderPane top = new BorderPane(scroll);
         top.setTop(legend);
@@ -121,6 +139,7 @@ public final class RefcountPanel implements SessionPanel {
         ImageView image = s.image();
         if (image == null) {
             hosts = List.of();
+            cells = List.of();
             guests = List.of();
             flags.getItems().clear();
             redraw();
@@ -138,19 +157,70 @@ public final class RefcountPanel implements SessionPanel {
             }
         }
         changedHosts = changed;
-        flags.getItems().setAll(flagLines(hosts));
+        Map<Long, String> held = inFlight(state, clusterSize);
+        cells = cells(hosts, held);
+        List<String> lines = flagLines(hosts);
+        for (Cell c : cells) {
+            if (c.freedUnderWriter()) {
+                lines.add(0, "FREED host cluster " + c.cluster() + " while " + c.heldBy()
+                        + " still holds it for an in-flight write");
+            }
+        }
+        flags.getItems().setAll(lines);
         redraw();
+    }
+
+    /**
+     * Host clusters chosen by writers that have not linked them yet (qcow2_alloc_host_offset's decision, kept
+     * across the lock drop), found by reading the recent history backwards.
+     */
+    static Map<Long, String> inFlight(SessionState state, int clusterSize) {
+        Map<Integer, String> names = new HashMap<>();
+        Set<Integer> running = new HashSet<>();
+        for (CoroutineView c : state.snapshot().coroutines()) {
+            names.put(c.id(), c.name());
+            if (c.state() != CoState.DONE) {
+                running.add(c.id());
+            }
+        }
+        Map<Long, String> held = new TreeMap<>();
+        Set<Integer> settled = new HashSet<>();
+        List<Step> steps = state.steps();
+        for (int i = steps.size() - 1; i >= Math.max(0, steps.size() - IN_FLIGHT_LOOKBACK); i--) {
+            List<EngineEvent> events = steps.get(i).events();
+            for (int j = events.size() - 1; j >= 0; j--) {
+                EngineEvent e = events.get(j);
+                if (e instanceof EngineEvent.L2EntryWritten w) {
+                    settled.add(w.coroutine());
+                } else if (e instanceof EngineEvent.HostOffsetChosen h && running.contains(h.coroutine())
+                        && settled.add(h.coroutine())) {
+                    for (long off = h.hostOffset(); off < h.hostOffset() + Math.max(1, h.bytes()); off += clusterSize) {
+                        held.put(off / clusterSize, names.getOrDefault(h.coroutine(), "co " + h.coroutine()));
+                    }
+                }
+            }
+        }
+        return held;
+    }
+
+    static List<Cell> cells(List<HostClusterRow> hosts, Map<Long, String> held) {
+        TreeMap<Long, Cell> all = new TreeMap<>();
+        for (HostClusterRow r : hosts) {
+            all.put(r.hostCluster(), new Cell(r.hostCluster(), r, held.get(r.hostCluster())));
+        }
+        held.forEach((cluster, who) -> all.putIfAbsent(cluster, new Cell(cluster, null, who)));
+        return new ArrayList<>(all.values());
     }
 
     /** qemu-img check's words for each problem cluster, with who points at it. */
     static List<String> flagLines(List<HostClusterRow> hosts) {
         List<String> out = new ArrayList<>();
         for (HostClusterRow r : hosts) {
-            String who = r.referencedBy().isEmpty() ? "" : " — L2 entries of guest clusters "
-                    + r.referencedBy().stream().map(String::valueOf).collect(Collectors.joining(", "));
+            String who = r.referencedBy().isEmpty() ? "" : " (guest "
+                    + r.referencedBy().stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
             if (r.underCounted()) {
                 out.add("ERROR cluster " + r.hostCluster() + " refcount=" + r.refcount() + " reference="
-                        + r.references() + who + (r.aliased() ? " (aliased)" : ""));
+                        + r.references() + who + (r.aliased() ? ", aliased" : ""));
             } else if (r.leaked()) {
                 out.add("Leaked cluster " + r.hostCluster() + " refcount=" + r.refcount() + " reference="
                         + r.references());
@@ -165,7 +235,7 @@ public final class RefcountPanel implements SessionPanel {
     private void redraw() {
         double w = canvas.getWidth();
         columns = Math.max(1, (int) ((w - GUEST_W - GAP - 10) / CELL_W));
-        int nHosts = Math.min(hosts.size(), MAX_ITEMS);
+        int nHosts = Math.min(cells.size(), MAX_ITEMS);
         int nGuests = Math.min(guests.size(), MAX_ITEMS);
         double hostRows = Math.ceil(nHosts / (double) columns);
         canvas.setHeight(Math.max(200, Math.max(nGuests * ROW, hostRows * CELL_H) + 30));
@@ -176,10 +246,10 @@ public final class RefcountPanel implements SessionPanel {
         g.setTextBaseline(VPos.CENTER);
         Map<Long, Integer> hostIndex = new HashMap<>();
         for (int i = 0; i < nHosts; i++) {
-            hostIndex.put(hosts.get(i).hostCluster(), i);
+            hostIndex.put(cells.get(i).cluster(), i);
         }
         for (int i = 0; i < nHosts; i++) {
-            drawHost(g, i, hosts.get(i));
+            drawHost(g, i, cells.get(i));
         }
         for (int i = 0; i < nGuests; i++) {
             L2Row r = guests.get(i);
@@ -189,47 +259,56 @@ public final class RefcountPanel implements SessionPanel {
             g.fillText("guest " + r.guestCluster() + " → " + Hex.of(r.entry().hostOffset()), 4, y + ROW / 2);
             Integer hi = hostIndex.get(r.entry().hostOffset() / clusterSize);
             if (hi != null) {
-                HostClusterRow h = hosts.get(hi);
-                boolean bad = h.aliased() || h.underCounted() || h.refcount() == 0;
+                HostClusterRow h = cells.get(hi).row();
+                boolean bad = h == null || h.aliased() || h.underCounted() || h.refcount() == 0;
                 g.setStroke(palette.color(bad ? "link-bad" : "link"));
                 g.setLineWidth(bad ? 2.5 : 1);
-                double hx = hostX(hi);
-                double hy = hostY(hi) + CELL_H / 2;
-                g.strokeLine(GUEST_W, y + ROW / 2, hx, hy);
+                g.strokeLine(GUEST_W, y + ROW / 2, hostX(hi), hostY(hi) + CELL_H / 2);
             }
         }
-        if (hosts.size() > nHosts || guests.size() > nGuests) {
+        if (cells.size() > nHosts || guests.size() > nGuests) {
             g.setFill(palette.color("text"));
             g.fillText("… only the first " + MAX_ITEMS + " shown", 4, canvas.getHeight() - 10);
         }
     }
 
-    private void drawHost(GraphicsContext g, int i, HostClusterRow h) {
+    private void drawHost(GraphicsContext g, int i, Cell c) {
         double x = hostX(i);
         double y = hostY(i);
-        String fill = switch (h.role()) {
-            case "free" -> h.references() > 0 ? "rc-0" : "free";
-            case "data" -> h.refcount() >= 2 ? "rc-many" : "rc-" + Math.max(0, h.refcount());
-            default -> "meta";
-        };
-        if (h.refcount() == 0 && h.references() > 0) {
-            fill = "rc-0";
+        HostClusterRow h = c.row();
+        String fill;
+        if (h == null) {
+            fill = "free";
+        } else if (!"data".equals(h.role()) && !"free".equals(h.role()) && !h.underCounted() && !h.leaked()) {
+            fill = "meta";
+        } else {
+            fill = h.refcount() >= 2 ? "rc-many" : "rc-" + Math.max(0, h.refcount());
         }
         g.setFill(palette.color(fill));
         g.fillRect(x + 2, y + 2, CELL_W - 4, CELL_H - 4);
-        if (h.underCounted() || h.aliased()) {
+        if (c.heldBy() != null) {
+            g.setStroke(palette.color(c.freedUnderWriter() ? "under-counted" : "held"));
+            g.setLineWidth(2);
+            g.setLineDashes(4, 3);
+            g.strokeRect(x + 3, y + 3, CELL_W - 6, CELL_H - 6);
+            g.setLineDashes();
+        } else if (h != null && (h.underCounted() || h.aliased())) {
             g.setStroke(palette.color(h.underCounted() ? "under-counted" : "aliased"));
             g.setLineWidth(3);
             g.strokeRect(x + 3, y + 3, CELL_W - 6, CELL_H - 6);
-        } else if (changedHosts.contains(h.hostCluster())) {
+        } else if (changedHosts.contains(c.cluster())) {
             g.setStroke(palette.color("changed"));
             g.setLineWidth(2);
             g.strokeRect(x + 2, y + 2, CELL_W - 4, CELL_H - 4);
         }
         g.setFill(palette.color("text"));
         g.setTextAlign(TextAlignment.CENTER);
-        g.fillText("#" + h.hostCluster(), x + CELL_W / 2, y + CELL_H / 2 - 7);
-        g.fillText(h.refcount() + "/" + h.references() + (h.underCounted() ? "!" : ""), x + CELL_W / 2, y + CELL_H / 2 + 8);
+        g.fillText("#" + c.cluster(), x + CELL_W / 2, y + CELL_H / 2 - 7);
+        String second = h == null ? "free" : h.refcount() + "/" + h.references() + (h.underCounted() ? "!" : "");
+        if (c.heldBy() != null) {
+            second = second + " " + c.heldBy();
+        }
+        g.fillText(second, x + CELL_W / 2, y + CELL_H / 2 + 8);
     }
 
     private double hostX(int i) {
@@ -245,9 +324,13 @@ public final class RefcountPanel implements SessionPanel {
             int col = (int) ((x - GUEST_W - GAP) / CELL_W);
             int row = (int) ((y - 10) / CELL_H);
             int i = row * columns + col;
-            if (col < columns && i >= 0 && i < Math.min(hosts.size(), MAX_ITEMS)) {
-                HostClusterRow h = hosts.get(i);
-                return HostClusterPresentation.of(h, clusterSize, changedHosts.contains(h.hostCluster())).tooltip();
+            if (col < columns && i >= 0 && i < Math.min(cells.size(), MAX_ITEMS)) {
+                Cell c = cells.get(i);
+                String held = c.heldBy() == null ? "" : "\nheld by " + c.heldBy() + "'s in-flight write"
+                        + (c.freedUnderWriter() ? ", but FREED: its refcount is 0" : "");
+                return c.row() == null ? "host cluster " + c.cluster() + ": free" + held
+                        : HostClusterPresentation.of(c.row(), clusterSize, changedHosts.contains(c.cluster())).tooltip()
+                        + held;
             }
         } else if (x < GUEST_W) {
             int i = (int) ((y - 10) / ROW);

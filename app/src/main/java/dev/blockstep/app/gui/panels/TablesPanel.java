@@ -55,14 +55,14 @@ public final class TablesPanel implements SessionPanel {
         l1.getColumns().add(l1Column("L2 table", i -> Hex.of(new L1Entry(i.raw()).l2Offset())));
         l1.getColumns().add(l1Column("Flags", i -> new L1Entry(i.raw()).copied() ? "C" : ""));
 
-        l2.getColumns().add(l2Column("Guest cluster", i -> Long.toString(i.row().guestCluster())));
-        l2.getColumns().add(l2Column("Guest offset", i -> Hex.of(i.row().guestCluster() * clusterSize)));
-        l2.getColumns().add(l2Column("Host offset", i -> i.look().text()));
-        l2.getColumns().add(l2Column("Flags", i -> i.look().flags()));
-        l2.getColumns().add(l2Column("Type", i -> i.row().entry().type().name()));
+        l2.getColumns().add(l2Column("Guest", i -> Long.toString(i.row().guestCluster()), 44));
+        l2.getColumns().add(l2Column("at", i -> Hex.of(i.row().guestCluster() * clusterSize), 64));
+        l2.getColumns().add(l2Column("Host", i -> i.look().text(), 70));
+        l2.getColumns().add(l2Column("Flags", i -> i.look().flags(), 44));
+        l2.getColumns().add(l2Column("Type", i -> i.row().entry().type().name().toLowerCase().replace('_', '-'), 80));
 
         BorderPane top = titled("L1 table", l1);
-        BorderPane bottom = titled("L2 entries (C = COPIED, Z = ZERO, A = allocated)", l2);
+        BorderPane bottom = titled("L2 entries: C COPIED, Z ZERO, A allocated", l2);
         root = new SplitPane(top, bottom);
         root.setOrientation(Orientation.VERTICAL);
         root.setDividerPositions(0.25);
@@ -163,8 +163,9 @@ public final class TablesPanel implements SessionPanel {
         return col;
     }
 
-    private TableColumn<L2Item, String> l2Column(String title, Function<L2Item, String> f) {
+    private TableColumn<L2Item, String> l2Column(String title, Function<L2Item, String> f, double width) {
         TableColumn<L2Item, String> col = new TableColumn<>(title);
+        col.setPrefWidth(width);
         col.setSortable(false);
         col.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
         col.setCellFactory(c -> new L2Cell());

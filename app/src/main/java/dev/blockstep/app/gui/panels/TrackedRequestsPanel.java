@@ -26,15 +26,15 @@ public final class TrackedRequestsPanel implements SessionPanel {
         table.setId("tracked-requests");
         table.setPlaceholder(new Label("No tracked requests in flight"));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(column("Req", r -> "#" + r.id()));
-        table.getColumns().add(column("Coroutine", r -> coNames.getOrDefault(r.coroutineId(), "co " + r.coroutineId())));
-        table.getColumns().add(column("Offset", r -> Hex.of(r.offset())));
-        table.getColumns().add(column("Bytes", r -> Hex.size(r.bytes())));
-        table.getColumns().add(column("Type", TrackedRequestView::type));
-        table.getColumns().add(column("Serialising", r -> r.serialising() ? "yes" : "no"));
+        table.getColumns().add(column("Req", r -> "#" + r.id(), 34));
+        table.getColumns().add(column("Co", r -> coNames.getOrDefault(r.coroutineId(), "co " + r.coroutineId()), 40));
+        table.getColumns().add(column("Offset", r -> Hex.of(r.offset()), 60));
+        table.getColumns().add(column("Bytes", r -> Hex.size(r.bytes()), 42));
+        table.getColumns().add(column("Type", TrackedRequestView::type, 56));
+        table.getColumns().add(column("Serial.", r -> r.serialising() ? "yes" : "no", 46));
         table.getColumns().add(column("Overlap", r -> r.overlapBytes() == 0 ? "" :
-                Hex.of(r.overlapOffset()) + "+" + Hex.size(r.overlapBytes())));
-        table.getColumns().add(column("Waits for", r -> r.waitingFor() < 0 ? "" : "#" + r.waitingFor()));
+                Hex.of(r.overlapOffset()) + "+" + Hex.size(r.overlapBytes()), 80));
+        table.getColumns().add(column("Waits", r -> r.waitingFor() < 0 ? "" : "#" + r.waitingFor(), 40));
         table.setRowFactory(t -> new TableRow<>() {
             @Override
             protected void updateItem(TrackedRequestView r, boolean empty) {
@@ -64,8 +64,10 @@ public final class TrackedRequestsPanel implements SessionPanel {
         table.refresh();
     }
 
-    private static TableColumn<TrackedRequestView, String> column(String title, Function<TrackedRequestView, String> f) {
+    private static TableColumn<TrackedRequestView, String> column(String title, Function<TrackedRequestView, String> f,
+                                                               double width) {
         TableColumn<TrackedRequestView, String> col = new TableColumn<>(title);
+        col.setPrefWidth(width);
         col.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
         col.setSortable(false);
         return col;
