@@ -76,6 +76,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
                             RequestFlags.of(RequestFlags.FUA, w.unmap() ? RequestFlags.MAY_UNMAP : 0))
                     : new WriteRequest(id, "W" + id, node, w.toLine(), w.offset(), (int) w.length(), w.pattern(),
                             RequestFlags.of(RequestFlags.FUA));
+            r.quiet(w.quiet());
             submit(cx, r);
             cx.guest(w.offset(), w.length()).narrate("qemu-io submits " + r.name() + ": " + w.toLine() + ".");
             return Outcome.YIELD;
@@ -96,13 +97,16 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
                             RequestFlags.of(RequestFlags.FUA, w.unmap() ? RequestFlags.MAY_UNMAP : 0))
                     : new WriteRequest(id, "W" + id, node, w.toLine(), w.offset(), (int) w.length(), w.pattern(),
                             RequestFlags.of(RequestFlags.FUA));
+            r.quiet(w.quiet());
             cx.guest(w.offset(), w.length());
         } else if (c instanceof QemuIoCommand.Discard d) {
             r = new DiscardRequest(id, "D" + id, node, d.toLine(), d.offset(), d.length());
+            r.quiet(d.quiet());
             cx.guest(d.offset(), d.length());
         } else if (c instanceof QemuIoCommand.Read rd) {
             r = new ReadRequest(id, "R" + id, node, rd.toLine(), rd.offset(), (int) rd.length(),
                     rd.pattern().isPresent() ? rd.pattern().getAsInt() : -1);
+            r.quiet(rd.quiet());
             cx.guest(rd.offset(), rd.length());
         } else {
             r = new FlushRequest(id, "F" + id, node);

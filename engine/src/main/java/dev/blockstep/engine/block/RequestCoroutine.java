@@ -35,6 +35,21 @@ public abstract class RequestCoroutine extends Coroutine {
         this.flags = flags;
     }
 
+    private boolean quiet;
+
+    /** qemu-io's -q: print nothing on completion. */
+    public RequestCoroutine quiet(boolean q) {
+        this.quiet = q;
+        return this;
+    }
+
+    /** Prints a completion line on qemu-io's stdout unless the command was quiet. */
+    protected void report(String line) {
+        if (!quiet) {
+            node.stdout(line);
+        }
+    }
+
     public RequestCoroutine onDone(RequestListener l) {
         this.listener = l;
         return this;

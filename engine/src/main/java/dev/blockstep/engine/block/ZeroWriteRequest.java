@@ -146,7 +146,7 @@ public final class ZeroWriteRequest extends RequestCoroutine {
                 cx.name("tracked_request_end").guest(offset, bytes)
                         .narrate(n + " ends tracked request #" + tracked.id() + " and completes.");
                 p = P.DONE;
-                node.stdout("wrote " + bytes + "/" + bytes + " bytes at offset " + offset);
+                report("wrote " + bytes + "/" + bytes + " bytes at offset " + offset);
                 return finish(cx, "0");
             }
             default -> throw new IllegalStateException(n + " is done");
@@ -155,7 +155,7 @@ public final class ZeroWriteRequest extends RequestCoroutine {
 
     private void startFallbackChunk() {
         fallbackLen = Math.min(pieceLen - fallbackAt, MAX_BOUNCE_BUFFER);
-        fallback = new Qcow2Writev(this, node, offset + pos + fallbackAt, fallbackLen, new byte[(int) fallbackLen]);
+        fallback = new Qcow2Writev(this, node, offset + pos + fallbackAt, fallbackLen, 0);
     }
 
     private P afterDriver() {

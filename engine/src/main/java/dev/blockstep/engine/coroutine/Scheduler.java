@@ -21,6 +21,8 @@ import java.util.List;
  */
 public final class Scheduler {
     private final List<Coroutine> coroutines = new ArrayList<>();
+    /** Coroutines not yet done, in id order, so that a long run does not rescan finished ones at every step. */
+    private final List<Coroutine> live = new ArrayList<>();
     private final Deque<Coroutine> owedRuns = new ArrayDeque<>();
     private SchedulingPolicy policy;
     private Coroutine forced;
@@ -56,6 +58,7 @@ public final class Scheduler {
             throw new IllegalArgumentException("coroutine id " + co.id() + " is not the next id " + coroutines.size());
         }
         coroutines.add(co);
+        live.add(co);
         markReady(co);
         owedRuns.addFirst(co);
         return co;
@@ -86,7 +89,7 @@ public final class Scheduler {
             return List.of(f.id());
         }
         List<Integer> ids = new ArrayList<>();
-        for (Coroutine c : coroutines) {
+        for (Coroutine c : live) {
             if (c.state().canStep()) {
                 ids.add(c.id());
             }
@@ -162,6 +165,7 @@ public final class Scheduler {
             co.setState(b.why(), b.on());
         } else {
             co.setState(CoState.DONE, "");
+            live.remove(co);
         }
         Step s = new Step(stepIndex, id, cx.name(), ids, cx.guestOffset(), cx.guestBytes(), cx.hostOffset(),
                 cx.hostBytes(), cx.events(), cx.narration());

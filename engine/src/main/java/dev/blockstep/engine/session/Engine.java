@@ -24,6 +24,8 @@ public final class Engine {
     private final BlockNode node;
     private final Scheduler scheduler;
     private final QemuIoMain main;
+    private CoroutineView[] viewCache = new CoroutineView[64];
+    private long[] viewVersion = new long[64];
 
     public Engine(Workload w) {
         this(w, w.policy().get());
@@ -87,14 +89,30 @@ public final class Engine {
         return !finished() && !scheduler.canStep();
     }
 
+    /** A coroutine's view, rebuilt only when the coroutine changed since the last snapshot. */
+    private CoroutineView view(Coroutine c) {
+        int id = c.id();
+        if (id >= viewCache.length) {
+            viewCache = java.util.Arrays.copyOf(viewCache, Math.max(id + 1, viewCache.length * 2));
+            viewVersion = java.util.Arrays.copyOf(viewVersion, viewCache.length);
+        }
+        boolean ser = c instanceof RequestCoroutine r && r.serialising();
+        CoroutineView v = viewCache[id];
+        if (v == null || viewVersion[id] != c.version() || v.serialising() != ser) {
+            String request = c instanceof RequestCoroutine r ? r.request() : "qemu-io";
+            v = new CoroutineView(id, c.name(), request, c == main ? "qemu-io" : "guest", c.state(), c.phase(),
+                    c.blockedOn(), c.frames(), ser);
+            viewCache[id] = v;
+            viewVersion[id] = c.version();
+        }
+        return v;
+    }
+
     public Snapshot snapshot(Step last) {
         List<CoroutineView> cos = new ArrayList<>();
         List<Integer> dropped = new ArrayList<>();
         for (Coroutine c : scheduler.coroutines()) {
-            String request = c instanceof RequestCoroutine r ? r.request() : "qemu-io";
-            boolean ser = c instanceof RequestCoroutine r && r.serialising();
-            cos.add(new CoroutineView(c.id(), c.name(), request, c == main ? "qemu-io" : "guest", c.state(),
-                    c.phase(), c.blockedOn(), c.frames(), ser));
+            cos.add(view(c));
             if (c instanceof WriteRequest w && w.lockDroppedWithDecision()) {
                 dropped.add(c.id());
             }
