@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         description = "Step through the qcow2 discard/write-zeroes race on a real qcow2 engine.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                GuiCommand.class,
                 CheckCommand.class,
                 CreateCommand.class,
                 IoCommand.class,
@@ -49,8 +50,9 @@ public final class Main implements Runnable {
         return cli.execute(args);
     }
 
+    /** No subcommand opens the window, as double-clicking the jar would. */
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        new GuiCommand().run();
     }
 }

@@ -177,7 +177,15 @@ public final class IoCommand implements Callable<Integer> {
             }
         }
         long t0 = System.nanoTime();
-        ScriptRun run = ScriptRun.run(file, image, cmds, fix, seed);
+        ScriptRun run;
+        try {
+            run = ScriptRun.run(file, image, cmds, fix, seed);
+        } catch (RuntimeException e) {
+            // An engine bug must not leave a stack trace or a half-written image: report it and keep the file.
+            err.println("blockstep io: " + image + ": the engine failed: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
         long elapsed = Math.max(1, System.nanoTime() - t0);
         for (BlockNode.OutputLine l : run.output()) {
             if (l.stderr()) {
@@ -222,6 +230,14 @@ public final class IoCommand implements Callable<Integer> {
             }
             return false;
         }
-        return cmd.isEmpty() || session.run(cmd.get());
+        try {
+            return cmd.isEmpty() || session.run(cmd.get());
+        } catch (RuntimeException e) {
+            // a bug in blockstep, not in the input: still one line, and the image is written back as it stands
+            out.flush();
+            err.println("blockstep: internal error running '" + line.strip() + "' (" + where + "): " + e);
+            err.flush();
+            return false;
+        }
     }
 }

@@ -194,4 +194,16 @@ public final class Qcow2Driver {
     public dev.blockstep.engine.snapshot.ImageView imageView() {
         return ImageViews.of(s);
     }
+
+    /**
+     * Reopens an image at a quiescent point of a run (no allocation in flight): as {@link #open}, with
+     * free_cluster_index carried over, since it is the one allocator state not stored in the file. For the
+     * coroutine engine's checkpoints.
+     */
+    public static Qcow2Driver reopenAt(HostFile file, String name, EngineEventSink sink, long freeClusterIndex)
+            throws ImageFormatException {
+        Qcow2Driver d = open(file, name, sink);
+        d.s.freeClusterIndex = freeClusterIndex;
+        return d;
+    }
 }

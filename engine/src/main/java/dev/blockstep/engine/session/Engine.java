@@ -48,6 +48,47 @@ public final class Engine {
         this.main = scheduler.spawn(new QemuIoMain(node, w.commands()));
     }
 
+    /** Rebuilds the engine a checkpoint describes, as if the steps before it had been replayed. */
+    Engine(Workload w, SchedulingPolicy policy, Checkpoint cp) {
+        this.file = cp.file().copy();
+        this.node = new BlockNode(cp.fixOn());
+        try {
+            node.attach(Qcow2Driver.reopenAt(file, w.name(), node.eventSink(), cp.freeClusterIndex()));
+        } catch (ImageFormatException e) {
+            throw new IllegalStateException("a checkpoint's image no longer opens: " + e.getMessage(), e);
+        }
+        node.trackedRequests().restoreNextId(cp.trackedNextId());
+        node.restoreOutput(cp.output());
+        this.main = QemuIoMain.restore(node, w.commands(), cp.mainPc(), cp.mainFrames());
+        List<Coroutine> all = new ArrayList<>();
+        all.add(main);
+        for (CoroutineView v : cp.finished()) {
+            all.add(new FinishedCoroutine(v));
+        }
+        this.scheduler = Scheduler.restore(policy, all, main, cp.step(), cp.readyCounter(), cp.mainReadySince(),
+                cp.mainOwed());
+        this.imageCache = cp.image();
+        this.imageDirty = false;
+    }
+
+    /** A checkpoint of this engine, or null when a request is in flight (only quiescent steps qualify). */
+    Checkpoint checkpoint() {
+        if (!main.quiescent() || !main.state().canStep() || !scheduler.quiescentExcept(main) || !node.idle()
+                || node.driver().detached()) {
+            return null;
+        }
+        List<CoroutineView> finished = new ArrayList<>();
+        for (Coroutine c : scheduler.coroutines()) {
+            if (c != main) {
+                finished.add(view(c));
+            }
+        }
+        return new Checkpoint(scheduler.stepIndex(), file.copy(), node.driver().freeClusterIndex(),
+                main.commandIndex(), main.frames(), finished, node.trackedRequests().nextId(), node.output(),
+                node.fixOn(), scheduler.readyCounter(), scheduler.readySince(main.id()), scheduler.owes(main),
+                imageView());
+    }
+
     /** Steps under the policy; null when nothing can step. */
     public Step step() {
         return noteMetadata(scheduler.step());
@@ -114,6 +155,9 @@ public final class Engine {
 
     /** A coroutine's view, rebuilt only when the coroutine changed since the last snapshot. */
     private CoroutineView view(Coroutine c) {
+        if (c instanceof FinishedCoroutine f) {
+            return f.view();
+        }
         int id = c.id();
         if (id >= viewCache.length) {
             viewCache = java.util.Arrays.copyOf(viewCache, Math.max(id + 1, viewCache.length * 2));

@@ -11,8 +11,10 @@ import java.util.TreeMap;
 
 /**
  * A {@link DebugTarget} over a {@link Workload}. History is the list of choices (which coroutine took each
- * step) plus the fix flips (before which step, to which value). Going back rebuilds an engine from the start
- * and replays the choices; the engine is deterministic, so the replay reaches the very same state.
+ * step) plus the fix flips (before which step, to which value). Going back rebuilds the engine from the
+ * nearest earlier {@link Checkpoint} (kept about every {@value #CHECKPOINT_EVERY} steps, at steps where no
+ * request is in flight) or from the start, and replays the choices; the engine is deterministic, so the
+ * replay reaches the very same state.
  */
 public final class EngineSession implements DebugTarget {
     private final Workload workload;
@@ -23,6 +25,9 @@ public final class EngineSession implements DebugTarget {
     private final TreeMap<Integer, Boolean> flips = new TreeMap<>();
     private int position;
     private Snapshot current;
+    /** Minimum distance between checkpoints, in steps. */
+    static final int CHECKPOINT_EVERY = 500;
+    private final TreeMap<Integer, Checkpoint> checkpoints = new TreeMap<>();
 
     public EngineSession(Workload workload) {
         this.workload = workload;
@@ -86,6 +91,7 @@ public final class EngineSession implements DebugTarget {
             choices.add(s.coroutine());
             steps.add(s);
             position++;
+            maybeCheckpoint();
             last = s;
         }
         applyFlip(position);
@@ -115,8 +121,14 @@ public final class EngineSession implements DebugTarget {
             throw new IllegalArgumentException("step " + n + " is outside the history 0.." + choices.size());
         }
         if (n < position) {
-            engine = new Engine(workload);
-            position = 0;
+            var cp = checkpoints.floorEntry(n);
+            if (cp != null) {
+                engine = new Engine(workload, workload.policy().get(), cp.getValue());
+                position = cp.getKey();
+            } else {
+                engine = new Engine(workload);
+                position = 0;
+            }
         }
         while (position < n) {
             replayOne();
@@ -162,6 +174,7 @@ public final class EngineSession implements DebugTarget {
     @Override
     public Snapshot restart() {
         engine = new Engine(workload);
+        checkpoints.clear();
         choices.clear();
         steps.clear();
         flips.clear();
@@ -205,6 +218,27 @@ public final class EngineSession implements DebugTarget {
             steps.add(s);
         }
         position++;
+        maybeCheckpoint();
+    }
+
+    /** Keeps a checkpoint when far enough from the last one and no request is in flight. */
+    private void maybeCheckpoint() {
+        Integer last = checkpoints.floorKey(position);
+        if ((last == null ? 0 : last) + CHECKPOINT_EVERY > position || !engine.scheduler().policy().pure()) {
+            return;
+        }
+        if (last != null && last == position) {
+            return;
+        }
+        Checkpoint cp = engine.checkpoint();
+        if (cp != null) {
+            checkpoints.put(position, cp);
+        }
+    }
+
+    /** Step indexes that have a checkpoint (for tests and the status bar). */
+    public java.util.SortedSet<Integer> checkpointSteps() {
+        return new java.util.TreeSet<>(checkpoints.keySet());
     }
 
     private void applyFlip(int at) {
@@ -218,6 +252,7 @@ public final class EngineSession implements DebugTarget {
         choices.add(s.coroutine());
         steps.add(s);
         position++;
+        maybeCheckpoint();
         current = engine.snapshot(s);
         return current;
     }
@@ -226,5 +261,6 @@ public final class EngineSession implements DebugTarget {
         choices.subList(position, choices.size()).clear();
         steps.subList(position, steps.size()).clear();
         flips.tailMap(position, false).clear();
+        checkpoints.tailMap(position, false).clear();
     }
 }
