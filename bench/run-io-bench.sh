@@ -10,7 +10,7 @@ HERE=$(dirname "$0")
 JAR=${JAR:-$HERE/../app/target/blockstep.jar}
 python3 "$HERE/gen-serial-script.py" "$SEED" 5000 $((1024 * 1024 * 1024)) "$CLUSTER" > "$DIR/script.txt"
 qemu-img create -q -f qcow2 -o cluster_size="$CLUSTER" "$DIR/base.qcow2" 1G
-hyperfine --warmup 1 --runs 10 \
+hyperfine --warmup 1 --runs "${RUNS:-10}" \
   --prepare "cp $DIR/base.qcow2 $DIR/q.qcow2; cp $DIR/base.qcow2 $DIR/b.qcow2" \
   -n qemu-io "qemu-io -f qcow2 $DIR/q.qcow2 < $DIR/script.txt > /dev/null" \
   -n "blockstep io" "java -jar $JAR io $DIR/b.qcow2 < $DIR/script.txt > /dev/null"

@@ -1,5 +1,9 @@
 package dev.blockstep.app.cli;
 
+import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.engine.trace.QemuLogReplay;
+import dev.blockstep.engine.trace.TraceRecorder;
+import dev.blockstep.engine.trace.TraceReplayException;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.importer.ImportException;
@@ -35,6 +39,11 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
                     + "checked against the log")
     Path script;
 
+    @Option(names = "--engine-schedule",
+            description = "also run the log's order on the engine and store the engine-level schedule, so the "
+                    + "trace replays step for step")
+    boolean engineSchedule;
+
     @Mixin
     ImageOptions image;
 
@@ -54,14 +63,26 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
             }
             Trace trace = QemuLogImporter.importLog(CliFiles.read(log), log.getFileName().toString(), setup,
                     commands, scriptName);
+            if (engineSchedule) {
+                trace = withEngineSchedule(trace);
+            }
             CliFiles.write(trace, output);
             spec.commandLine().getOut().println("wrote " + output + ": " + trace.workload().size() + " commands, "
                     + trace.qemuLog().events().size() + " qemu events, " + trace.qemuLog().inferred().size()
                     + " inferred facts");
             return 0;
-        } catch (CliException | ImportException e) {
+        } catch (CliException | ImportException | TraceReplayException e) {
             spec.commandLine().getErr().println("blockstep: " + e.getMessage());
             return 1;
         }
+    }
+
+    private Trace withEngineSchedule(Trace imported) throws TraceReplayException {
+        Path dir = output.toAbsolutePath().getParent();
+        String name = log.getFileName().toString();
+        EngineSession session = QemuLogReplay.run(imported, dir, name);
+        Trace recorded = TraceRecorder.record(imported, imported.metadata(), session);
+        return new Trace(recorded.formatVersion(), recorded.metadata(), recorded.image(), recorded.workload(),
+                recorded.fix(), recorded.schedule(), recorded.checkpoints(), imported.qemuLog());
     }
 }

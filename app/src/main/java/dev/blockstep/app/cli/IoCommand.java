@@ -230,6 +230,14 @@ public final class IoCommand implements Callable<Integer> {
             }
             return false;
         }
-        return cmd.isEmpty() || session.run(cmd.get());
+        try {
+            return cmd.isEmpty() || session.run(cmd.get());
+        } catch (RuntimeException e) {
+            // a bug in blockstep, not in the input: still one line, and the image is written back as it stands
+            out.flush();
+            err.println("blockstep: internal error running '" + line.strip() + "' (" + where + "): " + e);
+            err.flush();
+            return false;
+        }
     }
 }

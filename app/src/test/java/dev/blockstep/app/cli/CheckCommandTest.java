@@ -220,6 +220,13 @@ class CheckCommandTest {
     }
 
     @Test
+    void checkHelpListsItsOptions() {
+        Run help = blockstep("check", "--help");
+        assertEquals(0, help.exitCode());
+        assertTrue(help.stdout().contains("--output") && help.stdout().contains("IMAGE"), help.stdout());
+    }
+
+    @Test
     void anUnknownOutputFormatFailsAsQemuImgFails() {
         Path img = image("fmt.qcow2");
         assertEquals(qemuImg("check", "--output=xml", img.toString()), blockstep("check", "--output=xml", img.toString()));

@@ -125,4 +125,21 @@ class ImportCommandsTest {
         assertEquals(1, r.exit());
         assertEquals("blockstep: Missing required option: '--output=TRACE'\n", r.err());
     }
+
+    @Test
+    void withEngineScheduleTheImportedR2LogReplaysStepForStepOnTheEngine(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("r2.json");
+        Run r = run("import-qemu-log", CAPTURED.resolve("r2.log").toString(), "--script",
+                CAPTURED.resolve("r2.qemu-io").toString(), "--setup", CAPTURED.resolve("r-setup.qemu-io").toString(),
+                "--engine-schedule", "-o", trace.toString());
+        assertEquals(0, r.exit(), r.err());
+        Trace t = TraceReader.read(trace);
+        assertTrue(t.schedule().size() > 10, "schedule of " + t.schedule().size());
+        dev.blockstep.engine.session.EngineSession s = dev.blockstep.engine.trace.TraceReplay.replay(t, tmp, "r2.json");
+        assertEquals(t.checkpoints().get(0).imageSha256(),
+                dev.blockstep.engine.trace.TraceImages.sha256(s.engine().file()));
+        // final-images.sha256: the file real qemu-io left after this very run
+        assertEquals("20dd3712730f095a3f4dba8d399a3db4fa1f96cb96b817a84e1626d2bab081d0",
+                t.checkpoints().get(0).imageSha256());
+    }
 }

@@ -17,8 +17,8 @@ final class Qcow2Open {
 
     /** Bytes qemu's format probe reads from the start of the file. */
     private static final int PROBE_BYTES = 2048;
-    /** BDRV_MAX_LENGTH: qemu's block layer fails any request reaching past it with EIO. */
     private static final long AUTOCLEAR_DATA_FILE_RAW = 1L << 1;
+    /** BDRV_MAX_LENGTH: qemu's block layer fails any request reaching past it with EIO. */
     static final long BDRV_MAX_LENGTH = 0x7fffffffc0000000L;
 
     private Qcow2Open() {
@@ -43,8 +43,25 @@ final class Qcow2Open {
         if (b.getInt(0) != QCOW_MAGIC) {
             throw CheckException.openFailed(file, "Image is not in qcow2 format");
         }
-        byte[] probeBytes = head;
-        Header h = Header.decode(probeBytes);
+        Header h = Header.decode(head);
+        checkHeaderFields(h, file);
+        long clusterSize = 1L << h.clusterBits();
+        long refcountTableEntries = Integer.toUnsignedLong(h.refcountTableClusters()) << (h.clusterBits() - 3);
+        checkTables(h, refcountTableEntries, file);
+        checkEncryption(h, file);
+        if (refcountTableEntries > 0 && !readable(h.refcountTableOffset(), 8 * refcountTableEntries)) {
+            throw CheckException.openFailed(file, "Could not initialize refcount handling: Input/output error");
+        }
+        HeaderExtensions ext = HeaderExtensions.read(bytes, h, clusterSize, file);
+        checkLateOpenSteps(h, ext, file);
+        refuseUnmodelled(h, ext, file);
+        long[] l1 = readTable(bytes, h.l1TableOffset(), h.l1Size());
+        long[] refcountTable = readTable(bytes, h.refcountTableOffset(), (int) refcountTableEntries);
+        return new OpenImage(h, bytes.length(), l1, refcountTable);
+    }
+
+    /** The fixed header fields, up to the compression type. */
+    private static void checkHeaderFields(Header h, String file) throws CheckException {
         if (h.version() != 2 && h.version() != 3) {
             throw CheckException.openFailed(file, "Unsupported qcow2 version " + Integer.toUnsignedString(h.version()));
         }
@@ -70,7 +87,11 @@ final class Qcow2Open {
             throw CheckException.openFailed(file, "Reference count entry width too large; may not exceed 64 bits");
         }
         checkCompressionType(h, file);
-        long refcountTableEntries = Integer.toUnsignedLong(h.refcountTableClusters()) << (h.clusterBits() - 3);
+    }
+
+    /** Refcount table and L1 table sizes and offsets, and that the L1 table can be read. */
+    private static void checkTables(Header h, long refcountTableEntries, String file) throws CheckException {
+        long clusterSize = 1L << h.clusterBits();
         if (Integer.toUnsignedLong(h.refcountTableClusters()) > (QCOW_MAX_REFTABLE_SIZE >>> h.clusterBits())) {
             throw CheckException.openFailed(file, "Reference count table too large");
         }
@@ -94,11 +115,11 @@ final class Qcow2Open {
         if (h.l1Size() > 0 && !readable(h.l1TableOffset(), 8L * h.l1Size())) {
             throw CheckException.openFailed(file, "Could not read L1 table: Input/output error");
         }
-        checkEncryption(h, file);
-        if (refcountTableEntries > 0 && !readable(h.refcountTableOffset(), 8 * refcountTableEntries)) {
-            throw CheckException.openFailed(file, "Could not initialize refcount handling: Input/output error");
-        }
-        HeaderExtensions ext = HeaderExtensions.read(bytes, h, clusterSize, file);
+    }
+
+    /** What qemu checks after reading the header extensions, and the block layer's size limit. */
+    private static void checkLateOpenSteps(Header h, HeaderExtensions ext, String file) throws CheckException {
+        long clusterSize = 1L << h.clusterBits();
         if (h.cryptMethod() == 2 && !ext.has(EXT_CRYPTO_HEADER)) {
             throw CheckException.openFailed(file, "Missing CRYPTO header for crypt method 2");
         }
@@ -116,10 +137,6 @@ final class Qcow2Open {
         if (Long.divideUnsigned(h.size(), 512) > BDRV_MAX_LENGTH / 512) {
             throw CheckException.openFailed(file, "Could not refresh total sector count: File too large");
         }
-        refuseUnmodelled(h, ext, file);
-        long[] l1 = readTable(bytes, h.l1TableOffset(), h.l1Size());
-        long[] refcountTable = readTable(bytes, h.refcountTableOffset(), (int) refcountTableEntries);
-        return new OpenImage(h, bytes.length(), l1, refcountTable);
     }
 
     /** Whether the block layer lets a read of this range through. */

@@ -165,10 +165,6 @@ public final class Qcow2Driver {
     public GuestMapping map(int co, long offset) {
         s.co = co;
         GuestReader.Mapping m = reader.map(offset);
-        if (m.type() == dev.blockstep.engine.qcow2.format.ClusterType.COMPRESSED) {
-            throw new Qcow2Error(Qcow2Error.ENOTSUP, "guest cluster 0x" + Long.toHexString(offset >>> s.clusterBits)
-                    + " is compressed (L2 entry " + m.entry().hex() + "); blockstep does not decompress clusters");
-        }
         return new GuestMapping(m.type(), m.hostOffset(), m.entry());
     }
 
@@ -183,7 +179,7 @@ public final class Qcow2Driver {
         return zero.pdiscard(offset, bytes);
     }
 
-    /** Lock held then unlocked data read: the guest view of a range (compressed clusters are refused). */
+    /** Lock held then unlocked data read: the guest view of a range (compressed clusters are inflated). */
     public void read(int co, long offset, byte[] dst, int off, int len) {
         s.co = co;
         reader.read(offset, dst, off, len);

@@ -25,6 +25,15 @@ class FreshImageCheckTest {
         QemuParity.assertSameAsQemu(img);
     }
 
+    /** 1/800 is exactly 0.125 %: printf rounds that tie to even (0.12), a half-up formatter would print 0.13. */
+    @org.junit.jupiter.api.Test
+    void aPercentageOnAnExactTieRoundsAsQemusPrintfRoundsIt() throws Exception {
+        Path img = dir.resolve("tie.qcow2");
+        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", img.toString(), "50M").exitCode());
+        assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write 0 64k", img.toString()).exitCode());
+        assertEquals(true, QemuParity.assertSameAsQemu(img).stdout().contains("1/800 = "));
+    }
+
     @org.junit.jupiter.api.Test
     void aFileNameWithQuotesTabsAndNonAsciiIsEscapedInJsonAsQemuEscapesIt() throws Exception {
         Path img = dir.resolve("we\"ird\tn\u00e4me \ud83d\ude00\\.qcow2");

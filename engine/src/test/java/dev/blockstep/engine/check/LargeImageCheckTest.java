@@ -35,6 +35,8 @@ class LargeImageCheckTest {
             f.setLength(200L << 30);
         }
         QemuParity.assertSameAsQemu(img);
+        ReferenceCounts rc = ReferenceCounts.of(img);
+        assertEquals(4, rc.clusters().size(), "header, refcount table and block, L1: " + rc.clusters());
     }
 
     @Test
