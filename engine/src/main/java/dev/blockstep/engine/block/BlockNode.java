@@ -25,6 +25,10 @@ public final class BlockNode {
     private Consumer<EngineEvent> eventTarget = e -> { };
     private final List<String> stderr = new ArrayList<>();
     private final List<String> stdout = new ArrayList<>();
+    private final List<OutputLine> output = new ArrayList<>();
+
+    /** A line qemu-io would print, on stdout or stderr, in the order they were printed. */
+    public record OutputLine(boolean stderr, String line) { }
 
     public BlockNode(boolean fixOn) {
         this.fixOn = fixOn;
@@ -79,6 +83,12 @@ public final class BlockNode {
 
     public void stderr(String line) {
         stderr.add(line);
+        output.add(new OutputLine(true, line));
+    }
+
+    /** stdout and stderr lines interleaved in the order they were printed. */
+    public List<OutputLine> output() {
+        return List.copyOf(output);
     }
 
     public List<String> stderrLines() {
@@ -89,8 +99,23 @@ public final class BlockNode {
         return stderr.size();
     }
 
+    /** Restores what was printed before a checkpoint. */
+    public void restoreOutput(List<OutputLine> lines) {
+        for (OutputLine l : lines) {
+            (l.stderr() ? stderr : stdout).add(l.line());
+            output.add(l);
+        }
+    }
+
+    /** No request holds or waits for anything on this node. */
+    public boolean idle() {
+        return sLock.ownerId() < 0 && sLock.waiterIds().isEmpty() && !activeFlush && flushQueue.isEmpty()
+                && trackedRequests.list().isEmpty() && driver.clusterAllocs().isEmpty();
+    }
+
     public void stdout(String line) {
         stdout.add(line);
+        output.add(new OutputLine(false, line));
     }
 
     public List<String> stdoutLines() {

@@ -20,8 +20,9 @@ final class Qcow2Writev {
     private final BlockNode node;
     private final long offset;
     private final long bytes;
-    private final byte[] data;
-    private P p = P.START_PART;
+    /** Every guest byte of this write has this value (qemu-io writes a pattern, or zeros for a fallback). */
+    private final byte pattern;
+    private P p;
     private long pos;
     private long curHost = -1;
     private long curBytes;
@@ -29,12 +30,14 @@ final class Qcow2Writev {
     private final List<L2Meta> pending = new ArrayList<>();
     private L2Meta merged;
 
-    Qcow2Writev(RequestCoroutine co, BlockNode node, long offset, long bytes, byte[] data) {
+    Qcow2Writev(RequestCoroutine co, BlockNode node, long offset, long bytes, int pattern) {
         this.co = co;
         this.node = node;
         this.offset = offset;
         this.bytes = bytes;
-        this.data = data;
+        this.pattern = (byte) pattern;
+        // A zero-length write skips qemu's chunk loop but still takes the lock for its final l2meta handling.
+        this.p = bytes == 0 ? P.DONE_REQ_LOCK : P.START_PART;
     }
 
     boolean finished() {
@@ -135,7 +138,7 @@ final class Qcow2Writev {
                 return Outcome.IN_DATA_IO;
             }
             case DATA_DONE -> {
-                node.driver().writeData(id, curHost, data, (int) pos, (int) curBytes);
+                node.driver().writeData(id, curHost, chunkData(), 0, (int) curBytes);
                 cx.name("thread_pool_complete").guest(offset + pos, curBytes).host(curHost, curBytes)
                         .narrate(n + "'s data write completes: the bytes are now at host " + hex(curHost) + ".");
                 p = P.META_LOCK;
@@ -172,7 +175,7 @@ final class Qcow2Writev {
             }
             case COW_DONE -> {
                 L2Meta m = pending.get(0);
-                node.driver().performCowIo(id, m, m == merged ? data : null, (int) pos, (int) curBytes);
+                node.driver().performCowIo(id, m, m == merged ? chunkData() : null, 0, (int) curBytes);
                 cx.name("thread_pool_complete").host(m.allocOffset, (long) m.nbClusters * node.driver().clusterSize())
                         .narrate(n + "'s copy-on-write I/O completes.");
                 p = P.COW_RELOCK;
@@ -215,6 +218,15 @@ final class Qcow2Writev {
         }
     }
 
+    /** qcow2_handle_l2meta(link=false): frees this chunk's unlinked allocations and wakes their dependents. */
+    void abort(StepContext cx) {
+        while (!pending.isEmpty()) {
+            for (int w : node.driver().abortL2Meta(co.id(), pending.remove(0))) {
+                cx.scheduler().wake(cx.scheduler().coroutine(w));
+            }
+        }
+    }
+
     /** Links the oldest pending allocation and wakes its dependents; stays in LINK while more remain. */
     private Outcome link(StepContext cx, String stepName) {
         L2Meta m = pending.remove(0);
@@ -226,6 +238,15 @@ final class Qcow2Writev {
                 + " to point at host " + hex(m.allocOffset) + ", whatever the entry says now.");
         p = pending.isEmpty() ? P.DONE_PART : P.LINK;
         return Outcome.YIELD;
+    }
+
+    /** The current chunk's data, built when it is written so that requests in flight hold no buffers. */
+    private byte[] chunkData() {
+        byte[] b = new byte[(int) curBytes];
+        if (pattern != 0) {
+            java.util.Arrays.fill(b, pattern);
+        }
+        return b;
     }
 
     private static String hex(long v) {

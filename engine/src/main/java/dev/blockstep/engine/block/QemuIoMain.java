@@ -27,6 +27,19 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         this.commands = List.copyOf(commands);
     }
 
+    /** qemu-io's loop rebuilt at a checkpoint: no request in flight, {@code pc} commands issued. */
+    public static QemuIoMain restore(BlockNode node, List<QemuIoCommand> commands, int pc, List<String> frames) {
+        QemuIoMain m = new QemuIoMain(node, commands);
+        m.pc = pc;
+        m.restoreFrames(frames);
+        return m;
+    }
+
+    /** Whether a checkpoint can describe this loop: nothing in flight, nothing awaited. */
+    public boolean quiescent() {
+        return inFlight == 0 && awaited == null && !draining && !done;
+    }
+
     /** Index of the next command to issue. */
     public int commandIndex() {
         return pc;
@@ -70,12 +83,18 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             cx.narrate("qemu-io refuses " + c.toLine() + ": it reaches past the end of the disk.");
             return Outcome.YIELD;
         }
+        if (node.driver().detached() && !(c instanceof QemuIoCommand.AioFlush)) {
+            node.stdout(commandName(c) + " failed: No medium found");
+            cx.narrate("qemu-io's " + c.toLine() + " fails: the driver was detached after a fatal corruption.");
+            return Outcome.YIELD;
+        }
         if (c instanceof QemuIoCommand.AioWrite w) {
             RequestCoroutine r = w.zero()
                     ? new ZeroWriteRequest(id, "Z" + id, node, w.toLine(), w.offset(), w.length(),
                             RequestFlags.of(RequestFlags.FUA, w.unmap() ? RequestFlags.MAY_UNMAP : 0))
                     : new WriteRequest(id, "W" + id, node, w.toLine(), w.offset(), (int) w.length(), w.pattern(),
                             RequestFlags.of(RequestFlags.FUA));
+            r.quiet(w.quiet());
             submit(cx, r);
             cx.guest(w.offset(), w.length()).narrate("qemu-io submits " + r.name() + ": " + w.toLine() + ".");
             return Outcome.YIELD;
@@ -96,13 +115,16 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
                             RequestFlags.of(RequestFlags.FUA, w.unmap() ? RequestFlags.MAY_UNMAP : 0))
                     : new WriteRequest(id, "W" + id, node, w.toLine(), w.offset(), (int) w.length(), w.pattern(),
                             RequestFlags.of(RequestFlags.FUA));
+            r.quiet(w.quiet());
             cx.guest(w.offset(), w.length());
         } else if (c instanceof QemuIoCommand.Discard d) {
             r = new DiscardRequest(id, "D" + id, node, d.toLine(), d.offset(), d.length());
+            r.quiet(d.quiet());
             cx.guest(d.offset(), d.length());
         } else if (c instanceof QemuIoCommand.Read rd) {
             r = new ReadRequest(id, "R" + id, node, rd.toLine(), rd.offset(), (int) rd.length(),
                     rd.pattern().isPresent() ? rd.pattern().getAsInt() : -1);
+            r.quiet(rd.quiet());
             cx.guest(rd.offset(), rd.length());
         } else {
             r = new FlushRequest(id, "F" + id, node);

@@ -99,7 +99,7 @@ public final class ReadRequest extends RequestCoroutine {
                         }
                     }
                 }
-                node.stdout("read " + bytes + "/" + bytes + " bytes at offset " + offset);
+                report("read " + bytes + "/" + bytes + " bytes at offset " + offset);
                 return finish(cx, "0");
             }
             default -> throw new IllegalStateException(n + " is done");

@@ -2,7 +2,6 @@ package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
-import java.util.Arrays;
 
 /**
  * A guest write (qemu-io {@code write}/{@code aio_write -P}): bdrv_co_pwritev_part, tracked_request_begin,
@@ -19,9 +18,7 @@ public final class WriteRequest extends RequestCoroutine {
     public WriteRequest(int id, String name, BlockNode node, String request, long offset, int bytes, int pattern,
                         RequestFlags flags) {
         super(id, name, node, request, offset, bytes, flags);
-        byte[] data = new byte[bytes];
-        Arrays.fill(data, (byte) pattern);
-        this.writev = new Qcow2Writev(this, node, offset, bytes, data);
+        this.writev = new Qcow2Writev(this, node, offset, bytes, pattern);
         this.flush = new Flush(this, node);
     }
 
@@ -39,6 +36,11 @@ public final class WriteRequest extends RequestCoroutine {
 
     public boolean lockDroppedWithDecision() {
         return p == P.WRITEV && writev.lockDroppedWithDecision();
+    }
+
+    @Override
+    protected void abortAfterError(StepContext cx) {
+        writev.abort(cx);
     }
 
     @Override
@@ -81,7 +83,7 @@ public final class WriteRequest extends RequestCoroutine {
                 cx.name("tracked_request_end").guest(offset, bytes)
                         .narrate(name() + " ends tracked request #" + tracked.id() + " and completes.");
                 p = P.DONE;
-                node.stdout("wrote " + bytes + "/" + bytes + " bytes at offset " + offset);
+                report("wrote " + bytes + "/" + bytes + " bytes at offset " + offset);
                 return finish(cx, "0");
             }
             default -> throw new IllegalStateException(name() + " is done");

@@ -15,6 +15,8 @@ public abstract class Coroutine {
     private CoState state = CoState.RUNNABLE;
     private String blockedOn = "";
     private final List<String> frames = new ArrayList<>();
+    /** Bumped on every change a view could show, so views of unchanged coroutines can be reused. */
+    private long version;
 
     protected Coroutine(int id, String name) {
         this.id = id;
@@ -48,13 +50,27 @@ public abstract class Coroutine {
         return List.copyOf(frames);
     }
 
+    /** Restores the frames of a coroutine rebuilt from a checkpoint. */
+    protected final void restoreFrames(List<String> past) {
+        frames.clear();
+        frames.addAll(past);
+        version++;
+    }
+
     final void recordFrame(String stepName) {
         frames.add(stepName);
+        version++;
     }
 
     final void setState(CoState s, String on) {
         this.state = s;
         this.blockedOn = on;
+        version++;
+    }
+
+    /** Changes whenever state, phase, frames or what it blocks on may have changed. */
+    public final long version() {
+        return version;
     }
 
     @Override

@@ -21,6 +21,8 @@ import java.util.List;
  */
 public final class Scheduler {
     private final List<Coroutine> coroutines = new ArrayList<>();
+    /** Coroutines not yet done, in id order, so that a long run does not rescan finished ones at every step. */
+    private final List<Coroutine> live = new ArrayList<>();
     private final Deque<Coroutine> owedRuns = new ArrayDeque<>();
     private SchedulingPolicy policy;
     private Coroutine forced;
@@ -40,6 +42,59 @@ public final class Scheduler {
         this.policy = policy;
     }
 
+    /**
+     * Whether the scheduler is at a point a checkpoint can describe: only {@code only} is not done, nothing
+     * is forced, and nothing but {@code only} is owed a run.
+     */
+    public boolean quiescentExcept(Coroutine only) {
+        if (forced != null || live.size() != 1 || live.get(0) != only) {
+            return false;
+        }
+        for (Coroutine c : owedRuns) {
+            if (c != only && c.state().canStep()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code co} is owed a run (woken or spawned and not yet run). */
+    public boolean owes(Coroutine co) {
+        return owedRuns.contains(co) && co.state().canStep();
+    }
+
+    public long readyCounter() {
+        return readyCounter;
+    }
+
+    /**
+     * A scheduler rebuilt at a quiescent point: {@code all} holds every coroutine by id, of which only
+     * {@code live} is not done. The counters are set as they were, so that later choices are the same.
+     */
+    public static Scheduler restore(SchedulingPolicy policy, List<Coroutine> all, Coroutine live, int stepIndex,
+                                    long readyCounter, long liveReadySince, boolean liveOwed) {
+        Scheduler s = new Scheduler(policy);
+        for (Coroutine c : all) {
+            if (c.id() != s.coroutines.size()) {
+                throw new IllegalArgumentException("coroutine ids must be 0..n-1 in order");
+            }
+            s.coroutines.add(c);
+            if (c == live) {
+                s.live.add(c);
+            } else {
+                c.setState(CoState.DONE, "");
+            }
+        }
+        s.stepIndex = stepIndex;
+        s.readyCounter = readyCounter;
+        s.readySince = java.util.Arrays.copyOf(s.readySince, Math.max(s.readySince.length, all.size()));
+        s.readySince[live.id()] = liveReadySince;
+        if (liveOwed) {
+            s.owedRuns.add(live);
+        }
+        return s;
+    }
+
     /** Number of steps taken. */
     public int stepIndex() {
         return stepIndex;
@@ -56,6 +111,7 @@ public final class Scheduler {
             throw new IllegalArgumentException("coroutine id " + co.id() + " is not the next id " + coroutines.size());
         }
         coroutines.add(co);
+        live.add(co);
         markReady(co);
         owedRuns.addFirst(co);
         return co;
@@ -86,12 +142,20 @@ public final class Scheduler {
             return List.of(f.id());
         }
         List<Integer> ids = new ArrayList<>();
-        for (Coroutine c : coroutines) {
+        for (Coroutine c : live) {
             if (c.state().canStep()) {
                 ids.add(c.id());
             }
         }
         return ids;
+    }
+
+    /**
+     * Whether the next step is a real scheduling choice, that is no coroutine is owed the CPU (a Continue, a
+     * wake-up or a fresh spawn). Explorers branch only where this is true.
+     */
+    public boolean choiceOpen() {
+        return mustRunNext() == null;
     }
 
     /** The coroutine qemu would run next without any choice, or null when the policy decides. */
@@ -162,6 +226,7 @@ public final class Scheduler {
             co.setState(b.why(), b.on());
         } else {
             co.setState(CoState.DONE, "");
+            live.remove(co);
         }
         Step s = new Step(stepIndex, id, cx.name(), ids, cx.guestOffset(), cx.guestBytes(), cx.hostOffset(),
                 cx.hostBytes(), cx.events(), cx.narration());
