@@ -5,6 +5,9 @@ import dev.blockstep.app.cli.CreateCommand;
 import dev.blockstep.app.cli.ImportQemuIoCommand;
 import dev.blockstep.app.cli.ImportQemuLogCommand;
 import dev.blockstep.app.cli.IoCommand;
+import dev.blockstep.app.cli.ExploreCommand;
+import dev.blockstep.app.cli.MinimizeCommand;
+import dev.blockstep.app.cli.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,11 +21,15 @@ import picocli.CommandLine.Command;
         description = "Step through the qcow2 discard/write-zeroes race on a real qcow2 engine.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                GuiCommand.class,
                 CheckCommand.class,
                 CreateCommand.class,
                 IoCommand.class,
                 ImportQemuIoCommand.class,
                 ImportQemuLogCommand.class,
+                ExploreCommand.class,
+                VerifyCommand.class,
+                MinimizeCommand.class,
         })
 public final class Main implements Runnable {
 
@@ -43,8 +50,9 @@ public final class Main implements Runnable {
         return cli.execute(args);
     }
 
+    /** No subcommand opens the window, as double-clicking the jar would. */
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        new GuiCommand().run();
     }
 }

@@ -150,6 +150,14 @@ public final class Scheduler {
         return ids;
     }
 
+    /**
+     * Whether the next step is a real scheduling choice, that is no coroutine is owed the CPU (a Continue, a
+     * wake-up or a fresh spawn). Explorers branch only where this is true.
+     */
+    public boolean choiceOpen() {
+        return mustRunNext() == null;
+    }
+
     /** The coroutine qemu would run next without any choice, or null when the policy decides. */
     private Coroutine mustRunNext() {
         if (forced != null) {

@@ -230,6 +230,31 @@ public final class HostFile {
         }
     }
 
+    /**
+     * A 64-bit hash of the file's content and length: equal files hash equal however they were written (pages
+     * of zeros count as holes). Pages are visited in offset order, so the hash never depends on map order.
+     * Explorers use it to count distinct end states.
+     */
+    public long contentHash() {
+        long[] keys = pages.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        long h = 0x9E3779B97F4A7C15L ^ length;
+        for (long k : keys) {
+            byte[] p = pages.get(k);
+            if (isZero(p, PAGE_SIZE)) {
+                continue;
+            }
+            h = mix(h ^ k);
+            h = mix(h ^ Arrays.hashCode(p));
+        }
+        return h;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     /** Number of pages that hold data; a rough measure of memory use. */
     public int storedPages() {
         return pages.size();

@@ -1,0 +1,260 @@
+package dev.blockstep.app.gui;
+
+import dev.blockstep.app.gui.panels.BreakpointsPanel;
+import dev.blockstep.app.gui.panels.CheckPanel;
+import dev.blockstep.app.gui.panels.ConsolePanel;
+import dev.blockstep.app.gui.panels.CoroutinesPanel;
+import dev.blockstep.app.gui.panels.LockPanel;
+import dev.blockstep.app.gui.panels.RefcountPanel;
+import dev.blockstep.app.gui.panels.TablesPanel;
+import dev.blockstep.app.gui.panels.TimelinePanel;
+import dev.blockstep.app.gui.panels.TrackedRequestsPanel;
+import dev.blockstep.app.gui.session.EngineWiring;
+import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.prefs.Preferences;
+import javafx.geometry.Orientation;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.Window;
+
+/**
+ * The debugger perspective: toolbar on top; Coroutines and Breakpoints on the left; tracked requests, s->lock,
+ * L1/L2 and refcounts in the middle; Timeline, Console and Check below; a status bar with progress and cancel.
+ */
+public final class DebuggerWindow {
+
+    private final DebuggerViewModel vm;
+    private final EngineWiring wiring;
+    private final BorderPane root = new BorderPane();
+    private final Scene scene;
+    private final CoroutinesPanel coroutines;
+    private final TrackedRequestsPanel tracked = new TrackedRequestsPanel();
+    private final LockPanel lock = new LockPanel();
+    private final TablesPanel tables = new TablesPanel();
+    private final RefcountPanel refcounts = new RefcountPanel();
+    private final TimelinePanel timeline;
+    private final ConsolePanel console = new ConsolePanel();
+    private final CheckPanel check;
+    private final BreakpointsPanel breakpoints;
+    private final TabPane bottomTabs = new TabPane();
+    private final MainMenu files;
+
+    public DebuggerWindow(DebuggerViewModel vm, EngineWiring wiring, Preferences prefs) {
+        this.vm = vm;
+        this.wiring = wiring;
+        coroutines = new CoroutinesPanel(vm);
+        timeline = new TimelinePanel(vm);
+        check = new CheckPanel(vm.session(), wiring.checkRunner());
+        breakpoints = new BreakpointsPanel(vm.session());
+        vm.session().addPanel(coroutines);
+        vm.session().addPanel(breakpoints);
+        vm.session().addPanel(tracked);
+        vm.session().addPanel(lock);
+        vm.session().addPanel(tables);
+        vm.session().addPanel(refcounts);
+        vm.session().addPanel(timeline);
+        vm.session().addPanel(console);
+        vm.session().addPanel(check);
+
+        files = new MainMenu(vm, wiring, new RecentFiles(prefs), this::window, this::setDark);
+        DebuggerToolbar toolbar = new DebuggerToolbar(vm);
+        root.setTop(new VBox(files.menuBar(), toolbar.node(), banner()));
+        root.setCenter(layout(new DividerMemory(prefs)));
+        root.setBottom(statusBar());
+        root.getStyleClass().add("debugger");
+        root.setId("debugger-root");
+
+        scene = new Scene(root, 1600, 1000);
+        scene.getStylesheets().addAll(
+                DebuggerWindow.class.getResource(Styles.THEME_CSS).toExternalForm(),
+                DebuggerWindow.class.getResource(Styles.DEBUGGER_CSS).toExternalForm());
+        installDragAndDrop();
+        vm.errorDialogProperty().addListener((o, was, now) -> {
+            if (!now.isEmpty()) {
+                showError(now);
+            }
+        });
+    }
+
+    public Scene scene() {
+        return scene;
+    }
+
+    public void setDark(boolean dark) {
+        root.getStyleClass().remove(Styles.DARK);
+        if (dark) {
+            root.getStyleClass().add(Styles.DARK);
+        }
+    }
+
+    /** Opens a trace, log or image as if dropped on the window. */
+    public void openFile(Path file) {
+        files.open(file);
+    }
+
+    public void showBottomTab(String id) {
+        bottomTabs.getTabs().stream().filter(t -> id.equals(t.getId())).findFirst()
+                .ifPresent(t -> bottomTabs.getSelectionModel().select(t));
+    }
+
+    public CheckPanel checkPanel() {
+        return check;
+    }
+
+    public RefcountPanel refcountPanel() {
+        return refcounts;
+    }
+
+    public TablesPanel tablesPanel() {
+        return tables;
+    }
+
+    public ConsolePanel consolePanel() {
+        return console;
+    }
+
+    public TimelinePanel timelinePanel() {
+        return timeline;
+    }
+
+    private Window window() {
+        return scene.getWindow();
+    }
+
+    private Node layout(DividerMemory memory) {
+        TabPane left = tabs(List.of(tab("tab-coroutines", "Coroutines", coroutines.node()),
+                tab("tab-breakpoints", "Breakpoints", breakpoints.node())));
+        VBox lockBox = new VBox(titled("s->lock", lock.node()));
+        BorderPane requestsBox = new BorderPane(tracked.node());
+        requestsBox.setTop(subtitle("Tracked requests"));
+        SplitPane requestsAndLock = new SplitPane(requestsBox, lockBox);
+        requestsAndLock.setOrientation(Orientation.VERTICAL);
+        requestsAndLock.setDividerPositions(0.55);
+        requestsAndLock.setId("requests-lock-split");
+        TabPane tablesTab = tabs(List.of(tab("tab-tables", "L1/L2 tables", tables.node())));
+        TabPane refTab = tabs(List.of(tab("tab-refcounts", "Refcounts / host clusters", refcounts.node())));
+        SplitPane state = new SplitPane(requestsAndLock, tablesTab, refTab);
+        state.setDividerPositions(0.34, 0.63);
+        state.setId("state-split");
+        bottomTabs.getTabs().addAll(tab("tab-timeline", "Timeline", timeline.node()),
+                tab("tab-console", "Console", console.node()), tab("tab-check", "Check", check.node()));
+        SplitPane center = new SplitPane(state, bottomTabs);
+        center.setOrientation(Orientation.VERTICAL);
+        center.setDividerPositions(0.62);
+        center.setId("center-split");
+        SplitPane main = new SplitPane(left, center);
+        main.setDividerPositions(0.28);
+        main.setId("main-split");
+        for (SplitPane s : List.of(main, center, state, requestsAndLock, coroutines.split(), tables.split(),
+                refcounts.split())) {
+            memory.remember(s);
+        }
+        return main;
+    }
+
+    private Node banner() {
+        Label text = new Label();
+        text.setId("banner-text");
+        text.textProperty().bind(vm.bannerProperty());
+        text.setWrapText(true);
+        Button close = new Button("✕");
+        close.setOnAction(e -> vm.dismissBanner());
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox banner = new HBox(8, text, grow, close);
+        banner.setId("banner");
+        banner.getStyleClass().add("banner");
+        banner.visibleProperty().bind(vm.bannerProperty().isNotEmpty());
+        banner.managedProperty().bind(banner.visibleProperty());
+        return banner;
+    }
+
+    private Node statusBar() {
+        Label status = new Label();
+        status.setId("status");
+        status.textProperty().bind(vm.statusProperty());
+        Label busy = new Label();
+        busy.textProperty().bind(vm.busyTextProperty().concat("  ").concat(vm.progressTextProperty()));
+        ProgressBar progress = new ProgressBar(ProgressBar.INDETERMINATE_PROGRESS);
+        progress.setId("progress");
+        Button cancel = new Button("Cancel");
+        cancel.setId("cancel");
+        cancel.setOnAction(e -> vm.pause());
+        for (Node n : List.of(busy, progress, cancel)) {
+            n.visibleProperty().bind(vm.busyProperty());
+            n.managedProperty().bind(vm.busyProperty());
+        }
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox bar = new HBox(8, status, grow, busy, progress, cancel);
+        bar.getStyleClass().add("status-bar");
+        return bar;
+    }
+
+    private void installDragAndDrop() {
+        root.setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles()) {
+                e.acceptTransferModes(TransferMode.COPY);
+            }
+            e.consume();
+        });
+        root.setOnDragDropped(e -> {
+            boolean ok = e.getDragboard().hasFiles() && !e.getDragboard().getFiles().isEmpty();
+            if (ok) {
+                files.open(e.getDragboard().getFiles().get(0).toPath());
+            }
+            e.setDropCompleted(ok);
+            e.consume();
+        });
+    }
+
+    private void showError(String oneLine) {
+        Alert alert = new Alert(Alert.AlertType.ERROR, oneLine);
+        alert.setHeaderText("Cannot open");
+        alert.getDialogPane().setId("error-dialog");
+        alert.getDialogPane().getStylesheets().addAll(scene.getStylesheets());
+        if (window() != null) {
+            alert.initOwner(window());
+        }
+        alert.setOnHidden(e -> vm.dismissErrorDialog());
+        alert.show();
+    }
+
+    private static Tab tab(String id, String title, Node content) {
+        Tab t = new Tab(title, content);
+        t.setId(id);
+        t.setClosable(false);
+        return t;
+    }
+
+    private static TabPane tabs(List<Tab> tabs) {
+        TabPane p = new TabPane();
+        p.getTabs().addAll(tabs);
+        return p;
+    }
+
+    private static Label subtitle(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("panel-title");
+        return l;
+    }
+
+    private static Node titled(String title, Node content) {
+        return new VBox(4, subtitle(title), content);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.blockstep.app.gui;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.application.Application;
+
+/**
+ * Starts the toolkit. Main only calls {@link #launch}; the CLI path never loads this class, so it never
+ * loads JavaFX.
+ */
+public final class GuiLauncher {
+
+    private GuiLauncher() {
+    }
+
+    public static void launch(Path open, boolean dark, Path screenshotDir) {
+        List<String> args = new ArrayList<>();
+        if (open != null) {
+            args.add("--open=" + open);
+        }
+        if (dark) {
+            args.add("--dark=true");
+        }
+        if (screenshotDir != null) {
+            args.add("--screenshot-dir=" + screenshotDir);
+        }
+        Application.launch(DebuggerApp.class, args.toArray(String[]::new));
+    }
+}

@@ -1,0 +1,153 @@
+package dev.blockstep.app.gui;
+
+import dev.blockstep.app.gui.session.EngineWiring;
+import dev.blockstep.app.gui.session.TargetSource;
+import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javafx.application.Platform;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+
+/**
+ * File, Run and View menus. The Run menu carries IntelliJ's debugger keys as accelerators, so they work
+ * wherever the focus is: F8 step, F7 step the selected coroutine, F9 resume, Shift+F8 step back,
+ * Ctrl+F2 restart, Ctrl+F8 toggle breakpoint.
+ */
+final class MainMenu {
+
+    private final DebuggerViewModel vm;
+    private final EngineWiring wiring;
+    private final RecentFiles recent;
+    private final Supplier<Window> window;
+    private final MenuBar bar = new MenuBar();
+    private final Menu recentMenu = new Menu("Open recent");
+
+    MainMenu(DebuggerViewModel vm, EngineWiring wiring, RecentFiles recent, Supplier<Window> window,
+             Consumer<Boolean> setDark) {
+        this.vm = vm;
+        this.wiring = wiring;
+        this.recent = recent;
+        this.window = window;
+
+        MenuItem open = item("menu-open", "Open trace, log or image…", new KeyCodeCombination(KeyCode.O,
+                KeyCombination.SHORTCUT_DOWN), this::chooseAndOpen);
+        MenuItem sample = item("menu-sample", "Open sample " + EngineWiring.DEFAULT_SAMPLE, null,
+                () -> vm.open(EngineWiring.DEFAULT_SAMPLE, wiring.sample(EngineWiring.DEFAULT_SAMPLE)));
+        MenuItem saveTrace = item("menu-save-trace", "Save trace…", new KeyCodeCombination(KeyCode.S,
+                KeyCombination.SHORTCUT_DOWN), () -> saveAs("Save trace", "*.json", wiring::saveTrace));
+        MenuItem export = item("menu-export", "Export image as .qcow2…", null,
+                () -> saveAs("Export image", "*.qcow2", wiring::exportImage));
+        MenuItem quit = item("menu-quit", "Quit", new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN),
+                Platform::exit);
+        saveTrace.disableProperty().bind(vm.loadedProperty().not());
+        export.disableProperty().bind(vm.loadedProperty().not());
+        refreshRecent();
+        Menu file = new Menu("File", null, open, sample, recentMenu, new SeparatorMenuItem(), saveTrace, export,
+                new SeparatorMenuItem(), quit);
+
+        Menu run = new Menu("Run", null,
+                item("menu-step", "Step", new KeyCodeCombination(KeyCode.F8), vm::step),
+                item("menu-step-selected", "Step selected coroutine", new KeyCodeCombination(KeyCode.F7),
+                        vm::stepSelected),
+                item("menu-resume", "Resume", new KeyCodeCombination(KeyCode.F9), vm::resume),
+                item("menu-pause", "Pause", null, vm::pause),
+                item("menu-step-back", "Step back", new KeyCodeCombination(KeyCode.F8, KeyCombination.SHIFT_DOWN),
+                        vm::stepBack),
+                item("menu-restart", "Restart", new KeyCodeCombination(KeyCode.F2, KeyCombination.CONTROL_DOWN),
+                        vm::restart),
+                new SeparatorMenuItem(),
+                item("menu-toggle-breakpoint", "Toggle breakpoint at next step",
+                        new KeyCodeCombination(KeyCode.F8, KeyCombination.CONTROL_DOWN),
+                        vm::toggleBreakpointAtNextStep));
+
+        CheckMenuItem dark = new CheckMenuItem("Dark theme");
+        dark.setId("menu-dark");
+        dark.selectedProperty().addListener((o, was, on) -> setDark.accept(on));
+        Menu view = new Menu("View", null, dark);
+        bar.getMenus().addAll(file, run, view);
+    }
+
+    MenuBar menuBar() {
+        return bar;
+    }
+
+    void open(Path file) {
+        recent.add(file);
+        refreshRecent();
+        TargetSource source = wiring.file(file);
+        vm.open(file.getFileName().toString(), source);
+    }
+
+    private void chooseAndOpen() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Open trace, qemu -T log or qcow2 image");
+        chooser.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("Traces, logs and images", "*.json", "*.log", "*.txt", "*.qcow2"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        File f = chooser.showOpenDialog(window.get());
+        if (f != null) {
+            open(f.toPath());
+        }
+    }
+
+    /** Writing a file is engine work: it runs on the worker, and a failure comes back as one line. */
+    private void saveAs(String title, String pattern, Writer writer) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(title);
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(pattern, pattern));
+        File f = chooser.showSaveDialog(window.get());
+        if (f == null) {
+            return;
+        }
+        vm.session().query(title, target -> {
+            try {
+                writer.write(target, f.toPath());
+                return "";
+            } catch (TargetSource.OpenException e) {
+                return e.getMessage();
+            }
+        }, error -> {
+            if (!error.isEmpty()) {
+                vm.commandFailed(error, true);
+            } else {
+                vm.commandFailed("wrote " + f, false);
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface Writer {
+        void write(dev.blockstep.engine.session.DebugTarget target, Path out) throws TargetSource.OpenException;
+    }
+
+    private void refreshRecent() {
+        recentMenu.getItems().clear();
+        for (Path p : recent.list()) {
+            MenuItem mi = new MenuItem(p.toString());
+            mi.setOnAction(e -> open(p));
+            recentMenu.getItems().add(mi);
+        }
+        recentMenu.setDisable(recentMenu.getItems().isEmpty());
+    }
+
+    private static MenuItem item(String id, String text, KeyCombination keys, Runnable action) {
+        MenuItem mi = new MenuItem(text);
+        mi.setId(id);
+        if (keys != null) {
+            mi.setAccelerator(keys);
+        }
+        mi.setOnAction(e -> action.run());
+        return mi;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.blockstep.app.gui.panels;
+
+import java.util.HashMap;
+import java.util.Map;
+import javafx.scene.control.Label;
+import javafx.scene.layout.Pane;
+import javafx.scene.paint.Color;
+import javafx.scene.paint.Paint;
+
+/**
+ * Colours for canvas drawings, read from CSS so the colour tokens stay in theme.css. Each key is a hidden
+ * label with style class "swatch-KEY" whose -fx-text-fill the theme sets.
+ */
+public final class CanvasPalette extends Pane {
+
+    private final Map<String, Label> swatches = new HashMap<>();
+
+    public CanvasPalette(String... keys) {
+        setManaged(false);
+        setVisible(false);
+        for (String key : keys) {
+            Label l = new Label();
+            l.getStyleClass().add("swatch-" + key);
+            swatches.put(key, l);
+            getChildren().add(l);
+        }
+    }
+
+    public Color color(String key) {
+        Label l = swatches.get(key);
+        if (l == null) {
+            return Color.MAGENTA;
+        }
+        l.applyCss();
+        Paint p = l.getTextFill();
+        return p instanceof Color c ? c : Color.GRAY;
+    }
+}

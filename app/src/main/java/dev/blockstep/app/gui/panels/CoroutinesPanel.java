@@ -1,0 +1,174 @@
+package dev.blockstep.app.gui.panels;
+
+import dev.blockstep.app.gui.Styles;
+import dev.blockstep.app.gui.session.SessionPanel;
+import dev.blockstep.app.gui.session.SessionState;
+import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
+import dev.blockstep.engine.snapshot.CoState;
+import dev.blockstep.engine.snapshot.CoroutineView;
+import dev.blockstep.engine.snapshot.LockView;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.geometry.Orientation;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.MouseButton;
+import javafx.scene.layout.BorderPane;
+
+/**
+ * Coroutines and their frames, like a debugger's Threads and Frames views. The one the policy steps next
+ * is highlighted; clicking picks the one "Step coroutine" steps, a double click steps it.
+ */
+public final class CoroutinesPanel implements SessionPanel {
+
+    private final DebuggerViewModel vm;
+    private final TableView<CoroutineView> table = new TableView<>();
+    private final ListView<String> frames = new ListView<>();
+    private final Label framesTitle = new Label("Frames");
+    private final SplitPane root;
+    private LockView lock = new LockView(-1, List.of(), List.of());
+    private int next = -1;
+    private boolean updating;
+
+    public CoroutinesPanel(DebuggerViewModel vm) {
+        this.vm = vm;
+        table.setId("coroutines");
+        frames.setId("frames");
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setPlaceholder(new Label("No coroutines"));
+        table.getColumns().add(column("Co", CoroutineView::name, 72));
+        table.getColumns().add(column("Request", CoroutineView::request, 150));
+        table.getColumns().add(column("State", c -> stateText(c), 130));
+        table.getColumns().add(column("Next step", CoroutineView::phase, 170));
+        table.setRowFactory(t -> new CoroutineRow());
+        table.getSelectionModel().selectedItemProperty().addListener((obs, was, c) -> {
+            if (!updating) {
+                vm.selectedCoroutineProperty().set(c == null ? -1 : c.id());
+            }
+            showFrames(c);
+        });
+        BorderPane framesBox = new BorderPane(frames);
+        framesBox.setTop(framesTitle);
+        framesTitle.getStyleClass().add("panel-subtitle");
+        root = new SplitPane(table, framesBox);
+        root.setOrientation(Orientation.VERTICAL);
+        root.setDividerPositions(0.6);
+        root.setId("coroutines-split");
+    }
+
+    public Node node() {
+        return root;
+    }
+
+    public SplitPane split() {
+        return root;
+    }
+
+    @Override
+    public String panelName() {
+        return "Coroutines";
+    }
+
+    @Override
+    public void stepDidChange(SessionState state) {
+        lock = state.snapshot().lock();
+        next = state.nextUnderPolicy();
+        int selected = vm.selectedCoroutineProperty().get();
+        updating = true;
+        try {
+            table.getItems().setAll(state.snapshot().coroutines());
+            for (CoroutineView c : table.getItems()) {
+                if (c.id() == selected) {
+                    table.getSelectionModel().select(c);
+                }
+            }
+        } finally {
+            updating = false;
+        }
+        table.refresh();
+        CoroutineView shown = table.getSelectionModel().getSelectedItem();
+        if (shown == null) {
+            shown = table.getItems().stream().filter(c -> c.id() == next).findFirst().orElse(null);
+        }
+        showFrames(shown);
+    }
+
+    private void showFrames(CoroutineView c) {
+        if (c == null) {
+            framesTitle.setText("Frames");
+            frames.getItems().clear();
+            return;
+        }
+        framesTitle.setText("Frames of " + c.name() + " — " + c.request());
+        List<String> stack = new ArrayList<>();
+        if (c.state() != CoState.DONE) {
+            stack.add("▶ " + c.phase() + (c.blockedOn().isEmpty() ? "" : "   [" + c.blockedOn() + "]"));
+        }
+        List<String> passed = new ArrayList<>(c.frames());
+        Collections.reverse(passed);
+        stack.addAll(passed);
+        ObservableList<String> items = FXCollections.observableList(stack);
+        frames.setItems(items);
+    }
+
+    private String stateText(CoroutineView c) {
+        if (lock.droppedForDataIo().contains(c.id())) {
+            return "LOCK DROPPED, data I/O";
+        }
+        String s = switch (c.state()) {
+            case RUNNABLE -> "runnable";
+            case IN_DATA_IO -> "data I/O";
+            case WAITING_LOCK -> "waits s->lock";
+            case WAITING_TRACKED_REQUEST -> "waits request";
+            case WAITING_DEPENDENCY -> "waits dependency";
+            case WAITING_FLUSH -> "waits flush";
+            case WAITING_COMPLETION -> "waits completion";
+            case DONE -> "done";
+        };
+        return (lock.owner() == c.id() ? "holds s->lock" : s) + (c.serialising() ? ", serialising" : "");
+    }
+
+    private static TableColumn<CoroutineView, String> column(String title,
+            java.util.function.Function<CoroutineView, String> value, double width) {
+        TableColumn<CoroutineView, String> col = new TableColumn<>(title);
+        col.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(value.apply(cd.getValue())));
+        col.setPrefWidth(width);
+        col.setSortable(false);
+        return col;
+    }
+
+    private final class CoroutineRow extends TableRow<CoroutineView> {
+        CoroutineRow() {
+            setOnMouseClicked(e -> {
+                if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && getItem() != null) {
+                    vm.selectedCoroutineProperty().set(getItem().id());
+                    vm.stepSelected();
+                }
+            });
+        }
+
+        @Override
+        protected void updateItem(CoroutineView c, boolean empty) {
+            super.updateItem(c, empty);
+            boolean has = !empty && c != null;
+            pseudoClassStateChanged(Styles.NEXT, has && c.id() == next);
+            pseudoClassStateChanged(Styles.LOCK_HELD, has && lock.owner() == c.id());
+            pseudoClassStateChanged(Styles.LOCK_DROPPED, has && lock.droppedForDataIo().contains(c.id()));
+            pseudoClassStateChanged(Styles.WAITING, has && !c.state().canStep() && c.state() != CoState.DONE);
+            pseudoClassStateChanged(Styles.DONE, has && c.state() == CoState.DONE);
+            pseudoClassStateChanged(Styles.SERIALISING, has && c.serialising());
+            setTooltip(has ? new Tooltip(c.name() + ": " + c.request() + "\nnext: " + c.phase()
+                    + (c.blockedOn().isEmpty() ? "" : "\nblocked on: " + c.blockedOn())) : null);
+        }
+    }
+}

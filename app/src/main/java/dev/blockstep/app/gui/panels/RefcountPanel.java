@@ -1,0 +1,345 @@
+package dev.blockstep.app.gui.panels;
+
+import dev.blockstep.app.gui.present.Hex;
+import dev.blockstep.app.gui.present.HostClusterPresentation;
+import dev.blockstep.app.gui.session.SessionPanel;
+import dev.blockstep.app.gui.session.SessionState;
+import dev.blockstep.app.gui.Styles;
+import dev.blockstep.engine.event.EngineEvent;
+import dev.blockstep.engine.snapshot.CoState;
+import dev.blockstep.engine.snapshot.CoroutineView;
+import dev.blockstep.engine.snapshot.HostClusterRow;
+import dev.blockstep.engine.snapshot.Step;
+import dev.blockstep.engine.snapshot.ImageView;
+import dev.blockstep.engine.snapshot.L2Row;
+import dev.blockstep.engine.snapshot.Snapshot;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import javafx.geometry.Orientation;
+import javafx.geometry.VPos;
+import javafx.scene.Node;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.StackPane;
+import javafx.scene.paint.Color;
+import javafx.scene.text.Font;
+import javafx.scene.text.TextAlignment;
+
+/**
+ * Host clusters coloured by refcount, with the L2 entries that point at them on the left and a line from
+ * each entry to its cluster. Aliased, under-counted and freed-but-referenced clusters are flagged in the map
+ * and listed below it in qemu-img check's words.
+ */
+public final class RefcountPanel implements SessionPanel {
+
+    static final double ROW = 20;
+    static final double GUEST_W = 150;
+    static final double GAP = 70;
+    static final double CELL_W = 64;
+    static final double CELL_H = 36;
+    /** Keeps the canvas below the software pipeline's texture limit on huge images. */
+    static final int MAX_ITEMS = 600;
+
+    private final Canvas canvas = new Canvas(600, 300);
+    private final ListView<String> flags = new ListView<>();
+    private final CanvasPalette palette = new CanvasPalette("rc-0", "rc-1", "rc-many", "free", "meta", "aliased", "held",
+            "under-counted", "changed", "link", "link-bad", "text", "background");
+    private final Tooltip tip = new Tooltip();
+    private final SplitPane root;
+    /** A host cluster shown in the map: its row (null when the image no longer counts it) and who holds it. */
+    record Cell(long cluster, HostClusterRow row, String heldBy) {
+        boolean freedUnderWriter() {
+            return heldBy != null && (row == null || row.refcount() == 0);
+        }
+    }
+
+    /** How far back the map looks for in-flight allocations; bounded so huge histories stay cheap. */
+    static final int IN_FLIGHT_LOOKBACK = 4096;
+
+    private List<Cell> cells = List.of();
+    private List<HostClusterRow> hosts = List.of();
+    private List<L2Row> guests = List.of();
+    private Set<Long> changedHosts = Set.of();
+    private int clusterSize = 65536;
+    private int columns = 8;
+
+    public RefcountPanel() {
+        canvas.setId("refcount-map");
+        flags.setId("refcount-flags");
+        flags.setPlaceholder(new Label("No refcount problems: every cluster's refcount matches its references"));
+        flags.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(String s, boolean empty) {
+                super.updateItem(s, empty);
+                setText(empty ? null : s);
+                setWrapText(true);
+                setPrefWidth(0);
+                pseudoClassStateChanged(Styles.FAILED, !empty && s != null
+                        && (s.startsWith("ERROR") || s.startsWith("FREED")));
+            }
+        });
+        StackPane holder = new StackPane(canvas, palette);
+        holder.getStyleClass().add("canvas-holder");
+        ScrollPane scroll = new ScrollPane(holder);
+        scroll.setFitToWidth(true);
+        scroll.viewportBoundsProperty().addListener((o, a, b) -> {
+            canvas.setWidth(Math.max(400, b.getWidth()));
+            redraw();
+        });
+        Tooltip.install(canvas, tip);
+        canvas.setOnMouseMoved(e -> tip.setText(tooltipAt(e.getX(), e.getY())));
+        Label legend = new Label("colour = refcount · dashed = in-flight write · red = freed / under-counted");
+        legend.getStyleClass().add("panel-subtitle");
+        BorderPane top = new BorderPane(scroll);
+        top.setTop(legend);
+        Label flagsTitle = new Label("Flagged clusters");
+        flagsTitle.getStyleClass().add("panel-subtitle");
+        BorderPane bottom = new BorderPane(flags);
+        bottom.setTop(flagsTitle);
+        root = new SplitPane(top, bottom);
+        root.setOrientation(Orientation.VERTICAL);
+        root.setDividerPositions(0.72);
+        root.setId("refcount-split");
+    }
+
+    public Node node() {
+        return root;
+    }
+
+    public SplitPane split() {
+        return root;
+    }
+
+    /** The lines shown under the map, for tests. */
+    public List<String> flaggedLines() {
+        return List.copyOf(flags.getItems());
+    }
+
+    @Override
+    public String panelName() {
+        return "Refcounts";
+    }
+
+    @Override
+    public void stepDidChange(SessionState state) {
+        Snapshot s = state.snapshot();
+        ImageView image = s.image();
+        if (image == null) {
+            hosts = List.of();
+            cells = List.of();
+            guests = List.of();
+            flags.getItems().clear();
+            redraw();
+            return;
+        }
+        clusterSize = image.clusterSize();
+        hosts = image.hostClusters();
+        guests = image.l2().stream().filter(r -> r.entry().type().isAllocated()).toList();
+        Set<Long> changed = new HashSet<>();
+        if (s.lastStep() != null) {
+            for (EngineEvent e : s.lastStep().events()) {
+                if (e instanceof EngineEvent.RefcountChanged r) {
+                    changed.add(r.hostCluster());
+                }
+            }
+        }
+        changedHosts = changed;
+        Map<Long, String> held = inFlight(state, clusterSize);
+        cells = cells(hosts, held);
+        List<String> lines = flagLines(hosts);
+        for (Cell c : cells) {
+            if (c.freedUnderWriter()) {
+                lines.add(0, "FREED host cluster " + c.cluster() + " while " + c.heldBy()
+                        + " still holds it for an in-flight write");
+            }
+        }
+        flags.getItems().setAll(lines);
+        redraw();
+    }
+
+    /**
+     * Host clusters chosen by writers that have not linked them yet (qcow2_alloc_host_offset's decision, kept
+     * across the lock drop), found by reading the recent history backwards.
+     */
+    static Map<Long, String> inFlight(SessionState state, int clusterSize) {
+        Map<Integer, String> names = new HashMap<>();
+        Set<Integer> running = new HashSet<>();
+        for (CoroutineView c : state.snapshot().coroutines()) {
+            names.put(c.id(), c.name());
+            if (c.state() != CoState.DONE) {
+                running.add(c.id());
+            }
+        }
+        Map<Long, String> held = new TreeMap<>();
+        Set<Integer> settled = new HashSet<>();
+        List<Step> steps = state.steps();
+        for (int i = steps.size() - 1; i >= Math.max(0, steps.size() - IN_FLIGHT_LOOKBACK); i--) {
+            List<EngineEvent> events = steps.get(i).events();
+            for (int j = events.size() - 1; j >= 0; j--) {
+                EngineEvent e = events.get(j);
+                if (e instanceof EngineEvent.L2EntryWritten w) {
+                    settled.add(w.coroutine());
+                } else if (e instanceof EngineEvent.HostOffsetChosen h && running.contains(h.coroutine())
+                        && settled.add(h.coroutine())) {
+                    for (long off = h.hostOffset(); off < h.hostOffset() + Math.max(1, h.bytes()); off += clusterSize) {
+                        held.put(off / clusterSize, names.getOrDefault(h.coroutine(), "co " + h.coroutine()));
+                    }
+                }
+            }
+        }
+        return held;
+    }
+
+    static List<Cell> cells(List<HostClusterRow> hosts, Map<Long, String> held) {
+        TreeMap<Long, Cell> all = new TreeMap<>();
+        for (HostClusterRow r : hosts) {
+            all.put(r.hostCluster(), new Cell(r.hostCluster(), r, held.get(r.hostCluster())));
+        }
+        held.forEach((cluster, who) -> all.putIfAbsent(cluster, new Cell(cluster, null, who)));
+        return new ArrayList<>(all.values());
+    }
+
+    /** qemu-img check's words for each problem cluster, with who points at it. */
+    static List<String> flagLines(List<HostClusterRow> hosts) {
+        List<String> out = new ArrayList<>();
+        for (HostClusterRow r : hosts) {
+            String who = r.referencedBy().isEmpty() ? "" : " (guest "
+                    + r.referencedBy().stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+            if (r.underCounted()) {
+                out.add("ERROR cluster " + r.hostCluster() + " refcount=" + r.refcount() + " reference="
+                        + r.references() + who + (r.aliased() ? ", aliased" : ""));
+            } else if (r.leaked()) {
+                out.add("Leaked cluster " + r.hostCluster() + " refcount=" + r.refcount() + " reference="
+                        + r.references());
+            } else if (r.aliased()) {
+                out.add("Aliased cluster " + r.hostCluster() + " refcount=" + r.refcount() + " reference="
+                        + r.references() + who);
+            }
+        }
+        return out;
+    }
+
+    private void redraw() {
+        double w = canvas.getWidth();
+        columns = Math.max(1, (int) ((w - GUEST_W - GAP - 10) / CELL_W));
+        int nHosts = Math.min(cells.size(), MAX_ITEMS);
+        int nGuests = Math.min(guests.size(), MAX_ITEMS);
+        double hostRows = Math.ceil(nHosts / (double) columns);
+        canvas.setHeight(Math.max(200, Math.max(nGuests * ROW, hostRows * CELL_H) + 30));
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        g.setFill(palette.color("background"));
+        g.fillRect(0, 0, w, canvas.getHeight());
+        g.setFont(Font.font("DejaVu Sans Mono", 11));
+        g.setTextBaseline(VPos.CENTER);
+        Map<Long, Integer> hostIndex = new HashMap<>();
+        for (int i = 0; i < nHosts; i++) {
+            hostIndex.put(cells.get(i).cluster(), i);
+        }
+        for (int i = 0; i < nHosts; i++) {
+            drawHost(g, i, cells.get(i));
+        }
+        for (int i = 0; i < nGuests; i++) {
+            L2Row r = guests.get(i);
+            double y = 10 + i * ROW;
+            g.setFill(palette.color("text"));
+            g.setTextAlign(TextAlignment.LEFT);
+            g.fillText("guest " + r.guestCluster() + " → " + Hex.of(r.entry().hostOffset()), 4, y + ROW / 2);
+            Integer hi = hostIndex.get(r.entry().hostOffset() / clusterSize);
+            if (hi != null) {
+                HostClusterRow h = cells.get(hi).row();
+                boolean bad = h == null || h.aliased() || h.underCounted() || h.refcount() == 0;
+                g.setStroke(palette.color(bad ? "link-bad" : "link"));
+                g.setLineWidth(bad ? 2.5 : 1);
+                g.strokeLine(GUEST_W, y + ROW / 2, hostX(hi), hostY(hi) + CELL_H / 2);
+            }
+        }
+        if (cells.size() > nHosts || guests.size() > nGuests) {
+            g.setFill(palette.color("text"));
+            g.fillText("… only the first " + MAX_ITEMS + " shown", 4, canvas.getHeight() - 10);
+        }
+    }
+
+    private void drawHost(GraphicsContext g, int i, Cell c) {
+        double x = hostX(i);
+        double y = hostY(i);
+        HostClusterRow h = c.row();
+        String fill;
+        if (h == null) {
+            fill = "free";
+        } else if (!"data".equals(h.role()) && !"free".equals(h.role()) && !h.underCounted() && !h.leaked()) {
+            fill = "meta";
+        } else {
+            fill = h.refcount() >= 2 ? "rc-many" : "rc-" + Math.max(0, h.refcount());
+        }
+        g.setFill(palette.color(fill));
+        g.fillRect(x + 2, y + 2, CELL_W - 4, CELL_H - 4);
+        if (c.heldBy() != null) {
+            g.setStroke(palette.color(c.freedUnderWriter() ? "under-counted" : "held"));
+            g.setLineWidth(2);
+            g.setLineDashes(4, 3);
+            g.strokeRect(x + 3, y + 3, CELL_W - 6, CELL_H - 6);
+            g.setLineDashes();
+        } else if (h != null && (h.underCounted() || h.aliased())) {
+            g.setStroke(palette.color(h.underCounted() ? "under-counted" : "aliased"));
+            g.setLineWidth(3);
+            g.strokeRect(x + 3, y + 3, CELL_W - 6, CELL_H - 6);
+        } else if (changedHosts.contains(c.cluster())) {
+            g.setStroke(palette.color("changed"));
+            g.setLineWidth(2);
+            g.strokeRect(x + 2, y + 2, CELL_W - 4, CELL_H - 4);
+        }
+        g.setFill(palette.color("text"));
+        g.setTextAlign(TextAlignment.CENTER);
+        g.fillText("#" + c.cluster(), x + CELL_W / 2, y + CELL_H / 2 - 7);
+        String second = h == null ? "free" : h.refcount() + "/" + h.references() + (h.underCounted() ? "!" : "");
+        if (c.heldBy() != null) {
+            second = second + " " + c.heldBy();
+        }
+        g.fillText(second, x + CELL_W / 2, y + CELL_H / 2 + 8);
+    }
+
+    private double hostX(int i) {
+        return GUEST_W + GAP + (i % columns) * CELL_W;
+    }
+
+    private double hostY(int i) {
+        return 10 + (i / columns) * CELL_H;
+    }
+
+    private String tooltipAt(double x, double y) {
+        if (x >= GUEST_W + GAP) {
+            int col = (int) ((x - GUEST_W - GAP) / CELL_W);
+            int row = (int) ((y - 10) / CELL_H);
+            int i = row * columns + col;
+            if (col < columns && i >= 0 && i < Math.min(cells.size(), MAX_ITEMS)) {
+                Cell c = cells.get(i);
+                String held = c.heldBy() == null ? "" : "\nheld by " + c.heldBy() + "'s in-flight write"
+                        + (c.freedUnderWriter() ? ", but FREED: its refcount is 0" : "");
+                return c.row() == null ? "host cluster " + c.cluster() + ": free" + held
+                        : HostClusterPresentation.of(c.row(), clusterSize, changedHosts.contains(c.cluster())).tooltip()
+                        + held;
+            }
+        } else if (x < GUEST_W) {
+            int i = (int) ((y - 10) / ROW);
+            if (i >= 0 && i < Math.min(guests.size(), MAX_ITEMS)) {
+                L2Row r = guests.get(i);
+                return "guest cluster " + r.guestCluster() + " → host " + Hex.of(r.entry().hostOffset())
+                        + "\nraw " + Hex.raw64(r.entry().raw());
+            }
+        }
+        return "";
+    }
+}

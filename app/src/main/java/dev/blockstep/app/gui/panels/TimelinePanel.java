@@ -1,0 +1,266 @@
+package dev.blockstep.app.gui.panels;
+
+import dev.blockstep.app.gui.session.SessionPanel;
+import dev.blockstep.app.gui.session.SessionState;
+import dev.blockstep.app.gui.timeline.Lane;
+import dev.blockstep.app.gui.timeline.Mark;
+import dev.blockstep.app.gui.timeline.Span;
+import dev.blockstep.app.gui.timeline.TimelineModel;
+import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
+import dev.blockstep.engine.snapshot.CoroutineView;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javafx.geometry.Orientation;
+import javafx.geometry.VPos;
+import javafx.scene.Node;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollBar;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
+import javafx.scene.layout.Priority;
+import javafx.scene.text.Font;
+
+/**
+ * Swimlanes per coroutine over steps: lock-held spans, lock drops, data I/O and waits. Drawn on a canvas,
+ * and only the visible steps and lanes are drawn, so a 10^5-step history scrolls and zooms freely.
+ * Clicking a step travels there.
+ */
+public final class TimelinePanel implements SessionPanel {
+
+    static final double LABEL_W = 90;
+    static final double LANE_H = 22;
+    static final double RULER_H = 18;
+
+    private final DebuggerViewModel vm;
+    private final TimelineModel model = new TimelineModel();
+    private final Canvas canvas = new Canvas(800, 200);
+    private final Pane canvasHolder = new Pane(canvas);
+    private final ScrollBar hbar = new ScrollBar();
+    private final ScrollBar vbar = new ScrollBar();
+    private final Slider zoom = new Slider(0.05, 40, 12);
+    private final Tooltip tip = new Tooltip();
+    private final CanvasPalette palette = new CanvasPalette("lock-held", "data-io", "wait", "lock-drop", "l2-write",
+            "freed", "stderr", "fix", "step", "cursor", "text", "background", "grid");
+    private final BorderPane root = new BorderPane();
+    private final Map<Integer, String> names = new HashMap<>();
+    private int current;
+    private boolean followEnd = true;
+
+    public TimelinePanel(DebuggerViewModel vm) {
+        this.vm = vm;
+        canvas.setId("timeline-canvas");
+        zoom.setId("timeline-zoom");
+        hbar.setId("timeline-hbar");
+        canvasHolder.getChildren().add(palette);
+        canvasHolder.setMinSize(0, 0);
+        canvas.widthProperty().bind(canvasHolder.widthProperty());
+        canvas.heightProperty().bind(canvasHolder.heightProperty());
+        canvas.widthProperty().addListener(o -> redraw());
+        canvas.heightProperty().addListener(o -> redraw());
+        vbar.setOrientation(Orientation.VERTICAL);
+        hbar.valueProperty().addListener(o -> {
+            followEnd = hbar.getValue() >= hbar.getMax() - 1;
+            redraw();
+        });
+        vbar.valueProperty().addListener(o -> redraw());
+        zoom.valueProperty().addListener(o -> {
+            updateBars();
+            redraw();
+        });
+        canvas.setOnScroll(e -> {
+            if (e.isControlDown()) {
+                zoom.setValue(zoom.getValue() * (e.getDeltaY() > 0 ? 1.25 : 0.8));
+            } else if (e.isShiftDown() || Math.abs(e.getDeltaX()) > Math.abs(e.getDeltaY())) {
+                double d = e.getDeltaX() != 0 ? e.getDeltaX() : e.getDeltaY();
+                hbar.setValue(clamp(hbar.getValue() - d / zoom.getValue(), hbar.getMin(), hbar.getMax()));
+            } else {
+                vbar.setValue(clamp(vbar.getValue() - e.getDeltaY() / LANE_H, vbar.getMin(), vbar.getMax()));
+            }
+        });
+        Tooltip.install(canvas, tip);
+        canvas.setOnMouseMoved(e -> tip.setText(tooltipAt(e.getX(), e.getY())));
+        canvas.setOnMouseClicked(e -> {
+            int step = stepAt(e.getX());
+            if (step >= 0 && e.getX() > LABEL_W) {
+                vm.goToStep(step + 1);
+            }
+        });
+        Label zoomLabel = new Label("zoom");
+        HBox controls = new HBox(6, zoomLabel, zoom, new Label("Ctrl+wheel zooms, wheel scrolls lanes, click travels to a step"));
+        controls.getStyleClass().add("timeline-controls");
+        BorderPane center = new BorderPane(canvasHolder);
+        center.setBottom(hbar);
+        center.setRight(vbar);
+        HBox.setHgrow(zoom, Priority.NEVER);
+        root.setTop(controls);
+        root.setCenter(center);
+        root.setId("timeline");
+    }
+
+    public Node node() {
+        return root;
+    }
+
+    public TimelineModel model() {
+        return model;
+    }
+
+    @Override
+    public String panelName() {
+        return "Timeline";
+    }
+
+    @Override
+    public void stepDidChange(SessionState state) {
+        for (CoroutineView c : state.snapshot().coroutines()) {
+            names.put(c.id(), c.name());
+        }
+        model.follow(state.steps());
+        current = state.snapshot().step();
+        updateBars();
+        if (followEnd || current < hbar.getValue() || current > hbar.getValue() + visibleSteps()) {
+            hbar.setValue(clamp(current - visibleSteps() * 0.8, 0, hbar.getMax()));
+        }
+        redraw();
+    }
+
+    private double visibleSteps() {
+        return Math.max(1, (canvas.getWidth() - LABEL_W) / zoom.getValue());
+    }
+
+    private int visibleLanes() {
+        return Math.max(1, (int) ((canvas.getHeight() - RULER_H) / LANE_H));
+    }
+
+    private void updateBars() {
+        hbar.setMin(0);
+        hbar.setMax(Math.max(0, model.length() - visibleSteps() + 2));
+        hbar.setVisibleAmount(visibleSteps());
+        vbar.setMin(0);
+        vbar.setMax(Math.max(0, model.lanes().size() - visibleLanes()));
+        vbar.setVisibleAmount(visibleLanes());
+    }
+
+    private void redraw() {
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        double w = canvas.getWidth();
+        double h = canvas.getHeight();
+        double px = zoom.getValue();
+        g.setFill(palette.color("background"));
+        g.fillRect(0, 0, w, h);
+        int first = (int) Math.floor(hbar.getValue());
+        int last = (int) Math.ceil(first + visibleSteps()) + 1;
+        int firstLane = (int) Math.floor(vbar.getValue());
+        List<Lane> lanes = model.lanes();
+        int lastLane = Math.min(lanes.size(), firstLane + visibleLanes() + 1);
+        g.setFont(Font.font("DejaVu Sans", 10));
+        g.setTextBaseline(VPos.CENTER);
+        drawRuler(g, first, last, px, w);
+        for (int li = firstLane; li < lastLane; li++) {
+            Lane lane = lanes.get(li);
+            double y = RULER_H + (li - firstLane) * LANE_H;
+            g.setStroke(palette.color("grid"));
+            g.setLineWidth(0.5);
+            g.strokeLine(0, y + LANE_H, w, y + LANE_H);
+            for (Span s : lane.spansIn(first, last)) {
+                double x0 = x(Math.max(s.from(), first), first, px);
+                double x1 = x(Math.min(s.isOpen() ? model.length() : s.to(), last), first, px);
+                switch (s.kind()) {
+                    case LOCK_HELD -> fill(g, "lock-held", x0, y + 3, x1 - x0, LANE_H - 6);
+                    case DATA_IO -> fill(g, "data-io", x0, y + 7, x1 - x0, LANE_H - 14);
+                    case WAIT -> {
+                        g.setStroke(palette.color("wait"));
+                        g.setLineWidth(2);
+                        g.setLineDashes(4, 3);
+                        g.strokeLine(x0, y + LANE_H / 2, x1, y + LANE_H / 2);
+                        g.setLineDashes();
+                    }
+                }
+            }
+            for (Mark m : lane.marksIn(first, last)) {
+                double mx = x(m.step(), first, px);
+                switch (m.kind()) {
+                    case STEP -> fill(g, "step", mx + px * 0.5 - 1, y + LANE_H - 5, 2, 4);
+                    case LOCK_DROP -> triangle(g, "lock-drop", mx + px * 0.5, y);
+                    case L2_WRITE -> fill(g, "l2-write", mx, y + 1, Math.max(2, px), 3);
+                    case REFCOUNT_FREED -> fill(g, "freed", mx, y + LANE_H - 4, Math.max(2, px), 3);
+                    case STDERR -> fill(g, "stderr", mx, y, Math.max(3, px), LANE_H);
+                    case FIX_TOGGLED -> fill(g, "fix", mx, y, 2, LANE_H);
+                }
+            }
+            g.setFill(palette.color("background"));
+            g.fillRect(0, y, LABEL_W, LANE_H);
+            g.setFill(palette.color("text"));
+            g.fillText(names.getOrDefault(lane.coroutine(), "co " + lane.coroutine()), 4, y + LANE_H / 2);
+        }
+        double cx = x(current - 1, first, px) + px;
+        if (cx >= LABEL_W) {
+            g.setStroke(palette.color("cursor"));
+            g.setLineWidth(2);
+            g.strokeLine(cx, 0, cx, h);
+        }
+    }
+
+    private void drawRuler(GraphicsContext g, int first, int last, double px, double w) {
+        int every = 1;
+        while (every * px < 60) {
+            every *= every % 10 == 0 || every == 1 ? 5 : 2;
+        }
+        g.setFill(palette.color("text"));
+        for (int s = (first / every) * every; s < last; s += every) {
+            double sx = x(s, first, px);
+            if (sx >= LABEL_W && sx < w) {
+                g.fillText(Integer.toString(s + 1), sx + 2, RULER_H / 2);
+                g.setStroke(palette.color("grid"));
+                g.setLineWidth(0.5);
+                g.strokeLine(sx, RULER_H - 4, sx, RULER_H);
+            }
+        }
+    }
+
+    private void fill(GraphicsContext g, String key, double x, double y, double w, double h) {
+        g.setFill(palette.color(key));
+        g.fillRect(x, y, Math.max(1, w), h);
+    }
+
+    private void triangle(GraphicsContext g, String key, double cx, double y) {
+        g.setFill(palette.color(key));
+        g.fillPolygon(new double[]{cx - 6, cx + 6, cx}, new double[]{y, y, y + 10}, 3);
+    }
+
+    private static double x(int step, int first, double px) {
+        return LABEL_W + (step - first) * px;
+    }
+
+    private int stepAt(double mx) {
+        int step = (int) Math.floor(hbar.getValue() + (mx - LABEL_W) / zoom.getValue());
+        return step >= 0 && step < model.length() ? step : -1;
+    }
+
+    private String tooltipAt(double mx, double my) {
+        int step = stepAt(mx);
+        int li = (int) Math.floor(vbar.getValue()) + (int) ((my - RULER_H) / LANE_H);
+        if (step < 0 || my < RULER_H || li < 0 || li >= model.lanes().size()) {
+            return "";
+        }
+        Lane lane = model.lanes().get(li);
+        StringBuilder b = new StringBuilder("step " + (step + 1) + ", " + names.getOrDefault(lane.coroutine(), "co " + lane.coroutine()));
+        for (Mark m : lane.marksIn(step, step + 1)) {
+            b.append('\n').append(m.kind() == dev.blockstep.app.gui.timeline.MarkKind.STEP ? m.label() : "• " + m.label());
+        }
+        for (Span s : lane.spansIn(step, step + 1)) {
+            b.append("\n").append(s.kind().name().toLowerCase().replace('_', ' ')).append(" since step ").append(s.from() + 1);
+        }
+        return b.toString();
+    }
+
+    private static double clamp(double v, double lo, double hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+}

@@ -1,0 +1,75 @@
+package dev.blockstep.app.gui.panels;
+
+import dev.blockstep.app.gui.Styles;
+import dev.blockstep.app.gui.present.Hex;
+import dev.blockstep.app.gui.session.SessionPanel;
+import dev.blockstep.app.gui.session.SessionState;
+import dev.blockstep.engine.snapshot.CoroutineView;
+import dev.blockstep.engine.snapshot.TrackedRequestView;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+
+/** The block layer's tracked requests on the qcow2 node, with the serialising flag and who waits for whom. */
+public final class TrackedRequestsPanel implements SessionPanel {
+
+    private final TableView<TrackedRequestView> table = new TableView<>();
+    private final Map<Integer, String> coNames = new HashMap<>();
+
+    public TrackedRequestsPanel() {
+        table.setId("tracked-requests");
+        table.setPlaceholder(new Label("No tracked requests in flight"));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.getColumns().add(column("Req", r -> "#" + r.id(), 34));
+        table.getColumns().add(column("Co", r -> coNames.getOrDefault(r.coroutineId(), "co " + r.coroutineId()), 40));
+        table.getColumns().add(column("Offset", r -> Hex.of(r.offset()), 60));
+        table.getColumns().add(column("Bytes", r -> Hex.size(r.bytes()), 42));
+        table.getColumns().add(column("Type", TrackedRequestView::type, 56));
+        table.getColumns().add(column("Serial.", r -> r.serialising() ? "yes" : "no", 46));
+        table.getColumns().add(column("Overlap", r -> r.overlapBytes() == 0 ? "" :
+                Hex.of(r.overlapOffset()) + "+" + Hex.size(r.overlapBytes()), 80));
+        table.getColumns().add(column("Waits", r -> r.waitingFor() < 0 ? "" : "#" + r.waitingFor(), 40));
+        table.setRowFactory(t -> new TableRow<>() {
+            @Override
+            protected void updateItem(TrackedRequestView r, boolean empty) {
+                super.updateItem(r, empty);
+                pseudoClassStateChanged(Styles.SERIALISING, !empty && r != null && r.serialising());
+                pseudoClassStateChanged(Styles.WAITING, !empty && r != null && r.waitingFor() >= 0);
+            }
+        });
+    }
+
+    public Node node() {
+        return table;
+    }
+
+    @Override
+    public String panelName() {
+        return "Tracked requests";
+    }
+
+    @Override
+    public void stepDidChange(SessionState state) {
+        coNames.clear();
+        for (CoroutineView c : state.snapshot().coroutines()) {
+            coNames.put(c.id(), c.name());
+        }
+        table.getItems().setAll(state.snapshot().trackedRequests());
+        table.refresh();
+    }
+
+    private static TableColumn<TrackedRequestView, String> column(String title, Function<TrackedRequestView, String> f,
+                                                               double width) {
+        TableColumn<TrackedRequestView, String> col = new TableColumn<>(title);
+        col.setPrefWidth(width);
+        col.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
+        col.setSortable(false);
+        return col;
+    }
+}

@@ -1,0 +1,268 @@
+package dev.blockstep.app.gui.session;
+
+import dev.blockstep.app.gui.breakpoints.Breakpoint;
+import dev.blockstep.app.gui.breakpoints.BreakpointHit;
+import dev.blockstep.app.gui.breakpoints.BreakpointSet;
+import dev.blockstep.engine.session.DebugTarget;
+import dev.blockstep.engine.snapshot.Snapshot;
+import dev.blockstep.engine.snapshot.Step;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one object between the UI and the engine. Every engine call runs on {@code engineExecutor} (a single
+ * worker, so the target is never touched by two threads and the UI thread never waits on it); results
+ * come back on {@code uiExecutor}, bump {@code stepRevision} and are dispatched to the panels, each guarded
+ * so that a broken panel cannot stop stepping.
+ */
+public final class DebugSession {
+
+    private static final Logger LOG = Logger.getLogger(DebugSession.class.getName());
+    /** How often a long run reports progress, in steps. */
+    private static final int PROGRESS_EVERY = 512;
+
+    private final Executor engineExecutor;
+    private final Executor uiExecutor;
+    private final SessionObserver observer;
+    private final List<SessionPanel> panels = new ArrayList<>();
+    private final AtomicBoolean cancel = new AtomicBoolean();
+
+    // Engine-worker side.
+    private DebugTarget target;
+    private final List<Step> engineSteps = new ArrayList<>();
+
+    // UI side.
+    private final List<Step> uiSteps = new ArrayList<>();
+    private SessionState state;
+    private long stepRevision;
+    private long breakpointsRevision;
+    private BreakpointSet breakpoints = BreakpointSet.EMPTY;
+    private String title = "";
+
+    public DebugSession(Executor engineExecutor, Executor uiExecutor, SessionObserver observer) {
+        this.engineExecutor = engineExecutor;
+        this.uiExecutor = uiExecutor;
+        this.observer = observer;
+    }
+
+    public void addPanel(SessionPanel panel) {
+        panels.add(panel);
+        if (state != null) {
+            dispatch(panel, state);
+        }
+    }
+
+    /** The latest state, or null before anything was opened. UI thread only. */
+    public SessionState state() {
+        return state;
+    }
+
+    public BreakpointSet breakpoints() {
+        return breakpoints;
+    }
+
+    // ---- commands (call on the UI thread) ----
+
+    public void open(String newTitle, TargetSource source) {
+        run("Opening " + newTitle, true, () -> {
+            DebugTarget opened;
+            try {
+                opened = source.open();
+            } catch (TargetSource.OpenException e) {
+                ui(() -> observer.commandFailed(e.getMessage(), true));
+                return;
+            }
+            target = opened;
+            engineSteps.clear();
+            publish(newTitle, opened.current(), null);
+        });
+    }
+
+    public void step() {
+        command("Step", t -> t.step());
+    }
+
+    public void stepCoroutine(int coroutineId) {
+        command("Step co " + coroutineId, t -> t.stepCoroutine(coroutineId));
+    }
+
+    public void stepBack() {
+        command("Step back", DebugTarget::stepBack);
+    }
+
+    public void restart() {
+        command("Restart", DebugTarget::restart);
+    }
+
+    public void setFix(boolean on) {
+        command(on ? "Fix on" : "Fix off", t -> t.setFix(on));
+    }
+
+    public void goToStep(int n) {
+        run("Going to step " + n, true, () -> {
+            if (target != null) {
+                publish(null, target.goToStep(n), null);
+            }
+        });
+    }
+
+    /** Steps under the policy until an enabled breakpoint hits, the run ends, or {@link #pause()}. */
+    public void resume() {
+        BreakpointSet bps = breakpoints;
+        run("Resuming", true, () -> {
+            if (target == null) {
+                return;
+            }
+            Snapshot before = target.current();
+            BreakpointHit hit = null;
+            long n = 0;
+            while (!cancel.get() && !before.finished()) {
+                Snapshot after = target.step();
+                if (after.step() == before.step()) {
+                    break;
+                }
+                n++;
+                hit = bps.firstHit(before, after).orElse(null);
+                before = after;
+                if (hit != null) {
+                    break;
+                }
+                if (n % PROGRESS_EVERY == 0) {
+                    long done = n;
+                    int at = after.step();
+                    ui(() -> observer.progress(done, "step " + at));
+                }
+            }
+            publish(null, before, hit);
+        });
+    }
+
+    /** Stops a running resume after its current step. Safe from any thread. */
+    public void pause() {
+        cancel.set(true);
+    }
+
+    /** Runs a read-only query against the target on the worker and hands the result to the UI thread. */
+    public <R> void query(String what, Function<DebugTarget, R> q, Consumer<R> onUi) {
+        run(what, false, () -> {
+            if (target != null) {
+                R r = q.apply(target);
+                ui(() -> onUi.accept(r));
+            }
+        });
+    }
+
+    public void setBreakpoints(BreakpointSet next) {
+        breakpoints = next;
+        breakpointsRevision++;
+        if (state != null) {
+            changed(withBreakpoints(state));
+        }
+    }
+
+    public void toggleBreakpoint(Breakpoint bp) {
+        setBreakpoints(breakpoints.toggled(bp));
+    }
+
+    // ---- plumbing ----
+
+    private void command(String what, Function<DebugTarget, Snapshot> call) {
+        run(what, false, () -> {
+            if (target != null) {
+                publish(null, call.apply(target), null);
+            }
+        });
+    }
+
+    private void run(String what, boolean longWork, Runnable work) {
+        if (longWork) {
+            cancel.set(false);
+            observer.busyChanged(true, what);
+        }
+        engineExecutor.execute(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, what + " failed", e);
+                String msg = what + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                ui(() -> observer.commandFailed(msg, false));
+            } finally {
+                if (longWork) {
+                    ui(() -> observer.busyChanged(false, what));
+                }
+            }
+        });
+    }
+
+    /** Worker side: works out which steps the UI lacks and sends the new state over. */
+    private void publish(String newTitle, Snapshot snap, BreakpointHit hit) {
+        List<Step> all = target.steps();
+        int n = Math.min(snap.step(), all.size());
+        int keep = Math.min(engineSteps.size(), n);
+        while (keep > 0 && !sameStep(engineSteps.get(keep - 1), all.get(keep - 1))) {
+            keep--;
+        }
+        List<Step> appended = List.copyOf(all.subList(keep, n));
+        engineSteps.subList(keep, engineSteps.size()).clear();
+        engineSteps.addAll(appended);
+        int history = target.historyLength();
+        int next = target.nextUnderPolicy();
+        int kept = keep;
+        ui(() -> applyUpdate(newTitle, snap, kept, appended, history, next, hit));
+    }
+
+    private static boolean sameStep(Step a, Step b) {
+        return a == b || a.equals(b);
+    }
+
+    private void applyUpdate(String newTitle, Snapshot snap, int keep, List<Step> appended, int history, int next,
+                             BreakpointHit hit) {
+        if (newTitle != null) {
+            title = newTitle;
+            uiSteps.clear();
+        }
+        uiSteps.subList(Math.min(keep, uiSteps.size()), uiSteps.size()).clear();
+        uiSteps.addAll(appended);
+        stepRevision++;
+        changed(new SessionState(title, snap, Collections.unmodifiableList(uiSteps), history, next, stepRevision,
+                breakpoints, breakpointsRevision, hit));
+    }
+
+    private SessionState withBreakpoints(SessionState s) {
+        return new SessionState(s.title(), s.snapshot(), s.steps(), s.historyLength(), s.nextUnderPolicy(),
+                s.stepRevision(), breakpoints, breakpointsRevision, s.lastHit());
+    }
+
+    private void changed(SessionState next) {
+        state = next;
+        try {
+            observer.stateChanged(next);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "observer failed", e);
+            observer.panelFailed("toolbar", e);
+        }
+        for (SessionPanel p : panels) {
+            dispatch(p, next);
+        }
+    }
+
+    private void dispatch(SessionPanel p, SessionState s) {
+        try {
+            p.stepDidChange(s);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "panel " + p.panelName() + " failed to redraw", e);
+            observer.panelFailed(p.panelName(), e);
+        }
+    }
+
+    private void ui(Runnable r) {
+        uiExecutor.execute(r);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.blockstep.app.gui.session;
+
+import dev.blockstep.app.gui.breakpoints.BreakpointHit;
+import dev.blockstep.app.gui.breakpoints.BreakpointSet;
+import dev.blockstep.engine.snapshot.Snapshot;
+import dev.blockstep.engine.snapshot.Step;
+import java.util.List;
+
+/**
+ * What every panel reads after a change: the engine's snapshot and what the session knows around it.
+ *
+ * @param title            what is loaded, e.g. "minimal-race"
+ * @param snapshot         the engine's state after the current step
+ * @param steps            the steps that led to it, oldest first (read-only, owned by the session)
+ * @param historyLength    steps known (the slider's range)
+ * @param nextUnderPolicy  the coroutine the policy steps next, or -1
+ * @param stepRevision     bumped whenever the snapshot changes
+ * @param breakpoints      current breakpoints
+ * @param breakpointsRevision bumped whenever breakpoints change
+ * @param lastHit          the breakpoint that stopped the last run, or null
+ */
+public record SessionState(String title, Snapshot snapshot, List<Step> steps, int historyLength, int nextUnderPolicy,
+                           long stepRevision, BreakpointSet breakpoints, long breakpointsRevision,
+                           BreakpointHit lastHit) {
+}

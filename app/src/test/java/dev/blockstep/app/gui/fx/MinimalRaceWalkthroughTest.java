@@ -1,0 +1,148 @@
+package dev.blockstep.app.gui.fx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.blockstep.app.gui.session.EngineWiring;
+import dev.blockstep.app.gui.session.SessionState;
+import dev.blockstep.engine.event.EngineEvent;
+import dev.blockstep.engine.snapshot.Snapshot;
+import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.controlsfx.control.ToggleSwitch;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The default sample on the real engine, driven through the window as a user would: keys, the fix switch,
+ * the breakpoints view. Expected check lines are those qemu-img printed for reproduction R1.
+ */
+@ExtendWith({ApplicationExtension.class, FxThreadFailures.class})
+class MinimalRaceWalkthroughTest {
+
+    private WindowFixture fx;
+
+    @Start
+    void start(Stage stage) {
+        fx = new WindowFixture(stage);
+    }
+
+    @BeforeEach
+    void openDefaultSample() {
+        Platform.runLater(() -> fx.vm.open(EngineWiring.DEFAULT_SAMPLE, fx.wiring.sample(EngineWiring.DEFAULT_SAMPLE)));
+        WindowFixture.until("the sample is loaded", () -> fx.vm.loadedProperty().get() && !fx.vm.busyProperty().get());
+        assertEquals("", fx.vm.errorDialogProperty().get());
+    }
+
+    private SessionState state() {
+        try {
+            return WaitForAsyncUtils.asyncFx(() -> fx.vm.session().state()).get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Presses a key and waits until the engine's answer has reached the panels. */
+    private SessionState press(FxRobot robot, KeyCode... keys) {
+        long before = state().stepRevision();
+        robot.push(keys);
+        WindowFixture.until("the step lands", () -> fx.vm.session().state().stepRevision() > before
+                && !fx.vm.busyProperty().get());
+        return state();
+    }
+
+    private SessionState stepUntilLockDrop(FxRobot robot) {
+        for (int i = 0; i < 200; i++) {
+            SessionState s = press(robot, KeyCode.F8);
+            if (!s.snapshot().lock().droppedForDataIo().isEmpty()) {
+                return s;
+            }
+            assertFalse(s.snapshot().finished(), "ran to the end without a lock drop");
+        }
+        throw new AssertionError("no lock drop within 200 steps");
+    }
+
+    @Test
+    void steppingWithF8ReachesTheLockDropAndTheLockViewMarksIt(FxRobot robot) {
+        SessionState s = stepUntilLockDrop(robot);
+        assertTrue(s.snapshot().lastStep().events().stream().anyMatch(e -> e instanceof EngineEvent.LockDroppedForDataIo));
+        String marker = robot.lookup("#lock-dropped").queryLabeled().getText();
+        assertTrue(marker.contains("LOCK DROPPED"), marker);
+    }
+
+    @Test
+    void stepBackAndForthReturnsToTheSameState(FxRobot robot) {
+        SessionState atDrop = stepUntilLockDrop(robot);
+        SessionState back = press(robot, KeyCode.SHIFT, KeyCode.F8);
+        assertEquals(atDrop.snapshot().step() - 1, back.snapshot().step());
+        assertTrue(back.snapshot().lock().droppedForDataIo().isEmpty());
+        SessionState again = press(robot, KeyCode.F8);
+        assertEquals(atDrop.snapshot(), again.snapshot());
+    }
+
+    @Test
+    void theFixSwitchFlipsTheFixInTheEngineAtTheCurrentStep(FxRobot robot) {
+        stepUntilLockDrop(robot);
+        long before = state().stepRevision();
+        ToggleSwitch toggle = robot.lookup("#fix-switch").queryAs(ToggleSwitch.class);
+        Node thumb = toggle.lookup(".thumb-area");
+        robot.clickOn(thumb);
+        WindowFixture.until("the fix reaches the engine", () -> fx.vm.session().state().stepRevision() > before);
+        assertTrue(state().snapshot().fixOn());
+        assertTrue(toggle.isSelected());
+    }
+
+    @Test
+    void resumingToTheEndFlagsTheCorruptionInRefcountsAndCheck(FxRobot robot) {
+        SessionState end = resumeToEnd(robot);
+        assertTrue(end.snapshot().finished());
+        assertTrue(fx.window.refcountPanel().flaggedLines().stream()
+                .anyMatch(l -> l.startsWith("ERROR cluster 5 refcount=0 reference=1")), fx.window.refcountPanel().flaggedLines().toString());
+        WindowFixture.until("the check has run", () -> fx.window.checkPanel().verdictText().contains("CORRUPT"));
+        assertTrue(fx.window.checkPanel().reportText().contains("ERROR cluster 5 refcount=0 reference=1"),
+                fx.window.checkPanel().reportText());
+        assertTrue(fx.window.checkPanel().reportText().contains("2 errors were found on the image."),
+                fx.window.checkPanel().reportText());
+    }
+
+    @Test
+    void withTheFixOnFromTheStartTheRunChecksClean(FxRobot robot) {
+        long before = state().stepRevision();
+        robot.clickOn(robot.lookup("#fix-switch").queryAs(ToggleSwitch.class).lookup(".thumb-area"));
+        WindowFixture.until("the fix reaches the engine", () -> fx.vm.session().state().stepRevision() > before);
+        resumeToEnd(robot);
+        WindowFixture.until("the check has run", () -> fx.window.checkPanel().verdictText().contains("at step"));
+        assertTrue(fx.window.checkPanel().reportText().contains("No errors were found on the image."),
+                fx.window.checkPanel().reportText());
+        assertTrue(fx.window.refcountPanel().flaggedLines().isEmpty());
+    }
+
+    @Test
+    void aRefcountZeroBreakpointStopsResumeWhereTheDiscardFreesTheCluster(FxRobot robot) {
+        robot.clickOn("#tab-breakpoints");
+        robot.clickOn("#add-breakpoint");
+        robot.clickOn("#add-breakpoint-refcount_zero");
+        SessionState hit = press(robot, KeyCode.F9);
+        assertNotNull(hit.lastHit(), "resume stopped without a breakpoint hit");
+        Snapshot s = hit.snapshot();
+        assertFalse(s.finished());
+        assertTrue(s.lastStep().events().stream().anyMatch(e -> e instanceof EngineEvent.RefcountChanged r
+                && r.newRefcount() == 0), s.lastStep().toString());
+        assertTrue(fx.vm.statusProperty().get().startsWith("Breakpoint at step " + s.step()), fx.vm.statusProperty().get());
+    }
+
+    private SessionState resumeToEnd(FxRobot robot) {
+        SessionState s = press(robot, KeyCode.F9);
+        WindowFixture.until("the run ends", () -> fx.vm.finishedProperty().get());
+        return state();
+    }
+}

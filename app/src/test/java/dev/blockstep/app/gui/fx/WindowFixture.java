@@ -1,0 +1,49 @@
+package dev.blockstep.app.gui.fx;
+
+import dev.blockstep.app.gui.DebuggerWindow;
+import dev.blockstep.app.gui.session.EngineWiring;
+import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.prefs.BackingStoreException;
+import java.util.prefs.Preferences;
+import javafx.application.Platform;
+import javafx.stage.Stage;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The real window with the real engine wiring, a worker thread as in the app, and throwaway preferences. */
+public final class WindowFixture {
+    public final ExecutorService engine = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "blockstep-engine-test");
+        t.setDaemon(true);
+        return t;
+    });
+    public final DebuggerViewModel vm = new DebuggerViewModel(engine, Platform::runLater);
+    public final EngineWiring wiring = new EngineWiring();
+    public final DebuggerWindow window;
+
+    public WindowFixture(Stage stage) {
+        Preferences prefs = Preferences.userRoot().node("dev/blockstep/gui-test");
+        try {
+            prefs.clear();
+        } catch (BackingStoreException e) {
+            throw new IllegalStateException(e);
+        }
+        window = new DebuggerWindow(vm, wiring, prefs);
+        stage.setScene(window.scene());
+        stage.show();
+        stage.requestFocus();
+    }
+
+    /** Waits (off the FX thread) until the condition holds on the FX thread, up to 30 s. */
+    public static void until(String what, BooleanSupplier condition) {
+        try {
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(condition::getAsBoolean).get());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("timed out waiting until " + what);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+}
