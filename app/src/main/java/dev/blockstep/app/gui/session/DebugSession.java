@@ -32,6 +32,7 @@ public final class DebugSession {
     private final Executor uiExecutor;
     private final SessionObserver observer;
     private final List<SessionPanel> panels = new ArrayList<>();
+    private final java.util.Map<String, Long> panelNanos = new java.util.TreeMap<>();
     private final AtomicBoolean cancel = new AtomicBoolean();
 
     // Engine-worker side.
@@ -253,9 +254,16 @@ public final class DebugSession {
         }
     }
 
+    /** Cumulative redraw time per panel, in nanoseconds, for finding a slow view. UI thread only. */
+    public java.util.Map<String, Long> panelNanos() {
+        return java.util.Collections.unmodifiableMap(panelNanos);
+    }
+
     private void dispatch(SessionPanel p, SessionState s) {
+        long t0 = System.nanoTime();
         try {
             p.stepDidChange(s);
+            panelNanos.merge(p.panelName(), System.nanoTime() - t0, Long::sum);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "panel " + p.panelName() + " failed to redraw", e);
             observer.panelFailed(p.panelName(), e);
