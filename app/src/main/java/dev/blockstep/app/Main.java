@@ -2,7 +2,12 @@ package dev.blockstep.app;
 
 import dev.blockstep.app.cli.CheckCommand;
 import dev.blockstep.app.cli.CreateCommand;
+import dev.blockstep.app.cli.ImportQemuIoCommand;
+import dev.blockstep.app.cli.ImportQemuLogCommand;
 import dev.blockstep.app.cli.IoCommand;
+import dev.blockstep.app.cli.ExploreCommand;
+import dev.blockstep.app.cli.MinimizeCommand;
+import dev.blockstep.app.cli.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +25,11 @@ import picocli.CommandLine.Command;
                 CheckCommand.class,
                 CreateCommand.class,
                 IoCommand.class,
+                ImportQemuIoCommand.class,
+                ImportQemuLogCommand.class,
+                ExploreCommand.class,
+                VerifyCommand.class,
+                MinimizeCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  *   runnable := name { "," name }
  * </pre>
  * {@code "w0 of w0,z1 : qcow2_cluster_link_l2 # user"}; a bare {@code "w0"} means w0 was the only runnable
- * coroutine. Names match {@link #NAME}; the reason is free text to the end of the string.
+ * coroutine. Coroutine names match {@link #NAME}. The step is the engine's step name as it is (it may hold
+ * spaces, e.g. {@code "bdrv_co_flush (file)"}) but not {@code " # "}, nor leading or trailing blanks; the reason
+ * is free text to the end of the string.
  */
 public final class ScheduleCodec {
 
@@ -22,7 +24,16 @@ public final class ScheduleCodec {
     private ScheduleCodec() {
     }
 
+    /** A step name the one-string form can carry. */
+    public static boolean isStepName(String step) {
+        return !step.isEmpty() && step.equals(step.strip()) && !step.contains(" # ") && !step.contains(" : ")
+                && step.chars().noneMatch(ch -> ch < 0x20);
+    }
+
     public static String encode(ScheduleEntry e) {
+        if (e.step() != null && !isStepName(e.step())) {
+            throw new IllegalArgumentException("step name \"" + e.step() + "\" cannot be written in a schedule");
+        }
         StringBuilder sb = new StringBuilder(e.chosen());
         if (!(e.runnable().size() == 1 && e.runnable().get(0).equals(e.chosen()))) {
             sb.append(" of ").append(String.join(",", e.runnable()));
@@ -53,8 +64,8 @@ public final class ScheduleCodec {
         if (colon >= 0) {
             step = rest.substring(colon + 3);
             rest = rest.substring(0, colon);
-            if (!NAME.matcher(step).matches()) {
-                throw bad(text, "a step name of letters, digits, '_', '.' or '-'");
+            if (!isStepName(step)) {
+                throw bad(text, "a non-empty step name without \" # \", \" : \" or surrounding blanks");
             }
         }
         String chosen;

@@ -19,10 +19,28 @@ public record Trace(int formatVersion, Metadata metadata, ImageSetup image, List
     /** The only version this build reads and writes. */
     public static final int FORMAT_VERSION = 1;
 
+    /**
+     * The coroutine of qemu-io's command loop, which issues the workload's commands and waits in synchronous
+     * commands and aio_flush. Schedules may name it although no command does; no command may take the name.
+     */
+    public static final String MAIN_COROUTINE = "main";
+
     public Trace {
         workload = List.copyOf(workload);
         schedule = List.copyOf(schedule);
         checkpoints = List.copyOf(checkpoints);
+    }
+
+    /** Every coroutine a schedule may name: {@link #MAIN_COROUTINE}, then the workload's, in workload order. */
+    public List<String> coroutines() {
+        List<String> names = new java.util.ArrayList<>();
+        names.add(MAIN_COROUTINE);
+        for (Command c : workload) {
+            if (c.coroutine() != null) {
+                names.add(c.coroutine());
+            }
+        }
+        return names;
     }
 
     /** A trace with no schedule, checkpoints or qemu log. */

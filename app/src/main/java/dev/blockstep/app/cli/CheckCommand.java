@@ -28,6 +28,12 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Summary format: human (default) or json, as qemu-img prints them.")
     String output;
 
+    @Option(names = "-f", paramLabel = "FMT", description = "Image format (qcow2 or raw); probed when absent.")
+    String imageFormat;
+
+    @Option(names = "-q", description = "Quiet: no summary on stdout; errors are still printed.")
+    boolean quiet;
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The qcow2 image file.")
     String image;
 
@@ -52,6 +58,6 @@ public final class CheckCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        return ImageCheck.run(path, image, format, spec.commandLine().getOut(), err);
+        return ImageCheck.run(path, image, imageFormat, format, quiet, spec.commandLine().getOut(), err);
     }
 }

@@ -69,10 +69,12 @@ public final class IoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path path;
         HostFile file;
+        HostFile original;
         Qcow2Driver driver;
         try {
             path = Path.of(image);
-            file = HostFile.load(path);
+            original = HostFile.load(path);
+            file = original.copy();
             driver = Qcow2Driver.open(file, image, EngineEventSink.NONE);
         } catch (NoSuchFileException e) {
             err.println("qemu-io: can't open device " + image + ": Could not open '" + image
@@ -85,6 +87,10 @@ public final class IoCommand implements Callable<Integer> {
             return 1;
         } catch (ImageFormatException e) {
             err.println("qemu-io: can't open device " + image + ": " + e.getMessage());
+            err.flush();
+            return 1;
+        } catch (OutOfMemoryError e) {
+            err.println("qemu-io: can't open device " + image + ": the image does not fit in the JVM heap; raise it with -Xmx");
             err.flush();
             return 1;
         }
@@ -114,7 +120,7 @@ public final class IoCommand implements Callable<Integer> {
         } finally {
             out.flush();
             try {
-                file.save(path);
+                file.saveChanges(path, original);
             } catch (IOException e) {
                 err.println("qemu-io: " + image + ": writing the image back failed: " + e.getMessage());
                 failed = true;
@@ -171,7 +177,15 @@ public final class IoCommand implements Callable<Integer> {
             }
         }
         long t0 = System.nanoTime();
-        ScriptRun run = ScriptRun.run(file, image, cmds, fix, seed);
+        ScriptRun run;
+        try {
+            run = ScriptRun.run(file, image, cmds, fix, seed);
+        } catch (RuntimeException e) {
+            // An engine bug must not leave a stack trace or a half-written image: report it and keep the file.
+            err.println("blockstep io: " + image + ": the engine failed: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
         long elapsed = Math.max(1, System.nanoTime() - t0);
         for (BlockNode.OutputLine l : run.output()) {
             if (l.stderr()) {
@@ -216,6 +230,14 @@ public final class IoCommand implements Callable<Integer> {
             }
             return false;
         }
-        return cmd.isEmpty() || session.run(cmd.get());
+        try {
+            return cmd.isEmpty() || session.run(cmd.get());
+        } catch (RuntimeException e) {
+            // a bug in blockstep, not in the input: still one line, and the image is written back as it stands
+            out.flush();
+            err.println("blockstep: internal error running '" + line.strip() + "' (" + where + "): " + e);
+            err.flush();
+            return false;
+        }
     }
 }

@@ -122,7 +122,14 @@ class CheckCommandTest {
                 Arguments.of("refcount table at the block layer limit", 0x30L, 0x7fffffffc0000000L, 8),
                 Arguments.of("AES encryption", 0x20L, 1L, 4),
                 Arguments.of("unknown encryption method", 0x20L, 9L, 4),
-                Arguments.of("too many snapshots", 0x3cL, 100000L, 4));
+                Arguments.of("too many snapshots", 0x3cL, 100000L, 4),
+                Arguments.of("backing file name too long", 0x0cL, 0x0000100000001388L, 8),
+                Arguments.of("header extension too large", 0x74L, 0x10000L, 4),
+                Arguments.of("raw data file bit without a data file", 0x58L, 2L, 8),
+                Arguments.of("end marker with a length", 0x1fcL, 0xffff0000L, 4),
+                Arguments.of("feature table retyped as backing format", 0x70L, 0xe2792acaL, 4),
+                Arguments.of("crypto header without LUKS", 0x70L, 0x0537be77L, 4),
+                Arguments.of("bitmaps extension of the wrong length", 0x70L, 0x23852875L, 4));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -164,7 +171,7 @@ class CheckCommandTest {
     static Stream<Arguments> unmodelledFeatures() {
         return Stream.of(
                 Arguments.of("internal snapshot", 0x3cL, 1L, 4, "nb_snapshots"),
-                Arguments.of("backing file", 0x08L, 0x1000L, 8, "backing_file_offset"),
+                Arguments.of("backing file", 0x0cL, 0x0000100000000005L, 8, "backing_file_size"),
                 Arguments.of("extended L2 entries", 0x48L, 0x10L, 8, "incompatible_features"));
     }
 
@@ -194,6 +201,29 @@ class CheckCommandTest {
         String missing = dir.resolve("nope.qcow2").toString();
         assertEquals(qemuImg("check", missing), blockstep("check", missing));
         assertEquals(qemuImg("check", dir.toString()), blockstep("check", dir.toString()));
+    }
+
+    @Test
+    void formatAndQuietOptionsBehaveAsQemuImgs() throws Exception {
+        Path img = image("opts.qcow2");
+        patch(img, 0x20000 + 2 * 6, 2, 2);
+        Path raw = dir.resolve("opts.raw");
+        Files.write(raw, new byte[8192]);
+        for (String[] args : new String[][] {{"-q"}, {"-f", "qcow2"}, {"-f", "raw"}, {"-q", "--output=json"}}) {
+            for (Path p : List.of(img, raw)) {
+                List<String> a = new ArrayList<>(List.of("check"));
+                a.addAll(List.of(args));
+                a.add(p.toString());
+                assertEquals(qemuImg(a.toArray(new String[0])), blockstep(a.toArray(new String[0])), a.toString());
+            }
+        }
+    }
+
+    @Test
+    void checkHelpListsItsOptions() {
+        Run help = blockstep("check", "--help");
+        assertEquals(0, help.exitCode());
+        assertTrue(help.stdout().contains("--output") && help.stdout().contains("IMAGE"), help.stdout());
     }
 
     @Test

@@ -99,6 +99,20 @@ public final class BlockNode {
         return stderr.size();
     }
 
+    /** Restores what was printed before a checkpoint. */
+    public void restoreOutput(List<OutputLine> lines) {
+        for (OutputLine l : lines) {
+            (l.stderr() ? stderr : stdout).add(l.line());
+            output.add(l);
+        }
+    }
+
+    /** No request holds or waits for anything on this node. */
+    public boolean idle() {
+        return sLock.ownerId() < 0 && sLock.waiterIds().isEmpty() && !activeFlush && flushQueue.isEmpty()
+                && trackedRequests.list().isEmpty() && driver.clusterAllocs().isEmpty();
+    }
+
     public void stdout(String line) {
         stdout.add(line);
         output.add(new OutputLine(false, line));

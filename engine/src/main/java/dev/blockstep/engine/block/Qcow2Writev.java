@@ -22,7 +22,7 @@ final class Qcow2Writev {
     private final long bytes;
     /** Every guest byte of this write has this value (qemu-io writes a pattern, or zeros for a fallback). */
     private final byte pattern;
-    private P p = P.START_PART;
+    private P p;
     private long pos;
     private long curHost = -1;
     private long curBytes;
@@ -36,6 +36,8 @@ final class Qcow2Writev {
         this.offset = offset;
         this.bytes = bytes;
         this.pattern = (byte) pattern;
+        // A zero-length write skips qemu's chunk loop but still takes the lock for its final l2meta handling.
+        this.p = bytes == 0 ? P.DONE_REQ_LOCK : P.START_PART;
     }
 
     boolean finished() {
@@ -213,6 +215,15 @@ final class Qcow2Writev {
                 return Outcome.CONTINUE;
             }
             default -> throw new IllegalStateException(n + " stepped a finished write");
+        }
+    }
+
+    /** qcow2_handle_l2meta(link=false): frees this chunk's unlinked allocations and wakes their dependents. */
+    void abort(StepContext cx) {
+        while (!pending.isEmpty()) {
+            for (int w : node.driver().abortL2Meta(co.id(), pending.remove(0))) {
+                cx.scheduler().wake(cx.scheduler().coroutine(w));
+            }
         }
     }
 

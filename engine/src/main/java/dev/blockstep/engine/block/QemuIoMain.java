@@ -27,6 +27,19 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         this.commands = List.copyOf(commands);
     }
 
+    /** qemu-io's loop rebuilt at a checkpoint: no request in flight, {@code pc} commands issued. */
+    public static QemuIoMain restore(BlockNode node, List<QemuIoCommand> commands, int pc, List<String> frames) {
+        QemuIoMain m = new QemuIoMain(node, commands);
+        m.pc = pc;
+        m.restoreFrames(frames);
+        return m;
+    }
+
+    /** Whether a checkpoint can describe this loop: nothing in flight, nothing awaited. */
+    public boolean quiescent() {
+        return inFlight == 0 && awaited == null && !draining && !done;
+    }
+
     /** Index of the next command to issue. */
     public int commandIndex() {
         return pc;
@@ -68,6 +81,11 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             // blk_check_byte_request fails before any coroutine of the request runs.
             node.stdout(commandName(c) + " failed: Input/output error");
             cx.narrate("qemu-io refuses " + c.toLine() + ": it reaches past the end of the disk.");
+            return Outcome.YIELD;
+        }
+        if (node.driver().detached() && !(c instanceof QemuIoCommand.AioFlush)) {
+            node.stdout(commandName(c) + " failed: No medium found");
+            cx.narrate("qemu-io's " + c.toLine() + " fails: the driver was detached after a fatal corruption.");
             return Outcome.YIELD;
         }
         if (c instanceof QemuIoCommand.AioWrite w) {

@@ -4,6 +4,7 @@ import dev.blockstep.engine.coroutine.Coroutine;
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
 import dev.blockstep.engine.event.EngineEvent;
+import dev.blockstep.engine.qcow2.Qcow2Error;
 
 /**
  * A guest request on the qcow2 node, from tracked_request_begin to tracked_request_end. Subclasses are the
@@ -98,7 +99,30 @@ public abstract class RequestCoroutine extends Coroutine {
                 node.stderr(s.line());
             }
         });
-        return runPhase(cx);
+        try {
+            return runPhase(cx);
+        } catch (Qcow2Error e) {
+            return failWith(cx, e);
+        }
+    }
+
+    /**
+     * The driver failed (-EIO after a signalled corruption, -ENOMEDIUM once detached, ...): undo what is in
+     * flight, release s->lock, end the request and print qemu-io's failure line.
+     */
+    private Outcome failWith(StepContext cx, Qcow2Error e) {
+        abortAfterError(cx);
+        if (node.sLock().isOwnedBy(this)) {
+            unlock(cx);
+        }
+        String cmd = request.split(" ")[0];
+        node.stdout(cmd + " failed: " + e.strerror());
+        cx.name("request_failed").narrate(name() + " fails with " + e.strerror() + ": " + e.getMessage() + ".");
+        return tracked == null ? finishUntracked(cx) : finish(cx, "-" + e.errno());
+    }
+
+    /** Gives back what the request holds besides the lock and its tracked request (qcow2_handle_l2meta(false)). */
+    protected void abortAfterError(StepContext cx) {
     }
 
     /** Runs the next phase of this request. */

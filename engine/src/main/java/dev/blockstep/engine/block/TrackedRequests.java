@@ -83,6 +83,18 @@ public final class TrackedRequests {
         cx.event(new EngineEvent.TrackedRequestEnd(cx.self().id(), r.id()));
     }
 
+    /** The id the next tracked request gets (checkpoints carry it so ids stay the same after a restore). */
+    public int nextId() {
+        return nextId;
+    }
+
+    public void restoreNextId(int id) {
+        if (!list.isEmpty()) {
+            throw new IllegalStateException("requests are in flight");
+        }
+        nextId = id;
+    }
+
     public int serialisingInFlight() {
         return serialisingInFlight;
     }

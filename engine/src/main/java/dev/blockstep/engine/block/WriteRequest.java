@@ -39,6 +39,11 @@ public final class WriteRequest extends RequestCoroutine {
     }
 
     @Override
+    protected void abortAfterError(StepContext cx) {
+        writev.abort(cx);
+    }
+
+    @Override
     protected Outcome runPhase(StepContext cx) {
         switch (p) {
             case BEGIN -> {

@@ -61,6 +61,13 @@ public final class ZeroWriteRequest extends RequestCoroutine {
     private static final long MAX_BOUNCE_BUFFER = 32768L * 512;
 
     @Override
+    protected void abortAfterError(StepContext cx) {
+        if (fallback != null) {
+            fallback.abort(cx);
+        }
+    }
+
+    @Override
     protected Outcome runPhase(StepContext cx) {
         String n = name();
         switch (p) {
@@ -82,7 +89,7 @@ public final class ZeroWriteRequest extends RequestCoroutine {
                 }
                 cx.narrate(n + (serialisingRequested ? " finds no overlapping request in flight" :
                         " is not serialising and waits for nobody") + ", and goes on to the driver.");
-                p = bytes == 0 ? P.END : P.PIECE_LOCK;
+                p = bytes == 0 ? afterDriver() : P.PIECE_LOCK;
                 return Outcome.CONTINUE;
             }
             case PIECE_LOCK -> {

@@ -24,7 +24,22 @@ public final class ImageCheck {
      *                        qemu-img's line without the program prefix
      */
     public static CheckResult check(ImageBytes bytes, String file, CheckOutput err) throws CheckException {
-        OpenImage image = Qcow2Open.open(bytes, file);
+        return check(bytes, file, null, err);
+    }
+
+    /**
+     * @param format null to probe the format as qemu-img does, or "qcow2" / "raw" as given with -f
+     */
+    public static CheckResult check(ImageBytes bytes, String file, String format, CheckOutput err)
+            throws CheckException {
+        if ("raw".equals(format)) {
+            throw new CheckException(CheckException.Kind.NO_CHECK_FOR_FORMAT, "This image format does not support checks");
+        }
+        if (format != null && !format.equals("qcow2")) {
+            throw CheckException.openFailed(file, "blockstep check supports only the formats qcow2 and raw, not '"
+                    + format + "'");
+        }
+        OpenImage image = Qcow2Open.open(bytes, file, format == null);
         return new Qcow2Check(image, bytes, err, false).run();
     }
 
@@ -35,6 +50,15 @@ public final class ImageCheck {
      * @param name the file name as the user gave it, used in messages and the JSON "filename"
      */
     public static int run(Path path, String name, CheckReport.Format format, PrintWriter out, PrintWriter err) {
+        return run(path, name, null, format, false, out, err);
+    }
+
+    /**
+     * @param imageFormat null to probe, or the -f argument
+     * @param quiet       -q: no summary on stdout (stderr lines and failures are still printed)
+     */
+    public static int run(Path path, String name, String imageFormat, CheckReport.Format format, boolean quiet,
+                          PrintWriter out, PrintWriter err) {
         ImageBytes bytes;
         try {
             bytes = openFile(path, name);
@@ -44,11 +68,13 @@ public final class ImageCheck {
             return e.exitCode();
         }
         try (bytes) {
-            CheckResult r = check(bytes, name, line -> {
+            CheckResult r = check(bytes, name, imageFormat, line -> {
                 err.println(line);
                 err.flush();
             });
-            out.print(CheckReport.format(r, name, format));
+            if (!quiet) {
+                out.print(CheckReport.format(r, name, format));
+            }
             out.flush();
             if (r.checkErrors() != 0) {
                 err.println("qemu-img: Check failed");

@@ -17,8 +17,7 @@ final class Qcow2Open {
 
     /** Bytes qemu's format probe reads from the start of the file. */
     private static final int PROBE_BYTES = 2048;
-    private static final long QCOW_MAX_SNAPSHOTS = 65536;
-    private static final int SNAPSHOT_HEADER_BYTES = 40;
+    private static final long AUTOCLEAR_DATA_FILE_RAW = 1L << 1;
     /** BDRV_MAX_LENGTH: qemu's block layer fails any request reaching past it with EIO. */
     static final long BDRV_MAX_LENGTH = 0x7fffffffc0000000L;
 
@@ -26,14 +25,43 @@ final class Qcow2Open {
     }
 
     static OpenImage open(ImageBytes bytes, String file) throws CheckException {
-        byte[] probe = bytes.read(0, PROBE_BYTES);
-        ByteBuffer b = ByteBuffer.wrap(probe);
-        if (b.getInt(0) != QCOW_MAGIC || Integer.compareUnsigned(b.getInt(4), 2) < 0) {
-            refuseOtherFormats(probe, file);
+        return open(bytes, file, true);
+    }
+
+    /**
+     * @param probe false when the user named the format (-f qcow2): a file that is not qcow2 is then an
+     *              open failure rather than a raw image
+     */
+    static OpenImage open(ImageBytes bytes, String file, boolean probe) throws CheckException {
+        byte[] head = bytes.read(0, PROBE_BYTES);
+        ByteBuffer b = ByteBuffer.wrap(head);
+        if (probe && (b.getInt(0) != QCOW_MAGIC || Integer.compareUnsigned(b.getInt(4), 2) < 0)) {
+            refuseOtherFormats(head, file);
             throw new CheckException(CheckException.Kind.NO_CHECK_FOR_FORMAT,
                     "This image format does not support checks");
         }
-        Header h = Header.decode(probe);
+        if (b.getInt(0) != QCOW_MAGIC) {
+            throw CheckException.openFailed(file, "Image is not in qcow2 format");
+        }
+        Header h = Header.decode(head);
+        checkHeaderFields(h, file);
+        long clusterSize = 1L << h.clusterBits();
+        long refcountTableEntries = Integer.toUnsignedLong(h.refcountTableClusters()) << (h.clusterBits() - 3);
+        checkTables(h, refcountTableEntries, file);
+        checkEncryption(h, file);
+        if (refcountTableEntries > 0 && !readable(h.refcountTableOffset(), 8 * refcountTableEntries)) {
+            throw CheckException.openFailed(file, "Could not initialize refcount handling: Input/output error");
+        }
+        HeaderExtensions ext = HeaderExtensions.read(bytes, h, clusterSize, file);
+        checkLateOpenSteps(h, ext, file);
+        refuseUnmodelled(h, ext, file);
+        long[] l1 = readTable(bytes, h.l1TableOffset(), h.l1Size());
+        long[] refcountTable = readTable(bytes, h.refcountTableOffset(), (int) refcountTableEntries);
+        return new OpenImage(h, bytes.length(), l1, refcountTable);
+    }
+
+    /** The fixed header fields, up to the compression type. */
+    private static void checkHeaderFields(Header h, String file) throws CheckException {
         if (h.version() != 2 && h.version() != 3) {
             throw CheckException.openFailed(file, "Unsupported qcow2 version " + Integer.toUnsignedString(h.version()));
         }
@@ -59,22 +87,22 @@ final class Qcow2Open {
             throw CheckException.openFailed(file, "Reference count entry width too large; may not exceed 64 bits");
         }
         checkCompressionType(h, file);
-        long refcountTableEntries = Integer.toUnsignedLong(h.refcountTableClusters()) << (h.clusterBits() - 3);
+    }
+
+    /** Refcount table and L1 table sizes and offsets, and that the L1 table can be read. */
+    private static void checkTables(Header h, long refcountTableEntries, String file) throws CheckException {
+        long clusterSize = 1L << h.clusterBits();
         if (Integer.toUnsignedLong(h.refcountTableClusters()) > (QCOW_MAX_REFTABLE_SIZE >>> h.clusterBits())) {
             throw CheckException.openFailed(file, "Reference count table too large");
         }
         if (!validTable(h.refcountTableOffset(), refcountTableEntries, 8, clusterSize)) {
             throw CheckException.openFailed(file, "Reference count table offset invalid");
         }
-        if (Integer.toUnsignedLong(h.nbSnapshots()) > QCOW_MAX_SNAPSHOTS) {
-            throw CheckException.openFailed(file, "Too many snapshots");
-        }
-        if (!validTable(h.snapshotsOffset(), Integer.toUnsignedLong(h.nbSnapshots()), SNAPSHOT_HEADER_BYTES,
-                clusterSize)) {
-            throw CheckException.openFailed(file, "Snapshot table offset invalid");
-        }
         if (Integer.toUnsignedLong(h.l1Size()) > QCOW_MAX_L1_SIZE / 8) {
             throw CheckException.openFailed(file, "Active L1 table too large");
+        }
+        if (!validTable(h.l1TableOffset(), Integer.toUnsignedLong(h.l1Size()), 8, clusterSize)) {
+            throw CheckException.openFailed(file, "Active L1 table offset invalid");
         }
         int shift = 2 * h.clusterBits() - 3;
         long l1VmStateIndex = (h.size() + (1L << shift) - 1) >>> shift;
@@ -84,22 +112,31 @@ final class Qcow2Open {
         if (h.l1Size() < l1VmStateIndex) {
             throw CheckException.openFailed(file, "L1 table is too small");
         }
-        if (!validTable(h.l1TableOffset(), Integer.toUnsignedLong(h.l1Size()), 8, clusterSize)) {
-            throw CheckException.openFailed(file, "Active L1 table offset invalid");
-        }
         if (h.l1Size() > 0 && !readable(h.l1TableOffset(), 8L * h.l1Size())) {
             throw CheckException.openFailed(file, "Could not read L1 table: Input/output error");
         }
-        refuseUnmodelled(h, probe, file);
-        if (refcountTableEntries > 0 && !readable(h.refcountTableOffset(), 8 * refcountTableEntries)) {
-            throw CheckException.openFailed(file, "Could not initialize refcount handling: Input/output error");
+    }
+
+    /** What qemu checks after reading the header extensions, and the block layer's size limit. */
+    private static void checkLateOpenSteps(Header h, HeaderExtensions ext, String file) throws CheckException {
+        long clusterSize = 1L << h.clusterBits();
+        if (h.cryptMethod() == 2 && !ext.has(EXT_CRYPTO_HEADER)) {
+            throw CheckException.openFailed(file, "Missing CRYPTO header for crypt method 2");
+        }
+        if ((h.incompatibleFeatures() & INCOMPAT_DATA_FILE) != 0) {
+            throw CheckException.openFailed(file, "'data-file' is required for this image");
+        }
+        if ((h.autoclearFeatures() & AUTOCLEAR_DATA_FILE_RAW) != 0) {
+            throw CheckException.openFailed(file, "data-file-raw requires a data file");
+        }
+        long backingNameLength = Integer.toUnsignedLong(h.backingFileSize());
+        if (h.backingFileOffset() != 0
+                && (backingNameLength > Math.min(1023, clusterSize - h.backingFileOffset()) || backingNameLength >= 4096)) {
+            throw CheckException.openFailed(file, "Backing file name too long");
         }
         if (Long.divideUnsigned(h.size(), 512) > BDRV_MAX_LENGTH / 512) {
             throw CheckException.openFailed(file, "Could not refresh total sector count: File too large");
         }
-        long[] l1 = readTable(bytes, h.l1TableOffset(), h.l1Size());
-        long[] refcountTable = readTable(bytes, h.refcountTableOffset(), (int) refcountTableEntries);
-        return new OpenImage(h, bytes.length(), l1, refcountTable);
     }
 
     /** Whether the block layer lets a read of this range through. */
@@ -133,57 +170,39 @@ final class Qcow2Open {
         }
     }
 
-    private static void refuseUnmodelled(Header h, byte[] probe, String file) throws CheckException {
+    /** qcow2_update_options: without a key qemu cannot open an AES image; unknown methods are refused. */
+    private static void checkEncryption(Header h, String file) throws CheckException {
         if (h.cryptMethod() == 1) {
             throw CheckException.openFailed(file, "Parameter 'encrypt.key-secret' is required for cipher");
-        }
-        if (h.cryptMethod() == 2 && !hasExtension(h, probe, EXT_CRYPTO_HEADER)) {
-            throw CheckException.openFailed(file, "Missing CRYPTO header for crypt method 2");
         }
         if (h.cryptMethod() > 2 || h.cryptMethod() < 0) {
             throw CheckException.openFailed(file, "Unsupported encryption method " + h.cryptMethod());
         }
-        if ((h.incompatibleFeatures() & INCOMPAT_DATA_FILE) != 0) {
-            throw CheckException.openFailed(file, "'data-file' is required for this image");
-        }
+    }
+
+    /** Things qemu would open and check, but blockstep does not model; refused after qemu's own checks. */
+    private static void refuseUnmodelled(Header h, HeaderExtensions ext, String file) throws CheckException {
         if (h.cryptMethod() != 0) {
             throw unmodelled(file, "crypt_method", 0x20, "encrypted images");
         }
         if ((h.incompatibleFeatures() & INCOMPAT_EXTL2) != 0) {
             throw unmodelled(file, "incompatible_features", 0x48, "extended L2 entries (bit 4)");
         }
-        if (h.backingFileOffset() != 0) {
-            throw unmodelled(file, "backing_file_offset", 0x08, "images with a backing file");
+        if (h.backingFileOffset() != 0 && h.backingFileSize() != 0) {
+            throw unmodelled(file, "backing_file_size", 0x10, "images with a backing file");
         }
         if (h.nbSnapshots() != 0) {
             throw unmodelled(file, "nb_snapshots", 0x3c, "internal snapshots");
         }
-        if ((h.autoclearFeatures() & 1) != 0 && hasExtension(h, probe, EXT_BITMAPS)) {
-            throw unmodelled(file, "autoclear_features", 0x58, "persistent dirty bitmaps");
+        if (ext.has(EXT_BITMAPS)) {
+            throw CheckException.openFailed(file, "bitmaps header extension: blockstep check does not support "
+                    + "persistent dirty bitmaps");
         }
     }
 
     private static CheckException unmodelled(String file, String field, int at, String what) {
         return CheckException.openFailed(file, "header field " + field + " at offset 0x" + Integer.toHexString(at)
                 + ": blockstep check does not support " + what);
-    }
-
-    /** Walks the header extensions in the first cluster (bounded by what the probe read). */
-    private static boolean hasExtension(Header h, byte[] probe, int magic) {
-        int at = h.version() == 2 ? 72 : h.headerLength();
-        ByteBuffer b = ByteBuffer.wrap(probe);
-        while (at >= 0 && at + 8 <= probe.length) {
-            int type = b.getInt(at);
-            long len = Integer.toUnsignedLong(b.getInt(at + 4));
-            if (type == EXT_END) {
-                return false;
-            }
-            if (type == magic) {
-                return true;
-            }
-            at += 8 + (int) Math.min((len + 7) & ~7L, probe.length);
-        }
-        return false;
     }
 
     private static long[] readTable(ImageBytes bytes, long offset, int entries) {

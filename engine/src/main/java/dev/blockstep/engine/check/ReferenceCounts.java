@@ -2,6 +2,7 @@ package dev.blockstep.engine.check;
 
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
+import dev.blockstep.engine.snapshot.HostClusterRow;
 import java.util.List;
 
 /**
@@ -25,6 +26,18 @@ public record ReferenceCounts(long clusterSize, List<HostClusterUse> clusters, C
         return of(ImageBytes.of(file), "image");
     }
 
+    /** As {@link #of(HostFile)}, naming the image {@code name} in error messages. */
+    public static ReferenceCounts of(HostFile file, String name) throws ImageFormatException {
+        return of(ImageBytes.of(file), name);
+    }
+
+    /** Reads a file on disk without loading it, so a large sparse image costs only its metadata. */
+    public static ReferenceCounts of(java.nio.file.Path path) throws ImageFormatException, java.io.IOException {
+        try (ImageBytes bytes = ImageBytes.open(path)) {
+            return of(bytes, path.toString());
+        }
+    }
+
     public static ReferenceCounts of(ImageBytes bytes, String name) throws ImageFormatException {
         try {
             OpenImage image = Qcow2Open.open(bytes, name);
@@ -32,8 +45,25 @@ public record ReferenceCounts(long clusterSize, List<HostClusterUse> clusters, C
             CheckResult result = check.run();
             return new ReferenceCounts(image.clusterSize(), check.uses(), result);
         } catch (CheckException e) {
-            throw new ImageFormatException(e.getMessage());
+            throw new ImageFormatException(e.kind() == CheckException.Kind.OPEN_FAILED ? e.getMessage()
+                    : name + ": " + (e.kind() == CheckException.Kind.NO_CHECK_FOR_FORMAT
+                    ? "magic at offset 0x0: expected a qcow2 image (QFI\\xfb, version 2 or 3)" : e.getMessage()));
         }
+    }
+
+    /**
+     * The snapshot rows the GUI shows. Refcounts and reference counts above Integer.MAX_VALUE (possible only
+     * with 32- or 64-bit refcounts) are shown as Integer.MAX_VALUE; an unreadable refcount as -1.
+     */
+    public List<HostClusterRow> rows() {
+        return clusters.stream()
+                .map(u -> new HostClusterRow(u.cluster(), u.refcountReadable() ? clamp(u.refcount()) : -1,
+                        clamp(u.references()), u.role().label(), u.referencedBy()))
+                .toList();
+    }
+
+    private static int clamp(long unsigned) {
+        return Long.compareUnsigned(unsigned, Integer.MAX_VALUE) > 0 ? Integer.MAX_VALUE : (int) unsigned;
     }
 
     /** The row for one host cluster, or null when nothing references it and its refcount is 0. */

@@ -50,6 +50,13 @@ public abstract class Coroutine {
         return List.copyOf(frames);
     }
 
+    /** Restores the frames of a coroutine rebuilt from a checkpoint. */
+    protected final void restoreFrames(List<String> past) {
+        frames.clear();
+        frames.addAll(past);
+        version++;
+    }
+
     final void recordFrame(String stepName) {
         frames.add(stepName);
         version++;

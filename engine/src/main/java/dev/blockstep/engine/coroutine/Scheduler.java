@@ -42,6 +42,59 @@ public final class Scheduler {
         this.policy = policy;
     }
 
+    /**
+     * Whether the scheduler is at a point a checkpoint can describe: only {@code only} is not done, nothing
+     * is forced, and nothing but {@code only} is owed a run.
+     */
+    public boolean quiescentExcept(Coroutine only) {
+        if (forced != null || live.size() != 1 || live.get(0) != only) {
+            return false;
+        }
+        for (Coroutine c : owedRuns) {
+            if (c != only && c.state().canStep()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code co} is owed a run (woken or spawned and not yet run). */
+    public boolean owes(Coroutine co) {
+        return owedRuns.contains(co) && co.state().canStep();
+    }
+
+    public long readyCounter() {
+        return readyCounter;
+    }
+
+    /**
+     * A scheduler rebuilt at a quiescent point: {@code all} holds every coroutine by id, of which only
+     * {@code live} is not done. The counters are set as they were, so that later choices are the same.
+     */
+    public static Scheduler restore(SchedulingPolicy policy, List<Coroutine> all, Coroutine live, int stepIndex,
+                                    long readyCounter, long liveReadySince, boolean liveOwed) {
+        Scheduler s = new Scheduler(policy);
+        for (Coroutine c : all) {
+            if (c.id() != s.coroutines.size()) {
+                throw new IllegalArgumentException("coroutine ids must be 0..n-1 in order");
+            }
+            s.coroutines.add(c);
+            if (c == live) {
+                s.live.add(c);
+            } else {
+                c.setState(CoState.DONE, "");
+            }
+        }
+        s.stepIndex = stepIndex;
+        s.readyCounter = readyCounter;
+        s.readySince = java.util.Arrays.copyOf(s.readySince, Math.max(s.readySince.length, all.size()));
+        s.readySince[live.id()] = liveReadySince;
+        if (liveOwed) {
+            s.owedRuns.add(live);
+        }
+        return s;
+    }
+
     /** Number of steps taken. */
     public int stepIndex() {
         return stepIndex;
@@ -95,6 +148,14 @@ public final class Scheduler {
             }
         }
         return ids;
+    }
+
+    /**
+     * Whether the next step is a real scheduling choice, that is no coroutine is owed the CPU (a Continue, a
+     * wake-up or a fresh spawn). Explorers branch only where this is true.
+     */
+    public boolean choiceOpen() {
+        return mustRunNext() == null;
     }
 
     /** The coroutine qemu would run next without any choice, or null when the policy decides. */

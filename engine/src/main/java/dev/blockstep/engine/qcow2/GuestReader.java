@@ -45,13 +45,47 @@ final class GuestReader {
             switch (m.type()) {
                 case UNALLOCATED, ZERO_PLAIN, ZERO_ALLOC -> java.util.Arrays.fill(dst, dstOff, dstOff + n, (byte) 0);
                 case NORMAL -> s.file.read(m.hostOffset() + s.offsetIntoCluster(guestOffset), dst, dstOff, n);
-                case COMPRESSED -> throw new Qcow2Error(Qcow2Error.ENOTSUP, "guest cluster 0x"
-                        + Long.toHexString(guestOffset >>> s.clusterBits) + " is compressed (L2 entry "
-                        + m.entry().hex() + "); blockstep does not decompress clusters");
+                case COMPRESSED -> System.arraycopy(decompress(m.entry()), (int) s.offsetIntoCluster(guestOffset),
+                        dst, dstOff, n);
             }
             guestOffset += n;
             dstOff += n;
             len -= n;
         }
+    }
+
+    /**
+     * qcow2_co_preadv_compressed with zlib: the compressed bytes (nb_csectors sectors from the entry's byte
+     * offset) inflate, raw deflate, to exactly one cluster, or the read fails with EIO as in qemu.
+     */
+    byte[] decompress(L2Entry e) {
+        int shift = 62 - (s.clusterBits - 8);
+        long coffset = e.raw() & ((1L << shift) - 1);
+        long nbCsectors = ((e.raw() >>> shift) & ((1L << (s.clusterBits - 8)) - 1)) + 1;
+        int csize = (int) (nbCsectors * 512 - (coffset & 511));
+        byte[] in = s.file.read(coffset, csize);
+        byte[] out = new byte[s.clusterSize];
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+        try {
+            inflater.setInput(in);
+            int got = 0;
+            while (got < out.length && !inflater.finished()) {
+                int k = inflater.inflate(out, got, out.length - got);
+                if (k == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    break;
+                }
+                got += k;
+            }
+            if (got != out.length) {
+                throw new Qcow2Error(Qcow2Error.EIO, "compressed cluster at 0x" + Long.toHexString(coffset)
+                        + " does not inflate to " + out.length + " bytes");
+            }
+        } catch (java.util.zip.DataFormatException ex) {
+            throw new Qcow2Error(Qcow2Error.EIO, "compressed cluster at 0x" + Long.toHexString(coffset)
+                    + " is not valid deflate data: " + ex.getMessage());
+        } finally {
+            inflater.end();
+        }
+        return out;
     }
 }

@@ -123,7 +123,6 @@ public final class Qcow2Driver {
      */
     public List<Integer> linkL2(int co, L2Meta m) {
         s.co = co;
-        s.emit(new EngineEvent.RequestStarted(co, "qcow2_cluster_link_l2 nb_clusters " + m.nbClusters));
         linker.linkL2(m);
         return linker.retire(m);
     }
@@ -166,10 +165,6 @@ public final class Qcow2Driver {
     public GuestMapping map(int co, long offset) {
         s.co = co;
         GuestReader.Mapping m = reader.map(offset);
-        if (m.type() == dev.blockstep.engine.qcow2.format.ClusterType.COMPRESSED) {
-            throw new Qcow2Error(Qcow2Error.ENOTSUP, "guest cluster 0x" + Long.toHexString(offset >>> s.clusterBits)
-                    + " is compressed (L2 entry " + m.entry().hex() + "); blockstep does not decompress clusters");
-        }
         return new GuestMapping(m.type(), m.hostOffset(), m.entry());
     }
 
@@ -184,7 +179,7 @@ public final class Qcow2Driver {
         return zero.pdiscard(offset, bytes);
     }
 
-    /** Lock held then unlocked data read: the guest view of a range (compressed clusters are refused). */
+    /** Lock held then unlocked data read: the guest view of a range (compressed clusters are inflated). */
     public void read(int co, long offset, byte[] dst, int off, int len) {
         s.co = co;
         reader.read(offset, dst, off, len);
@@ -198,5 +193,17 @@ public final class Qcow2Driver {
     /** The metadata as an {@link dev.blockstep.engine.snapshot.ImageView}. */
     public dev.blockstep.engine.snapshot.ImageView imageView() {
         return ImageViews.of(s);
+    }
+
+    /**
+     * Reopens an image at a quiescent point of a run (no allocation in flight): as {@link #open}, with
+     * free_cluster_index carried over, since it is the one allocator state not stored in the file. For the
+     * coroutine engine's checkpoints.
+     */
+    public static Qcow2Driver reopenAt(HostFile file, String name, EngineEventSink sink, long freeClusterIndex)
+            throws ImageFormatException {
+        Qcow2Driver d = open(file, name, sink);
+        d.s.freeClusterIndex = freeClusterIndex;
+        return d;
     }
 }

@@ -10,7 +10,9 @@ import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
+import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.snapshot.CoState;
+import dev.blockstep.engine.snapshot.ImageView;
 import dev.blockstep.engine.snapshot.CoroutineView;
 import dev.blockstep.engine.snapshot.LockView;
 import dev.blockstep.engine.snapshot.Snapshot;
@@ -24,6 +26,8 @@ public final class Engine {
     private final BlockNode node;
     private final Scheduler scheduler;
     private final QemuIoMain main;
+    private ImageView imageCache;
+    private boolean imageDirty = true;
     private CoroutineView[] viewCache = new CoroutineView[64];
     private long[] viewVersion = new long[64];
 
@@ -44,22 +48,82 @@ public final class Engine {
         this.main = scheduler.spawn(new QemuIoMain(node, w.commands()));
     }
 
+    /** Rebuilds the engine a checkpoint describes, as if the steps before it had been replayed. */
+    Engine(Workload w, SchedulingPolicy policy, Checkpoint cp) {
+        this.file = cp.file().copy();
+        this.node = new BlockNode(cp.fixOn());
+        try {
+            node.attach(Qcow2Driver.reopenAt(file, w.name(), node.eventSink(), cp.freeClusterIndex()));
+        } catch (ImageFormatException e) {
+            throw new IllegalStateException("a checkpoint's image no longer opens: " + e.getMessage(), e);
+        }
+        node.trackedRequests().restoreNextId(cp.trackedNextId());
+        node.restoreOutput(cp.output());
+        this.main = QemuIoMain.restore(node, w.commands(), cp.mainPc(), cp.mainFrames());
+        List<Coroutine> all = new ArrayList<>();
+        all.add(main);
+        for (CoroutineView v : cp.finished()) {
+            all.add(new FinishedCoroutine(v));
+        }
+        this.scheduler = Scheduler.restore(policy, all, main, cp.step(), cp.readyCounter(), cp.mainReadySince(),
+                cp.mainOwed());
+        this.imageCache = cp.image();
+        this.imageDirty = false;
+    }
+
+    /** A checkpoint of this engine, or null when a request is in flight (only quiescent steps qualify). */
+    Checkpoint checkpoint() {
+        if (!main.quiescent() || !main.state().canStep() || !scheduler.quiescentExcept(main) || !node.idle()
+                || node.driver().detached()) {
+            return null;
+        }
+        List<CoroutineView> finished = new ArrayList<>();
+        for (Coroutine c : scheduler.coroutines()) {
+            if (c != main) {
+                finished.add(view(c));
+            }
+        }
+        return new Checkpoint(scheduler.stepIndex(), file.copy(), node.driver().freeClusterIndex(),
+                main.commandIndex(), main.frames(), finished, node.trackedRequests().nextId(), node.output(),
+                node.fixOn(), scheduler.readyCounter(), scheduler.readySince(main.id()), scheduler.owes(main),
+                imageView());
+    }
+
     /** Steps under the policy; null when nothing can step. */
     public Step step() {
-        return scheduler.step();
+        return noteMetadata(scheduler.step());
     }
 
     public Step step(int coroutineId) {
-        return scheduler.step(coroutineId);
+        return noteMetadata(scheduler.step(coroutineId));
     }
 
     /** Runs under the policy until nothing can step; returns the number of steps taken. */
     public int runToEnd() {
         int n = 0;
-        while (scheduler.step() != null) {
+        while (step() != null) {
             n++;
         }
         return n;
+    }
+
+    /** Marks the cached image view stale when a step did anything but scheduling and data I/O. */
+    private Step noteMetadata(Step s) {
+        if (s != null && !imageDirty) {
+            for (EngineEvent e : s.events()) {
+                if (!(e instanceof EngineEvent.LockAcquired || e instanceof EngineEvent.LockContended
+                        || e instanceof EngineEvent.LockReleased || e instanceof EngineEvent.LockDroppedForDataIo
+                        || e instanceof EngineEvent.TrackedRequestBegin || e instanceof EngineEvent.TrackedRequestEnd
+                        || e instanceof EngineEvent.WaitSerialising || e instanceof EngineEvent.DependencyWait
+                        || e instanceof EngineEvent.DataIoSubmitted || e instanceof EngineEvent.DataIoCompleted
+                        || e instanceof EngineEvent.RequestStarted || e instanceof EngineEvent.RequestFinished
+                        || e instanceof EngineEvent.HostOffsetChosen)) {
+                    imageDirty = true;
+                    break;
+                }
+            }
+        }
+        return s;
     }
 
     public Scheduler scheduler() {
@@ -91,6 +155,9 @@ public final class Engine {
 
     /** A coroutine's view, rebuilt only when the coroutine changed since the last snapshot. */
     private CoroutineView view(Coroutine c) {
+        if (c instanceof FinishedCoroutine f) {
+            return f.view();
+        }
         int id = c.id();
         if (id >= viewCache.length) {
             viewCache = java.util.Arrays.copyOf(viewCache, Math.max(id + 1, viewCache.length * 2));
@@ -108,6 +175,15 @@ public final class Engine {
         return v;
     }
 
+    /** The driver's image view, rebuilt only after a step that may have changed metadata. */
+    public ImageView imageView() {
+        if (imageDirty || imageCache == null) {
+            imageCache = node.driver().imageView();
+            imageDirty = false;
+        }
+        return imageCache;
+    }
+
     public Snapshot snapshot(Step last) {
         List<CoroutineView> cos = new ArrayList<>();
         List<Integer> dropped = new ArrayList<>();
@@ -120,6 +196,6 @@ public final class Engine {
         LockView lock = new LockView(node.sLock().ownerId(), node.sLock().waiterIds(), dropped);
         boolean finished = finished();
         return new Snapshot(scheduler.stepIndex(), node.fixOn(), last, cos, node.trackedRequests().views(), lock,
-                node.driver().imageView(), node.stderrLines(), finished);
+                imageView(), node.stderrLines(), finished);
     }
 }

@@ -4,13 +4,17 @@ import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.snapshot.Snapshot;
 import dev.blockstep.engine.snapshot.Step;
 import java.util.ArrayList;
+import dev.blockstep.engine.coroutine.ScheduleDivergedException;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * A {@link DebugTarget} over a {@link Workload}. History is the list of choices (which coroutine took each
- * step) plus the fix flips (before which step, to which value). Going back rebuilds an engine from the start
- * and replays the choices; the engine is deterministic, so the replay reaches the very same state.
+ * step) plus the fix flips (before which step, to which value). Going back rebuilds the engine from the
+ * nearest earlier {@link Checkpoint} (kept about every {@value #CHECKPOINT_EVERY} steps, at steps where no
+ * request is in flight) or from the start, and replays the choices; the engine is deterministic, so the
+ * replay reaches the very same state.
  */
 public final class EngineSession implements DebugTarget {
     private final Workload workload;
@@ -21,11 +25,28 @@ public final class EngineSession implements DebugTarget {
     private final TreeMap<Integer, Boolean> flips = new TreeMap<>();
     private int position;
     private Snapshot current;
+    /** Minimum distance between checkpoints, in steps. */
+    static final int CHECKPOINT_EVERY = 500;
+    private final TreeMap<Integer, Checkpoint> checkpoints = new TreeMap<>();
 
     public EngineSession(Workload workload) {
         this.workload = workload;
         this.engine = new Engine(workload);
         this.current = engine.snapshot(null);
+    }
+
+    /**
+     * A session at step 0 whose history is a recorded run: one coroutine id per step and the fix flips (step
+     * index before which the fix was set, and the value). Stepping forward follows the record; a record that
+     * no longer fits the workload stops with a {@link ScheduleDivergedException} naming the step.
+     */
+    public static EngineSession following(Workload workload, List<Integer> schedule, Map<Integer, Boolean> fixFlips) {
+        EngineSession s = new EngineSession(workload);
+        s.choices.addAll(schedule);
+        s.flips.putAll(fixFlips);
+        s.applyFlip(0);
+        s.current = s.engine.snapshot(null);
+        return s;
     }
 
     /** The live engine at the current position (tests and the CLI read it; views use snapshots). */
@@ -51,6 +72,33 @@ public final class EngineSession implements DebugTarget {
         return s == null ? current : record(s);
     }
 
+    /**
+     * Takes up to {@code n} steps under the policy (following recorded history first) and builds one snapshot
+     * at the end: how a debugger runs ahead without paying for a snapshot per step.
+     */
+    public Snapshot run(int n) {
+        Step last = position == 0 ? null : steps.get(position - 1);
+        for (int i = 0; i < n; i++) {
+            if (position < choices.size()) {
+                replayOne();
+                last = steps.get(position - 1);
+                continue;
+            }
+            Step s = engine.step();
+            if (s == null) {
+                break;
+            }
+            choices.add(s.coroutine());
+            steps.add(s);
+            position++;
+            maybeCheckpoint();
+            last = s;
+        }
+        applyFlip(position);
+        current = engine.snapshot(last);
+        return current;
+    }
+
     @Override
     public Snapshot stepCoroutine(int coroutineId) {
         if (position < choices.size()) {
@@ -73,8 +121,14 @@ public final class EngineSession implements DebugTarget {
             throw new IllegalArgumentException("step " + n + " is outside the history 0.." + choices.size());
         }
         if (n < position) {
-            engine = new Engine(workload);
-            position = 0;
+            var cp = checkpoints.floorEntry(n);
+            if (cp != null) {
+                engine = new Engine(workload, workload.policy().get(), cp.getValue());
+                position = cp.getKey();
+            } else {
+                engine = new Engine(workload);
+                position = 0;
+            }
         }
         while (position < n) {
             replayOne();
@@ -120,6 +174,7 @@ public final class EngineSession implements DebugTarget {
     @Override
     public Snapshot restart() {
         engine = new Engine(workload);
+        checkpoints.clear();
         choices.clear();
         steps.clear();
         flips.clear();
@@ -152,8 +207,38 @@ public final class EngineSession implements DebugTarget {
 
     private void replayOne() {
         applyFlip(position);
-        engine.step(choices.get(position));
+        int id = choices.get(position);
+        List<Integer> runnable = engine.scheduler().runnable();
+        if (!runnable.contains(id)) {
+            throw new ScheduleDivergedException("step " + position + ": recorded coroutine " + id
+                    + " cannot run; runnable " + runnable);
+        }
+        Step s = engine.step(id);
+        if (position == steps.size()) {
+            steps.add(s);
+        }
         position++;
+        maybeCheckpoint();
+    }
+
+    /** Keeps a checkpoint when far enough from the last one and no request is in flight. */
+    private void maybeCheckpoint() {
+        Integer last = checkpoints.floorKey(position);
+        if ((last == null ? 0 : last) + CHECKPOINT_EVERY > position || !engine.scheduler().policy().pure()) {
+            return;
+        }
+        if (last != null && last == position) {
+            return;
+        }
+        Checkpoint cp = engine.checkpoint();
+        if (cp != null) {
+            checkpoints.put(position, cp);
+        }
+    }
+
+    /** Step indexes that have a checkpoint (for tests and the status bar). */
+    public java.util.SortedSet<Integer> checkpointSteps() {
+        return new java.util.TreeSet<>(checkpoints.keySet());
     }
 
     private void applyFlip(int at) {
@@ -167,6 +252,7 @@ public final class EngineSession implements DebugTarget {
         choices.add(s.coroutine());
         steps.add(s);
         position++;
+        maybeCheckpoint();
         current = engine.snapshot(s);
         return current;
     }
@@ -175,5 +261,6 @@ public final class EngineSession implements DebugTarget {
         choices.subList(position, choices.size()).clear();
         steps.subList(position, steps.size()).clear();
         flips.tailMap(position, false).clear();
+        checkpoints.tailMap(position, false).clear();
     }
 }

@@ -69,7 +69,9 @@ class CorruptedImageCheckTest {
         return Stream.of(
                 Arguments.of("dirty and corrupt bits set", new ImagePatch[] {be64(0x48, 3)}),
                 Arguments.of("file extended by a hole", new ImagePatch[] {truncate(0x200000)}),
-                Arguments.of("unknown autoclear bits", new ImagePatch[] {be64(0x58, 0xff00)}));
+                Arguments.of("unknown autoclear bits", new ImagePatch[] {be64(0x58, 0xff00)}),
+                Arguments.of("unknown header extension", new ImagePatch[] {be32(0x70, 0x12345678)}),
+                Arguments.of("long extension ending inside the cluster", new ImagePatch[] {be32(0x74, 0xfe90)}));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -52,6 +52,50 @@ class QemuIoWorkloadCheckTest {
         QemuParity.assertSameAsQemu(img);
     }
 
+    /** Random aio batches in -c mode, as the brief's workload: requests overlap and the race can fire. */
+    @ParameterizedTest(name = "aio batch seed {0}")
+    @CsvSource({"11", "12", "13", "14", "15", "16"})
+    void imagesWrittenByRacingAioBatchesCheckExactlyAsQemuImgChecksThem(long seed) throws Exception {
+        Path img = dir.resolve("aio-" + seed + ".qcow2");
+        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", img.toString(), "1M").exitCode());
+        Random r = new Random(seed);
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("-f", "qcow2"));
+        for (int i = 1; i <= 400; i++) {
+            long off = 65536L * r.nextInt(8);
+            String cmd = switch (r.nextInt(3)) {
+                case 0 -> "aio_write -q -P " + r.nextInt(256) + " " + off + " 64k";
+                case 1 -> "aio_write -q -z " + off + " 64k";
+                default -> "aio_write -q -z -u " + off + " 64k";
+            };
+            args.add("-c");
+            args.add(cmd);
+            if (i % 50 == 0) {
+                args.add("-c");
+                args.add("aio_flush");
+            }
+        }
+        args.add(img.toString());
+        Qemu.io(args.toArray(new String[0]));
+        QemuParity.assertSameAsQemu(img);
+    }
+
+    /** Small clusters and narrow refcounts make qemu add refcount blocks and grow the refcount table. */
+    @ParameterizedTest(name = "cluster_size={0} refcount_bits={1}, {2} written")
+    @CsvSource({"512,16,10M", "512,64,3M"})
+    void imagesWhoseRefcountTableGrewCheckExactlyAsQemuImgChecksThem(int clusterSize, int refcountBits, String written)
+            throws Exception {
+        Path img = dir.resolve("grown-" + clusterSize + "-" + refcountBits + ".qcow2");
+        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", "-o",
+                "cluster_size=" + clusterSize + ",refcount_bits=" + refcountBits, img.toString(), "64M").exitCode());
+        Qemu.Result io = Qemu.io("-f", "qcow2", "-c", "write -P 1 0 " + written, "-c", "write -z -u 1M 1M",
+                "-c", "write -P 2 40M 2M", "-c", "discard 0 512k", img.toString());
+        assertEquals(0, io.exitCode(), io.stderr());
+        long reftableClusters = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(img), 0x38, 4).getInt();
+        QemuParity.Run q = QemuParity.assertSameAsQemu(img);
+        assertEquals(0, q.exitCode(), q.stdout() + q.stderr());
+        assertEquals(true, reftableClusters > 1, "the refcount table grew to " + reftableClusters + " clusters");
+    }
+
     @Test
     void compressedClustersAreCountedAsQemuCountsThem() throws Exception {
         Path img = dir.resolve("compressed.qcow2");

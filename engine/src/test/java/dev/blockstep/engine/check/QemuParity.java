@@ -34,7 +34,7 @@ final class QemuParity {
 
     /** Both output forms must match qemu-img check exactly; returns qemu's human run for further checks. */
     static Run assertSameAsQemu(Path image) throws Exception {
-        byte[] before = Files.readAllBytes(image);
+        String before = fingerprint(image);
         Run human = null;
         for (CheckReport.Format f : CheckReport.Format.values()) {
             Run q = qemu(image, f);
@@ -47,12 +47,18 @@ final class QemuParity {
                 human = q;
             }
         }
-        assertEquals(HexFormat.of().formatHex(sha(before)), HexFormat.of().formatHex(sha(Files.readAllBytes(image))),
-                "checking must not change the image");
+        assertEquals(before, fingerprint(image), "checking must not change the image");
         return human;
     }
 
-    private static byte[] sha(byte[] b) throws Exception {
-        return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+    /** A content hash for ordinary test images; length and modification time for huge sparse ones. */
+    private static String fingerprint(Path image) throws Exception {
+        long size = Files.size(image);
+        String stamp = size + "@" + Files.getLastModifiedTime(image).toMillis();
+        if (size > (64L << 20)) {
+            return stamp;
+        }
+        byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(image));
+        return stamp + ":" + HexFormat.of().formatHex(sha);
     }
 }

@@ -32,9 +32,14 @@ final class Differential {
 
     static Outcome run(Path dir, String name, long size, int clusterSize, List<String> script, boolean engineCreates)
             throws Exception {
+        return run(dir, name, size, "cluster_size=" + clusterSize, clusterSize, script, engineCreates);
+    }
+
+    static Outcome run(Path dir, String name, long size, String createOptions, int clusterSize, List<String> script,
+                       boolean engineCreates) throws Exception {
         Path q = dir.resolve(name + "-qemu.qcow2");
         Path e = dir.resolve(name + "-engine.qcow2");
-        var c = Qemu.img("create", "-q", "-f", "qcow2", "-o", "cluster_size=" + clusterSize, q.toString(), Long.toString(size));
+        var c = Qemu.img("create", "-q", "-f", "qcow2", "-o", createOptions, q.toString(), Long.toString(size));
         if (c.exitCode() != 0) {
             throw new AssertionError("qemu-img create failed: " + c.stderr());
         }

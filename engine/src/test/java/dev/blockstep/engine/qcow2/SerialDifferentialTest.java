@@ -50,4 +50,59 @@ class SerialDifferentialTest {
         }
         assertEquals("", String.join("\n", failures));
     }
+
+    @Test
+    void longSerialScriptsLeaveByteIdenticalImages() throws Exception {
+        List<String> failures = new ArrayList<>();
+        for (int seed = 0; seed < 8; seed++) {
+            int cluster = CLUSTERS[seed % 5];
+            long size = SIZES[seed % SIZES.length];
+            List<String> script = new ScriptGenerator(5000 + seed, size, cluster).commands(300);
+            var o = Differential.run(dir, "long" + seed, size, cluster, script, seed % 2 == 0);
+            if (o.firstDifference() >= 0 || !o.qemuLines().equals(o.engineLines()) || o.engineCheckExit() != 0) {
+                failures.add("seed " + seed + " cluster " + cluster + ": first difference at "
+                        + o.firstDifference() + ", check exit " + o.engineCheckExit());
+            }
+        }
+        assertEquals("", String.join("\n", failures));
+    }
+
+    @Test
+    void everyRefcountWidthQemuCreatesIsHandledByteIdentically() throws Exception {
+        List<String> failures = new ArrayList<>();
+        int[] widths = {1, 2, 4, 8, 32, 64};
+        for (int k = 0; k < widths.length * 2; k++) {
+            int bits = widths[k % widths.length];
+            int cluster = k < widths.length ? 512 : 65536;
+            List<String> script = new ScriptGenerator(7000 + k, 64L << 20, cluster).commands(80);
+            var o = Differential.run(dir, "rc" + k, 64L << 20, "cluster_size=" + cluster + ",refcount_bits=" + bits,
+                    cluster, script, false);
+            if (o.firstDifference() >= 0 || !o.qemuLines().equals(o.engineLines()) || o.engineCheckExit() != 0) {
+                failures.add("refcount_bits " + bits + " cluster " + cluster + ": first difference at "
+                        + o.firstDifference() + ", check exit " + o.engineCheckExit() + " " + o.engineCheck()
+                        + "\n qemu " + o.qemuLines() + "\n ours " + o.engineLines());
+            }
+        }
+        assertEquals("", String.join("\n", failures));
+    }
+
+    @Test
+    void virtualSizesThatEndMidClusterAreHandledByteIdentically() throws Exception {
+        List<String> failures = new ArrayList<>();
+        long[] sizes = {1000000, (16L << 20) + 512, (3L << 20) + 4096 + 1536, 123456789};
+        for (int k = 0; k < sizes.length * 2; k++) {
+            long size = sizes[k % sizes.length];
+            int cluster = k < sizes.length ? 65536 : 4096;
+            List<String> script = new ArrayList<>(new ScriptGenerator(9000 + k, size, cluster).commands(60));
+            long end = (size + 511) / 512 * 512;
+            script.add("discard " + (end - end % cluster) + " " + end % cluster);
+            script.add("write -z -u " + (end - 100) + " 100");
+            var o = Differential.run(dir, "odd" + k, size, cluster, script, k % 2 == 1);
+            if (o.firstDifference() >= 0 || !o.qemuLines().equals(o.engineLines()) || o.engineCheckExit() != 0) {
+                failures.add("size " + size + " cluster " + cluster + ": first difference at " + o.firstDifference()
+                        + ", check exit " + o.engineCheckExit() + "\n qemu " + o.qemuLines() + "\n ours " + o.engineLines());
+            }
+        }
+        assertEquals("", String.join("\n", failures));
+    }
 }

@@ -114,6 +114,23 @@ class RandomWorkloadTest {
     }
 
     @Test
+    void withTheFixPctSchedulesStayCleanToo() throws Exception {
+        HostFile fresh = freshImage();
+        for (long seed = 1; seed <= 5; seed++) {
+            List<QemuIoCommand> cmds = Workloads.contended(100 + seed, 2000, 50);
+            long sd = seed;
+            Engine e = new Engine(new Workload(fresh, "img", cmds, true, () -> Policies.pct(sd, 3, 40000)));
+            e.runToEnd();
+            assertTrue(e.finished(), "seed " + seed);
+            Path img = dir.resolve("pct-" + seed + ".qcow2");
+            e.file().save(img);
+            Checks.Output real = Checks.qemu(img);
+            assertEquals(0, real.exit(), "PCT seed " + seed + ": " + real.stderr());
+            assertEquals(List.of(), e.node().stderrLines());
+        }
+    }
+
+    @Test
     void guestTrafficWithoutOverlappingRequestsInFlightNeverCorruptsWhateverTheSchedule() throws Exception {
         HostFile fresh = freshImage();
         for (long seed = 1; seed <= SEEDS; seed++) {
@@ -125,6 +142,15 @@ class RandomWorkloadTest {
             assertEquals(0, real.exit(), "seed " + seed + ": " + real.stderr());
             assertEquals(List.of(), run.stderr(), "seed " + seed);
             Files.delete(img);
+        }
+        for (long seed = 1; seed <= 5; seed++) {
+            long sd = seed;
+            Engine e = new Engine(new Workload(fresh, "img", Workloads.guestOrdered(seed, 2000), false,
+                    () -> Policies.pct(sd, 3, 40000)));
+            e.runToEnd();
+            Path img = dir.resolve("gp-" + seed + ".qcow2");
+            e.file().save(img);
+            assertEquals(0, Checks.qemu(img).exit(), "PCT seed " + seed);
         }
     }
 }

@@ -118,6 +118,34 @@ class EngineSessionTest {
     }
 
     @Test
+    void aRecordedRunIsFollowedToTheSameBytes() throws Exception {
+        EngineSession s = new EngineSession(workload());
+        s.step();
+        s.setFix(true);
+        while (!s.current().finished()) {
+            s.step();
+        }
+        EngineSession r = EngineSession.following(workload(), s.schedule(), s.flips());
+        assertEquals(s.historyLength(), r.historyLength());
+        r.goToStep(r.historyLength());
+        assertEquals(essence(s.current()), essence(r.current()));
+        java.nio.file.Path a = java.nio.file.Files.createTempFile("a", ".qcow2");
+        java.nio.file.Path b = java.nio.file.Files.createTempFile("b", ".qcow2");
+        s.engine().file().save(a);
+        r.engine().file().save(b);
+        assertEquals(-1L, java.nio.file.Files.mismatch(a, b));
+    }
+
+    @Test
+    void aRecordThatDoesNotFitStopsNamingTheStepAndTheRunnableSet() {
+        EngineSession s = EngineSession.following(workload(), List.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0), java.util.Map.of());
+        var ex = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.blockstep.engine.coroutine.ScheduleDivergedException.class, () -> s.goToStep(10));
+        assertTrue(ex.getMessage().matches("step \\d+: recorded coroutine 0 cannot run; runnable \\[.*\\]"),
+                ex.getMessage());
+    }
+
+    @Test
     void restartGoesBackToStepZeroWithTheStartingFixAndNoHistory() {
         EngineSession s = new EngineSession(workload());
         s.step();

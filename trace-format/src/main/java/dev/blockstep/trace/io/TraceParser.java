@@ -118,6 +118,9 @@ final class TraceParser {
             String ip = p + "[" + i + "]";
             CommandReader.Read r = CommandReader.read(c, ip, false);
             String co = r.command().coroutine();
+            if (Trace.MAIN_COROUTINE.equals(co)) {
+                throw c.fail(r.start(), "coroutine name \"" + co + "\" is reserved for qemu-io's command loop");
+            }
             if (co != null && !coroutines.add(co)) {
                 throw c.fail(r.start(), "coroutine \"" + co + "\" already runs an earlier command (each request has "
                         + "its own coroutine)");
@@ -143,6 +146,9 @@ final class TraceParser {
                 throw c.fail(ip, ex.getMessage());
             }
             for (String name : e.runnable()) {
+                if (name.equals(Trace.MAIN_COROUTINE)) {
+                    continue;
+                }
                 if (coroutines == null) {
                     unresolved.putIfAbsent(name, c.place(ip));
                 } else if (!coroutines.contains(name)) {
@@ -171,7 +177,8 @@ final class TraceParser {
         List<String> known = new ArrayList<>(coroutines);
         String shown = known.size() <= 8 ? String.join(", ", known)
                 : String.join(", ", known.subList(0, 8)) + ", ... (" + known.size() + " in all)";
-        return "expected a coroutine of the workload (" + shown + "), got \"" + name + "\"";
+        return "expected " + Trace.MAIN_COROUTINE + " or a coroutine of the workload (" + shown + "), got \"" + name
+                + "\"";
     }
 
     private void crossCheck() throws TraceFormatException {

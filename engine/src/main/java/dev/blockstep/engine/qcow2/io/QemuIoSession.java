@@ -31,8 +31,16 @@ public final class QemuIoSession {
         long t0 = System.nanoTime();
         try {
             return dispatch(c, t0);
+        } catch (OutOfMemoryError e) {
+            String op = c instanceof QemuIoCommand.Read ? "read" : c instanceof QemuIoCommand.Discard ? "discard" : "write";
+            err.accept("blockstep: not enough memory for a " + op + " buffer of this size; raise the JVM heap (-Xmx)");
+            out.accept(op + " failed: Cannot allocate memory");
+            return false;
         } catch (Qcow2Error e) {
             String op = c instanceof QemuIoCommand.Read ? "read" : c instanceof QemuIoCommand.Discard ? "discard" : "write";
+            if (e.errno() == Qcow2Error.ENOTSUP) {
+                err.accept("blockstep: " + e.getMessage());
+            }
             out.accept(op + " failed: " + e.strerror());
             return false;
         } finally {

@@ -1,0 +1,149 @@
+package dev.blockstep.app.cli;
+
+import dev.blockstep.engine.explore.Counterexample;
+import dev.blockstep.engine.explore.Exploration;
+import dev.blockstep.engine.explore.ExplorationReport;
+import dev.blockstep.engine.explore.Explorer;
+import dev.blockstep.engine.explore.Judge;
+import dev.blockstep.engine.explore.QemuImgCheck;
+import dev.blockstep.engine.explore.RandomSearch;
+import dev.blockstep.engine.explore.Scenario;
+import dev.blockstep.engine.explore.ScenarioException;
+import dev.blockstep.engine.explore.Strategy;
+import dev.blockstep.engine.explore.TraceExport;
+import dev.blockstep.trace.io.TraceWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code blockstep explore}: every interleaving of a small scenario (exhaustive, with sleep-set reduction), or
+ * seeded random schedules. Reports states, interleavings, end states and the first counterexample, which is
+ * saved as a trace file the GUI can open. Never changes any input file.
+ */
+@Command(name = "explore", mixinStandardHelpOptions = true,
+        description = "Explore the interleavings of a scenario and report corrupt end states and data drift.")
+public final class ExploreCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--fix", description = "Turn the serialisation fix on.")
+    boolean fix;
+
+    static final class Mode {
+        @Option(names = "--exhaustive", required = true, description = "Visit every distinct interleaving.")
+        boolean exhaustive;
+
+        @Option(names = "--random", required = true, paramLabel = "N", description = "Run N seeded random schedules.")
+        Integer random;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Mode mode;
+
+    @Option(names = "--max-states", paramLabel = "N", defaultValue = "1000000",
+            description = "Stop an exhaustive search after N states (default ${DEFAULT-VALUE}).")
+    long maxStates;
+
+    @Option(names = "--no-reduction", description = "Enumerate every schedule, without partial-order reduction.")
+    boolean noReduction;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "First seed (default 1).")
+    long seed;
+
+    @Option(names = "--strategy", paramLabel = "uniform|pct", defaultValue = "uniform",
+            description = "Random schedule strategy (default uniform).")
+    String strategy;
+
+    @Option(names = "--list-schedules", description = "List every bad schedule found (exhaustive).")
+    boolean listSchedules;
+
+    @Option(names = {"-o", "--counterexample"}, paramLabel = "FILE",
+            description = "Where to save the first counterexample trace (default SCENARIO-counterexample.json).")
+    String counterexample;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "Scenario file (a trace file without schedule).")
+    String scenarioArg;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Strategy st = Strategy.parse(strategy);
+        if (st == null) {
+            err.println("blockstep explore: --strategy: expected uniform or pct, got \"" + strategy + "\"");
+            err.flush();
+            return 1;
+        }
+        if (maxStates < 1 || (mode.random != null && mode.random < 1)) {
+            err.println("blockstep explore: expected a positive number for " + (maxStates < 1 ? "--max-states"
+                    : "--random"));
+            err.flush();
+            return 1;
+        }
+        Scenario sc;
+        try {
+            sc = ScenarioLoader.load(scenarioArg);
+        } catch (ScenarioException e) {
+            err.println("blockstep explore: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        boolean fixOn = fix || sc.setup().fix();
+        Scenario s = sc.withFix(fixOn);
+        Judge judge = new Judge(s.setup(), new QemuImgCheck());
+        Path ceFile = counterexample == null ? ScenarioLoader.defaultCounterexample(scenarioArg) : Path.of(counterexample);
+        if (mode.exhaustive) {
+            Exploration x = new Explorer(s.setup(), judge, !noReduction, maxStates, listSchedules ? 100_000 : 1).run();
+            String saved = save(s, x.firstCounterexample(), ceFile, "explore-exhaustive", null, err);
+            if (json) {
+                out.println(ExplorationReport.json(scenarioArg, fixOn, !noReduction, x, saved));
+            } else {
+                ExplorationReport.human(scenarioArg, fixOn, !noReduction, x, listSchedules).forEach(out::println);
+                if (saved != null) {
+                    out.println("counterexample trace: " + saved);
+                }
+            }
+        } else {
+            RandomSearch r = RandomSearch.run(s.setup(), judge, mode.random, seed, st);
+            String saved = save(s, r.first(), ceFile, st == Strategy.PCT ? "pct" : "random", seed + r.firstBadRun(), err);
+            out.println("scenario " + scenarioArg + ", fix " + (fixOn ? "on" : "off") + ", " + r.runs() + " "
+                    + strategy + " random schedules from seed " + seed);
+            out.printf("bad runs: %d of %d (detection rate %.4f)%n", r.badRuns(), r.runs(), r.detectionRate());
+            out.printf("engine steps: %d, time: %.1f ms%n", r.engineSteps(), r.nanos() / 1e6);
+            if (r.first() != null) {
+                out.println("first bad run: #" + (r.firstBadRun() + 1) + " (seed " + (seed + r.firstBadRun()) + "): "
+                        + r.first().verdict().summary());
+                out.println("counterexample trace: " + saved);
+            }
+        }
+        out.flush();
+        err.flush();
+        return 0;
+    }
+
+    static String save(Scenario s, Counterexample c, Path file, String policy, Long seed, PrintWriter err) {
+        if (c == null) {
+            return null;
+        }
+        try {
+            TraceWriter.write(TraceExport.of(s.setup(), s.trace().image(), c, "counterexample of " + s.name(),
+                    policy, seed), file);
+            return file.toString();
+        } catch (IOException e) {
+            err.println("blockstep: cannot write counterexample " + file + ": " + e.getMessage());
+            return null;
+        }
+    }
+}

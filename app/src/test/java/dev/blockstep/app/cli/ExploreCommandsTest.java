@@ -1,0 +1,111 @@
+package dev.blockstep.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.io.TraceReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** explore, verify and minimize run in-process through Main.run on small scenario files. */
+class ExploreCommandsTest {
+    private static final String IMAGE = "\"image\": {\"virtualSize\": 16777216, \"clusterSize\": 65536, \"setup\": ["
+            + "{\"op\": \"write\", \"offset\": 0, \"bytes\": 65536, \"pattern\": 17},"
+            + "{\"op\": \"write\", \"offset\": 0, \"bytes\": 65536, \"zero\": true}]}";
+
+    @TempDir
+    Path dir;
+
+    private Path scenario(String name, boolean unmap) throws Exception {
+        Path p = dir.resolve(name + ".json");
+        Files.writeString(p, "{\"formatVersion\": 1, " + IMAGE + ", \"workload\": ["
+                + "{\"op\": \"aio_write\", \"co\": \"W1\", \"offset\": 0, \"bytes\": 65536, \"pattern\": 34},"
+                + "{\"op\": \"aio_write\", \"co\": \"Z2\", \"offset\": 0, \"bytes\": 65536, \"zero\": true"
+                + (unmap ? ", \"unmap\": true" : "") + "},"
+                + "{\"op\": \"aio_flush\"}]}");
+        return p;
+    }
+
+    @Test
+    void verifyExitsTwoWhenTheUnfixedRaceCorruptsAndZeroWhenFixed() throws Exception {
+        Path s = scenario("race", true);
+        var bad = CheckCommandTest.blockstep("verify", "--counterexample-dir", dir.toString(), s.toString());
+        assertEquals(2, bad.exitCode(), bad.stderr());
+        assertTrue(bad.stdout().startsWith("{\"verdict\": \"bad\""), bad.stdout());
+        assertTrue(bad.stdout().contains("\"corruptEndStates\": 1"), bad.stdout());
+        var good = CheckCommandTest.blockstep("verify", "--fix", "--counterexample-dir", dir.toString(), s.toString());
+        assertEquals(0, good.exitCode(), good.stderr());
+        assertTrue(good.stdout().contains("\"badInterleavings\": 0"), good.stdout());
+    }
+
+    @Test
+    void verifyExitsZeroForTheHarmlessNoUnmapVariant() throws Exception {
+        var r = CheckCommandTest.blockstep("verify", "--counterexample-dir", dir.toString(),
+                scenario("nounmap", false).toString());
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+    }
+
+    @Test
+    void verifyRejectsAMissingScenarioInOneLine() {
+        var r = CheckCommandTest.blockstep("verify", dir.resolve("nope.json").toString());
+        assertEquals(1, r.exitCode());
+        assertEquals("blockstep verify: " + dir.resolve("nope.json") + ": no such scenario file\n", r.stderr());
+    }
+
+    @Test
+    void exploreRejectsMalformedJsonInOneLineNamingThePlace() throws Exception {
+        Path p = dir.resolve("bad.json");
+        Files.writeString(p, "{\"formatVersion\": 1, \"workload\": [}");
+        var r = CheckCommandTest.blockstep("explore", "--exhaustive", p.toString());
+        assertEquals(1, r.exitCode());
+        assertEquals(1, r.stderr().lines().count(), r.stderr());
+        assertTrue(r.stderr().startsWith("blockstep explore: bad.json:1:"), r.stderr());
+    }
+
+    @Test
+    void exploreRejectsAnUnknownStrategy() throws Exception {
+        var r = CheckCommandTest.blockstep("explore", "--random", "3", "--strategy", "dfs",
+                scenario("race", true).toString());
+        assertEquals(1, r.exitCode());
+        assertEquals("blockstep explore: --strategy: expected uniform or pct, got \"dfs\"\n", r.stderr());
+    }
+
+    @Test
+    void exploreSavesACounterexampleTraceThatReadsBackAndMinimizes() throws Exception {
+        Path ce = dir.resolve("ce.json");
+        var r = CheckCommandTest.blockstep("explore", "--exhaustive", "-o", ce.toString(),
+                scenario("race", true).toString());
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stdout().contains("states visited: 273"), r.stdout());
+        assertTrue(r.stdout().contains("ERROR cluster 5 refcount=0 reference=1"), r.stdout());
+        Trace t = TraceReader.read(ce);
+        assertTrue(t.schedule().size() > 10);
+        assertEquals("W1", t.workload().get(0).coroutine());
+        Path min = dir.resolve("min.json");
+        var m = CheckCommandTest.blockstep("minimize", ce.toString(), "-o", min.toString());
+        assertEquals(0, m.exitCode(), m.stderr());
+        assertTrue(m.stdout().startsWith("requests: 2 -> 2"), m.stdout());
+        assertEquals(3, TraceReader.read(min).workload().size());
+    }
+
+    @Test
+    void exploreRandomReportsTheDetectionRate() throws Exception {
+        var r = CheckCommandTest.blockstep("explore", "--random", "20", "--seed", "5", "-o",
+                dir.resolve("r.json").toString(), scenario("race", true).toString());
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stdout().contains("detection rate"), r.stdout());
+    }
+
+    @Test
+    void theFixedRaceHasNoCounterexample() throws Exception {
+        Path ce = dir.resolve("none.json");
+        var r = CheckCommandTest.blockstep("explore", "--fix", "--exhaustive", "-o", ce.toString(),
+                scenario("race", true).toString());
+        assertEquals(0, r.exitCode());
+        assertTrue(r.stdout().contains("bad interleavings: 0 of 5"), r.stdout());
+        assertTrue(Files.notExists(ce));
+    }
+}

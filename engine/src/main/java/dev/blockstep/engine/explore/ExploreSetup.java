@@ -1,0 +1,92 @@
+package dev.blockstep.engine.explore;
+
+import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.session.Engine;
+import dev.blockstep.engine.session.Workload;
+import dev.blockstep.trace.Producer;
+import dev.blockstep.trace.qemuio.QemuIoCommand;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What every explored run starts from: the image after the serial setup (opened by the qcow2 driver under
+ * {@code name}), the concurrent commands
+ * with their producers, and the fix setting. Each run gets a fresh engine on a copy of the image.
+ *
+ * @param producers one per command (aio_flush included), who issued it
+ */
+public record ExploreSetup(String name, HostFile image, List<QemuIoCommand> commands, List<Producer> producers,
+                           boolean fix) {
+
+    public ExploreSetup {
+        commands = List.copyOf(commands);
+        producers = List.copyOf(producers);
+        if (producers.size() != commands.size()) {
+            throw new IllegalArgumentException(producers.size() + " producers for " + commands.size() + " commands");
+        }
+        image = image.copy();
+    }
+
+    public static ExploreSetup guestOnly(String name, HostFile image, List<QemuIoCommand> commands, boolean fix) {
+        List<Producer> p = new ArrayList<>();
+        commands.forEach(c -> p.add(Producer.GUEST));
+        return new ExploreSetup(name, image, commands, p, fix);
+    }
+
+    public ExploreSetup withFix(boolean on) {
+        return new ExploreSetup(name, image, commands, producers, on);
+    }
+
+    public ExploreSetup withCommands(List<QemuIoCommand> cmds, List<Producer> prods) {
+        return new ExploreSetup(name, image, cmds, prods, fix);
+    }
+
+    /** A fresh engine; the caller chooses every step, so the policy is never asked. */
+    public Engine newEngine() {
+        return new Engine(new Workload(image, name, commands, fix, Policies::fifo));
+    }
+
+    /**
+     * Coroutine id of each command: qemu-io's loop is coroutine 0 and every command but aio_flush spawns the
+     * next id, in command order. -1 for aio_flush.
+     */
+    public int[] coroutineIds() {
+        int[] ids = new int[commands.size()];
+        int next = 1;
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = commands.get(i) instanceof QemuIoCommand.AioFlush ? -1 : next++;
+        }
+        return ids;
+    }
+
+    /** The engine's name for a coroutine id ("qemu-io", "W1", "Z2", ...), as {@code QemuIoMain} names them. */
+    public String coroutineName(int id) {
+        if (id == 0) {
+            return "qemu-io";
+        }
+        int[] ids = coroutineIds();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] == id) {
+                return letter(commands.get(i)) + id;
+            }
+        }
+        return "co" + id;
+    }
+
+    static String letter(QemuIoCommand c) {
+        if (c instanceof QemuIoCommand.AioWrite w) {
+            return w.zero() ? "Z" : "W";
+        }
+        if (c instanceof QemuIoCommand.Write w) {
+            return w.zero() ? "Z" : "W";
+        }
+        if (c instanceof QemuIoCommand.Discard) {
+            return "D";
+        }
+        if (c instanceof QemuIoCommand.Read) {
+            return "R";
+        }
+        return "F";
+    }
+}

@@ -1,0 +1,131 @@
+package dev.blockstep.engine.explore;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Exhaustive, stateless exploration of every interleaving of a small workload. Each run is rebuilt by replaying
+ * its choices from the start (the engine is deterministic), so no engine state is ever copied.
+ *
+ * <p>With reduction on, sleep sets skip schedules that differ only in the order of independent macro steps
+ * ({@link Footprint}): after exploring coroutine p first from a node, p is put to sleep in the later siblings'
+ * subtrees until a step that interacts with p's step runs. A tree search with sleep sets explores at most one
+ * schedule of every equivalence class and at least one of each (Godefroid 1996), so every reachable end state
+ * is still reached. With reduction off it enumerates every schedule, which tests compare against.
+ */
+public final class Explorer {
+    private final ExploreSetup setup;
+    private final Judge judge;
+    private final boolean reduce;
+    private final long maxStates;
+    private final int keepBad;
+
+    private long states;
+    private long interleavings;
+    private long sleepBlocked;
+    private long engineSteps;
+    private boolean truncated;
+    private final Map<String, Exploration.EndState> endStates = new LinkedHashMap<>();
+    private final List<Counterexample> bad = new ArrayList<>();
+
+    /**
+     * @param maxStates stop after this many choice points (the result says it was truncated)
+     * @param keepBad   bad schedules kept in the result (all are counted)
+     */
+    public Explorer(ExploreSetup setup, Judge judge, boolean reduce, long maxStates, int keepBad) {
+        this.setup = setup;
+        this.judge = judge;
+        this.reduce = reduce;
+        this.maxStates = maxStates;
+        this.keepBad = keepBad;
+    }
+
+    public Exploration run() {
+        long t0 = System.nanoTime();
+        Run root = new Run(setup);
+        visit(new ArrayList<>(), root, new TreeMap<>());
+        return new Exploration(states, interleavings, sleepBlocked, engineSteps, endStates, bad, truncated,
+                System.nanoTime() - t0);
+    }
+
+    /** Number of bad runs seen, kept or not. */
+    private long badRuns;
+
+    public long badRuns() {
+        return badRuns;
+    }
+
+    private void visit(List<Integer> prefix, Run run, Map<Integer, Footprint> sleep) {
+        if (states >= maxStates) {
+            truncated = true;
+            return;
+        }
+        states++;
+        if (run.ended()) {
+            engineSteps += run.stepCount();
+            finish(run);
+            return;
+        }
+        Map<Integer, Footprint> done = new TreeMap<>();
+        boolean first = true;
+        boolean explored = false;
+        for (int p : run.options()) {
+            if (reduce && sleep.containsKey(p)) {
+                continue;
+            }
+            Run child = first ? run : Run.replay(setup, prefix);
+            if (!first) {
+                engineSteps += child.stepCount();
+            }
+            first = false;
+            int before = child.stepCount();
+            Footprint fp = child.advance(p);
+            engineSteps += child.stepCount() - before;
+            Map<Integer, Footprint> childSleep = new TreeMap<>();
+            if (reduce) {
+                addIndependent(sleep, fp, p, childSleep);
+                addIndependent(done, fp, p, childSleep);
+            }
+            prefix.add(p);
+            visit(prefix, child, childSleep);
+            prefix.remove(prefix.size() - 1);
+            done.put(p, fp);
+            explored = true;
+            if (truncated) {
+                return;
+            }
+        }
+        if (!explored) {
+            sleepBlocked++;
+        }
+    }
+
+    private static void addIndependent(Map<Integer, Footprint> from, Footprint fp, int p, Map<Integer, Footprint> to) {
+        for (var e : from.entrySet()) {
+            if (e.getKey() != p && e.getValue().independentOf(fp)) {
+                to.put(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private void finish(Run run) {
+        interleavings++;
+        Verdict v = judge.judge(run);
+        String key = v.endStateKey();
+        Exploration.EndState es = endStates.get(key);
+        if (es == null) {
+            endStates.put(key, new Exploration.EndState(v, 1, Counterexample.of(run, v)));
+        } else {
+            endStates.put(key, new Exploration.EndState(es.verdict(), es.runs() + 1, es.first()));
+        }
+        if (v.bad()) {
+            badRuns++;
+            if (bad.size() < keepBad) {
+                bad.add(Counterexample.of(run, v));
+            }
+        }
+    }
+}

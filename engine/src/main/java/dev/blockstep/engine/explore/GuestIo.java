@@ -1,0 +1,37 @@
+package dev.blockstep.engine.explore;
+
+import dev.blockstep.engine.event.EngineEventSink;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.Qcow2Driver;
+import dev.blockstep.engine.qcow2.format.ImageFormatException;
+
+/**
+ * Reads guest bytes of an image through a qcow2 driver of its own, opened on a copy, so that the engine under
+ * test is never touched and no events go anywhere.
+ */
+final class GuestIo {
+    private final Qcow2Driver d;
+
+    GuestIo(HostFile image, String name) throws ImageFormatException {
+        this.d = Qcow2Driver.open(image.copy(), name, EngineEventSink.NONE);
+    }
+
+    int clusterSize() {
+        return d.clusterSize();
+    }
+
+    long virtualSize() {
+        return d.size();
+    }
+
+    byte[] read(long offset, int len) {
+        byte[] b = new byte[len];
+        d.read(0, offset, b, 0, len);
+        return b;
+    }
+
+    /** Whether the guest cluster at {@code offset} is backed by a host cluster (data, ZERO_ALLOC, compressed). */
+    boolean allocated(long offset) {
+        return d.map(0, offset).hostClusterOffset() != 0;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.blockstep.engine.explore;
+
+import dev.blockstep.engine.image.HostFile;
+
+/** What the data oracle needs to know about a run: when each request began and ended, what reads returned. */
+public interface History {
+
+    /** Step index at which coroutine {@code co}'s request began, or null if it never did. */
+    Long beganAt(int co);
+
+    /** Step index at which it completed, or null while in flight. */
+    Long endedAt(int co);
+
+    /** What a completed read returned, or null. */
+    byte[] readResult(int co);
+
+    /** The image once every request has completed, or null before that. */
+    HostFile finalImage();
+}

@@ -1,0 +1,92 @@
+package dev.blockstep.engine.explore;
+
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.Qcow2Create;
+import dev.blockstep.trace.Command;
+import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.Producer;
+import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.io.TraceFormatException;
+import dev.blockstep.trace.io.TraceReader;
+import dev.blockstep.trace.qemuio.QemuIoCommand;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A scenario is a trace file (trace-format) without a schedule: the image (a fresh image plus serial setup
+ * commands, or a base file next to it), the concurrent workload with each request's producer, and the fix
+ * setting. A workload that does not end with aio_flush gets one, since qemu-io's quit waits for every request
+ * just the same; that aio_flush stands for qemu-io's command loop in exported schedules.
+ */
+public record Scenario(String name, Trace trace, ExploreSetup setup) {
+
+    public static Scenario load(Path file) throws ScenarioException {
+        Trace t;
+        try {
+            t = TraceReader.read(file);
+        } catch (TraceFormatException e) {
+            throw new ScenarioException(e.getMessage());
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return of(file.getFileName().toString(), t, dir);
+    }
+
+    public static Scenario load(InputStream in, String name) throws ScenarioException {
+        try {
+            return of(name, TraceReader.read(in, name), null);
+        } catch (TraceFormatException e) {
+            throw new ScenarioException(e.getMessage());
+        }
+    }
+
+    /** @param dir where a base image's relative path is resolved; null when there is none */
+    public static Scenario of(String name, Trace t, Path dir) throws ScenarioException {
+        HostFile image = image(name, t.image(), dir);
+        List<QemuIoCommand> setupCmds = t.image().setup().stream().map(TraceCommands::toQemuIo).toList();
+        HostFile base;
+        try {
+            base = SetupRunner.run(image, name, setupCmds);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ScenarioException(name + ": image setup: " + e.getMessage());
+        }
+        List<QemuIoCommand> cmds = new ArrayList<>();
+        List<Producer> producers = new ArrayList<>();
+        for (Command c : t.workload()) {
+            cmds.add(TraceCommands.toQemuIo(c));
+            producers.add(TraceCommands.producer(c));
+        }
+        if (!(cmds.get(cmds.size() - 1) instanceof QemuIoCommand.AioFlush)) {
+            cmds.add(new QemuIoCommand.AioFlush());
+            producers.add(Producer.GUEST);
+        }
+        boolean fix = t.fix().initial();
+        return new Scenario(name, t, new ExploreSetup(name, base, cmds, producers, fix));
+    }
+
+    private static HostFile image(String name, ImageSetup img, Path dir) throws ScenarioException {
+        if (img instanceof ImageSetup.Fresh f) {
+            try {
+                return Qcow2Create.create(f.virtualSize(), f.clusterSize());
+            } catch (Qcow2Create.CreateException e) {
+                throw new ScenarioException(name + ": image: " + e.getMessage());
+            }
+        }
+        ImageSetup.Base b = (ImageSetup.Base) img;
+        if (dir == null) {
+            throw new ScenarioException(name + ": image.path: a base image needs the scenario to be a file");
+        }
+        Path p = dir.resolve(b.path());
+        try {
+            return HostFile.load(p);
+        } catch (IOException e) {
+            throw new ScenarioException(name + ": image.path: cannot read " + p + ": " + e.getMessage());
+        }
+    }
+
+    public Scenario withFix(boolean on) {
+        return new Scenario(name, trace, setup.withFix(on));
+    }
+}

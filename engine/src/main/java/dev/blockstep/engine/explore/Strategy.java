@@ -1,0 +1,24 @@
+package dev.blockstep.engine.explore;
+
+import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.coroutine.SchedulingPolicy;
+
+/** How a random search draws schedules. */
+public enum Strategy {
+    /** Every open choice is a uniform seeded draw. */
+    UNIFORM,
+    /** Probabilistic concurrency testing with depth 3: random priorities and a few random priority drops. */
+    PCT;
+
+    SchedulingPolicy policy(long seed, int expectedSteps) {
+        return this == UNIFORM ? Policies.seededRandom(seed) : Policies.pct(seed, 3, Math.max(expectedSteps, 1));
+    }
+
+    public static Strategy parse(String s) {
+        return switch (s) {
+            case "uniform" -> UNIFORM;
+            case "pct" -> PCT;
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,99 @@
+package dev.blockstep.engine.trace;
+
+import dev.blockstep.engine.block.QemuIoMain;
+import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.coroutine.Scheduler;
+import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.engine.snapshot.Step;
+import dev.blockstep.trace.Command;
+import dev.blockstep.trace.Trace;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the workload of an imported qemu log on the engine in the log's order. Whenever more than one coroutine can
+ * step, the one whose next anchor event (see {@link QemuLogAnchors}) comes first in the log goes; qemu-io's loop
+ * goes when the first event of the request it will issue next comes first, and waits (aio_flush, quit) last.
+ * After each step the stepping coroutine's position in the log moves past the first of its anchors that has the
+ * step's name; steps with no counterpart in the log leave it. The session's steps are then the engine-level
+ * schedule of the log, and {@link TraceRecorder} writes them as an ordinary trace.
+ */
+public final class QemuLogReplay {
+
+    private static final int MAX_STEPS = 1_000_000;
+
+    private QemuLogReplay() {
+    }
+
+    public static EngineSession run(Trace imported, Path traceDir, String name) throws TraceReplayException {
+        if (imported.qemuLog() == null) {
+            throw new TraceReplayException(name + ": the trace holds no qemu log");
+        }
+        EngineSession session = new EngineSession(TraceReplay.workload(imported, traceDir, name, Policies::fifo));
+        QemuLogAnchors anchors = new QemuLogAnchors(imported.qemuLog());
+        CoroutineNames names = new CoroutineNames(imported.workload());
+        List<Command> requests = imported.workload().stream()
+                .filter(c -> c.coroutine() != null && !(c instanceof Command.AioFlush)).toList();
+        Map<String, Integer> cursor = new HashMap<>();
+        for (int n = 0; n < MAX_STEPS && !session.current().finished(); n++) {
+            Scheduler s = session.engine().scheduler();
+            names.update(s);
+            List<Integer> runnable = s.runnable();
+            if (runnable.isEmpty()) {
+                throw new TraceReplayException(name + ": step " + n + ": nothing can run, but the workload has not "
+                        + "finished");
+            }
+            int chosen = runnable.get(0);
+            long best = Long.MAX_VALUE;
+            for (int id : runnable) {
+                long key = key(id, s, names, anchors, cursor, requests, session);
+                if (key < best) {
+                    best = key;
+                    chosen = id;
+                }
+            }
+            Step step = session.stepCoroutine(chosen).lastStep();
+            advance(names.name(chosen), step.name(), anchors, cursor);
+        }
+        return session;
+    }
+
+    private static long key(int id, Scheduler s, CoroutineNames names, QemuLogAnchors anchors,
+                            Map<String, Integer> cursor, List<Command> requests, EngineSession session) {
+        if (s.coroutine(id) instanceof QemuIoMain main) {
+            int spawned = (int) s.coroutines().stream().filter(c -> !(c instanceof QemuIoMain)).count();
+            boolean issuesRequest = main.commandIndex() < main.commandCount() && spawned < requests.size()
+                    && nextIsRequest(main, session);
+            if (!issuesRequest) {
+                return Long.MAX_VALUE;
+            }
+            Integer first = anchors.firstEvent.get(requests.get(spawned).coroutine());
+            return first == null ? Long.MAX_VALUE - 1 : first;
+        }
+        String name = names.name(id);
+        List<QemuLogAnchors.Anchor> list = anchors.byCoroutine.getOrDefault(name, List.of());
+        int at = cursor.getOrDefault(name, 0);
+        return at < list.size() ? list.get(at).index() : Long.MAX_VALUE - 1;
+    }
+
+    private static boolean nextIsRequest(QemuIoMain main, EngineSession session) {
+        String phase = main.phase();
+        return !phase.startsWith("aio_flush") && !phase.equals("quit") && !phase.equals("done");
+    }
+
+    private static void advance(String co, String stepName, QemuLogAnchors anchors, Map<String, Integer> cursor) {
+        String logName = QemuLogAnchors.ENGINE_TO_LOG.getOrDefault(stepName, stepName);
+        if (!QemuLogAnchors.ANCHORS.contains(logName)) {
+            return;
+        }
+        List<QemuLogAnchors.Anchor> list = anchors.byCoroutine.getOrDefault(co, List.of());
+        for (int j = cursor.getOrDefault(co, 0); j < list.size(); j++) {
+            if (list.get(j).event().equals(logName)) {
+                cursor.put(co, j + 1);
+                return;
+            }
+        }
+    }
+}

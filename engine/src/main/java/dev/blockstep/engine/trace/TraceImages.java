@@ -1,0 +1,87 @@
+package dev.blockstep.engine.trace;
+
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.Qcow2Create;
+import dev.blockstep.engine.session.ScriptRun;
+import dev.blockstep.trace.Command;
+import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.importer.QemuIoMapping;
+import dev.blockstep.trace.qemuio.QemuIoCommand;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The image a trace's workload starts from: a fresh image or the base file next to the trace, after the setup
+ * commands ran in a session of their own (so, as with a separate qemu-io run, the workload's session opens the
+ * image again and free_cluster_index starts at 0).
+ */
+public final class TraceImages {
+
+    private TraceImages() {
+    }
+
+    /** @param traceDir the directory of the trace file, against which a base image path is resolved */
+    public static HostFile startImage(ImageSetup image, Path traceDir, String name) throws TraceReplayException {
+        HostFile file;
+        if (image instanceof ImageSetup.Fresh f) {
+            try {
+                file = Qcow2Create.create(f.virtualSize(), f.clusterSize());
+            } catch (Qcow2Create.CreateException e) {
+                throw new TraceReplayException(name + ": image: " + e.getMessage());
+            }
+        } else {
+            ImageSetup.Base b = (ImageSetup.Base) image;
+            Path path = traceDir.resolve(b.path());
+            try {
+                file = HostFile.load(path);
+            } catch (NoSuchFileException e) {
+                throw new TraceReplayException(name + ": image.base: no such file " + path);
+            } catch (IOException e) {
+                throw new TraceReplayException(name + ": image.base: cannot read " + path + ": " + e.getMessage());
+            }
+            if (b.sha256() != null && !b.sha256().equals(sha256(file))) {
+                throw new TraceReplayException(name + ": image.base: " + path + " has SHA-256 " + sha256(file)
+                        + ", the trace expects " + b.sha256());
+            }
+        }
+        if (!image.setup().isEmpty()) {
+            List<QemuIoCommand> setup = image.setup().stream().map(QemuIoMapping::toQemuIo).toList();
+            ScriptRun run = ScriptRun.run(file, name, setup, false, null);
+            if (run.stuck()) {
+                throw new TraceReplayException(name + ": image.setup: the setup commands could not finish");
+            }
+            file = run.file();
+        }
+        return file;
+    }
+
+    /** The workload's commands as qemu-io's command loop runs them. */
+    public static List<QemuIoCommand> commands(List<Command> workload, String name) throws TraceReplayException {
+        try {
+            return workload.stream().map(QemuIoMapping::toQemuIo).toList();
+        } catch (IllegalArgumentException e) {
+            throw new TraceReplayException(name + ": workload: " + e.getMessage()
+                    + " (the engine runs guest requests only)");
+        }
+    }
+
+    /** SHA-256 of the host file's bytes, lower-case hex: what a checkpoint's imageSha256 holds. */
+    public static String sha256(HostFile file) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            long len = file.length();
+            int chunk = 1 << 20;
+            for (long off = 0; off < len; off += chunk) {
+                md.update(file.read(off, (int) Math.min(chunk, len - off)));
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

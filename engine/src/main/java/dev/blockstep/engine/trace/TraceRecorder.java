@@ -1,0 +1,64 @@
+package dev.blockstep.engine.trace;
+
+import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.engine.snapshot.Step;
+import dev.blockstep.trace.Checkpoint;
+import dev.blockstep.trace.FixSetting;
+import dev.blockstep.trace.Metadata;
+import dev.blockstep.trace.ScheduleEntry;
+import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.io.StreamingTraceWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns what an {@link EngineSession} did into a trace: its steps become the schedule (chosen coroutine,
+ * runnable set, step name), its fix changes become flips, and a checkpoint of the final state lets a replay
+ * prove it arrived at the same place.
+ */
+public final class TraceRecorder {
+
+    private TraceRecorder() {
+    }
+
+    /**
+     * @param source the trace the session ran (its image and workload are kept); its schedule is replaced
+     */
+    public static Trace record(Trace source, Metadata metadata, EngineSession session) throws TraceReplayException {
+        CoroutineNames names = new CoroutineNames(source.workload());
+        names.update(session.engine().scheduler());
+        List<ScheduleEntry> schedule = new ArrayList<>();
+        for (Step s : session.steps()) {
+            schedule.add(new ScheduleEntry(names.name(s.coroutine()), names.names(s.runnable()), s.name(), null));
+        }
+        boolean initial = source.fix().initial();
+        List<Long> flips = new ArrayList<>();
+        boolean on = initial;
+        for (Map.Entry<Integer, Boolean> f : session.flips().entrySet()) {
+            if (f.getKey() == 0) {
+                initial = f.getValue();
+                on = initial;
+            } else if (f.getValue() != on && f.getKey() < schedule.size()) {
+                flips.add((long) f.getKey());
+                on = f.getValue();
+            }
+        }
+        Checkpoint end = Checkpoints.take(schedule.size(), session.current().image(), session.engine().file());
+        return new Trace(Trace.FORMAT_VERSION, metadata, source.image(), source.workload(),
+                new FixSetting(initial, flips), schedule, List.of(end), null);
+    }
+
+    /** Records and writes in one go, streaming the schedule. */
+    public static void write(Trace recorded, Path file) throws IOException {
+        try (StreamingTraceWriter w = StreamingTraceWriter.create(file, recorded.metadata(), recorded.image(),
+                recorded.workload())) {
+            for (ScheduleEntry e : recorded.schedule()) {
+                w.step(e);
+            }
+            w.finish(recorded.fix(), recorded.checkpoints(), recorded.qemuLog());
+        }
+    }
+}

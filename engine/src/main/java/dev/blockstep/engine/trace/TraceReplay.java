@@ -1,0 +1,113 @@
+package dev.blockstep.engine.trace;
+
+import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.coroutine.SchedulingPolicy;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.engine.session.Workload;
+import dev.blockstep.engine.snapshot.Snapshot;
+import dev.blockstep.trace.Checkpoint;
+import dev.blockstep.trace.ReplayCheck;
+import dev.blockstep.trace.ScheduleEntry;
+import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.io.TraceFile;
+import dev.blockstep.trace.io.TraceFormatException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Runs a trace on the engine. With a schedule, every step must find the recorded runnable set (as a set) and take
+ * the recorded coroutine, and, when the trace names it, the recorded step; fix flips are applied before their
+ * step and checkpoints are compared after theirs. Any drift stops the replay with one line naming the step. A
+ * schedule may end before the run does (a recorded prefix): the session is left at its last step.
+ */
+public final class TraceReplay {
+
+    private TraceReplay() {
+    }
+
+    /** The engine workload of a trace, run by {@code policy} (for traces without a schedule). */
+    public static Workload workload(Trace trace, Path traceDir, String name, Supplier<SchedulingPolicy> policy)
+            throws TraceReplayException {
+        HostFile image = TraceImages.startImage(trace.image(), traceDir, name);
+        return new Workload(image, name, TraceImages.commands(trace.workload(), name), trace.fix().initial(), policy);
+    }
+
+    /** The next recorded entry, or null at the end. */
+    @FunctionalInterface
+    interface ScheduleSource {
+        ScheduleEntry next() throws TraceReplayException;
+    }
+
+    /** Replays the trace's schedule to its end; the returned session holds the whole history. */
+    public static EngineSession replay(Trace trace, Path traceDir, String name) throws TraceReplayException {
+        Iterator<ScheduleEntry> it = trace.schedule().iterator();
+        return replay(trace, () -> it.hasNext() ? it.next() : null, traceDir, name);
+    }
+
+    /** Replays a trace file whose schedule is streamed from disk (files of any size). */
+    public static EngineSession replay(TraceFile file, Path traceDir, String name) throws TraceReplayException {
+        try (TraceFile.ScheduleStream stream = file.schedule()) {
+            return replay(file.header(), () -> {
+                try {
+                    return stream.next();
+                } catch (TraceFormatException e) {
+                    throw new TraceReplayException(e.getMessage());
+                }
+            }, traceDir, name);
+        } catch (TraceFormatException e) {
+            throw new TraceReplayException(e.getMessage());
+        }
+    }
+
+    private static EngineSession replay(Trace trace, ScheduleSource schedule, Path traceDir, String name)
+            throws TraceReplayException {
+        EngineSession session = new EngineSession(workload(trace, traceDir, name, Policies::fifo));
+        CoroutineNames names = new CoroutineNames(trace.workload());
+        List<Long> flips = trace.fix().flips();
+        Iterator<Checkpoint> checkpoints = trace.checkpoints().iterator();
+        Checkpoint nextCheckpoint = checkpoints.hasNext() ? checkpoints.next() : null;
+        boolean fix = trace.fix().initial();
+        int flip = 0;
+        long step = 0;
+        while (true) {
+            names.update(session.engine().scheduler());
+            while (nextCheckpoint != null && nextCheckpoint.step() == step) {
+                String bad = Checkpoints.mismatch(nextCheckpoint, session.current().image(), session.engine().file());
+                if (bad != null) {
+                    throw new TraceReplayException(name + ": " + bad);
+                }
+                nextCheckpoint = checkpoints.hasNext() ? checkpoints.next() : null;
+            }
+            List<Integer> runnable = session.engine().scheduler().runnable();
+            ScheduleEntry entry = schedule.next();
+            if (entry == null) {
+                // A recorded prefix is a valid trace: the session stops where the recording stopped.
+                break;
+            }
+            if (flip < flips.size() && flips.get(flip) == step) {
+                fix = !fix;
+                session.setFix(fix);
+                flip++;
+            }
+            String drift = ReplayCheck.divergence(step, entry, names.names(runnable));
+            if (drift != null) {
+                throw new TraceReplayException(name + ": " + drift);
+            }
+            Snapshot after = session.stepCoroutine(names.id(entry.chosen()));
+            String taken = after.lastStep().name();
+            if (entry.step() != null && !entry.step().equals(taken)) {
+                throw new TraceReplayException(name + ": step " + step + ": " + entry.chosen() + " took step "
+                        + taken + ", the trace recorded " + entry.step());
+            }
+            step++;
+        }
+        if (nextCheckpoint != null) {
+            throw new TraceReplayException(name + ": checkpoint at step " + nextCheckpoint.step()
+                    + " lies past the end of the run (" + step + " steps)");
+        }
+        return session;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.blockstep.engine.explore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.blockstep.engine.session.Engine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The explorer on the real qcow2 driver, against an independent step-level enumeration with the real checker. */
+class Qcow2ExplorerTest {
+
+    /** Every step-level schedule: end image hash to whether qemu-img check finds errors. */
+    private static long enumerate(ExploreSetup s, List<Integer> prefix, TreeMap<Long, Boolean> ends, long[] bad) {
+        Engine e = s.newEngine();
+        prefix.forEach(e::step);
+        List<Integer> r = e.scheduler().runnable();
+        if (r.isEmpty()) {
+            boolean corrupt = !new QemuImgCheck().errors(e.file()).isEmpty();
+            ends.put(e.file().contentHash(), corrupt);
+            bad[0] += corrupt ? 1 : 0;
+            return 1;
+        }
+        long n = 0;
+        for (int c : r) {
+            prefix.add(c);
+            n += enumerate(s, prefix, ends, bad);
+            prefix.remove(prefix.size() - 1);
+        }
+        return n;
+    }
+
+    private static void agreesWithBruteForce(ExploreSetup s) {
+        TreeMap<Long, Boolean> ends = new TreeMap<>();
+        long[] bad = {0};
+        long schedules = enumerate(s, new ArrayList<>(), ends, bad);
+        Exploration full = Qcow2Scenarios.explore(s, false);
+        Exploration reduced = Qcow2Scenarios.explore(s, true);
+        assertEquals(schedules, full.interleavings(), "every schedule once without reduction");
+        long fullCorrupt = full.endStates().values().stream().filter(e -> e.verdict().corrupt())
+                .mapToLong(Exploration.EndState::runs).sum();
+        assertEquals(bad[0], fullCorrupt, "corrupt schedules");
+        TreeMap<Long, Boolean> reducedEnds = new TreeMap<>();
+        reduced.endStates().values().forEach(e -> reducedEnds.put(e.verdict().imageHash(), e.verdict().corrupt()));
+        assertEquals(ends, reducedEnds, "the reduced search reaches the same end states with the same verdicts");
+        assertTrue(reduced.interleavings() < schedules, "the reduction skips equivalent schedules");
+    }
+
+    @Test
+    void theMinimalRaceUnfixedReachesTheBruteForceEndStates() {
+        agreesWithBruteForce(Qcow2Scenarios.minimalRace(false));
+    }
+
+    @Test
+    void theMinimalRaceFixedReachesTheBruteForceEndStates() {
+        agreesWithBruteForce(Qcow2Scenarios.minimalRace(true));
+    }
+
+    @Test
+    void theNoUnmapVariantReachesTheBruteForceEndStatesAndIsClean() {
+        ExploreSetup s = Qcow2Scenarios.setup("write -P 0x11 0 64k\nwrite -z 0 64k\n",
+                "aio_write -P 0x22 0 64k\naio_write -z 0 64k\naio_flush\n", false);
+        agreesWithBruteForce(s);
+        assertEquals(0, Qcow2Scenarios.explore(s, true).badEndStates());
+    }
+
+    @Test
+    void theUnfixedMinimalRaceEndsWithQemusR1Signature() {
+        Exploration x = Qcow2Scenarios.explore(Qcow2Scenarios.minimalRace(false), true);
+        assertEquals(1, x.corruptEndStates());
+        Verdict v = x.firstCounterexample().verdict();
+        assertEquals(List.of("ERROR cluster 5 refcount=0 reference=1",
+                "ERROR OFLAG_COPIED data cluster: l2_entry=8000000000050000 refcount=0"), v.checkLines());
+    }
+
+    @Test
+    void everyCorruptScheduleOfTheMinimalRaceLetsTheZeroWriteRunWhileTheWriterHasDroppedTheLock() {
+        Exploration x = new Explorer(Qcow2Scenarios.minimalRace(false),
+                new Judge(Qcow2Scenarios.minimalRace(false), new QemuImgCheck()), false, 1_000_000, 1000).run();
+        TreeSet<String> zeroizeBeforeLink = new TreeSet<>();
+        for (Counterexample c : x.badSchedules()) {
+            List<String> names = c.schedule().stream()
+                    .map(st -> Qcow2Scenarios.minimalRace(false).coroutineName(st.coroutine()) + ":" + st.name())
+                    .toList();
+            int zero = names.indexOf("Z2:qcow2_pwrite_zeroes");
+            int data = names.indexOf("W1:qcow2_writev_data");
+            int link = names.indexOf("W1:qcow2_cluster_link_l2");
+            assertTrue(data >= 0 && data < zero && zero < link, String.join(" ", names));
+            zeroizeBeforeLink.add(c.describe());
+        }
+        assertEquals(x.badSchedules().size(), zeroizeBeforeLink.size(), "each bad schedule listed once");
+    }
+
+    /** Every step-level schedule: (zeroize between the writer's lock drop and its link, check found errors). */
+    private static void classify(ExploreSetup s, List<Integer> prefix, List<boolean[]> out) {
+        Engine e = s.newEngine();
+        List<String> names = new ArrayList<>();
+        for (int c : prefix) {
+            var st = e.step(c);
+            names.add(s.coroutineName(st.coroutine()) + ":" + st.name());
+        }
+        List<Integer> r = e.scheduler().runnable();
+        if (r.isEmpty()) {
+            int zero = names.indexOf("Z2:qcow2_pwrite_zeroes");
+            int data = names.indexOf("W1:qcow2_writev_data");
+            int link = names.indexOf("W1:qcow2_cluster_link_l2");
+            out.add(new boolean[] {data < zero && zero < link, !new QemuImgCheck().errors(e.file()).isEmpty()});
+            return;
+        }
+        for (int c : r) {
+            prefix.add(c);
+            classify(s, prefix, out);
+            prefix.remove(prefix.size() - 1);
+        }
+    }
+
+    @Test
+    void aScheduleOfTheMinimalRaceCorruptsExactlyWhenTheZeroWriteLandsInsideTheWritersLockDrop() {
+        List<boolean[]> all = new ArrayList<>();
+        classify(Qcow2Scenarios.minimalRace(false), new ArrayList<>(), all);
+        long inWindow = all.stream().filter(b -> b[0]).count();
+        assertTrue(inWindow > 0 && inWindow < all.size());
+        for (boolean[] b : all) {
+            assertEquals(b[0], b[1]);
+        }
+    }
+}

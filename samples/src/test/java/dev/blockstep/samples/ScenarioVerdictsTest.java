@@ -1,0 +1,89 @@
+package dev.blockstep.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.blockstep.engine.explore.Exploration;
+import dev.blockstep.engine.explore.Explorer;
+import dev.blockstep.engine.explore.Judge;
+import dev.blockstep.engine.explore.QemuImgCheck;
+import dev.blockstep.engine.explore.Scenario;
+import dev.blockstep.trace.Producer;
+import dev.blockstep.trace.qemuio.QemuIoCommand;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every shipped scenario, explored exhaustively on the real qcow2 driver, with the fix off and on. */
+class ScenarioVerdictsTest {
+
+    private static Scenario load(String name) throws Exception {
+        try (InputStream in = ScenarioVerdictsTest.class.getResourceAsStream("/scenarios/" + name + ".json")) {
+            return Scenario.load(in, name + ".json");
+        }
+    }
+
+    private static Exploration explore(String name, boolean fix) throws Exception {
+        Scenario s = load(name).withFix(fix);
+        Exploration x = new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), true, 2_000_000, 1).run();
+        assertFalse(x.truncated(), name);
+        return x;
+    }
+
+    @Test
+    void minimalRaceCorruptsUnfixedAndNeverFixed() throws Exception {
+        assertEquals(1, explore("minimal-race", false).corruptEndStates());
+        assertEquals(0, explore("minimal-race", true).badEndStates());
+    }
+
+    @Test
+    void minimalRaceWithoutUnmapIsHarmless() throws Exception {
+        assertEquals(0, explore("minimal-race-no-unmap", false).badEndStates());
+    }
+
+    @Test
+    void aGuestAloneNeverCorruptsEvenUnfixed() throws Exception {
+        assertEquals(0, explore("guest-only", false).badEndStates());
+    }
+
+    @Test
+    void guestPlusMirrorCorruptsUnfixedAndNeverFixed() throws Exception {
+        assertTrue(explore("guest-mirror", false).corruptEndStates() > 0);
+        assertEquals(0, explore("guest-mirror", true).badEndStates());
+    }
+
+    @Test
+    void guestPlusCommitCorruptsUnfixedAndNeverFixed() throws Exception {
+        assertTrue(explore("guest-commit", false).corruptEndStates() > 0);
+        assertEquals(0, explore("guest-commit", true).badEndStates());
+    }
+
+    @Test
+    void theUpstreamMixKeepsCheckCleanButDriftsDataUnfixed() throws Exception {
+        Exploration x = explore("upstream-mix", false);
+        assertEquals(0, x.corruptEndStates());
+        assertTrue(x.driftEndStates() > 0);
+        assertEquals(0, explore("upstream-mix", true).badEndStates());
+    }
+
+    @Test
+    void theGuestProducerNeverHasTwoOverlappingRequestsInFlight() throws Exception {
+        for (String name : List.of("guest-only", "guest-mirror", "guest-commit")) {
+            Scenario s = load(name);
+            List<long[]> inFlight = new ArrayList<>();
+            for (int i = 0; i < s.setup().commands().size(); i++) {
+                QemuIoCommand c = s.setup().commands().get(i);
+                if (c instanceof QemuIoCommand.AioFlush) {
+                    inFlight.clear();
+                } else if (c instanceof QemuIoCommand.AioWrite w && s.setup().producers().get(i) == Producer.GUEST) {
+                    for (long[] r : inFlight) {
+                        assertFalse(w.offset() < r[1] && r[0] < w.offset() + w.length(), name + " command " + i);
+                    }
+                    inFlight.add(new long[] {w.offset(), w.offset() + w.length()});
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.blockstep.trace.qemulog;
+
+import dev.blockstep.trace.Alignment;
+import dev.blockstep.trace.Command;
+import dev.blockstep.trace.Producer;
+import dev.blockstep.trace.importer.ImportException;
+import dev.blockstep.trace.importer.QemuIoScriptImporter.ScriptCommand;
+import dev.blockstep.trace.qemulog.CoInstance.Kind;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds the workload of an imported log, from the log alone or from the script checked against the log. */
+final class WorkloadInference {
+
+    private WorkloadInference() {
+    }
+
+    static List<Command> fromLog(List<CoInstance> requests, String source, List<String> inferred)
+            throws ImportException {
+        List<Command> out = new ArrayList<>();
+        boolean anyAio = false;
+        for (int i = 0; i < requests.size(); i++) {
+            CoInstance c = requests.get(i);
+            boolean aio = overlapsLater(requests, i);
+            anyAio |= aio;
+            switch (c.kind) {
+                case WRITE -> {
+                    long flags = LogLineParser.number(c.request.field("flags"));
+                    boolean zero = (flags & 0x2) != 0;
+                    out.add(new Command.Write(aio, c.name, Producer.GUEST, offset(c, source), bytes(c, source),
+                            null, zero, zero && (flags & 0x4) != 0, false));
+                    inferred.add("request of co " + c.address + " (" + c.name + ") inferred from " + c.request.event()
+                            + " flags " + c.request.field("flags") + " at line " + c.request.line() + ": "
+                            + (aio ? "aio_write" : "write") + (zero ? " -z" : "") + ((flags & 0x4) != 0 ? " -u" : "")
+                            + ((flags & 0x10) != 0 ? " (0x10 FUA is qemu-io's writethrough default)" : "")
+                            + (zero ? "" : "; the pattern is not in the log, qemu-io's default 0xcd assumed"));
+                }
+                case READ -> out.add(new Command.Read(c.name, Producer.GUEST, offset(c, source), bytes(c, source),
+                        null));
+                case FLUSH -> out.add(new Command.Flush(c.name, Producer.GUEST));
+                default -> throw new ImportException(source, lineOf(c), "cannot tell the range of the discard run by "
+                        + "co " + c.address + " (qemu 7.2 has no discard trace event): give the qemu-io script that "
+                        + "produced the log");
+            }
+            if (aio) {
+                inferred.add(c.name + " is asynchronous: a later request starts before its last event");
+            }
+        }
+        if (anyAio) {
+            out.add(new Command.AioFlush(null));
+            inferred.add("aio_flush appended after the last request: qemu-io drains aio requests before it closes");
+        }
+        return out;
+    }
+
+    static List<Command> fromScript(List<CoInstance> requests, List<ScriptCommand> script, String source,
+                                    String scriptName, List<String> inferred) throws ImportException {
+        List<ScriptCommand> wanted = script.stream().filter(s -> !(s.command() instanceof Command.AioFlush)).toList();
+        for (int i = 0; i < Math.max(wanted.size(), requests.size()); i++) {
+            if (i >= requests.size()) {
+                throw new ImportException(scriptName, wanted.get(i).line(), "expected a request in " + source
+                        + " for this command, found only " + requests.size());
+            }
+            CoInstance c = requests.get(i);
+            if (i >= wanted.size()) {
+                throw new ImportException(source, lineOf(c), "expected no more requests (" + scriptName + " has "
+                        + wanted.size() + "), got a " + c.kind.name().toLowerCase() + " by co " + c.address);
+            }
+            ScriptCommand s = wanted.get(i);
+            String mismatch = mismatch(c, s.command());
+            if (mismatch != null) {
+                throw new ImportException(source, lineOf(c), "co " + c.address + " " + mismatch + ", but "
+                        + scriptName + ":" + s.line() + " is " + s.command().op());
+            }
+            c.name = s.command().coroutine();
+        }
+        inferred.add("workload taken from " + scriptName + "; its " + wanted.size()
+                + " requests matched the log's requests one to one, in order");
+        return script.stream().map(ScriptCommand::command).toList();
+    }
+
+    /** Why the log's request differs from the script's command, or null when they agree. */
+    private static String mismatch(CoInstance c, Command cmd) {
+        String desc = "runs a " + c.kind.name().toLowerCase()
+                + (c.request == null ? "" : " (" + c.request.event() + " offset " + c.request.field("offset")
+                + " bytes " + c.request.field("bytes") + " flags " + c.request.field("flags") + ")");
+        if (cmd instanceof Command.Write w && c.kind == Kind.WRITE) {
+            long flags = LogLineParser.number(c.request.field("flags"));
+            boolean same = w.offset() == num(c, "offset") && w.bytes() == num(c, "bytes")
+                    && w.zero() == ((flags & 0x2) != 0) && w.unmap() == ((flags & 0x4) != 0);
+            return same ? null : desc;
+        }
+        if (cmd instanceof Command.Read r && c.kind == Kind.READ) {
+            return r.offset() == num(c, "offset") && r.bytes() == num(c, "bytes") ? null : desc;
+        }
+        if (cmd instanceof Command.Discard && c.kind == Kind.DISCARD) {
+            return null;
+        }
+        if (cmd instanceof Command.Flush && c.kind == Kind.FLUSH) {
+            return null;
+        }
+        return desc;
+    }
+
+    private static long num(CoInstance c, String field) {
+        return LogLineParser.number(c.request.field(field));
+    }
+
+    private static boolean overlapsLater(List<CoInstance> requests, int i) {
+        CoInstance c = requests.get(i);
+        for (int j = i + 1; j < requests.size(); j++) {
+            if (requests.get(j).first() < c.last()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long offset(CoInstance c, String source) throws ImportException {
+        long v = num(c, "offset");
+        if (!Alignment.isSectorMultiple(v)) {
+            throw new ImportException(source, c.request.line(), "expected a request offset that is a multiple of "
+                    + Alignment.SECTOR + " (traces are sector-aligned), got " + v);
+        }
+        return v;
+    }
+
+    private static long bytes(CoInstance c, String source) throws ImportException {
+        long v = num(c, "bytes");
+        if (v <= 0 || !Alignment.isSectorMultiple(v)) {
+            throw new ImportException(source, c.request.line(), "expected a request length that is a positive "
+                    + "multiple of " + Alignment.SECTOR + " (traces are sector-aligned), got " + v);
+        }
+        return v;
+    }
+
+    private static long lineOf(CoInstance c) {
+        return c.request != null ? c.request.line() : c.firstLine;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.blockstep.trace.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped JSON Schema names exactly the fields the reader accepts: every schema property is accepted by the
+ * reader (no "unknown field" error), and a field the schema does not name is refused by the reader.
+ */
+class SchemaTest {
+
+    static JsonNode schema() throws Exception {
+        try (InputStream in = SchemaTest.class.getResourceAsStream("/dev/blockstep/trace/trace.schema.json")) {
+            assertNotNull(in, "schema not on the classpath");
+            return new ObjectMapper().readTree(in);
+        }
+    }
+
+    static List<String> names(JsonNode properties) {
+        List<String> out = new ArrayList<>();
+        properties.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    static String base() {
+        return "{\"formatVersion\": 1, \"image\": {\"virtualSize\": 1048576, \"clusterSize\": 65536},"
+                + " \"workload\": [{\"op\": \"write\", \"co\": \"w0\", \"offset\": 0, \"bytes\": 512}]";
+    }
+
+    static String errorOf(String json) {
+        try {
+            TraceReader.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "s.json");
+            return "";
+        } catch (TraceFormatException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Test
+    void theSchemaPinsFormatVersionOne() throws Exception {
+        assertEquals(1, schema().at("/properties/formatVersion/const").asInt());
+    }
+
+    @Test
+    void everyTopLevelSchemaPropertyIsAFieldTheReaderKnows() throws Exception {
+        for (String name : names(schema().get("properties"))) {
+            if (name.equals("formatVersion")) {
+                continue;
+            }
+            String error = errorOf(base() + ", \"" + name + "\": 0}");
+            assertFalse(error.contains("unknown field"), name + ": " + error);
+        }
+        String error = errorOf(base() + ", \"notInSchema\": 0}");
+        assertEquals("s.json:1:149: $.notInSchema: unknown field \"notInSchema\" (expected formatVersion, metadata, "
+                + "image, workload, fix, schedule, checkpoints or qemuLog)", error);
+    }
+
+    @Test
+    void theTopLevelFieldsOfTheSchemaAreTheOnesTheReaderListsInItsError() throws Exception {
+        TreeSet<String> schemaNames = new TreeSet<>(names(schema().get("properties")));
+        assertEquals(new TreeSet<>(List.of("formatVersion", "metadata", "image", "workload", "fix", "schedule",
+                "checkpoints", "qemuLog")), schemaNames);
+    }
+
+    @Test
+    void everyCommandSchemaPropertyIsAFieldTheReaderKnows() throws Exception {
+        for (String name : names(schema().at("/$defs/commandShape/properties"))) {
+            String json = "{\"formatVersion\": 1, \"image\": {\"virtualSize\": 1048576, \"clusterSize\": 65536},"
+                    + " \"workload\": [{\"" + name + "\": 0}]}";
+            String error = errorOf(json);
+            assertFalse(error.contains("unknown field"), name + ": " + error);
+        }
+        assertEquals(9, names(schema().at("/$defs/commandShape/properties")).size());
+    }
+
+    @Test
+    void everyMetadataCheckpointAndImageSchemaPropertyIsAFieldTheReaderKnows() throws Exception {
+        for (String section : List.of("metadata", "image")) {
+            for (String name : names(schema().at("/properties/" + section + "/properties"))) {
+                String field = "{\"" + name + "\": 0}";
+                String json = "{\"formatVersion\": 1, \"image\": "
+                        + (section.equals("image") ? field : "{\"virtualSize\": 1048576, \"clusterSize\": 65536}")
+                        + ", \"workload\": [{\"op\": \"flush\", \"co\": \"f0\"}]"
+                        + (section.equals("metadata") ? ", \"metadata\": " + field : "") + "}";
+                String error = errorOf(json);
+                assertFalse(error.contains("unknown field") || error.contains("malformed"),
+                        section + "." + name + ": " + error);
+            }
+        }
+        for (String name : names(schema().at("/properties/checkpoints/items/properties"))) {
+            String error = errorOf(base() + ", \"checkpoints\": [{\"" + name + "\": 0}]}");
+            assertFalse(error.contains("unknown field"), "checkpoints." + name + ": " + error);
+        }
+    }
+}

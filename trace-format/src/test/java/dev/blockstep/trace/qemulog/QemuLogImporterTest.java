@@ -1,0 +1,177 @@
+package dev.blockstep.trace.qemulog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.blockstep.trace.Command;
+import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.QemuEvent;
+import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.importer.ImportException;
+import dev.blockstep.trace.importer.QemuIoScriptImporter;
+import dev.blockstep.trace.io.TraceReader;
+import dev.blockstep.trace.io.TraceWriter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Imports the logs captured from real qemu-io 7.2 (see captured/README.md) and checks them against their scripts. */
+class QemuLogImporterTest {
+
+    static final ImageSetup IMAGE = new ImageSetup.Fresh(16 << 20, 65536, List.of());
+
+    static String resource(String name) throws IOException {
+        try (InputStream in = QemuLogImporterTest.class.getResourceAsStream("/captured/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static Trace withScript(String name) throws Exception {
+        return QemuLogImporter.importLog(resource(name + ".log"), name + ".log", IMAGE,
+                QemuIoScriptImporter.parse(resource(name + ".qemu-io"), name + ".qemu-io"), name + ".qemu-io");
+    }
+
+    static Trace alone(String name) throws Exception {
+        return QemuLogImporter.importLog(resource(name + ".log"), name + ".log", IMAGE, null, null);
+    }
+
+    static List<QemuEvent> events(Trace t, String co, String event) {
+        return t.qemuLog().events().stream().filter(e -> co.equals(e.coroutine()) && e.event().equals(event)).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"r1", "r2", "serial-write-read", "serial-zero-discard", "serial-fua", "rand-stdin", "serial-read-only"})
+    void aCapturedLogImportedWithItsScriptHasTheScriptsWorkload(String name) throws Exception {
+        Trace script = QemuIoScriptImporter.importScript(resource(name + ".qemu-io"), name + ".qemu-io", IMAGE);
+        assertEquals(script.workload(), withScript(name).workload());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"r1", "r2", "serial-write-read", "serial-fua", "rand-stdin", "serial-read-only"})
+    void theLogAloneFindsEveryRequestsKindRangeAndZeroFlags(String name) throws Exception {
+        List<Command> fromScript = QemuIoScriptImporter.importScript(resource(name + ".qemu-io"), name, IMAGE)
+                .workload().stream().filter(c -> !(c instanceof Command.AioFlush)).toList();
+        List<Command> fromLog = alone(name).workload().stream().filter(c -> !(c instanceof Command.AioFlush)).toList();
+        assertEquals(fromScript.size(), fromLog.size());
+        for (int i = 0; i < fromLog.size(); i++) {
+            assertEquals(shape(fromScript.get(i)), shape(fromLog.get(i)), name + " request " + i);
+        }
+    }
+
+    /**
+     * What a log alone can show of a command: kind, range and zero flags. Not the pattern, and not the name: the
+     * name counts aio_flush commands, which a log cannot place.
+     */
+    static String shape(Command c) {
+        if (c instanceof Command.Write w) {
+            return "write " + w.offset() + "+" + w.bytes() + (w.zero() ? " z" : "")
+                    + (w.unmap() ? " u" : "");
+        }
+        if (c instanceof Command.Read r) {
+            return "read " + r.offset() + "+" + r.bytes();
+        }
+        return c.op();
+    }
+
+    @Test
+    void theR1LogShowsTheWriteZeroesQueuedOnTheLockTheWriterHoldsAndTheRelinkAfterTheFree() throws Exception {
+        Trace t = withScript("r1");
+        QemuEvent zWaits = events(t, "z1", "qemu_co_mutex_lock_entry").get(0);
+        assertEquals("mutex s->lock self z1", zWaits.args());
+        QemuEvent wData = events(t, "w0", "qcow2_writev_data").get(0);
+        assertEquals("co w0 offset 0x50000", wData.args());
+        long zeroes = events(t, "z1", "qcow2_pwrite_zeroes").get(0).line();
+        long relink = events(t, "w0", "qcow2_cluster_link_l2").get(0).line();
+        assertTrue(wData.line() < zeroes && zeroes < relink, "order " + wData.line() + " " + zeroes + " " + relink);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"r1", "r2", "serial-write-read", "serial-zero-discard", "serial-fua", "rand-stdin", "serial-read-only"})
+    void everyNonBlankLogLineBecomesOneEventInLogOrder(String name) throws Exception {
+        String text = resource(name + ".log");
+        long lines = text.lines().filter(l -> !l.isBlank()).count();
+        List<QemuEvent> events = withScript(name).qemuLog().events();
+        assertEquals(lines, events.size());
+        for (int i = 1; i < events.size(); i++) {
+            assertTrue(events.get(i - 1).line() < events.get(i).line());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"r1", "r2", "serial-write-read", "serial-zero-discard", "serial-fua", "rand-stdin", "serial-read-only"})
+    void anImportedTraceWritesAndReadsBackEqual(String name) throws Exception {
+        Trace t = withScript(name);
+        String json = TraceWriter.toJson(t);
+        assertEquals(t, TraceReader.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "t.json"));
+    }
+
+    @Test
+    void theSymbolsNameBothNodesBothReqsLocksAndSLock() throws Exception {
+        Trace t = withScript("r1");
+        assertEquals(List.of("qcow2", "file", "s->lock", "reqs_lock@file", "reqs_lock@qcow2"),
+                t.qemuLog().symbols().keySet().stream().limit(5).toList());
+        String log = resource("r1.log");
+        // s->lock is the mutex W takes right after qcow2_writev_start_part: line 43 of the capture.
+        String line43 = log.lines().skip(42).findFirst().orElseThrow();
+        assertEquals(line43.split(" ")[2], t.qemuLog().symbols().get("s->lock"));
+    }
+
+    @Test
+    void everyRequestAndLandmarkHasAnInferenceSentence() throws Exception {
+        List<String> inferred = alone("r1").qemuLog().inferred();
+        assertTrue(inferred.stream().anyMatch(s -> s.startsWith("request of co 0x55d131c4adf0 (w0) inferred from "
+                + "bdrv_co_pwritev_part flags 0x10 at line 38")), String.join("\n", inferred));
+        assertTrue(inferred.stream().anyMatch(s -> s.startsWith("s->lock = mutex 0x55d131c4a700")));
+        assertTrue(inferred.stream().anyMatch(s -> s.contains("bdrv_close's flush")));
+    }
+
+    @Test
+    void aDiscardWithoutTheScriptIsAOneLineErrorAskingForIt() {
+        ImportException e = assertThrows(ImportException.class, () -> alone("serial-zero-discard"));
+        assertEquals("serial-zero-discard.log:221: cannot tell the range of the discard run by co 0x5621b65b20e0 "
+                + "(qemu 7.2 has no discard trace event): give the qemu-io script that produced the log",
+                e.getMessage());
+    }
+
+    @Test
+    void aScriptThatDoesNotMatchTheLogIsRejectedAtTheFirstDifference() throws Exception {
+        ImportException e = assertThrows(ImportException.class, () -> QemuLogImporter.importLog(resource("r2.log"),
+                "r2.log", IMAGE, QemuIoScriptImporter.parse(resource("r1.qemu-io"), "r1.qemu-io"), "r1.qemu-io"));
+        assertEquals("r2.log:58: expected no more requests (r1.qemu-io has 2), got a write by co 0x55ecd86001a0",
+                e.getMessage());
+        ImportException wrongRange = assertThrows(ImportException.class, () -> QemuLogImporter.importLog(
+                resource("r1.log"), "r1.log", IMAGE, QemuIoScriptImporter.parse(
+                        "aio_write -P 0x22 0 64k\naio_write -z 0 64k\naio_flush\n", "s"), "s"));
+        assertEquals("r1.log:53: co 0x55d131c4b050 runs a write (bdrv_co_pwritev_part offset 0 bytes 65536 flags "
+                + "0x16), but s:2 is aio_write", wrongRange.getMessage());
+    }
+
+
+    @Test
+    void theStderrFreeFailuresOfTheRandomRunComeFromWriteZeroesWithUnmap() throws Exception {
+        Trace t = withScript("rand-stdin");
+        List<QemuEvent> failures = t.qemuLog().events().stream().filter(e -> e.event().equals("stderr")).toList();
+        assertEquals(3, failures.size());
+        for (QemuEvent f : failures) {
+            Command c = t.workload().stream().filter(w -> f.coroutine().equals(w.coroutine())).findFirst()
+                    .orElseThrow();
+            assertTrue(c instanceof Command.Write w && w.zero() && w.unmap(), f + " from " + c);
+        }
+    }
+
+    @Test
+    void reusedCoroutineAddressesBecomeSeparateRequests() throws Exception {
+        Trace t = alone("rand-stdin");
+        long distinctAddresses = t.qemuLog().symbols().entrySet().stream()
+                .filter(e -> e.getKey().matches("[wz][0-9]+")).map(e -> e.getValue()).distinct().count();
+        long requests = t.workload().stream().filter(c -> c.coroutine() != null).count();
+        assertEquals(200, requests);
+        assertTrue(distinctAddresses < requests, distinctAddresses + " addresses");
+    }
+}
