@@ -192,13 +192,16 @@ public final class IoCommand implements Callable<Integer> {
                 out.flush();
                 err.println(l.line());
                 err.flush();
-            } else if (l.line().startsWith("Pattern verification failed") || l.line().endsWith("Input/output error")) {
+            } else if (l.line().startsWith("Pattern verification failed") || l.line().contains(" failed: ")) {
                 out.println(l.line());
+                // qemu-io's exit status counts failed synchronous commands, not failed aio completions.
                 failed |= l.line().startsWith("Pattern") || !l.line().startsWith("aio_");
-            } else {
+            } else if (l.line().matches("(wrote|read|discard) \\d+/\\d+ bytes at offset \\d+")) {
                 String[] w = l.line().split(" ");
                 out.println(QemuIoReport.lines(w[0], Long.parseLong(w[w.length - 1]),
                         Long.parseLong(w[1].substring(0, w[1].indexOf('/'))), elapsed));
+            } else {
+                out.println(l.line());
             }
         }
         if (run.stuck()) {

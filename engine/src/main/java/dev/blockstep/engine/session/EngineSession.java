@@ -120,15 +120,14 @@ public final class EngineSession implements DebugTarget {
         if (n < 0 || n > choices.size()) {
             throw new IllegalArgumentException("step " + n + " is outside the history 0.." + choices.size());
         }
-        if (n < position) {
-            var cp = checkpoints.floorEntry(n);
-            if (cp != null) {
-                engine = new Engine(workload, workload.policy().get(), cp.getValue());
-                position = cp.getKey();
-            } else {
-                engine = new Engine(workload);
-                position = 0;
-            }
+        var cp = checkpoints.floorEntry(n);
+        if (cp != null && (n < position || cp.getKey() > position)) {
+            // Forward or back, start from the nearest checkpoint at or before n when it saves replaying.
+            engine = new Engine(workload, workload.policy().get(), cp.getValue());
+            position = cp.getKey();
+        } else if (n < position) {
+            engine = new Engine(workload);
+            position = 0;
         }
         while (position < n) {
             replayOne();
@@ -223,11 +222,10 @@ public final class EngineSession implements DebugTarget {
 
     /** Keeps a checkpoint when far enough from the last one and no request is in flight. */
     private void maybeCheckpoint() {
-        Integer last = checkpoints.floorKey(position);
-        if ((last == null ? 0 : last) + CHECKPOINT_EVERY > position || !engine.scheduler().policy().pure()) {
-            return;
-        }
-        if (last != null && last == position) {
+        Integer before = checkpoints.floorKey(position);
+        Integer after = checkpoints.ceilingKey(position);
+        if ((before == null ? 0 : before) + CHECKPOINT_EVERY > position
+                || after != null && after - position < CHECKPOINT_EVERY || !engine.scheduler().policy().pure()) {
             return;
         }
         Checkpoint cp = engine.checkpoint();
