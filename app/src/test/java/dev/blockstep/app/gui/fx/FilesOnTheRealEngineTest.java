@@ -107,4 +107,14 @@ class FilesOnTheRealEngineTest {
         assertTrue(fx.window.refcountPanel().flaggedLines().stream()
                 .anyMatch(l -> l.startsWith("ERROR cluster 5 refcount=0 reference=1")));
     }
+
+    @Test
+    void aCapturedQemuTraceLogOpensWithTheLogsOrderAhead() throws Exception {
+        Path log = Path.of("..", "trace-format", "src", "test", "resources", "captured", "serial-write-read.log");
+        assertTrue(Files.isRegularFile(log), log.toAbsolutePath().toString());
+        open(() -> fx.window.openFile(log));
+        assertEquals("", fx.vm.errorDialogProperty().get());
+        assertEquals(0, fx.vm.stepProperty().get());
+        assertTrue(fx.vm.historyLengthProperty().get() > 0, "the log's order is known ahead");
+    }
 }
