@@ -145,4 +145,29 @@ class MinimalRaceWalkthroughTest {
         WindowFixture.until("the run ends", () -> fx.vm.finishedProperty().get());
         return state();
     }
+
+    @Test
+    void clickingTheTimeSliderTravelsToThatStepOfTheHistory(FxRobot robot) {
+        SessionState end = resumeToEnd(robot);
+        javafx.scene.control.Slider slider = robot.lookup("#time-slider").queryAs(javafx.scene.control.Slider.class);
+        javafx.geometry.Bounds b = slider.localToScreen(slider.getBoundsInLocal());
+        long before = state().stepRevision();
+        robot.clickOn(b.getMinX() + b.getWidth() * 0.25, b.getCenterY());
+        WindowFixture.until("the travel lands", () -> fx.vm.session().state().stepRevision() > before
+                && !fx.vm.busyProperty().get());
+        int at = state().snapshot().step();
+        assertTrue(at > 0 && at < end.snapshot().step() / 2, "travelled to step " + at);
+        assertEquals(at, state().steps().size());
+    }
+
+    @Test
+    void ctrlF8TogglesABreakpointOnTheNextStepOfThePolicysCoroutine(FxRobot robot) {
+        String phase = state().snapshot().coroutines().stream()
+                .filter(c -> c.id() == state().nextUnderPolicy()).findFirst().orElseThrow().phase();
+        robot.push(KeyCode.CONTROL, KeyCode.F8);
+        WindowFixture.until("the breakpoint is set", () -> fx.vm.session().breakpoints().breakpoints().size() == 1);
+        assertEquals(phase, fx.vm.session().breakpoints().breakpoints().get(0).stepName());
+        robot.push(KeyCode.CONTROL, KeyCode.F8);
+        WindowFixture.until("the breakpoint is gone", () -> fx.vm.session().breakpoints().breakpoints().isEmpty());
+    }
 }
