@@ -121,7 +121,7 @@ final class MainMenu {
             if (!error.isEmpty()) {
                 vm.commandFailed(error, true);
             } else {
-                vm.commandFailed("wrote " + f, false);
+                vm.showStatus("wrote " + f);
             }
         });
     }
