@@ -7,6 +7,7 @@ import dev.blockstep.app.cli.ImportQemuLogCommand;
 import dev.blockstep.app.cli.IoCommand;
 import dev.blockstep.app.cli.ExploreCommand;
 import dev.blockstep.app.cli.MinimizeCommand;
+import dev.blockstep.app.cli.RunCommand;
 import dev.blockstep.app.cli.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
                 ExploreCommand.class,
                 VerifyCommand.class,
                 MinimizeCommand.class,
+                RunCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.explore.Exploration;
 import dev.blockstep.engine.explore.Explorer;
+import dev.blockstep.engine.explore.FirstCorruption;
+import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.explore.Judge;
 import dev.blockstep.engine.explore.QemuImgCheck;
 import dev.blockstep.engine.explore.Scenario;
@@ -85,5 +87,15 @@ class ScenarioVerdictsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theShippedRandomWorkloadCorruptsUnderQemusOwnOrderAndNotWithTheFix() throws Exception {
+        Scenario s = load("random-5000");
+        assertEquals(5000, s.setup().commands().stream().filter(c -> !(c instanceof QemuIoCommand.AioFlush)).count());
+        FirstCorruption unfixed = FirstCorruption.find(s.setup(), Policies.fifo(), new QemuImgCheck(), true);
+        assertTrue(unfixed.commandsIssued() > 0, "corrupt at some drain point");
+        FirstCorruption fixed = FirstCorruption.find(s.withFix(true).setup(), Policies.fifo(), new QemuImgCheck(), true);
+        assertEquals(-1, fixed.commandsIssued(), fixed.firstError());
     }
 }

@@ -4,6 +4,7 @@ import dev.blockstep.engine.explore.Counterexample;
 import dev.blockstep.engine.explore.Exploration;
 import dev.blockstep.engine.explore.ExplorationReport;
 import dev.blockstep.engine.explore.Explorer;
+import dev.blockstep.engine.explore.FirstCorruption;
 import dev.blockstep.engine.explore.Judge;
 import dev.blockstep.engine.explore.QemuImgCheck;
 import dev.blockstep.engine.explore.RandomSearch;
@@ -127,6 +128,11 @@ public final class ExploreCommand implements Callable<Integer> {
                         + r.first().verdict().summary());
                 out.println("counterexample trace: " + saved);
             }
+            FirstCorruption fc = FirstCorruption.find(s.setup(), st.policy(seed, r.engineSteps() / Math.max(1, r.runs())),
+                    new QemuImgCheck(), true);
+            out.println(fc.commandsIssued() < 0 ? "run with seed " + seed + ": qemu-img check clean at every drain point"
+                    : "run with seed " + seed + ": qemu-img check first fails after " + fc.commandsIssued()
+                    + " requests (" + fc.firstError() + ")");
         }
         out.flush();
         err.flush();

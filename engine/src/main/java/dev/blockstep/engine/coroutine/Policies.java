@@ -1,6 +1,5 @@
 package dev.blockstep.engine.coroutine;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** The built-in scheduling policies. */
@@ -80,9 +79,5 @@ public final class Policies {
     /** PCT with a seed, bug depth {@code depth} and an expected run length of {@code maxSteps} steps. */
     public static SchedulingPolicy pct(long seed, int depth, int maxSteps) {
         return new Pct(seed, depth, maxSteps);
-    }
-
-    static List<Integer> copy(List<Integer> l) {
-        return new ArrayList<>(l);
     }
 }

@@ -10,8 +10,9 @@ public enum Strategy {
     /** Probabilistic concurrency testing with depth 3: random priorities and a few random priority drops. */
     PCT;
 
-    SchedulingPolicy policy(long seed, int expectedSteps) {
-        return this == UNIFORM ? Policies.seededRandom(seed) : Policies.pct(seed, 3, Math.max(expectedSteps, 1));
+    /** A fresh policy for one run; PCT spreads its priority drops over {@code expectedSteps} steps. */
+    public SchedulingPolicy policy(long seed, long expectedSteps) {
+        return this == UNIFORM ? Policies.seededRandom(seed) : Policies.pct(seed, 3, (int) Math.max(1, Math.min(expectedSteps, Integer.MAX_VALUE)));
     }
 
     public static Strategy parse(String s) {

@@ -6,7 +6,6 @@ import dev.blockstep.engine.coroutine.Coroutine;
 import dev.blockstep.engine.coroutine.Scheduler;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.Trace;
-import dev.blockstep.trace.importer.QemuIoMapping;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +43,7 @@ final class CoroutineNames {
                 name = Trace.MAIN_COROUTINE;
             } else if (co instanceof RequestCoroutine r && nextRequest < requests.size()) {
                 Command cmd = requests.get(nextRequest++);
-                String line = QemuIoMapping.toQemuIo(cmd).toLine();
+                String line = IssuedCommands.toQemuIo(cmd).toLine();
                 if (!line.equals(r.request())) {
                     throw new TraceReplayException("coroutine " + co.name() + " runs \"" + r.request()
                             + "\", but the workload's next request " + cmd.coroutine() + " is \"" + line + "\"");

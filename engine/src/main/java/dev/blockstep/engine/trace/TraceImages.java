@@ -63,10 +63,9 @@ public final class TraceImages {
     /** The workload's commands as qemu-io's command loop runs them. */
     public static List<QemuIoCommand> commands(List<Command> workload, String name) throws TraceReplayException {
         try {
-            return workload.stream().map(QemuIoMapping::toQemuIo).toList();
+            return workload.stream().map(IssuedCommands::toQemuIo).toList();
         } catch (IllegalArgumentException e) {
-            throw new TraceReplayException(name + ": workload: " + e.getMessage()
-                    + " (the engine runs guest requests only)");
+            throw new TraceReplayException(name + ": workload: " + e.getMessage());
         }
     }
 

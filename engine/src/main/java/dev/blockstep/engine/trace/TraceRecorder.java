@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Turns what an {@link EngineSession} did into a trace: its steps become the schedule (chosen coroutine,
@@ -28,6 +29,16 @@ public final class TraceRecorder {
      * @param source the trace the session ran (its image and workload are kept); its schedule is replaced
      */
     public static Trace record(Trace source, Metadata metadata, EngineSession session) throws TraceReplayException {
+        return record(source, metadata, session, 0);
+    }
+
+    /**
+     * The same, with a checkpoint of the image file's hash every {@code checkpointEvery} steps besides the final
+     * one (0: final only), so a replay that drifts is caught near where it drifted. The session walks its history
+     * once to take them and is left where it was.
+     */
+    public static Trace record(Trace source, Metadata metadata, EngineSession session, int checkpointEvery)
+            throws TraceReplayException {
         CoroutineNames names = new CoroutineNames(source.workload());
         names.update(session.engine().scheduler());
         List<ScheduleEntry> schedule = new ArrayList<>();
@@ -46,9 +57,19 @@ public final class TraceRecorder {
                 on = f.getValue();
             }
         }
-        Checkpoint end = Checkpoints.take(schedule.size(), session.current().image(), session.engine().file());
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        int end = schedule.size();
+        if (checkpointEvery > 0 && end > checkpointEvery) {
+            for (int k = checkpointEvery; k < end; k += checkpointEvery) {
+                session.goToStep(k);
+                checkpoints.add(new Checkpoint(k, TraceImages.sha256(session.engine().file()), new TreeMap<>(),
+                        new TreeMap<>()));
+            }
+            session.goToStep(end);
+        }
+        checkpoints.add(Checkpoints.take(end, session.current().image(), session.engine().file()));
         return new Trace(Trace.FORMAT_VERSION, metadata, source.image(), source.workload(),
-                new FixSetting(initial, flips), schedule, List.of(end), null);
+                new FixSetting(initial, flips), schedule, checkpoints, null);
     }
 
     /** Records and writes in one go, streaming the schedule. */

@@ -127,4 +127,14 @@ class Qcow2ExplorerTest {
             assertEquals(b[0], b[1]);
         }
     }
+
+    @Test
+    void onThreeRequestsTheReducedSearchReachesEveryEndStateAndVerdictOfTheFullOne() {
+        ExploreSetup s = Qcow2Scenarios.setup("write -P 0x11 0 64k\n",
+                "aio_write -P 0x22 0 64k\naio_write -z -u 0 64k\naio_write -P 0x33 64k 64k\naio_flush\n", false);
+        Exploration full = Qcow2Scenarios.explore(s, false);
+        Exploration reduced = Qcow2Scenarios.explore(s, true);
+        assertEquals(full.endStates().keySet(), reduced.endStates().keySet(), "image, stderr and drift of every end");
+        assertTrue(reduced.interleavings() < full.interleavings());
+    }
 }

@@ -1,0 +1,148 @@
+package dev.blockstep.app.cli;
+
+import dev.blockstep.engine.check.CheckException;
+import dev.blockstep.engine.check.CheckReport;
+import dev.blockstep.engine.check.CheckResult;
+import dev.blockstep.engine.check.ImageBytes;
+import dev.blockstep.engine.check.ImageCheck;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.engine.trace.TraceReplayException;
+import dev.blockstep.engine.trace.TraceRun;
+import dev.blockstep.trace.io.TraceFile;
+import dev.blockstep.trace.io.TraceFormatException;
+import dev.blockstep.trace.io.TraceReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code blockstep run}: replays a trace headless and checks the image it leaves, printing what
+ * {@code qemu-img check} would print for it and exiting as {@code check} does (0 clean, 2 corruptions, 3 leaks
+ * only, 1 bad input or a replay that could not go on). The trace file is only read.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Replay a trace headless and print qemu-img check's report of the final image.",
+                "The recorded schedule is followed step for step when the trace has one; any step that differs "
+                        + "stops the run with one line naming it.",
+                "--seed N runs a seeded random schedule instead (recorded fix flips still apply at their steps).",
+                "--fix turns the fix on from step 0 and ignores recorded flips; since a schedule recorded without "
+                        + "the fix generally cannot be followed with it, the run is then scheduled by --seed, else "
+                        + "by the trace's metadata policy and seed, else FIFO."})
+public final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--fix", description = "Serialise discard and every write-zeroes from step 0 (see above).")
+    boolean fix;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Run a seeded random schedule instead of the recorded one.")
+    Long seed;
+
+    @Option(names = "--image-out", paramLabel = "FILE", description = "Write the final qcow2 image to FILE.")
+    String imageOut;
+
+    @Option(names = "--json", description = "Print the check summary as qemu-img check --output=json does.")
+    boolean json;
+
+    @Parameters(index = "0", paramLabel = "TRACE", description = "The trace file (JSON).")
+    String trace;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return runAndCheck(out, err);
+        } catch (CliException e) {
+            err.println("blockstep run: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
+    private int runAndCheck(PrintWriter out, PrintWriter err) throws CliException {
+        Path tracePath = path(trace, "TRACE");
+        if (!Files.isRegularFile(tracePath)) {
+            throw new CliException(trace + ": no such trace file");
+        }
+        Path outPath = imageOut == null ? null : path(imageOut, "--image-out");
+        if (outPath != null && sameFile(outPath, tracePath)) {
+            throw new CliException(imageOut + ": --image-out would overwrite the trace");
+        }
+        EngineSession session;
+        try {
+            TraceFile file = TraceReader.open(tracePath);
+            Path dir = tracePath.toAbsolutePath().getParent();
+            session = TraceRun.run(file, dir, tracePath.getFileName().toString(),
+                    new TraceRun.Options(fix, seed));
+        } catch (TraceFormatException | TraceReplayException e) {
+            throw new CliException(e.getMessage());
+        } catch (RuntimeException e) {
+            throw new CliException(trace + ": the engine failed: " + e);
+        }
+        for (String line : session.current().stderr()) {
+            err.println(line);
+        }
+        HostFile image = session.engine().file();
+        if (outPath != null) {
+            try {
+                image.save(outPath);
+            } catch (IOException e) {
+                throw new CliException("cannot write " + imageOut + ": " + e.getMessage());
+            }
+        }
+        return check(image, imageOut != null ? imageOut : trace, out, err);
+    }
+
+    /** What ImageCheck.run does for a file, for the image in memory. */
+    private int check(HostFile image, String name, PrintWriter out, PrintWriter err) {
+        try (ImageBytes bytes = ImageBytes.of(image)) {
+            CheckResult r = ImageCheck.check(bytes, name, "qcow2", line -> {
+                err.println(line);
+                err.flush();
+            });
+            err.flush();
+            out.print(CheckReport.format(r, name, json ? CheckReport.Format.JSON : CheckReport.Format.HUMAN));
+            out.flush();
+            if (r.checkErrors() != 0) {
+                err.println("qemu-img: Check failed");
+            }
+            err.flush();
+            return r.exitCode();
+        } catch (CheckException e) {
+            err.println("qemu-img: " + e.getMessage());
+            err.flush();
+            return e.exitCode();
+        } catch (Exception e) {
+            err.println("blockstep run: checking the final image failed: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
+    private static Path path(String arg, String what) throws CliException {
+        try {
+            return Path.of(arg);
+        } catch (InvalidPathException e) {
+            throw new CliException(arg + ": " + what + " is not a valid path: " + e.getReason());
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(a) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

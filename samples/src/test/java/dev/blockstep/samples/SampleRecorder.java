@@ -1,0 +1,71 @@
+package dev.blockstep.samples;
+
+import dev.blockstep.engine.check.CheckReport;
+import dev.blockstep.engine.check.CheckResult;
+import dev.blockstep.engine.check.ImageBytes;
+import dev.blockstep.engine.check.ImageCheck;
+import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.engine.trace.TraceRecorder;
+import dev.blockstep.engine.trace.TraceRun;
+import dev.blockstep.trace.Metadata;
+import dev.blockstep.trace.Trace;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Records a sample: runs its workload on the engine (FIFO, or a seeded random schedule), and writes the trace with
+ * its schedule and a checkpoint every {@value #CHECKPOINT_EVERY} steps. {@code main(dir)} regenerates the shipped
+ * files; {@code main(dir, "measure")} prints what each run shows instead, to write the descriptions from.
+ */
+final class SampleRecorder {
+
+    static final int CHECKPOINT_EVERY = 1000;
+
+    private SampleRecorder() {
+    }
+
+    record Outcome(EngineSession session, CheckResult check, List<String> checkLines) {
+    }
+
+    static Outcome run(Trace t, Long seed) throws Exception {
+        EngineSession s = TraceRun.run(t, Path.of("."), "sample", new TraceRun.Options(false, seed));
+        List<String> lines = new ArrayList<>();
+        CheckResult r = ImageCheck.check(ImageBytes.of(s.engine().file()), "sample", lines::add);
+        return new Outcome(s, r, lines);
+    }
+
+    static void record(Path dir, String name, Trace t, Long seed, String title, String description) throws Exception {
+        Outcome o = run(t, seed);
+        Metadata m = new Metadata(name + ": " + title, description, "blockstep 0.1.0 SampleRecorder", seed,
+                seed == null ? "fifo" : "random");
+        Trace recorded = TraceRecorder.record(t, m, o.session(), CHECKPOINT_EVERY);
+        TraceRecorder.write(recorded, dir.resolve(name + ".json"));
+    }
+
+    static void measure(String name, Trace t, Long seed) throws Exception {
+        long t0 = System.nanoTime();
+        Outcome o = run(t, seed);
+        System.out.printf("%s seed=%s: %d steps, %d stderr lines, %d ms%n", name, seed, o.session().steps().size(),
+                o.session().current().stderr().size(), (System.nanoTime() - t0) / 1_000_000);
+        o.checkLines().forEach(l -> System.out.println("  " + l));
+        System.out.print(CheckReport.human(o.check()).indent(2));
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 1 && args[1].equals("measure")) {
+            measure("minimal-race", SampleWorkloads.minimalRace(false), null);
+            measure("minimal-race-fixed", SampleWorkloads.minimalRace(true), null);
+            measure("block-job-discard", SampleWorkloads.blockJobDiscard(), null);
+            measure("block-job-discard fixed", SampleWorkloads.fixed(SampleWorkloads.blockJobDiscard()), null);
+            measure("guest-only", SampleWorkloads.guestOnly(1, 8), 1L);
+            for (Long seed : new Long[] {null, 1L}) {
+                measure("upstream-regression", SampleWorkloads.upstream(1, 5000, 50, false), seed);
+                measure("upstream-regression-z", SampleWorkloads.upstream(1, 5000, 50, true), seed);
+            }
+            return;
+        }
+        Path dir = Path.of(args[0]);
+        SampleDescriptions.recordAll(dir);
+    }
+}

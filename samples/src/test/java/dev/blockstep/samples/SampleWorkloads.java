@@ -1,0 +1,117 @@
+package dev.blockstep.samples;
+
+import dev.blockstep.trace.Command;
+import dev.blockstep.trace.FixSetting;
+import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.Metadata;
+import dev.blockstep.trace.Producer;
+import dev.blockstep.trace.Trace;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** The workloads of the samples, before a schedule is recorded for them (see {@link SampleRecorder}). */
+final class SampleWorkloads {
+
+    static final long SIZE = 16L << 20;
+    static final int CLUSTER = 65536;
+
+    private SampleWorkloads() {
+    }
+
+    static Command write(String co, long offset, int pattern) {
+        return new Command.Write(true, co, Producer.GUEST, offset, CLUSTER, pattern, false, false, false);
+    }
+
+    static Command zero(String co, long offset, boolean unmap) {
+        return new Command.Write(true, co, Producer.GUEST, offset, CLUSTER, null, true, unmap, false);
+    }
+
+    static Command serialWrite(long offset, long bytes, int pattern) {
+        return new Command.Write(false, null, Producer.GUEST, offset, bytes, pattern, false, false, false);
+    }
+
+    static Command serialZero(long offset, long bytes) {
+        return new Command.Write(false, null, Producer.GUEST, offset, bytes, null, true, false, false);
+    }
+
+    /** Guest clusters 0..n-1 hold data, then a plain write-zeroes makes them ZERO_ALLOC (facts §5.2 setup). */
+    static ImageSetup zeroAlloc(int n) {
+        return new ImageSetup.Fresh(SIZE, CLUSTER, List.of(serialWrite(0, (long) n * CLUSTER, 0x11),
+                serialZero(0, (long) n * CLUSTER)));
+    }
+
+    /** The same trace with the fix on from step 0. */
+    static Trace fixed(Trace t) {
+        return Trace.of(t.metadata(), t.image(), t.workload(), new FixSetting(true, List.of()));
+    }
+
+    static Trace minimalRace(boolean fix) {
+        return Trace.of(Metadata.empty(), zeroAlloc(1),
+                List.of(write("w0", 0, 0x22), zero("z1", 0, true), new Command.AioFlush(null)),
+                new FixSetting(fix, List.of()));
+    }
+
+    /**
+     * The upstream test's mix: {@code commands} requests, each an aio_write -P of a random byte or an
+     * aio_write -z -u (and, with {@code plainZero}, an aio_write -z) on one of 8 clusters, chosen uniformly by a
+     * seeded java.util.Random, with an aio_flush after every {@code flushEvery} and at the end.
+     */
+    static Trace upstream(long seed, int commands, int flushEvery, boolean plainZero) {
+        Random r = new Random(seed);
+        List<Command> w = new ArrayList<>();
+        for (int i = 0; i < commands; i++) {
+            long offset = (long) r.nextInt(8) * CLUSTER;
+            int kind = r.nextInt(plainZero ? 3 : 2);
+            w.add(switch (kind) {
+                case 0 -> write("w" + i, offset, 1 + r.nextInt(255));
+                case 1 -> zero("z" + i, offset, true);
+                default -> zero("z" + i, offset, false);
+            });
+            if ((i + 1) % flushEvery == 0 || i + 1 == commands) {
+                w.add(new Command.AioFlush(null));
+            }
+        }
+        return Trace.of(Metadata.empty(), new ImageSetup.Fresh(SIZE, CLUSTER, List.of()), w,
+                new FixSetting(false, List.of()));
+    }
+
+    /**
+     * An active mirror's copy writes land on the target's clusters 0 and 1 (both ZERO_ALLOC) while the guest,
+     * whose writes the mirror forwards, discards cluster 0. The guest has one request in flight at a time.
+     */
+    static Trace blockJobDiscard() {
+        List<Command> w = List.of(
+                new Command.Write(true, "m0", Producer.MIRROR, 0, CLUSTER, 0x22, false, false, false),
+                new Command.Write(true, "m1", Producer.MIRROR, CLUSTER, CLUSTER, 0x22, false, false, false),
+                new Command.Discard("d2", Producer.GUEST, 0, CLUSTER),
+                new Command.AioFlush(null));
+        return Trace.of(Metadata.empty(), zeroAlloc(2), w, new FixSetting(false, List.of()));
+    }
+
+    /**
+     * Ordered guest traffic: batches of aio requests on distinct clusters (so no two overlapping requests are ever
+     * in flight), each batch ended by aio_flush, on clusters 0..3 ZERO_ALLOC and 4..7 unallocated at the start.
+     */
+    static Trace guestOnly(long seed, int batches) {
+        Random r = new Random(seed);
+        List<Command> w = new ArrayList<>();
+        int n = 0;
+        for (int b = 0; b < batches; b++) {
+            List<Integer> clusters = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7));
+            java.util.Collections.shuffle(clusters, r);
+            for (int i = 0; i < 5; i++) {
+                long offset = (long) clusters.get(i) * CLUSTER;
+                int kind = r.nextInt(3);
+                String co = (kind == 0 ? "w" : "z") + n++;
+                w.add(switch (kind) {
+                    case 0 -> write(co, offset, 1 + r.nextInt(255));
+                    case 1 -> zero(co, offset, true);
+                    default -> zero(co, offset, false);
+                });
+            }
+            w.add(new Command.AioFlush(null));
+        }
+        return Trace.of(Metadata.empty(), zeroAlloc(4), w, new FixSetting(false, List.of()));
+    }
+}
