@@ -14,6 +14,7 @@ import dev.blockstep.engine.trace.QemuLogReplay;
 import dev.blockstep.engine.trace.TraceRecorder;
 import dev.blockstep.engine.trace.TraceReplay;
 import dev.blockstep.engine.trace.TraceReplayException;
+import dev.blockstep.samples.Samples;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.importer.ImportException;
@@ -22,7 +23,6 @@ import dev.blockstep.trace.io.TraceFormatException;
 import dev.blockstep.trace.io.TraceReader;
 import dev.blockstep.trace.qemulog.QemuLogImporter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,26 +36,25 @@ import java.util.Map;
  */
 public final class EngineWiring {
 
-    /** The sample the window opens with: reproduction R1, from the samples module's scenarios. */
-    public static final String DEFAULT_SAMPLE = "minimal-race";
+    /** The sample the window opens with: reproduction R1, from the samples module. */
+    public static final String DEFAULT_SAMPLE = Samples.DEFAULT;
     private static final long LOG_IMAGE_SIZE = 16L << 20;
     private static final int LOG_CLUSTER_SIZE = 65536;
 
     /** The trace each open session came from, so it can be saved with its schedule (worker thread only). */
     private final Map<DebugTarget, Trace> sources = new IdentityHashMap<>();
 
+    /** A shipped sample (samples module), run by its recorded schedule if it has one, else under FIFO. */
     public TargetSource sample(String name) {
         return () -> {
-            String resource = "/scenarios/" + name + ".json";
-            try (InputStream in = EngineWiring.class.getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new TargetSource.OpenException("sample " + name + ": no such sample");
-                }
-                return opened(TraceReader.read(in, name + ".json"), Path.of("."), name);
+            if (!Samples.NAMES.contains(name)) {
+                throw new TargetSource.OpenException("sample " + name + ": no such sample (known: "
+                        + String.join(", ", Samples.NAMES) + ")");
+            }
+            try {
+                return opened(Samples.open(name), Path.of("."), name + ".json");
             } catch (TraceFormatException e) {
                 throw new TargetSource.OpenException(e.getMessage(), e);
-            } catch (IOException e) {
-                throw new TargetSource.OpenException("sample " + name + ": cannot read: " + e.getMessage(), e);
             }
         };
     }
