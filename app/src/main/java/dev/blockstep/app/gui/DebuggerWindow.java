@@ -9,6 +9,7 @@ import dev.blockstep.app.gui.panels.RefcountPanel;
 import dev.blockstep.app.gui.panels.TablesPanel;
 import dev.blockstep.app.gui.panels.TimelinePanel;
 import dev.blockstep.app.gui.panels.TrackedRequestsPanel;
+import dev.blockstep.app.gui.session.DeferredPanel;
 import dev.blockstep.app.gui.session.EngineWiring;
 import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
 import java.nio.file.Path;
@@ -67,8 +68,6 @@ public final class DebuggerWindow {
         vm.session().addPanel(lock);
         vm.session().addPanel(tables);
         vm.session().addPanel(refcounts);
-        vm.session().addPanel(timeline);
-        vm.session().addPanel(console);
         vm.session().addPanel(check);
 
         files = new MainMenu(vm, wiring, new RecentFiles(prefs), this::window, this::setDark);
@@ -151,8 +150,12 @@ public final class DebuggerWindow {
         SplitPane state = new SplitPane(requestsAndLock, tablesTab, refTab);
         state.setDividerPositions(0.34, 0.63);
         state.setId("state-split");
-        bottomTabs.getTabs().addAll(tab("tab-timeline", "Timeline", timeline.node()),
-                tab("tab-console", "Console", console.node()), tab("tab-check", "Check", check.node()));
+        Tab timelineTab = tab("tab-timeline", "Timeline", timeline.node());
+        Tab consoleTab = tab("tab-console", "Console", console.node());
+        bottomTabs.getTabs().addAll(timelineTab, consoleTab, tab("tab-check", "Check", check.node()));
+        // The check stays live (it runs by itself at the end); the two heavy views redraw only when shown.
+        vm.session().addPanel(new DeferredPanel(timeline, timelineTab.selectedProperty(), vm::panelFailed));
+        vm.session().addPanel(new DeferredPanel(console, consoleTab.selectedProperty(), vm::panelFailed));
         SplitPane center = new SplitPane(state, bottomTabs);
         center.setOrientation(Orientation.VERTICAL);
         center.setDividerPositions(0.62);

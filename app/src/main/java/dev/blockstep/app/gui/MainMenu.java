@@ -42,8 +42,11 @@ final class MainMenu {
 
         MenuItem open = item("menu-open", "Open trace, log or image…", new KeyCodeCombination(KeyCode.O,
                 KeyCombination.SHORTCUT_DOWN), this::chooseAndOpen);
-        MenuItem sample = item("menu-sample", "Open sample " + EngineWiring.DEFAULT_SAMPLE, null,
-                () -> vm.open(EngineWiring.DEFAULT_SAMPLE, wiring.sample(EngineWiring.DEFAULT_SAMPLE)));
+        Menu sample = new Menu("Open sample");
+        sample.setId("menu-samples");
+        for (String name : dev.blockstep.samples.Samples.NAMES) {
+            sample.getItems().add(item("menu-sample-" + name, name, null, () -> vm.open(name, wiring.sample(name))));
+        }
         MenuItem saveTrace = item("menu-save-trace", "Save trace…", new KeyCodeCombination(KeyCode.S,
                 KeyCombination.SHORTCUT_DOWN), () -> saveAs("Save trace", "*.json", wiring::saveTrace));
         MenuItem export = item("menu-export", "Export image as .qcow2…", null,
@@ -121,7 +124,7 @@ final class MainMenu {
             if (!error.isEmpty()) {
                 vm.commandFailed(error, true);
             } else {
-                vm.commandFailed("wrote " + f, false);
+                vm.showStatus("wrote " + f);
             }
         });
     }

@@ -22,6 +22,8 @@ public final class ConsolePanel implements SessionPanel {
     public ConsolePanel() {
         list.setId("console");
         list.getStyleClass().add("console");
+        // A fixed height lets the virtual flow skip measuring cells: the console holds 10^5 lines.
+        list.setFixedCellSize(22);
         list.setCellFactory(l -> new ListCell<>() {
             @Override
             protected void updateItem(ConsoleLine line, boolean empty) {

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.collections.FXCollections;
-import javafx.collections.ObservableList;
 import javafx.geometry.Orientation;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
@@ -39,11 +37,16 @@ public final class CoroutinesPanel implements SessionPanel {
     private LockView lock = new LockView(-1, List.of(), List.of());
     private int next = -1;
     private boolean updating;
+    /** Above this many coroutines, finished ones are hidden unless asked for: they would drown the live ones. */
+    static final int MANY = 64;
+    private final javafx.scene.control.CheckBox showFinished = new javafx.scene.control.CheckBox("Show finished");
+    private final Label hiddenNote = new Label();
 
     public CoroutinesPanel(DebuggerViewModel vm) {
         this.vm = vm;
         table.setId("coroutines");
         frames.setId("frames");
+        table.setFixedCellSize(24);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("No coroutines"));
         table.getColumns().add(column("Co", CoroutineView::name, 72));
@@ -57,10 +60,16 @@ public final class CoroutinesPanel implements SessionPanel {
             }
             showFrames(c);
         });
+        showFinished.setId("show-finished");
+        hiddenNote.getStyleClass().add("panel-subtitle");
+        javafx.scene.layout.HBox bar = new javafx.scene.layout.HBox(8, showFinished, hiddenNote);
+        bar.getStyleClass().add("panel-toolbar");
+        BorderPane tableBox = new BorderPane(table);
+        tableBox.setTop(bar);
         BorderPane framesBox = new BorderPane(frames);
         framesBox.setTop(framesTitle);
         framesTitle.getStyleClass().add("panel-subtitle");
-        root = new SplitPane(table, framesBox);
+        root = new SplitPane(tableBox, framesBox);
         root.setOrientation(Orientation.VERTICAL);
         root.setDividerPositions(0.6);
         root.setId("coroutines-split");
@@ -86,7 +95,13 @@ public final class CoroutinesPanel implements SessionPanel {
         int selected = vm.selectedCoroutineProperty().get();
         updating = true;
         try {
-            table.getItems().setAll(state.snapshot().coroutines());
+            List<CoroutineView> all = state.snapshot().coroutines();
+            boolean showDone = showFinished.isSelected() || all.size() <= MANY;
+            List<CoroutineView> shown = showDone ? all
+                    : all.stream().filter(c -> c.state() != CoState.DONE).toList();
+            hiddenNote.setText(shown.size() == all.size() ? ""
+                    : (all.size() - shown.size()) + " finished coroutines hidden");
+            ListUpdates.replaceChanged(table.getItems(), shown);
             for (CoroutineView c : table.getItems()) {
                 if (c.id() == selected) {
                     table.getSelectionModel().select(c);
@@ -117,8 +132,7 @@ public final class CoroutinesPanel implements SessionPanel {
         List<String> passed = new ArrayList<>(c.frames());
         Collections.reverse(passed);
         stack.addAll(passed);
-        ObservableList<String> items = FXCollections.observableList(stack);
-        frames.setItems(items);
+        ListUpdates.replaceChanged(frames.getItems(), stack);
     }
 
     private String stateText(CoroutineView c) {
@@ -148,6 +162,8 @@ public final class CoroutinesPanel implements SessionPanel {
     }
 
     private final class CoroutineRow extends TableRow<CoroutineView> {
+        private final Tooltip tip = new Tooltip();
+
         CoroutineRow() {
             setOnMouseClicked(e -> {
                 if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && getItem() != null) {
@@ -167,8 +183,11 @@ public final class CoroutinesPanel implements SessionPanel {
             pseudoClassStateChanged(Styles.WAITING, has && !c.state().canStep() && c.state() != CoState.DONE);
             pseudoClassStateChanged(Styles.DONE, has && c.state() == CoState.DONE);
             pseudoClassStateChanged(Styles.SERIALISING, has && c.serialising());
-            setTooltip(has ? new Tooltip(c.name() + ": " + c.request() + "\nnext: " + c.phase()
-                    + (c.blockedOn().isEmpty() ? "" : "\nblocked on: " + c.blockedOn())) : null);
+            if (has) {
+                tip.setText(c.name() + ": " + c.request() + "\nnext: " + c.phase()
+                        + (c.blockedOn().isEmpty() ? "" : "\nblocked on: " + c.blockedOn()));
+            }
+            setTooltip(has ? tip : null);
         }
     }
 }

@@ -75,6 +75,8 @@ public final class RefcountPanel implements SessionPanel {
     private Set<Long> changedHosts = Set.of();
     private int clusterSize = 65536;
     private int columns = 8;
+    /** What the canvas last drew; a step that changes none of it does not repaint the map. */
+    private List<Object> drawn = List.of();
 
     public RefcountPanel() {
         canvas.setId("refcount-map");
@@ -166,8 +168,12 @@ public final class RefcountPanel implements SessionPanel {
                         + " still holds it for an in-flight write");
             }
         }
-        flags.getItems().setAll(lines);
-        redraw();
+        ListUpdates.replaceChanged(flags.getItems(), lines);
+        List<Object> key = List.of(cells, guests, changedHosts, clusterSize);
+        if (!key.equals(drawn)) {
+            drawn = key;
+            redraw();
+        }
     }
 
     /**

@@ -47,6 +47,7 @@ public final class TablesPanel implements SessionPanel {
     public TablesPanel() {
         l1.setId("l1-table");
         l2.setId("l2-table");
+        l2.setFixedCellSize(24);
         l1.setPlaceholder(new Label("L1 empty"));
         l2.setPlaceholder(new Label("No L2 entries set"));
         l1.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
@@ -109,7 +110,7 @@ public final class TablesPanel implements SessionPanel {
         for (int i = 0; i < image.l1().size(); i++) {
             l1Items.add(new L1Item(i, image.l1().get(i), changedL1.contains(i)));
         }
-        l1.getItems().setAll(l1Items);
+        ListUpdates.replaceChanged(l1.getItems(), l1Items);
 
         Map<Long, Integer> refcountByCluster = new HashMap<>();
         for (HostClusterRow r : image.hostClusters()) {
@@ -130,7 +131,7 @@ public final class TablesPanel implements SessionPanel {
             items.add(new L2Item(r, L2EntryPresentation.of(r, clusterSize, changedGuest.contains(r.guestCluster()),
                     aliased, rc)));
         }
-        l2.getItems().setAll(items);
+        ListUpdates.replaceChanged(l2.getItems(), items);
     }
 
     /** The shown L2 items, for tests and the refcount view's links. */
@@ -151,12 +152,17 @@ public final class TablesPanel implements SessionPanel {
         col.setSortable(false);
         col.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
         col.setCellFactory(c -> new TableCell<>() {
+            private final Tooltip tip = new Tooltip();
+
             @Override
             protected void updateItem(String text, boolean empty) {
                 super.updateItem(text, empty);
                 L1Item item = empty ? null : getTableRow() == null ? null : getTableRow().getItem();
                 setText(empty ? null : text);
-                setTooltip(item == null ? null : new Tooltip("L1[" + item.index() + "] raw " + Hex.raw64(item.raw())));
+                if (item != null) {
+                    tip.setText("L1[" + item.index() + "] raw " + Hex.raw64(item.raw()));
+                }
+                setTooltip(item == null ? null : tip);
                 pseudoClassStateChanged(dev.blockstep.app.gui.Styles.CHANGED, item != null && item.changed());
             }
         });
@@ -174,6 +180,7 @@ public final class TablesPanel implements SessionPanel {
 
     /** Applies the presentation's states to every cell of the row, so the whole entry lights up. */
     private static final class L2Cell extends TableCell<L2Item, String> {
+        private final Tooltip tip = new Tooltip();
         private String typeClass;
 
         @Override
@@ -192,7 +199,8 @@ public final class TablesPanel implements SessionPanel {
             if (item != null) {
                 typeClass = item.look().typeClass();
                 getStyleClass().add(typeClass);
-                setTooltip(new Tooltip(item.look().tooltip()));
+                tip.setText(item.look().tooltip());
+                setTooltip(tip);
             } else {
                 setTooltip(null);
             }

@@ -60,7 +60,7 @@ public final class TrackedRequestsPanel implements SessionPanel {
         for (CoroutineView c : state.snapshot().coroutines()) {
             coNames.put(c.id(), c.name());
         }
-        table.getItems().setAll(state.snapshot().trackedRequests());
+        ListUpdates.replaceChanged(table.getItems(), state.snapshot().trackedRequests());
         table.refresh();
     }
 

@@ -32,6 +32,7 @@ public final class DebugSession {
     private final Executor uiExecutor;
     private final SessionObserver observer;
     private final List<SessionPanel> panels = new ArrayList<>();
+    private final java.util.Map<String, Long> panelNanos = new java.util.TreeMap<>();
     private final AtomicBoolean cancel = new AtomicBoolean();
 
     // Engine-worker side.
@@ -120,28 +121,64 @@ public final class DebugSession {
             if (target == null) {
                 return;
             }
-            Snapshot before = target.current();
-            BreakpointHit hit = null;
-            long n = 0;
-            while (!cancel.get() && !before.finished()) {
-                Snapshot after = target.step();
-                if (after.step() == before.step()) {
-                    break;
-                }
-                n++;
-                hit = bps.firstHit(before, after).orElse(null);
-                before = after;
-                if (hit != null) {
-                    break;
-                }
-                if (n % PROGRESS_EVERY == 0) {
-                    long done = n;
-                    int at = after.step();
-                    ui(() -> observer.progress(done, "step " + at));
-                }
+            if (bps.hasEnabledConditions()) {
+                resumeStepByStep(bps);
+            } else {
+                resumeInBatches(bps);
             }
-            publish(null, before, hit);
         });
+    }
+
+    /** Conditions read the state after each step, so every step makes a snapshot. */
+    private void resumeStepByStep(BreakpointSet bps) {
+        Snapshot before = target.current();
+        BreakpointHit hit = null;
+        long n = 0;
+        while (!cancel.get() && !before.finished()) {
+            Snapshot after = target.step();
+            if (after.step() == before.step()) {
+                break;
+            }
+            n++;
+            hit = bps.firstHit(before, after).orElse(null);
+            before = after;
+            if (hit != null) {
+                break;
+            }
+            if (n % PROGRESS_EVERY == 0) {
+                long done = n;
+                int at = after.step();
+                ui(() -> observer.progress(done, "step " + at));
+            }
+        }
+        publish(null, before, hit);
+    }
+
+    /**
+     * Step kinds are visible in the steps themselves: run ahead a batch at a time without snapshots, look at the
+     * batch's steps, and go back to the one that hit.
+     */
+    private void resumeInBatches(BreakpointSet bps) {
+        Snapshot at = target.current();
+        BreakpointHit hit = null;
+        long n = 0;
+        while (!cancel.get() && !at.finished() && hit == null) {
+            int from = at.step();
+            Snapshot after = target.run(PROGRESS_EVERY);
+            if (after.step() == from) {
+                break;
+            }
+            List<Step> steps = target.steps();
+            for (int i = from; i < after.step() && hit == null; i++) {
+                hit = bps.firstStepHit(steps.get(i)).orElse(null);
+            }
+            at = hit != null && hit.step() != after.step() ? target.goToStep(hit.step()) : after;
+            n += at.step() - from;
+            long done = n;
+            int step = at.step();
+            ui(() -> observer.progress(done, "step " + step));
+        }
+        publish(null, at, hit);
     }
 
     /** Stops a running resume after its current step. Safe from any thread. */
@@ -253,9 +290,16 @@ public final class DebugSession {
         }
     }
 
+    /** Cumulative redraw time per panel, in nanoseconds, for finding a slow view. UI thread only. */
+    public java.util.Map<String, Long> panelNanos() {
+        return java.util.Collections.unmodifiableMap(panelNanos);
+    }
+
     private void dispatch(SessionPanel p, SessionState s) {
+        long t0 = System.nanoTime();
         try {
             p.stepDidChange(s);
+            panelNanos.merge(p.panelName(), System.nanoTime() - t0, Long::sum);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "panel " + p.panelName() + " failed to redraw", e);
             observer.panelFailed(p.panelName(), e);

@@ -5,54 +5,136 @@ import dev.blockstep.engine.check.CheckReport;
 import dev.blockstep.engine.check.CheckResult;
 import dev.blockstep.engine.check.ImageBytes;
 import dev.blockstep.engine.check.ImageCheck;
+import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.DebugTarget;
 import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.engine.session.Workload;
+import dev.blockstep.engine.trace.QemuLogReplay;
+import dev.blockstep.engine.trace.TraceRecorder;
+import dev.blockstep.engine.trace.TraceReplay;
+import dev.blockstep.engine.trace.TraceReplayException;
+import dev.blockstep.samples.Samples;
+import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.importer.ImportException;
+import dev.blockstep.trace.io.TraceFile;
 import dev.blockstep.trace.io.TraceFormatException;
 import dev.blockstep.trace.io.TraceReader;
+import dev.blockstep.trace.qemulog.QemuLogImporter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * THE place where the GUI meets the engine: the default sample, opening files, the check and export.
- * Everything here must call the real engine; nothing here may imitate it.
+ * THE place where the GUI meets the engine: samples, opening files, the check, export and saving traces.
+ * Everything here calls the real engine; nothing here imitates it. Every method runs on the engine worker.
  */
 public final class EngineWiring {
 
-    /** The sample the window opens with. */
-    public static final String DEFAULT_SAMPLE = "minimal-race";
+    /** The sample the window opens with: reproduction R1, from the samples module. */
+    public static final String DEFAULT_SAMPLE = Samples.DEFAULT;
+    private static final long LOG_IMAGE_SIZE = 16L << 20;
+    private static final int LOG_CLUSTER_SIZE = 65536;
 
+    /** The trace each open session came from, so it can be saved with its schedule (worker thread only). */
+    private final Map<DebugTarget, Trace> sources = new IdentityHashMap<>();
+
+    /** A shipped sample (samples module), run by its recorded schedule if it has one, else under FIFO. */
     public TargetSource sample(String name) {
         return () -> {
-            if (!SampleWorkloads.MINIMAL_RACE.equals(name)) {
+            if (!Samples.NAMES.contains(name)) {
                 throw new TargetSource.OpenException("sample " + name + ": no such sample (known: "
-                        + SampleWorkloads.MINIMAL_RACE + ")");
+                        + String.join(", ", Samples.NAMES) + ")");
             }
-            return new EngineSession(SampleWorkloads.minimalRace());
+            try {
+                return opened(Samples.open(name), Path.of("."), name + ".json");
+            } catch (TraceFormatException e) {
+                throw new TargetSource.OpenException(e.getMessage(), e);
+            }
         };
     }
 
     /** A trace (.json), a qemu -T log, or a qcow2 image, told apart by their first bytes. */
     public TargetSource file(Path path) {
-        return () -> {
-            switch (FileKind.of(path)) {
-                case QCOW2 -> throw new TargetSource.OpenException(path
-                        + ": opening a qcow2 image is not wired to the engine in this build");
-                case TRACE -> {
-                    Trace trace;
-                    try {
-                        trace = TraceReader.read(path);
-                    } catch (TraceFormatException e) {
-                        throw new TargetSource.OpenException(e.getMessage(), e);
-                    }
-                    throw new TargetSource.OpenException(path + ": a valid trace of " + trace.workload().size()
-                            + " commands, but this build's engine cannot replay traces yet");
-                }
-                default -> throw new TargetSource.OpenException(path
-                        + ": importing a qemu -T log is not wired to the engine in this build");
-            }
+        return () -> switch (FileKind.of(path)) {
+            case QCOW2 -> image(path);
+            case TRACE -> trace(path);
+            case LOG -> qemuLog(path);
         };
+    }
+
+    /** An image on its own: no workload, step 0 shows its tables. The user's file is never written. */
+    private DebugTarget image(Path path) throws TargetSource.OpenException {
+        HostFile file;
+        try {
+            file = HostFile.load(path);
+        } catch (IOException e) {
+            throw new TargetSource.OpenException(path + ": cannot read: " + e.getMessage(), e);
+        }
+        try {
+            return new EngineSession(new Workload(file, path.getFileName().toString(), List.of(), false,
+                    Policies::fifo));
+        } catch (IllegalArgumentException e) {
+            throw new TargetSource.OpenException(e.getMessage(), e);
+        }
+    }
+
+    /** A trace file, validated and replayed as recorded, then shown from step 0 with its schedule ahead. */
+    private DebugTarget trace(Path path) throws TargetSource.OpenException {
+        Path dir = path.toAbsolutePath().getParent();
+        String name = path.getFileName().toString();
+        try {
+            TraceFile file = TraceReader.open(path);
+            EngineSession session = TraceReplay.replay(file, dir, name);
+            session.goToStep(0);
+            sources.put(session, file.header());
+            return session;
+        } catch (TraceFormatException e) {
+            throw new TargetSource.OpenException(e.getMessage(), e);
+        } catch (TraceReplayException e) {
+            throw new TargetSource.OpenException(e.getMessage(), e);
+        }
+    }
+
+    /** A qemu -T log: imported on a fresh 16 MiB image, run in the log's order, shown from step 0. */
+    private DebugTarget qemuLog(Path path) throws TargetSource.OpenException {
+        String name = path.getFileName().toString();
+        try {
+            String text = Files.readString(path, StandardCharsets.UTF_8);
+            Trace imported = QemuLogImporter.importLog(text, name,
+                    new ImageSetup.Fresh(LOG_IMAGE_SIZE, LOG_CLUSTER_SIZE, List.of()), null, null);
+            EngineSession session = QemuLogReplay.run(imported, path.toAbsolutePath().getParent(), name);
+            session.goToStep(0);
+            sources.put(session, imported);
+            return session;
+        } catch (IOException e) {
+            throw new TargetSource.OpenException(path + ": cannot read: " + e.getMessage(), e);
+        } catch (ImportException e) {
+            throw new TargetSource.OpenException(e.getMessage(), e);
+        } catch (TraceReplayException e) {
+            throw new TargetSource.OpenException(e.getMessage(), e);
+        }
+    }
+
+    private DebugTarget opened(Trace trace, Path dir, String name) throws TargetSource.OpenException {
+        try {
+            EngineSession session;
+            if (trace.schedule().isEmpty()) {
+                session = new EngineSession(TraceReplay.workload(trace, dir, name, Policies::fifo));
+            } else {
+                session = TraceReplay.replay(trace, dir, name);
+                session.goToStep(0);
+            }
+            sources.put(session, trace);
+            return session;
+        } catch (TraceReplayException e) {
+            throw new TargetSource.OpenException(e.getMessage(), e);
+        }
     }
 
     /** engine.check's qemu-img check on the image bytes as they stand at the current step. */
@@ -81,17 +163,28 @@ public final class EngineWiring {
         try {
             file.copy().save(out);
         } catch (IOException e) {
-            throw new TargetSource.OpenException(out + ": cannot write: " + e.getMessage());
+            throw new TargetSource.OpenException(out + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the workload, the fix flips and the schedule up to the current step as a trace file. */
+    public void saveTrace(DebugTarget target, Path out) throws TargetSource.OpenException {
+        Trace source = sources.get(target);
+        if (!(target instanceof EngineSession session) || source == null) {
+            throw new TargetSource.OpenException(out + ": this session did not come from a trace, so it cannot be"
+                    + " saved as one");
+        }
+        try {
+            TraceRecorder.write(TraceRecorder.record(source, source.metadata(), session), out);
+        } catch (TraceReplayException e) {
+            throw new TargetSource.OpenException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new TargetSource.OpenException(out + ": cannot write: " + e.getMessage(), e);
         }
     }
 
     /** The live image of the engine's session (read on the engine worker only). */
     private static HostFile imageOf(DebugTarget target) {
         return target instanceof EngineSession s ? s.engine().file() : null;
-    }
-
-    /** Writes the workload, fix flips and schedule so far as a trace file. */
-    public void saveTrace(DebugTarget target, Path out) throws TargetSource.OpenException {
-        throw new TargetSource.OpenException(out + ": this build's engine cannot save traces yet");
     }
 }

@@ -139,6 +139,11 @@ public final class DebuggerViewModel implements SessionObserver {
                 });
     }
 
+    /** A one-line message for the status bar, e.g. "wrote run.json". */
+    public void showStatus(String line) {
+        status.set(line);
+    }
+
     public void dismissBanner() {
         banner.set("");
     }

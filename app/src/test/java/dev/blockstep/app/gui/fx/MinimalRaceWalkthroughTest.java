@@ -145,4 +145,48 @@ class MinimalRaceWalkthroughTest {
         WindowFixture.until("the run ends", () -> fx.vm.finishedProperty().get());
         return state();
     }
+
+    @Test
+    void clickingTheTimeSliderTravelsToThatStepOfTheHistory(FxRobot robot) {
+        SessionState end = resumeToEnd(robot);
+        javafx.scene.control.Slider slider = robot.lookup("#time-slider").queryAs(javafx.scene.control.Slider.class);
+        javafx.geometry.Bounds b = slider.localToScreen(slider.getBoundsInLocal());
+        long before = state().stepRevision();
+        robot.clickOn(b.getMinX() + b.getWidth() * 0.25, b.getCenterY());
+        WindowFixture.until("the travel lands", () -> fx.vm.session().state().stepRevision() > before
+                && !fx.vm.busyProperty().get());
+        int at = state().snapshot().step();
+        assertTrue(at > 0 && at < end.snapshot().step() / 2, "travelled to step " + at);
+        assertEquals(at, state().steps().size());
+    }
+
+    @Test
+    void ctrlF8TogglesABreakpointOnTheNextStepOfThePolicysCoroutine(FxRobot robot) {
+        String phase = state().snapshot().coroutines().stream()
+                .filter(c -> c.id() == state().nextUnderPolicy()).findFirst().orElseThrow().phase();
+        robot.push(KeyCode.CONTROL, KeyCode.F8);
+        WindowFixture.until("the breakpoint is set", () -> fx.vm.session().breakpoints().breakpoints().size() == 1);
+        assertEquals(phase, fx.vm.session().breakpoints().breakpoints().get(0).stepName());
+        robot.push(KeyCode.CONTROL, KeyCode.F8);
+        WindowFixture.until("the breakpoint is gone", () -> fx.vm.session().breakpoints().breakpoints().isEmpty());
+    }
+
+    @Test
+    void f7StepsTheCoroutinePickedInTheCoroutinesViewInsteadOfThePolicysChoice(FxRobot robot) {
+        // Find a step the policy took out of a real choice, go back before it, and pick the other coroutine.
+        SessionState s = state();
+        for (int i = 0; i < 100 && (s.snapshot().lastStep() == null || s.snapshot().lastStep().runnable().size() < 2); i++) {
+            s = press(robot, KeyCode.F8);
+        }
+        dev.blockstep.engine.snapshot.Step choice = s.snapshot().lastStep();
+        assertTrue(choice.runnable().size() >= 2, "the policy never had a choice");
+        int other = choice.runnable().stream().filter(id -> id != choice.coroutine()).findFirst().orElseThrow();
+        press(robot, KeyCode.SHIFT, KeyCode.F8);
+        robot.clickOn(robot.lookup("#coroutines .table-row-cell").match(
+                (javafx.scene.control.TableRow<dev.blockstep.engine.snapshot.CoroutineView> r) ->
+                        r.getItem() != null && r.getItem().id() == other).queryAs(Node.class));
+        assertEquals(other, fx.vm.selectedCoroutineProperty().get(), "picked in the view");
+        SessionState after = press(robot, KeyCode.F7);
+        assertEquals(other, after.snapshot().lastStep().coroutine());
+    }
 }
