@@ -36,6 +36,19 @@ class R1QemuLogSampleTest {
                 check.stderr());
     }
 
+    /** The SHA-256 real qemu-io left for the captured R1 run (trace-format's captured/final-images.sha256). */
+    static String realR1Sha() throws Exception {
+        return java.nio.file.Files.readAllLines(Path.of("..", "trace-format", "src", "test", "resources", "captured",
+                "final-images.sha256")).stream().filter(l -> l.endsWith("  r1")).map(l -> l.substring(0, 64))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void replayingTheSampleLeavesTheImageFileRealQemuLeftByteForByte(@TempDir Path tmp) throws Exception {
+        EngineSession s = TraceReplay.replay(sample(), tmp, "r1-qemu-log.json");
+        assertEquals(realR1Sha(), dev.blockstep.engine.trace.TraceImages.sha256(s.engine().file()));
+    }
+
     @Test
     void itsQemuLogShowsTheWriteZeroesQueuedOnTheLockTheWriterHolds() throws Exception {
         List<QemuEvent> waits = sample().qemuLog().events().stream()
