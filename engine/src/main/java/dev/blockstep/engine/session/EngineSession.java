@@ -60,6 +60,9 @@ public final class EngineSession implements DebugTarget {
 
     @Override
     public Snapshot current() {
+        if (current == null) {
+            current = engine.snapshot(position == 0 ? null : steps.get(position - 1));
+        }
         return current;
     }
 
@@ -69,7 +72,7 @@ public final class EngineSession implements DebugTarget {
             return redo();
         }
         Step s = engine.step();
-        return s == null ? current : record(s);
+        return s == null ? current() : record(s);
     }
 
     /**
@@ -110,9 +113,32 @@ public final class EngineSession implements DebugTarget {
         return record(engine.step(coroutineId));
     }
 
+    /**
+     * {@link #stepCoroutine} without building a snapshot: a snapshot lists every coroutine ever started, so building
+     * one per step makes a long replay quadratic. {@link #current()} builds it when asked.
+     */
+    public Step advance(int coroutineId) {
+        if (position < choices.size()) {
+            if (choices.get(position) == coroutineId) {
+                replayOne();
+                applyFlip(position);
+                current = null;
+                return steps.get(position - 1);
+            }
+            dropFuture();
+        }
+        Step s = engine.step(coroutineId);
+        choices.add(s.coroutine());
+        steps.add(s);
+        position++;
+        maybeCheckpoint();
+        current = null;
+        return s;
+    }
+
     @Override
     public Snapshot stepBack() {
-        return position == 0 ? current : goToStep(position - 1);
+        return position == 0 ? current() : goToStep(position - 1);
     }
 
     @Override
@@ -161,7 +187,7 @@ public final class EngineSession implements DebugTarget {
     @Override
     public Snapshot setFix(boolean on) {
         if (engine.node().fixOn() == on) {
-            return current;
+            return current();
         }
         dropFuture();
         flips.put(position, on);

@@ -5,7 +5,6 @@ import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.session.Workload;
-import dev.blockstep.engine.snapshot.Snapshot;
 import dev.blockstep.trace.Checkpoint;
 import dev.blockstep.trace.ReplayCheck;
 import dev.blockstep.trace.ScheduleEntry;
@@ -75,7 +74,8 @@ public final class TraceReplay {
         while (true) {
             names.update(session.engine().scheduler());
             while (nextCheckpoint != null && nextCheckpoint.step() == step) {
-                String bad = Checkpoints.mismatch(nextCheckpoint, session.current().image(), session.engine().file());
+                String bad = Checkpoints.mismatch(nextCheckpoint, () -> session.current().image(),
+                        session.engine().file());
                 if (bad != null) {
                     throw new TraceReplayException(name + ": " + bad);
                 }
@@ -96,8 +96,7 @@ public final class TraceReplay {
             if (drift != null) {
                 throw new TraceReplayException(name + ": " + drift);
             }
-            Snapshot after = session.stepCoroutine(names.id(entry.chosen()));
-            String taken = after.lastStep().name();
+            String taken = session.advance(names.id(entry.chosen())).name();
             if (entry.step() != null && !entry.step().equals(taken)) {
                 throw new TraceReplayException(name + ": step " + step + ": " + entry.chosen() + " took step "
                         + taken + ", the trace recorded " + entry.step());
