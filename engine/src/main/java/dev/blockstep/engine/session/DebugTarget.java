@@ -18,6 +18,22 @@ public interface DebugTarget {
     /** Steps the coroutine the scheduling policy picks. No-op when nothing can step. */
     Snapshot step();
 
+    /**
+     * Takes up to {@code n} steps under the policy and returns the state after the last; a debugger running
+     * ahead needs no snapshot per step. The default steps one by one; an engine may do better.
+     */
+    default Snapshot run(int n) {
+        Snapshot s = current();
+        for (int i = 0; i < n && !s.finished(); i++) {
+            Snapshot next = step();
+            if (next.step() == s.step()) {
+                break;
+            }
+            s = next;
+        }
+        return s;
+    }
+
     /** Steps one chosen coroutine; it must be able to step. */
     Snapshot stepCoroutine(int coroutineId);
 

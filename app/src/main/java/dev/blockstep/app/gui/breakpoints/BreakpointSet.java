@@ -40,6 +40,24 @@ public record BreakpointSet(List<Breakpoint> breakpoints) {
         return new BreakpointSet(next);
     }
 
+    /** Whether an enabled condition needs the state after every step (then a run cannot skip snapshots). */
+    public boolean hasEnabledConditions() {
+        return breakpoints.stream().anyMatch(b -> b.enabled() && b.kind().isCondition());
+    }
+
+    /** The first enabled step-kind breakpoint that {@code step} hits; conditions are not looked at. */
+    public Optional<BreakpointHit> firstStepHit(Step step) {
+        for (Breakpoint bp : breakpoints) {
+            if (bp.enabled() && !bp.kind().isCondition()) {
+                String reason = reason(bp, null, null, step);
+                if (reason != null) {
+                    return Optional.of(new BreakpointHit(bp, step.index() + 1, reason));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The first enabled breakpoint the step from {@code before} to {@code after} hits. */
     public Optional<BreakpointHit> firstHit(Snapshot before, Snapshot after) {
         Step step = after.lastStep();

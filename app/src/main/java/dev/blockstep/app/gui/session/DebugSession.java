@@ -121,28 +121,64 @@ public final class DebugSession {
             if (target == null) {
                 return;
             }
-            Snapshot before = target.current();
-            BreakpointHit hit = null;
-            long n = 0;
-            while (!cancel.get() && !before.finished()) {
-                Snapshot after = target.step();
-                if (after.step() == before.step()) {
-                    break;
-                }
-                n++;
-                hit = bps.firstHit(before, after).orElse(null);
-                before = after;
-                if (hit != null) {
-                    break;
-                }
-                if (n % PROGRESS_EVERY == 0) {
-                    long done = n;
-                    int at = after.step();
-                    ui(() -> observer.progress(done, "step " + at));
-                }
+            if (bps.hasEnabledConditions()) {
+                resumeStepByStep(bps);
+            } else {
+                resumeInBatches(bps);
             }
-            publish(null, before, hit);
         });
+    }
+
+    /** Conditions read the state after each step, so every step makes a snapshot. */
+    private void resumeStepByStep(BreakpointSet bps) {
+        Snapshot before = target.current();
+        BreakpointHit hit = null;
+        long n = 0;
+        while (!cancel.get() && !before.finished()) {
+            Snapshot after = target.step();
+            if (after.step() == before.step()) {
+                break;
+            }
+            n++;
+            hit = bps.firstHit(before, after).orElse(null);
+            before = after;
+            if (hit != null) {
+                break;
+            }
+            if (n % PROGRESS_EVERY == 0) {
+                long done = n;
+                int at = after.step();
+                ui(() -> observer.progress(done, "step " + at));
+            }
+        }
+        publish(null, before, hit);
+    }
+
+    /**
+     * Step kinds are visible in the steps themselves: run ahead a batch at a time without snapshots, look at the
+     * batch's steps, and go back to the one that hit.
+     */
+    private void resumeInBatches(BreakpointSet bps) {
+        Snapshot at = target.current();
+        BreakpointHit hit = null;
+        long n = 0;
+        while (!cancel.get() && !at.finished() && hit == null) {
+            int from = at.step();
+            Snapshot after = target.run(PROGRESS_EVERY);
+            if (after.step() == from) {
+                break;
+            }
+            List<Step> steps = target.steps();
+            for (int i = from; i < after.step() && hit == null; i++) {
+                hit = bps.firstStepHit(steps.get(i)).orElse(null);
+            }
+            at = hit != null && hit.step() != after.step() ? target.goToStep(hit.step()) : after;
+            n += at.step() - from;
+            long done = n;
+            int step = at.step();
+            ui(() -> observer.progress(done, "step " + step));
+        }
+        publish(null, at, hit);
     }
 
     /** Stops a running resume after its current step. Safe from any thread. */
