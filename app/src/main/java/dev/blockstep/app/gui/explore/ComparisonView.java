@@ -63,7 +63,7 @@ public final class ComparisonView {
                 setStyle("");
                 if (!empty && r != null && r.divergence()) {
                     getStyleClass().add("divergence-row");
-                    setStyle("-fx-background-color: #ffd54f; -fx-font-weight: bold;");
+                    setStyle("-fx-background-color: #ffd54f; -fx-text-background-color: #202020; -fx-font-weight: bold;");
                 }
             }
         });
@@ -93,8 +93,7 @@ public final class ComparisonView {
                 : "first at step " + d + " (marked)" + (s >= 0 ? "; key state first differs after step " + s : ""));
         table.getItems().setAll(rows(c));
         if (d >= 0) {
-            table.getSelectionModel().select(d);
-            table.scrollTo(Math.max(0, d - 3));
+            table.scrollTo(d < 20 ? 0 : d - 3);
         }
     }
 
@@ -112,7 +111,9 @@ public final class ComparisonView {
 
     private static String verdict(FixComparison.Side s) {
         Verdict v = s.verdict();
-        return s.steps().size() + " steps, qemu-img check: " + (v.corrupt() ? "CORRUPT — " : "") + v.summary()
+        String check = v.corrupt() ? "CORRUPT — " + String.join("; ", v.checkLines()) : "clean";
+        String rest = v.bad() && !v.corrupt() ? " — " + v.summary() : "";
+        return s.steps().size() + " steps, qemu-img check: " + check + rest
                 + (v.stderr().isEmpty() ? "" : "; stderr: " + v.stderr().get(0));
     }
 

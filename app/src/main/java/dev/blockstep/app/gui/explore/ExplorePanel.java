@@ -76,6 +76,10 @@ public final class ExplorePanel {
         return root;
     }
 
+    public ListView<Found> list() {
+        return list;
+    }
+
     private void selected(Consumer<Found> action) {
         Found f = list.getSelectionModel().getSelectedItem();
         if (f != null) {

@@ -87,6 +87,16 @@ public final class ExploreWindow {
         tabs.getSelectionModel().select(1);
     }
 
+    /** Runs a search of the selected scenario, as the Run button does. */
+    public void runSelected() {
+        run();
+    }
+
+    /** The counterexample list of the panel. */
+    public javafx.scene.control.ListView<Found> panelList() {
+        return panel.list();
+    }
+
     private void run() {
         String sel = chooser.selection();
         if (ScenarioChooser.CURRENT.equals(sel)) {
@@ -110,7 +120,8 @@ public final class ExploreWindow {
             vm.statusProperty().set("The debugger has no workload loaded: open a trace or choose a scenario.");
             return;
         }
-        String name = debugger.titleProperty().get();
+        String title = debugger.titleProperty().get();
+        String name = title == null || title.isBlank() ? "current workload" : title;
         debugger.session().query("Reading the current workload", wiring::sourceOf, trace -> {
             if (trace == null) {
                 vm.statusProperty().set(name + ": this session has no workload to explore (an image on its own?)");
