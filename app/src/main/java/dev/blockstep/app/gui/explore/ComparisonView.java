@@ -5,6 +5,12 @@ import dev.blockstep.engine.explore.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TextFormatter;
+import javafx.scene.layout.HBox;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
@@ -34,7 +40,8 @@ public final class ComparisonView {
     private final Label fixedVerdict = new Label();
     private final Label divergence = new Label();
 
-    public ComparisonView(ExploreViewModel vm) {
+    /** @param compareSeeded compares the selected scenario under a seeded uniform policy */
+    public ComparisonView(ExploreViewModel vm, LongConsumer compareSeeded) {
         root.setId("comparison-view");
         root.setPadding(new Insets(10));
         title.getStyleClass().add("panel-title");
@@ -48,7 +55,17 @@ public final class ComparisonView {
         head.addRow(0, new Label("Fix off:"), unfixedVerdict);
         head.addRow(1, new Label("Fix on:"), fixedVerdict);
         head.addRow(2, new Label("Diverge:"), divergence);
-        root.setTop(new VBox(6, title, head));
+        TextField seed = new TextField("1");
+        seed.setId("comparison-seed");
+        seed.setPrefColumnCount(8);
+        seed.setTextFormatter(new TextFormatter<String>(ch -> ch.getControlNewText().matches("\\d{0,12}") ? ch : null));
+        Button seeded = new Button("Compare under random seed");
+        seeded.setId("comparison-run-seeded");
+        seeded.setOnAction(e -> compareSeeded.accept(seed.getText().isEmpty() ? 0 : Long.parseLong(seed.getText())));
+        HBox policy = new HBox(8, new Label("Or the Explore tab's scenario, same seeded uniform policy on both sides:"),
+                seed, seeded);
+        policy.setAlignment(Pos.CENTER_LEFT);
+        root.setTop(new VBox(6, policy, title, head));
         table.setId("comparison-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         table.setPlaceholder(new Label("No comparison yet."));

@@ -37,7 +37,7 @@ public final class ExploreWindow {
     private final ExploreViewModel vm = new ExploreViewModel(WORKER, Platform::runLater);
     private final ScenarioChooser chooser;
     private final ExplorePanel panel;
-    private final ComparisonView comparison = new ComparisonView(vm);
+    private final ComparisonView comparison;
     private final TabPane tabs = new TabPane();
     private final Stage stage = new Stage();
 
@@ -46,6 +46,7 @@ public final class ExploreWindow {
         this.wiring = wiring;
         this.chooser = new ScenarioChooser(() -> stage);
         panel = new ExplorePanel(vm, chooser.node(), this::run, this::openInDebugger, this::compare);
+        comparison = new ComparisonView(vm, this::compareSeeded);
         Tab explore = new Tab("Explore", panel.node());
         explore.setId("tab-explore");
         Tab side = new Tab("Fixed vs unfixed", comparison.node());
@@ -103,6 +104,15 @@ public final class ExploreWindow {
             withCurrentWorkload(sc -> vm.run(sc.name(), sc.open()));
         } else {
             vm.run(label(sel), source(sel));
+        }
+    }
+
+    private void compareSeeded(long seed) {
+        String sel = chooser.selection();
+        if (ScenarioChooser.CURRENT.equals(sel)) {
+            withCurrentWorkload(sc -> vm.compareSeeded(sc.name(), sc.open(), seed));
+        } else {
+            vm.compareSeeded(label(sel), source(sel), seed);
         }
     }
 

@@ -123,4 +123,30 @@ class ExplorePanelTest {
         assertTrue(rows.get(d).divergence());
         assertTrue(label(robot, "#comparison-divergence").contains("step " + d));
     }
+
+    @Test
+    void aShippedScenarioComparedUnderOneSeedIsCleanWithTheFixAndMatchesARandomRunOfThatSeedWithout(FxRobot robot)
+            throws Exception {
+        fx(() -> {
+            explore.chooser().chooseShipped("minimal-race");
+            explore.showComparisonTab();
+            return null;
+        });
+        robot.doubleClickOn("#comparison-seed").write("1");
+        robot.clickOn("#comparison-run-seeded");
+        WindowFixture.until("the seeded comparison is shown",
+                () -> !explore.comparison().table().getItems().isEmpty());
+        var c = fx(() -> explore.viewModel().comparisonProperty().get());
+        assertFalse(c.fixed().verdict().bad(), c.fixed().verdict().summary());
+        assertTrue(fx(() -> explore.viewModel().comparisonTitleProperty().get()).contains("seed 1"));
+        // The unfixed side is the run RandomSearch makes with the same seed (an independent driver loop).
+        dev.blockstep.engine.explore.Scenario sc;
+        try (var in = getClass().getResourceAsStream("/scenarios/minimal-race.json")) {
+            sc = dev.blockstep.engine.explore.Scenario.load(in, "minimal-race.json");
+        }
+        var run = dev.blockstep.engine.explore.RandomSearch.runOnce(sc.setup().withFix(false),
+                dev.blockstep.engine.coroutine.Policies.seededRandom(1));
+        assertEquals(run.stepCount(), c.unfixed().steps().size());
+        assertEquals(run.engine().file().contentHash(), c.unfixed().verdict().imageHash());
+    }
 }
