@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "gui", mixinStandardHelpOptions = true,
         description = "Open the debugger window (the default when no subcommand is given), with the sample "
                 + "minimal-race or FILE (a trace, a qemu -T log or a qcow2 image).")
-public final class GuiCommand implements Runnable {
+public final class GuiCommand implements java.util.concurrent.Callable<Integer> {
 
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "trace, qemu -T log or qcow2 image to open")
     Path file;
@@ -22,7 +22,33 @@ public final class GuiCommand implements Runnable {
     Path screenshotDir;
 
     @Override
-    public void run() {
+    public Integer call() {
+        String missing = missingDisplay();
+        if (missing != null) {
+            System.err.println("blockstep: cannot open the window: " + missing);
+            return 1;
+        }
         dev.blockstep.app.gui.GuiLauncher.launch(file, dark, screenshotDir);
+        return 0;
+    }
+
+    /**
+     * On Linux the toolkit needs an X or Wayland display; without one it prints a stack trace, so say it in one
+     * line instead. A headless platform chosen by system property (Monocle) needs none.
+     */
+    static String missingDisplay() {
+        boolean linux = System.getProperty("os.name", "").toLowerCase().contains("linux");
+        boolean headlessPlatform = System.getProperty("glass.platform") != null;
+        if (!linux || headlessPlatform) {
+            return null;
+        }
+        if (isSet(System.getenv("DISPLAY")) || isSet(System.getenv("WAYLAND_DISPLAY"))) {
+            return null;
+        }
+        return "no display (DISPLAY is not set); run it in a desktop session, or under xvfb-run -a";
+    }
+
+    private static boolean isSet(String v) {
+        return v != null && !v.isEmpty();
     }
 }

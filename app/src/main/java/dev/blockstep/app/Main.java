@@ -33,7 +33,7 @@ import picocli.CommandLine.Command;
                 MinimizeCommand.class,
                 RunCommand.class,
         })
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,7 +54,7 @@ public final class Main implements Runnable {
 
     /** No subcommand opens the window, as double-clicking the jar would. */
     @Override
-    public void run() {
-        new GuiCommand().run();
+    public Integer call() {
+        return new GuiCommand().call();
     }
 }

@@ -28,4 +28,19 @@ class CliDoesNotStartJavaFxTest {
         assertFalse(out.lines().anyMatch(l -> l.startsWith("[") && l.contains(" javafx.")),
                 "a javafx class was loaded by --help");
     }
+
+    @Test
+    void withoutADisplayTheWindowCommandSaysSoInOneLine() throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "gui"));
+        pb.environment().remove("DISPLAY");
+        pb.environment().remove("WAYLAND_DISPLAY");
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), err);
+        assertEquals(List.of("blockstep: cannot open the window: no display (DISPLAY is not set); run it in a desktop"
+                + " session, or under xvfb-run -a"), err.lines().toList());
+    }
 }

@@ -170,4 +170,23 @@ class MinimalRaceWalkthroughTest {
         robot.push(KeyCode.CONTROL, KeyCode.F8);
         WindowFixture.until("the breakpoint is gone", () -> fx.vm.session().breakpoints().breakpoints().isEmpty());
     }
+
+    @Test
+    void f7StepsTheCoroutinePickedInTheCoroutinesViewInsteadOfThePolicysChoice(FxRobot robot) {
+        // Find a step the policy took out of a real choice, go back before it, and pick the other coroutine.
+        SessionState s = state();
+        for (int i = 0; i < 100 && (s.snapshot().lastStep() == null || s.snapshot().lastStep().runnable().size() < 2); i++) {
+            s = press(robot, KeyCode.F8);
+        }
+        dev.blockstep.engine.snapshot.Step choice = s.snapshot().lastStep();
+        assertTrue(choice.runnable().size() >= 2, "the policy never had a choice");
+        int other = choice.runnable().stream().filter(id -> id != choice.coroutine()).findFirst().orElseThrow();
+        press(robot, KeyCode.SHIFT, KeyCode.F8);
+        robot.clickOn(robot.lookup("#coroutines .table-row-cell").match(
+                (javafx.scene.control.TableRow<dev.blockstep.engine.snapshot.CoroutineView> r) ->
+                        r.getItem() != null && r.getItem().id() == other).queryAs(Node.class));
+        assertEquals(other, fx.vm.selectedCoroutineProperty().get(), "picked in the view");
+        SessionState after = press(robot, KeyCode.F7);
+        assertEquals(other, after.snapshot().lastStep().coroutine());
+    }
 }
