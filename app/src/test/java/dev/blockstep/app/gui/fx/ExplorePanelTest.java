@@ -149,4 +149,24 @@ class ExplorePanelTest {
         assertEquals(run.stepCount(), c.unfixed().steps().size());
         assertEquals(run.engine().file().contentHash(), c.unfixed().verdict().imageHash());
     }
+
+    @Test
+    void theCancelButtonStopsALongSearchAndTheWindowKeepsAnsweringMeanwhile(FxRobot robot) {
+        fx(() -> {
+            explore.chooser().chooseShipped("guest-mirror");
+            return null;
+        });
+        robot.clickOn("#explore-run");
+        WindowFixture.until("the search reports progress",
+                () -> explore.viewModel().progressTextProperty().get().contains("states,"));
+        // The FX thread is free while the engine explores: a lookup round-trip answers at once.
+        assertTrue(fx(() -> explore.viewModel().runningProperty().get()));
+        robot.clickOn("#explore-cancel");
+        WindowFixture.until("the search stops", () -> !explore.viewModel().runningProperty().get());
+        ExploreOutcome o = fx(() -> explore.viewModel().outcomeProperty().get());
+        assertTrue(o.cancelled());
+        assertFalse(o.complete());
+        assertTrue(label(robot, "#explore-status").contains("cancelled"));
+        assertEquals(Long.toString(o.states()), label(robot, "#explore-states"));
+    }
 }
