@@ -32,49 +32,49 @@ public final class ExploreScreenshots {
 
     /** The toolkit's entry point. */
     public static final class Shots extends Application {
-    @Override
-    public void start(Stage stage) {
-        Path dir = Path.of(getParameters().getRaw().isEmpty() ? "." : getParameters().getRaw().get(0));
-        var engine = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "blockstep-engine");
-            t.setDaemon(true);
-            return t;
-        });
-        DebuggerViewModel vm = new DebuggerViewModel(engine, Platform::runLater);
-        EngineWiring wiring = new EngineWiring();
-        DebuggerWindow window = new DebuggerWindow(vm, wiring, Preferences.userRoot().node("dev/blockstep/gui-explore-shots"));
-        stage.setScene(window.scene());
-        stage.show();
-        vm.loadedProperty().addListener((o, was, loaded) -> {
-            if (!loaded) {
-                return;
-            }
-            ExploreWindow ex = window.explorer();
-            ex.stage().setWidth(1400);
-            ex.stage().setHeight(900);
-            ex.show();
-            ex.chooser().chooseCurrent();
-            ExploreViewModel evm = ex.viewModel();
-            evm.outcomeProperty().addListener((o2, w2, outcome) -> {
-                if (outcome == null) {
+        @Override
+        public void start(Stage stage) {
+            Path dir = Path.of(getParameters().getRaw().isEmpty() ? "." : getParameters().getRaw().get(0));
+            var engine = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "blockstep-engine");
+                t.setDaemon(true);
+                return t;
+            });
+            DebuggerViewModel vm = new DebuggerViewModel(engine, Platform::runLater);
+            EngineWiring wiring = new EngineWiring();
+            DebuggerWindow window = new DebuggerWindow(vm, wiring,
+                    Preferences.userRoot().node("dev/blockstep/gui-explore-shots"));
+            stage.setScene(window.scene());
+            stage.show();
+            vm.loadedProperty().addListener((o, was, loaded) -> {
+                if (!loaded) {
                     return;
                 }
-                Platform.runLater(() -> {
-                    ex.panelList().getSelectionModel().select(0);
-                    save(ex.stage().getScene(), dir.resolve("explore-panel.png"));
-                    evm.compare(evm.counterexamples().get(0));
-                    ex.showComparisonTab();
+                ExploreWindow ex = window.explorer();
+                ex.stage().setWidth(1400);
+                ex.stage().setHeight(900);
+                ex.show();
+                ex.chooser().chooseCurrent();
+                ExploreViewModel evm = ex.viewModel();
+                evm.outcomeProperty().addListener((o2, w2, outcome) -> {
+                    if (outcome == null) {
+                        return;
+                    }
+                    Platform.runLater(() -> {
+                        ex.panelList().getSelectionModel().select(0);
+                        save(ex.stage().getScene(), dir.resolve("explore-panel.png"));
+                        evm.compare(evm.counterexamples().get(0));
+                        ex.showComparisonTab();
+                    });
                 });
+                evm.comparisonProperty().addListener((o3, w3, c) -> Platform.runLater(() -> Platform.runLater(() -> {
+                    save(ex.stage().getScene(), dir.resolve("explore-fixed-vs-unfixed.png"));
+                    Platform.exit();
+                })));
+                ex.runSelected();
             });
-            evm.comparisonProperty().addListener((o3, w3, c) -> Platform.runLater(() -> Platform.runLater(() -> {
-                save(ex.stage().getScene(), dir.resolve("explore-fixed-vs-unfixed.png"));
-                Platform.exit();
-            })));
-            ex.runSelected();
-        });
-        vm.open(EngineWiring.DEFAULT_SAMPLE, wiring.sample(EngineWiring.DEFAULT_SAMPLE));
-    }
-
+            vm.open(EngineWiring.DEFAULT_SAMPLE, wiring.sample(EngineWiring.DEFAULT_SAMPLE));
+        }
     }
 
     private static void save(Scene scene, Path out) {
