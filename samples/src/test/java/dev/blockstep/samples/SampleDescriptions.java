@@ -7,7 +7,7 @@ final class SampleDescriptions {
 
     static final String MINIMAL_RACE = "One aio_write -P 0x22 0 64k (w0) and one aio_write -z -u 0 64k (z1) on guest"
             + " cluster 0, which a separate setup session made ZERO_ALLOC at host cluster 5 (0x50000); fix off, FIFO"
-            + " order (qemu-io -c's own order), 33 steps. w0 decides to reuse host cluster 5 in place and drops s->lock"
+            + " order (qemu-io -c's own order), 34 steps. w0 decides to reuse host cluster 5 in place and drops s->lock"
             + " for its data write; z1 takes the lock, zeroes guest cluster 0 and frees host cluster 5; w0 then"
             + " relinks guest cluster 0 to host cluster 5, whose refcount is now 0. qemu-img check of the final image"
             + " prints ERROR cluster 5 refcount=0 reference=1 and ERROR OFLAG_COPIED data cluster:"
@@ -16,11 +16,11 @@ final class SampleDescriptions {
 
     static final String MINIMAL_RACE_FIXED = "The workload of minimal-race with the fix on from step 0: z1 is"
             + " serialising, so it waits for w0's overlapping tracked request to end before it takes s->lock; FIFO"
-            + " order, 32 steps. qemu-img check of the final image: No errors were found on the image (exit 0).";
+            + " order, 33 steps. qemu-img check of the final image: No errors were found on the image (exit 0).";
 
     static final String UPSTREAM = "The upstream test's workload: 5000 commands from java.util.Random(1), each an"
             + " aio_write -P of a random byte or an aio_write -z -u, 64k at one of guest clusters 0..7, with an"
-            + " aio_flush after every 50; fresh 16 MiB image, fix off, FIFO order (qemu-io -c's own order), 81210"
+            + " aio_flush after every 50; fresh 16 MiB image, fix off, FIFO order (qemu-io -c's own order), 82507"
             + " steps. What this engine shows: qemu-img check finds No errors were found on the image (exit 0), and"
             + " no qcow2_free_clusters failed line is printed. Without a plain write-zeroes no cluster is ever"
             + " ZERO_ALLOC, so the in-place reuse that relinks a freed cluster (facts 5.1, variant A) never happens;"
@@ -28,17 +28,17 @@ final class SampleDescriptions {
 
     static final String UPSTREAM_Z = "upstream-regression with plain aio_write -z mixed in: 5000 commands from"
             + " java.util.Random(1), each uniformly an aio_write -P, an aio_write -z -u or an aio_write -z, 64k at"
-            + " one of guest clusters 0..7, with an aio_flush after every 50; fix off, FIFO order, 75454 steps."
-            + " Plain write-zeroes make clusters ZERO_ALLOC, and the race corrupts: the run prints 63"
+            + " one of guest clusters 0..7, with an aio_flush after every 50; fix off, FIFO order, 76282 steps."
+            + " Plain write-zeroes make clusters ZERO_ALLOC, and the race corrupts: the run prints 66"
             + " qcow2_free_clusters failed: Invalid argument lines, and qemu-img check of the final image prints"
-            + " ERROR cluster 5 refcount=0 reference=2 and twice ERROR OFLAG_COPIED data cluster:"
-            + " l2_entry=8000000000050000 refcount=0, reports 3 errors were found on the image, and exits 2.";
+            + " ERROR cluster 5 refcount=0 reference=1 and ERROR OFLAG_COPIED data cluster:"
+            + " l2_entry=8000000000050000 refcount=0, reports 2 errors were found on the image, and exits 2.";
 
     static final String BLOCK_JOB = "An active mirror's copy writes (m0, m1: aio_write -P 0x22 to guest clusters 0"
             + " and 1 of the target, producer mirror) race a discard the guest issues for cluster 0 (d2); both"
             + " clusters are ZERO_ALLOC after the setup session, and the guest has one request in flight at a time."
             + " The engine issues the job's requests from qemu-io's loop, through the same block layer. Fix off,"
-            + " FIFO order, 46 steps: m0 reuses host cluster 5 in place and drops s->lock, the discard frees it, m0"
+            + " FIFO order, 47 steps: m0 reuses host cluster 5 in place and drops s->lock, the discard frees it, m0"
             + " relinks it. qemu-img check of the final image prints ERROR cluster 5 refcount=0 reference=1 and ERROR"
             + " OFLAG_COPIED data cluster: l2_entry=8000000000050000 refcount=0 and exits 2. Run with --fix and the"
             + " discard waits for m0: No errors were found on the image.";
@@ -46,7 +46,7 @@ final class SampleDescriptions {
     static final String GUEST_ONLY = "Ordered guest traffic: 8 batches of 5 aio requests (aio_write -P, aio_write"
             + " -z -u or aio_write -z, from java.util.Random(1)) on 5 distinct clusters of 0..7, each batch ended by"
             + " aio_flush, so no two overlapping requests are ever in flight; clusters 0..3 start ZERO_ALLOC. Fix"
-            + " off, recorded under a random schedule with seed 1, 601 steps. qemu-img check: No errors were found"
+            + " off, recorded under a random schedule with seed 1, 612 steps. qemu-img check: No errors were found"
             + " on the image, and it stays clean under every schedule tried (the test runs 200 random seeds).";
 
     private SampleDescriptions() {

@@ -36,7 +36,9 @@ class ScenarioVerdictsTest {
 
     @Test
     void minimalRaceCorruptsUnfixedAndNeverFixed() throws Exception {
-        assertEquals(1, explore("minimal-race", false).corruptEndStates());
+        // Two corrupt end states, same metadata: the writer's data lands before or after the zero-write's punch
+        // (Qcow2ExplorerTest checks the count against a brute-force enumeration).
+        assertEquals(2, explore("minimal-race", false).corruptEndStates());
         assertEquals(0, explore("minimal-race", true).badEndStates());
     }
 

@@ -6,10 +6,11 @@ import dev.blockstep.engine.coroutine.StepContext;
 /**
  * bdrv_co_pdiscard (qemu-io {@code discard}, synchronous). Only the cluster-aligned middle reaches qcow2: the
  * driver answers -ENOTSUP for partial clusters, which the block layer ignores. No FUA flush. With the fix on
- * at its start, it is serialising.
+ * at its start, it is serialising. The freed host clusters are punched after the L2 update, one step per queued
+ * range with s->lock held, as for write-zeroes.
  */
 public final class DiscardRequest extends RequestCoroutine {
-    private enum P { BEGIN, PREPARE, LOCK, DISCARD, UNLOCK, END, DONE }
+    private enum P { BEGIN, PREPARE, LOCK, DISCARD, PUNCH, UNLOCK, END, DONE }
 
     private P p = P.BEGIN;
     private long pos;
@@ -31,6 +32,7 @@ public final class DiscardRequest extends RequestCoroutine {
             case PREPARE -> "bdrv_co_write_req_prepare";
             case LOCK -> "qcow2_co_pdiscard";
             case DISCARD -> "qcow2_cluster_discard";
+            case PUNCH -> PunchStep.NAME;
             case UNLOCK -> "qemu_co_mutex_unlock";
             case END -> "tracked_request_end";
             case DONE -> "done";
@@ -83,12 +85,19 @@ public final class DiscardRequest extends RequestCoroutine {
             }
             case DISCARD -> {
                 lockReturned(cx);
-                boolean done = node.driver().pdiscard(id(), offset + pos, pieceLen);
+                boolean done = node.driver().pdiscard(id(), offset + pos, pieceLen, false);
+                boolean punch = node.driver().hasQueuedDiscards();
                 cx.name("qcow2_cluster_discard").guest(offset + pos, pieceLen).narrate(done
-                        ? n + " marks the clusters as zero, frees their host clusters and punches them, holding s->lock."
+                        ? n + " marks the clusters as zero" + (punch ? " and frees their host clusters, queueing their "
+                        + "punch" : "") + ", holding s->lock."
                         : n + "'s piece is not cluster-aligned: qcow2 refuses it (-ENOTSUP) and the block layer ignores that.");
-                p = P.UNLOCK;
+                p = punch ? P.PUNCH : P.UNLOCK;
                 return done ? Outcome.YIELD : Outcome.CONTINUE;
+            }
+            case PUNCH -> {
+                cx.guest(offset + pos, pieceLen);
+                p = PunchStep.run(this, cx) ? P.PUNCH : P.UNLOCK;
+                return Outcome.YIELD;
             }
             case UNLOCK -> {
                 unlock(cx);

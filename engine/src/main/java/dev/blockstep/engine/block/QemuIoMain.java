@@ -136,6 +136,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
     }
 
     private void submit(StepContext cx, RequestCoroutine r) {
+        r.runsCommand(pc - 1);
         r.onDone(this);
         inFlight++;
         cx.scheduler().spawn(r);

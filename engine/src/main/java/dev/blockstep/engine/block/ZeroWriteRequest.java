@@ -8,9 +8,11 @@ import dev.blockstep.engine.coroutine.StepContext;
  * bdrv_co_pwritev_part with BDRV_REQ_ZERO_WRITE, bypassing bdrv_co_pwrite_zeroes; bdrv_co_do_pwrite_zeroes
  * splits it at cluster boundaries, a piece the driver refuses (-ENOTSUP) is written as a buffer of zeros
  * through the normal write path, and FUA adds a flush. With the fix on at its start, it is serialising.
+ * The freed host clusters are punched after the zeroize, one step per queued range, with s->lock still held:
+ * qemu's punch is file I/O that yields, so a data write in flight may complete before or after it.
  */
 public final class ZeroWriteRequest extends RequestCoroutine {
-    private enum P { BEGIN, PREPARE, PIECE_LOCK, ZEROIZE, ZERO_UNLOCK, FALLBACK, FUA, END, DONE }
+    private enum P { BEGIN, PREPARE, PIECE_LOCK, ZEROIZE, PUNCH, ZERO_UNLOCK, FALLBACK, FUA, END, DONE }
 
     private P p = P.BEGIN;
     private long pos;
@@ -33,6 +35,7 @@ public final class ZeroWriteRequest extends RequestCoroutine {
             case PREPARE -> "bdrv_co_write_req_prepare";
             case PIECE_LOCK -> "qcow2_pwrite_zeroes_start_req";
             case ZEROIZE -> "qcow2_pwrite_zeroes";
+            case PUNCH -> PunchStep.NAME;
             case ZERO_UNLOCK -> "qemu_co_mutex_unlock";
             case FALLBACK -> fallback.phase();
             case FUA -> flush.phase();
@@ -107,7 +110,7 @@ public final class ZeroWriteRequest extends RequestCoroutine {
                 lockReturned(cx);
                 long at = offset + pos;
                 cx.guest(at, pieceLen);
-                if (!node.driver().pwriteZeroes(id(), at, pieceLen, mayUnmap())) {
+                if (!node.driver().pwriteZeroes(id(), at, pieceLen, mayUnmap(), false)) {
                     unlock(cx);
                     fallbackAt = 0;
                     startFallbackChunk();
@@ -116,10 +119,16 @@ public final class ZeroWriteRequest extends RequestCoroutine {
                     p = P.FALLBACK;
                     return Outcome.CONTINUE;
                 }
+                boolean punch = node.driver().hasQueuedDiscards();
                 cx.name("qcow2_pwrite_zeroes").narrate(n + " marks guest " + hex(at) + " as zero"
-                        + (mayUnmap() ? ", frees its allocated host clusters and punches them" : "")
+                        + (punch ? " and frees its allocated host clusters, queueing their punch" : "")
                         + ", holding s->lock.");
-                p = P.ZERO_UNLOCK;
+                p = punch ? P.PUNCH : P.ZERO_UNLOCK;
+                return Outcome.YIELD;
+            }
+            case PUNCH -> {
+                cx.guest(offset + pos, pieceLen);
+                p = PunchStep.run(this, cx) ? P.PUNCH : P.ZERO_UNLOCK;
                 return Outcome.YIELD;
             }
             case ZERO_UNLOCK -> {

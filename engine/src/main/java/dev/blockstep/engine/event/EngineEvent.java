@@ -65,6 +65,9 @@ public sealed interface EngineEvent {
     /** A line qemu prints to stderr, e.g. "qcow2_free_clusters failed: Invalid argument". */
     record StderrLine(int coroutine, String line) implements EngineEvent { }
 
-    /** The user flipped the serialisation fix between steps. */
+    /**
+     * The user flipped the serialisation fix between steps. It is the first event of the first step taken after
+     * the flip (coroutine = that step's coroutine); flipping and flipping back before a step emits nothing.
+     */
     record FixToggled(int coroutine, boolean on) implements EngineEvent { }
 }

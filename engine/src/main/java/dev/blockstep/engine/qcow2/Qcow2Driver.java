@@ -139,14 +139,41 @@ public final class Qcow2Driver {
      * clusters. False means -ENOTSUP: the generic layer falls back to writing a buffer of zeros.
      */
     public boolean pwriteZeroes(int co, long offset, long bytes, boolean mayUnmap) {
+        return pwriteZeroes(co, offset, bytes, mayUnmap, true);
+    }
+
+    /**
+     * As {@link #pwriteZeroes(int, long, long, boolean)}; with {@code punchNow} false the freed ranges stay queued
+     * for {@link #processOneDiscard}, because qemu punches them as file I/O that yields with s->lock held.
+     */
+    public boolean pwriteZeroes(int co, long offset, long bytes, boolean mayUnmap, boolean punchNow) {
         s.co = co;
-        return zero.pwriteZeroes(offset, bytes, mayUnmap);
+        return zero.pwriteZeroes(offset, bytes, mayUnmap, punchNow);
+    }
+
+    /**
+     * Lock held: one bdrv_pdiscard of qcow2_process_discards on the file: punches the oldest queued range.
+     * Returns the punched host range, or null when none is queued.
+     */
+    public HostRange processOneDiscard(int co) {
+        s.co = co;
+        long[] d = refcounts.processOneDiscard();
+        return d == null ? null : new HostRange(d[0], d[1]);
+    }
+
+    /** Whether freed host ranges wait for their punch (between a zeroize or discard and its punches). */
+    public boolean hasQueuedDiscards() {
+        return !s.discards.isEmpty();
+    }
+
+    /** A range of the host file. */
+    public record HostRange(long offset, long bytes) {
     }
 
     /** Lock held: qcow2_subcluster_zeroize over a cluster-aligned range (or up to the image end), punch included. */
     public void zeroize(int co, long offset, long bytes, boolean mayUnmap) {
         s.co = co;
-        zero.subclusterZeroize(offset, bytes, mayUnmap);
+        zero.subclusterZeroize(offset, bytes, mayUnmap, true);
     }
 
     /** Lock held: whether an unaligned write-zeroes piece can be promoted to zeroing its whole cluster. */
@@ -158,7 +185,7 @@ public final class Qcow2Driver {
     /** Lock held: qcow2_cluster_discard over a cluster-aligned range (or up to the image end), punch included. */
     public void clusterDiscard(int co, long offset, long bytes) {
         s.co = co;
-        zero.clusterDiscard(offset, bytes);
+        zero.clusterDiscard(offset, bytes, true);
     }
 
     /** Lock held: qcow2_get_host_offset for the cluster holding offset (never allocates). */
@@ -175,8 +202,13 @@ public final class Qcow2Driver {
 
     /** Lock held: qcow2_co_pdiscard for one piece (partial clusters: false, ignored), including the punch. */
     public boolean pdiscard(int co, long offset, long bytes) {
+        return pdiscard(co, offset, bytes, true);
+    }
+
+    /** As {@link #pdiscard(int, long, long)}; {@code punchNow} as for write-zeroes. */
+    public boolean pdiscard(int co, long offset, long bytes, boolean punchNow) {
         s.co = co;
-        return zero.pdiscard(offset, bytes);
+        return zero.pdiscard(offset, bytes, punchNow);
     }
 
     /** Lock held then unlocked data read: the guest view of a range (compressed clusters are inflated). */

@@ -208,6 +208,20 @@ final class Refcounts {
     }
 
     /**
+     * One iteration of qcow2_process_discards: takes the oldest queued range off the list and punches it; returns
+     * {offset, length}, or null when nothing is queued.
+     */
+    long[] processOneDiscard() {
+        if (s.discards.isEmpty()) {
+            return null;
+        }
+        long[] d = s.discards.remove(0);
+        s.file.punch(d[0], d[1]);
+        s.emit(new EngineEvent.HolePunched(s.co, d[0], d[1]));
+        return d;
+    }
+
+    /**
      * alloc_refcount_block: the offset of the refcount block covering clusterIndex, creating the block
      * (and growing the refcount table) when there is none; creation ends in {@link Again}.
      */

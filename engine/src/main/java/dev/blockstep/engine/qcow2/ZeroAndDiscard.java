@@ -7,7 +7,9 @@ import dev.blockstep.engine.qcow2.format.L2Entry;
 
 /**
  * qcow2_subcluster_zeroize (zero_in_l2_slice) and qcow2_cluster_discard (discard_in_l2_slice): each one
- * lock-held operation that ends with the punch of the freed clusters (qcow2_process_discards).
+ * lock-held operation that ends with the punch of the freed clusters (qcow2_process_discards). The punch is
+ * file I/O that yields with s->lock still held, so the coroutine engine may leave the freed ranges queued
+ * ({@code punchNow} false) and punch them one step at a time; a failed operation drops them unpunched either way.
  * Neither looks at cluster_allocs: that is the race.
  */
 final class ZeroAndDiscard {
@@ -29,7 +31,7 @@ final class ZeroAndDiscard {
      * qcow2_co_pwrite_zeroes for one piece (the generic layer has already split it so that an unaligned
      * piece stays inside one cluster). Returns false for -ENOTSUP: the caller then writes real zeros.
      */
-    boolean pwriteZeroes(long offset, long bytes, boolean mayUnmap) {
+    boolean pwriteZeroes(long offset, long bytes, boolean mayUnmap, boolean punchNow) {
         long head = s.offsetIntoCluster(offset);
         long tail = HostOffsetAllocator.roundUp(offset + bytes, s.clusterSize) - (offset + bytes);
         if (offset + bytes == roundedVirtualSize()) {
@@ -42,7 +44,7 @@ final class ZeroAndDiscard {
             offset -= head;
             bytes = s.clusterSize;
         }
-        subclusterZeroize(offset, bytes, mayUnmap);
+        subclusterZeroize(offset, bytes, mayUnmap, punchNow);
         return true;
     }
 
@@ -83,7 +85,7 @@ final class ZeroAndDiscard {
         return true;
     }
 
-    void subclusterZeroize(long offset, long bytes, boolean mayUnmap) {
+    void subclusterZeroize(long offset, long bytes, boolean mayUnmap, boolean punchNow) {
         long nbClusters = s.sizeToClusters(bytes);
         s.cacheDiscards = true;
         boolean ok = false;
@@ -96,7 +98,9 @@ final class ZeroAndDiscard {
             ok = true;
         } finally {
             s.cacheDiscards = false;
-            refcounts.processDiscards(ok);
+            if (punchNow || !ok) {
+                refcounts.processDiscards(ok);
+            }
         }
     }
 
@@ -124,17 +128,17 @@ final class ZeroAndDiscard {
      * qcow2_co_pdiscard for one piece: partial clusters are ignored (false, as -ENOTSUP) except a last partial
      * cluster at the image end.
      */
-    boolean pdiscard(long offset, long bytes) {
+    boolean pdiscard(long offset, long bytes, boolean punchNow) {
         if (((offset | bytes) & (s.clusterSize - 1)) != 0) {
             if (s.offsetIntoCluster(offset) != 0 || offset + bytes != roundedVirtualSize()) {
                 return false;
             }
         }
-        clusterDiscard(offset, bytes);
+        clusterDiscard(offset, bytes, punchNow);
         return true;
     }
 
-    void clusterDiscard(long offset, long bytes) {
+    void clusterDiscard(long offset, long bytes, boolean punchNow) {
         long nbClusters = s.sizeToClusters(bytes);
         s.cacheDiscards = true;
         boolean ok = false;
@@ -147,7 +151,9 @@ final class ZeroAndDiscard {
             ok = true;
         } finally {
             s.cacheDiscards = false;
-            refcounts.processDiscards(ok);
+            if (punchNow || !ok) {
+                refcounts.processDiscards(ok);
+            }
         }
     }
 

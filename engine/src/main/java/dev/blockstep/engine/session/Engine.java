@@ -28,6 +28,8 @@ public final class Engine {
     private final QemuIoMain main;
     private ImageView imageCache;
     private boolean imageDirty = true;
+    /** The fix setting the previous step ran with; a different setting at the next step means a flip. */
+    private boolean fixAtLastStep;
     private CoroutineView[] viewCache = new CoroutineView[64];
     private long[] viewVersion = new long[64];
 
@@ -46,12 +48,14 @@ public final class Engine {
         }
         this.scheduler = new Scheduler(policy);
         this.main = scheduler.spawn(new QemuIoMain(node, w.commands()));
+        this.fixAtLastStep = w.fixAtStart();
     }
 
     /** Rebuilds the engine a checkpoint describes, as if the steps before it had been replayed. */
     Engine(Workload w, SchedulingPolicy policy, Checkpoint cp) {
         this.file = cp.file().copy();
         this.node = new BlockNode(cp.fixOn());
+        this.fixAtLastStep = cp.fixOn();
         try {
             node.attach(Qcow2Driver.reopenAt(file, w.name(), node.eventSink(), cp.freeClusterIndex()));
         } catch (ImageFormatException e) {
@@ -89,13 +93,33 @@ public final class Engine {
                 imageView());
     }
 
-    /** Steps under the policy; null when nothing can step. */
+    /**
+     * Steps under the policy; null when nothing can step. A step taken after the fix was flipped starts its events
+     * with {@link EngineEvent.FixToggled} (attributed to the stepping coroutine, as the flip takes effect for the
+     * requests that begin from that step on), so recorders and views see flips in the one event stream.
+     */
     public Step step() {
-        return noteMetadata(scheduler.step());
+        return noteMetadata(noteFix(scheduler.step()));
     }
 
     public Step step(int coroutineId) {
-        return noteMetadata(scheduler.step(coroutineId));
+        return noteMetadata(noteFix(scheduler.step(coroutineId)));
+    }
+
+    private Step noteFix(Step s) {
+        if (s == null) {
+            return null;
+        }
+        boolean on = node.fixOn();
+        if (on == fixAtLastStep) {
+            return s;
+        }
+        fixAtLastStep = on;
+        List<EngineEvent> events = new ArrayList<>(s.events().size() + 1);
+        events.add(new EngineEvent.FixToggled(s.coroutine(), on));
+        events.addAll(s.events());
+        return new Step(s.index(), s.coroutine(), s.name(), s.runnable(), s.guestOffset(), s.guestBytes(),
+                s.hostOffset(), s.hostBytes(), events, s.narration());
     }
 
     /** Runs under the policy until nothing can step; returns the number of steps taken. */
@@ -117,7 +141,7 @@ public final class Engine {
                         || e instanceof EngineEvent.WaitSerialising || e instanceof EngineEvent.DependencyWait
                         || e instanceof EngineEvent.DataIoSubmitted || e instanceof EngineEvent.DataIoCompleted
                         || e instanceof EngineEvent.RequestStarted || e instanceof EngineEvent.RequestFinished
-                        || e instanceof EngineEvent.HostOffsetChosen)) {
+                        || e instanceof EngineEvent.HostOffsetChosen || e instanceof EngineEvent.FixToggled)) {
                     imageDirty = true;
                     break;
                 }

@@ -6,31 +6,25 @@ import dev.blockstep.engine.coroutine.Coroutine;
 import dev.blockstep.engine.coroutine.Scheduler;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.Trace;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Engine coroutine ids and trace coroutine names. qemu-io's command loop is {@code main}. Its request
- * coroutines are spawned in command order, one per request command, so the k-th request coroutine runs the
- * k-th workload command that names a coroutine; each pairing is checked against the coroutine's own qemu-io
- * line, so a mismatch is an error rather than a silent mislabel.
+ * Engine coroutine ids and trace coroutine names. qemu-io's command loop is {@code main}. Each request coroutine
+ * knows the index of the workload command it runs ({@link RequestCoroutine#commandIndex()}; the engine's command
+ * list is the workload, one to one), so a command qemu-io refused without starting a coroutine shifts nothing;
+ * each pairing is still checked against the coroutine's own qemu-io line.
  */
 final class CoroutineNames {
 
-    private final List<Command> requests = new ArrayList<>();
+    private final List<Command> workload;
     private final Map<Integer, String> byId = new HashMap<>();
     private final Map<String, Integer> byName = new HashMap<>();
-    private int nextRequest;
     private int scanned;
 
     CoroutineNames(List<Command> workload) {
-        for (Command c : workload) {
-            if (c.coroutine() != null && !(c instanceof Command.AioFlush)) {
-                requests.add(c);
-            }
-        }
+        this.workload = List.copyOf(workload);
     }
 
     /** Names every coroutine spawned since the last call. */
@@ -41,12 +35,14 @@ final class CoroutineNames {
             String name;
             if (co instanceof QemuIoMain) {
                 name = Trace.MAIN_COROUTINE;
-            } else if (co instanceof RequestCoroutine r && nextRequest < requests.size()) {
-                Command cmd = requests.get(nextRequest++);
+            } else if (co instanceof RequestCoroutine r && r.commandIndex() >= 0
+                    && r.commandIndex() < workload.size() && workload.get(r.commandIndex()).coroutine() != null) {
+                Command cmd = workload.get(r.commandIndex());
                 String line = IssuedCommands.toQemuIo(cmd).toLine();
                 if (!line.equals(r.request())) {
                     throw new TraceReplayException("coroutine " + co.name() + " runs \"" + r.request()
-                            + "\", but the workload's next request " + cmd.coroutine() + " is \"" + line + "\"");
+                            + "\", but workload command " + (r.commandIndex() + 1) + " (" + cmd.coroutine() + ") is \""
+                            + line + "\"");
                 }
                 name = cmd.coroutine();
             } else {

@@ -12,8 +12,11 @@ import java.util.Set;
  * The events of an imported qemu log that have an engine step as counterpart ("anchors"), per coroutine, in log
  * order. Only events on {@code s->lock} count among the mutex events, and a thread_pool_complete counts for the
  * coroutine whose data I/O it completes: the first thread_pool_submit of that coroutine after its
- * qcow2_writev_data, linked to the completion by the {@code req} address. Metadata I/O under the lock, cache
- * events and the reqs_lock traffic have no engine step of their own.
+ * qcow2_writev_data, linked to the completion by the {@code req} address. The punch of a write-zeroes
+ * (qcow2_process_discards, which has no trace event of its own) is recognised as a thread_pool_submit of a coroutine
+ * between its qcow2_pwrite_zeroes and its release of s->lock that no bdrv_co_preadv_part/bdrv_co_pwritev_part (a
+ * metadata read or write) announced; its completion is the anchor. Metadata I/O under the lock, cache events and
+ * the reqs_lock traffic have no engine step of their own.
  */
 final class QemuLogAnchors {
 
@@ -23,7 +26,11 @@ final class QemuLogAnchors {
     static final Set<String> ANCHORS = Set.of("qcow2_writev_start_req", "qcow2_handle_copied", "qcow2_handle_alloc",
             "qcow2_writev_data", "qcow2_pwrite_zeroes", "qcow2_pwrite_zeroes_start_req", "qcow2_cluster_link_l2",
             "qcow2_writev_done_part", "qcow2_writev_done_req", "qemu_co_mutex_lock_entry",
-            "qemu_co_mutex_lock_uncontended", "qemu_co_mutex_unlock_entry", "thread_pool_complete");
+            "qemu_co_mutex_lock_uncontended", "qemu_co_mutex_unlock_entry", "thread_pool_complete",
+            QemuLogAnchors.PUNCH);
+
+    /** The engine's punch step; the anchor sits on the punch's thread_pool_complete. */
+    static final String PUNCH = "qcow2_process_discards";
 
     /** Engine step name to the log event it corresponds to, where the names differ. */
     static final Map<String, String> ENGINE_TO_LOG = Map.of(
@@ -38,6 +45,9 @@ final class QemuLogAnchors {
         List<QemuEvent> events = log.events();
         Map<String, String> dataSubmitter = new HashMap<>();
         Map<String, Boolean> awaitingDataSubmit = new HashMap<>();
+        Map<String, String> punchSubmitter = new HashMap<>();
+        Map<String, Boolean> zeroing = new HashMap<>();
+        Map<String, Boolean> fileIoAnnounced = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
             QemuEvent e = events.get(i);
             String co = e.coroutine();
@@ -49,12 +59,33 @@ final class QemuLogAnchors {
                 awaitingDataSubmit.put(co, false);
                 continue;
             }
+            if (co != null && (e.event().equals("bdrv_co_preadv_part") || e.event().equals("bdrv_co_pwritev_part"))) {
+                fileIoAnnounced.put(co, true);
+            }
+            if (e.event().equals("thread_pool_submit") && co != null) {
+                if (zeroing.getOrDefault(co, false) && !fileIoAnnounced.getOrDefault(co, false)) {
+                    punchSubmitter.put(arg(e.args(), "req"), co);
+                }
+                fileIoAnnounced.put(co, false);
+                continue;
+            }
             if (e.event().equals("thread_pool_complete")) {
-                String submitter = dataSubmitter.remove(arg(e.args(), "req"));
+                String req = arg(e.args(), "req");
+                String submitter = dataSubmitter.remove(req);
                 if (submitter != null) {
                     add(submitter, i, e.event());
                 }
+                String puncher = punchSubmitter.remove(req);
+                if (puncher != null) {
+                    add(puncher, i, PUNCH);
+                }
                 continue;
+            }
+            if (co != null && e.event().equals("qcow2_pwrite_zeroes")) {
+                zeroing.put(co, true);
+            }
+            if (co != null && e.event().equals("qemu_co_mutex_unlock_entry") && e.args().startsWith("mutex s->lock ")) {
+                zeroing.put(co, false);
             }
             if (co == null || !ANCHORS.contains(e.event())) {
                 continue;

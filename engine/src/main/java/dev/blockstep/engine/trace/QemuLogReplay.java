@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Runs the workload of an imported qemu log on the engine in the log's order. Whenever more than one coroutine can
  * step, the one whose next anchor event (see {@link QemuLogAnchors}) comes first in the log goes; qemu-io's loop
- * goes when the first event of the request it will issue next comes first, and waits (aio_flush, quit) last.
+ * goes when the first event of the request it will issue next (the workload command at its command index) comes
+ * first, and waits (aio_flush, quit) last.
  * After each step the stepping coroutine's position in the log moves past the first of its anchors that has the
  * step's name; steps with no counterpart in the log leave it. The session's steps are then the engine-level
  * schedule of the log, and {@link TraceRecorder} writes them as an ordinary trace.
@@ -34,8 +35,7 @@ public final class QemuLogReplay {
         EngineSession session = new EngineSession(TraceReplay.workload(imported, traceDir, name, Policies::fifo));
         QemuLogAnchors anchors = new QemuLogAnchors(imported.qemuLog());
         CoroutineNames names = new CoroutineNames(imported.workload());
-        List<Command> requests = imported.workload().stream()
-                .filter(c -> c.coroutine() != null && !(c instanceof Command.AioFlush)).toList();
+        List<Command> workload = imported.workload();
         Map<String, Integer> cursor = new HashMap<>();
         for (int n = 0; n < MAX_STEPS && !session.current().finished(); n++) {
             Scheduler s = session.engine().scheduler();
@@ -48,7 +48,7 @@ public final class QemuLogReplay {
             int chosen = runnable.get(0);
             long best = Long.MAX_VALUE;
             for (int id : runnable) {
-                long key = key(id, s, names, anchors, cursor, requests, session);
+                long key = key(id, s, names, anchors, cursor, workload, session);
                 if (key < best) {
                     best = key;
                     chosen = id;
@@ -61,15 +61,15 @@ public final class QemuLogReplay {
     }
 
     private static long key(int id, Scheduler s, CoroutineNames names, QemuLogAnchors anchors,
-                            Map<String, Integer> cursor, List<Command> requests, EngineSession session) {
+                            Map<String, Integer> cursor, List<Command> workload, EngineSession session) {
         if (s.coroutine(id) instanceof QemuIoMain main) {
-            int spawned = (int) s.coroutines().stream().filter(c -> !(c instanceof QemuIoMain)).count();
-            boolean issuesRequest = main.commandIndex() < main.commandCount() && spawned < requests.size()
-                    && nextIsRequest(main, session);
+            int next = main.commandIndex();
+            boolean issuesRequest = next < main.commandCount() && next < workload.size()
+                    && workload.get(next).coroutine() != null && nextIsRequest(main, session);
             if (!issuesRequest) {
                 return Long.MAX_VALUE;
             }
-            Integer first = anchors.firstEvent.get(requests.get(spawned).coroutine());
+            Integer first = anchors.firstEvent.get(workload.get(next).coroutine());
             return first == null ? Long.MAX_VALUE - 1 : first;
         }
         String name = names.name(id);

@@ -22,6 +22,7 @@ class StepNamingTest {
             "qcow2_writev_done_part", "qcow2_writev_done_req", "bdrv_co_flush", "qcow2_co_flush_to_os",
             "bdrv_co_flush (file)", "tracked_request_end", "qcow2_pwrite_zeroes_start_req", "qcow2_pwrite_zeroes",
             "qemu_co_mutex_unlock", "bdrv_co_pdiscard", "qcow2_co_pdiscard", "qcow2_cluster_discard",
+            "qcow2_process_discards",
             "request_failed", "bdrv_co_preadv_part", "bdrv_wait_serialising_requests", "qcow2_co_preadv_part", "aio_write",
             "aio_flush", "write", "read", "discard", "flush", "quit");
 
@@ -48,7 +49,7 @@ class StepNamingTest {
             }
         }
         assertTrue(seen.contains("qcow2_writev_data") && seen.contains("qcow2_cluster_link_l2")
-                && seen.contains("handle_dependencies") && seen.contains("qemu_co_mutex_lock_entry"), seen.toString());
+                && seen.contains("handle_dependencies") && seen.contains("qcow2_process_discards") && seen.contains("qemu_co_mutex_lock_entry"), seen.toString());
     }
 
     @Test

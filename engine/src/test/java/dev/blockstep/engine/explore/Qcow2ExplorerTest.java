@@ -70,10 +70,18 @@ class Qcow2ExplorerTest {
     @Test
     void theUnfixedMinimalRaceEndsWithQemusR1Signature() {
         Exploration x = Qcow2Scenarios.explore(Qcow2Scenarios.minimalRace(false), true);
-        assertEquals(1, x.corruptEndStates());
-        Verdict v = x.firstCounterexample().verdict();
-        assertEquals(List.of("ERROR cluster 5 refcount=0 reference=1",
-                "ERROR OFLAG_COPIED data cluster: l2_entry=8000000000050000 refcount=0"), v.checkLines());
+        // Two corrupt end states with the same metadata: W1's data lands on host cluster 5 before Z2's punch of it
+        // (zeros stay, as in the captured R1 log) or after (0x22 stays). The brute force counts them independently.
+        TreeMap<Long, Boolean> ends = new TreeMap<>();
+        enumerate(Qcow2Scenarios.minimalRace(false), new ArrayList<>(), ends, new long[] {0});
+        assertEquals(ends.values().stream().filter(b -> b).count(), x.corruptEndStates());
+        assertEquals(2, x.corruptEndStates());
+        for (Exploration.EndState e : x.endStates().values()) {
+            if (e.verdict().corrupt()) {
+                assertEquals(List.of("ERROR cluster 5 refcount=0 reference=1",
+                        "ERROR OFLAG_COPIED data cluster: l2_entry=8000000000050000 refcount=0"), e.verdict().checkLines());
+            }
+        }
     }
 
     @Test

@@ -156,4 +156,55 @@ class EngineSessionTest {
         assertFalse(r.fixOn());
         assertEquals(0, s.historyLength());
     }
+
+    /** Step index -> value of every FixToggled event, and where in its step it came. */
+    private static List<String> fixEvents(List<dev.blockstep.engine.snapshot.Step> steps) {
+        List<String> out = new ArrayList<>();
+        for (var st : steps) {
+            for (int k = 0; k < st.events().size(); k++) {
+                if (st.events().get(k) instanceof dev.blockstep.engine.event.EngineEvent.FixToggled f) {
+                    out.add(st.index() + ":" + k + ":" + f.on() + ":" + (f.coroutine() == st.coroutine()));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aFlipIsTheFirstEventOfTheNextStepAndAFlipUndoneBeforeAnyStepEmitsNothing() {
+        EngineSession s = new EngineSession(workload());
+        for (int i = 0; i < 3; i++) {
+            s.step();
+        }
+        s.setFix(true);
+        s.step();
+        s.step();
+        s.setFix(false);
+        s.setFix(true);
+        s.step();
+        s.setFix(false);
+        s.step();
+        assertEquals(List.of("3:0:true:true", "6:0:false:true"), fixEvents(s.steps()));
+    }
+
+    @Test
+    void flipEventsComeBackWhenGoingBackAndForwardAndWhenFollowingARecord() {
+        EngineSession s = new EngineSession(workload());
+        s.setFix(true);
+        for (int i = 0; i < 5; i++) {
+            s.step();
+        }
+        s.setFix(false);
+        while (!s.current().finished()) {
+            s.step();
+        }
+        List<String> seen = fixEvents(s.steps());
+        assertEquals(List.of("0:0:true:true", "5:0:false:true"), seen);
+        s.goToStep(2);
+        s.goToStep(s.historyLength());
+        assertEquals(seen, fixEvents(s.steps()));
+        EngineSession r = EngineSession.following(workload(), s.schedule(), s.flips());
+        r.goToStep(r.historyLength());
+        assertEquals(seen, fixEvents(r.steps()));
+    }
 }
