@@ -1,5 +1,6 @@
 package dev.blockstep.app.gui;
 
+import dev.blockstep.app.gui.explore.ExploreWindow;
 import dev.blockstep.app.gui.panels.BreakpointsPanel;
 import dev.blockstep.app.gui.panels.CheckPanel;
 import dev.blockstep.app.gui.panels.ConsolePanel;
@@ -21,6 +22,8 @@ import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
@@ -54,6 +57,7 @@ public final class DebuggerWindow {
     private final BreakpointsPanel breakpoints;
     private final TabPane bottomTabs = new TabPane();
     private final MainMenu files;
+    private ExploreWindow explorer;
 
     public DebuggerWindow(DebuggerViewModel vm, EngineWiring wiring, Preferences prefs) {
         this.vm = vm;
@@ -72,6 +76,7 @@ public final class DebuggerWindow {
 
         files = new MainMenu(vm, wiring, new RecentFiles(prefs), this::window, this::setDark);
         DebuggerToolbar toolbar = new DebuggerToolbar(vm);
+        files.menuBar().getMenus().add(exploreMenu());
         root.setTop(new VBox(files.menuBar(), toolbar.node(), banner()));
         root.setCenter(layout(new DividerMemory(prefs)));
         root.setBottom(statusBar());
@@ -129,6 +134,21 @@ public final class DebuggerWindow {
 
     public TimelinePanel timelinePanel() {
         return timeline;
+    }
+
+    /** The Explore window (issue 6), made on first use. */
+    public ExploreWindow explorer() {
+        if (explorer == null) {
+            explorer = new ExploreWindow(vm, wiring, window(), scene.getStylesheets());
+        }
+        return explorer;
+    }
+
+    private Menu exploreMenu() {
+        MenuItem open = new MenuItem("Explore interleavings…");
+        open.setId("menu-explore");
+        open.setOnAction(e -> explorer().show());
+        return new Menu("Explore", null, open);
     }
 
     private Window window() {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Exhaustive, stateless exploration of every interleaving of a small workload. Each run is rebuilt by replaying
@@ -30,6 +31,15 @@ public final class Explorer {
     private boolean truncated;
     private final Map<String, Exploration.EndState> endStates = new LinkedHashMap<>();
     private final List<Counterexample> bad = new ArrayList<>();
+    private BooleanSupplier cancel = () -> false;
+    private ProgressListener progress = (s, i, b) -> { };
+    private boolean cancelled;
+
+    /** Told now and then how far the search got; called on the thread that runs the search. */
+    @FunctionalInterface
+    public interface ProgressListener {
+        void progress(long states, long interleavings, long badRuns);
+    }
 
     /**
      * @param maxStates stop after this many choice points (the result says it was truncated)
@@ -43,10 +53,33 @@ public final class Explorer {
         this.keepBad = keepBad;
     }
 
+    /**
+     * Asked before every state; once it says true the search stops as if truncated. This is how a GUI's Cancel
+     * stops the loop: the engine has no threads of its own, so the caller's flag is the only way in.
+     */
+    public Explorer cancelWhen(BooleanSupplier cancelled) {
+        this.cancel = cancelled;
+        return this;
+    }
+
+    /** Called every {@value #PROGRESS_EVERY} states and once at the end. */
+    public Explorer onProgress(ProgressListener listener) {
+        this.progress = listener;
+        return this;
+    }
+
+    static final int PROGRESS_EVERY = 64;
+
+    /** The search stopped because {@link #cancelWhen} said so (its result is marked truncated). */
+    public boolean cancelled() {
+        return cancelled;
+    }
+
     public Exploration run() {
         long t0 = System.nanoTime();
         Run root = new Run(setup);
         visit(new ArrayList<>(), root, new TreeMap<>());
+        progress.progress(states, interleavings, badRuns);
         return new Exploration(states, interleavings, sleepBlocked, engineSteps, endStates, bad, truncated,
                 System.nanoTime() - t0);
     }
@@ -63,7 +96,15 @@ public final class Explorer {
             truncated = true;
             return;
         }
+        if (cancel.getAsBoolean()) {
+            cancelled = true;
+            truncated = true;
+            return;
+        }
         states++;
+        if (states % PROGRESS_EVERY == 0) {
+            progress.progress(states, interleavings, badRuns);
+        }
         if (run.ended()) {
             engineSteps += run.stepCount();
             finish(run);

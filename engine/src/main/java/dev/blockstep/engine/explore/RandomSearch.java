@@ -16,6 +16,26 @@ public record RandomSearch(int runs, int badRuns, int firstBadRun, Counterexampl
     }
 
     public static RandomSearch run(ExploreSetup setup, Judge judge, int runs, long seed, Strategy strategy) {
+        return run(setup, judge, runs, seed, strategy, Listener.NONE);
+    }
+
+    /** Sees every run as it ends, and may stop the search between runs. */
+    public interface Listener {
+        Listener NONE = new Listener() {
+        };
+
+        /** Asked before every run; true stops the search (the result counts only the runs done). */
+        default boolean cancelled() {
+            return false;
+        }
+
+        /** @param run the run as a replayable counterexample, bad or not */
+        default void runDone(int index, long seed, Counterexample run) {
+        }
+    }
+
+    public static RandomSearch run(ExploreSetup setup, Judge judge, int runs, long seed, Strategy strategy,
+                                   Listener listener) {
         long t0 = System.nanoTime();
         Run probe = new Run(setup);
         while (!probe.ended()) {
@@ -26,10 +46,15 @@ public record RandomSearch(int runs, int badRuns, int firstBadRun, Counterexampl
         int firstBad = -1;
         Counterexample first = null;
         long steps = 0;
-        for (int i = 0; i < runs; i++) {
+        int done = 0;
+        for (int i = 0; i < runs && !listener.cancelled(); i++) {
             Run r = runOnce(setup, strategy.policy(seed + i, expected));
             steps += r.stepCount();
             Verdict v = judge.judge(r);
+            done++;
+            if (listener != Listener.NONE) {
+                listener.runDone(i, seed + i, Counterexample.of(r, v));
+            }
             if (v.bad()) {
                 bad++;
                 if (firstBad < 0) {
@@ -38,7 +63,7 @@ public record RandomSearch(int runs, int badRuns, int firstBadRun, Counterexampl
                 }
             }
         }
-        return new RandomSearch(runs, bad, firstBad, first, steps, System.nanoTime() - t0);
+        return new RandomSearch(done, bad, firstBad, first, steps, System.nanoTime() - t0);
     }
 
     /** One run where the policy is asked at every macro step (also when only one coroutine can run). */

@@ -19,6 +19,7 @@ public final class ScheduleReplay {
             throws ScenarioException {
         Map<String, Integer> ids = new HashMap<>();
         ids.put("qemu-io", 0);
+        ids.put(dev.blockstep.trace.Trace.MAIN_COROUTINE, 0);
         for (int id : setup.coroutineIds()) {
             if (id > 0) {
                 ids.put(setup.coroutineName(id), id);

@@ -183,6 +183,11 @@ public final class EngineWiring {
         }
     }
 
+    /** The trace a session came from, for the Explore panel's "current workload"; null if none (worker only). */
+    public Trace sourceOf(DebugTarget target) {
+        return sources.get(target);
+    }
+
     /** The live image of the engine's session (read on the engine worker only). */
     private static HostFile imageOf(DebugTarget target) {
         return target instanceof EngineSession s ? s.engine().file() : null;

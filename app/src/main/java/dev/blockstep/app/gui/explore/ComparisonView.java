@@ -1,0 +1,153 @@
+package dev.blockstep.app.gui.explore;
+
+import dev.blockstep.engine.explore.FixComparison;
+import dev.blockstep.engine.explore.Verdict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TextFormatter;
+import javafx.scene.layout.HBox;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.VBox;
+
+/**
+ * Fixed against unfixed: one schedule's steps with the fix off (left) and on (right), row by row, with the
+ * L2 entry of the raced cluster and its host cluster's refcount after each step; the first step where the
+ * two runs part is marked and scrolled to.
+ */
+public final class ComparisonView {
+
+    /** One table row: step i of each side (null where a side has ended). */
+    public record PairRow(int index, FixComparison.StepRow unfixed, FixComparison.StepRow fixed, boolean divergence) {
+    }
+
+    private final BorderPane root = new BorderPane();
+    private final TableView<PairRow> table = new TableView<>();
+    private final Label title = new Label("Select a counterexample and press “Compare fixed vs unfixed”.");
+    private final Label unfixedVerdict = new Label();
+    private final Label fixedVerdict = new Label();
+    private final Label divergence = new Label();
+
+    /** @param compareSeeded compares the selected scenario under a seeded uniform policy */
+    public ComparisonView(ExploreViewModel vm, LongConsumer compareSeeded) {
+        root.setId("comparison-view");
+        root.setPadding(new Insets(10));
+        title.getStyleClass().add("panel-title");
+        title.setId("comparison-title");
+        unfixedVerdict.setId("comparison-unfixed-verdict");
+        fixedVerdict.setId("comparison-fixed-verdict");
+        divergence.setId("comparison-divergence");
+        GridPane head = new GridPane();
+        head.setHgap(12);
+        head.setVgap(2);
+        head.addRow(0, new Label("Fix off:"), unfixedVerdict);
+        head.addRow(1, new Label("Fix on:"), fixedVerdict);
+        head.addRow(2, new Label("Diverge:"), divergence);
+        TextField seed = new TextField("1");
+        seed.setId("comparison-seed");
+        seed.setPrefColumnCount(8);
+        seed.setTextFormatter(new TextFormatter<String>(ch -> ch.getControlNewText().matches("\\d{0,12}") ? ch : null));
+        Button seeded = new Button("Compare under random seed");
+        seeded.setId("comparison-run-seeded");
+        seeded.setOnAction(e -> compareSeeded.accept(seed.getText().isEmpty() ? 0 : Long.parseLong(seed.getText())));
+        HBox policy = new HBox(8, new Label("Or the Explore tab's scenario, same seeded uniform policy on both sides:"),
+                seed, seeded);
+        policy.setAlignment(Pos.CENTER_LEFT);
+        root.setTop(new VBox(6, policy, title, head));
+        table.setId("comparison-table");
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        table.setPlaceholder(new Label("No comparison yet."));
+        table.getColumns().add(column("#", 50, r -> Integer.toString(r.index())));
+        table.getColumns().add(group("Fix off", PairRow::unfixed));
+        table.getColumns().add(group("Fix on", PairRow::fixed));
+        table.setRowFactory(t -> new TableRow<>() {
+            @Override
+            protected void updateItem(PairRow r, boolean empty) {
+                super.updateItem(r, empty);
+                getStyleClass().remove("divergence-row");
+                setStyle("");
+                if (!empty && r != null && r.divergence()) {
+                    getStyleClass().add("divergence-row");
+                    setStyle("-fx-background-color: #ffd54f; -fx-text-background-color: #202020; -fx-font-weight: bold;");
+                }
+            }
+        });
+        BorderPane.setMargin(table, new Insets(8, 0, 0, 0));
+        root.setCenter(table);
+        vm.comparisonProperty().addListener((o, was, c) -> show(vm.comparisonTitleProperty().get(), c));
+    }
+
+    public Node node() {
+        return root;
+    }
+
+    public TableView<PairRow> table() {
+        return table;
+    }
+
+    private void show(String what, FixComparison c) {
+        if (c == null) {
+            return;
+        }
+        title.setText("Same schedule, fix off and on: " + what + "; raced guest cluster " + c.racedCluster());
+        unfixedVerdict.setText(verdict(c.unfixed()));
+        fixedVerdict.setText(verdict(c.fixed()));
+        int d = c.firstDivergence();
+        int s = c.firstStateDifference();
+        divergence.setText(d < 0 ? "never: both runs took the same steps"
+                : "first at step " + d + " (marked)" + (s >= 0 ? "; key state first differs after step " + s : ""));
+        table.getItems().setAll(rows(c));
+        if (d >= 0) {
+            table.scrollTo(d < 20 ? 0 : d - 3);
+        }
+    }
+
+    /** Both step lists lined up by index; the divergence row is flagged. */
+    public static List<PairRow> rows(FixComparison c) {
+        List<FixComparison.StepRow> a = c.unfixed().steps();
+        List<FixComparison.StepRow> b = c.fixed().steps();
+        List<PairRow> rows = new ArrayList<>();
+        for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+            rows.add(new PairRow(i, i < a.size() ? a.get(i) : null, i < b.size() ? b.get(i) : null,
+                    i == c.firstDivergence()));
+        }
+        return rows;
+    }
+
+    private static String verdict(FixComparison.Side s) {
+        Verdict v = s.verdict();
+        String check = v.corrupt() ? "CORRUPT — " + String.join("; ", v.checkLines()) : "clean";
+        String rest = v.bad() && !v.corrupt() ? " — " + v.summary() : "";
+        return s.steps().size() + " steps, qemu-img check: " + check + rest
+                + (v.stderr().isEmpty() ? "" : "; stderr: " + v.stderr().get(0));
+    }
+
+    private static TableColumn<PairRow, String> group(String name, Function<PairRow, FixComparison.StepRow> side) {
+        TableColumn<PairRow, String> g = new TableColumn<>(name);
+        g.getColumns().add(column("Step", 260, r -> side.apply(r) == null ? "" : side.apply(r).coroutine() + "  "
+                + side.apply(r).step()));
+        g.getColumns().add(column("L2 entry", 150, r -> side.apply(r) == null ? "" : side.apply(r).l2Entry()));
+        g.getColumns().add(column("Refcount", 230, r -> side.apply(r) == null ? "" : side.apply(r).refcount()));
+        return g;
+    }
+
+    private static TableColumn<PairRow, String> column(String name, double width, Function<PairRow, String> f) {
+        TableColumn<PairRow, String> col = new TableColumn<>(name);
+        col.setPrefWidth(width);
+        col.setSortable(false);
+        col.setCellValueFactory(cd -> new ReadOnlyStringWrapper(f.apply(cd.getValue())));
+        return col;
+    }
+}

@@ -1,0 +1,172 @@
+package dev.blockstep.app.gui.fx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.blockstep.app.gui.explore.ComparisonView;
+import dev.blockstep.app.gui.explore.ExploreOutcome;
+import dev.blockstep.app.gui.explore.ExploreWindow;
+import dev.blockstep.app.gui.explore.Found;
+import dev.blockstep.app.gui.session.EngineWiring;
+import dev.blockstep.app.gui.session.SessionState;
+import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.control.ListView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The Explore window on the real engine, driven by clicks: an exhaustive search of the debugger's current
+ * workload (the minimal race sample) with the fix off and on, then a counterexample opened in the debugger
+ * and the same schedule compared fixed against unfixed.
+ */
+@ExtendWith({ApplicationExtension.class, FxThreadFailures.class})
+class ExplorePanelTest {
+
+    private WindowFixture fx;
+    private ExploreWindow explore;
+
+    @Start
+    void start(Stage stage) {
+        fx = new WindowFixture(stage);
+    }
+
+    @BeforeEach
+    void openTheMinimalRaceAndTheExploreWindow() {
+        Platform.runLater(() -> fx.vm.open(EngineWiring.DEFAULT_SAMPLE, fx.wiring.sample(EngineWiring.DEFAULT_SAMPLE)));
+        WindowFixture.until("the sample is loaded", () -> fx.vm.loadedProperty().get() && !fx.vm.busyProperty().get());
+        explore = fx(() -> {
+            ExploreWindow w = fx.window.explorer();
+            w.show();
+            w.chooser().chooseCurrent();
+            return w;
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private static <T> T fx(java.util.concurrent.Callable<T> c) {
+        try {
+            return WaitForAsyncUtils.asyncFx(c).get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private ExploreOutcome runAndWait(FxRobot robot) {
+        ExploreOutcome before = fx(() -> explore.viewModel().outcomeProperty().get());
+        robot.clickOn("#explore-run");
+        WindowFixture.until("the search ends", () -> !explore.viewModel().runningProperty().get()
+                && explore.viewModel().outcomeProperty().get() != null
+                && explore.viewModel().outcomeProperty().get() != before);
+        return fx(() -> explore.viewModel().outcomeProperty().get());
+    }
+
+    private String label(FxRobot robot, String id) {
+        return fx(() -> robot.lookup(id).queryLabeled().getText());
+    }
+
+    @Test
+    void anExhaustiveSearchFindsCorruptEndStatesUnfixedNoneFixedAndACounterexampleOpensInTheDebuggerAtStepZero(
+            FxRobot robot) {
+        ExploreOutcome unfixed = runAndWait(robot);
+        assertTrue(unfixed.complete());
+        assertTrue(unfixed.corruptEndStates() > 0, "corrupt end states with the fix off");
+        assertEquals(Long.toString(unfixed.corruptEndStates()), label(robot, "#explore-corrupt"));
+        assertEquals(Long.toString(unfixed.states()), label(robot, "#explore-states"));
+
+        robot.clickOn("#explore-fix");
+        ExploreOutcome fixed = runAndWait(robot);
+        assertTrue(fixed.request().fix());
+        assertTrue(fixed.complete());
+        assertEquals(0, fixed.corruptEndStates());
+        assertEquals("0", label(robot, "#explore-corrupt"));
+        assertEquals(0, fx(() -> explore.viewModel().counterexamples().size()));
+
+        robot.clickOn("#explore-fix");
+        runAndWait(robot);
+        @SuppressWarnings("unchecked")
+        ListView<Found> list = (ListView<Found>) robot.lookup("#explore-counterexamples").query();
+        Found first = fx(() -> list.getItems().get(0));
+        Node cell = robot.from(list).lookup(".list-cell").nth(0).query();
+        robot.doubleClickOn(cell);
+        WindowFixture.until("the debugger loads the counterexample", () -> fx.vm.titleProperty().get()
+                .startsWith("counterexample #1") && fx.vm.loadedProperty().get() && !fx.vm.busyProperty().get());
+        SessionState s = fx(() -> fx.vm.session().state());
+        assertEquals(0, s.snapshot().step(), "positioned at step 0");
+        assertEquals(0, fx(() -> fx.vm.stepProperty().get()));
+        assertEquals(first.counterexample().schedule().size(), fx(() -> fx.vm.historyLengthProperty().get()),
+                "the whole schedule is ahead of step 0");
+        assertFalse(s.snapshot().fixOn());
+    }
+
+    @Test
+    void comparingACounterexampleShowsTheUnfixedRunCorruptTheFixedCleanAndMarksWhereTheyPart(FxRobot robot) {
+        runAndWait(robot);
+        robot.clickOn(robot.from(robot.lookup("#explore-counterexamples").queryAs(ListView.class))
+                .lookup(".list-cell").nth(0).queryAs(Node.class));
+        robot.clickOn("#explore-compare");
+        WindowFixture.until("the comparison is shown",
+                () -> !explore.comparison().table().getItems().isEmpty());
+        assertTrue(label(robot, "#comparison-unfixed-verdict").contains("CORRUPT"));
+        assertFalse(label(robot, "#comparison-fixed-verdict").contains("CORRUPT"));
+        var rows = fx(() -> java.util.List.copyOf(explore.comparison().table().getItems()));
+        long marked = rows.stream().filter(ComparisonView.PairRow::divergence).count();
+        assertEquals(1, marked, "exactly one row marks the divergence");
+        int d = fx(() -> explore.viewModel().comparisonProperty().get().firstDivergence());
+        assertTrue(rows.get(d).divergence());
+        assertTrue(label(robot, "#comparison-divergence").contains("step " + d));
+    }
+
+    @Test
+    void aShippedScenarioComparedUnderOneSeedIsCleanWithTheFixAndMatchesARandomRunOfThatSeedWithout(FxRobot robot)
+            throws Exception {
+        fx(() -> {
+            explore.chooser().chooseShipped("minimal-race");
+            explore.showComparisonTab();
+            return null;
+        });
+        robot.doubleClickOn("#comparison-seed").write("1");
+        robot.clickOn("#comparison-run-seeded");
+        WindowFixture.until("the seeded comparison is shown",
+                () -> !explore.comparison().table().getItems().isEmpty());
+        var c = fx(() -> explore.viewModel().comparisonProperty().get());
+        assertFalse(c.fixed().verdict().bad(), c.fixed().verdict().summary());
+        assertTrue(fx(() -> explore.viewModel().comparisonTitleProperty().get()).contains("seed 1"));
+        // The unfixed side is the run RandomSearch makes with the same seed (an independent driver loop).
+        dev.blockstep.engine.explore.Scenario sc;
+        try (var in = getClass().getResourceAsStream("/scenarios/minimal-race.json")) {
+            sc = dev.blockstep.engine.explore.Scenario.load(in, "minimal-race.json");
+        }
+        var run = dev.blockstep.engine.explore.RandomSearch.runOnce(sc.setup().withFix(false),
+                dev.blockstep.engine.coroutine.Policies.seededRandom(1));
+        assertEquals(run.stepCount(), c.unfixed().steps().size());
+        assertEquals(run.engine().file().contentHash(), c.unfixed().verdict().imageHash());
+    }
+
+    @Test
+    void theCancelButtonStopsALongSearchAndTheWindowKeepsAnsweringMeanwhile(FxRobot robot) {
+        fx(() -> {
+            explore.chooser().chooseShipped("guest-mirror");
+            return null;
+        });
+        robot.clickOn("#explore-run");
+        WindowFixture.until("the search reports progress",
+                () -> explore.viewModel().progressTextProperty().get().contains("states,"));
+        // The FX thread is free while the engine explores: a lookup round-trip answers at once.
+        assertTrue(fx(() -> explore.viewModel().runningProperty().get()));
+        robot.clickOn("#explore-cancel");
+        WindowFixture.until("the search stops", () -> !explore.viewModel().runningProperty().get());
+        ExploreOutcome o = fx(() -> explore.viewModel().outcomeProperty().get());
+        assertTrue(o.cancelled());
+        assertFalse(o.complete());
+        assertTrue(label(robot, "#explore-status").contains("cancelled"));
+        assertEquals(Long.toString(o.states()), label(robot, "#explore-states"));
+    }
+}
