@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 class BenchCommandTest {
 
     private static final List<String> ROWS = List.of(
-            "engine, 5000 aio commands, fix off",
-            "engine, 5000 aio commands, fix on",
+            "engine, 5000 aio commands, fix off (",
+            "engine, 5000 aio commands, fix on (",
             "serial engine, 5000 commands",
             "check, 2 GiB image, 32768 data clusters",
             "heap holding that image (after GC)",
