@@ -1,5 +1,6 @@
 package dev.blockstep.app;
 
+import dev.blockstep.app.cli.BenchCommand;
 import dev.blockstep.app.cli.CheckCommand;
 import dev.blockstep.app.cli.CreateCommand;
 import dev.blockstep.app.cli.ImportQemuIoCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
                 VerifyCommand.class,
                 MinimizeCommand.class,
                 RunCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements java.util.concurrent.Callable<Integer> {
 

@@ -1,7 +1,6 @@
 package dev.blockstep.engine.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.testing.Qemu;
 import java.io.RandomAccessFile;
@@ -16,15 +15,12 @@ class LargeImageCheckTest {
     Path dir;
 
     @Test
-    void aFullyPreallocatedTwoGigabyteImageChecksAsQemuChecksItInUnderTwoSeconds() throws Exception {
+    void aFullyPreallocatedTwoGigabyteImageChecksAsQemuChecksIt() throws Exception {
         Path img = dir.resolve("prealloc.qcow2");
         assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", "-o", "preallocation=metadata", img.toString(), "2G")
                 .exitCode());
-        long t0 = System.nanoTime();
-        QemuParity.ours(img, CheckReport.Format.HUMAN);
-        long ms = (System.nanoTime() - t0) / 1_000_000;
+        // How long this takes is measured by `blockstep bench`, not asserted here.
         QemuParity.assertSameAsQemu(img);
-        assertTrue(ms < 2000, "check of 32768 data clusters took " + ms + " ms");
     }
 
     @Test

@@ -107,12 +107,9 @@ class ReferenceCountsTest {
     void aLargeVirtualDiskWithFewClustersListsOnlyThoseClusters() throws Exception {
         Path img = image("big.qcow2", "2G", "write -P 1 1G 64k");
         HostFile file = HostFile.load(img);
-        long t0 = System.nanoTime();
         ReferenceCounts rc = ReferenceCounts.of(file);
-        long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(6, rc.clusters().size(), "header, refcount table, refcount block, L1, L2, data: " + rc.clusters());
         assertNull(rc.cluster(100));
-        assertTrue(ms < 2000, "took " + ms + " ms");
     }
 
     @Test

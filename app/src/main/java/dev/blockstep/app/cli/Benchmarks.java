@@ -1,0 +1,192 @@
+package dev.blockstep.app.cli;
+
+import dev.blockstep.engine.check.CheckException;
+import dev.blockstep.engine.check.CheckOutput;
+import dev.blockstep.engine.check.CheckResult;
+import dev.blockstep.engine.check.ImageBytes;
+import dev.blockstep.engine.check.ImageCheck;
+import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.event.EngineEventSink;
+import dev.blockstep.engine.explore.RandomWorkload;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.Qcow2Create;
+import dev.blockstep.engine.qcow2.Qcow2Driver;
+import dev.blockstep.engine.qcow2.SerialRequests;
+import dev.blockstep.engine.qcow2.format.ImageFormatException;
+import dev.blockstep.engine.qcow2.io.QemuIoSession;
+import dev.blockstep.engine.session.Engine;
+import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.engine.session.Workload;
+import dev.blockstep.trace.qemuio.QemuIoCommand;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The measurements behind {@code blockstep bench}. Each one runs its warm-up rounds untimed, then its timed
+ * repetitions; nothing here judges the figures.
+ */
+final class Benchmarks {
+    static final int CLUSTER = 65536;
+    static final int COMMANDS = 5000;
+    static final long SEED = 1;
+    private static final int CHECK_DATA_CLUSTERS = 32768;
+
+    private final int warmups;
+    private final int repetitions;
+    private final List<Measurement> rows = new ArrayList<>();
+
+    Benchmarks(int warmups, int repetitions) {
+        this.warmups = warmups;
+        this.repetitions = repetitions;
+    }
+
+    List<Measurement> runAll() {
+        engineSteps(false);
+        engineSteps(true);
+        serialCommands();
+        check();
+        session();
+        return List.copyOf(rows);
+    }
+
+    private void measure(String name, String unit, DoubleSupplier sample) {
+        for (int i = 0; i < warmups; i++) {
+            sample.getAsDouble();
+        }
+        double[] s = new double[repetitions];
+        for (int i = 0; i < repetitions; i++) {
+            s[i] = sample.getAsDouble();
+        }
+        rows.add(Measurement.of(name, unit, s));
+    }
+
+    /** The upstream-style aio workload run to its end under a seeded random schedule. */
+    private void engineSteps(boolean fix) {
+        HostFile img = create(16L << 20);
+        List<QemuIoCommand> cmds = RandomWorkload.generate(SEED, COMMANDS);
+        int steps = new Engine(new Workload(img, "bench", cmds, fix, () -> Policies.seededRandom(SEED))).runToEnd();
+        measure("engine, " + COMMANDS + " aio commands, fix " + (fix ? "on" : "off") + " (" + steps + " steps)",
+                "steps/s", () -> {
+            Engine e = new Engine(new Workload(img, "bench", cmds, fix, () -> Policies.seededRandom(SEED)));
+            long t0 = System.nanoTime();
+            return e.runToEnd() / seconds(t0);
+        });
+    }
+
+    /** A serial script through the serial engine, as {@code blockstep io} runs one without aio commands. */
+    private void serialCommands() {
+        long size = 1L << 30;
+        HostFile img = create(size);
+        List<QemuIoCommand> cmds = SerialBenchScript.generate(SEED, COMMANDS, size, CLUSTER);
+        measure("serial engine, " + COMMANDS + " commands", "commands/s", () -> {
+            QemuIoSession s = new QemuIoSession(open(img.copy()), line -> { }, line -> { });
+            long t0 = System.nanoTime();
+            for (QemuIoCommand c : cmds) {
+                s.run(c);
+            }
+            return cmds.size() / seconds(t0);
+        });
+    }
+
+    /** qemu-img check's work on a 2 GiB image whose every guest cluster holds data. */
+    private void check() {
+        long before = usedHeapAfterGc();
+        HostFile img = fullImage();
+        long held = usedHeapAfterGc() - before;
+        measure("check, 2 GiB image, " + CHECK_DATA_CLUSTERS + " data clusters", "ms", () -> {
+            long t0 = System.nanoTime();
+            CheckResult r;
+            try {
+                r = ImageCheck.check(ImageBytes.of(img), "bench.qcow2", "qcow2", CheckOutput.DISCARD);
+            } catch (CheckException e) {
+                throw new IllegalStateException("the benchmark image does not check: " + e.getMessage(), e);
+            }
+            double ms = seconds(t0) * 1000;
+            if (!r.clean() || r.allocatedClusters() != CHECK_DATA_CLUSTERS) {
+                throw new IllegalStateException("the benchmark image checks as " + r);
+            }
+            return ms;
+        });
+        rows.add(Measurement.of("heap holding that image (after GC)", "MiB", new double[] {held / 1048576.0}));
+    }
+
+    /** Builds the image with the serial engine: one 512-byte write per cluster allocates all of them. */
+    private static HostFile fullImage() {
+        HostFile f = create((long) CHECK_DATA_CLUSTERS * CLUSTER);
+        SerialRequests requests = new SerialRequests(open(f), 0);
+        byte[] data = new byte[512];
+        for (long c = 0; c < CHECK_DATA_CLUSTERS; c++) {
+            data[0] = (byte) (c | 1);
+            requests.write(c * CLUSTER, data);
+        }
+        requests.flush();
+        return f;
+    }
+
+    /** Jumps and steps back through a debugger session holding the whole aio run. */
+    private void session() {
+        HostFile img = create(16L << 20);
+        List<QemuIoCommand> cmds = RandomWorkload.generate(SEED, COMMANDS);
+        long before = usedHeapAfterGc();
+        EngineSession s = new EngineSession(new Workload(img, "bench", cmds, false, () -> Policies.seededRandom(SEED)));
+        long t0 = System.nanoTime();
+        s.run(Integer.MAX_VALUE);
+        double runMs = seconds(t0) * 1000;
+        int end = s.historyLength();
+        long held = usedHeapAfterGc() - before;
+        rows.add(Measurement.of("session, run to the end (" + end + " steps, checkpoints)", "ms", new double[] {runMs}));
+        rows.add(Measurement.of("heap holding that session (after GC)", "MiB", new double[] {held / 1048576.0}));
+        measure("session, snapshot at the end", "ms", () -> {
+            long t = System.nanoTime();
+            s.engine().snapshot(s.steps().get(end - 1));
+            return seconds(t) * 1000;
+        });
+        measure("session, go to step " + end / 2 + " from the end", "ms", () -> {
+            s.goToStep(end);
+            long t = System.nanoTime();
+            s.goToStep(end / 2);
+            return seconds(t) * 1000;
+        });
+        measure("session, go to step " + end + " from the middle", "ms", () -> {
+            s.goToStep(end / 2);
+            long t = System.nanoTime();
+            s.goToStep(end);
+            return seconds(t) * 1000;
+        });
+        measure("session, step back at the end", "ms", () -> {
+            s.goToStep(end);
+            long t = System.nanoTime();
+            s.stepBack();
+            return seconds(t) * 1000;
+        });
+    }
+
+    private static HostFile create(long size) {
+        try {
+            return Qcow2Create.create(size, CLUSTER);
+        } catch (Qcow2Create.CreateException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static Qcow2Driver open(HostFile f) {
+        try {
+            return Qcow2Driver.open(f, "bench.qcow2", EngineEventSink.NONE);
+        } catch (ImageFormatException e) {
+            throw new IllegalStateException("the image blockstep created does not open: " + e.getMessage(), e);
+        }
+    }
+
+    private static double seconds(long t0) {
+        return Math.max(1, System.nanoTime() - t0) / 1e9;
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+}
