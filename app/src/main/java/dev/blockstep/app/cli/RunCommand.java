@@ -1,8 +1,6 @@
 package dev.blockstep.app.cli;
 
-import dev.blockstep.engine.check.CheckException;
 import dev.blockstep.engine.check.CheckReport;
-import dev.blockstep.engine.check.CheckResult;
 import dev.blockstep.engine.check.ImageBytes;
 import dev.blockstep.engine.check.ImageCheck;
 import dev.blockstep.engine.image.HostFile;
@@ -106,24 +104,11 @@ public final class RunCommand implements Callable<Integer> {
 
     /** What ImageCheck.run does for a file, for the image in memory. */
     private int check(HostFile image, String name, PrintWriter out, PrintWriter err) {
-        try (ImageBytes bytes = ImageBytes.of(image)) {
-            CheckResult r = ImageCheck.check(bytes, name, "qcow2", line -> {
-                err.println(line);
-                err.flush();
-            });
-            err.flush();
-            out.print(CheckReport.format(r, name, json ? CheckReport.Format.JSON : CheckReport.Format.HUMAN));
-            out.flush();
-            if (r.checkErrors() != 0) {
-                err.println("qemu-img: Check failed");
-            }
-            err.flush();
-            return r.exitCode();
-        } catch (CheckException e) {
-            err.println("qemu-img: " + e.getMessage());
-            err.flush();
-            return e.exitCode();
-        } catch (Exception e) {
+        try {
+            return ImageCheck.report(ImageBytes.of(image), name, "qcow2",
+                    json ? CheckReport.Format.JSON : CheckReport.Format.HUMAN, false, out, err);
+        } catch (RuntimeException e) {
+            // A checker bug must still end in one line, never a stack trace.
             err.println("blockstep run: checking the final image failed: " + e.getMessage());
             err.flush();
             return 1;

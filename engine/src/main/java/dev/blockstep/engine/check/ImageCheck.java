@@ -67,6 +67,15 @@ public final class ImageCheck {
             err.flush();
             return e.exitCode();
         }
+        return report(bytes, name, imageFormat, format, quiet, out, err);
+    }
+
+    /**
+     * The reporting half of {@link #run}, for an image already open (a file, or an engine's image in memory).
+     * Closes {@code bytes}.
+     */
+    public static int report(ImageBytes bytes, String name, String imageFormat, CheckReport.Format format,
+                             boolean quiet, PrintWriter out, PrintWriter err) {
         try (bytes) {
             CheckResult r = check(bytes, name, imageFormat, line -> {
                 err.println(line);
