@@ -15,14 +15,9 @@ public final class DiscardRequest extends RequestCoroutine {
     private P p = P.BEGIN;
     private long pos;
     private long pieceLen;
-    private long head;
-    private final long tail;
 
     public DiscardRequest(int id, String name, BlockNode node, String request, long offset, long bytes) {
         super(id, name, node, request, offset, bytes, RequestFlags.NONE);
-        long cs = node.driver().clusterSize();
-        this.head = offset % cs;
-        this.tail = (offset + bytes) % cs;
     }
 
     @Override
@@ -65,23 +60,11 @@ public final class DiscardRequest extends RequestCoroutine {
             }
             case LOCK -> {
                 // bdrv_co_pdiscard's split: an unaligned head, whole clusters, an unaligned tail.
-                long cs = node.driver().clusterSize();
-                long left = bytes - pos;
-                pieceLen = left;
-                if (head != 0) {
-                    pieceLen = Math.min(left, cs - head);
-                    head = (head + pieceLen) % cs;
-                } else if (tail != 0 && pieceLen > cs) {
-                    pieceLen -= tail;
-                }
+                pieceLen = nextClusterPiece(pos, Long.MAX_VALUE);
                 cx.name("qcow2_co_pdiscard").guest(offset + pos, pieceLen);
                 p = P.DISCARD;
-                if (!lock(cx)) {
-                    cx.name("qemu_co_mutex_lock_entry").narrate(n + " queues for s->lock.");
-                    return lockBlocked();
-                }
-                cx.narrate(n + " takes s->lock to discard guest " + hex(offset + pos) + ".");
-                return Outcome.CONTINUE;
+                return lockOrQueue(cx, n + " queues for s->lock.",
+                        n + " takes s->lock to discard guest " + hex(offset + pos) + ".");
             }
             case DISCARD -> {
                 lockReturned(cx);

@@ -53,12 +53,8 @@ final class Flush {
             case LOCK -> {
                 cx.name("qemu_co_mutex_lock");
                 p = P.FLUSH;
-                if (!co.lock(cx)) {
-                    cx.name("qemu_co_mutex_lock_entry").narrate(n + " queues for s->lock to write the caches.");
-                    return co.lockBlocked();
-                }
-                cx.narrate(n + " takes s->lock to write the metadata caches.");
-                return Outcome.CONTINUE;
+                return co.lockOrQueue(cx, n + " queues for s->lock to write the caches.",
+                        n + " takes s->lock to write the metadata caches.");
             }
             case FLUSH -> {
                 co.lockReturned(cx);

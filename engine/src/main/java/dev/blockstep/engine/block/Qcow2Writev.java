@@ -112,13 +112,8 @@ final class Qcow2Writev {
             case DEP_RELOCK -> {
                 cx.name("qemu_co_mutex_lock").guest(offset + pos, bytes - pos);
                 p = P.ALLOC;
-                if (!co.lock(cx)) {
-                    cx.name("qemu_co_mutex_lock_entry").narrate(n + " was woken from its dependency wait and "
-                            + "queues for s->lock to retry its allocation.");
-                    return co.lockBlocked();
-                }
-                cx.narrate(n + " retakes s->lock to retry its allocation from scratch.");
-                return Outcome.CONTINUE;
+                return co.lockOrQueue(cx, n + " was woken from its dependency wait and queues for s->lock to "
+                        + "retry its allocation.", n + " retakes s->lock to retry its allocation from scratch.");
             }
             case DATA_SUBMIT -> {
                 co.unlock(cx);

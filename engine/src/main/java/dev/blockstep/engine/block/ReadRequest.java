@@ -64,12 +64,8 @@ public final class ReadRequest extends RequestCoroutine {
             case LOCK -> {
                 cx.name("qemu_co_mutex_lock").guest(offset, bytes);
                 p = P.LOOKUP;
-                if (!lock(cx)) {
-                    cx.name("qemu_co_mutex_lock_entry").narrate(n + " queues for s->lock.");
-                    return lockBlocked();
-                }
-                cx.narrate(n + " takes s->lock to look up where guest " + hex(offset) + " lives.");
-                return Outcome.CONTINUE;
+                return lockOrQueue(cx, n + " queues for s->lock.",
+                        n + " takes s->lock to look up where guest " + hex(offset) + " lives.");
             }
             case LOOKUP -> {
                 lockReturned(cx);

@@ -153,6 +153,34 @@ public abstract class RequestCoroutine extends Coroutine {
         return false;
     }
 
+    /**
+     * Takes s->lock, or queues for it: the step is renamed qemu_co_mutex_lock_entry and narrated as queued.
+     * Returns what the step returns either way.
+     */
+    protected Outcome lockOrQueue(StepContext cx, String queuedNarration, String takenNarration) {
+        if (!lock(cx)) {
+            cx.name("qemu_co_mutex_lock_entry").narrate(queuedNarration);
+            return lockBlocked();
+        }
+        cx.narrate(takenNarration);
+        return Outcome.CONTINUE;
+    }
+
+    /**
+     * The generic layer's split of the rest of the request at {@code pos}: an unaligned head (at most
+     * {@code maxHead} bytes), then whole clusters, then the unaligned tail on its own.
+     */
+    protected long nextClusterPiece(long pos, long maxHead) {
+        long cs = node.driver().clusterSize();
+        long left = bytes - pos;
+        long head = (offset + pos) % cs;
+        long tail = (offset + bytes) % cs;
+        if (head != 0) {
+            return Math.min(Math.min(left, maxHead), cs - head);
+        }
+        return tail != 0 && left > cs ? left - tail : left;
+    }
+
     protected Outcome lockBlocked() {
         return node.sLock().blocked();
     }

@@ -50,14 +50,7 @@ public final class ZeroWriteRequest extends RequestCoroutine {
 
     /** bdrv_co_do_pwrite_zeroes' split: an unaligned head (at most a bounce buffer), whole clusters, the tail. */
     private long nextPiece() {
-        long cs = node.driver().clusterSize();
-        long left = bytes - pos;
-        long head = (offset + pos) % cs;
-        long tail = (offset + bytes) % cs;
-        if (head != 0) {
-            return Math.min(Math.min(left, MAX_BOUNCE_BUFFER), cs - head);
-        }
-        return tail != 0 && left > cs ? left - tail : left;
+        return nextClusterPiece(pos, MAX_BOUNCE_BUFFER);
     }
 
     /** qemu's MAX_BOUNCE_BUFFER: the largest fallback write of zeros at once. */
@@ -99,12 +92,8 @@ public final class ZeroWriteRequest extends RequestCoroutine {
                 pieceLen = nextPiece();
                 cx.name("qcow2_pwrite_zeroes_start_req").guest(offset + pos, pieceLen);
                 p = P.ZEROIZE;
-                if (!lock(cx)) {
-                    cx.name("qemu_co_mutex_lock_entry").narrate(n + " queues for s->lock.");
-                    return lockBlocked();
-                }
-                cx.narrate(n + " takes s->lock to zero guest " + hex(offset + pos) + ".");
-                return Outcome.CONTINUE;
+                return lockOrQueue(cx, n + " queues for s->lock.",
+                        n + " takes s->lock to zero guest " + hex(offset + pos) + ".");
             }
             case ZEROIZE -> {
                 lockReturned(cx);
