@@ -54,21 +54,12 @@ final class LinePrettyPrinter implements PrettyPrinter {
 
     @Override
     public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
-        boolean e = expanded.pop();
-        if (e && nrOfEntries > 0) {
-            newline(g, expanded.size());
-        }
-        g.writeRaw('}');
+        endContainer(g, nrOfEntries, '}');
     }
 
     @Override
     public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
-        g.writeRaw(',');
-        if (current()) {
-            newline(g, expanded.size());
-        } else {
-            g.writeRaw(' ');
-        }
+        separator(g);
     }
 
     @Override
@@ -84,15 +75,25 @@ final class LinePrettyPrinter implements PrettyPrinter {
 
     @Override
     public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
-        boolean e = expanded.pop();
-        if (e && nrOfValues > 0) {
-            newline(g, expanded.size());
-        }
-        g.writeRaw(']');
+        endContainer(g, nrOfValues, ']');
     }
 
     @Override
     public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+        separator(g);
+    }
+
+    /** Closes an object or array: on its own line when the container was expanded and is not empty. */
+    private void endContainer(JsonGenerator g, int members, char close) throws IOException {
+        boolean e = expanded.pop();
+        if (e && members > 0) {
+            newline(g, expanded.size());
+        }
+        g.writeRaw(close);
+    }
+
+    /** Between members: a new line inside an expanded container, a space inside a compact one. */
+    private void separator(JsonGenerator g) throws IOException {
         g.writeRaw(',');
         if (current()) {
             newline(g, expanded.size());
