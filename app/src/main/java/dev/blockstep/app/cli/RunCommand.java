@@ -4,7 +4,7 @@ import dev.blockstep.engine.check.CheckReport;
 import dev.blockstep.engine.check.ImageBytes;
 import dev.blockstep.engine.check.ImageCheck;
 import dev.blockstep.engine.image.HostFile;
-import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.engine.session.DebugTarget;
 import dev.blockstep.engine.trace.TraceReplayException;
 import dev.blockstep.engine.trace.TraceRun;
 import dev.blockstep.trace.io.TraceFile;
@@ -77,7 +77,7 @@ public final class RunCommand implements Callable<Integer> {
         if (outPath != null && sameFile(outPath, tracePath)) {
             throw new CliException(imageOut + ": --image-out would overwrite the trace");
         }
-        EngineSession session;
+        DebugTarget session;
         try {
             TraceFile file = TraceReader.open(tracePath);
             Path dir = tracePath.toAbsolutePath().getParent();
@@ -91,7 +91,7 @@ public final class RunCommand implements Callable<Integer> {
         for (String line : session.current().stderr()) {
             err.println(line);
         }
-        HostFile image = session.engine().file();
+        HostFile image = session.image();
         if (outPath != null) {
             try {
                 image.save(outPath);

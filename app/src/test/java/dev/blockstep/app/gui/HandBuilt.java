@@ -45,7 +45,7 @@ public final class HandBuilt {
 
     public static Snapshot snapshot(int n, Step last, ImageView image, CoroutineView... cos) {
         return new Snapshot(n, false, last, List.of(cos), List.of(), new LockView(-1, List.of(), List.of()), image,
-                List.of(), false);
+                List.of(), false, List.of());
     }
 
     public static Snapshot clean(int n, Step last) {

@@ -5,6 +5,8 @@ import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.format.Header;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
+import dev.blockstep.engine.snapshot.ClusterAllocView;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -70,6 +72,16 @@ public final class Qcow2Driver {
     /** cluster_allocs, newest first. */
     public List<L2Meta> clusterAllocs() {
         return List.copyOf(s.clusterAllocs);
+    }
+
+    /** cluster_allocs as the debugger shows them, newest first. */
+    public List<ClusterAllocView> clusterAllocViews() {
+        List<ClusterAllocView> out = new ArrayList<>(s.clusterAllocs.size());
+        for (L2Meta m : s.clusterAllocs) {
+            out.add(new ClusterAllocView(m.coroutine, m.offset, m.allocOffset, (long) m.nbClusters << s.clusterBits,
+                    linker.needsCow(m), m.keepOld));
+        }
+        return out;
     }
 
     /** qemu has detached the driver after a fatal corruption; every request now fails with ENOMEDIUM. */

@@ -1,7 +1,10 @@
 package dev.blockstep.engine.session;
 
+import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.snapshot.Snapshot;
-import java.util.List;
+import dev.blockstep.engine.snapshot.StepHistory;
+import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * The engine's one command surface for a debugger. Every call is deterministic and returns the
@@ -55,9 +58,20 @@ public interface DebugTarget {
     /** Flips the serialisation fix at the current step; requests that begin afterwards get the new flag. */
     Snapshot setFix(boolean on);
 
-    /** Back to step 0 with the fix as the workload started. */
+    /**
+     * Back to step 0 with the fix as the workload started. A target opened on a recorded run (a trace) has that
+     * recording ahead again, whatever was stepped differently since.
+     */
     Snapshot restart();
 
-    /** Every step taken so far, oldest first (the timeline reads this). */
-    List<dev.blockstep.engine.snapshot.Step> steps();
+    /** Every step taken up to the current one, oldest first; immutable, so it may be handed to any thread. */
+    StepHistory steps();
+
+    /** The image file's bytes at the current step: a copy-on-write copy the caller owns (cheap to take). */
+    HostFile image();
+
+    /** Writes the image at the current step as a qcow2 file; the target itself is not changed. */
+    default void exportImage(Path out) throws IOException {
+        image().save(out);
+    }
 }

@@ -220,6 +220,6 @@ public final class Engine {
         LockView lock = new LockView(node.sLock().ownerId(), node.sLock().waiterIds(), dropped);
         boolean finished = finished();
         return new Snapshot(scheduler.stepIndex(), node.fixOn(), last, cos, node.trackedRequests().views(), lock,
-                imageView(), node.stderrLines(), finished);
+                imageView(), node.stderrLines(), finished, node.driver().clusterAllocViews());
     }
 }

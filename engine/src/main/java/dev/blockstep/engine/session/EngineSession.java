@@ -1,52 +1,61 @@
 package dev.blockstep.engine.session;
 
+import dev.blockstep.engine.coroutine.ScheduleDivergedException;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
+import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.snapshot.Snapshot;
 import dev.blockstep.engine.snapshot.Step;
-import java.util.ArrayList;
-import dev.blockstep.engine.coroutine.ScheduleDivergedException;
+import dev.blockstep.engine.snapshot.StepHistory;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * A {@link DebugTarget} over a {@link Workload}. History is the list of choices (which coroutine took each
- * step) plus the fix flips (before which step, to which value). Going back rebuilds the engine from the
- * nearest earlier {@link Checkpoint} (kept about every {@value #CHECKPOINT_EVERY} steps, at steps where no
+ * A {@link DebugTarget} over a {@link Workload}. The {@link History} is the list of choices (which coroutine
+ * took each step) plus the fix flips (before which step, to which value). Going back rebuilds the engine from
+ * the nearest earlier {@link Checkpoint} (kept about every {@value #CHECKPOINT_EVERY} steps, at steps where no
  * request is in flight) or from the start, and replays the choices; the engine is deterministic, so the
  * replay reaches the very same state.
  */
 public final class EngineSession implements DebugTarget {
-    private final Workload workload;
-    private Engine engine;
-    private final List<Integer> choices = new ArrayList<>();
-    private final List<Step> steps = new ArrayList<>();
-    /** Fix value set just before step i (i = the step index at the time of the flip). */
-    private final TreeMap<Integer, Boolean> flips = new TreeMap<>();
-    private int position;
-    private Snapshot current;
     /** Minimum distance between checkpoints, in steps. */
     static final int CHECKPOINT_EVERY = 500;
-    private final TreeMap<Integer, Checkpoint> checkpoints = new TreeMap<>();
+    private final Workload workload;
+    private Engine engine;
+    private final History history;
+    private int position;
+    private Snapshot current;
 
     public EngineSession(Workload workload) {
+        this(workload, List.of(), Map.of());
+    }
+
+    private EngineSession(Workload workload, List<Integer> schedule, Map<Integer, Boolean> fixFlips) {
         this.workload = workload;
         this.engine = new Engine(workload);
+        this.history = new History(schedule, fixFlips);
+        applyFlip(0);
         this.current = engine.snapshot(null);
     }
 
     /**
      * A session at step 0 whose history is a recorded run: one coroutine id per step and the fix flips (step
-     * index before which the fix was set, and the value). Stepping forward follows the record; a record that
-     * no longer fits the workload stops with a {@link ScheduleDivergedException} naming the step.
+     * index before which the fix was set, and the value). Stepping forward follows the record, and so does it
+     * again after a restart; a record that no longer fits the workload stops with a
+     * {@link ScheduleDivergedException} naming the step.
      */
     public static EngineSession following(Workload workload, List<Integer> schedule, Map<Integer, Boolean> fixFlips) {
-        EngineSession s = new EngineSession(workload);
-        s.choices.addAll(schedule);
-        s.flips.putAll(fixFlips);
-        s.applyFlip(0);
-        s.current = s.engine.snapshot(null);
-        return s;
+        return new EngineSession(workload, schedule, fixFlips);
+    }
+
+    /**
+     * Makes every step known so far the session's recording, as if it had been opened {@link #following} it:
+     * what a replayed trace does, so that a restart brings its schedule back instead of the policy's.
+     */
+    public void keepHistoryAsRecording() {
+        history.keepAsRecording();
     }
 
     /** The live engine at the current position (tests and the CLI read it; views use snapshots). */
@@ -61,14 +70,19 @@ public final class EngineSession implements DebugTarget {
     @Override
     public Snapshot current() {
         if (current == null) {
-            current = engine.snapshot(position == 0 ? null : steps.get(position - 1));
+            current = engine.snapshot(lastStep());
         }
         return current;
     }
 
     @Override
+    public HostFile image() {
+        return engine.file().copy();
+    }
+
+    @Override
     public Snapshot step() {
-        if (position < choices.size()) {
+        if (position < history.length()) {
             return redo();
         }
         Step s = engine.step();
@@ -79,36 +93,31 @@ public final class EngineSession implements DebugTarget {
      * Takes up to {@code n} steps under the policy (following recorded history first) and builds one snapshot
      * at the end: how a debugger runs ahead without paying for a snapshot per step.
      */
+    @Override
     public Snapshot run(int n) {
-        Step last = position == 0 ? null : steps.get(position - 1);
         for (int i = 0; i < n; i++) {
-            if (position < choices.size()) {
+            if (position < history.length()) {
                 replayOne();
-                last = steps.get(position - 1);
                 continue;
             }
             Step s = engine.step();
             if (s == null) {
                 break;
             }
-            choices.add(s.coroutine());
-            steps.add(s);
-            position++;
-            maybeCheckpoint();
-            last = s;
+            taken(s);
         }
         applyFlip(position);
-        current = engine.snapshot(last);
+        current = engine.snapshot(lastStep());
         return current;
     }
 
     @Override
     public Snapshot stepCoroutine(int coroutineId) {
-        if (position < choices.size()) {
-            if (choices.get(position) == coroutineId) {
+        if (position < history.length()) {
+            if (history.choice(position) == coroutineId) {
                 return redo();
             }
-            dropFuture();
+            history.truncate(position);
         }
         return record(engine.step(coroutineId));
     }
@@ -118,20 +127,17 @@ public final class EngineSession implements DebugTarget {
      * one per step makes a long replay quadratic. {@link #current()} builds it when asked.
      */
     public Step advance(int coroutineId) {
-        if (position < choices.size()) {
-            if (choices.get(position) == coroutineId) {
+        if (position < history.length()) {
+            if (history.choice(position) == coroutineId) {
                 replayOne();
                 applyFlip(position);
                 current = null;
-                return steps.get(position - 1);
+                return lastStep();
             }
-            dropFuture();
+            history.truncate(position);
         }
         Step s = engine.step(coroutineId);
-        choices.add(s.coroutine());
-        steps.add(s);
-        position++;
-        maybeCheckpoint();
+        taken(s);
         current = null;
         return s;
     }
@@ -143,10 +149,10 @@ public final class EngineSession implements DebugTarget {
 
     @Override
     public Snapshot goToStep(int n) {
-        if (n < 0 || n > choices.size()) {
-            throw new IllegalArgumentException("step " + n + " is outside the history 0.." + choices.size());
+        if (n < 0 || n > history.length()) {
+            throw new IllegalArgumentException("step " + n + " is outside the history 0.." + history.length());
         }
-        var cp = checkpoints.floorEntry(n);
+        var cp = history.checkpointAtOrBefore(n);
         if (cp != null && (n < position || cp.getKey() > position)) {
             // Forward or back, start from the nearest checkpoint at or before n when it saves replaying.
             engine = new Engine(workload, workload.policy().get(), cp.getValue());
@@ -159,19 +165,19 @@ public final class EngineSession implements DebugTarget {
             replayOne();
         }
         applyFlip(position);
-        current = engine.snapshot(position == 0 ? null : steps.get(position - 1));
+        current = engine.snapshot(lastStep());
         return current;
     }
 
     @Override
     public int historyLength() {
-        return choices.size();
+        return history.length();
     }
 
     @Override
     public int nextUnderPolicy() {
-        if (position < choices.size()) {
-            return choices.get(position);
+        if (position < history.length()) {
+            return history.choice(position);
         }
         List<Integer> r = engine.scheduler().runnable();
         if (r.isEmpty()) {
@@ -189,102 +195,94 @@ public final class EngineSession implements DebugTarget {
         if (engine.node().fixOn() == on) {
             return current();
         }
-        dropFuture();
-        flips.put(position, on);
+        history.truncate(position);
+        history.flip(position, on);
         engine.node().setFix(on);
-        current = engine.snapshot(position == 0 ? null : steps.get(position - 1));
+        current = engine.snapshot(lastStep());
         return current;
     }
 
+    /** Back to step 0 with the fix as the workload started and the recording, if the session has one, ahead. */
     @Override
     public Snapshot restart() {
         engine = new Engine(workload);
-        checkpoints.clear();
-        choices.clear();
-        steps.clear();
-        flips.clear();
+        history.reset();
         position = 0;
+        applyFlip(0);
         current = engine.snapshot(null);
         return current;
     }
 
     @Override
-    public List<Step> steps() {
-        return List.copyOf(steps.subList(0, position));
+    public StepHistory steps() {
+        return history.steps(position);
     }
 
     /** The choices made so far, one coroutine id per step: a schedule that replays this run. */
     public List<Integer> schedule() {
-        return List.copyOf(choices.subList(0, position));
+        return history.schedule(position);
     }
 
     /** Fix flips so far: step index before which the fix was set, and the value. */
     public TreeMap<Integer, Boolean> flips() {
-        return new TreeMap<>(flips.headMap(position, true));
+        return history.flips(position);
+    }
+
+    /** Step indexes that have a checkpoint (for tests and the status bar). */
+    public SortedSet<Integer> checkpointSteps() {
+        return new TreeSet<>(history.checkpoints().keySet());
+    }
+
+    private Step lastStep() {
+        return position == 0 ? null : history.step(position - 1);
     }
 
     private Snapshot redo() {
         replayOne();
         applyFlip(position);
-        current = engine.snapshot(steps.get(position - 1));
+        current = engine.snapshot(lastStep());
         return current;
     }
 
     private void replayOne() {
         applyFlip(position);
-        int id = choices.get(position);
+        int id = history.choice(position);
         List<Integer> runnable = engine.scheduler().runnable();
         if (!runnable.contains(id)) {
             throw new ScheduleDivergedException("step " + position + ": recorded coroutine " + id
                     + " cannot run; runnable " + runnable);
         }
         Step s = engine.step(id);
-        if (position == steps.size()) {
-            steps.add(s);
+        if (!history.taken(position)) {
+            history.taken(position, s);
         }
+        position++;
+        maybeCheckpoint();
+    }
+
+    private void taken(Step s) {
+        history.taken(position, s);
         position++;
         maybeCheckpoint();
     }
 
     /** Keeps a checkpoint when far enough from the last one and no request is in flight. */
     private void maybeCheckpoint() {
-        Integer before = checkpoints.floorKey(position);
-        Integer after = checkpoints.ceilingKey(position);
-        if ((before == null ? 0 : before) + CHECKPOINT_EVERY > position
-                || after != null && after - position < CHECKPOINT_EVERY || !engine.scheduler().policy().pure()) {
-            return;
+        if (engine.scheduler().policy().pure()) {
+            history.maybeCheckpoint(position, CHECKPOINT_EVERY, engine::checkpoint);
         }
-        Checkpoint cp = engine.checkpoint();
-        if (cp != null) {
-            checkpoints.put(position, cp);
-        }
-    }
-
-    /** Step indexes that have a checkpoint (for tests and the status bar). */
-    public java.util.SortedSet<Integer> checkpointSteps() {
-        return new java.util.TreeSet<>(checkpoints.keySet());
     }
 
     private void applyFlip(int at) {
-        Boolean f = flips.get(at);
+        Boolean f = history.flipAt(at);
         if (f != null) {
             engine.node().setFix(f);
         }
     }
 
     private Snapshot record(Step s) {
-        choices.add(s.coroutine());
-        steps.add(s);
-        position++;
-        maybeCheckpoint();
+        taken(s);
         current = engine.snapshot(s);
         return current;
-    }
-
-    private void dropFuture() {
-        choices.subList(position, choices.size()).clear();
-        steps.subList(position, steps.size()).clear();
-        flips.tailMap(position, false).clear();
-        checkpoints.tailMap(position, false).clear();
     }
 }

@@ -10,11 +10,13 @@ import java.util.List;
  * @param lastStep     the step that produced this state, or null at step 0
  * @param stderr       every line the engine printed to stderr so far, as qemu would
  * @param finished     no coroutine can step and none is waiting
+ * @param clusterAllocs qcow2's cluster_allocs, newest first: allocations decided but not yet linked
  */
 public record Snapshot(int step, boolean fixOn, Step lastStep, List<CoroutineView> coroutines,
                        List<TrackedRequestView> trackedRequests, LockView lock, ImageView image,
-                       List<String> stderr, boolean finished) {
+                       List<String> stderr, boolean finished, List<ClusterAllocView> clusterAllocs) {
     public Snapshot {
+        clusterAllocs = List.copyOf(clusterAllocs);
         coroutines = List.copyOf(coroutines);
         trackedRequests = List.copyOf(trackedRequests);
         stderr = List.copyOf(stderr);

@@ -65,6 +65,11 @@ public final class BreakpointsPanel implements SessionPanel {
     }
 
     @Override
+    public java.util.Set<Revision> follows() {
+        return java.util.EnumSet.allOf(Revision.class);
+    }
+
+    @Override
     public String panelName() {
         return "Breakpoints";
     }

@@ -6,10 +6,9 @@ import dev.blockstep.app.gui.session.SessionPanel;
 import dev.blockstep.app.gui.session.SessionState;
 import dev.blockstep.app.gui.Styles;
 import dev.blockstep.engine.event.EngineEvent;
-import dev.blockstep.engine.snapshot.CoState;
+import dev.blockstep.engine.snapshot.ClusterAllocView;
 import dev.blockstep.engine.snapshot.CoroutineView;
 import dev.blockstep.engine.snapshot.HostClusterRow;
-import dev.blockstep.engine.snapshot.Step;
 import dev.blockstep.engine.snapshot.ImageView;
 import dev.blockstep.engine.snapshot.L2Row;
 import dev.blockstep.engine.snapshot.Snapshot;
@@ -59,15 +58,25 @@ public final class RefcountPanel implements SessionPanel {
             "under-counted", "changed", "link", "link-bad", "text", "background");
     private final Tooltip tip = new Tooltip();
     private final SplitPane root;
-    /** A host cluster shown in the map: its row (null when the image no longer counts it) and who holds it. */
-    record Cell(long cluster, HostClusterRow row, String heldBy) {
-        boolean freedUnderWriter() {
-            return heldBy != null && (row == null || row.refcount() == 0);
+    /** An in-flight allocation (a cluster_allocs entry) and the name of the writer that owns it. */
+    record Held(String writer, ClusterAllocView alloc) {
+        String describe() {
+            return writer + "'s in-flight write (guest " + Hex.of(alloc.guestOffset()) + " → host "
+                    + Hex.of(alloc.hostOffset()) + ", " + alloc.bytes() + " bytes" + (alloc.cow() ? ", COW pending" : "")
+                    + (alloc.keepOld() ? ", keep_old" : "") + ")";
         }
     }
 
-    /** How far back the map looks for in-flight allocations; bounded so huge histories stay cheap. */
-    static final int IN_FLIGHT_LOOKBACK = 4096;
+    /** A host cluster shown in the map: its row (null when the image no longer counts it) and who holds it. */
+    record Cell(long cluster, HostClusterRow row, Held held) {
+        String heldBy() {
+            return held == null ? null : held.writer();
+        }
+
+        boolean freedUnderWriter() {
+            return held != null && (row == null || row.refcount() == 0);
+        }
+    }
 
     private List<Cell> cells = List.of();
     private List<HostClusterRow> hosts = List.of();
@@ -159,7 +168,7 @@ public final class RefcountPanel implements SessionPanel {
             }
         }
         changedHosts = changed;
-        Map<Long, String> held = inFlight(state, clusterSize);
+        Map<Long, Held> held = inFlight(s, clusterSize);
         cells = cells(hosts, held);
         List<String> lines = flagLines(hosts);
         for (Cell c : cells) {
@@ -177,39 +186,25 @@ public final class RefcountPanel implements SessionPanel {
     }
 
     /**
-     * Host clusters chosen by writers that have not linked them yet (qcow2_alloc_host_offset's decision, kept
-     * across the lock drop), found by reading the recent history backwards.
+     * Host clusters of the allocations in cluster_allocs (decided, not yet linked), with the allocation that holds
+     * each, read from the snapshot.
      */
-    static Map<Long, String> inFlight(SessionState state, int clusterSize) {
+    static Map<Long, Held> inFlight(Snapshot s, int clusterSize) {
         Map<Integer, String> names = new HashMap<>();
-        Set<Integer> running = new HashSet<>();
-        for (CoroutineView c : state.snapshot().coroutines()) {
+        for (CoroutineView c : s.coroutines()) {
             names.put(c.id(), c.name());
-            if (c.state() != CoState.DONE) {
-                running.add(c.id());
-            }
         }
-        Map<Long, String> held = new TreeMap<>();
-        Set<Integer> settled = new HashSet<>();
-        List<Step> steps = state.steps();
-        for (int i = steps.size() - 1; i >= Math.max(0, steps.size() - IN_FLIGHT_LOOKBACK); i--) {
-            List<EngineEvent> events = steps.get(i).events();
-            for (int j = events.size() - 1; j >= 0; j--) {
-                EngineEvent e = events.get(j);
-                if (e instanceof EngineEvent.L2EntryWritten w) {
-                    settled.add(w.coroutine());
-                } else if (e instanceof EngineEvent.HostOffsetChosen h && running.contains(h.coroutine())
-                        && settled.add(h.coroutine())) {
-                    for (long off = h.hostOffset(); off < h.hostOffset() + Math.max(1, h.bytes()); off += clusterSize) {
-                        held.put(off / clusterSize, names.getOrDefault(h.coroutine(), "co " + h.coroutine()));
-                    }
-                }
+        Map<Long, Held> held = new TreeMap<>();
+        for (ClusterAllocView a : s.clusterAllocs()) {
+            Held h = new Held(names.getOrDefault(a.coroutine(), "co " + a.coroutine()), a);
+            for (long off = a.hostOffset(); off < a.hostOffset() + a.bytes(); off += clusterSize) {
+                held.putIfAbsent(off / clusterSize, h);
             }
         }
         return held;
     }
 
-    static List<Cell> cells(List<HostClusterRow> hosts, Map<Long, String> held) {
+    static List<Cell> cells(List<HostClusterRow> hosts, Map<Long, Held> held) {
         TreeMap<Long, Cell> all = new TreeMap<>();
         for (HostClusterRow r : hosts) {
             all.put(r.hostCluster(), new Cell(r.hostCluster(), r, held.get(r.hostCluster())));
@@ -332,7 +327,7 @@ public final class RefcountPanel implements SessionPanel {
             int i = row * columns + col;
             if (col < columns && i >= 0 && i < Math.min(cells.size(), MAX_ITEMS)) {
                 Cell c = cells.get(i);
-                String held = c.heldBy() == null ? "" : "\nheld by " + c.heldBy() + "'s in-flight write"
+                String held = c.held() == null ? "" : "\nheld by " + c.held().describe()
                         + (c.freedUnderWriter() ? ", but FREED: its refcount is 0" : "");
                 return c.row() == null ? "host cluster " + c.cluster() + ": free" + held
                         : HostClusterPresentation.of(c.row(), clusterSize, changedHosts.contains(c.cluster())).tooltip()

@@ -6,8 +6,8 @@ import dev.blockstep.app.gui.breakpoints.BreakpointSet;
 import dev.blockstep.engine.session.DebugTarget;
 import dev.blockstep.engine.snapshot.Snapshot;
 import dev.blockstep.engine.snapshot.Step;
+import dev.blockstep.engine.snapshot.StepHistory;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,12 +35,10 @@ public final class DebugSession {
     private final java.util.Map<String, Long> panelNanos = new java.util.TreeMap<>();
     private final AtomicBoolean cancel = new AtomicBoolean();
 
-    // Engine-worker side.
+    // Engine-worker side: the only reference the session keeps to what is open.
     private DebugTarget target;
-    private final List<Step> engineSteps = new ArrayList<>();
 
     // UI side.
-    private final List<Step> uiSteps = new ArrayList<>();
     private SessionState state;
     private long stepRevision;
     private long breakpointsRevision;
@@ -81,7 +79,6 @@ public final class DebugSession {
                 return;
             }
             target = opened;
-            engineSteps.clear();
             publish(newTitle, opened.current(), null);
         });
     }
@@ -200,7 +197,7 @@ public final class DebugSession {
         breakpoints = next;
         breakpointsRevision++;
         if (state != null) {
-            changed(withBreakpoints(state));
+            changed(withBreakpoints(state), SessionPanel.Revision.BREAKPOINTS);
         }
     }
 
@@ -238,38 +235,22 @@ public final class DebugSession {
         });
     }
 
-    /** Worker side: works out which steps the UI lacks and sends the new state over. */
+    /** Worker side: sends the new state over; the target's step history is immutable, so it travels as is. */
     private void publish(String newTitle, Snapshot snap, BreakpointHit hit) {
-        List<Step> all = target.steps();
-        int n = Math.min(snap.step(), all.size());
-        int keep = Math.min(engineSteps.size(), n);
-        while (keep > 0 && !sameStep(engineSteps.get(keep - 1), all.get(keep - 1))) {
-            keep--;
-        }
-        List<Step> appended = List.copyOf(all.subList(keep, n));
-        engineSteps.subList(keep, engineSteps.size()).clear();
-        engineSteps.addAll(appended);
+        StepHistory steps = target.steps();
         int history = target.historyLength();
         int next = target.nextUnderPolicy();
-        int kept = keep;
-        ui(() -> applyUpdate(newTitle, snap, kept, appended, history, next, hit));
+        ui(() -> applyUpdate(newTitle, snap, steps, history, next, hit));
     }
 
-    private static boolean sameStep(Step a, Step b) {
-        return a == b || a.equals(b);
-    }
-
-    private void applyUpdate(String newTitle, Snapshot snap, int keep, List<Step> appended, int history, int next,
+    private void applyUpdate(String newTitle, Snapshot snap, StepHistory steps, int history, int next,
                              BreakpointHit hit) {
         if (newTitle != null) {
             title = newTitle;
-            uiSteps.clear();
         }
-        uiSteps.subList(Math.min(keep, uiSteps.size()), uiSteps.size()).clear();
-        uiSteps.addAll(appended);
         stepRevision++;
-        changed(new SessionState(title, snap, Collections.unmodifiableList(uiSteps), history, next, stepRevision,
-                breakpoints, breakpointsRevision, hit));
+        changed(new SessionState(title, snap, steps, history, next, stepRevision, breakpoints, breakpointsRevision,
+                hit), SessionPanel.Revision.STEP);
     }
 
     private SessionState withBreakpoints(SessionState s) {
@@ -277,7 +258,7 @@ public final class DebugSession {
                 s.stepRevision(), breakpoints, breakpointsRevision, s.lastHit());
     }
 
-    private void changed(SessionState next) {
+    private void changed(SessionState next, SessionPanel.Revision what) {
         state = next;
         try {
             observer.stateChanged(next);
@@ -286,7 +267,9 @@ public final class DebugSession {
             observer.panelFailed("toolbar", e);
         }
         for (SessionPanel p : panels) {
-            dispatch(p, next);
+            if (p.follows().contains(what)) {
+                dispatch(p, next);
+            }
         }
     }
 

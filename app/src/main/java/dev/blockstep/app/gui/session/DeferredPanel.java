@@ -36,6 +36,11 @@ public final class DeferredPanel implements SessionPanel {
     }
 
     @Override
+    public java.util.Set<Revision> follows() {
+        return inner.follows();
+    }
+
+    @Override
     public void stepDidChange(SessionState state) {
         if (showing.get()) {
             pending = null;

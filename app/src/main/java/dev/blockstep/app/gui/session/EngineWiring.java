@@ -26,9 +26,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * THE place where the GUI meets the engine: samples, opening files, the check, export and saving traces.
@@ -41,8 +39,15 @@ public final class EngineWiring {
     private static final long LOG_IMAGE_SIZE = 16L << 20;
     private static final int LOG_CLUSTER_SIZE = 65536;
 
-    /** The trace each open session came from, so it can be saved with its schedule (worker thread only). */
-    private final Map<DebugTarget, Trace> sources = new IdentityHashMap<>();
+    /**
+     * The session opened last and the trace it came from, so it can be saved with its schedule (worker thread
+     * only). One slot: opening another file lets the previous session go.
+     */
+    private Opened last;
+
+    /** A session this wiring opened, with the trace it replays (null for a bare image). */
+    private record Opened(EngineSession session, Trace source) {
+    }
 
     /** A shipped sample (samples module), run by its recorded schedule if it has one, else under FIFO. */
     public TargetSource sample(String name) {
@@ -77,8 +82,8 @@ public final class EngineWiring {
             throw new TargetSource.OpenException(path + ": cannot read: " + e.getMessage(), e);
         }
         try {
-            return new EngineSession(new Workload(file, path.getFileName().toString(), List.of(), false,
-                    Policies::fifo));
+            return remember(new EngineSession(new Workload(file, path.getFileName().toString(), List.of(), false,
+                    Policies::fifo)), null);
         } catch (IllegalArgumentException e) {
             throw new TargetSource.OpenException(e.getMessage(), e);
         }
@@ -90,10 +95,7 @@ public final class EngineWiring {
         String name = path.getFileName().toString();
         try {
             TraceFile file = TraceReader.open(path);
-            EngineSession session = TraceReplay.replay(file, dir, name);
-            session.goToStep(0);
-            sources.put(session, file.header());
-            return session;
+            return remember(TraceReplay.replay(file, dir, name), file.header());
         } catch (TraceFormatException e) {
             throw new TargetSource.OpenException(e.getMessage(), e);
         } catch (TraceReplayException e) {
@@ -108,10 +110,7 @@ public final class EngineWiring {
             String text = Files.readString(path, StandardCharsets.UTF_8);
             Trace imported = QemuLogImporter.importLog(text, name,
                     new ImageSetup.Fresh(LOG_IMAGE_SIZE, LOG_CLUSTER_SIZE, List.of()), null, null);
-            EngineSession session = QemuLogReplay.run(imported, path.toAbsolutePath().getParent(), name);
-            session.goToStep(0);
-            sources.put(session, imported);
-            return session;
+            return remember(QemuLogReplay.run(imported, path.toAbsolutePath().getParent(), name), imported);
         } catch (IOException e) {
             throw new TargetSource.OpenException(path + ": cannot read: " + e.getMessage(), e);
         } catch (ImportException e) {
@@ -123,27 +122,29 @@ public final class EngineWiring {
 
     private DebugTarget opened(Trace trace, Path dir, String name) throws TargetSource.OpenException {
         try {
-            EngineSession session;
-            if (trace.schedule().isEmpty()) {
-                session = new EngineSession(TraceReplay.workload(trace, dir, name, Policies::fifo));
-            } else {
-                session = TraceReplay.replay(trace, dir, name);
-                session.goToStep(0);
-            }
-            sources.put(session, trace);
-            return session;
+            return remember(trace.schedule().isEmpty()
+                    ? new EngineSession(TraceReplay.workload(trace, dir, name, Policies::fifo))
+                    : TraceReplay.replay(trace, dir, name), trace);
         } catch (TraceReplayException e) {
             throw new TargetSource.OpenException(e.getMessage(), e);
         }
     }
 
+    /**
+     * Keeps a freshly opened session as the one to save, replacing the previous. A replayed run becomes the
+     * session's recording (Restart comes back to it) and is shown from step 0 with its schedule ahead.
+     */
+    private EngineSession remember(EngineSession session, Trace source) {
+        session.keepHistoryAsRecording();
+        session.goToStep(0);
+        last = new Opened(session, source);
+        return session;
+    }
+
     /** engine.check's qemu-img check on the image bytes as they stand at the current step. */
     public CheckRunner checkRunner() {
         return target -> {
-            HostFile file = imageOf(target);
-            if (file == null) {
-                return new CheckRunner.CheckResult("No image to check.", 1);
-            }
+            HostFile file = target.image();
             StringBuilder report = new StringBuilder();
             try {
                 CheckResult r = ImageCheck.check(ImageBytes.of(file), "image", line -> report.append(line).append('\n'));
@@ -156,12 +157,8 @@ public final class EngineWiring {
 
     /** Writes the current image bytes as a .qcow2 file; a failure is one line. */
     public void exportImage(DebugTarget target, Path out) throws TargetSource.OpenException {
-        HostFile file = imageOf(target);
-        if (file == null) {
-            throw new TargetSource.OpenException(out + ": nothing loaded to export");
-        }
         try {
-            file.copy().save(out);
+            target.exportImage(out);
         } catch (IOException e) {
             throw new TargetSource.OpenException(out + ": cannot write: " + e.getMessage(), e);
         }
@@ -169,13 +166,13 @@ public final class EngineWiring {
 
     /** Writes the workload, the fix flips and the schedule up to the current step as a trace file. */
     public void saveTrace(DebugTarget target, Path out) throws TargetSource.OpenException {
-        Trace source = sources.get(target);
-        if (!(target instanceof EngineSession session) || source == null) {
+        Trace source = sourceOf(target);
+        if (source == null) {
             throw new TargetSource.OpenException(out + ": this session did not come from a trace, so it cannot be"
                     + " saved as one");
         }
         try {
-            TraceRecorder.write(TraceRecorder.record(source, source.metadata(), session), out);
+            TraceRecorder.write(TraceRecorder.record(source, source.metadata(), last.session()), out);
         } catch (TraceReplayException e) {
             throw new TargetSource.OpenException(e.getMessage(), e);
         } catch (IOException e) {
@@ -185,11 +182,6 @@ public final class EngineWiring {
 
     /** The trace a session came from, for the Explore panel's "current workload"; null if none (worker only). */
     public Trace sourceOf(DebugTarget target) {
-        return sources.get(target);
-    }
-
-    /** The live image of the engine's session (read on the engine worker only). */
-    private static HostFile imageOf(DebugTarget target) {
-        return target instanceof EngineSession s ? s.engine().file() : null;
+        return last != null && last.session() == target ? last.source() : null;
     }
 }

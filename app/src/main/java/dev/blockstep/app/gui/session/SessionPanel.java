@@ -1,5 +1,7 @@
 package dev.blockstep.app.gui.session;
 
+import java.util.Set;
+
 /**
  * A panel that follows the session. It redraws itself from the state; it never asks the engine anything.
  * Called on the UI thread; an exception is caught by the session and shown as a banner.
@@ -10,4 +12,17 @@ public interface SessionPanel {
     String panelName();
 
     void stepDidChange(SessionState state);
+
+    /** What a panel can be told has changed. */
+    enum Revision {
+        /** A step, a jump, a restart, a fix flip or an open: the snapshot and the history. */
+        STEP,
+        /** The breakpoint list. */
+        BREAKPOINTS
+    }
+
+    /** The revisions this panel redraws from; the session calls it only when one of them moved. */
+    default Set<Revision> follows() {
+        return Set.of(Revision.STEP);
+    }
 }

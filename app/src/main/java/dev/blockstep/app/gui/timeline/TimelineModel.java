@@ -2,6 +2,7 @@ package dev.blockstep.app.gui.timeline;
 
 import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.snapshot.Step;
+import dev.blockstep.engine.snapshot.StepHistory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,23 +16,20 @@ public final class TimelineModel {
 
     private final TreeMap<Integer, Lane> lanes = new TreeMap<>();
     private final List<Lane> laneOrder = new ArrayList<>();
-    /** The steps followed so far, by identity, to find where a new history departs from the old. */
-    private final List<Step> seen = new ArrayList<>();
+    /** The history followed last (immutable), to find where a new history departs from it. */
+    private StepHistory followed = StepHistory.EMPTY;
     private int length;
 
     /** Brings the model in line with {@code steps} (the session's history up to the current step). */
-    public void follow(List<Step> steps) {
-        int common = Math.min(length, steps.size());
-        while (common > 0 && seen.get(common - 1) != steps.get(common - 1)) {
-            common--;
-        }
+    public void follow(StepHistory steps) {
+        int common = StepHistory.commonPrefix(followed, steps);
         if (common < length) {
             truncate(common);
         }
         for (int i = length; i < steps.size(); i++) {
-            seen.add(steps.get(i));
             add(steps.get(i));
         }
+        followed = steps;
     }
 
     /** Number of steps the model covers. */
@@ -49,7 +47,6 @@ public final class TimelineModel {
             lane.truncate(n);
         }
         length = n;
-        seen.subList(n, seen.size()).clear();
     }
 
     private Lane lane(int coroutine) {

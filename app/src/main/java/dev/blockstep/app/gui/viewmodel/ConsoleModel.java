@@ -2,6 +2,7 @@ package dev.blockstep.app.gui.viewmodel;
 
 import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.snapshot.Step;
+import dev.blockstep.engine.snapshot.StepHistory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,26 +15,22 @@ import java.util.Map;
 public final class ConsoleModel {
 
     private final List<ConsoleLine> lines = new ArrayList<>();
-    private final List<Step> seen = new ArrayList<>();
+    /** The history followed last (immutable), to find where a new history departs from it. */
+    private StepHistory followed = StepHistory.EMPTY;
 
     /** Returns true when lines were removed (the view must reset rather than append). */
-    public boolean follow(List<Step> steps, Map<Integer, String> coroutineNames) {
-        int common = Math.min(seen.size(), steps.size());
-        while (common > 0 && seen.get(common - 1) != steps.get(common - 1)) {
-            common--;
-        }
-        boolean removed = common < seen.size();
+    public boolean follow(StepHistory steps, Map<Integer, String> coroutineNames) {
+        int common = StepHistory.commonPrefix(followed, steps);
+        boolean removed = common < followed.size();
         if (removed) {
-            seen.subList(common, seen.size()).clear();
             int keep = lines.size();
             while (keep > 0 && lines.get(keep - 1).step() >= common) {
                 keep--;
             }
             lines.subList(keep, lines.size()).clear();
         }
-        for (int i = seen.size(); i < steps.size(); i++) {
+        for (int i = common; i < steps.size(); i++) {
             Step s = steps.get(i);
-            seen.add(s);
             String who = coroutineNames.getOrDefault(s.coroutine(), "co " + s.coroutine());
             lines.add(new ConsoleLine(i, false, String.format("#%d %s %s — %s", i + 1, who, s.name(),
                     s.narration().isEmpty() ? s.name() : s.narration())));
@@ -43,6 +40,7 @@ public final class ConsoleModel {
                 }
             }
         }
+        followed = steps;
         return removed;
     }
 

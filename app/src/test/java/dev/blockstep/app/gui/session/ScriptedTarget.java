@@ -2,7 +2,8 @@ package dev.blockstep.app.gui.session;
 
 import dev.blockstep.engine.session.DebugTarget;
 import dev.blockstep.engine.snapshot.Snapshot;
-import dev.blockstep.engine.snapshot.Step;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.snapshot.StepHistory;
 import java.util.List;
 
 /**
@@ -69,7 +70,13 @@ public final class ScriptedTarget implements DebugTarget {
     }
 
     @Override
-    public List<Step> steps() {
-        return states.stream().skip(1).limit(at).map(Snapshot::lastStep).toList();
+    public StepHistory steps() {
+        return StepHistory.of(states.stream().skip(1).limit(at).map(Snapshot::lastStep).toList());
+    }
+
+    /** Not an engine: there is no image behind the hand-built snapshots, so an empty file stands in. */
+    @Override
+    public HostFile image() {
+        return new HostFile();
     }
 }

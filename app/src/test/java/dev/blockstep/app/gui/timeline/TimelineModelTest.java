@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.snapshot.Step;
+import dev.blockstep.engine.snapshot.StepHistory;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class TimelineModelTest {
     @Test
     void lockHeldSpanEndsAtTheLockDrop() {
         TimelineModel m = new TimelineModel();
-        m.follow(race());
+        m.follow(StepHistory.of(race()));
         assertEquals(List.of(new Span(SpanKind.LOCK_HELD, 0, 3), new Span(SpanKind.DATA_IO, 3, 6)),
                 lane(m, 1).spans());
     }
@@ -39,7 +40,7 @@ class TimelineModelTest {
     @Test
     void waiterGetsTheLockWhenItIsHandedOver() {
         TimelineModel m = new TimelineModel();
-        m.follow(race());
+        m.follow(StepHistory.of(race()));
         assertEquals(List.of(new Span(SpanKind.WAIT, 1, 3), new Span(SpanKind.LOCK_HELD, 3, Span.OPEN)),
                 lane(m, 2).spans());
     }
@@ -47,7 +48,7 @@ class TimelineModelTest {
     @Test
     void lockDropAndFreeAreMarked() {
         TimelineModel m = new TimelineModel();
-        m.follow(race());
+        m.follow(StepHistory.of(race()));
         assertTrue(lane(m, 1).marks().stream().anyMatch(k -> k.kind() == MarkKind.LOCK_DROP && k.step() == 2));
         assertTrue(lane(m, 2).marks().stream().anyMatch(k -> k.kind() == MarkKind.REFCOUNT_FREED && k.step() == 4));
     }
@@ -55,10 +56,10 @@ class TimelineModelTest {
     @Test
     void goingBackGivesTheSameModelAsFollowingTheShorterHistory() {
         TimelineModel back = new TimelineModel();
-        back.follow(race());
-        back.follow(race().subList(0, 4));
+        back.follow(StepHistory.of(race()));
+        back.follow(StepHistory.of(race().subList(0, 4)));
         TimelineModel fresh = new TimelineModel();
-        fresh.follow(race().subList(0, 4));
+        fresh.follow(StepHistory.of(race().subList(0, 4)));
         assertEquals(fresh.length(), back.length());
         for (int co : new int[]{1, 2}) {
             assertEquals(lane(fresh, co).spans(), lane(back, co).spans());
@@ -69,7 +70,7 @@ class TimelineModelTest {
     @Test
     void visibleRangeQueryReturnsOnlyOverlappingSpans() {
         TimelineModel m = new TimelineModel();
-        m.follow(race());
+        m.follow(StepHistory.of(race()));
         assertEquals(List.of(new Span(SpanKind.DATA_IO, 3, 6)), lane(m, 1).spansIn(4, 5));
         assertEquals(List.of(new Span(SpanKind.LOCK_HELD, 0, 3)), lane(m, 1).spansIn(0, 1));
     }
@@ -83,7 +84,7 @@ class TimelineModelTest {
             steps.add(step(i, co, "s", i % 2 == 0 ? new EngineEvent.LockAcquired(co, "s->lock", false)
                     : new EngineEvent.LockReleased(co, "s->lock", -1)));
             if (i % 1000 == 999) {
-                m.follow(steps);
+                m.follow(StepHistory.of(steps));
             }
         }
         assertEquals(200_000, m.length());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.snapshot.Step;
+import dev.blockstep.engine.snapshot.StepHistory;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class ConsoleModelTest {
     @Test
     void stderrLinesAppearAfterTheNarrationOfTheStepThatPrintedThem() {
         ConsoleModel m = new ConsoleModel();
-        m.follow(STEPS, Map.of(1, "W1", 2, "Z1"));
+        m.follow(StepHistory.of(STEPS), Map.of(1, "W1", 2, "Z1"));
         assertEquals(new ConsoleLine(1, true, "qcow2_free_clusters failed: Invalid argument"), m.lines().get(2));
         assertEquals("#2 Z1 zeroize — zeroize narration", m.lines().get(1).text());
     }
@@ -28,8 +29,8 @@ class ConsoleModelTest {
     @Test
     void goingBackDropsTheLinesOfTheUndoneSteps() {
         ConsoleModel m = new ConsoleModel();
-        m.follow(STEPS, Map.of());
-        assertTrue(m.follow(STEPS.subList(0, 1), Map.of()));
+        m.follow(StepHistory.of(STEPS), Map.of());
+        assertTrue(m.follow(StepHistory.of(STEPS.subList(0, 1)), Map.of()));
         assertEquals(1, m.lines().size());
     }
 }

@@ -20,11 +20,11 @@ class DebuggerViewModelTest {
 
     private static Snapshot withFix(boolean fix) {
         return new Snapshot(3, fix, null, List.of(HandBuilt.co(1, "W1", CoState.WAITING_LOCK, "lock")), List.of(),
-                new LockView(2, List.of(1), List.of()), null, List.of(), false);
+                new LockView(2, List.of(1), List.of()), null, List.of(), false, List.of());
     }
 
     private void arrive(Snapshot s) {
-        vm.stateChanged(new dev.blockstep.app.gui.session.SessionState("t", s, List.of(), 3, 1, 1,
+        vm.stateChanged(new dev.blockstep.app.gui.session.SessionState("t", s, dev.blockstep.engine.snapshot.StepHistory.EMPTY, 3, 1, 1,
                 dev.blockstep.app.gui.breakpoints.BreakpointSet.EMPTY, 0, null));
     }
 
