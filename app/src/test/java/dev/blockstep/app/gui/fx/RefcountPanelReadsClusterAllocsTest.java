@@ -29,10 +29,11 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith({ApplicationExtension.class, FxThreadFailures.class})
 class RefcountPanelReadsClusterAllocsTest {
 
-    private final RefcountPanel panel = new RefcountPanel();
+    private RefcountPanel panel;
 
     @Start
     void start(Stage stage) {
+        panel = new RefcountPanel();
         stage.setScene(new Scene(new javafx.scene.layout.StackPane(panel.node()), 800, 600));
         stage.show();
     }
