@@ -16,31 +16,9 @@ import org.junit.jupiter.api.Test;
 
 public class DebugSessionTest {
 
-    private final List<String> failures = new ArrayList<>();
-    private final List<String> dialogs = new ArrayList<>();
-    private final SessionObserver observer = new SessionObserver() {
-        @Override
-        public void stateChanged(SessionState state) {
-        }
-
-        @Override
-        public void busyChanged(boolean busy, String what) {
-        }
-
-        @Override
-        public void progress(long done, String message) {
-        }
-
-        @Override
-        public void commandFailed(String oneLine, boolean wantsDialog) {
-            (wantsDialog ? dialogs : failures).add(oneLine);
-        }
-
-        @Override
-        public void panelFailed(String panelName, RuntimeException error) {
-            failures.add(panelName);
-        }
-    };
+    private final RecordingObserver observer = new RecordingObserver();
+    private final List<String> failures = observer.failures;
+    private final List<String> dialogs = observer.dialogs;
     /** Both executors run inline: the test sees every command complete before it goes on. */
     private final DebugSession session = new DebugSession(Runnable::run, Runnable::run, observer);
 

@@ -21,30 +21,7 @@ class SessionOnTheRealEngineTest {
     /** A sample recorded under a seeded random policy: its schedule is not what FIFO would do. */
     private static final String RANDOM_SAMPLE = "guest-only";
 
-    private final List<String> failures = new ArrayList<>();
-    private final SessionObserver observer = new SessionObserver() {
-        @Override
-        public void stateChanged(SessionState state) {
-        }
-
-        @Override
-        public void busyChanged(boolean busy, String what) {
-        }
-
-        @Override
-        public void progress(long done, String message) {
-        }
-
-        @Override
-        public void commandFailed(String oneLine, boolean wantsDialog) {
-            failures.add(oneLine);
-        }
-
-        @Override
-        public void panelFailed(String panelName, RuntimeException error) {
-            failures.add(panelName + ": " + error);
-        }
-    };
+    private final RecordingObserver observer = new RecordingObserver();
     /** Both executors run inline: every command has completed when the call returns. */
     private final DebugSession session = new DebugSession(Runnable::run, Runnable::run, observer);
     private final EngineWiring wiring = new EngineWiring();
@@ -53,12 +30,17 @@ class SessionOnTheRealEngineTest {
         return steps.stream().map(s -> s.coroutine() + " " + s.name()).toList();
     }
 
+    /** Opens the random sample and runs it to its end: its recorded history. */
+    private List<Step> openAndRunTheRandomSample() {
+        session.open(RANDOM_SAMPLE, wiring.sample(RANDOM_SAMPLE));
+        session.resume();
+        return session.state().steps();
+    }
+
     @Test
     void restartOnALoadedTraceFollowsItsRecordedScheduleAgain() throws Exception {
         List<ScheduleEntry> recorded = Samples.open(RANDOM_SAMPLE).schedule();
-        session.open(RANDOM_SAMPLE, wiring.sample(RANDOM_SAMPLE));
-        session.resume();
-        List<Step> first = session.state().steps();
+        List<Step> first = openAndRunTheRandomSample();
         assertEquals(recorded.stream().map(ScheduleEntry::step).toList(), first.stream().map(Step::name).toList());
 
         session.restart();
@@ -66,15 +48,13 @@ class SessionOnTheRealEngineTest {
         assertEquals(recorded.size(), session.state().historyLength(), "the recording is ahead again");
         session.resume();
         assertEquals(names(first), names(session.state().steps()));
-        assertEquals(List.of(), failures);
+        assertEquals(List.of(), observer.failures);
     }
 
     @Test
     void restartAfterTakingAnotherPathStillBringsTheRecordingBack() throws Exception {
         List<ScheduleEntry> recorded = Samples.open(RANDOM_SAMPLE).schedule();
-        session.open(RANDOM_SAMPLE, wiring.sample(RANDOM_SAMPLE));
-        session.resume();
-        List<Step> first = session.state().steps();
+        List<Step> first = openAndRunTheRandomSample();
         int branch = branchPoint(first);
         session.goToStep(branch);
         session.stepCoroutine(other(first.get(branch)));
@@ -88,9 +68,7 @@ class SessionOnTheRealEngineTest {
 
     @Test
     void stepsHandedToPanelsCannotBeChangedAndStayAsTheyWere() {
-        session.open(RANDOM_SAMPLE, wiring.sample(RANDOM_SAMPLE));
-        session.resume();
-        List<Step> all = session.state().steps();
+        List<Step> all = openAndRunTheRandomSample();
         int branch = branchPoint(all);
         session.goToStep(branch + 20);
         SessionState handedOut = session.state();
