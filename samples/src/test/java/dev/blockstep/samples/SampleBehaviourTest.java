@@ -31,9 +31,9 @@ class SampleBehaviourTest {
     @Test
     void inMinimalRaceTheZeroWriteFreesTheClusterWhileTheWriterHasDroppedTheLock() throws Exception {
         List<ScheduleEntry> s = Samples.open("minimal-race").schedule();
-        int copied = indexOf(s, "w0", "qcow2_handle_copied");
-        int zeroes = indexOf(s, "z1", "qcow2_pwrite_zeroes");
-        int link = indexOf(s, "w0", "qcow2_cluster_link_l2");
+        int copied = indexOf(s, "W1", "qcow2_handle_copied");
+        int zeroes = indexOf(s, "Z2", "qcow2_pwrite_zeroes");
+        int link = indexOf(s, "W1", "qcow2_cluster_link_l2");
         assertTrue(copied < zeroes && zeroes < link, copied + " " + zeroes + " " + link);
     }
 
@@ -41,9 +41,9 @@ class SampleBehaviourTest {
     void inMinimalRaceFixedTheZeroWriteWaitsUntilTheWritersRequestHasEnded() throws Exception {
         List<ScheduleEntry> s = Samples.open("minimal-race-fixed").schedule();
         assertTrue(Samples.open("minimal-race-fixed").fix().initial());
-        int writerEnds = indexOf(s, "w0", "tracked_request_end");
-        int zeroes = indexOf(s, "z1", "qcow2_pwrite_zeroes");
-        int zeroStarts = indexOf(s, "z1", "bdrv_co_pwritev_part");
+        int writerEnds = indexOf(s, "W1", "tracked_request_end");
+        int zeroes = indexOf(s, "Z2", "qcow2_pwrite_zeroes");
+        int zeroStarts = indexOf(s, "Z2", "bdrv_co_pwritev_part");
         assertTrue(zeroStarts < writerEnds && writerEnds < zeroes, zeroStarts + " " + writerEnds + " " + zeroes);
     }
 
@@ -59,15 +59,15 @@ class SampleBehaviourTest {
     @Test
     void blockJobDiscardHasTheMirrorRacingTheGuestsDiscard() throws Exception {
         List<ScheduleEntry> s = Samples.open("block-job-discard").schedule();
-        int copied = indexOf(s, "m0", "qcow2_handle_copied");
-        int link = indexOf(s, "m0", "qcow2_cluster_link_l2");
+        int copied = indexOf(s, "W1", "qcow2_handle_copied");
+        int link = indexOf(s, "W1", "qcow2_cluster_link_l2");
         int discard = -1;
         for (int i = copied; i < link; i++) {
-            if (s.get(i).chosen().equals("d2")) {
+            if (s.get(i).chosen().equals("D3")) {
                 discard = i;
             }
         }
-        assertTrue(discard > copied, "the discard steps between m0's decision and its relink");
+        assertTrue(discard > copied, "the discard steps between W1's decision and its relink");
     }
 
     @Test

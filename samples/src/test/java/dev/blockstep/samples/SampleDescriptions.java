@@ -5,17 +5,17 @@ import java.nio.file.Path;
 /** Titles and descriptions of the recorded samples; each sentence is checked by a test in this module. */
 final class SampleDescriptions {
 
-    static final String MINIMAL_RACE = "One aio_write -P 0x22 0 64k (w0) and one aio_write -z -u 0 64k (z1) on guest"
+    static final String MINIMAL_RACE = "One aio_write -P 0x22 0 64k (W1) and one aio_write -z -u 0 64k (Z2) on guest"
             + " cluster 0, which a separate setup session made ZERO_ALLOC at host cluster 5 (0x50000); fix off, FIFO"
-            + " order (qemu-io -c's own order), 34 steps. w0 decides to reuse host cluster 5 in place and drops s->lock"
-            + " for its data write; z1 takes the lock, zeroes guest cluster 0 and frees host cluster 5; w0 then"
+            + " order (qemu-io -c's own order), 34 steps. W1 decides to reuse host cluster 5 in place and drops s->lock"
+            + " for its data write; Z2 takes the lock, zeroes guest cluster 0 and frees host cluster 5; W1 then"
             + " relinks guest cluster 0 to host cluster 5, whose refcount is now 0. qemu-img check of the final image"
             + " prints ERROR cluster 5 refcount=0 reference=1 and ERROR OFLAG_COPIED data cluster:"
             + " l2_entry=8000000000050000 refcount=0, reports 2 errors were found on the image, and exits 2."
             + " No qcow2_free_clusters failed line is printed.";
 
-    static final String MINIMAL_RACE_FIXED = "The workload of minimal-race with the fix on from step 0: z1 is"
-            + " serialising, so it waits for w0's overlapping tracked request to end before it takes s->lock; FIFO"
+    static final String MINIMAL_RACE_FIXED = "The workload of minimal-race with the fix on from step 0: Z2 is"
+            + " serialising, so it waits for W1's overlapping tracked request to end before it takes s->lock; FIFO"
             + " order, 33 steps. qemu-img check of the final image: No errors were found on the image (exit 0).";
 
     static final String UPSTREAM = "The upstream test's workload: 5000 commands from java.util.Random(1), each an"
@@ -41,14 +41,14 @@ final class SampleDescriptions {
             + " ERROR cluster 5 refcount=0 reference=1 and ERROR OFLAG_COPIED data cluster:"
             + " l2_entry=8000000000050000 refcount=0, reports 2 errors were found on the image, and exits 2.";
 
-    static final String BLOCK_JOB = "An active mirror's copy writes (m0, m1: aio_write -P 0x22 to guest clusters 0"
-            + " and 1 of the target, producer mirror) race a discard the guest issues for cluster 0 (d2); both"
+    static final String BLOCK_JOB = "An active mirror's copy writes (W1, W2: aio_write -P 0x22 to guest clusters 0"
+            + " and 1 of the target, producer mirror) race a discard the guest issues for cluster 0 (D3); both"
             + " clusters are ZERO_ALLOC after the setup session, and the guest has one request in flight at a time."
             + " The engine issues the job's requests from qemu-io's loop, through the same block layer. Fix off,"
-            + " FIFO order, 47 steps: m0 reuses host cluster 5 in place and drops s->lock, the discard frees it, m0"
+            + " FIFO order, 47 steps: W1 reuses host cluster 5 in place and drops s->lock, the discard frees it, W1"
             + " relinks it. qemu-img check of the final image prints ERROR cluster 5 refcount=0 reference=1 and ERROR"
             + " OFLAG_COPIED data cluster: l2_entry=8000000000050000 refcount=0 and exits 2. Run with --fix and the"
-            + " discard waits for m0: No errors were found on the image.";
+            + " discard waits for W1: No errors were found on the image.";
 
     static final String GUEST_ONLY = "Ordered guest traffic: 8 batches of 5 aio requests (aio_write -P, aio_write"
             + " -z -u or aio_write -z, from java.util.Random(1)) on 5 distinct clusters of 0..7, each batch ended by"

@@ -83,6 +83,6 @@ class SampleFilesTest {
     void theDefaultSampleIsMinimalRace() throws Exception {
         assertEquals("minimal-race", Samples.DEFAULT);
         assertEquals("/samples/minimal-race.json", Samples.resource(Samples.DEFAULT));
-        assertEquals("w0", Samples.open(Samples.DEFAULT).workload().get(0).coroutine());
+        assertEquals("W1", Samples.open(Samples.DEFAULT).workload().get(0).coroutine());
     }
 }

@@ -10,6 +10,7 @@ import dev.blockstep.engine.explore.Explorer;
 import dev.blockstep.engine.explore.Judge;
 import dev.blockstep.engine.explore.QemuImgCheck;
 import dev.blockstep.engine.explore.Run;
+import dev.blockstep.engine.trace.TraceNames;
 import dev.blockstep.engine.explore.Scenario;
 import dev.blockstep.engine.explore.Verdict;
 import dev.blockstep.trace.Command;
@@ -91,19 +92,11 @@ class UpstreamDriftTest {
 
     /** Replays the sample's recorded schedule step for step on an explorer run, which records the oracle's history. */
     private static Run replayRecorded(Scenario s, Trace t) {
-        Map<String, Integer> ids = new HashMap<>();
-        ids.put("main", 0);
-        int[] co = s.setup().coroutineIds();
-        List<Command> workload = t.workload();
-        for (int i = 0; i < workload.size(); i++) {
-            if (co[i] > 0) {
-                ids.put(workload.get(i).coroutine(), co[i]);
-            }
-        }
+        TraceNames names = TraceNames.of(t.workload());
         Run run = new Run(s.setup());
         List<ScheduleEntry> schedule = t.schedule();
         for (int i = 0; i < schedule.size(); i++) {
-            int id = ids.get(schedule.get(i).chosen());
+            int id = names.id(run.commands(), schedule.get(i).chosen());
             if (i < run.stepCount()) {
                 assertEquals(id, run.steps().get(i).coroutine(), "step " + i);
             } else {

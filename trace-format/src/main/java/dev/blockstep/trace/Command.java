@@ -12,6 +12,9 @@ public sealed interface Command {
     /** Name of the coroutine that runs this command; null only for an aio_flush without one. */
     String coroutine();
 
+    /** The same command run by the coroutine called {@code name}. */
+    Command withCoroutine(String name);
+
     /** Pattern qemu-io writes when none is given. */
     int DEFAULT_PATTERN = 0xcd;
 
@@ -26,6 +29,11 @@ public sealed interface Command {
         public String op() {
             return aio ? "aio_write" : "write";
         }
+
+        @Override
+        public Write withCoroutine(String name) {
+            return new Write(aio, name, producer, offset, bytes, pattern, zero, unmap, fua);
+        }
     }
 
     /** read; {@code verifyPattern} is {@code -P}: the byte every read byte must equal, or null. */
@@ -35,6 +43,11 @@ public sealed interface Command {
         public String op() {
             return "read";
         }
+
+        @Override
+        public Read withCoroutine(String name) {
+            return new Read(name, producer, offset, bytes, verifyPattern);
+        }
     }
 
     /** discard (synchronous; qemu-io has no aio_discard). */
@@ -43,6 +56,11 @@ public sealed interface Command {
         public String op() {
             return "discard";
         }
+
+        @Override
+        public Discard withCoroutine(String name) {
+            return new Discard(name, producer, offset, bytes);
+        }
     }
 
     /** flush: blk_flush, a request with its own coroutine. */
@@ -50,6 +68,11 @@ public sealed interface Command {
         @Override
         public String op() {
             return "flush";
+        }
+
+        @Override
+        public Flush withCoroutine(String name) {
+            return new Flush(name, producer);
         }
     }
 
@@ -61,6 +84,11 @@ public sealed interface Command {
         @Override
         public String op() {
             return "aio_flush";
+        }
+
+        @Override
+        public AioFlush withCoroutine(String name) {
+            return new AioFlush(name);
         }
     }
 }

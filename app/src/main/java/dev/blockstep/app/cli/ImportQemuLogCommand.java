@@ -5,6 +5,7 @@ import dev.blockstep.engine.trace.QemuLogReplay;
 import dev.blockstep.engine.trace.TraceRecorder;
 import dev.blockstep.engine.trace.TraceReplayException;
 import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.QemuLog;
 import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.importer.ImportException;
 import dev.blockstep.trace.importer.QemuIoScriptImporter;
@@ -82,7 +83,9 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
         String name = log.getFileName().toString();
         EngineSession session = QemuLogReplay.run(imported, dir, name);
         Trace recorded = TraceRecorder.record(imported, imported.metadata(), session);
+        // The recorded workload and schedule carry the engine's names; the log must say the same.
+        QemuLog log = TraceRecorder.engineNames(imported, session.engine().commands()).apply(imported.qemuLog());
         return new Trace(recorded.formatVersion(), recorded.metadata(), recorded.image(), recorded.workload(),
-                recorded.fix(), recorded.schedule(), recorded.checkpoints(), imported.qemuLog());
+                recorded.fix(), recorded.schedule(), recorded.checkpoints(), log);
     }
 }

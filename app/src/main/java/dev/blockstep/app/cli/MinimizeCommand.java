@@ -54,7 +54,7 @@ public final class MinimizeCommand implements Callable<Integer> {
             s = ScenarioLoader.load(traceArg);
             TraceSchedule ts = TraceSchedule.read(Path.of(traceArg));
             if (!ts.entries().isEmpty()) {
-                choices = ScheduleReplay.choices(s.setup(), ts.entries(), traceArg);
+                choices = ScheduleReplay.choices(s.setup(), s.coroutineNames(), ts.entries(), traceArg);
             }
         } catch (ScenarioException e) {
             err.println("blockstep minimize: " + e.getMessage());

@@ -114,8 +114,8 @@ class RunCommandTest {
     void aScheduleTheEngineCannotFollowStopsWithOneLineNamingTheStep() throws Exception {
         Path trace = sample("minimal-race");
         String text = Files.readString(trace);
-        // Step 5 recorded main issuing z1 while w0 could also run; claim w0 was alone instead.
-        String edited = text.replaceFirst("\"main of main,w0 : aio_write\"", "\"main : aio_write\"");
+        // Step 5 recorded main issuing Z2 while W1 could also run; claim main was alone instead.
+        String edited = text.replaceFirst("\"main of main,W1 : aio_write\"", "\"main : aio_write\"");
         assertFalse(text.equals(edited), "the sample changed; pick another step to edit");
         Files.writeString(trace, edited);
         Run r = blockstep("run", trace.toString());

@@ -15,6 +15,7 @@ import java.util.List;
 public final class QemuIoMain extends Coroutine implements RequestCoroutine.RequestListener {
     private final BlockNode node;
     private final List<QemuIoCommand> commands;
+    private final CommandMap issued;
     private int pc;
     private int inFlight;
     private RequestCoroutine awaited;
@@ -22,17 +23,34 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
     private boolean done;
 
     public QemuIoMain(BlockNode node, List<QemuIoCommand> commands) {
+        this(node, commands, new CommandMap());
+    }
+
+    private QemuIoMain(BlockNode node, List<QemuIoCommand> commands, CommandMap issued) {
         super(0, "qemu-io");
         this.node = node;
         this.commands = List.copyOf(commands);
+        this.issued = issued;
     }
 
-    /** qemu-io's loop rebuilt at a checkpoint: no request in flight, {@code pc} commands issued. */
-    public static QemuIoMain restore(BlockNode node, List<QemuIoCommand> commands, int pc, List<String> frames) {
-        QemuIoMain m = new QemuIoMain(node, commands);
+    /**
+     * qemu-io's loop rebuilt at a checkpoint: no request in flight, {@code pc} commands issued as {@code issued}
+     * records them.
+     */
+    public static QemuIoMain restore(BlockNode node, List<QemuIoCommand> commands, int pc, List<String> frames,
+                                     List<IssuedCommand> issued) {
+        if (issued.size() != pc) {
+            throw new IllegalArgumentException(issued.size() + " issued commands recorded for " + pc + " issued");
+        }
+        QemuIoMain m = new QemuIoMain(node, commands, CommandMap.of(issued));
         m.pc = pc;
         m.restoreFrames(frames);
         return m;
+    }
+
+    /** Which coroutine runs each command issued so far, under which name. */
+    public CommandMap commandMap() {
+        return issued;
     }
 
     /** Whether a checkpoint can describe this loop: nothing in flight, nothing awaited. */
@@ -76,18 +94,21 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         }
         QemuIoCommand c = commands.get(pc++);
         cx.name(commandName(c));
-        int id = cx.scheduler().nextId();
         if (beyondEnd(c)) {
-            // blk_check_byte_request fails before any coroutine of the request runs.
+            // blk_check_byte_request fails before the request reaches the node: no request coroutine runs, so
+            // none takes an id or a name.
+            issued.add(new IssuedCommand(pc - 1, id(), name(), IssuedCommand.Kind.REFUSED));
             node.stdout(commandName(c) + " failed: Input/output error");
             cx.narrate("qemu-io refuses " + c.toLine() + ": it reaches past the end of the disk.");
             return Outcome.YIELD;
         }
         if (node.driver().detached() && !(c instanceof QemuIoCommand.AioFlush)) {
+            issued.add(new IssuedCommand(pc - 1, id(), name(), IssuedCommand.Kind.REFUSED));
             node.stdout(commandName(c) + " failed: No medium found");
             cx.narrate("qemu-io's " + c.toLine() + " fails: the driver was detached after a fatal corruption.");
             return Outcome.YIELD;
         }
+        int id = cx.scheduler().nextId();
         if (c instanceof QemuIoCommand.AioWrite w) {
             RequestCoroutine r = w.zero()
                     ? new ZeroWriteRequest(id, "Z" + id, node, w.toLine(), w.offset(), w.length(),
@@ -100,6 +121,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             return Outcome.YIELD;
         }
         if (c instanceof QemuIoCommand.AioFlush) {
+            issued.add(new IssuedCommand(pc - 1, id(), name(), IssuedCommand.Kind.DRAIN));
             if (inFlight == 0) {
                 cx.narrate("aio_flush: no request is in flight.");
                 return Outcome.YIELD;
@@ -136,7 +158,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
     }
 
     private void submit(StepContext cx, RequestCoroutine r) {
-        r.runsCommand(pc - 1);
+        issued.add(new IssuedCommand(pc - 1, r.id(), r.name(), IssuedCommand.Kind.REQUEST));
         r.onDone(this);
         inFlight++;
         cx.scheduler().spawn(r);

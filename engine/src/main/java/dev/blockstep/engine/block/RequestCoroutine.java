@@ -37,19 +37,6 @@ public abstract class RequestCoroutine extends Coroutine {
     }
 
     private boolean quiet;
-    /** Index in qemu-io's command list of the command this coroutine runs; -1 when not issued by qemu-io. */
-    private int commandIndex = -1;
-
-    /** The index of the workload command this coroutine runs (qemu-io's command list), or -1. */
-    public int commandIndex() {
-        return commandIndex;
-    }
-
-    /** Set once by qemu-io's loop when it issues the command. */
-    RequestCoroutine runsCommand(int index) {
-        this.commandIndex = index;
-        return this;
-    }
 
     /** qemu-io's -q: print nothing on completion. */
     public RequestCoroutine quiet(boolean q) {

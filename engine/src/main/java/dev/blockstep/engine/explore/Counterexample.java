@@ -1,5 +1,6 @@
 package dev.blockstep.engine.explore;
 
+import dev.blockstep.engine.block.IssuedCommand;
 import java.util.List;
 
 /**
@@ -9,9 +10,10 @@ import java.util.List;
  * @param choices   one coroutine id per macro step
  * @param schedule  every engine step, forced ones included
  * @param described the choice points where more than one coroutine could run, e.g. "Z2 qcow2_pwrite_zeroes"
+ * @param commands  which coroutine ran each command, as qemu-io's loop recorded it in this run
  */
 public record Counterexample(List<Integer> choices, List<ScheduledStep> schedule, List<String> described,
-                             Verdict verdict) {
+                             Verdict verdict, List<IssuedCommand> commands) {
 
     /** One engine step: who ran, who could have, and the step's name. */
     public record ScheduledStep(int coroutine, List<Integer> runnable, String name) {
@@ -24,6 +26,7 @@ public record Counterexample(List<Integer> choices, List<ScheduledStep> schedule
         choices = List.copyOf(choices);
         schedule = List.copyOf(schedule);
         described = List.copyOf(described);
+        commands = List.copyOf(commands);
     }
 
     static Counterexample of(Run run, Verdict v) {
@@ -32,10 +35,10 @@ public record Counterexample(List<Integer> choices, List<ScheduledStep> schedule
         var described = new java.util.ArrayList<String>();
         for (var s : run.steps()) {
             if (s.runnable().size() > 1) {
-                described.add(run.setup().coroutineName(s.coroutine()) + " " + s.name());
+                described.add(run.coroutineName(s.coroutine()) + " " + s.name());
             }
         }
-        return new Counterexample(run.choices(), steps, described, v);
+        return new Counterexample(run.choices(), steps, described, v, run.commands().all());
     }
 
     /** The open choices as one line, e.g. "W1 bdrv_co_pwritev_part, Z2 qcow2_pwrite_zeroes". */

@@ -1,5 +1,6 @@
 package dev.blockstep.engine.explore;
 
+import dev.blockstep.engine.block.IssuedCommand;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
@@ -27,10 +28,8 @@ public final class DataOracle {
     }
 
     private final ExploreSetup setup;
-    private final List<Effect> effects = new ArrayList<>();
-    private final List<long[]> readRanges = new ArrayList<>();
-    private final List<Integer> readCos = new ArrayList<>();
-    private final List<long[]> checked = new ArrayList<>();
+    /** Allocated guest clusters of the image before the run: the final image must still hold them. */
+    private final List<long[]> allocated = new ArrayList<>();
     private final GuestIo initial;
 
     public DataOracle(ExploreSetup setup) {
@@ -40,56 +39,68 @@ public final class DataOracle {
         } catch (ImageFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        int[] ids = setup.coroutineIds();
         long cs = initial.clusterSize();
         long size = initial.virtualSize();
-        for (int i = 0; i < ids.length; i++) {
-            QemuIoCommand c = setup.commands().get(i);
-            String name = setup.coroutineName(ids[i]);
-            if (c instanceof QemuIoCommand.AioWrite w) {
-                effects.add(new Effect(ids[i], name, w.offset(), w.offset() + w.length(), w.zero() ? 0 : w.pattern() & 0xff));
-            } else if (c instanceof QemuIoCommand.Write w) {
-                effects.add(new Effect(ids[i], name, w.offset(), w.offset() + w.length(), w.zero() ? 0 : w.pattern() & 0xff));
-            } else if (c instanceof QemuIoCommand.Discard d) {
-                long start = (d.offset() + cs - 1) / cs * cs;
-                long end = d.offset() + d.length() == size ? size : (d.offset() + d.length()) / cs * cs;
-                if (end > start) {
-                    effects.add(new Effect(ids[i], name, start, end, 0));
-                }
-            } else if (c instanceof QemuIoCommand.Read r) {
-                readCos.add(ids[i]);
-                readRanges.add(new long[] {r.offset(), r.offset() + r.length()});
-            }
-        }
-        for (Effect e : effects) {
-            checked.add(new long[] {e.offset(), e.end()});
-        }
         for (long off = 0; off < size; off += cs) {
             if (initial.allocated(off)) {
-                checked.add(new long[] {off, Math.min(size, off + cs)});
+                allocated.add(new long[] {off, Math.min(size, off + cs)});
             }
         }
     }
 
+    /** What the run's requests did to guest data, attributed as qemu-io's loop recorded who ran each command. */
+    private record Requests(List<Effect> effects, List<IssuedCommand> reads) { }
+
+    private Requests requests(History run) {
+        long cs = initial.clusterSize();
+        long size = initial.virtualSize();
+        List<Effect> effects = new ArrayList<>();
+        List<IssuedCommand> reads = new ArrayList<>();
+        for (IssuedCommand ic : run.commands().all()) {
+            if (!ic.hasRequest()) {
+                continue;
+            }
+            QemuIoCommand c = setup.commands().get(ic.index());
+            if (c instanceof QemuIoCommand.AioWrite w) {
+                effects.add(new Effect(ic.coroutine(), ic.name(), w.offset(), w.offset() + w.length(),
+                        w.zero() ? 0 : w.pattern() & 0xff));
+            } else if (c instanceof QemuIoCommand.Write w) {
+                effects.add(new Effect(ic.coroutine(), ic.name(), w.offset(), w.offset() + w.length(),
+                        w.zero() ? 0 : w.pattern() & 0xff));
+            } else if (c instanceof QemuIoCommand.Discard d) {
+                long start = (d.offset() + cs - 1) / cs * cs;
+                long end = d.offset() + d.length() == size ? size : (d.offset() + d.length()) / cs * cs;
+                if (end > start) {
+                    effects.add(new Effect(ic.coroutine(), ic.name(), start, end, 0));
+                }
+            } else if (c instanceof QemuIoCommand.Read) {
+                reads.add(ic);
+            }
+        }
+        return new Requests(effects, reads);
+    }
+
     /** Every drift in the run's reads and, when it ended, in its final image. */
     public List<Drift> check(History run) {
+        Requests req = requests(run);
         List<Drift> out = new ArrayList<>();
-        for (int i = 0; i < readCos.size(); i++) {
-            int co = readCos.get(i);
-            byte[] got = run.readResult(co);
+        for (IssuedCommand rd : req.reads()) {
+            byte[] got = run.readResult(rd.coroutine());
             if (got == null) {
                 continue;
             }
-            long[] r = readRanges.get(i);
-            checkRange(run, "read " + setup.coroutineName(co), r[0], r[1], run.beganAt(co), run.endedAt(co), got, out);
+            QemuIoCommand.Read r = (QemuIoCommand.Read) setup.commands().get(rd.index());
+            checkRange(run, req.effects(), "read " + rd.name(), r.offset(), r.offset() + r.length(),
+                    run.beganAt(rd.coroutine()), run.endedAt(rd.coroutine()), got, out);
         }
         HostFile end = run.finalImage();
         if (end != null) {
             try {
                 GuestIo io = new GuestIo(end, setup.name());
-                for (long[] r : merged()) {
+                for (long[] r : merged(req.effects())) {
                     byte[] got = io.read(r[0], (int) (r[1] - r[0]));
-                    checkRange(run, "final image", r[0], r[1], Long.MAX_VALUE, Long.MAX_VALUE, got, out);
+                    checkRange(run, req.effects(), "final image", r[0], r[1], Long.MAX_VALUE, Long.MAX_VALUE, got,
+                            out);
                 }
             } catch (ImageFormatException | RuntimeException e) {
                 out.add(new Drift("final image", 0, 0, "unreadable (" + e.getMessage() + ")", List.of()));
@@ -98,8 +109,8 @@ public final class DataOracle {
         return out;
     }
 
-    private void checkRange(History run, String where, long start, long end, long readBegin, long readEnd, byte[] got,
-                            List<Drift> out) {
+    private void checkRange(History run, List<Effect> effects, String where, long start, long end, long readBegin,
+                            long readEnd, byte[] got, List<Drift> out) {
         TreeSet<Long> cuts = new TreeSet<>();
         cuts.add(start);
         cuts.add(end);
@@ -119,7 +130,7 @@ public final class DataOracle {
         Long prev = null;
         for (long cut : cuts) {
             if (prev != null) {
-                Drift d = checkPiece(run, where, prev, cut, readBegin, readEnd, got, before, start);
+                Drift d = checkPiece(run, effects, where, prev, cut, readBegin, readEnd, got, before, start);
                 if (d != null && pending != null && pending.offset() + pending.bytes() == d.offset()
                         && pending.actual().equals(d.actual()) && pending.allowed().equals(d.allowed())) {
                     pending = new Drift(where, pending.offset(), pending.bytes() + d.bytes(), d.actual(), d.allowed());
@@ -137,8 +148,8 @@ public final class DataOracle {
         }
     }
 
-    private Drift checkPiece(History run, String where, long from, long to, long readBegin, long readEnd, byte[] got,
-                             byte[] initial, long base) {
+    private Drift checkPiece(History run, List<Effect> effects, String where, long from, long to, long readBegin,
+                             long readEnd, byte[] got, byte[] initial, long base) {
         List<Effect> touching = new ArrayList<>();
         for (Effect e : effects) {
             Long b = run.beganAt(e.co());
@@ -185,8 +196,12 @@ public final class DataOracle {
         return end == null ? Long.MAX_VALUE : end;
     }
 
-    private List<long[]> merged() {
-        List<long[]> sorted = new ArrayList<>(checked);
+    /** The ranges the final image is checked on: every request's and every initially allocated cluster. */
+    private List<long[]> merged(List<Effect> effects) {
+        List<long[]> sorted = new ArrayList<>(allocated);
+        for (Effect e : effects) {
+            sorted.add(new long[] {e.offset(), e.end()});
+        }
         sorted.sort((a, b) -> Long.compare(a[0], b[0]));
         List<long[]> out = new ArrayList<>();
         for (long[] r : sorted) {

@@ -47,46 +47,4 @@ public record ExploreSetup(String name, HostFile image, List<QemuIoCommand> comm
         return new Engine(new Workload(image, name, commands, fix, Policies::fifo));
     }
 
-    /**
-     * Coroutine id of each command: qemu-io's loop is coroutine 0 and every command but aio_flush spawns the
-     * next id, in command order. -1 for aio_flush.
-     */
-    public int[] coroutineIds() {
-        int[] ids = new int[commands.size()];
-        int next = 1;
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = commands.get(i) instanceof QemuIoCommand.AioFlush ? -1 : next++;
-        }
-        return ids;
-    }
-
-    /** The engine's name for a coroutine id ("qemu-io", "W1", "Z2", ...), as {@code QemuIoMain} names them. */
-    public String coroutineName(int id) {
-        if (id == 0) {
-            return "qemu-io";
-        }
-        int[] ids = coroutineIds();
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] == id) {
-                return letter(commands.get(i)) + id;
-            }
-        }
-        return "co" + id;
-    }
-
-    static String letter(QemuIoCommand c) {
-        if (c instanceof QemuIoCommand.AioWrite w) {
-            return w.zero() ? "Z" : "W";
-        }
-        if (c instanceof QemuIoCommand.Write w) {
-            return w.zero() ? "Z" : "W";
-        }
-        if (c instanceof QemuIoCommand.Discard) {
-            return "D";
-        }
-        if (c instanceof QemuIoCommand.Read) {
-            return "R";
-        }
-        return "F";
-    }
 }

@@ -78,7 +78,7 @@ public record FixComparison(long racedCluster, Side unfixed, Side fixed, int fir
                 ref = refcount(img, host / img.clusterSize());
             }
         }
-        return new StepRow(st.index(), run.setup().coroutineName(st.coroutine()), st.name(), l2, ref);
+        return new StepRow(st.index(), run.coroutineName(st.coroutine()), st.name(), l2, ref);
     }
 
     private static String refcount(ImageView img, long hostCluster) {

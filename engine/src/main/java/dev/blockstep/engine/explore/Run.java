@@ -1,5 +1,6 @@
 package dev.blockstep.engine.explore;
 
+import dev.blockstep.engine.block.CommandMap;
 import dev.blockstep.engine.block.ReadRequest;
 import dev.blockstep.engine.coroutine.Coroutine;
 import dev.blockstep.engine.coroutine.Scheduler;
@@ -86,8 +87,8 @@ public final class Run implements History {
      */
     public void stepExactly(int co) {
         if (!engine.scheduler().runnable().contains(co)) {
-            throw new IllegalArgumentException("step " + steps.size() + ": " + setup.coroutineName(co)
-                    + " cannot run; runnable " + engine.scheduler().runnable().stream().map(setup::coroutineName).toList());
+            throw new IllegalArgumentException("step " + steps.size() + ": " + coroutineName(co)
+                    + " cannot run; runnable " + engine.scheduler().runnable().stream().map(this::coroutineName).toList());
         }
         stepOne(co, new TreeSet<>());
     }
@@ -163,6 +164,17 @@ public final class Run implements History {
         for (long c = off / cs; c <= (off + Math.max(bytes, 1) - 1) / cs; c++) {
             keys.add(Footprint.host(c));
         }
+    }
+
+    /** The name qemu-io's loop gave coroutine {@code id} ("qemu-io", "W1", ...). */
+    public String coroutineName(int id) {
+        Scheduler s = engine.scheduler();
+        return id >= 0 && id < s.nextId() ? s.coroutine(id).name() : "coroutine " + id;
+    }
+
+    @Override
+    public CommandMap commands() {
+        return engine.commands();
     }
 
     @Override

@@ -86,6 +86,16 @@ public record Scenario(String name, Trace trace, ExploreSetup setup) {
         }
     }
 
+    /** The trace's coroutine name of each command of the setup, in order; null where it names none. */
+    public List<String> coroutineNames() {
+        List<String> names = new ArrayList<>();
+        trace.workload().forEach(c -> names.add(c.coroutine()));
+        while (names.size() < setup.commands().size()) {
+            names.add(null);
+        }
+        return names;
+    }
+
     public Scenario withFix(boolean on) {
         return new Scenario(name, trace, setup.withFix(on));
     }

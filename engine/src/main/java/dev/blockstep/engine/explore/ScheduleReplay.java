@@ -1,11 +1,10 @@
 package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.session.Engine;
+import dev.blockstep.engine.trace.TraceNames;
 import dev.blockstep.trace.ScheduleEntry;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Reads a trace's step-level schedule back into the macro choices an explorer run replays. */
 public final class ScheduleReplay {
@@ -13,30 +12,26 @@ public final class ScheduleReplay {
     }
 
     /**
+     * @param names the trace's coroutine name of each command of {@code setup}, in order (null for none); a name
+     *              resolves to the coroutine qemu-io's loop ran that command in, whatever the trace calls it
      * @throws ScenarioException when a step names an unknown coroutine or one that cannot run there
      */
-    public static List<Integer> choices(ExploreSetup setup, List<ScheduleEntry> schedule, String file)
-            throws ScenarioException {
-        Map<String, Integer> ids = new HashMap<>();
-        ids.put("qemu-io", 0);
-        ids.put(dev.blockstep.trace.Trace.MAIN_COROUTINE, 0);
-        for (int id : setup.coroutineIds()) {
-            if (id > 0) {
-                ids.put(setup.coroutineName(id), id);
-            }
-        }
+    public static List<Integer> choices(ExploreSetup setup, List<String> names, List<ScheduleEntry> schedule,
+                                        String file) throws ScenarioException {
+        TraceNames traceNames = new TraceNames(names);
         Engine e = setup.newEngine();
         List<Integer> choices = new ArrayList<>();
         for (int i = 0; i < schedule.size(); i++) {
             String name = schedule.get(i).chosen();
-            Integer id = ids.get(name);
-            if (id == null) {
-                throw new ScenarioException(file + ": schedule[" + i + "]: expected one of the engine's coroutines "
-                        + ids.keySet().stream().sorted().toList() + ", got \"" + name + "\"");
+            int id = traceNames.id(e.commands(), name);
+            if (id == -1) {
+                throw new ScenarioException(file + ": schedule[" + i + "]: expected one of the trace's coroutines "
+                        + traceNames.all() + ", got \"" + name + "\"");
             }
-            if (!e.scheduler().runnable().contains(id)) {
+            List<Integer> runnable = e.scheduler().runnable();
+            if (id < 0 || !runnable.contains(id)) {
                 throw new ScenarioException(file + ": schedule[" + i + "]: " + name + " cannot run at this step; "
-                        + "runnable " + e.scheduler().runnable().stream().map(setup::coroutineName).toList());
+                        + "runnable " + traceNames.names(e.commands(), runnable));
             }
             if (e.scheduler().choiceOpen()) {
                 choices.add(id);

@@ -1,5 +1,6 @@
 package dev.blockstep.engine.explore;
 
+import dev.blockstep.engine.block.IssuedCommand;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.ImageSetup;
@@ -8,36 +9,51 @@ import dev.blockstep.trace.ScheduleEntry;
 import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a run into a trace file the GUI can open and step: the scenario's image, the workload with the engine's
- * coroutine names ("W1", "Z2", ...; qemu-io's command loop, which takes the steps that issue commands and wait,
- * is the trace format's "main"), the fix, and every engine step with its runnable set and name.
+ * coroutine names as qemu-io's loop recorded them in the run ("W1", "Z2", ...; qemu-io's command loop, which takes
+ * the steps that issue commands and wait, is the trace format's "main"), the fix, and every engine step with its
+ * runnable set and name.
  */
 public final class TraceExport {
     private TraceExport() {
     }
 
-    /** The trace format's name of a coroutine: qemu-io's loop is {@link Trace#MAIN_COROUTINE}, as replays expect. */
-    static String traceName(ExploreSetup setup, int id) {
-        return id == 0 ? Trace.MAIN_COROUTINE : setup.coroutineName(id);
-    }
-
+    /**
+     * @param c a run of {@code setup}; its workload is named as that run's qemu-io loop named the coroutines. A
+     *          command that ran in none still needs a name in a trace: "refusedN" when qemu-io refused the N-th
+     *          command, "unissuedN" when the run stopped before issuing it. Neither can appear in the schedule.
+     */
     public static Trace of(ExploreSetup setup, ImageSetup image, Counterexample c, String title, String policy,
                            Long seed) {
-        int[] ids = setup.coroutineIds();
+        Map<Integer, String> names = new HashMap<>();
+        names.put(0, Trace.MAIN_COROUTINE);
         List<Command> workload = new ArrayList<>();
-        for (int i = 0; i < ids.length; i++) {
+        for (int i = 0; i < setup.commands().size(); i++) {
             QemuIoCommand q = setup.commands().get(i);
-            // aio_flush runs in qemu-io's loop, which the trace format names "main" and no command may claim.
-            String co = ids[i] >= 0 ? setup.coroutineName(ids[i]) : null;
+            IssuedCommand ic = i < c.commands().size() ? c.commands().get(i) : null;
+            String co;
+            if (q instanceof QemuIoCommand.AioFlush) {
+                // aio_flush runs in qemu-io's loop, which the trace format names "main" and no command may claim.
+                co = null;
+            } else if (ic == null) {
+                co = "unissued" + (i + 1);
+            } else if (ic.hasRequest()) {
+                co = ic.name();
+                names.put(ic.coroutine(), co);
+            } else {
+                co = "refused" + (i + 1);
+            }
             workload.add(TraceCommands.toTrace(q, co, setup.producers().get(i)));
         }
         List<ScheduleEntry> schedule = new ArrayList<>();
         for (Counterexample.ScheduledStep s : c.schedule()) {
-            List<String> runnable = s.runnable().stream().map(id -> traceName(setup, id)).toList();
-            schedule.add(new ScheduleEntry(traceName(setup, s.coroutine()), runnable, s.name(), null));
+            List<String> runnable = s.runnable().stream().map(names::get).toList();
+            schedule.add(new ScheduleEntry(names.get(s.coroutine()), runnable, s.name(), null));
         }
         Metadata md = new Metadata(title, c.verdict().summary(), "blockstep 0.1.0", seed, policy);
         return new Trace(Trace.FORMAT_VERSION, md, image, workload, new FixSetting(setup.fix(), List.of()), schedule,

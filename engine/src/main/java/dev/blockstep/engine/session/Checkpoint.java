@@ -1,6 +1,7 @@
 package dev.blockstep.engine.session;
 
 import dev.blockstep.engine.block.BlockNode;
+import dev.blockstep.engine.block.IssuedCommand;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.snapshot.CoroutineView;
 import dev.blockstep.engine.snapshot.ImageView;
@@ -14,8 +15,9 @@ import java.util.List;
  * @param file      a copy-on-write copy of the host file
  * @param finished  views of coroutines 1..n-1, all done
  * @param output    what qemu-io printed so far
+ * @param issued    what qemu-io's loop recorded for the {@code mainPc} commands it issued
  */
 record Checkpoint(int step, HostFile file, long freeClusterIndex, int mainPc, List<String> mainFrames,
-                  List<CoroutineView> finished, int trackedNextId, List<BlockNode.OutputLine> output, boolean fixOn,
+                  List<IssuedCommand> issued, List<CoroutineView> finished, int trackedNextId, List<BlockNode.OutputLine> output, boolean fixOn,
                   long readyCounter, long mainReadySince, boolean mainOwed, ImageView image) {
 }

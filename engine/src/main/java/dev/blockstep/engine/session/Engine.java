@@ -1,6 +1,7 @@
 package dev.blockstep.engine.session;
 
 import dev.blockstep.engine.block.BlockNode;
+import dev.blockstep.engine.block.CommandMap;
 import dev.blockstep.engine.block.QemuIoMain;
 import dev.blockstep.engine.block.RequestCoroutine;
 import dev.blockstep.engine.block.WriteRequest;
@@ -63,7 +64,7 @@ public final class Engine {
         }
         node.trackedRequests().restoreNextId(cp.trackedNextId());
         node.restoreOutput(cp.output());
-        this.main = QemuIoMain.restore(node, w.commands(), cp.mainPc(), cp.mainFrames());
+        this.main = QemuIoMain.restore(node, w.commands(), cp.mainPc(), cp.mainFrames(), cp.issued());
         List<Coroutine> all = new ArrayList<>();
         all.add(main);
         for (CoroutineView v : cp.finished()) {
@@ -88,7 +89,7 @@ public final class Engine {
             }
         }
         return new Checkpoint(scheduler.stepIndex(), file.copy(), node.driver().freeClusterIndex(),
-                main.commandIndex(), main.frames(), finished, node.trackedRequests().nextId(), node.output(),
+                main.commandIndex(), main.frames(), main.commandMap().all(), finished, node.trackedRequests().nextId(), node.output(),
                 node.fixOn(), scheduler.readyCounter(), scheduler.readySince(main.id()), scheduler.owes(main),
                 imageView());
     }
@@ -160,6 +161,11 @@ public final class Engine {
 
     public QemuIoMain main() {
         return main;
+    }
+
+    /** Which coroutine runs each workload command issued so far, as qemu-io's loop recorded it. */
+    public CommandMap commands() {
+        return main.commandMap();
     }
 
     /** The host file as it stands (live; copy before keeping). */

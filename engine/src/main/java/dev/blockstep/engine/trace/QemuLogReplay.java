@@ -1,5 +1,6 @@
 package dev.blockstep.engine.trace;
 
+import dev.blockstep.engine.block.CommandMap;
 import dev.blockstep.engine.block.QemuIoMain;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.Scheduler;
@@ -34,12 +35,12 @@ public final class QemuLogReplay {
         }
         EngineSession session = new EngineSession(TraceReplay.workload(imported, traceDir, name, Policies::fifo));
         QemuLogAnchors anchors = new QemuLogAnchors(imported.qemuLog());
-        CoroutineNames names = new CoroutineNames(imported.workload());
+        TraceNames names = TraceNames.of(imported.workload());
         List<Command> workload = imported.workload();
         Map<String, Integer> cursor = new HashMap<>();
         for (int n = 0; n < MAX_STEPS && !session.current().finished(); n++) {
             Scheduler s = session.engine().scheduler();
-            names.update(s);
+            CommandMap map = session.engine().commands();
             List<Integer> runnable = s.runnable();
             if (runnable.isEmpty()) {
                 throw new TraceReplayException(name + ": step " + n + ": nothing can run, but the workload has not "
@@ -48,39 +49,34 @@ public final class QemuLogReplay {
             int chosen = runnable.get(0);
             long best = Long.MAX_VALUE;
             for (int id : runnable) {
-                long key = key(id, s, names, anchors, cursor, workload, session);
+                long key = key(id, s, names.name(map, id), anchors, cursor, workload);
                 if (key < best) {
                     best = key;
                     chosen = id;
                 }
             }
             Step step = session.stepCoroutine(chosen).lastStep();
-            advance(names.name(chosen), step.name(), anchors, cursor);
+            advance(names.name(map, chosen), step.name(), anchors, cursor);
         }
         return session;
     }
 
-    private static long key(int id, Scheduler s, CoroutineNames names, QemuLogAnchors anchors,
-                            Map<String, Integer> cursor, List<Command> workload, EngineSession session) {
+    /** @param name the trace's name of coroutine {@code id} */
+    private static long key(int id, Scheduler s, String name, QemuLogAnchors anchors, Map<String, Integer> cursor,
+                            List<Command> workload) {
         if (s.coroutine(id) instanceof QemuIoMain main) {
             int next = main.commandIndex();
             boolean issuesRequest = next < main.commandCount() && next < workload.size()
-                    && workload.get(next).coroutine() != null && nextIsRequest(main, session);
+                    && !(workload.get(next) instanceof Command.AioFlush) && workload.get(next).coroutine() != null;
             if (!issuesRequest) {
                 return Long.MAX_VALUE;
             }
             Integer first = anchors.firstEvent.get(workload.get(next).coroutine());
             return first == null ? Long.MAX_VALUE - 1 : first;
         }
-        String name = names.name(id);
         List<QemuLogAnchors.Anchor> list = anchors.byCoroutine.getOrDefault(name, List.of());
         int at = cursor.getOrDefault(name, 0);
         return at < list.size() ? list.get(at).index() : Long.MAX_VALUE - 1;
-    }
-
-    private static boolean nextIsRequest(QemuIoMain main, EngineSession session) {
-        String phase = main.phase();
-        return !phase.startsWith("aio_flush") && !phase.equals("quit") && !phase.equals("done");
     }
 
     private static void advance(String co, String stepName, QemuLogAnchors anchors, Map<String, Integer> cursor) {

@@ -1,8 +1,12 @@
 package dev.blockstep.engine.trace;
 
+import dev.blockstep.engine.block.CommandMap;
+import dev.blockstep.engine.block.IssuedCommand;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.snapshot.Step;
 import dev.blockstep.trace.Checkpoint;
+import dev.blockstep.trace.Command;
+import dev.blockstep.trace.CoroutineRenaming;
 import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.Metadata;
 import dev.blockstep.trace.ScheduleEntry;
@@ -11,6 +15,7 @@ import dev.blockstep.trace.io.StreamingTraceWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,7 +23,8 @@ import java.util.TreeMap;
 /**
  * Turns what an {@link EngineSession} did into a trace: its steps become the schedule (chosen coroutine,
  * runnable set, step name), its fix changes become flips, and a checkpoint of the final state lets a replay
- * prove it arrived at the same place.
+ * prove it arrived at the same place. Coroutines get the engine's names ({@link #engineNames}), so the trace
+ * says what the debugger shows.
  */
 public final class TraceRecorder {
 
@@ -39,11 +45,14 @@ public final class TraceRecorder {
      */
     public static Trace record(Trace source, Metadata metadata, EngineSession session, int checkpointEvery)
             throws TraceReplayException {
-        CoroutineNames names = new CoroutineNames(source.workload());
-        names.update(session.engine().scheduler());
+        CommandMap map = session.engine().commands();
+        CoroutineRenaming engineNames = engineNames(source, map);
+        List<Command> workload = source.workload().stream().map(engineNames::apply).toList();
+        TraceNames names = TraceNames.of(workload);
         List<ScheduleEntry> schedule = new ArrayList<>();
         for (Step s : session.steps()) {
-            schedule.add(new ScheduleEntry(names.name(s.coroutine()), names.names(s.runnable()), s.name(), null));
+            schedule.add(new ScheduleEntry(names.name(map, s.coroutine()), names.names(map, s.runnable()), s.name(),
+                    null));
         }
         boolean initial = source.fix().initial();
         List<Long> flips = new ArrayList<>();
@@ -68,8 +77,30 @@ public final class TraceRecorder {
             session.goToStep(end);
         }
         checkpoints.add(Checkpoints.take(end, session.current().image(), session.engine().file()));
-        return new Trace(Trace.FORMAT_VERSION, metadata, source.image(), source.workload(),
+        return new Trace(Trace.FORMAT_VERSION, metadata, source.image(), workload,
                 new FixSetting(initial, flips), schedule, checkpoints, null);
+    }
+
+    /**
+     * The renaming that gives every command of {@code source} that ran in a request coroutine that coroutine's
+     * name, as qemu-io's loop recorded it; commands that ran in none (refused, aio_flush, not yet issued) keep
+     * the trace's name.
+     *
+     * @throws TraceReplayException when a name the trace keeps is one the engine gave another command
+     */
+    public static CoroutineRenaming engineNames(Trace source, CommandMap map) throws TraceReplayException {
+        Map<String, String> to = new LinkedHashMap<>();
+        for (IssuedCommand c : map.all()) {
+            String old = c.index() < source.workload().size() ? source.workload().get(c.index()).coroutine() : null;
+            if (c.hasRequest() && old != null) {
+                to.put(old, c.name());
+            }
+        }
+        try {
+            return new CoroutineRenaming(to, source.coroutines());
+        } catch (IllegalArgumentException e) {
+            throw new TraceReplayException(e.getMessage());
+        }
     }
 
     /** Records and writes in one go, streaming the schedule. */

@@ -1,5 +1,6 @@
 package dev.blockstep.engine.trace;
 
+import dev.blockstep.engine.block.CommandMap;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.image.HostFile;
@@ -64,7 +65,7 @@ public final class TraceReplay {
     private static EngineSession replay(Trace trace, ScheduleSource schedule, Path traceDir, String name)
             throws TraceReplayException {
         EngineSession session = new EngineSession(workload(trace, traceDir, name, Policies::fifo));
-        CoroutineNames names = new CoroutineNames(trace.workload());
+        TraceNames names = TraceNames.of(trace.workload());
         List<Long> flips = trace.fix().flips();
         Iterator<Checkpoint> checkpoints = trace.checkpoints().iterator();
         Checkpoint nextCheckpoint = checkpoints.hasNext() ? checkpoints.next() : null;
@@ -72,7 +73,6 @@ public final class TraceReplay {
         int flip = 0;
         long step = 0;
         while (true) {
-            names.update(session.engine().scheduler());
             while (nextCheckpoint != null && nextCheckpoint.step() == step) {
                 String bad = Checkpoints.mismatch(nextCheckpoint, () -> session.current().image(),
                         session.engine().file());
@@ -92,11 +92,12 @@ public final class TraceReplay {
                 session.setFix(fix);
                 flip++;
             }
-            String drift = ReplayCheck.divergence(step, entry, names.names(runnable));
+            CommandMap map = session.engine().commands();
+            String drift = ReplayCheck.divergence(step, entry, named(names, map, runnable, session, name, step));
             if (drift != null) {
                 throw new TraceReplayException(name + ": " + drift);
             }
-            String taken = session.advance(names.id(entry.chosen())).name();
+            String taken = session.advance(names.id(map, entry.chosen())).name();
             if (entry.step() != null && !entry.step().equals(taken)) {
                 throw new TraceReplayException(name + ": step " + step + ": " + entry.chosen() + " took step "
                         + taken + ", the trace recorded " + entry.step());
@@ -108,5 +109,19 @@ public final class TraceReplay {
                     + " lies past the end of the run (" + step + " steps)");
         }
         return session;
+    }
+
+    /** The trace's names of the runnable coroutines; each must run a command the trace names. */
+    private static List<String> named(TraceNames names, CommandMap map, List<Integer> runnable, EngineSession session,
+                                      String name, long step) throws TraceReplayException {
+        List<String> out = names.names(map, runnable);
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i) == null) {
+                throw new TraceReplayException(name + ": step " + step + ": the engine's coroutine "
+                        + session.engine().scheduler().coroutine(runnable.get(i)).name()
+                        + " runs no command the trace's workload names");
+            }
+        }
+        return out;
     }
 }

@@ -3,7 +3,11 @@ package dev.blockstep.engine.explore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.blockstep.engine.block.CommandMap;
+import dev.blockstep.engine.block.IssuedCommand;
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.trace.qemuio.QemuIoCommand;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +20,36 @@ import org.junit.jupiter.api.Test;
 class DataOracleTest {
     private static final int C = 65536;
 
-    /** A history written by hand. */
+    /**
+     * A history written by hand. Its command map is what qemu-io's loop records when it refuses nothing: each
+     * request in turn runs in the next coroutine, named by its kind and id; aio_flush runs in the loop.
+     */
     private static final class Hand implements History {
         final Map<Integer, long[]> times = new HashMap<>();
         final Map<Integer, byte[]> reads = new HashMap<>();
+        final CommandMap commands;
         HostFile end;
+
+        Hand(ExploreSetup s) {
+            List<IssuedCommand> issued = new ArrayList<>();
+            int next = 1;
+            for (int i = 0; i < s.commands().size(); i++) {
+                QemuIoCommand c = s.commands().get(i);
+                if (c instanceof QemuIoCommand.AioFlush) {
+                    issued.add(new IssuedCommand(i, 0, "qemu-io", IssuedCommand.Kind.DRAIN));
+                } else {
+                    String kind = c instanceof QemuIoCommand.Read ? "R" : "W";
+                    issued.add(new IssuedCommand(i, next, kind + next, IssuedCommand.Kind.REQUEST));
+                    next++;
+                }
+            }
+            commands = CommandMap.of(issued);
+        }
+
+        @Override
+        public CommandMap commands() {
+            return commands;
+        }
 
         Hand req(int co, long begin, long end) {
             times.put(co, new long[] {begin, end});
@@ -66,7 +95,7 @@ class DataOracleTest {
     @Test
     void aFinalImageHoldingTheLastCompletedWriteIsClean() {
         ExploreSetup s = setup("write -P 0x11 0 64k\n", "aio_write -P 0x22 0 64k\naio_flush\n");
-        Hand h = new Hand().req(1, 1, 5);
+        Hand h = new Hand(s).req(1, 1, 5);
         h.end = image("write -P 0x22 0 64k\n");
         assertEquals(List.of(), new DataOracle(s).check(h));
     }
@@ -74,7 +103,7 @@ class DataOracleTest {
     @Test
     void aCompletedWriteThatNeverLandedIsDrift() {
         ExploreSetup s = setup("write -P 0x11 0 64k\n", "aio_write -P 0x22 0 64k\naio_flush\n");
-        Hand h = new Hand().req(1, 1, 5);
+        Hand h = new Hand(s).req(1, 1, 5);
         h.end = image("write -P 0x11 0 64k\n");
         assertEquals(List.of(new Drift("final image", 0, C, "0x11", List.of("W1 (0x22)"))), new DataOracle(s).check(h));
     }
@@ -82,7 +111,7 @@ class DataOracleTest {
     @Test
     void twoWritesInFlightTogetherMayEndEitherWayButNotAsTheInitialContent() {
         ExploreSetup s = setup("write -P 0x11 0 64k\n", "aio_write -P 0x22 0 64k\naio_write -P 0x33 0 64k\naio_flush\n");
-        Hand h = new Hand().req(1, 1, 8).req(2, 3, 6);
+        Hand h = new Hand(s).req(1, 1, 8).req(2, 3, 6);
         for (String end : new String[] {"write -P 0x22 0 64k\n", "write -P 0x33 0 64k\n"}) {
             h.end = image(end);
             assertEquals(List.of(), new DataOracle(s).check(h), end);
@@ -94,7 +123,7 @@ class DataOracleTest {
     @Test
     void aWriteThatCompletedBeforeAnotherBeganCannotComeBack() {
         ExploreSetup s = setup("", "aio_write -P 0x22 0 64k\naio_flush\naio_write -P 0x33 0 64k\naio_flush\n");
-        Hand h = new Hand().req(1, 1, 4).req(2, 6, 9);
+        Hand h = new Hand(s).req(1, 1, 4).req(2, 6, 9);
         h.end = image("write -P 0x22 0 64k\n");
         assertEquals("final image: guest 0x0+65536 holds 0x22, allowed W2 (0x33)",
                 new DataOracle(s).check(h).get(0).toString());
@@ -104,7 +133,7 @@ class DataOracleTest {
     void aReadInFlightWithAWriteMayReturnOldOrNewButNothingElse() {
         ExploreSetup s = setup("write -P 0x11 0 64k\n", "aio_write -P 0x22 0 64k\nread 0 64k\naio_flush\n");
         DataOracle o = new DataOracle(s);
-        Hand h = new Hand().req(1, 1, 9).req(2, 3, 6);
+        Hand h = new Hand(s).req(1, 1, 9).req(2, 3, 6);
         h.end = image("write -P 0x22 0 64k\n");
         for (int v : new int[] {0x11, 0x22}) {
             h.reads.put(2, filled(v));
@@ -118,7 +147,7 @@ class DataOracleTest {
     @Test
     void aReadAfterACompletedWriteMustSeeIt() {
         ExploreSetup s = setup("write -P 0x11 0 64k\n", "aio_write -P 0x22 0 64k\naio_flush\nread 0 64k\n");
-        Hand h = new Hand().req(1, 1, 4).req(2, 6, 8);
+        Hand h = new Hand(s).req(1, 1, 4).req(2, 6, 8);
         h.end = image("write -P 0x22 0 64k\n");
         h.reads.put(2, filled(0x11));
         assertEquals("read R2", new DataOracle(s).check(h).get(0).where());
@@ -127,7 +156,7 @@ class DataOracleTest {
     @Test
     void aTornWriteIsAcceptedPerSectorButForeignBytesAreNot() {
         ExploreSetup s = setup("", "aio_write -P 0x22 0 64k\naio_write -P 0x33 0 64k\naio_flush\n");
-        Hand h = new Hand().req(1, 1, 8).req(2, 3, 6);
+        Hand h = new Hand(s).req(1, 1, 8).req(2, 3, 6);
         h.end = image("write -P 0x22 0 32k\nwrite -P 0x33 32k 32k\n");
         assertEquals(List.of(), new DataOracle(s).check(h));
         h.end = image("write -P 0x22 0 32k\nwrite -P 0x44 32k 32k\n");

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.session.Engine;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -90,9 +92,9 @@ class Qcow2ExplorerTest {
                 new Judge(Qcow2Scenarios.minimalRace(false), new QemuImgCheck()), false, 1_000_000, 1000).run();
         TreeSet<String> zeroizeBeforeLink = new TreeSet<>();
         for (Counterexample c : x.badSchedules()) {
-            List<String> names = c.schedule().stream()
-                    .map(st -> Qcow2Scenarios.minimalRace(false).coroutineName(st.coroutine()) + ":" + st.name())
-                    .toList();
+            Map<Integer, String> co = new HashMap<>();
+            c.commands().forEach(ic -> co.put(ic.coroutine(), ic.name()));
+            List<String> names = c.schedule().stream().map(st -> co.get(st.coroutine()) + ":" + st.name()).toList();
             int zero = names.indexOf("Z2:qcow2_pwrite_zeroes");
             int data = names.indexOf("W1:qcow2_writev_data");
             int link = names.indexOf("W1:qcow2_cluster_link_l2");
@@ -108,7 +110,7 @@ class Qcow2ExplorerTest {
         List<String> names = new ArrayList<>();
         for (int c : prefix) {
             var st = e.step(c);
-            names.add(s.coroutineName(st.coroutine()) + ":" + st.name());
+            names.add(e.scheduler().coroutine(st.coroutine()).name() + ":" + st.name());
         }
         List<Integer> r = e.scheduler().runnable();
         if (r.isEmpty()) {

@@ -113,10 +113,10 @@ class TraceReplayTest {
     }
 
     @Test
-    void theRecordedScheduleNamesQemuIosLoopMainAndTheWorkloadsCoroutines(@TempDir Path dir) throws Exception {
+    void theRecordedScheduleNamesQemuIosLoopMainAndTheCoroutinesAsTheEngineDoes(@TempDir Path dir) throws Exception {
         Trace trace = recordWriteAndRead(r1Source(), run(r1Source(), 2, -1), dir);
         assertEquals("main", trace.schedule().get(0).chosen());
-        assertEquals(new java.util.TreeSet<>(List.of("main", "w0", "z1", "w2")), new java.util.TreeSet<>(
+        assertEquals(new java.util.TreeSet<>(List.of("main", "W1", "Z2", "W3")), new java.util.TreeSet<>(
                 trace.schedule().stream().map(ScheduleEntry::chosen).toList()));
     }
 

@@ -1,0 +1,74 @@
+package dev.blockstep.engine.trace;
+
+import dev.blockstep.engine.block.CommandMap;
+import dev.blockstep.engine.block.IssuedCommand;
+import dev.blockstep.trace.Command;
+import dev.blockstep.trace.Trace;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trace's coroutine names against the engine's coroutine ids. A trace names the coroutine of each request in its
+ * workload, and qemu-io's loop {@link Trace#MAIN_COROUTINE}; the engine's {@link CommandMap} says which coroutine
+ * ran workload command i. So the trace's name of command i is the name of that coroutine, whatever the trace calls
+ * it (traces recorded before the engine's names were written into them say "w0" for what the engine calls "W1").
+ */
+public final class TraceNames {
+    private final List<String> names;
+    private final Map<String, Integer> commandOf = new HashMap<>();
+
+    /** @param names the trace's coroutine name of each workload command, in workload order; null for none */
+    public TraceNames(List<String> names) {
+        this.names = new ArrayList<>(names);
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i) != null) {
+                commandOf.put(names.get(i), i);
+            }
+        }
+    }
+
+    public static TraceNames of(List<Command> workload) {
+        return new TraceNames(workload.stream().map(Command::coroutine).toList());
+    }
+
+    /** The trace's name of engine coroutine {@code id}, or null when it runs no command the trace names. */
+    public String name(CommandMap map, int id) {
+        if (id == 0) {
+            return Trace.MAIN_COROUTINE;
+        }
+        IssuedCommand c = map.ofCoroutine(id);
+        return c == null || c.index() >= names.size() ? null : names.get(c.index());
+    }
+
+    public List<String> names(CommandMap map, List<Integer> ids) {
+        return ids.stream().map(id -> name(map, id)).toList();
+    }
+
+    /**
+     * The engine coroutine the trace calls {@code name}: -1 when the trace names no such coroutine, -2 when its
+     * command has not been issued yet or ran in no request coroutine of its own (qemu-io refused it).
+     */
+    public int id(CommandMap map, String name) {
+        if (name.equals(Trace.MAIN_COROUTINE)) {
+            return 0;
+        }
+        Integer index = commandOf.get(name);
+        if (index == null) {
+            return -1;
+        }
+        if (index >= map.size() || !map.command(index).hasRequest()) {
+            return -2;
+        }
+        return map.command(index).coroutine();
+    }
+
+    /** Every name a schedule of this trace may use: main, then the workload's, in workload order. */
+    public List<String> all() {
+        List<String> out = new ArrayList<>();
+        out.add(Trace.MAIN_COROUTINE);
+        names.stream().filter(n -> n != null).forEach(out::add);
+        return out;
+    }
+}
