@@ -128,6 +128,11 @@ public final class BlockNode {
         return output.size();
     }
 
+    /** The i-th line printed (see {@link #outputCount()}), without copying the list. */
+    public OutputLine outputLine(int i) {
+        return output.get(i);
+    }
+
     /** stdout and stderr lines interleaved in the order they were printed. */
     public List<OutputLine> output() {
         return List.copyOf(output);

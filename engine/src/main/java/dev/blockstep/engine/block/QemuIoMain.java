@@ -111,7 +111,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             r = request(id, c);
         } catch (OutOfMemoryError e) {
             // qemu-io would abort in qemu_memalign; a one-line failure keeps the image and the other commands
-            node.stderr("blockstep: not enough memory for a buffer of " + guestRange(c)[1]
+            node.stderr("blockstep: not enough memory for a buffer of " + ((QemuIoCommand.GuestRange) c).length()
                     + " bytes; raise the JVM heap (-Xmx)");
             node.stdout(BlockNode.Kind.FAILURE, commandName(c) + " failed: Cannot allocate memory", pc - 1, 0);
             node.outputGroup(pc);
@@ -121,8 +121,8 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         r.runsCommand(pc - 1, aio);
         r.onDone(this);
         inFlight++;
-        if (guestRange(c) != null) {
-            cx.guest(guestRange(c)[0], guestRange(c)[1]);
+        if (c instanceof QemuIoCommand.GuestRange g) {
+            cx.guest(g.offset(), g.length());
         }
         cx.scheduler().spawn(r);
         if (aio) {
@@ -148,7 +148,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         }
         if (c instanceof QemuIoCommand.Read rd) {
             return new ReadRequest(id, "R" + id, node, rd.toLine(), rd.offset(), (int) rd.length(),
-                    rd.pattern().isPresent() ? rd.pattern().getAsInt() : -1).quiet(rd.quiet());
+                    rd.pattern().orElse(-1)).quiet(rd.quiet());
         }
         return new FlushRequest(id, "F" + id, node);
     }
@@ -174,31 +174,12 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         if (node.driver().detached()) {
             return "No medium found";
         }
-        long[] range = guestRange(c);
-        if (range == null) {
+        if (!(c instanceof QemuIoCommand.GuestRange g)) {
             return null;
         }
         long size = node.driver().size();
-        long off = range[0];
-        long len = range[1];
-        return off < 0 || len < 0 || off > size || size - off < len ? "Input/output error" : null;
-    }
-
-    /** {offset, length} of a command that names a guest range, else null. */
-    private static long[] guestRange(QemuIoCommand c) {
-        if (c instanceof QemuIoCommand.AioWrite w) {
-            return new long[] {w.offset(), w.length()};
-        }
-        if (c instanceof QemuIoCommand.Write w) {
-            return new long[] {w.offset(), w.length()};
-        }
-        if (c instanceof QemuIoCommand.Read r) {
-            return new long[] {r.offset(), r.length()};
-        }
-        if (c instanceof QemuIoCommand.Discard d) {
-            return new long[] {d.offset(), d.length()};
-        }
-        return null;
+        return g.offset() < 0 || g.length() < 0 || g.offset() > size || size - g.offset() < g.length()
+                ? "Input/output error" : null;
     }
 
     private static String commandName(QemuIoCommand c) {

@@ -88,12 +88,8 @@ public final class QemuIoScript {
     private Result run(HostFile image, String name, boolean prompts, boolean fix, Long seed, Console console) {
         SchedulingPolicy policy = seed == null ? Policies.fifo() : Policies.seededRandom(seed);
         Engine e = new Engine(new Workload(image, name, commands, fix, () -> policy));
+        Printer p = new Printer(e.node(), prompts, console, commands.size());
         QemuIoMain main = e.main();
-        BlockNode node = e.node();
-        long[] issuedAt = new long[commands.size()];
-        long[] printedAt = new long[16];
-        int issued = 0;
-        int printed = 0;
         int steps = 0;
         while (true) {
             long before = System.nanoTime();
@@ -101,58 +97,99 @@ public final class QemuIoScript {
                 break;
             }
             steps++;
-            while (issued < main.commandIndex()) {
+            p.stepped(before, main.commandIndex());
+        }
+        p.finish(commands.size());
+        return new Result(p.failed, e.stuck(), e.file(), steps);
+    }
+
+    /**
+     * Prints while the engine runs: a script line's prompt, error and lines go out once qemu-io's loop has
+     * issued the command after the next one, since until then lines of that command's group may still come.
+     */
+    private final class Printer {
+        private final BlockNode node;
+        private final boolean prompts;
+        private final Console console;
+        private final long[] issuedAt;
+        private long[] printedAt = new long[16];
+        private int issued;
+        private int stamped;
+        private int nextEntry;
+        private int nextLine;
+        private boolean failed;
+
+        Printer(BlockNode node, boolean prompts, Console console, int commandCount) {
+            this.node = node;
+            this.prompts = prompts;
+            this.console = console;
+            this.issuedAt = new long[commandCount];
+        }
+
+        /** After a step that began at {@code before}, with {@code commandIndex} commands issued. */
+        void stepped(long before, int commandIndex) {
+            while (issued < commandIndex) {
                 issuedAt[issued++] = before;
             }
-            if (printed < node.outputCount()) {
+            if (stamped < node.outputCount()) {
                 long now = System.nanoTime();
-                printedAt = Arrays.copyOf(printedAt, Math.max(printedAt.length, node.outputCount() * 2));
-                while (printed < node.outputCount()) {
-                    printedAt[printed++] = now;
+                if (printedAt.length < node.outputCount()) {
+                    printedAt = Arrays.copyOf(printedAt, node.outputCount() * 2);
+                }
+                while (stamped < node.outputCount()) {
+                    printedAt[stamped++] = now;
                 }
             }
+            // lines printed from now on belong to command commandIndex - 1 or later
+            printEntriesThrough(commandIndex - 2);
         }
-        List<BlockNode.OutputLine> output = node.output();
-        boolean failed = false;
-        int next = 0;
-        for (Entry en : entries) {
+
+        /** Prints the rest once the engine has stopped; {@code close} is the group of lines printed at close. */
+        void finish(int close) {
+            printEntriesThrough(close - 1);
             if (prompts) {
                 console.out("qemu-io> ");
             }
-            if (en.refused() != null) {
-                failed = true;
-                if (en.refused().toStderr()) {
-                    console.err(en.refused().qemuText());
-                } else {
-                    console.out(en.refused().qemuText() + "\n");
-                }
-            } else if (en.command() >= 0) {
-                next = print(output, next, en.command(), issuedAt, printedAt, console);
-            }
+            printLinesThrough(close);
         }
-        if (prompts) {
-            console.out("qemu-io> ");
-        }
-        next = print(output, next, commands.size(), issuedAt, printedAt, console);
-        for (BlockNode.OutputLine l : output) {
-            failed |= l.kind() == BlockNode.Kind.FAILURE;
-        }
-        return new Result(failed, e.stuck(), e.file(), steps);
-    }
 
-    /** Prints the lines of {@code group} from {@code from} on; returns the index of the first line not printed. */
-    private static int print(List<BlockNode.OutputLine> output, int from, int group, long[] issuedAt,
-                             long[] printedAt, Console console) {
-        int i = from;
-        for (; i < output.size() && output.get(i).group() <= group; i++) {
-            BlockNode.OutputLine l = output.get(i);
-            switch (l.kind()) {
-                case STDERR -> console.err(l.line());
-                case REPORT -> console.out(l.line() + "\n" + QemuIoReport.timing(l.bytes(),
-                        Math.max(1, printedAt[i] - issuedAt[l.command()])) + "\n");
-                case FAILURE, NOTICE -> console.out(l.line() + "\n");
+        private void printEntriesThrough(int lastCommand) {
+            while (nextEntry < entries.size()) {
+                Entry en = entries.get(nextEntry);
+                if (en.command() > lastCommand) {
+                    return;
+                }
+                nextEntry++;
+                if (prompts) {
+                    console.out("qemu-io> ");
+                }
+                if (en.refused() != null) {
+                    failed = true;
+                    if (en.refused().toStderr()) {
+                        console.err(en.refused().qemuText());
+                    } else {
+                        console.out(en.refused().qemuText() + "\n");
+                    }
+                } else if (en.command() >= 0) {
+                    printLinesThrough(en.command());
+                }
             }
         }
-        return i;
+
+        private void printLinesThrough(int group) {
+            for (; nextLine < node.outputCount() && node.outputLine(nextLine).group() <= group; nextLine++) {
+                BlockNode.OutputLine l = node.outputLine(nextLine);
+                switch (l.kind()) {
+                    case STDERR -> console.err(l.line());
+                    case REPORT -> console.out(l.line() + "\n" + QemuIoReport.timing(l.bytes(),
+                            Math.max(1, printedAt[nextLine] - issuedAt[l.command()])) + "\n");
+                    case FAILURE -> {
+                        failed = true;
+                        console.out(l.line() + "\n");
+                    }
+                    case NOTICE -> console.out(l.line() + "\n");
+                }
+            }
+        }
     }
 }
