@@ -66,6 +66,13 @@ class IoParityDifferentialTest {
                 "aio_write -P 1 0 4k", "aio_flush", "discard 0 64k", "write -z 0 64k");
     }
 
+    @Test
+    void aFlushOnADetachedDriverPrintsNothingButFailsQemuIo() throws Exception {
+        // The aio_write's failure does not count; the silent flush failure makes qemu-io exit 1.
+        assertParity("silent", new long[] {0x30000, 0x8000000000040200L}, "aio_write -P 1 0 4k", "aio_flush",
+                "flush");
+    }
+
     /** Runs the script every way and compares; {@code patch} is {offset, big-endian value} put in the start image. */
     private void assertParity(String name, long[] patch, String... script) throws Exception {
         Path base = dir.resolve(name + "-base.qcow2");

@@ -53,6 +53,8 @@ public final class BlockNode {
         FAILURE,
         /** stdout that does not change the exit status: an aio completion's failure. */
         NOTICE,
+        /** No text: the synchronous command failed without a line of its own (flush_f returns blk_flush's error). */
+        SILENT_FAILURE,
         /** stderr, e.g. qcow2's "qcow2_free_clusters failed: Invalid argument". */
         STDERR
     }
@@ -115,7 +117,9 @@ public final class BlockNode {
 
     /** A stdout line of qemu-io's; {@code command} is the index of the command whose request prints it, or -1. */
     void stdout(Kind kind, String line, int command, long bytes) {
-        stdout.add(line);
+        if (kind != Kind.SILENT_FAILURE) {
+            stdout.add(line);
+        }
         output.add(new OutputLine(kind, line, outputGroup, command, bytes));
     }
 
@@ -149,7 +153,9 @@ public final class BlockNode {
     /** Restores what was printed before a checkpoint. */
     public void restoreOutput(List<OutputLine> lines) {
         for (OutputLine l : lines) {
-            (l.stderr() ? stderr : stdout).add(l.line());
+            if (l.kind() != Kind.SILENT_FAILURE) {
+                (l.stderr() ? stderr : stdout).add(l.line());
+            }
             output.add(l);
         }
     }

@@ -87,11 +87,10 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
                 // blk_aio_prwv completes the request from a bottom half: qemu-io has returned to its prompt
                 node.outputGroup(pc);
             }
-            if (!(c instanceof QemuIoCommand.Flush)) {
-                // flush_f prints nothing of its own; only the exit status would tell
-                node.stdout(aio ? BlockNode.Kind.NOTICE : BlockNode.Kind.FAILURE,
-                        commandName(c) + " failed: " + refusal, pc - 1, 0);
-            }
+            // flush_f prints nothing of its own; only the exit status tells
+            node.stdout(c instanceof QemuIoCommand.Flush ? BlockNode.Kind.SILENT_FAILURE
+                    : aio ? BlockNode.Kind.NOTICE : BlockNode.Kind.FAILURE,
+                    c instanceof QemuIoCommand.Flush ? "" : commandName(c) + " failed: " + refusal, pc - 1, 0);
             node.outputGroup(pc);
             cx.narrate("qemu-io's " + c.toLine() + " fails before any request runs: " + refusal + ".");
             return Outcome.YIELD;

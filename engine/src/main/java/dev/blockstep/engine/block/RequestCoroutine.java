@@ -73,6 +73,11 @@ public abstract class RequestCoroutine extends Coroutine {
         node.stdout(async ? BlockNode.Kind.NOTICE : BlockNode.Kind.FAILURE, line, commandIndex, 0);
     }
 
+    /** qemu-io's line when the driver fails this request; flush prints none. */
+    protected void failedWith(Qcow2Error e) {
+        failure(request.split(" ")[0] + " failed: " + e.strerror());
+    }
+
     public RequestCoroutine onDone(RequestListener l) {
         this.listener = l;
         return this;
@@ -141,7 +146,7 @@ public abstract class RequestCoroutine extends Coroutine {
             // qemu names the unsupported feature elsewhere; say which one here, on stderr like qemu's own lines
             node.stderr("blockstep: " + e.getMessage());
         }
-        failure(request.split(" ")[0] + " failed: " + e.strerror());
+        failedWith(e);
         cx.name("request_failed").narrate(name() + " fails with " + e.strerror() + ": " + e.getMessage() + ".");
         return tracked == null ? finishUntracked(cx) : finish(cx, "-" + e.errno());
     }

@@ -188,6 +188,7 @@ public final class QemuIoScript {
                         console.out(l.line() + "\n");
                     }
                     case NOTICE -> console.out(l.line() + "\n");
+                    case SILENT_FAILURE -> failed = true;
                 }
             }
         }
