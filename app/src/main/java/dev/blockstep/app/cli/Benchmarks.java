@@ -6,14 +6,10 @@ import dev.blockstep.engine.check.CheckResult;
 import dev.blockstep.engine.check.ImageBytes;
 import dev.blockstep.engine.check.ImageCheck;
 import dev.blockstep.engine.coroutine.Policies;
-import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.explore.RandomWorkload;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.Qcow2Create;
-import dev.blockstep.engine.qcow2.Qcow2Driver;
-import dev.blockstep.engine.qcow2.SerialRequests;
-import dev.blockstep.engine.qcow2.format.ImageFormatException;
-import dev.blockstep.engine.qcow2.io.QemuIoSession;
+import dev.blockstep.engine.qemuio.QemuIoScript;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.session.Workload;
@@ -74,20 +70,27 @@ final class Benchmarks {
         });
     }
 
-    /** A serial script through the serial engine, as {@code blockstep io} runs one without aio commands. */
+    /** A serial script as {@code blockstep io} runs one without a seed: the coroutine engine in FIFO order. */
     private void serialCommands() {
         long size = 1L << 30;
         HostFile img = create(size);
         List<QemuIoCommand> cmds = SerialBenchScript.generate(SEED, COMMANDS, size, CLUSTER);
         measure("serial engine, " + COMMANDS + " commands", "commands/s", () -> {
-            QemuIoSession s = new QemuIoSession(open(img.copy()), line -> { }, line -> { });
             long t0 = System.nanoTime();
-            for (QemuIoCommand c : cmds) {
-                s.run(c);
-            }
+            QemuIoScript.run(img, "bench", cmds, false, null, DISCARD_OUTPUT);
             return cmds.size() / seconds(t0);
         });
     }
+
+    private static final QemuIoScript.Console DISCARD_OUTPUT = new QemuIoScript.Console() {
+        @Override
+        public void out(String text) {
+        }
+
+        @Override
+        public void err(String line) {
+        }
+    };
 
     /** qemu-img check's work on a 2 GiB image whose every guest cluster holds data. */
     private void check() {
@@ -111,17 +114,15 @@ final class Benchmarks {
         rows.add(Measurement.of("heap holding that image (after GC)", "MiB", new double[] {held / 1048576.0}));
     }
 
-    /** Builds the image with the serial engine: one 512-byte write per cluster allocates all of them. */
+    /** Builds the image as {@code blockstep io} would: one 512-byte write per cluster allocates all of them. */
     private static HostFile fullImage() {
-        HostFile f = create((long) CHECK_DATA_CLUSTERS * CLUSTER);
-        SerialRequests requests = new SerialRequests(open(f), 0);
-        byte[] data = new byte[512];
+        List<QemuIoCommand> writes = new ArrayList<>();
         for (long c = 0; c < CHECK_DATA_CLUSTERS; c++) {
-            data[0] = (byte) (c | 1);
-            requests.write(c * CLUSTER, data);
+            writes.add(new QemuIoCommand.Write(c * CLUSTER, 512, (int) (c | 1) & 0xff, false, false, true));
         }
-        requests.flush();
-        return f;
+        writes.add(new QemuIoCommand.Flush());
+        return QemuIoScript.run(create((long) CHECK_DATA_CLUSTERS * CLUSTER), "bench.qcow2", writes, false, null,
+                DISCARD_OUTPUT).file();
     }
 
     /** Jumps and steps back through a debugger session holding the whole aio run. */
@@ -167,14 +168,6 @@ final class Benchmarks {
             return Qcow2Create.create(size, CLUSTER);
         } catch (Qcow2Create.CreateException e) {
             throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    private static Qcow2Driver open(HostFile f) {
-        try {
-            return Qcow2Driver.open(f, "bench.qcow2", EngineEventSink.NONE);
-        } catch (ImageFormatException e) {
-            throw new IllegalStateException("the image blockstep created does not open: " + e.getMessage(), e);
         }
     }
 

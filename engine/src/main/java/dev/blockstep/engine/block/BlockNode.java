@@ -27,8 +27,37 @@ public final class BlockNode {
     private final List<String> stdout = new ArrayList<>();
     private final List<OutputLine> output = new ArrayList<>();
 
-    /** A line qemu-io would print, on stdout or stderr, in the order they were printed. */
-    public record OutputLine(boolean stderr, String line) { }
+    /** Commands qemu-io has issued and returned from, at the current point: see {@link OutputLine#group()}. */
+    private int outputGroup;
+
+    /**
+     * A line qemu-io would print, in the order printed.
+     *
+     * @param group   the command (index in qemu-io's list) after whose prompt qemu-io prints the line: the command
+     *                running or awaited when it was printed, or the next one when qemu-io was between commands;
+     *                the command count for lines printed while closing
+     * @param command the command whose request printed the line, or -1
+     * @param bytes   for a {@link Kind#REPORT}, the byte count print_report states; otherwise 0
+     */
+    public record OutputLine(Kind kind, String line, int group, int command, long bytes) {
+        public boolean stderr() {
+            return kind == Kind.STDERR;
+        }
+    }
+
+    /** What a line is to qemu-io. */
+    public enum Kind {
+        /** print_report's first line ("wrote 512/512 bytes at offset 0"); its timing line follows it. */
+        REPORT,
+        /** stdout, and the synchronous command that printed it fails (qemu-io exits 1). */
+        FAILURE,
+        /** stdout that does not change the exit status: an aio completion's failure. */
+        NOTICE,
+        /** No text: the synchronous command failed without a line of its own (flush_f returns blk_flush's error). */
+        SILENT_FAILURE,
+        /** stderr, e.g. qcow2's "qcow2_free_clusters failed: Invalid argument". */
+        STDERR
+    }
 
     public BlockNode(boolean fixOn) {
         this.fixOn = fixOn;
@@ -83,7 +112,29 @@ public final class BlockNode {
 
     public void stderr(String line) {
         stderr.add(line);
-        output.add(new OutputLine(true, line));
+        output.add(new OutputLine(Kind.STDERR, line, outputGroup, -1, 0));
+    }
+
+    /** A stdout line of qemu-io's; {@code command} is the index of the command whose request prints it, or -1. */
+    void stdout(Kind kind, String line, int command, long bytes) {
+        if (kind != Kind.SILENT_FAILURE) {
+            stdout.add(line);
+        }
+        output.add(new OutputLine(kind, line, outputGroup, command, bytes));
+    }
+
+    /** qemu-io's loop says which command's prompt the lines printed from now on follow. */
+    void outputGroup(int group) {
+        outputGroup = group;
+    }
+
+    public int outputCount() {
+        return output.size();
+    }
+
+    /** The i-th line printed (see {@link #outputCount()}), without copying the list. */
+    public OutputLine outputLine(int i) {
+        return output.get(i);
     }
 
     /** stdout and stderr lines interleaved in the order they were printed. */
@@ -102,7 +153,9 @@ public final class BlockNode {
     /** Restores what was printed before a checkpoint. */
     public void restoreOutput(List<OutputLine> lines) {
         for (OutputLine l : lines) {
-            (l.stderr() ? stderr : stdout).add(l.line());
+            if (l.kind() != Kind.SILENT_FAILURE) {
+                (l.stderr() ? stderr : stdout).add(l.line());
+            }
             output.add(l);
         }
     }
@@ -111,11 +164,6 @@ public final class BlockNode {
     public boolean idle() {
         return sLock.ownerId() < 0 && sLock.waiterIds().isEmpty() && !activeFlush && flushQueue.isEmpty()
                 && trackedRequests.list().isEmpty() && driver.clusterAllocs().isEmpty();
-    }
-
-    public void stdout(String line) {
-        stdout.add(line);
-        output.add(new OutputLine(false, line));
     }
 
     public List<String> stdoutLines() {

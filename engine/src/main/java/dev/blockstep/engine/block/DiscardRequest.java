@@ -93,7 +93,7 @@ public final class DiscardRequest extends RequestCoroutine {
                 cx.name("tracked_request_end").guest(offset, bytes)
                         .narrate(n + " ends tracked request #" + tracked.id() + " and completes.");
                 p = P.DONE;
-                report("discard " + bytes + "/" + bytes + " bytes at offset " + offset);
+                report("discard");
                 return finish(cx, "0");
             }
             default -> throw new IllegalStateException(n + " is done");

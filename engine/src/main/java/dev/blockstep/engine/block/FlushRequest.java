@@ -2,6 +2,7 @@ package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
+import dev.blockstep.engine.qcow2.Qcow2Error;
 
 /** qemu-io {@code flush}: blk_flush, i.e. bdrv_co_flush on the qcow2 node. Not a tracked request. */
 public final class FlushRequest extends RequestCoroutine {
@@ -16,6 +17,12 @@ public final class FlushRequest extends RequestCoroutine {
     @Override
     public String phase() {
         return done ? "done" : flush.phase();
+    }
+
+    /** flush_f prints nothing, but returns blk_flush's error, so qemu-io exits 1. */
+    @Override
+    protected void failedWith(Qcow2Error e) {
+        node.stdout(BlockNode.Kind.SILENT_FAILURE, "", commandIndex(), 0);
     }
 
     @Override

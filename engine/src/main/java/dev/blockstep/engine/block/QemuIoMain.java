@@ -44,18 +44,19 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         }
         QemuIoMain m = new QemuIoMain(node, commands, CommandMap.of(issued));
         m.pc = pc;
+        node.outputGroup(pc);
         m.restoreFrames(frames);
         return m;
-    }
-
-    /** Which coroutine runs each command issued so far, under which name. */
-    public CommandMap commandMap() {
-        return issued;
     }
 
     /** Whether a checkpoint can describe this loop: nothing in flight, nothing awaited. */
     public boolean quiescent() {
         return inFlight == 0 && awaited == null && !draining && !done;
+    }
+
+    /** Which coroutine runs each command issued so far, under which name. */
+    public CommandMap commandMap() {
+        return issued;
     }
 
     /** Index of the next command to issue. */
@@ -83,6 +84,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
     protected Outcome run(StepContext cx) {
         if (pc >= commands.size()) {
             cx.name("quit");
+            node.outputGroup(commands.size());
             if (inFlight > 0) {
                 draining = true;
                 cx.narrate("qemu-io has no more commands and waits for " + inFlight + " requests before closing.");
@@ -93,36 +95,30 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             return Outcome.DONE;
         }
         QemuIoCommand c = commands.get(pc++);
+        node.outputGroup(pc - 1);
         cx.name(commandName(c));
-        if (beyondEnd(c)) {
-            // blk_check_byte_request fails before the request reaches the node: no request coroutine runs, so
-            // none takes an id or a name.
+        boolean aio = c instanceof QemuIoCommand.AioWrite;
+        String refusal = refusal(c);
+        if (refusal != null) {
+            // blk_check_byte_request (or the detached driver) fails it before the request reaches the node: no
+            // request coroutine runs, so none takes an id or a name.
             issued.add(new IssuedCommand(pc - 1, id(), name(), IssuedCommand.Kind.REFUSED));
-            node.stdout(commandName(c) + " failed: Input/output error");
-            cx.narrate("qemu-io refuses " + c.toLine() + ": it reaches past the end of the disk.");
-            return Outcome.YIELD;
-        }
-        if (node.driver().detached() && !(c instanceof QemuIoCommand.AioFlush)) {
-            issued.add(new IssuedCommand(pc - 1, id(), name(), IssuedCommand.Kind.REFUSED));
-            node.stdout(commandName(c) + " failed: No medium found");
-            cx.narrate("qemu-io's " + c.toLine() + " fails: the driver was detached after a fatal corruption.");
-            return Outcome.YIELD;
-        }
-        int id = cx.scheduler().nextId();
-        if (c instanceof QemuIoCommand.AioWrite w) {
-            RequestCoroutine r = w.zero()
-                    ? new ZeroWriteRequest(id, "Z" + id, node, w.toLine(), w.offset(), w.length(),
-                            RequestFlags.of(RequestFlags.FUA, w.unmap() ? RequestFlags.MAY_UNMAP : 0))
-                    : new WriteRequest(id, "W" + id, node, w.toLine(), w.offset(), (int) w.length(), w.pattern(),
-                            RequestFlags.of(RequestFlags.FUA));
-            r.quiet(w.quiet());
-            submit(cx, r);
-            cx.guest(w.offset(), w.length()).narrate("qemu-io submits " + r.name() + ": " + w.toLine() + ".");
+            if (aio) {
+                // blk_aio_prwv completes the request from a bottom half: qemu-io has returned to its prompt
+                node.outputGroup(pc);
+            }
+            // flush_f prints nothing of its own; only the exit status tells
+            node.stdout(c instanceof QemuIoCommand.Flush ? BlockNode.Kind.SILENT_FAILURE
+                    : aio ? BlockNode.Kind.NOTICE : BlockNode.Kind.FAILURE,
+                    c instanceof QemuIoCommand.Flush ? "" : commandName(c) + " failed: " + refusal, pc - 1, 0);
+            node.outputGroup(pc);
+            cx.narrate("qemu-io's " + c.toLine() + " fails before any request runs: " + refusal + ".");
             return Outcome.YIELD;
         }
         if (c instanceof QemuIoCommand.AioFlush) {
             issued.add(new IssuedCommand(pc - 1, id(), name(), IssuedCommand.Kind.DRAIN));
             if (inFlight == 0) {
+                node.outputGroup(pc);
                 cx.narrate("aio_flush: no request is in flight.");
                 return Outcome.YIELD;
             }
@@ -130,60 +126,83 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             cx.narrate("aio_flush: qemu-io waits for the " + inFlight + " requests in flight.");
             return Outcome.blocked(CoState.WAITING_COMPLETION, "aio_flush: " + inFlight + " requests in flight");
         }
+        int id = cx.scheduler().nextId();
         RequestCoroutine r;
-        if (c instanceof QemuIoCommand.Write w) {
-            r = w.zero()
-                    ? new ZeroWriteRequest(id, "Z" + id, node, w.toLine(), w.offset(), w.length(),
-                            RequestFlags.of(RequestFlags.FUA, w.unmap() ? RequestFlags.MAY_UNMAP : 0))
-                    : new WriteRequest(id, "W" + id, node, w.toLine(), w.offset(), (int) w.length(), w.pattern(),
-                            RequestFlags.of(RequestFlags.FUA));
-            r.quiet(w.quiet());
-            cx.guest(w.offset(), w.length());
-        } else if (c instanceof QemuIoCommand.Discard d) {
-            r = new DiscardRequest(id, "D" + id, node, d.toLine(), d.offset(), d.length());
-            r.quiet(d.quiet());
-            cx.guest(d.offset(), d.length());
-        } else if (c instanceof QemuIoCommand.Read rd) {
-            r = new ReadRequest(id, "R" + id, node, rd.toLine(), rd.offset(), (int) rd.length(),
-                    rd.pattern().isPresent() ? rd.pattern().getAsInt() : -1);
-            r.quiet(rd.quiet());
-            cx.guest(rd.offset(), rd.length());
-        } else {
-            r = new FlushRequest(id, "F" + id, node);
+        try {
+            r = request(id, c);
+        } catch (OutOfMemoryError e) {
+            // qemu-io would abort in qemu_memalign; a one-line failure keeps the image and the other commands
+            node.stderr("blockstep: not enough memory for a buffer of " + ((QemuIoCommand.GuestRange) c).length()
+                    + " bytes; raise the JVM heap (-Xmx)");
+            node.stdout(BlockNode.Kind.FAILURE, commandName(c) + " failed: Cannot allocate memory", pc - 1, 0);
+            issued.add(new IssuedCommand(pc - 1, id(), name(), IssuedCommand.Kind.REFUSED));
+            node.outputGroup(pc);
+            cx.narrate("qemu-io cannot allocate the buffer for " + c.toLine() + ".");
+            return Outcome.YIELD;
         }
-        submit(cx, r);
+        issued.add(new IssuedCommand(pc - 1, r.id(), r.name(), IssuedCommand.Kind.REQUEST));
+        r.runsCommand(pc - 1, aio);
+        r.onDone(this);
+        inFlight++;
+        if (c instanceof QemuIoCommand.GuestRange g) {
+            cx.guest(g.offset(), g.length());
+        }
+        cx.scheduler().spawn(r);
+        if (aio) {
+            node.outputGroup(pc);
+            cx.narrate("qemu-io submits " + r.name() + ": " + c.toLine() + ".");
+            return Outcome.YIELD;
+        }
         awaited = r;
         cx.narrate("qemu-io runs " + r.name() + ": " + c.toLine() + ", and waits until it completes.");
         return Outcome.blocked(CoState.WAITING_COMPLETION, c.toLine() + " (" + r.name() + ")");
     }
 
-    private void submit(StepContext cx, RequestCoroutine r) {
-        issued.add(new IssuedCommand(pc - 1, r.id(), r.name(), IssuedCommand.Kind.REQUEST));
-        r.onDone(this);
-        inFlight++;
-        cx.scheduler().spawn(r);
+    /** The request coroutine that runs a write, aio_write, read, discard or flush. */
+    private RequestCoroutine request(int id, QemuIoCommand c) {
+        if (c instanceof QemuIoCommand.Write w) {
+            return write(id, w.toLine(), w.offset(), w.length(), w.pattern(), w.zero(), w.unmap()).quiet(w.quiet());
+        }
+        if (c instanceof QemuIoCommand.AioWrite w) {
+            return write(id, w.toLine(), w.offset(), w.length(), w.pattern(), w.zero(), w.unmap()).quiet(w.quiet());
+        }
+        if (c instanceof QemuIoCommand.Discard d) {
+            return new DiscardRequest(id, "D" + id, node, d.toLine(), d.offset(), d.length()).quiet(d.quiet());
+        }
+        if (c instanceof QemuIoCommand.Read rd) {
+            return new ReadRequest(id, "R" + id, node, rd.toLine(), rd.offset(), (int) rd.length(),
+                    rd.pattern().orElse(-1)).quiet(rd.quiet());
+        }
+        return new FlushRequest(id, "F" + id, node);
     }
 
-    private boolean beyondEnd(QemuIoCommand c) {
-        long off;
-        long len;
-        if (c instanceof QemuIoCommand.AioWrite w) {
-            off = w.offset();
-            len = w.length();
-        } else if (c instanceof QemuIoCommand.Write w) {
-            off = w.offset();
-            len = w.length();
-        } else if (c instanceof QemuIoCommand.Read r) {
-            off = r.offset();
-            len = r.length();
-        } else if (c instanceof QemuIoCommand.Discard d) {
-            off = d.offset();
-            len = d.length();
-        } else {
-            return false;
+    private RequestCoroutine write(int id, String line, long offset, long length, int pattern, boolean zero,
+                                   boolean unmap) {
+        return zero
+                ? new ZeroWriteRequest(id, "Z" + id, node, line, offset, length,
+                        RequestFlags.of(RequestFlags.FUA, unmap ? RequestFlags.MAY_UNMAP : 0))
+                : new WriteRequest(id, "W" + id, node, line, offset, (int) length, pattern,
+                        RequestFlags.of(RequestFlags.FUA));
+    }
+
+    /**
+     * Why the block backend fails the command before any coroutine of the request runs
+     * (blk_check_byte_request, blk_co_flush), or null: the driver was detached after a fatal corruption, or
+     * the range reaches past the end of the disk.
+     */
+    private String refusal(QemuIoCommand c) {
+        if (c instanceof QemuIoCommand.AioFlush) {
+            return null;
+        }
+        if (node.driver().detached()) {
+            return "No medium found";
+        }
+        if (!(c instanceof QemuIoCommand.GuestRange g)) {
+            return null;
         }
         long size = node.driver().size();
-        return off < 0 || len < 0 || off > size || size - off < len;
+        return g.offset() < 0 || g.length() < 0 || g.offset() > size || size - g.offset() < g.length()
+                ? "Input/output error" : null;
     }
 
     private static String commandName(QemuIoCommand c) {
@@ -197,9 +216,11 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         inFlight--;
         if (awaited == r) {
             awaited = null;
+            node.outputGroup(pc);
             cx.scheduler().wake(this);
         } else if (draining && inFlight == 0 && awaited == null) {
             draining = false;
+            node.outputGroup(pc);
             cx.scheduler().wake(this);
         }
     }

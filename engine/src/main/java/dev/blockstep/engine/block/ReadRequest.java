@@ -86,19 +86,23 @@ public final class ReadRequest extends RequestCoroutine {
                 cx.name("tracked_request_end").guest(offset, bytes).narrate(n + " ends tracked request #"
                         + tracked.id() + " and completes.");
                 p = P.DONE;
-                if (pattern >= 0) {
-                    for (int i = 0; i < buf.length; i++) {
-                        if ((buf[i] & 0xff) != pattern) {
-                            node.stdout("Pattern verification failed at offset " + (offset + i) + ", " + bytes
-                                    + " bytes");
-                            break;
-                        }
-                    }
+                if (pattern >= 0 && !allEqual(buf, (byte) pattern)) {
+                    // qemu-io names the checked range, not the first differing byte
+                    failure("Pattern verification failed at offset " + offset + ", " + bytes + " bytes");
                 }
-                report("read " + bytes + "/" + bytes + " bytes at offset " + offset);
+                report("read");
                 return finish(cx, "0");
             }
             default -> throw new IllegalStateException(n + " is done");
         }
+    }
+
+    private static boolean allEqual(byte[] b, byte p) {
+        for (byte x : b) {
+            if (x != p) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -37,6 +37,22 @@ public abstract class RequestCoroutine extends Coroutine {
     }
 
     private boolean quiet;
+    /** Index in qemu-io's command list, kept so the request's printed lines land under the right prompt. */
+    private int commandIndex = -1;
+    /** Issued by aio_write: qemu-io's command returned at submission, so a failure does not fail it. */
+    private boolean async;
+
+    /** The index of the workload command this coroutine runs (qemu-io's command list), or -1. */
+    public int commandIndex() {
+        return commandIndex;
+    }
+
+    /** Set once by qemu-io's loop when it issues the command. */
+    RequestCoroutine runsCommand(int index, boolean aio) {
+        this.commandIndex = index;
+        this.async = aio;
+        return this;
+    }
 
     /** qemu-io's -q: print nothing on completion. */
     public RequestCoroutine quiet(boolean q) {
@@ -44,11 +60,22 @@ public abstract class RequestCoroutine extends Coroutine {
         return this;
     }
 
-    /** Prints a completion line on qemu-io's stdout unless the command was quiet. */
-    protected void report(String line) {
+    /** print_report's first line on qemu-io's stdout, unless the command was quiet. */
+    protected void report(String op) {
         if (!quiet) {
-            node.stdout(line);
+            node.stdout(BlockNode.Kind.REPORT, op + " " + bytes + "/" + bytes + " bytes at offset " + offset,
+                    commandIndex, bytes);
         }
+    }
+
+    /** A line saying the command failed; an aio completion's failure does not fail qemu-io. */
+    protected void failure(String line) {
+        node.stdout(async ? BlockNode.Kind.NOTICE : BlockNode.Kind.FAILURE, line, commandIndex, 0);
+    }
+
+    /** qemu-io's line when the driver fails this request; flush prints none. */
+    protected void failedWith(Qcow2Error e) {
+        failure(request.split(" ")[0] + " failed: " + e.strerror());
     }
 
     public RequestCoroutine onDone(RequestListener l) {
@@ -115,8 +142,11 @@ public abstract class RequestCoroutine extends Coroutine {
         if (node.sLock().isOwnedBy(this)) {
             unlock(cx);
         }
-        String cmd = request.split(" ")[0];
-        node.stdout(cmd + " failed: " + e.strerror());
+        if (e.errno() == Qcow2Error.ENOTSUP) {
+            // qemu names the unsupported feature elsewhere; say which one here, on stderr like qemu's own lines
+            node.stderr("blockstep: " + e.getMessage());
+        }
+        failedWith(e);
         cx.name("request_failed").narrate(name() + " fails with " + e.strerror() + ": " + e.getMessage() + ".");
         return tracked == null ? finishUntracked(cx) : finish(cx, "-" + e.errno());
     }

@@ -83,7 +83,7 @@ public final class WriteRequest extends RequestCoroutine {
                 cx.name("tracked_request_end").guest(offset, bytes)
                         .narrate(name() + " ends tracked request #" + tracked.id() + " and completes.");
                 p = P.DONE;
-                report("wrote " + bytes + "/" + bytes + " bytes at offset " + offset);
+                report("wrote");
                 return finish(cx, "0");
             }
             default -> throw new IllegalStateException(name() + " is done");

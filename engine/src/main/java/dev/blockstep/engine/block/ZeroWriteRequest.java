@@ -151,7 +151,7 @@ public final class ZeroWriteRequest extends RequestCoroutine {
                 cx.name("tracked_request_end").guest(offset, bytes)
                         .narrate(n + " ends tracked request #" + tracked.id() + " and completes.");
                 p = P.DONE;
-                report("wrote " + bytes + "/" + bytes + " bytes at offset " + offset);
+                report("wrote");
                 return finish(cx, "0");
             }
             default -> throw new IllegalStateException(n + " is done");

@@ -14,8 +14,8 @@ import java.util.List;
  *
  * <p>Each method is one step: "lock held" methods are what qemu runs between taking and dropping
  * s->lock (metadata I/O included, since nothing else can touch metadata meanwhile); "unlocked" methods
- * are the data I/O that runs without it. The caller (a coroutine state machine, or {@link SerialRequests}
- * for serial work) owns the lock and the order. {@code co} is the coroutine id put on every event.
+ * are the data I/O that runs without it. The caller (a request coroutine of the generic block layer)
+ * owns the lock and the order. {@code co} is the coroutine id put on every event.
  */
 public final class Qcow2Driver {
     private final Qcow2State s;

@@ -8,9 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
-import dev.blockstep.engine.qcow2.io.QemuIoSession;
+import dev.blockstep.engine.qemuio.EngineIo;
 import dev.blockstep.engine.testing.Qemu;
-import dev.blockstep.trace.qemuio.QemuIoParser;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,8 +110,7 @@ class BadImageTest {
         Path p = dir.resolve("keep.qcow2");
         Files.write(p, img);
         HostFile f = HostFile.load(p);
-        Qcow2Driver d = Qcow2Driver.open(f.copy(), p.toString(), EngineEventSink.NONE);
-        new SerialRequests(d, 0).write(0, new byte[65536]);
+        EngineIo.run(f, List.of("write -P 0 0 64k"));
         assertTrue(Arrays.equals(img, Files.readAllBytes(p)));
     }
 
@@ -147,20 +145,17 @@ class BadImageTest {
     private void assertSameFailure(byte[] img, String command) throws Exception {
         Path q = dir.resolve("rt-qemu.qcow2");
         Files.write(q, img);
-        Qcow2Driver d = Qcow2Driver.open(HostFile.load(q), "rt", EngineEventSink.NONE);
+        HostFile start = HostFile.load(q);
         var r = Qemu.io("-f", "qcow2", "-c", command, "-c", command, q.toString());
-        List<String> out = new ArrayList<>();
-        List<String> err = new ArrayList<>();
-        QemuIoSession session = new QemuIoSession(d, out::add, err::add);
-        assertFalse(session.run(QemuIoParser.parseLine(command, "t", 1).orElseThrow()));
-        // after a fatal corruption qemu detaches the driver: the next request fails with ENOMEDIUM
-        assertFalse(session.run(QemuIoParser.parseLine(command, "t", 2).orElseThrow()));
-        assertEquals(r.stdout().strip(), String.join("\n", out));
-        assertEquals(1, err.size(), "stderr: " + err);
-        assertTrue(err.get(0).startsWith("qcow2: "), err.get(0));
-        assertEquals(r.stderr().strip(), err.get(0));
+        // after a fatal corruption qemu detaches the driver: the second request fails with ENOMEDIUM
+        EngineIo.Run run = EngineIo.run(start, List.of(command, command));
+        assertTrue(run.failed());
+        assertEquals(r.stdout().strip(), String.join("\n", run.out()));
+        assertEquals(1, run.err().size(), "stderr: " + run.err());
+        assertTrue(run.err().get(0).startsWith("qcow2: "), run.err().get(0));
+        assertEquals(r.stderr().strip(), run.err().get(0));
         Path e = dir.resolve("rt-engine.qcow2");
-        d.file().save(e);
+        run.file().save(e);
         assertTrue(Arrays.equals(Files.readAllBytes(q), Files.readAllBytes(e)), "the corrupt bit must be set as qemu sets it");
     }
 

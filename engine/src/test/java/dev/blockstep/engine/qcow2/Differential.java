@@ -1,17 +1,14 @@
 package dev.blockstep.engine.qcow2;
 
-import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
-import dev.blockstep.engine.qcow2.io.QemuIoSession;
+import dev.blockstep.engine.qemuio.EngineIo;
 import dev.blockstep.engine.testing.Qemu;
-import dev.blockstep.trace.qemuio.QemuIoCommand;
-import dev.blockstep.trace.qemuio.QemuIoParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs one script through real qemu-io and through the engine, and compares what they leave behind. */
+/** Runs one script through real qemu-io and through the engine as {@code blockstep io} runs it, and compares what they leave behind. */
 final class Differential {
     record Outcome(byte[] qemuImage, byte[] engineImage, List<String> qemuLines, List<String> engineLines,
                    String engineCheck, int engineCheckExit) {
@@ -49,18 +46,10 @@ final class Differential {
         List<String> qemuLines = interesting(List.of(r.stdout().replace("qemu-io> ", "").split("\n")));
         qemuLines.addAll(interesting(List.of(r.stderr().split("\n"))));
 
-        HostFile f = HostFile.load(e);
-        Qcow2Driver d = Qcow2Driver.open(f, e.toString(), EngineEventSink.NONE);
-        List<String> engineLines = new ArrayList<>();
-        List<String> engineErr = new ArrayList<>();
-        QemuIoSession session = new QemuIoSession(d, engineLines::add, engineErr::add);
-        for (String line : script) {
-            QemuIoCommand cmd = QemuIoParser.parseLine(line, name, 1).orElseThrow();
-            session.run(cmd);
-        }
-        f.save(e);
-        engineLines = interesting(engineLines);
-        engineLines.addAll(interesting(engineErr));
+        EngineIo.Run run = EngineIo.run(HostFile.load(e), script);
+        run.file().save(e);
+        List<String> engineLines = interesting(run.out());
+        engineLines.addAll(interesting(run.err()));
         Qemu.Result check = Qemu.img("check", e.toString());
         return new Outcome(Files.readAllBytes(q), Files.readAllBytes(e), qemuLines, engineLines,
                 check.stdout() + check.stderr(), check.exitCode());

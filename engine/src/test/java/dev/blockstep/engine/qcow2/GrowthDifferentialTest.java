@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.format.Header;
-import dev.blockstep.engine.qcow2.io.QemuIoSession;
+import dev.blockstep.engine.qemuio.EngineIo;
 import dev.blockstep.engine.testing.Qemu;
 import dev.blockstep.trace.qemuio.QemuIoParser;
 import java.nio.file.Files;
@@ -80,13 +80,7 @@ class GrowthDifferentialTest {
                 List.of("write -P 5 1M 128k", "write -z -u 256k 64k", "write -P 6 2M 64k"));
         for (List<String> session : sessions) {
             Qemu.ioStdin(q, String.join("\n", session) + "\n");
-            HostFile f = HostFile.load(e);
-            Qcow2Driver d = Qcow2Driver.open(f, e.toString(), EngineEventSink.NONE);
-            QemuIoSession io = new QemuIoSession(d, x -> { }, x -> { });
-            for (String line : session) {
-                io.run(QemuIoParser.parseLine(line, "s", 1).orElseThrow());
-            }
-            f.save(e);
+            EngineIo.run(HostFile.load(e), session).file().save(e);
         }
         byte[] a = Files.readAllBytes(q);
         byte[] b = Files.readAllBytes(e);

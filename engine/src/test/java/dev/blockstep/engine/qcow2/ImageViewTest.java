@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.event.EngineEventSink;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qemuio.EngineIo;
 import dev.blockstep.engine.snapshot.HostClusterRow;
 import dev.blockstep.engine.snapshot.ImageView;
 import org.junit.jupiter.api.Test;
@@ -12,8 +14,8 @@ class ImageViewTest {
 
     @Test
     void theViewShowsTheL2EntryAndTheDataClusterAWriteCreated() throws Exception {
-        Qcow2Driver d = Qcow2Driver.open(Qcow2Create.create(16L << 20, 65536), "v", EngineEventSink.NONE);
-        new SerialRequests(d, 0).write(128 * 1024, new byte[65536]);
+        HostFile f = EngineIo.run(Qcow2Create.create(16L << 20, 65536), java.util.List.of("write -P 0 128k 64k")).file();
+        Qcow2Driver d = Qcow2Driver.open(f, "v", EngineEventSink.NONE);
         ImageView v = d.imageView();
         assertEquals(1, v.l2().size());
         assertEquals(2, v.l2().get(0).guestCluster());

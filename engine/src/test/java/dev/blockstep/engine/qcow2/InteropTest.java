@@ -1,15 +1,14 @@
 package dev.blockstep.engine.qcow2;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qemuio.EngineIo;
 import dev.blockstep.engine.testing.Qemu;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -53,14 +52,15 @@ class InteropTest {
             args.add("write -q -z -u " + ex.get(3).offset() + " " + ex.get(3).length());
             args.add(img.toString());
             assertEquals(0, Qemu.io(args.toArray(String[]::new)).exitCode());
-            SerialRequests io = new SerialRequests(Qcow2Driver.open(HostFile.load(img), "q", EngineEventSink.NONE), 0);
+            List<String> reads = new ArrayList<>();
             for (int i = 0; i < ex.size(); i++) {
                 Extent e = ex.get(i);
-                byte[] expected = new byte[e.length()];
-                Arrays.fill(expected, (byte) (i == 3 ? 0 : e.pattern()));
-                assertArrayEquals(expected, io.read(e.offset(), e.length()), "cluster " + cluster + " extent " + i);
+                reads.add("read -q -P " + (i == 3 ? 0 : e.pattern()) + " " + e.offset() + " " + e.length());
             }
-            assertArrayEquals(new byte[4096], io.read(60L << 20, 4096));
+            reads.add("read -q -P 0 " + (60L << 20) + " 4096");
+            EngineIo.Run run = EngineIo.run(HostFile.load(img), reads);
+            assertEquals(List.of(), run.out(), "cluster " + cluster);
+            assertFalse(run.failed(), "cluster " + cluster);
         }
     }
 
@@ -68,18 +68,15 @@ class InteropTest {
     void qemuReadsWhatTheEngineWrote() throws Exception {
         for (int cluster : new int[] {512, 4096, 65536, 2 << 20}) {
             Path img = dir.resolve("e" + cluster + ".qcow2");
-            HostFile f = Qcow2Create.create(256L << 20, cluster);
-            Qcow2Driver d = Qcow2Driver.open(f, "e", EngineEventSink.NONE);
-            SerialRequests io = new SerialRequests(d, 0);
             List<Extent> ex = extents(cluster + 7, cluster);
+            List<String> script = new ArrayList<>();
             for (Extent e : ex) {
-                byte[] data = new byte[e.length()];
-                Arrays.fill(data, (byte) e.pattern());
-                io.write(e.offset(), data);
+                script.add(write(e));
             }
-            io.writeZeroes(ex.get(5).offset(), ex.get(5).length(), true);
-            io.discard(0, 256L << 20);
-            io.write(ex.get(7).offset(), filled(ex.get(7)));
+            script.add("write -q -z -u " + ex.get(5).offset() + " " + ex.get(5).length());
+            script.add("discard -q 0 " + (256L << 20));
+            script.add(write(ex.get(7)));
+            HostFile f = EngineIo.run(Qcow2Create.create(256L << 20, cluster), script).file();
             f.save(img);
             List<String> args = new ArrayList<>(List.of("-r", "-f", "qcow2"));
             args.add("-c");
@@ -92,11 +89,11 @@ class InteropTest {
 
             // and before the discard: a second image where every extent stays
             Path img2 = dir.resolve("e2-" + cluster + ".qcow2");
-            HostFile f2 = Qcow2Create.create(256L << 20, cluster);
-            SerialRequests io2 = new SerialRequests(Qcow2Driver.open(f2, "e2", EngineEventSink.NONE), 0);
+            List<String> writes = new ArrayList<>();
             for (Extent e : ex) {
-                io2.write(e.offset(), filled(e));
+                writes.add(write(e));
             }
+            HostFile f2 = EngineIo.run(Qcow2Create.create(256L << 20, cluster), writes).file();
             f2.save(img2);
             List<String> reads = new ArrayList<>(List.of("-r", "-f", "qcow2"));
             for (Extent e : ex) {
@@ -110,9 +107,7 @@ class InteropTest {
         }
     }
 
-    private static byte[] filled(Extent e) {
-        byte[] b = new byte[e.length()];
-        Arrays.fill(b, (byte) e.pattern());
-        return b;
+    private static String write(Extent e) {
+        return "write -q -P " + e.pattern() + " " + e.offset() + " " + e.length();
     }
 }

@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
-import dev.blockstep.engine.qcow2.io.QemuIoSession;
+import dev.blockstep.engine.qemuio.EngineIo;
 import dev.blockstep.engine.testing.Qemu;
-import dev.blockstep.trace.qemuio.QemuIoParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,21 +29,17 @@ class RefcountFailureTest {
     private Both runBoth(byte[] image, String... commands) throws Exception {
         Path q = dir.resolve("q.qcow2");
         Files.write(q, image);
-        Qcow2Driver d = Qcow2Driver.open(HostFile.load(q), "e", EngineEventSink.NONE);
-        List<String> out = new ArrayList<>();
-        List<String> err = new ArrayList<>();
-        QemuIoSession s = new QemuIoSession(d, out::add, err::add);
+        EngineIo.Run run = EngineIo.run(HostFile.load(q), List.of(commands));
         List<String> args = new ArrayList<>(List.of("-f", "qcow2"));
         for (String c : commands) {
-            s.run(QemuIoParser.parseLine(c, "t", 1).orElseThrow());
             args.add("-c");
             args.add(c);
         }
         args.add(q.toString());
         Qemu.Result r = Qemu.io(args.toArray(String[]::new));
         Path e = dir.resolve("e.qcow2");
-        d.file().save(e);
-        return new Both(q, out, err, r, Files.readAllBytes(e));
+        run.file().save(e);
+        return new Both(q, run.out(), run.err(), r, Files.readAllBytes(e));
     }
 
     @Test
@@ -70,9 +65,9 @@ class RefcountFailureTest {
             Qcow2Driver d = Qcow2Driver.open(HostFile.load(base), "c", EngineEventSink.NONE);
             assertEquals(dev.blockstep.engine.qcow2.format.ClusterType.COMPRESSED,
                     d.imageView().l2().get(0).entry().type());
-            byte[] expected = new byte[cluster];
-            java.util.Arrays.fill(expected, (byte) 7);
-            assertArrayEquals(expected, new SerialRequests(d, 0).read(0, cluster));
+            EngineIo.Run read = EngineIo.run(HostFile.load(base), List.of("read -q -P 7 0 " + cluster));
+            assertEquals(List.of(), read.out(), "cluster " + cluster);
+            assertFalse(read.failed());
             Both b = runBoth(Files.readAllBytes(base), "write -P 1 100 200", "read -P 9 " + 2 * cluster + " " + cluster,
                     "write -P 2 " + (2 * cluster + 10) + " " + cluster);
             assertEquals(b.qemuResult().stderr(), String.join("", b.engineErr()));

@@ -14,12 +14,22 @@ public sealed interface QemuIoCommand {
     /** The command as a qemu-io line, so a parsed script can be printed back and re-parsed. */
     String toLine();
 
+    /** A command on a guest byte range: write, aio_write, read, discard. */
+    sealed interface GuestRange extends QemuIoCommand {
+        long offset();
+
+        long length();
+
+        /** -q: print no result lines. */
+        boolean quiet();
+    }
+
     /**
      * {@code write [-q] [-P pattern | -z [-u]] off len}. With {@code zero}, pattern is meaningless and
      * {@code unmap} means BDRV_REQ_MAY_UNMAP.
      */
     record Write(long offset, long length, int pattern, boolean zero, boolean unmap, boolean quiet)
-            implements QemuIoCommand {
+            implements GuestRange {
         @Override
         public String toLine() {
             return "write" + (quiet ? " -q" : "") + (zero ? " -z" + (unmap ? " -u" : "")
@@ -28,7 +38,7 @@ public sealed interface QemuIoCommand {
     }
 
     /** {@code read [-q] [-P pattern] off len}; with a pattern the data is verified. */
-    record Read(long offset, long length, OptionalInt pattern, boolean quiet) implements QemuIoCommand {
+    record Read(long offset, long length, OptionalInt pattern, boolean quiet) implements GuestRange {
         @Override
         public String toLine() {
             return "read" + (quiet ? " -q" : "")
@@ -38,7 +48,7 @@ public sealed interface QemuIoCommand {
     }
 
     /** {@code discard [-q] off len} (synchronous; qemu-io has no aio_discard). */
-    record Discard(long offset, long length, boolean quiet) implements QemuIoCommand {
+    record Discard(long offset, long length, boolean quiet) implements GuestRange {
         @Override
         public String toLine() {
             return "discard" + (quiet ? " -q" : "") + " " + offset + " " + length;
@@ -55,7 +65,7 @@ public sealed interface QemuIoCommand {
 
     /** {@code aio_write [-q] [-P pattern | -z [-u]] off len}: submitted now, completes later. */
     record AioWrite(long offset, long length, int pattern, boolean zero, boolean unmap, boolean quiet)
-            implements QemuIoCommand {
+            implements GuestRange {
         @Override
         public String toLine() {
             return "aio_write" + (quiet ? " -q" : "") + (zero ? " -z" + (unmap ? " -u" : "")

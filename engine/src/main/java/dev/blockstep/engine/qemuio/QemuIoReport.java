@@ -1,17 +1,16 @@
-package dev.blockstep.engine.qcow2.io;
+package dev.blockstep.engine.qemuio;
 
 import java.util.Locale;
 
-/** qemu-io's print_report: the two result lines with qemu's number formatting (cvtstr, timestr). */
+/** qemu-io's print_report: the timing line with qemu's number formatting (cvtstr, timestr). */
 public final class QemuIoReport {
     private QemuIoReport() {
     }
 
-    /** "wrote 65536/65536 bytes at offset 0" and the timing line, for an operation that took nanos. */
-    public static String lines(String op, long offset, long count, long nanos) {
+    /** The line after "wrote 65536/65536 bytes at offset 0": count and rates for one op that took nanos. */
+    public static String timing(long count, long nanos) {
         double secs = nanos / 1e9;
-        return op + " " + count + "/" + count + " bytes at offset " + offset + "\n"
-                + cvtstr(count) + ", 1 ops; " + timestr(nanos) + " (" + cvtstr(count / secs) + "/sec and "
+        return cvtstr(count) + ", 1 ops; " + timestr(nanos) + " (" + cvtstr(count / secs) + "/sec and "
                 + String.format(Locale.ROOT, "%.4f", 1 / secs) + " ops/sec)";
     }
 

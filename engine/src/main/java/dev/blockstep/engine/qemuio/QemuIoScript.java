@@ -1,0 +1,196 @@
+package dev.blockstep.engine.qemuio;
+
+import dev.blockstep.engine.block.BlockNode;
+import dev.blockstep.engine.block.QemuIoMain;
+import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.coroutine.SchedulingPolicy;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.session.Engine;
+import dev.blockstep.engine.session.Workload;
+import dev.blockstep.trace.qemuio.QemuIoCommand;
+import dev.blockstep.trace.qemuio.QemuIoParser;
+import dev.blockstep.trace.qemuio.QemuIoSyntaxException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * One qemu-io 7.2 session over the coroutine engine, printed as qemu-io prints it: prompts, syntax errors and
+ * each command's lines in place, print_report's timing line after every result. Without a seed the scheduler
+ * is FIFO, so synchronous commands run their request to completion one after the other; with a seed every
+ * open choice is a seeded draw. A timing line gives the wall time from the command's issue to its completion.
+ */
+public final class QemuIoScript {
+    /** Where qemu-io's output goes: {@code out} takes raw stdout text (a prompt has no newline), {@code err} lines. */
+    public interface Console {
+        void out(String text);
+
+        void err(String line);
+    }
+
+    /**
+     * @param failed whether qemu-io would exit 1: a syntax error, or a synchronous command failed
+     * @param stuck  requests were left that could never run (a deadlock; qemu would hang)
+     * @param file   the image at the end
+     */
+    public record Result(boolean failed, boolean stuck, HostFile file, int steps) {
+    }
+
+    /** A script line parsed: the index of its command, or the error qemu-io prints for it, or neither. */
+    private record Entry(int command, QemuIoSyntaxException refused) {
+    }
+
+    private final List<Entry> entries = new ArrayList<>();
+    private final List<QemuIoCommand> commands = new ArrayList<>();
+
+    private QemuIoScript() {
+    }
+
+    /**
+     * Runs the script on a copy of {@code image}.
+     *
+     * @param where   names line i (0-based) in syntax errors, e.g. "-c #1" or "&lt;stdin&gt;:1"
+     * @param prompts print qemu-io's interactive prompt before every line and at the end (standard input)
+     * @throws IllegalArgumentException when the image does not open
+     */
+    public static Result run(HostFile image, String name, List<String> lines, IntFunction<String> where,
+                             boolean prompts, boolean fix, Long seed, Console console) {
+        QemuIoScript s = new QemuIoScript();
+        for (int i = 0; i < lines.size(); i++) {
+            s.parse(lines.get(i), where.apply(i));
+        }
+        return s.run(image, name, prompts, fix, seed, console);
+    }
+
+    /** Runs already parsed commands, one per line, without prompts (the benchmark's serial row). */
+    public static Result run(HostFile image, String name, List<QemuIoCommand> commands, boolean fix, Long seed,
+                             Console console) {
+        QemuIoScript s = new QemuIoScript();
+        for (QemuIoCommand c : commands) {
+            s.entries.add(new Entry(s.commands.size(), null));
+            s.commands.add(c);
+        }
+        return s.run(image, name, false, fix, seed, console);
+    }
+
+    private void parse(String line, String where) {
+        try {
+            QemuIoParser.parseLine(line, where, 1).ifPresentOrElse(c -> {
+                entries.add(new Entry(commands.size(), null));
+                commands.add(c);
+            }, () -> entries.add(new Entry(-1, null)));
+        } catch (QemuIoSyntaxException e) {
+            entries.add(new Entry(-1, e));
+        }
+    }
+
+    private Result run(HostFile image, String name, boolean prompts, boolean fix, Long seed, Console console) {
+        SchedulingPolicy policy = seed == null ? Policies.fifo() : Policies.seededRandom(seed);
+        Engine e = new Engine(new Workload(image, name, commands, fix, () -> policy));
+        Printer p = new Printer(e.node(), prompts, console, commands.size());
+        QemuIoMain main = e.main();
+        int steps = 0;
+        while (true) {
+            long before = System.nanoTime();
+            if (e.step() == null) {
+                break;
+            }
+            steps++;
+            p.stepped(before, main.commandIndex());
+        }
+        p.finish(commands.size());
+        return new Result(p.failed, e.stuck(), e.file(), steps);
+    }
+
+    /**
+     * Prints while the engine runs: a script line's prompt, error and lines go out once qemu-io's loop has
+     * issued the command after the next one, since until then lines of that command's group may still come.
+     */
+    private final class Printer {
+        private final BlockNode node;
+        private final boolean prompts;
+        private final Console console;
+        private final long[] issuedAt;
+        private long[] printedAt = new long[16];
+        private int issued;
+        private int stamped;
+        private int nextEntry;
+        private int nextLine;
+        private boolean failed;
+
+        Printer(BlockNode node, boolean prompts, Console console, int commandCount) {
+            this.node = node;
+            this.prompts = prompts;
+            this.console = console;
+            this.issuedAt = new long[commandCount];
+        }
+
+        /** After a step that began at {@code before}, with {@code commandIndex} commands issued. */
+        void stepped(long before, int commandIndex) {
+            while (issued < commandIndex) {
+                issuedAt[issued++] = before;
+            }
+            if (stamped < node.outputCount()) {
+                long now = System.nanoTime();
+                if (printedAt.length < node.outputCount()) {
+                    printedAt = Arrays.copyOf(printedAt, node.outputCount() * 2);
+                }
+                while (stamped < node.outputCount()) {
+                    printedAt[stamped++] = now;
+                }
+            }
+            // lines printed from now on belong to command commandIndex - 1 or later
+            printEntriesThrough(commandIndex - 2);
+        }
+
+        /** Prints the rest once the engine has stopped; {@code close} is the group of lines printed at close. */
+        void finish(int close) {
+            printEntriesThrough(close - 1);
+            if (prompts) {
+                console.out("qemu-io> ");
+            }
+            printLinesThrough(close);
+        }
+
+        private void printEntriesThrough(int lastCommand) {
+            while (nextEntry < entries.size()) {
+                Entry en = entries.get(nextEntry);
+                if (en.command() > lastCommand) {
+                    return;
+                }
+                nextEntry++;
+                if (prompts) {
+                    console.out("qemu-io> ");
+                }
+                if (en.refused() != null) {
+                    failed = true;
+                    if (en.refused().toStderr()) {
+                        console.err(en.refused().qemuText());
+                    } else {
+                        console.out(en.refused().qemuText() + "\n");
+                    }
+                } else if (en.command() >= 0) {
+                    printLinesThrough(en.command());
+                }
+            }
+        }
+
+        private void printLinesThrough(int group) {
+            for (; nextLine < node.outputCount() && node.outputLine(nextLine).group() <= group; nextLine++) {
+                BlockNode.OutputLine l = node.outputLine(nextLine);
+                switch (l.kind()) {
+                    case STDERR -> console.err(l.line());
+                    case REPORT -> console.out(l.line() + "\n" + QemuIoReport.timing(l.bytes(),
+                            Math.max(1, printedAt[nextLine] - issuedAt[l.command()])) + "\n");
+                    case FAILURE -> {
+                        failed = true;
+                        console.out(l.line() + "\n");
+                    }
+                    case NOTICE -> console.out(l.line() + "\n");
+                    case SILENT_FAILURE -> failed = true;
+                }
+            }
+        }
+    }
+}
