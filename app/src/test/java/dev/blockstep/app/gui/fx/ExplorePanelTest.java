@@ -132,20 +132,25 @@ class ExplorePanelTest {
             explore.showComparisonTab();
             return null;
         });
-        robot.doubleClickOn("#comparison-seed").write("1");
+        // Typed text under a loaded machine can land beside the default "1" instead of replacing it, so the
+        // field is set directly; 3 is not the default, so a click that ignored the field would be caught.
+        fx(() -> {
+            ((javafx.scene.control.TextField) robot.lookup("#comparison-seed").query()).setText("3");
+            return null;
+        });
         robot.clickOn("#comparison-run-seeded");
         WindowFixture.until("the seeded comparison is shown",
                 () -> !explore.comparison().table().getItems().isEmpty());
         var c = fx(() -> explore.viewModel().comparisonProperty().get());
         assertFalse(c.fixed().verdict().bad(), c.fixed().verdict().summary());
-        assertTrue(fx(() -> explore.viewModel().comparisonTitleProperty().get()).contains("seed 1"));
+        assertTrue(fx(() -> explore.viewModel().comparisonTitleProperty().get()).matches(".*\\bseed 3\\b.*"));
         // The unfixed side is the run RandomSearch makes with the same seed (an independent driver loop).
         dev.blockstep.engine.explore.Scenario sc;
         try (var in = getClass().getResourceAsStream("/scenarios/minimal-race.json")) {
             sc = dev.blockstep.engine.explore.Scenario.load(in, "minimal-race.json");
         }
         var run = dev.blockstep.engine.explore.RandomSearch.runOnce(sc.setup().withFix(false),
-                dev.blockstep.engine.coroutine.Policies.seededRandom(1));
+                dev.blockstep.engine.coroutine.Policies.seededRandom(3));
         assertEquals(run.stepCount(), c.unfixed().steps().size());
         assertEquals(run.engine().file().contentHash(), c.unfixed().verdict().imageHash());
     }

@@ -37,10 +37,13 @@ public final class WindowFixture {
         stage.requestFocus();
     }
 
-    /** Waits (off the FX thread) until the condition holds on the FX thread, up to 30 s. */
+    /**
+     * Waits (off the FX thread) until the condition holds on the FX thread, up to 90 s: generous, because a
+     * shared 2-core machine under load has taken over 30 s to load a counterexample, and a pass costs no wait.
+     */
     public static void until(String what, BooleanSupplier condition) {
         try {
-            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(condition::getAsBoolean).get());
+            WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(condition::getAsBoolean).get());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError("timed out waiting until " + what);
         }
