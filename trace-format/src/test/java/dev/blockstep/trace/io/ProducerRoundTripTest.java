@@ -99,7 +99,7 @@ class ProducerRoundTripTest {
                 assertThrows(TraceFormatException.class,
                         () -> read(head + " \"producer\": {\"tool\": \"qemu-io\", \"clients\": 2}," + tail))
                         .getMessage());
-        assertEquals("t.json:1:105: $.node.detectZeroes: expected one of off, on, unmap, got \"yes\"",
+        assertEquals("t.json:1:88: $.node.detectZeroes: expected one of off, on, unmap, got \"yes\"",
                 assertThrows(TraceFormatException.class,
                         () -> read(head + " \"node\": {\"detectZeroes\": \"yes\"}," + tail)).getMessage());
     }
