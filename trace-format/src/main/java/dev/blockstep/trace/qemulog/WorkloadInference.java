@@ -27,13 +27,22 @@ final class WorkloadInference {
                 case WRITE -> {
                     long flags = LogLineParser.number(c.request.field("flags"));
                     boolean zero = (flags & 0x2) != 0;
+                    boolean detected = !zero && c.firstQcow2 != null
+                            && c.firstQcow2.event().equals("qcow2_pwrite_zeroes_start_req");
                     out.add(new Command.Write(aio, c.name, Producer.GUEST, offset(c, source), bytes(c, source),
-                            null, zero, zero && (flags & 0x4) != 0, false));
+                            detected ? Integer.valueOf(0) : null, zero, zero && (flags & 0x4) != 0, false));
+                    if (detected) {
+                        inferred.add(c.name + " wrote zero bytes: " + c.request.event() + " at line "
+                                + c.request.line() + " has no zero flag (" + c.request.field("flags") + ") but the "
+                                + "qcow2 driver ran it as qcow2_pwrite_zeroes_start_req at line " + c.firstQcow2.line()
+                                + ", which is detect-zeroes (on or unmap) turning an all-zero write into a zero write");
+                    }
                     inferred.add("request of co " + c.address + " (" + c.name + ") inferred from " + c.request.event()
                             + " flags " + c.request.field("flags") + " at line " + c.request.line() + ": "
                             + (aio ? "aio_write" : "write") + (zero ? " -z" : "") + ((flags & 0x4) != 0 ? " -u" : "")
                             + ((flags & 0x10) != 0 ? " (0x10 FUA is qemu-io's writethrough default)" : "")
-                            + (zero ? "" : "; the pattern is not in the log, qemu-io's default 0xcd assumed"));
+                            + (zero || detected ? "" : "; the pattern is not in the log, qemu-io's default 0xcd "
+                            + "assumed"));
                 }
                 case READ -> out.add(new Command.Read(c.name, Producer.GUEST, offset(c, source), bytes(c, source),
                         null));
