@@ -101,6 +101,8 @@ def workload(setup, seed):
     rng = random.Random(seed)
     if setup == "nbd1":
         return [random_ops(rng, 4, 60, ["P", "P", "z", "zu", "d"])], {"discard": "ignore"}
+    if setup == "nbd1-triples":
+        return [triples(rng, 6)], {"discard": "ignore"}
     if setup == "nbd2":
         return [random_ops(rng, 4, 24, ["P", "P", "z", "zu", "d"]),
                 random_ops(rng, 4, 24, ["P", "P", "z", "zu", "d"])], {"discard": "ignore"}

@@ -27,6 +27,12 @@ public record NodeOptions(Discard discard, DetectZeroes detectZeroes, Cache cach
         return value.name().toLowerCase(Locale.ROOT);
     }
 
+    /** Every JSON spelling of {@code type}'s values, for error messages: "off, on, unmap". */
+    public static String choices(Class<? extends Enum<?>> type) {
+        return java.util.Arrays.stream(type.getEnumConstants()).map(NodeOptions::jsonName)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** The constant of {@code type} whose JSON spelling is {@code name}, or null. */
     public static <E extends Enum<E>> E fromJson(Class<E> type, String name) {
         for (E e : type.getEnumConstants()) {

@@ -135,8 +135,7 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
         }
         E e = NodeOptions.fromJson(type, value);
         if (e == null) {
-            throw new CliException(name + ": expected one of " + java.util.Arrays.stream(type.getEnumConstants())
-                    .map(NodeOptions::jsonName).collect(java.util.stream.Collectors.joining(", ")) + ", got " + value);
+            throw new CliException(name + ": expected one of " + NodeOptions.choices(type) + ", got " + value);
         }
         return e;
     }

@@ -77,8 +77,7 @@ final class ProducerReaders {
     }
 
     private static <E extends Enum<E>> E option(JsonCursor c, String p, Class<E> type) throws TraceFormatException {
-        String names = Arrays.stream(type.getEnumConstants()).map(NodeOptions::jsonName)
-                .collect(Collectors.joining(", "));
+        String names = NodeOptions.choices(type);
         Place at = c.place(p);
         String name = c.readString(p, "one of " + names, null);
         E value = NodeOptions.fromJson(type, name);
