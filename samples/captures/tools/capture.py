@@ -103,6 +103,8 @@ def workload(setup, seed):
         return [random_ops(rng, 4, 60, ["P", "P", "z", "zu", "d"])], {"discard": "ignore"}
     if setup == "nbd1-triples":
         return [triples(rng, 6)], {"discard": "ignore"}
+    if setup == "nbd1-unmap":
+        return [random_ops(rng, 4, 40, ["P", "P", "z", "zu", "d"])], {"discard": "unmap"}
     if setup == "nbd2":
         return [random_ops(rng, 4, 24, ["P", "P", "z", "zu", "d"]),
                 random_ops(rng, 4, 24, ["P", "P", "z", "zu", "d"])], {"discard": "ignore"}
@@ -147,7 +149,10 @@ def wait_for(path, timeout=10):
 def run_nbd(work, img, clients, opts, log):
     sock = os.path.join(work, "nbd.sock")
     # qemu-nbd wants an absolute socket path; commands.txt shows it as $PWD/nbd.sock
-    cmd = ["qemu-nbd", "-f", "qcow2", "-k", sock, "-t", "-e", str(len(clients))] + trace_args("-T") + ["img.qcow2"]
+    cmd = ["qemu-nbd", "-f", "qcow2", "-k", sock, "-t", "-e", str(len(clients))] + trace_args("-T")
+    if opts.get("discard") == "unmap":
+        cmd.append("--discard=unmap")
+    cmd.append("img.qcow2")
     log.append(" ".join(quote(c) for c in cmd).replace(work, "$PWD") + " 2>trace.log &")
     with open(os.path.join(work, "trace.log"), "w") as err:
         server = subprocess.Popen(cmd, stderr=err, stdout=subprocess.DEVNULL, cwd=work)

@@ -100,12 +100,12 @@ public final class QemuLogImporter {
             throw new ImportException(source, lines.get(0).line(), "expected at least one guest request in the "
                     + "log, found none");
         }
-        List<Command> workload = script == null ? WorkloadInference.fromLog(requests, source, inferred)
+        List<Command> workload = script == null ? WorkloadInference.fromLog(requests, raw.nbdTrims, source, inferred)
                 : WorkloadInference.fromScript(requests, script, source, scriptName, inferred);
         WorkloadProducer producer = options.producer() != null ? options.producer() : producer();
-        if (raw.nbdTrims > 0) {
+        if (!raw.nbdTrims.isEmpty()) {
             long discards = requests.stream().filter(c -> c.kind == CoInstance.Kind.DISCARD).count();
-            inferred.add(raw.nbdTrims + " NBD TRIM requests arrived (nbd_receive_request type 0x4); " + discards
+            inferred.add(raw.nbdTrims.size() + " NBD TRIM requests arrived (nbd_receive_request type 0x4); " + discards
                     + " discards reached the qcow2 node" + (discards == 0 ? " (qemu-nbd's default --discard=ignore "
                     + "drops them in bdrv_co_pdiscard before any tracked request)" : ""));
         }

@@ -24,8 +24,13 @@ final class RawLog {
     final Map<String, Integer> skipped = new TreeMap<>();
     int qemuIoOutput;
     int nbdClients;
-    int nbdTrims;
+    /** Every NBD TRIM request the server received, in log order. */
+    final List<NbdTrim> nbdTrims = new ArrayList<>();
     long total;
+
+    /** An NBD_CMD_TRIM as nbd_receive_request printed it: its log line and byte range. */
+    record NbdTrim(long line, long offset, long bytes) {
+    }
 
     private RawLog() {
     }
@@ -68,7 +73,7 @@ final class RawLog {
         if (event.equals("nbd_receive_request")) {
             Matcher m = NBD_REQUEST.matcher(l.args());
             if (m.matches() && Integer.decode(m.group(1)) == NBD_CMD_TRIM) {
-                nbdTrims++;
+                nbdTrims.add(new NbdTrim(l.line(), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
             }
         }
     }
