@@ -11,6 +11,7 @@ done <<'LIST'
 nbd-one-a nbd1 1101
 nbd-one-b nbd1 1102
 nbd-one-c nbd1-triples 1103
+nbd-unmap-a nbd1-unmap 1813
 nbd-two-a nbd2 1201
 nbd-two-b nbd2 1202
 nbd-two-c nbd2 1203
