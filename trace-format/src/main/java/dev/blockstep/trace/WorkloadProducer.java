@@ -37,9 +37,24 @@ public record WorkloadProducer(Tool tool, int clients, String drive) {
     }
 
     public WorkloadProducer {
-        if (tool == null || clients < 1 || (clients > 1 && tool != Tool.QEMU_NBD)
-                || (drive != null && tool != Tool.HMP_QEMU_IO)) {
-            throw new IllegalArgumentException("producer " + tool + " with " + clients + " clients, drive " + drive);
+        String problem = problem(tool, clients, drive);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
+    }
+
+    /** Why these fields make no producer, or null when they do. */
+    public static String problem(Tool tool, int clients, String drive) {
+        if (tool == null) {
+            return "a producer needs a tool";
+        }
+        if (clients < 1 || (clients > 1 && tool != Tool.QEMU_NBD)) {
+            return "expected clients 1 for " + tool.jsonName() + " (only qemu-nbd serves several clients), got "
+                    + clients;
+        }
+        if (drive != null && tool != Tool.HMP_QEMU_IO) {
+            return "expected no drive for " + tool.jsonName() + " (only hmp-qemu-io names one)";
+        }
+        return null;
     }
 }

@@ -121,10 +121,9 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
             throw new CliException("--producer: expected qemu-io, hmp-qemu-io or qemu-nbd, got " + producer);
         }
         int n = clients == null ? 1 : clients;
-        if (n < 1 || (n > 1 && tool != WorkloadProducer.Tool.QEMU_NBD)
-                || (drive != null && tool != WorkloadProducer.Tool.HMP_QEMU_IO)) {
-            throw new CliException("--clients above 1 needs --producer=qemu-nbd, and --drive needs "
-                    + "--producer=hmp-qemu-io");
+        String problem = WorkloadProducer.problem(tool, n, drive);
+        if (problem != null) {
+            throw new CliException("--producer=" + producer + ": " + problem);
         }
         return new WorkloadProducer(tool, n, drive);
     }

@@ -42,5 +42,10 @@ class ImportRawLogCommandTest {
                 "--detect-zeroes", "yes", "-o", tmp.resolve("t.json").toString());
         assertEquals(1, r.exit());
         assertEquals("blockstep: --detect-zeroes: expected one of off, on, unmap, got yes\n", r.err());
+        r = ImportCommandsTest.run("import-qemu-log", CAPTURE.resolve("trace.log").toString(), "--producer", "qemu-io",
+                "--clients", "2", "-o", tmp.resolve("t.json").toString());
+        assertEquals(1, r.exit());
+        assertEquals("blockstep: --producer=qemu-io: expected clients 1 for qemu-io (only qemu-nbd serves several "
+                + "clients), got 2\n", r.err());
     }
 }

@@ -49,14 +49,13 @@ final class ProducerReaders {
         if (tool == null) {
             throw c.fail(start, "missing field \"tool\"");
         }
-        if (clients != null && clients > 1 && tool != Tool.QEMU_NBD) {
-            throw c.fail(clientsPlace, "expected clients 1 for " + tool.jsonName() + " (only qemu-nbd serves several "
-                    + "clients), got " + clients);
+        int n = clients == null ? 1 : clients;
+        String problem = WorkloadProducer.problem(tool, n, drive);
+        if (problem != null) {
+            throw c.fail(drive != null && WorkloadProducer.problem(tool, n, null) == null ? drivePlace : clientsPlace,
+                    problem);
         }
-        if (drive != null && tool != Tool.HMP_QEMU_IO) {
-            throw c.fail(drivePlace, "expected no drive for " + tool.jsonName() + " (only hmp-qemu-io names one)");
-        }
-        return new WorkloadProducer(tool, clients == null ? 1 : clients, drive);
+        return new WorkloadProducer(tool, n, drive);
     }
 
     static NodeOptions node(JsonCursor c, String path) throws TraceFormatException {
