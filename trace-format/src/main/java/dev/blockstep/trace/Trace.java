@@ -5,19 +5,26 @@ import java.util.List;
 /**
  * A blockstep trace: everything needed to run a workload again step for step, and to prove the run matched.
  *
- * @param formatVersion {@link #FORMAT_VERSION}
+ * @param formatVersion the oldest format version that can hold this trace (see {@link #requiredVersion}); the
+ *                      constructor sets it, so a trace read from a file and written again compares equal
  * @param workload      commands in qemu-io order
  * @param fix           the serialisation fix at start and where it flipped
  * @param schedule      the recorded schedule, one entry per engine step; empty when the trace is to be run by
  *                      metadata.policy
  * @param checkpoints   expected state at some steps, ascending by step
  * @param qemuLog       the qemu-level schedule of an imported {@code -T} log, or null
+ * @param producer      the program that issued the workload (format 2), or null: qemu-io
+ * @param node          the qcow2 node's options (format 2), or null: qemu's defaults
  */
 public record Trace(int formatVersion, Metadata metadata, ImageSetup image, List<Command> workload, FixSetting fix,
-                    List<ScheduleEntry> schedule, List<Checkpoint> checkpoints, QemuLog qemuLog) {
+                    List<ScheduleEntry> schedule, List<Checkpoint> checkpoints, QemuLog qemuLog,
+                    WorkloadProducer producer, NodeOptions node) {
 
-    /** The only version this build reads and writes. */
-    public static final int FORMAT_VERSION = 1;
+    /** The newest version this build reads and writes. */
+    public static final int FORMAT_VERSION = 2;
+
+    /** The oldest version this build reads: version 1 has no producer and no node options. */
+    public static final int OLDEST_FORMAT_VERSION = 1;
 
     /**
      * The coroutine of qemu-io's command loop, which issues the workload's commands and waits in synchronous
@@ -29,6 +36,30 @@ public record Trace(int formatVersion, Metadata metadata, ImageSetup image, List
         workload = List.copyOf(workload);
         schedule = List.copyOf(schedule);
         checkpoints = List.copyOf(checkpoints);
+        if (NodeOptions.isEmpty(node)) {
+            node = null;
+        }
+        formatVersion = producer == null && node == null ? OLDEST_FORMAT_VERSION : FORMAT_VERSION;
+    }
+
+    /** A trace without producer or node options, as every version-1 file is. */
+    public Trace(int formatVersion, Metadata metadata, ImageSetup image, List<Command> workload, FixSetting fix,
+                 List<ScheduleEntry> schedule, List<Checkpoint> checkpoints, QemuLog qemuLog) {
+        this(formatVersion, metadata, image, workload, fix, schedule, checkpoints, qemuLog, null, null);
+    }
+
+    /**
+     * The oldest format version that can hold this trace: 1 unless it names a producer or node options. Writers
+     * use it, so a trace that needs nothing new stays readable by older builds.
+     */
+    public int requiredVersion() {
+        return formatVersion;
+    }
+
+    /** The same trace with a producer and node options. */
+    public Trace withProducer(WorkloadProducer newProducer, NodeOptions newNode) {
+        return new Trace(formatVersion, metadata, image, workload, fix, schedule, checkpoints, qemuLog, newProducer,
+                newNode);
     }
 
     /** Every coroutine a schedule may name: {@link #MAIN_COROUTINE}, then the workload's, in workload order. */

@@ -5,8 +5,10 @@ import dev.blockstep.engine.trace.QemuLogReplay;
 import dev.blockstep.engine.trace.TraceRecorder;
 import dev.blockstep.engine.trace.TraceReplayException;
 import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.NodeOptions;
 import dev.blockstep.trace.QemuLog;
 import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.WorkloadProducer;
 import dev.blockstep.trace.importer.ImportException;
 import dev.blockstep.trace.importer.QemuIoScriptImporter;
 import dev.blockstep.trace.importer.QemuIoScriptImporter.ScriptCommand;
@@ -25,8 +27,8 @@ import picocli.CommandLine.Spec;
  * qemu-level schedule.
  */
 @Command(name = "import-qemu-log",
-        description = "Turn a qemu-io -T 'qcow2_*' -T 'qemu_co_mutex*' -T 'bdrv_co_*' -T 'thread_pool_*' log "
-                + "into a blockstep trace.")
+        description = "Turn a qemu log (qemu-io -T, qemu-nbd's stderr or qemu-system's -D file, with the events "
+                + "qcow2_*, qemu_co_mutex*, bdrv_co_* and thread_pool_* enabled) into a blockstep trace.")
 public final class ImportQemuLogCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "LOG", description = "the trace log qemu wrote (its stderr)")
@@ -45,6 +47,31 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
                     + "trace replays step for step")
     boolean engineSchedule;
 
+    @Option(names = "--node", paramLabel = "ADDRESS",
+            description = "the qcow2 node to import (its bs address) when the log has several with write traffic")
+    String node;
+
+    @Option(names = "--producer", paramLabel = "TOOL",
+            description = "what issued the requests: qemu-io, hmp-qemu-io or qemu-nbd (default: what the log shows)")
+    String producer;
+
+    @Option(names = "--clients", paramLabel = "N", description = "NBD clients at once (with --producer=qemu-nbd)")
+    Integer clients;
+
+    @Option(names = "--drive", paramLabel = "ID", description = "the -drive id (with --producer=hmp-qemu-io)")
+    String drive;
+
+    @Option(names = "--discard", paramLabel = "MODE", description = "the node's discard= option: ignore or unmap")
+    String discard;
+
+    @Option(names = "--detect-zeroes", paramLabel = "MODE",
+            description = "the node's detect-zeroes= option: off, on or unmap")
+    String detectZeroes;
+
+    @Option(names = "--cache", paramLabel = "MODE",
+            description = "the cache mode: none, writeback, writethrough, directsync or unsafe")
+    String cache;
+
     @Mixin
     ImageOptions image;
 
@@ -62,8 +89,12 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
                 commands = QemuIoScriptImporter.parse(CliFiles.read(script), scriptName);
                 QemuIoScriptImporter.checkInside(commands, setup, scriptName);
             }
+            QemuLogImporter.Options options = new QemuLogImporter.Options(node, statedProducer(),
+                    new NodeOptions(option("--discard", discard, NodeOptions.Discard.class),
+                            option("--detect-zeroes", detectZeroes, NodeOptions.DetectZeroes.class),
+                            option("--cache", cache, NodeOptions.Cache.class)));
             Trace trace = QemuLogImporter.importLog(CliFiles.read(log), log.getFileName().toString(), setup,
-                    commands, scriptName);
+                    commands, scriptName, options);
             if (engineSchedule) {
                 trace = withEngineSchedule(trace);
             }
@@ -71,11 +102,42 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("wrote " + output + ": " + trace.workload().size() + " commands, "
                     + trace.qemuLog().events().size() + " qemu events, " + trace.qemuLog().inferred().size()
                     + " inferred facts");
+            spec.commandLine().getOut().println(QemuLogImporter.summary(trace));
             return 0;
         } catch (CliException | ImportException | TraceReplayException e) {
             spec.commandLine().getErr().println("blockstep: " + e.getMessage());
             return 1;
         }
+    }
+
+    private WorkloadProducer statedProducer() throws CliException {
+        if (producer == null) {
+            if (clients != null || drive != null) {
+                throw new CliException("--clients and --drive need --producer");
+            }
+            return null;
+        }
+        WorkloadProducer.Tool tool = WorkloadProducer.Tool.fromJson(producer);
+        if (tool == null) {
+            throw new CliException("--producer: expected qemu-io, hmp-qemu-io or qemu-nbd, got " + producer);
+        }
+        int n = clients == null ? 1 : clients;
+        String problem = WorkloadProducer.problem(tool, n, drive);
+        if (problem != null) {
+            throw new CliException("--producer=" + producer + ": " + problem);
+        }
+        return new WorkloadProducer(tool, n, drive);
+    }
+
+    private static <E extends Enum<E>> E option(String name, String value, Class<E> type) throws CliException {
+        if (value == null) {
+            return null;
+        }
+        E e = NodeOptions.fromJson(type, value);
+        if (e == null) {
+            throw new CliException(name + ": expected one of " + NodeOptions.choices(type) + ", got " + value);
+        }
+        return e;
     }
 
     private Trace withEngineSchedule(Trace imported) throws TraceReplayException {
@@ -86,6 +148,7 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
         // The recorded workload and schedule carry the engine's names; the log must say the same.
         QemuLog log = TraceRecorder.engineNames(imported, session.engine().commands()).apply(imported.qemuLog());
         return new Trace(recorded.formatVersion(), recorded.metadata(), recorded.image(), recorded.workload(),
-                recorded.fix(), recorded.schedule(), recorded.checkpoints(), log);
+                recorded.fix(), recorded.schedule(), recorded.checkpoints(), log, imported.producer(),
+                imported.node());
     }
 }

@@ -8,11 +8,13 @@ import dev.blockstep.trace.Command;
 import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.Metadata;
+import dev.blockstep.trace.NodeOptions;
 import dev.blockstep.trace.QemuEvent;
 import dev.blockstep.trace.QemuLog;
 import dev.blockstep.trace.ScheduleCodec;
 import dev.blockstep.trace.ScheduleEntry;
 import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.WorkloadProducer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,14 +37,22 @@ public final class StreamingTraceWriter implements AutoCloseable {
     private boolean scheduleOpen;
     private boolean finished;
 
-    private StreamingTraceWriter(OutputStream out, Metadata metadata, ImageSetup image, List<Command> workload)
-            throws IOException {
+    private StreamingTraceWriter(OutputStream out, Metadata metadata, ImageSetup image, List<Command> workload,
+                                 WorkloadProducer producer, NodeOptions node) throws IOException {
         g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
         g.setPrettyPrinter(new LinePrettyPrinter());
         g.writeStartObject();
-        g.writeNumberField("formatVersion", Trace.FORMAT_VERSION);
+        // the oldest version that holds the trace, so traces without format-2 fields stay readable by older builds
+        boolean v2 = producer != null || !NodeOptions.isEmpty(node);
+        g.writeNumberField("formatVersion", v2 ? Trace.FORMAT_VERSION : Trace.OLDEST_FORMAT_VERSION);
         metadata(metadata);
         image(image);
+        if (producer != null) {
+            producer(producer);
+        }
+        if (!NodeOptions.isEmpty(node)) {
+            node(node);
+        }
         g.writeArrayFieldStart("workload");
         for (Command c : workload) {
             ItemWriter.command(g, c);
@@ -53,12 +63,25 @@ public final class StreamingTraceWriter implements AutoCloseable {
     /** Starts a trace file at {@code file}, replacing it. */
     public static StreamingTraceWriter create(Path file, Metadata metadata, ImageSetup image, List<Command> workload)
             throws IOException {
-        return create(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), metadata, image, workload);
+        return create(file, metadata, image, workload, null, null);
+    }
+
+    /** Starts a trace file whose workload names its producer and node options (either may be null). */
+    public static StreamingTraceWriter create(Path file, Metadata metadata, ImageSetup image, List<Command> workload,
+                                              WorkloadProducer producer, NodeOptions node) throws IOException {
+        return create(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), metadata, image, workload,
+                producer, node);
     }
 
     public static StreamingTraceWriter create(OutputStream out, Metadata metadata, ImageSetup image,
                                               List<Command> workload) throws IOException {
-        return new StreamingTraceWriter(out, metadata, image, workload);
+        return create(out, metadata, image, workload, null, null);
+    }
+
+    public static StreamingTraceWriter create(OutputStream out, Metadata metadata, ImageSetup image,
+                                              List<Command> workload, WorkloadProducer producer, NodeOptions node)
+            throws IOException {
+        return new StreamingTraceWriter(out, metadata, image, workload, producer, node);
     }
 
     /** Appends the next step of the schedule. */
@@ -134,6 +157,22 @@ public final class StreamingTraceWriter implements AutoCloseable {
             }
             g.writeEndArray();
         }
+        g.writeEndObject();
+    }
+
+    private void producer(WorkloadProducer p) throws IOException {
+        g.writeObjectFieldStart("producer");
+        g.writeStringField("tool", p.tool().jsonName());
+        g.writeNumberField("clients", p.clients());
+        optional("drive", p.drive());
+        g.writeEndObject();
+    }
+
+    private void node(NodeOptions n) throws IOException {
+        g.writeObjectFieldStart("node");
+        optional("discard", n.discard() == null ? null : NodeOptions.jsonName(n.discard()));
+        optional("detectZeroes", n.detectZeroes() == null ? null : NodeOptions.jsonName(n.detectZeroes()));
+        optional("cache", n.cache() == null ? null : NodeOptions.jsonName(n.cache()));
         g.writeEndObject();
     }
 

@@ -6,11 +6,13 @@ import dev.blockstep.trace.Command;
 import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.Metadata;
+import dev.blockstep.trace.NodeOptions;
 import dev.blockstep.trace.QemuEvent;
 import dev.blockstep.trace.QemuLog;
 import dev.blockstep.trace.ScheduleCodec;
 import dev.blockstep.trace.ScheduleEntry;
 import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.WorkloadProducer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -32,7 +34,7 @@ final class TraceParser {
     }
 
     private static final String TOP_FIELDS =
-            "formatVersion, metadata, image, workload, fix, schedule, checkpoints or qemuLog";
+            "formatVersion, metadata, image, producer, node, workload, fix, schedule, checkpoints or qemuLog";
 
     private final JsonCursor c;
     private final Consumer<ScheduleEntry> scheduleSink;
@@ -46,6 +48,8 @@ final class TraceParser {
     private final List<Checkpoint> checkpoints = new ArrayList<>();
     private final List<Place> checkpointPlaces = new ArrayList<>();
     private QemuLog qemuLog;
+    private WorkloadProducer producer;
+    private NodeOptions node;
     private long scheduleLength;
     private long eventCount;
     /** Coroutines a schedule named before the workload was read: name to first place. */
@@ -66,15 +70,24 @@ final class TraceParser {
                     + (first == null ? "an empty object" : JsonCursor.quote(first)));
         }
         int version = c.readInt("$.formatVersion", "a format version (a positive integer)", v -> v >= 1);
-        if (version != Trace.FORMAT_VERSION) {
-            throw c.fail("$.formatVersion", "unsupported format version " + version + " (this blockstep reads version "
-                    + Trace.FORMAT_VERSION + "; the file was written by a newer one)");
+        if (version > Trace.FORMAT_VERSION) {
+            throw c.fail("$.formatVersion", "unsupported format version " + version + " (this blockstep reads versions "
+                    + Trace.OLDEST_FORMAT_VERSION + " to " + Trace.FORMAT_VERSION
+                    + "; the file was written by a newer one)");
         }
         for (String f = c.nextField("$"); f != null; f = c.nextField("$")) {
             String p = "$." + f;
             switch (f) {
                 case "metadata" -> metadata = SectionReaders.metadata(c, p);
                 case "image" -> image = SectionReaders.image(c, p);
+                case "producer" -> {
+                    needsVersion2(version, p, f);
+                    producer = ProducerReaders.producer(c, p);
+                }
+                case "node" -> {
+                    needsVersion2(version, p, f);
+                    node = ProducerReaders.node(c, p);
+                }
                 case "workload" -> readWorkload(p);
                 case "fix" -> fix = SectionReaders.fix(c, p);
                 case "schedule" -> readSchedule(p);
@@ -105,8 +118,14 @@ final class TraceParser {
         FixSetting fixSetting = fix == null ? FixSetting.off() : new FixSetting(fix.initial(), fix.flips());
         List<Command> commands = workload.stream().map(CommandReader.Read::command).toList();
         Trace trace = new Trace(version, metadata, image.setup(), commands, fixSetting, List.of(), checkpoints,
-                qemuLog);
+                qemuLog, producer, node);
         return new Parsed(trace, scheduleLength, eventCount);
+    }
+
+    private void needsVersion2(int version, String p, String field) throws TraceFormatException {
+        if (version < 2) {
+            throw c.fail(p, "field \"" + field + "\" needs formatVersion 2, the file says " + version);
+        }
     }
 
     private void readWorkload(String p) throws TraceFormatException {

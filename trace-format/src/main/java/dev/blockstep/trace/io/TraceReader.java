@@ -37,7 +37,7 @@ public final class TraceReader {
         QemuLog log = t.qemuLog() == null ? null
                 : new QemuLog(t.qemuLog().source(), t.qemuLog().symbols(), events, t.qemuLog().inferred());
         return new Trace(t.formatVersion(), t.metadata(), t.image(), t.workload(), t.fix(), schedule,
-                t.checkpoints(), log);
+                t.checkpoints(), log, t.producer(), t.node());
     }
 
     /** Reads a trace from a stream; {@code name} is what errors call the file. */
@@ -52,7 +52,7 @@ public final class TraceReader {
         QemuLog log = t.qemuLog() == null ? null
                 : new QemuLog(t.qemuLog().source(), t.qemuLog().symbols(), events, t.qemuLog().inferred());
         return new Trace(t.formatVersion(), t.metadata(), t.image(), t.workload(), t.fix(), schedule,
-                t.checkpoints(), log);
+                t.checkpoints(), log, t.producer(), t.node());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.blockstep.trace.qemulog;
 
+import dev.blockstep.trace.importer.ImportException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,17 +30,24 @@ final class Landmarks {
     final Map<String, String> nodes = new LinkedHashMap<>();
     final List<String> notes = new ArrayList<>();
 
-    static Landmarks find(List<LogLine> lines) {
+    /**
+     * Finds the landmarks. {@code node} (an address, or null) picks the qcow2 node among several with write
+     * traffic; without it, a log with more than one is refused with the candidates.
+     */
+    static Landmarks find(List<LogLine> lines, String node, String source) throws ImportException {
         Landmarks l = new Landmarks();
-        l.findQcow2Node(lines);
+        l.pickQcow2Node(lines, node, source);
         l.findFileNode(lines);
         l.findSLock(lines);
         l.findReqsLocks(lines);
         return l;
     }
 
-    private void findQcow2Node(List<LogLine> lines) {
-        for (int i = 0; i < lines.size() && qcow2Node == null; i++) {
+    private void pickQcow2Node(List<LogLine> lines, String wanted, String source) throws ImportException {
+        // node address -> the first write that shows it is a qcow2 node, and how many writes it took
+        Map<String, LogLine[]> evidence = new LinkedHashMap<>();
+        Map<String, Integer> writes = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
             LogLine b = lines.get(i);
             if (!b.event().equals("bdrv_co_pwritev_part")) {
                 continue;
@@ -49,10 +57,29 @@ final class Landmarks {
                     || next.event().equals("qcow2_pwrite_zeroes_start_req"))
                     && LogLineParser.number(next.field("offset")) == LogLineParser.number(b.field("offset"))
                     && LogLineParser.number(next.field("bytes")) == LogLineParser.number(b.field("bytes"))) {
-                qcow2Node = b.field("bs");
-                notes.add("qcow2 node = bs " + qcow2Node + ": bdrv_co_pwritev_part at line " + b.line()
-                        + " is followed by " + next.event() + " for the same range at line " + next.line());
+                evidence.putIfAbsent(b.field("bs"), new LogLine[] {b, next});
+                writes.merge(b.field("bs"), 1, Integer::sum);
             }
+        }
+        String chosen;
+        if (wanted != null) {
+            if (!evidence.containsKey(wanted)) {
+                throw new ImportException(source, lines.get(0).line(), "expected --node to name a qcow2 node with "
+                        + "write traffic in the log, got " + wanted + " (candidates: " + candidates(writes) + ")");
+            }
+            chosen = wanted;
+        } else if (evidence.size() > 1) {
+            throw new ImportException(source, lines.get(0).line(), "expected one qcow2 node with write traffic, "
+                    + "found " + evidence.size() + ": " + candidates(writes) + "; pick one with --node=ADDRESS");
+        } else {
+            chosen = evidence.isEmpty() ? null : evidence.keySet().iterator().next();
+        }
+        if (chosen != null) {
+            LogLine[] e = evidence.get(chosen);
+            qcow2Node = chosen;
+            notes.add("qcow2 node = bs " + qcow2Node + ": bdrv_co_pwritev_part at line " + e[0].line()
+                    + " is followed by " + e[1].event() + " for the same range at line " + e[1].line()
+                    + (wanted != null ? " (picked by --node among " + candidates(writes) + ")" : ""));
         }
         if (qcow2Node == null) {
             findQcow2NodeWithoutWrites(lines);
@@ -140,6 +167,18 @@ final class Landmarks {
                 mutexes.put(m.field("mutex"), "mutex" + other++);
             }
         }
+    }
+
+    private static String candidates(Map<String, Integer> writes) {
+        if (writes.isEmpty()) {
+            return "none";
+        }
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, Integer> e : writes.entrySet()) {
+            b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(" (").append(e.getValue())
+                    .append(e.getValue() == 1 ? " write)" : " writes)");
+        }
+        return b.toString();
     }
 
     /** The next qcow2_* event after index i, skipping mutex and thread-pool events; null if none. */

@@ -9,10 +9,30 @@ import java.util.Map;
  * @param event  trace-event name, or {@link #STDERR} for a message qemu printed to stderr
  * @param args   the text after the event name, as printed
  * @param fields argument name to value in printed order (empty for stderr lines)
+ * @param kind   what the line is, and so whether the importer uses it
  */
-public record LogLine(long line, String event, String args, Map<String, String> fields) {
+public record LogLine(long line, String event, String args, Map<String, String> fields, Kind kind) {
 
     public static final String STDERR = "stderr";
+
+    /** The name given to a line of qemu-io's own output that was merged into the log. */
+    public static final String QEMU_IO_OUTPUT = "qemu-io-output";
+
+    public enum Kind {
+        /** A qcow2_*, qemu_co_mutex*, bdrv_co_* or thread_pool_* event: what the importer reads. */
+        TRACE,
+        /** A message qemu printed to stderr among the events. */
+        STDERR,
+        /** qemu-io's own output ("wrote 65536/65536 bytes at offset 0", the timing line). */
+        QEMU_IO_OUTPUT,
+        /** An event of another family (blk_*, nbd_*, mirror_*, job_*, ...): counted, not interpreted. */
+        OTHER
+    }
+
+    /** Whether the importer interprets this line (trace events of its families and stderr messages). */
+    public boolean used() {
+        return kind == Kind.TRACE || kind == Kind.STDERR;
+    }
 
     public String field(String name) {
         return fields.get(name);

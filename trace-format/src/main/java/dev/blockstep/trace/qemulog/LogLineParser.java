@@ -75,7 +75,14 @@ public final class LogLineParser {
             + "(\\d+) file_cluster_offset (\\d+) offset (\\d+) bytes (\\d+) qiov (\\S+) qiov_offset (\\d+)");
     private static final List<String> ADD_TASK_KEYS = List.of("co", "bs", "pool", "op", "cluster_type",
             "file_cluster_offset", "offset", "bytes", "qiov", "qiov_offset");
-    private static final Pattern STDERR = Pattern.compile("[A-Za-z0-9_]+ failed: .+|qemu-io: .+");
+    private static final Pattern STDERR = Pattern.compile("[A-Za-z0-9_]+ failed: .+|qemu-(io|nbd|img|system-[a-z0-9_]+): .+");
+    /** qemu's log backend with {@code -msg timestamp=on}: {@code PID@SECONDS.MICROS:} before the event. */
+    private static final Pattern TIMESTAMP = Pattern.compile("[0-9]+@[0-9]+\\.[0-9]+:(.*)");
+    /** qemu-io's report of a finished request and its timing line, when its stdout goes to the same file. */
+    private static final Pattern QEMU_IO_OUTPUT = Pattern.compile("(wrote|read|discard) [0-9]+/[0-9]+ bytes at offset "
+            + "[0-9]+|[0-9.]+ (bytes|[KMGTPE]iB), [0-9]+ ops?; .+");
+    /** Families the importer interprets: an unknown name in one of them is a cut or foreign line, not skipped. */
+    private static final List<String> OWN_FAMILIES = List.of("qcow2_", "qemu_co_mutex_", "bdrv_co_", "thread_pool_");
     private static final Pattern EVENT = Pattern.compile("([a-z0-9_]+)(?: (.*))?");
 
     private LogLineParser() {
@@ -83,8 +90,15 @@ public final class LogLineParser {
 
     /** Parses one non-blank line; {@code source} names the log in errors. */
     public static LogLine parse(String text, String source, long line) throws ImportException {
+        Matcher stamped = TIMESTAMP.matcher(text);
+        if (stamped.matches()) {
+            text = stamped.group(1);
+        }
         if (STDERR.matcher(text).matches()) {
-            return new LogLine(line, LogLine.STDERR, text, Map.of());
+            return new LogLine(line, LogLine.STDERR, text, Map.of(), LogLine.Kind.STDERR);
+        }
+        if (QEMU_IO_OUTPUT.matcher(text).matches()) {
+            return new LogLine(line, LogLine.QEMU_IO_OUTPUT, text, Map.of(), LogLine.Kind.QEMU_IO_OUTPUT);
         }
         Matcher m = EVENT.matcher(text);
         if (!m.matches()) {
@@ -94,7 +108,7 @@ public final class LogLineParser {
         String event = m.group(1);
         String args = m.group(2) == null ? "" : m.group(2);
         if (OPAQUE.contains(event)) {
-            return new LogLine(line, event, args, Map.of());
+            return new LogLine(line, event, args, Map.of(), LogLine.Kind.TRACE);
         }
         if (event.equals("qcow2_add_task")) {
             Matcher t = ADD_TASK.matcher(args);
@@ -107,9 +121,12 @@ public final class LogLineParser {
             for (int i = 0; i < ADD_TASK_KEYS.size(); i++) {
                 fields.put(ADD_TASK_KEYS.get(i), t.group(i + 1));
             }
-            return new LogLine(line, event, args, fields);
+            return new LogLine(line, event, args, fields, LogLine.Kind.TRACE);
         }
         List<String> keys = KEYS.get(event);
+        if (keys == null && OWN_FAMILIES.stream().noneMatch(event::startsWith)) {
+            return new LogLine(line, event, args, Map.of(), LogLine.Kind.OTHER);
+        }
         if (keys == null) {
             throw new ImportException(source, line, "unknown trace event \"" + event + "\" (expected a qcow2_*, "
                     + "qemu_co_mutex*, bdrv_co_* or thread_pool_* event of qemu 7.2)");
@@ -129,7 +146,7 @@ public final class LogLineParser {
             }
             fields.put(key, value);
         }
-        return new LogLine(line, event, args, fields);
+        return new LogLine(line, event, args, fields, LogLine.Kind.TRACE);
     }
 
     private static String shown(String text) {

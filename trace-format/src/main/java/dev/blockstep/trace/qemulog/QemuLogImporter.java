@@ -4,9 +4,11 @@ import dev.blockstep.trace.Command;
 import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.Metadata;
+import dev.blockstep.trace.NodeOptions;
 import dev.blockstep.trace.QemuEvent;
 import dev.blockstep.trace.QemuLog;
 import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.WorkloadProducer;
 import dev.blockstep.trace.importer.ImportException;
 import dev.blockstep.trace.importer.QemuIoScriptImporter.ScriptCommand;
 import java.util.ArrayList;
@@ -29,29 +31,32 @@ public final class QemuLogImporter {
     private static final int ZERO_WRITE = 0x2;
     private static final int MAY_UNMAP = 0x4;
 
+    /**
+     * What the caller knows that a log may not say. {@code node}: the address of the qcow2 node to import when
+     * the log has several with write traffic; {@code producer} and {@code nodeOptions}: stated by the user, they
+     * replace what the importer would infer (either may be null).
+     */
+    public record Options(String node, WorkloadProducer producer, NodeOptions nodeOptions) {
+        public static final Options NONE = new Options(null, null, null);
+    }
+
     private final String source;
+    private final RawLog raw;
     private final List<LogLine> lines;
     private final List<String> inferred = new ArrayList<>();
 
-    private QemuLogImporter(String source, List<LogLine> lines) {
+    private QemuLogImporter(String source, RawLog raw) {
         this.source = source;
-        this.lines = lines;
+        this.raw = raw;
+        this.lines = raw.used;
     }
 
-    /** Parses a log's text; blank lines are skipped, anything else must parse. */
+    /**
+     * The lines of a log the importer interprets; blank lines are skipped, events of other families and qemu-io's
+     * output are counted and left out, anything else must parse.
+     */
     public static List<LogLine> parseLines(String text, String source) throws ImportException {
-        List<LogLine> out = new ArrayList<>();
-        String[] raw = text.split("\n", -1);
-        for (int i = 0; i < raw.length; i++) {
-            String line = raw[i].endsWith("\r") ? raw[i].substring(0, raw[i].length() - 1) : raw[i];
-            if (!line.isBlank()) {
-                out.add(LogLineParser.parse(line, source, i + 1));
-            }
-        }
-        if (out.isEmpty()) {
-            throw new ImportException(source, 1, "expected qemu trace events, got an empty log");
-        }
-        return out;
+        return RawLog.read(text, source).used;
     }
 
     /**
@@ -60,12 +65,26 @@ public final class QemuLogImporter {
      */
     public static Trace importLog(String text, String source, ImageSetup image, List<ScriptCommand> script,
                                   String scriptName) throws ImportException {
-        QemuLogImporter im = new QemuLogImporter(source, parseLines(text, source));
-        return im.run(image, script, scriptName);
+        return importLog(text, source, image, script, scriptName, Options.NONE);
     }
 
-    private Trace run(ImageSetup image, List<ScriptCommand> script, String scriptName) throws ImportException {
-        Landmarks marks = Landmarks.find(lines);
+    /** Imports a log with what the caller knows about it; see {@link Options}. */
+    public static Trace importLog(String text, String source, ImageSetup image, List<ScriptCommand> script,
+                                  String scriptName, Options options) throws ImportException {
+        QemuLogImporter im = new QemuLogImporter(source, RawLog.read(text, source));
+        return im.run(image, script, scriptName, options);
+    }
+
+    /** The one-line summary of what a log held and what the importer skipped; the CLI prints it. */
+    public static String summary(Trace imported) {
+        return imported.qemuLog() == null || imported.qemuLog().inferred().isEmpty() ? ""
+                : imported.qemuLog().inferred().get(0);
+    }
+
+    private Trace run(ImageSetup image, List<ScriptCommand> script, String scriptName, Options options)
+            throws ImportException {
+        inferred.add(source + ": " + raw.summary());
+        Landmarks marks = Landmarks.find(lines, options.node(), source);
         if (marks.qcow2Node == null) {
             throw new ImportException(source, lines.get(0).line(), "expected a bdrv_co_pwritev_part on the qcow2 "
                     + "node followed by qcow2_writev_start_req or qcow2_pwrite_zeroes_start_req, found none (capture "
@@ -81,11 +100,43 @@ public final class QemuLogImporter {
             throw new ImportException(source, lines.get(0).line(), "expected at least one guest request in the "
                     + "log, found none");
         }
-        List<Command> workload = script == null ? WorkloadInference.fromLog(requests, source, inferred)
+        List<Command> workload = script == null ? WorkloadInference.fromLog(requests, raw.nbdTrims, source, inferred)
                 : WorkloadInference.fromScript(requests, script, source, scriptName, inferred);
+        WorkloadProducer producer = options.producer() != null ? options.producer() : producer();
+        if (!raw.nbdTrims.isEmpty()) {
+            long discards = requests.stream().filter(c -> c.kind == CoInstance.Kind.DISCARD).count();
+            inferred.add(raw.nbdTrims.size() + " NBD TRIM requests arrived (nbd_receive_request type 0x4); " + discards
+                    + " discards reached the qcow2 node" + (discards == 0 ? " (qemu-nbd's default --discard=ignore "
+                    + "drops them in bdrv_co_pdiscard before any tracked request)" : ""));
+        }
         QemuLog log = qemuLog(attribution, marks);
-        Metadata m = new Metadata("qemu -T log " + source, null, "blockstep import-qemu-log", null, "qemu-log");
-        return new Trace(Trace.FORMAT_VERSION, m, image, workload, FixSetting.off(), List.of(), List.of(), log);
+        String patterns = script == null && workload.stream().anyMatch(QemuLogImporter::dataWriteWithoutPattern)
+                ? "Data patterns are not in the log: data writes assume qemu-io's default 0xcd, so the metadata "
+                + "replay is exact but data bytes may differ. " : "";
+        Metadata m = new Metadata("qemu -T log " + source, patterns + raw.summary() + ".",
+                "blockstep import-qemu-log", null, "qemu-log");
+        return new Trace(Trace.FORMAT_VERSION, m, image, workload, FixSetting.off(), List.of(), List.of(), log,
+                producer, options.nodeOptions());
+    }
+
+    private static boolean dataWriteWithoutPattern(Command c) {
+        return c instanceof Command.Write w && !w.zero() && w.pattern() == null;
+    }
+
+    /** The producer the log shows: NBD negotiation means qemu-nbd; qemu-io's merged output means qemu-io. */
+    private WorkloadProducer producer() {
+        if (raw.isNbd()) {
+            inferred.add("producer qemu-nbd with " + raw.nbdClients + " client" + (raw.nbdClients == 1 ? "" : "s")
+                    + ": the log has " + raw.nbdClients + " nbd_negotiate_success events");
+            return new WorkloadProducer(WorkloadProducer.Tool.QEMU_NBD, raw.nbdClients, null);
+        }
+        if (raw.qemuIoOutput > 0) {
+            inferred.add("producer qemu-io: its output is merged into the log (" + raw.qemuIoOutput + " lines)");
+            return new WorkloadProducer(WorkloadProducer.Tool.QEMU_IO, 1, null);
+        }
+        inferred.add("producer not stated: the log has no NBD negotiation and no qemu-io output, so it may come "
+                + "from qemu-io or from HMP qemu-io in qemu-system");
+        return null;
     }
 
     private QemuLog qemuLog(CoroutineAttribution attribution, Landmarks marks) {

@@ -15,10 +15,11 @@ final class WorkloadInference {
     private WorkloadInference() {
     }
 
-    static List<Command> fromLog(List<CoInstance> requests, String source, List<String> inferred)
-            throws ImportException {
+    static List<Command> fromLog(List<CoInstance> requests, List<RawLog.NbdTrim> trims, String source,
+                                 List<String> inferred) throws ImportException {
         List<Command> out = new ArrayList<>();
         boolean anyAio = false;
+        boolean[] trimUsed = new boolean[trims.size()];
         for (int i = 0; i < requests.size(); i++) {
             CoInstance c = requests.get(i);
             boolean aio = overlapsLater(requests, i);
@@ -27,20 +28,28 @@ final class WorkloadInference {
                 case WRITE -> {
                     long flags = LogLineParser.number(c.request.field("flags"));
                     boolean zero = (flags & 0x2) != 0;
+                    boolean detected = !zero && c.firstQcow2 != null
+                            && c.firstQcow2.event().equals("qcow2_pwrite_zeroes_start_req");
                     out.add(new Command.Write(aio, c.name, Producer.GUEST, offset(c, source), bytes(c, source),
-                            null, zero, zero && (flags & 0x4) != 0, false));
+                            detected ? Integer.valueOf(0) : null, zero, zero && (flags & 0x4) != 0, false));
+                    if (detected) {
+                        inferred.add(c.name + " wrote zero bytes: " + c.request.event() + " at line "
+                                + c.request.line() + " has no zero flag (" + c.request.field("flags") + ") but the "
+                                + "qcow2 driver ran it as qcow2_pwrite_zeroes_start_req at line " + c.firstQcow2.line()
+                                + ", which is detect-zeroes (on or unmap) turning an all-zero write into a zero write");
+                    }
                     inferred.add("request of co " + c.address + " (" + c.name + ") inferred from " + c.request.event()
                             + " flags " + c.request.field("flags") + " at line " + c.request.line() + ": "
                             + (aio ? "aio_write" : "write") + (zero ? " -z" : "") + ((flags & 0x4) != 0 ? " -u" : "")
                             + ((flags & 0x10) != 0 ? " (0x10 FUA is qemu-io's writethrough default)" : "")
-                            + (zero ? "" : "; the pattern is not in the log, qemu-io's default 0xcd assumed"));
+                            + (zero || detected ? "" : "; the pattern is not in the log, qemu-io's default 0xcd "
+                            + "assumed"));
                 }
                 case READ -> out.add(new Command.Read(c.name, Producer.GUEST, offset(c, source), bytes(c, source),
                         null));
                 case FLUSH -> out.add(new Command.Flush(c.name, Producer.GUEST));
-                default -> throw new ImportException(source, lineOf(c), "cannot tell the range of the discard run by "
-                        + "co " + c.address + " (qemu 7.2 has no discard trace event): give the qemu-io script that "
-                        + "produced the log");
+                case DISCARD -> out.add(discard(c, trims, trimUsed, source, inferred));
+                default -> throw new IllegalStateException("not a request: " + c.kind);
             }
             if (aio) {
                 inferred.add(c.name + " is asynchronous: a later request starts before its last event");
@@ -51,6 +60,36 @@ final class WorkloadInference {
             inferred.add("aio_flush appended after the last request: qemu-io drains aio requests before it closes");
         }
         return out;
+    }
+
+    /**
+     * A discard's range, which qemu 7.2 traces only at the NBD server: the TRIM received last before the discard's
+     * first event (the server's coroutine goes from nbd_receive_request to blk_co_pdiscard without yielding).
+     */
+    private static Command discard(CoInstance c, List<RawLog.NbdTrim> trims, boolean[] used, String source,
+                                   List<String> inferred) throws ImportException {
+        long first = c.firstLine;
+        int pick = -1;
+        for (int t = 0; t < trims.size() && trims.get(t).line() < first; t++) {
+            if (!used[t]) {
+                pick = t;
+            }
+        }
+        if (pick < 0) {
+            throw new ImportException(source, lineOf(c), "cannot tell the range of the discard run by "
+                        + "co " + c.address + " (qemu 7.2 has no discard trace event): give the qemu-io script that "
+                        + "produced the log");
+        }
+        used[pick] = true;
+        RawLog.NbdTrim trim = trims.get(pick);
+        if (!Alignment.isSectorMultiple(trim.offset()) || trim.bytes() <= 0
+                || !Alignment.isSectorMultiple(trim.bytes())) {
+            throw new ImportException(source, trim.line(), "expected an NBD TRIM range of whole sectors (traces are "
+                    + "sector-aligned), got from " + trim.offset() + " len " + trim.bytes());
+        }
+        inferred.add(c.name + " = the NBD TRIM at line " + trim.line() + " (from " + trim.offset() + " len "
+                + trim.bytes() + "): the last TRIM received before the discard's first event at line " + first);
+        return new Command.Discard(c.name, Producer.GUEST, trim.offset(), trim.bytes());
     }
 
     static List<Command> fromScript(List<CoInstance> requests, List<ScriptCommand> script, String source,

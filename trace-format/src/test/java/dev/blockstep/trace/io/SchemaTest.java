@@ -48,8 +48,22 @@ class SchemaTest {
     }
 
     @Test
-    void theSchemaPinsFormatVersionOne() throws Exception {
-        assertEquals(1, schema().at("/properties/formatVersion/const").asInt());
+    void theSchemaAllowsFormatVersionsOneAndTwo() throws Exception {
+        assertEquals("[1,2]", schema().at("/properties/formatVersion/enum").toString());
+        assertEquals("[{\"required\":[\"producer\"]},{\"required\":[\"node\"]}]",
+                schema().at("/then/not/anyOf").toString());
+    }
+
+    @Test
+    void everyProducerAndNodeSchemaPropertyIsAFieldTheReaderKnows() throws Exception {
+        for (String section : List.of("producer", "node")) {
+            for (String name : names(schema().at("/properties/" + section + "/properties"))) {
+                String json = base().replace("\"formatVersion\": 1", "\"formatVersion\": 2") + ", \"" + section
+                        + "\": {\"" + name + "\": 0}}";
+                String error = errorOf(json);
+                assertFalse(error.contains("unknown field"), section + "." + name + ": " + error);
+            }
+        }
     }
 
     @Test
@@ -63,14 +77,14 @@ class SchemaTest {
         }
         String error = errorOf(base() + ", \"notInSchema\": 0}");
         assertEquals("s.json:1:149: $.notInSchema: unknown field \"notInSchema\" (expected formatVersion, metadata, "
-                + "image, workload, fix, schedule, checkpoints or qemuLog)", error);
+                + "image, producer, node, workload, fix, schedule, checkpoints or qemuLog)", error);
     }
 
     @Test
     void theTopLevelFieldsOfTheSchemaAreTheOnesTheReaderListsInItsError() throws Exception {
         TreeSet<String> schemaNames = new TreeSet<>(names(schema().get("properties")));
-        assertEquals(new TreeSet<>(List.of("formatVersion", "metadata", "image", "workload", "fix", "schedule",
-                "checkpoints", "qemuLog")), schemaNames);
+        assertEquals(new TreeSet<>(List.of("formatVersion", "metadata", "image", "producer", "node", "workload",
+                "fix", "schedule", "checkpoints", "qemuLog")), schemaNames);
     }
 
     @Test

@@ -34,6 +34,13 @@ class LogLineParserTest {
         assertEquals(LogLine.STDERR, l.event());
     }
 
+    @Test
+    void eventsOfOtherFamiliesAreKeptAsUnusedLines() throws Exception {
+        LogLine l = LogLineParser.parse("blk_co_pwritev blk 0x1 bs 0x2 offset 0 bytes 512 flags 0x6", "x.log", 4);
+        assertEquals(LogLine.Kind.OTHER, l.kind());
+        assertEquals("blk_co_pwritev", l.event());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "qcow2_handle_copied co 0x55 guest_offset 0x0|x.log:4: expected qcow2_handle_copied co <v> guest_offset <v> "
@@ -42,7 +49,7 @@ class LogLineParserTest {
             + "got \"qemu_co_mutex_lock_entry mutex 0x55 self zz\"",
         "qemu_co_mutex_lock_entry self 0x55 mutex 0x66|x.log:4: expected qemu_co_mutex_lock_entry mutex <v> self <v>, "
             + "got \"qemu_co_mutex_lock_entry self 0x55 mutex 0x66\"",
-        "blk_co_pwritev blk 0x1 bs 0x2 offset 0 bytes 512 flags 0x0|x.log:4: unknown trace event \"blk_co_pwritev\" "
+        "qcow2_writev_start_r|x.log:4: unknown trace event \"qcow2_writev_start_r\" "
             + "(expected a qcow2_*, qemu_co_mutex*, bdrv_co_* or thread_pool_* event of qemu 7.2)",
         "Hello, world|x.log:4: expected \"<trace event> <args>\" or a qemu stderr message, got \"Hello, world\"",
         "qcow2_add_task co 0x1 bs 0x2 pool (nil) write|x.log:4: expected qcow2_add_task \"co %p bs %p pool %p: %s: "
