@@ -21,7 +21,9 @@ import org.w3c.dom.NodeList;
 /**
  * Mutation check: each mutant in the list (see .ci/mutants.txt for the format) is applied to a scratch copy
  * of the tree, never to the working tree, and its test classes must then fail. Usage, from the repository
- * root, after the modules were built: {@code java .ci/MutationCheck.java .ci/mutants.txt [NAME...]}.
+ * root, after the modules were built: {@code java .ci/MutationCheck.java [--no-baseline] .ci/mutants.txt [NAME...]}.
+ * First the listed tests run on the unmutated copy and must pass; {@code --no-baseline} skips that when the same
+ * tree has just passed {@code mvn verify}.
  * Exit 0 when every mutant is killed; 1 when one survives or its run breaks; 2 on a bad list or a failing
  * baseline.
  */
@@ -42,8 +44,12 @@ public final class MutationCheck {
     }
 
     public static void main(String[] args) throws Exception {
+        boolean baseline = args.length == 0 || !args[0].equals("--no-baseline");
+        if (!baseline) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         if (args.length < 1) {
-            System.err.println("usage: java .ci/MutationCheck.java MUTANTS_FILE [NAME...]");
+            System.err.println("usage: java .ci/MutationCheck.java [--no-baseline] MUTANTS_FILE [NAME...]");
             System.exit(2);
         }
         Path root = Path.of("").toAbsolutePath();
@@ -64,16 +70,18 @@ public final class MutationCheck {
         Path scratch = Files.createTempDirectory("blockstep-mutants");
         try {
             copyTree(root, scratch);
-            System.exit(run(list, mutants, scratch));
+            System.exit(run(list, mutants, scratch, baseline));
         } finally {
             deleteTree(scratch);
         }
     }
 
-    private static int run(Path list, List<Mutant> mutants, Path scratch) throws Exception {
+    private static int run(Path list, List<Mutant> mutants, Path scratch, boolean baseline) throws Exception {
         Map<String, Set<String>> byModule = new LinkedHashMap<>();
         for (Mutant m : mutants) {
-            byModule.computeIfAbsent(m.module(), k -> new LinkedHashSet<>()).addAll(m.tests());
+            if (baseline) {
+                byModule.computeIfAbsent(m.module(), k -> new LinkedHashSet<>()).addAll(m.tests());
+            }
         }
         for (var e : byModule.entrySet()) {
             System.out.println("baseline: " + e.getKey() + " " + String.join(",", e.getValue()));
