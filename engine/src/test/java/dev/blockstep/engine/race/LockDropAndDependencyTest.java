@@ -8,6 +8,7 @@ import dev.blockstep.engine.check.ImageBytes;
 import dev.blockstep.engine.check.ImageCheck;
 import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.event.EngineEventSink;
+import dev.blockstep.engine.explore.Qcow2Scenarios;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.snapshot.Step;
@@ -41,8 +42,8 @@ class LockDropAndDependencyTest {
 
     @Test
     void anAllocatingWriteLetsAnotherRequestTakeSLockWhileItsDataIsInFlight() {
-        HostFile img = Schedules.image("");
-        List<Schedules.Run> runs = Schedules.all(img, "aio_write -P 0x22 0 64k\naio_write -P 0x33 128k 64k\n", false);
+        List<Schedules.Run> runs = Schedules.all(Qcow2Scenarios.setup("",
+                "aio_write -P 0x22 0 64k\naio_write -P 0x33 128k 64k\n", false));
         assertTrue(runs.stream().anyMatch(r -> anotherTakesTheLockDuringDataIo(r.steps())),
                 "in some schedule W2 must take s->lock between W1's lock drop and W1's data completion");
     }
@@ -59,8 +60,8 @@ class LockDropAndDependencyTest {
      */
     @Test
     void overlappingAllocationsWaitForTheEarlierL2MetaSoBothWritesSurvive() throws Exception {
-        HostFile img = Schedules.image("");
-        List<Schedules.Run> runs = Schedules.all(img, "aio_write -P 0x22 0 4k\naio_write -P 0x33 8k 4k\n", false);
+        List<Schedules.Run> runs = Schedules.all(Qcow2Scenarios.setup("",
+                "aio_write -P 0x22 0 4k\naio_write -P 0x33 8k 4k\n", false));
         byte[] expected = new byte[65536];
         java.util.Arrays.fill(expected, 0, 4096, (byte) 0x22);
         java.util.Arrays.fill(expected, 8192, 12288, (byte) 0x33);

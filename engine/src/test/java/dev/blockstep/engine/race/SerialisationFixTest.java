@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.explore.QemuImgCheck;
-import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.explore.Qcow2Scenarios;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -21,8 +21,20 @@ class SerialisationFixTest {
     private static final String ZERO_ALLOC = "write -P 0x11 0 64k\nwrite -z 0 64k\n";
     private static final String WRITE = "aio_write -P 0x22 0 64k\n";
 
-    private static void fixedIsClean(HostFile image, String race) {
-        List<Schedules.Run> runs = Schedules.all(image, race, true);
+    private static List<Schedules.Run> runs(String setup, String race, boolean fix) {
+        return Schedules.all(Qcow2Scenarios.setup(setup, race, fix));
+    }
+
+    private static long stale(List<Schedules.Run> runs) {
+        return runs.stream().filter(r -> StaleDecisions.first(r.steps(), Schedules.CLUSTER).isPresent()).count();
+    }
+
+    private static long corrupt(List<Schedules.Run> runs) {
+        return runs.stream().filter(r -> !new QemuImgCheck().errors(r.end()).isEmpty()).count();
+    }
+
+    private static void fixedIsClean(String setup, String race) {
+        List<Schedules.Run> runs = runs(setup, race, true);
         assertTrue(runs.size() > 1, "the workload must have more than one schedule");
         for (Schedules.Run r : runs) {
             Optional<String> stale = StaleDecisions.first(r.steps(), Schedules.CLUSTER);
@@ -31,32 +43,19 @@ class SerialisationFixTest {
         }
     }
 
-    private static long stale(List<Schedules.Run> runs) {
-        return runs.stream().filter(r -> StaleDecisions.first(r.steps(), Schedules.CLUSTER).isPresent()).count();
-    }
-
-    private static long unfixedCorrupt(HostFile image, String race) {
-        return corrupt(Schedules.all(image, race, false));
-    }
-
-    private static long corrupt(List<Schedules.Run> runs) {
-        return runs.stream().filter(r -> !new QemuImgCheck().errors(r.end()).isEmpty()).count();
+    private static void corruptsUnfixedOnlyWithoutTheFix(String setup, String race) {
+        assertTrue(corrupt(runs(setup, race, false)) > 0, "without the fix some schedule must corrupt");
+        fixedIsClean(setup, race);
     }
 
     @Test
     void aDiscardNeverFreesAClusterAWriterIsAboutToRelinkWhenTheFixIsOn() {
-        HostFile img = Schedules.image(ZERO_ALLOC);
-        String race = WRITE + "discard 0 64k\n";
-        assertTrue(unfixedCorrupt(img, race) > 0, "without the fix some schedule must corrupt");
-        fixedIsClean(img, race);
+        corruptsUnfixedOnlyWithoutTheFix(ZERO_ALLOC, WRITE + "discard 0 64k\n");
     }
 
     @Test
     void aZeroWriteThatMayUnmapNeverFreesAClusterAWriterIsAboutToRelinkWhenTheFixIsOn() {
-        HostFile img = Schedules.image(ZERO_ALLOC);
-        String race = WRITE + "aio_write -z -u 0 64k\naio_flush\n";
-        assertTrue(unfixedCorrupt(img, race) > 0, "without the fix some schedule must corrupt");
-        fixedIsClean(img, race);
+        corruptsUnfixedOnlyWithoutTheFix(ZERO_ALLOC, WRITE + "aio_write -z -u 0 64k\naio_flush\n");
     }
 
     /**
@@ -66,12 +65,12 @@ class SerialisationFixTest {
      */
     @Test
     void aZeroWriteWithoutUnmapIsSerialisingToo() {
-        HostFile img = Schedules.image("write -P 0x11 0 64k\n");
+        String setup = "write -P 0x11 0 64k\n";
         String race = WRITE + "aio_write -z 0 64k\naio_flush\n";
-        List<Schedules.Run> unfixed = Schedules.all(img, race, false);
+        List<Schedules.Run> unfixed = runs(setup, race, false);
         assertTrue(stale(unfixed) > 0, "without the fix the zero write must be able to run in the window");
         assertEquals(0, corrupt(unfixed), "without MAY_UNMAP nothing is freed");
-        fixedIsClean(img, race);
+        fixedIsClean(setup, race);
     }
 
     /**
@@ -81,18 +80,13 @@ class SerialisationFixTest {
      */
     @Test
     void anUnalignedZeroWriteIsWidenedToWholeClustersBeforeItWaits() {
-        HostFile img = Schedules.image(ZERO_ALLOC);
-        String race = "aio_write -P 0x22 0 4k\naio_write -z -u 4k 60k\naio_flush\n";
-        assertTrue(unfixedCorrupt(img, race) > 0, "without the fix some schedule must corrupt");
-        fixedIsClean(img, race);
+        corruptsUnfixedOnlyWithoutTheFix(ZERO_ALLOC, "aio_write -P 0x22 0 4k\naio_write -z -u 4k 60k\naio_flush\n");
     }
 
     /** The same with a discard whose unaligned head is ignored and whose middle frees the writer's cluster. */
     @Test
     void anUnalignedDiscardStillSerialisesWithTheWriterOfItsWholeCluster() {
-        HostFile img = Schedules.image(ZERO_ALLOC + "write -P 0x11 64k 64k\nwrite -z 64k 64k\n");
-        String race = "aio_write -P 0x22 64k 4k\ndiscard 32k 96k\n";
-        assertTrue(unfixedCorrupt(img, race) > 0, "without the fix some schedule must corrupt");
-        fixedIsClean(img, race);
+        corruptsUnfixedOnlyWithoutTheFix(ZERO_ALLOC + "write -P 0x11 64k 64k\nwrite -z 64k 64k\n",
+                "aio_write -P 0x22 64k 4k\ndiscard 32k 96k\n");
     }
 }
