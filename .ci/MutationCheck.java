@@ -37,6 +37,7 @@ public final class MutationCheck {
     /** What one test run showed: the failing tests ("Class.method"), or why it produced no verdict. */
     record Outcome(List<String> failed, String problem) { }
 
+    /** The mutant list is malformed or out of date; the message is one line naming the place. */
     static final class BadList extends Exception {
         BadList(String message) {
             super(message);
@@ -59,7 +60,12 @@ public final class MutationCheck {
             mutants = select(parse(list), List.of(args).subList(1, args.length));
             for (Mutant m : mutants) {
                 for (FileEdits f : m.files()) {
-                    apply(list, m, f, Files.readString(root.resolve(f.path())));
+                    Path p = root.resolve(f.path());
+                    if (!Files.isRegularFile(p)) {
+                        throw new BadList(list + ":" + m.line() + ": mutant " + m.name() + ": expected the file "
+                                + f.path() + " to exist (did the code move?)");
+                    }
+                    apply(list, m, f, Files.readString(p));
                 }
             }
         } catch (BadList e) {
@@ -68,13 +74,26 @@ public final class MutationCheck {
             return;
         }
         Path scratch = Files.createTempDirectory("blockstep-mutants");
-        try {
-            copyTree(root, scratch);
-            System.exit(run(list, mutants, scratch, baseline));
-        } finally {
-            deleteTree(scratch);
-        }
+        // Also on Ctrl-C or a CI timeout: stop the test run in progress and remove the copy.
+        Thread cleanup = new Thread(() -> {
+            Process p = running;
+            if (p != null) {
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+            }
+            try {
+                deleteTree(scratch);
+            } catch (IOException e) {
+                System.err.println("could not remove " + scratch + ": " + e.getMessage());
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        copyTree(root, scratch);
+        System.exit(run(list, mutants, scratch, baseline));
     }
+
+    /** The Maven run in progress, for the shutdown hook. */
+    private static volatile Process running;
 
     private static int run(Path list, List<Mutant> mutants, Path scratch, boolean baseline) throws Exception {
         Map<String, Set<String>> byModule = new LinkedHashMap<>();
@@ -284,16 +303,15 @@ public final class MutationCheck {
                     "-Dsurefire.timeout=900");
             Process p = new ProcessBuilder(cmd).directory(scratch.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
+            running = p;
             int rc = p.waitFor();
+            running = null;
             List<String> failed = failedTests(reports);
             if (rc != 0 && failed.isEmpty()) {
                 List<String> out = Files.readAllLines(log);
                 String tail = out.stream().filter(l -> l.contains("ERROR")).limit(3).reduce((a, b) -> a + " | " + b)
                         .orElse("exit " + rc);
                 return new Outcome(List.of(), "build failed without a test failure: " + tail);
-            }
-            if (rc == 0 && !failed.isEmpty()) {
-                return new Outcome(failed, "maven passed but reports list failures");
             }
             if (rc == 0 && ranNothing(reports)) {
                 return new Outcome(List.of(), "no test ran (are the class names right?)");
