@@ -156,8 +156,6 @@ public final class MutationCheck {
         return out;
     }
 
-    // ---- the list ----
-
     static List<Mutant> parse(Path list) throws IOException, BadList {
         List<String> lines = Files.readAllLines(list, StandardCharsets.UTF_8);
         List<Mutant> out = new ArrayList<>();
@@ -291,8 +289,6 @@ public final class MutationCheck {
         return out;
     }
 
-    // ---- running ----
-
     private static Outcome runTests(Path scratch, String module, List<String> tests) throws Exception {
         Path reports = scratch.resolve(module).resolve("target/surefire-reports");
         deleteTree(reports);
@@ -367,8 +363,6 @@ public final class MutationCheck {
             System.out.printf(fmt, (Object[]) r);
         }
     }
-
-    // ---- the scratch copy ----
 
     /** Copies the tree without .git, keeping timestamps so built modules stay up to date. */
     private static void copyTree(Path from, Path to) throws IOException {
