@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
  * The fix (every discard and write-zeroes is BDRV_REQ_SERIALISING, its window widened to whole clusters),
  * checked over every schedule of a small race: with the fix on no request rewrites an L2 entry behind a
  * writer's back and qemu-img check passes at every end; with it off the same workload does go wrong, so each
- * test is able to fail. The unfixed side is our engine's behaviour; that real qemu 7.2 corrupts on these
- * workloads is shown separately by the captured-qemu sample and RaceReproductionTest.
+ * test is able to fail. The unfixed side is our engine's behaviour, not evidence about qemu; that real qemu 7.2
+ * has the race (for aio_write -z -u) is shown by the captured-qemu sample and RaceReproductionTest.
  */
 class SerialisationFixTest {
     /** Guest cluster 0 is ZERO_ALLOC with the COPIED flag: a write to it keeps the host cluster and relinks it. */
