@@ -7,13 +7,13 @@ import dev.blockstep.trace.qemuio.QemuIoParser;
 import java.util.List;
 
 /** Small workloads on the real qcow2 driver, on a fresh 16 MiB image with 64 KiB clusters. */
-final class Qcow2Scenarios {
-    static final String NAME = "test.qcow2";
+public final class Qcow2Scenarios {
+    public static final String NAME = "test.qcow2";
 
     private Qcow2Scenarios() {
     }
 
-    static HostFile fresh() {
+    public static HostFile fresh() {
         try {
             return Qcow2Create.create(16 << 20, 65536);
         } catch (Qcow2Create.CreateException e) {
@@ -21,7 +21,7 @@ final class Qcow2Scenarios {
         }
     }
 
-    static List<QemuIoCommand> parse(String script) {
+    public static List<QemuIoCommand> parse(String script) {
         try {
             return QemuIoParser.parseScript(script, "test");
         } catch (Exception e) {
@@ -29,7 +29,7 @@ final class Qcow2Scenarios {
         }
     }
 
-    static ExploreSetup setup(String setup, String race, boolean fix) {
+    public static ExploreSetup setup(String setup, String race, boolean fix) {
         HostFile base = SetupRunner.run(fresh(), NAME, parse(setup));
         return ExploreSetup.guestOnly(NAME, base, parse(race), fix);
     }

@@ -88,7 +88,6 @@ class ExploreViewModelTest {
                 vm.cancel();
             }
         });
-        long t0 = System.nanoTime();
         ui.submit(() -> vm.run("guest-mirror", shipped("guest-mirror"))).get();
         ExploreOutcome o = awaitOutcome();
         assertTrue(o.cancelled(), "cancelled");
@@ -99,7 +98,6 @@ class ExploreViewModelTest {
                 + " in the whole search");
         assertNotNull(ui.submit(() -> vm.statusProperty().get()).get());
         assertTrue(ui.submit(() -> vm.statusProperty().get()).get().contains("cancelled"));
-        assertTrue(System.nanoTime() - t0 > 0);
     }
 
     @Test
