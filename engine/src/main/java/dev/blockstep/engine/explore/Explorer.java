@@ -1,5 +1,6 @@
 package dev.blockstep.engine.explore;
 
+import dev.blockstep.engine.snapshot.Step;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Exhaustive, stateless exploration of every interleaving of a small workload. Each run is rebuilt by replaying
@@ -87,6 +89,15 @@ public final class Explorer {
 
     private long maxEngineSteps = Long.MAX_VALUE;
 
+    /** What the footprints are built from: each step as taken, unless a test makes a step under-declare. */
+    private UnaryOperator<Step> declared = UnaryOperator.identity();
+
+    /** Test hook: builds footprints from {@code f} applied to every step, e.g. a step with a declaration removed. */
+    Explorer declaredAs(UnaryOperator<Step> f) {
+        this.declared = f;
+        return this;
+    }
+
     public Exploration run() {
         long t0 = System.nanoTime();
         search();
@@ -157,8 +168,9 @@ public final class Explorer {
             }
             n.run = null;
             int before = child.stepCount();
-            Footprint fp = child.advance(p);
+            child.advance(p);
             engineSteps += child.stepCount() - before;
+            Footprint fp = Footprint.of(child.steps().subList(before, child.stepCount()).stream().map(declared).toList());
             Map<Integer, Footprint> childSleep = new TreeMap<>();
             if (reduce) {
                 addIndependent(n.sleep, fp, p, childSleep);

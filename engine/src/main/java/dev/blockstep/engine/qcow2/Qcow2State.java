@@ -54,6 +54,8 @@ public final class Qcow2State {
     private final EngineEventSink sink;
     /** The coroutine on whose behalf the current operation runs; set by each public operation. */
     int co;
+    /** Told of every driver operation on this state (see {@link Qcow2Driver#observeMetadata}). */
+    Runnable observer = () -> { };
     private final List<String> stderr = new ArrayList<>();
 
     Qcow2State(HostFile file, Header header, long[] l1Table, long[] refcountTable, EngineEventSink sink,
@@ -85,6 +87,17 @@ public final class Qcow2State {
             i--;
         }
         maxRefcountTableIndex = i;
+    }
+
+    /** Starts a driver operation for coroutine {@code c}: sets {@link #co} and reports the metadata access. */
+    void enter(int c) {
+        co = c;
+        observer.run();
+    }
+
+    /** Reports a metadata access of an operation that names no coroutine. */
+    void touched() {
+        observer.run();
     }
 
     void emit(EngineEvent e) {
