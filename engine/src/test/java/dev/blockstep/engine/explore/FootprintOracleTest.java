@@ -58,8 +58,9 @@ class FootprintOracleTest {
         // Every macro step of one coroutine now looks independent of every other coroutine's, so the sleep sets
         // keep one order only, and the corrupt end states (W1 relinking the cluster Z2 freed) are never reached.
         // Hiding a single kind (only the host clusters, only the metadata, only s->lock, or everything of the
-        // punch or of the data completion) was tried too and is NOT caught on the minimal race, the three-request
-        // mix or two overwrites of one cluster: the resources a step keeps still order the same pairs.
+        // punch or of the data completion) was tried too and is NOT caught by end states on the minimal race, the
+        // three-request mix or two overwrites of one cluster: the resources a step keeps still order the same
+        // pairs. IndependenceOracleTest checks each claim by running both orders, which does catch one.
         assertNotEquals(all, underDeclared);
         assertTrue(all.containsAll(underDeclared));
     }
