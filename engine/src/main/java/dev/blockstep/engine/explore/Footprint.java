@@ -80,11 +80,6 @@ public record Footprint(long[] writes, long[] reads) {
         return false;
     }
 
-    /** Whether the macro step wrote (or only read, with {@code write} false) this resource. */
-    public boolean touches(Resource r, boolean write) {
-        return Arrays.binarySearch(write ? writes : reads, key(r)) >= 0;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof Footprint f && Arrays.equals(writes, f.writes) && Arrays.equals(reads, f.reads);
