@@ -33,7 +33,7 @@ class VerifyBudgetTest {
     void aDeepSearchRunsOnAnExplicitStack() {
         // Deeper than any Java stack a recursive search would need (tens of thousands of macro steps): the first
         // run of 5000 requests ends, and it corrupts (FIFO order corrupts after 50 requests), which is a verdict.
-        var r = CheckCommandTest.blockstep("verify", "--max-steps", "400000", RANDOM_5000.toString());
+        var r = CheckCommandTest.blockstep("verify", "--max-steps", "150000", RANDOM_5000.toString());
         assertEquals(2, r.exitCode(), r.stdout() + r.stderr());
         assertEquals("", r.stderr());
         assertTrue(r.stdout().startsWith("{\"verdict\": \"bad\""), r.stdout());

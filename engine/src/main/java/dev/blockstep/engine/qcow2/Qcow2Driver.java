@@ -5,7 +5,9 @@ import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.format.Header;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
+import dev.blockstep.engine.snapshot.Resource;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The qcow2 driver of one open image, as a set of atomic operations split where qemu 7.2 yields.
@@ -14,7 +16,7 @@ import java.util.List;
  * s->lock (metadata I/O included, since nothing else can touch metadata meanwhile); "unlocked" methods
  * are the data I/O that runs without it. The caller (a coroutine state machine, or {@link SerialRequests}
  * for serial work) owns the lock and the order. {@code co} is the coroutine id put on every event. Every
- * operation that reads or changes driver state reports itself to {@link #observeMetadata}'s observer.
+ * operation that reads or changes driver state reports itself to {@link #observe}'s observer.
  */
 public final class Qcow2Driver {
     private final Qcow2State s;
@@ -48,10 +50,11 @@ public final class Qcow2Driver {
     }
 
     /**
-     * Told of every operation that reads or changes the driver's in-memory state, so the step running it can
-     * declare that it touched the metadata. Pure data I/O and constants (cluster size, disk size) are not reported.
+     * Told of every operation that reads or changes the driver's in-memory state (the metadata, and whether the
+     * driver is still attached), so the step running it can declare it. Every operation that takes a coroutine
+     * counts as a change; pure data I/O and constants (cluster size, disk size) are not reported.
      */
-    public void observeMetadata(Runnable onAccess) {
+    public void observe(BiConsumer<Resource, Boolean> onAccess) {
         s.observer = onAccess;
     }
 
@@ -83,7 +86,7 @@ public final class Qcow2Driver {
 
     /** qemu has detached the driver after a fatal corruption; every request now fails with ENOMEDIUM. */
     public boolean detached() {
-        s.touched();
+        s.observer.accept(Resource.Shared.MEDIUM, false);
         return s.corrupt;
     }
 
@@ -105,7 +108,7 @@ public final class Qcow2Driver {
 
     /** merge_cow: the allocation whose COW write will carry this chunk's data, or null. Pure decision. */
     public L2Meta mergeCow(List<L2Meta> metas, long guestOffset, long bytes) {
-        s.touched();
+        s.read();
         return linker.mergeCow(metas, guestOffset, bytes);
     }
 
@@ -119,7 +122,7 @@ public final class Qcow2Driver {
 
     /** Lock held: whether link_l2's perform_cow drops the lock for COW I/O on this allocation. */
     public boolean needsCow(L2Meta m) {
-        s.touched();
+        s.read();
         return linker.needsCow(m);
     }
 
@@ -175,7 +178,7 @@ public final class Qcow2Driver {
 
     /** Whether freed host ranges wait for their punch (between a zeroize or discard and its punches). */
     public boolean hasQueuedDiscards() {
-        s.touched();
+        s.read();
         return !s.discards.isEmpty();
     }
 

@@ -85,7 +85,7 @@ public final class Engine {
     private void declareAccesses() {
         Scheduler sch = scheduler;
         long cs = node.driver().clusterSize();
-        node.driver().observeMetadata(() -> sch.touch(Resource.Shared.METADATA, true));
+        node.driver().observe(sch::touch);
         file.observe((offset, len, write) -> {
             for (long c = offset / cs; len > 0 && c <= (offset + len - 1) / cs; c++) {
                 sch.touch(new Resource.HostCluster(c), write);

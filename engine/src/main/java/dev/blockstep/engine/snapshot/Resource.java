@@ -24,8 +24,10 @@ public sealed interface Resource {
         FLUSH_QUEUE,
         /**
          * The driver's in-memory state (BDRVQcow2State): L1/L2 and refcount tables, cluster_allocs,
-         * free_cluster_index, the queued discards, the corrupt flag.
+         * free_cluster_index, the queued discards.
          */
-        METADATA
+        METADATA,
+        /** Whether the driver is still attached (bs->drv): a fatal corruption detaches it. */
+        MEDIUM
     }
 }
