@@ -27,10 +27,10 @@ final class SampleDescriptions {
             + " on this recorded run the data oracle (DataOracle) finds no drift either. Other schedules do drift:"
             + " exhaustive exploration of the upstream mix in its smallest form (scenario upstream-mix: W1 aio_write"
             + " -P 0x22 0 64k, Z2 aio_write -z -u 0 64k and W3 aio_write -P 0x33 64k 64k, after a setup session"
-            + " wrote 0x11 to guest cluster 0) finds 832 of the 4366 interleavings (each a class of equivalent"
+            + " wrote 0x11 to guest cluster 0) finds 408 of the 2542 interleavings (each a class of equivalent"
             + " schedules) in which guest data drifts while qemu-img check stays clean: W1's in-place data write is"
             + " still in flight when Z2 frees its host cluster and W3 reallocates it, so guest cluster 1 ends up"
-            + " holding 0x22 instead of W3's 0x33 (variant B). With the fix none of the 528 interleavings drifts."
+            + " holding 0x22 instead of W3's 0x33 (variant B). With the fix none of the 364 interleavings drifts."
             + " This is an engine result, not observed on real qemu (the facts file marks variant B as unverified).";
 
     static final String UPSTREAM_Z = "upstream-regression with plain aio_write -z mixed in: 5000 commands from"

@@ -20,10 +20,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code blockstep verify}: the CI verdict. Explores every scenario exhaustively and prints a JSON report.
- * Exit 0 when no explored schedule is bad (corrupt, drifting or hung), 2 when one is, 1 on bad input.
+ * Exit 0 when every search was complete and no schedule is bad (corrupt, drifting or hung), 2 when a bad
+ * schedule was found, 3 when no bad schedule was found but a search stopped at a budget (no verdict earned),
+ * 1 on bad input. Counterexample traces are written only into the directory {@code -o} names.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Exhaustively explore scenarios; exit 0 when no schedule corrupts, 2 otherwise (JSON report).")
+        description = "Exhaustively explore scenarios; exit 0 when no schedule corrupts, 2 when one does, "
+                + "3 when a search stopped at a budget before it was complete (JSON report).")
 public final class VerifyCommand implements Callable<Integer> {
 
     @Spec
@@ -36,8 +39,13 @@ public final class VerifyCommand implements Callable<Integer> {
             description = "Stop each search after N states (default ${DEFAULT-VALUE}); the report says it is incomplete.")
     long maxStates;
 
-    @Option(names = "--counterexample-dir", paramLabel = "DIR",
-            description = "Where to save counterexample traces (default: the working directory).")
+    @Option(names = "--max-steps", paramLabel = "N", defaultValue = "20000000",
+            description = "Stop each search after N engine steps, replays included (default ${DEFAULT-VALUE}); "
+                    + "the report says it is incomplete.")
+    long maxSteps;
+
+    @Option(names = {"-o", "--counterexample-dir"}, paramLabel = "DIR",
+            description = "Save each scenario's first counterexample trace into DIR (default: save none).")
     String dir;
 
     @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "Scenario files.")
@@ -47,8 +55,9 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (maxStates < 1) {
-            err.println("blockstep verify: expected a positive number for --max-states");
+        if (maxStates < 1 || maxSteps < 1) {
+            err.println("blockstep verify: expected a positive number for " + (maxStates < 1 ? "--max-states"
+                    : "--max-steps"));
             err.flush();
             return 1;
         }
@@ -63,27 +72,29 @@ public final class VerifyCommand implements Callable<Integer> {
             }
         }
         boolean anyBad = false;
+        boolean anyIncomplete = false;
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < loaded.size(); i++) {
             Scenario s0 = loaded.get(i);
             boolean fixOn = fix || s0.setup().fix();
             Scenario s = s0.withFix(fixOn);
-            Exploration x = new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), true, maxStates, 1).run();
-            Path ce = ScenarioLoader.defaultCounterexample(scenarios.get(i));
-            if (dir != null) {
-                ce = Path.of(dir).resolve(ce);
-            }
-            String saved = ExploreCommand.save(s, x.firstCounterexample(), ce, "verify", null, err);
+            Exploration x = new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), true, maxStates, 1)
+                    .maxEngineSteps(maxSteps).run();
+            String saved = dir == null ? null : ExploreCommand.save(s, x.firstCounterexample(),
+                    Path.of(dir).resolve(ScenarioLoader.defaultCounterexample(scenarios.get(i))), "verify", null, err);
             anyBad |= x.firstCounterexample() != null;
+            anyIncomplete |= x.truncated();
             parts.add(ExplorationReport.json(scenarios.get(i), fixOn, true, x, saved));
         }
-        out.println("{\"verdict\": \"" + (anyBad ? "bad" : "clean") + "\", \"scenarios\": [");
+        // A bad schedule found is a verdict even when a search was cut short; "clean" needs every search complete.
+        String verdict = anyBad ? "bad" : anyIncomplete ? "inconclusive" : "clean";
+        out.println("{\"verdict\": \"" + verdict + "\", \"scenarios\": [");
         for (int i = 0; i < parts.size(); i++) {
             out.println("  " + parts.get(i) + (i + 1 < parts.size() ? "," : ""));
         }
         out.println("]}");
         out.flush();
         err.flush();
-        return anyBad ? 2 : 0;
+        return anyBad ? 2 : anyIncomplete ? 3 : 0;
     }
 }

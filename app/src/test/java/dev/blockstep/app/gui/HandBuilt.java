@@ -23,7 +23,7 @@ public final class HandBuilt {
     }
 
     public static Step step(int index, int co, String name, EngineEvent... events) {
-        return new Step(index, co, name, List.of(co), -1, 0, -1, 0, List.of(events), name + " narration");
+        return new Step(index, co, name, List.of(co), -1, 0, -1, 0, List.of(events), name + " narration", List.of());
     }
 
     public static CoroutineView co(int id, String name, CoState state, String phase) {

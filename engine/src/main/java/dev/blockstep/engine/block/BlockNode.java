@@ -6,6 +6,7 @@ import dev.blockstep.engine.coroutine.StepContext;
 import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
+import dev.blockstep.engine.snapshot.Resource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -98,15 +99,19 @@ public final class BlockNode {
         this.fixOn = on;
     }
 
-    boolean activeFlush() {
+    /** active_flush_req, read by the step {@code cx}. */
+    boolean activeFlush(StepContext cx) {
+        cx.writes(Resource.Shared.FLUSH_QUEUE);
         return activeFlush;
     }
 
-    void setActiveFlush(boolean on) {
+    void setActiveFlush(StepContext cx, boolean on) {
+        cx.writes(Resource.Shared.FLUSH_QUEUE);
         activeFlush = on;
     }
 
-    CoQueue flushQueue() {
+    CoQueue flushQueue(StepContext cx) {
+        cx.writes(Resource.Shared.FLUSH_QUEUE);
         return flushQueue;
     }
 

@@ -40,12 +40,12 @@ final class Flush {
         switch (p) {
             case BEGIN -> {
                 cx.name("bdrv_co_flush");
-                if (node.activeFlush()) {
-                    node.flushQueue().queueWait(cx);
+                if (node.activeFlush(cx)) {
+                    node.flushQueue(cx).queueWait(cx);
                     cx.narrate(n + " must flush, but another flush of the node is running, so " + n + " waits.");
                     return Outcome.blocked(CoState.WAITING_FLUSH, "flush_queue (another flush is active)");
                 }
-                node.setActiveFlush(true);
+                node.setActiveFlush(cx, true);
                 cx.narrate(n + " starts the flush that writethrough mode adds after every write (FUA).");
                 p = P.LOCK;
                 return Outcome.CONTINUE;
@@ -71,8 +71,8 @@ final class Flush {
                 return Outcome.IN_DATA_IO;
             }
             case SYNC_DONE -> {
-                node.setActiveFlush(false);
-                node.flushQueue().restartNext(cx);
+                node.setActiveFlush(cx, false);
+                node.flushQueue(cx).restartNext(cx);
                 cx.name("thread_pool_complete").narrate(n + "'s flush completes.");
                 p = P.FINISHED;
                 return Outcome.CONTINUE;

@@ -213,6 +213,8 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
 
     @Override
     public void requestDone(StepContext cx, RequestCoroutine r) {
+        // Runs in the finishing request's step but changes this loop's state, woken or not.
+        cx.writes(new dev.blockstep.engine.snapshot.Resource.CoroutineState(id()));
         inFlight--;
         if (awaited == r) {
             awaited = null;

@@ -4,6 +4,7 @@ import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
 import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.snapshot.CoState;
+import dev.blockstep.engine.snapshot.Resource;
 import dev.blockstep.engine.snapshot.TrackedRequestView;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,13 +21,17 @@ public final class TrackedRequests {
 
     /** tracked_request_begin: overlap window = the request, not serialising, inserted at the head. */
     public TrackedRequest begin(StepContext cx, long offset, long bytes, TrackedRequestType type) {
+        cx.writes(Resource.Shared.TRACKED_REQUESTS);
         TrackedRequest r = new TrackedRequest(nextId++, cx.self(), offset, bytes, type);
         list.add(0, r);
         cx.event(new EngineEvent.TrackedRequestBegin(cx.self().id(), r.id(), offset, bytes, type.name(), false));
         return r;
     }
 
-    /** tracked_request_set_serialising: counts it once and widens the window to {@code align}. */
+    /**
+     * tracked_request_set_serialising: counts it once and widens the window to {@code align}. Steps call it just
+     * before {@link #waitSerialising}, which declares the access for both.
+     */
     public void setSerialising(TrackedRequest r, long align) {
         if (!r.serialising()) {
             serialisingInFlight++;
@@ -58,6 +63,7 @@ public final class TrackedRequests {
      * With {@code fastPath}, nothing is scanned while no serialising request is in flight.
      */
     public Outcome waitSerialising(StepContext cx, TrackedRequest self, boolean fastPath) {
+        cx.writes(Resource.Shared.TRACKED_REQUESTS);
         self.setWaitingFor(null);
         if (fastPath && serialisingInFlight == 0) {
             return null;
@@ -75,6 +81,7 @@ public final class TrackedRequests {
 
     /** tracked_request_end: uncounts, removes, and wakes everything queued on it. */
     public void end(StepContext cx, TrackedRequest r) {
+        cx.writes(Resource.Shared.TRACKED_REQUESTS);
         if (r.serialising()) {
             serialisingInFlight--;
         }

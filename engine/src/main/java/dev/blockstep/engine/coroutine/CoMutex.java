@@ -2,6 +2,7 @@ package dev.blockstep.engine.coroutine;
 
 import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.snapshot.CoState;
+import dev.blockstep.engine.snapshot.Resource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -14,9 +15,11 @@ public final class CoMutex {
     private final String name;
     private Coroutine owner;
     private final Deque<Coroutine> waiters = new ArrayDeque<>();
+    private final Resource resource;
 
     public CoMutex(String name) {
         this.name = name;
+        this.resource = new Resource.Mutex(name);
     }
 
     public String name() {
@@ -30,6 +33,7 @@ public final class CoMutex {
      */
     public boolean lock(StepContext cx) {
         Coroutine self = cx.self();
+        cx.writes(resource);
         if (owner == self) {
             throw new IllegalStateException(self + " locks " + name + " which it already holds");
         }
@@ -51,6 +55,7 @@ public final class CoMutex {
     /** Releases the mutex; the first waiter, if any, becomes the owner and is woken. Returns it, or null. */
     public Coroutine unlock(StepContext cx) {
         Coroutine self = cx.self();
+        cx.writes(resource);
         if (owner != self) {
             throw new IllegalStateException(self + " unlocks " + name + " owned by " + owner);
         }

@@ -1,6 +1,7 @@
 package dev.blockstep.engine.coroutine;
 
 import dev.blockstep.engine.snapshot.CoState;
+import dev.blockstep.engine.snapshot.Resource;
 import dev.blockstep.engine.snapshot.Step;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ public final class Scheduler {
     private long readyCounter;
     private long[] readySince = new long[16];
     private int stepIndex;
+    /** The step running now, which shared-state accesses are declared to; null between steps. */
+    private StepContext current;
 
     public Scheduler(SchedulingPolicy policy) {
         this.policy = policy;
@@ -114,6 +117,7 @@ public final class Scheduler {
         live.add(co);
         markReady(co);
         owedRuns.addFirst(co);
+        touch(new Resource.CoroutineState(co.id()), true);
         return co;
     }
 
@@ -125,6 +129,17 @@ public final class Scheduler {
         co.setState(CoState.RUNNABLE, "");
         markReady(co);
         owedRuns.addLast(co);
+        touch(new Resource.CoroutineState(co.id()), true);
+    }
+
+    /**
+     * Declares an access to shared state for the step that is running; does nothing between steps (setup,
+     * checks and views read the same objects, but they are not steps). The driver and the host file report here.
+     */
+    public void touch(Resource r, boolean write) {
+        if (current != null) {
+            current.touch(r, write);
+        }
     }
 
     public List<Coroutine> coroutines() {
@@ -208,7 +223,14 @@ public final class Scheduler {
         }
         forced = null;
         StepContext cx = new StepContext(this, co);
-        Outcome out = co.run(cx);
+        cx.writes(new Resource.CoroutineState(id));
+        current = cx;
+        Outcome out;
+        try {
+            out = co.run(cx);
+        } finally {
+            current = null;
+        }
         if (cx.name().isEmpty()) {
             throw new IllegalStateException(co + " took an unnamed step");
         }
@@ -229,7 +251,7 @@ public final class Scheduler {
             live.remove(co);
         }
         Step s = new Step(stepIndex, id, cx.name(), ids, cx.guestOffset(), cx.guestBytes(), cx.hostOffset(),
-                cx.hostBytes(), cx.events(), cx.narration());
+                cx.hostBytes(), cx.events(), cx.narration(), cx.touches());
         stepIndex++;
         return s;
     }

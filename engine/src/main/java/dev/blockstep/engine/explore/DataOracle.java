@@ -128,9 +128,21 @@ public final class DataOracle {
         byte[] before = initial.read(start, (int) (end - start));
         Drift pending = null;
         Long prev = null;
+        // Sweep the pieces left to right, keeping only the effects that cover the current one: with thousands of
+        // requests, scanning every effect for every sector made judging one run take hours.
+        Integer[] order = byOffset(effects);
+        int nextEffect = 0;
+        List<Integer> covering = new ArrayList<>();
         for (long cut : cuts) {
             if (prev != null) {
-                Drift d = checkPiece(run, effects, where, prev, cut, readBegin, readEnd, got, before, start);
+                long from = prev;
+                while (nextEffect < order.length && effects.get(order[nextEffect]).offset() <= from) {
+                    covering.add(order[nextEffect++]);
+                }
+                covering.removeIf(i -> effects.get(i).end() <= from);
+                covering.sort(null);
+                Drift d = checkPiece(run, effects, where, prev, cut, readBegin, readEnd, got, before, start,
+                        covering);
                 if (d != null && pending != null && pending.offset() + pending.bytes() == d.offset()
                         && pending.actual().equals(d.actual()) && pending.allowed().equals(d.allowed())) {
                     pending = new Drift(where, pending.offset(), pending.bytes() + d.bytes(), d.actual(), d.allowed());
@@ -149,9 +161,10 @@ public final class DataOracle {
     }
 
     private Drift checkPiece(History run, List<Effect> effects, String where, long from, long to, long readBegin,
-                             long readEnd, byte[] got, byte[] initial, long base) {
+                             long readEnd, byte[] got, byte[] initial, long base, List<Integer> covering) {
         List<Effect> touching = new ArrayList<>();
-        for (Effect e : effects) {
+        for (int i : covering) {
+            Effect e = effects.get(i);
             Long b = run.beganAt(e.co());
             if (e.offset() <= from && e.end() >= to && b != null && b < readEnd) {
                 touching.add(e);
@@ -189,6 +202,16 @@ public final class DataOracle {
             }
         }
         return ok ? null : new Drift(where, from, to - from, describe(got, lo, hi), allowed);
+    }
+
+    /** Indices of {@code effects} by ascending offset (ties in command order). */
+    private static Integer[] byOffset(List<Effect> effects) {
+        Integer[] order = new Integer[effects.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Long.compare(effects.get(a).offset(), effects.get(b).offset()));
+        return order;
     }
 
     private static long endOf(History run, Effect e) {

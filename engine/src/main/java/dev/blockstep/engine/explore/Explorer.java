@@ -1,11 +1,14 @@
 package dev.blockstep.engine.explore;
 
+import dev.blockstep.engine.snapshot.Step;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Exhaustive, stateless exploration of every interleaving of a small workload. Each run is rebuilt by replaying
@@ -75,10 +78,29 @@ public final class Explorer {
         return cancelled;
     }
 
+    /**
+     * Also stops the search, as truncated, once this many engine steps (replays included) were executed: a
+     * long workload's every state replays thousands of steps, so a state budget alone does not bound the time.
+     */
+    public Explorer maxEngineSteps(long budget) {
+        this.maxEngineSteps = budget;
+        return this;
+    }
+
+    private long maxEngineSteps = Long.MAX_VALUE;
+
+    /** What the footprints are built from: each step as taken, unless a test makes a step under-declare. */
+    private UnaryOperator<Step> declared = UnaryOperator.identity();
+
+    /** Test hook: builds footprints from {@code f} applied to every step, e.g. a step with a declaration removed. */
+    Explorer declaredAs(UnaryOperator<Step> f) {
+        this.declared = f;
+        return this;
+    }
+
     public Exploration run() {
         long t0 = System.nanoTime();
-        Run root = new Run(setup);
-        visit(new ArrayList<>(), root, new TreeMap<>());
+        search();
         progress.progress(states, interleavings, badRuns);
         return new Exploration(states, interleavings, sleepBlocked, engineSteps, endStates, bad, truncated,
                 System.nanoTime() - t0);
@@ -91,15 +113,103 @@ public final class Explorer {
         return badRuns;
     }
 
-    private void visit(List<Integer> prefix, Run run, Map<Integer, Footprint> sleep) {
-        if (states >= maxStates) {
-            truncated = true;
+    /**
+     * One open node of the search tree: its run (handed to the first child, then replayed for the others), its
+     * sleep set, the options already explored from it and the one being explored now.
+     */
+    private static final class Node {
+        Run run;
+        final Map<Integer, Footprint> sleep;
+        final List<Integer> options;
+        final Map<Integer, Footprint> done = new TreeMap<>();
+        int next;
+        boolean explored;
+        int current = -1;
+        Footprint currentStep;
+
+        Node(Run run, Map<Integer, Footprint> sleep) {
+            this.run = run;
+            this.sleep = sleep;
+            this.options = run.options();
+        }
+    }
+
+    /**
+     * Depth-first search with an explicit stack: a workload of thousands of requests has a search tree tens of
+     * thousands of macro steps deep, far deeper than the Java stack.
+     */
+    private void search() {
+        List<Integer> prefix = new ArrayList<>();
+        ArrayDeque<Node> stack = new ArrayDeque<>();
+        if (!enter(new Run(setup), new TreeMap<>(), stack)) {
             return;
+        }
+        while (!stack.isEmpty()) {
+            Node n = stack.peek();
+            if (n.current >= 0) {
+                n.done.put(n.current, n.currentStep);
+                n.explored = true;
+                n.current = -1;
+            }
+            int p = nextOption(n);
+            if (p < 0) {
+                if (!n.explored) {
+                    sleepBlocked++;
+                }
+                stack.pop();
+                if (!prefix.isEmpty()) {
+                    prefix.remove(prefix.size() - 1);
+                }
+                continue;
+            }
+            Run child = n.run != null ? n.run : Run.replay(setup, prefix);
+            if (n.run == null) {
+                engineSteps += child.stepCount();
+            }
+            n.run = null;
+            int before = child.stepCount();
+            child.advance(p);
+            engineSteps += child.stepCount() - before;
+            Footprint fp = Footprint.of(child.steps().subList(before, child.stepCount()).stream().map(declared).toList());
+            Map<Integer, Footprint> childSleep = new TreeMap<>();
+            if (reduce) {
+                addIndependent(n.sleep, fp, p, childSleep);
+                addIndependent(n.done, fp, p, childSleep);
+            }
+            n.current = p;
+            n.currentStep = fp;
+            prefix.add(p);
+            int depth = stack.size();
+            if (!enter(child, childSleep, stack)) {
+                return;
+            }
+            if (stack.size() == depth) {
+                prefix.remove(prefix.size() - 1);
+            }
+        }
+    }
+
+    /** The next option of {@code n} not asleep, or -1. */
+    private int nextOption(Node n) {
+        while (n.next < n.options.size()) {
+            int p = n.options.get(n.next++);
+            if (!(reduce && n.sleep.containsKey(p))) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    /** Counts a state: judges it when the run ended, else pushes it. False when a budget or Cancel stops the search. */
+    private boolean enter(Run run, Map<Integer, Footprint> sleep, ArrayDeque<Node> stack) {
+        if (states >= maxStates || engineSteps >= maxEngineSteps) {
+            truncated = true;
+            return false;
         }
         if (cancel.getAsBoolean()) {
             cancelled = true;
             truncated = true;
-            return;
+            return false;
         }
         states++;
         if (states % PROGRESS_EVERY == 0) {
@@ -108,40 +218,10 @@ public final class Explorer {
         if (run.ended()) {
             engineSteps += run.stepCount();
             finish(run);
-            return;
+            return true;
         }
-        Map<Integer, Footprint> done = new TreeMap<>();
-        boolean first = true;
-        boolean explored = false;
-        for (int p : run.options()) {
-            if (reduce && sleep.containsKey(p)) {
-                continue;
-            }
-            Run child = first ? run : Run.replay(setup, prefix);
-            if (!first) {
-                engineSteps += child.stepCount();
-            }
-            first = false;
-            int before = child.stepCount();
-            Footprint fp = child.advance(p);
-            engineSteps += child.stepCount() - before;
-            Map<Integer, Footprint> childSleep = new TreeMap<>();
-            if (reduce) {
-                addIndependent(sleep, fp, p, childSleep);
-                addIndependent(done, fp, p, childSleep);
-            }
-            prefix.add(p);
-            visit(prefix, child, childSleep);
-            prefix.remove(prefix.size() - 1);
-            done.put(p, fp);
-            explored = true;
-            if (truncated) {
-                return;
-            }
-        }
-        if (!explored) {
-            sleepBlocked++;
-        }
+        stack.push(new Node(run, sleep));
+        return true;
     }
 
     private static void addIndependent(Map<Integer, Footprint> from, Footprint fp, int p, Map<Integer, Footprint> to) {

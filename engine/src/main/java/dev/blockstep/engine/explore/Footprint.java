@@ -1,74 +1,80 @@
 package dev.blockstep.engine.explore;
 
+import dev.blockstep.engine.snapshot.Resource;
+import dev.blockstep.engine.snapshot.Step;
+import dev.blockstep.engine.snapshot.Touch;
 import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
 
 /**
- * The shared things one macro step touched. Two macro steps are independent when their footprints share
- * nothing; every resource counts as written, which over-approximates dependence and so keeps the reduction
- * sound. A step holding s->lock may change any metadata or punch any cluster, so it touches the whole image,
- * which conflicts with every data I/O on a single host cluster.
+ * The shared state one macro step touched, as its steps declared it ({@link Step#touches()}). Two macro
+ * steps are independent when neither writes anything the other reads or writes; they then give the same state
+ * in either order, which is what lets the sleep sets skip one of the orders.
  *
- * @param keys sorted resource keys, see the {@code *_KEY} constants and {@link #host(long)}
+ * @param writes sorted keys of the resources written
+ * @param reads  sorted keys of the resources only read
  */
-public record Footprint(long[] keys) {
-    static final long COROUTINE = 1L << 56;
-    /** s->lock, and therefore every driver state it guards (cluster_allocs, caches, free_cluster_index). */
-    public static final long LOCK_KEY = 2L << 56;
-    /** bs->tracked_requests and serialising_in_flight. */
-    public static final long TRACKED_KEY = 3L << 56;
-    /** The node's flush serialisation (active_flush, flush_queue). */
-    public static final long FLUSH_KEY = 4L << 56;
-    /** The whole host file, written or punched under s->lock. */
-    public static final long IMAGE_KEY = 5L << 56;
-    static final long HOST = 6L << 56;
+public record Footprint(long[] writes, long[] reads) {
+    private static final long COROUTINE = 1L << 56;
+    private static final long MUTEX = 2L << 56;
+    private static final long SHARED = 3L << 56;
+    private static final long HOST = 6L << 56;
     private static final long KIND = 0xffL << 56;
 
     public Footprint {
-        keys = keys.clone();
-        Arrays.sort(keys);
+        writes = writes.clone();
+        reads = reads.clone();
+        Arrays.sort(writes);
+        Arrays.sort(reads);
     }
 
-    public static long coroutine(int id) {
-        return COROUTINE | id;
+    /** The union of what {@code steps} declared; a resource written by one and read by another counts as written. */
+    public static Footprint of(List<Step> steps) {
+        TreeMap<Long, Boolean> keys = new TreeMap<>();
+        for (Step st : steps) {
+            for (Touch t : st.touches()) {
+                keys.merge(key(t.resource()), t.write(), Boolean::logicalOr);
+            }
+        }
+        long[] w = keys.entrySet().stream().filter(e -> e.getValue()).mapToLong(e -> e.getKey()).toArray();
+        long[] r = keys.entrySet().stream().filter(e -> !e.getValue()).mapToLong(e -> e.getKey()).toArray();
+        return new Footprint(w, r);
     }
 
-    /** One host cluster's data. */
-    public static long host(long cluster) {
-        return HOST | cluster;
+    /**
+     * A resource as a sortable key. Mutexes are told apart by a hash of their name: two names with one hash would
+     * only make the steps look dependent, which costs schedules but never misses one.
+     */
+    static long key(Resource r) {
+        if (r instanceof Resource.CoroutineState c) {
+            return COROUTINE | c.id();
+        }
+        if (r instanceof Resource.Mutex m) {
+            return MUTEX | (m.name().hashCode() & 0xffff_ffffL);
+        }
+        if (r instanceof Resource.Shared s) {
+            return SHARED | s.ordinal();
+        }
+        return HOST | ((Resource.HostCluster) r).index();
     }
 
-    /** True when the two steps commute: they touch nothing in common. */
+    /** True when the two macro steps commute: no write of one meets a read or write of the other. */
     public boolean independentOf(Footprint o) {
-        boolean myImage = contains(IMAGE_KEY);
-        boolean theirImage = o.contains(IMAGE_KEY);
+        return !meets(writes, o.writes) && !meets(writes, o.reads) && !meets(reads, o.writes);
+    }
+
+    private static boolean meets(long[] a, long[] b) {
         int i = 0;
         int j = 0;
-        while (i < keys.length && j < o.keys.length) {
-            long a = keys[i];
-            long b = o.keys[j];
-            if (a == b) {
-                return false;
+        while (i < a.length && j < b.length) {
+            if (a[i] == b[j]) {
+                return true;
             }
-            if (a < b) {
+            if (a[i] < b[j]) {
                 i++;
             } else {
                 j++;
-            }
-        }
-        if (myImage && o.touchesHost() || theirImage && touchesHost()) {
-            return false;
-        }
-        return true;
-    }
-
-    public boolean contains(long key) {
-        return Arrays.binarySearch(keys, key) >= 0;
-    }
-
-    private boolean touchesHost() {
-        for (long k : keys) {
-            if ((k & KIND) == HOST) {
-                return true;
             }
         }
         return false;
@@ -76,26 +82,38 @@ public record Footprint(long[] keys) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Footprint f && Arrays.equals(keys, f.keys);
+        return o instanceof Footprint f && Arrays.equals(writes, f.writes) && Arrays.equals(reads, f.reads);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(keys);
+        return 31 * Arrays.hashCode(writes) + Arrays.hashCode(reads);
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("{");
-        for (long k : keys) {
-            if (sb.length() > 1) {
-                sb.append(' ');
-            }
-            long kind = k & KIND;
-            long v = k & ~KIND;
-            sb.append(kind == COROUTINE ? "co" + v : kind == LOCK_KEY ? "s->lock" : kind == TRACKED_KEY ? "tracked"
-                    : kind == FLUSH_KEY ? "flush" : kind == IMAGE_KEY ? "image" : "host-cluster" + v);
+        for (long k : writes) {
+            sb.append(sb.length() > 1 ? " " : "").append(describe(k));
+        }
+        for (long k : reads) {
+            sb.append(sb.length() > 1 ? " " : "").append("read ").append(describe(k));
         }
         return sb.append('}').toString();
+    }
+
+    private static String describe(long k) {
+        long kind = k & KIND;
+        long v = k & ~KIND;
+        if (kind == COROUTINE) {
+            return "co" + v;
+        }
+        if (kind == MUTEX) {
+            return "mutex#" + Long.toHexString(v);
+        }
+        if (kind == SHARED) {
+            return Resource.Shared.values()[(int) v].name().toLowerCase(java.util.Locale.ROOT);
+        }
+        return "host-cluster" + v;
     }
 }

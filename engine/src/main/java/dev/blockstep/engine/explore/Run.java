@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * One explored run, advanced one macro step at a time. A macro step is a chosen coroutine's step plus every
@@ -32,7 +31,7 @@ public final class Run implements History {
     public Run(ExploreSetup setup) {
         this.setup = setup;
         this.engine = setup.newEngine();
-        runForced(new TreeSet<>());
+        runForced();
     }
 
     /** Replays a list of choices from the start. */
@@ -71,13 +70,11 @@ public final class Run implements History {
         return steps;
     }
 
-    /** Runs the macro step of {@code co} and returns what it touched. */
-    public Footprint advance(int co) {
+    /** Runs the macro step of {@code co}: its step and every step that follows without a choice. */
+    public void advance(int co) {
         choices.add(co);
-        TreeSet<Long> keys = new TreeSet<>();
-        stepOne(co, keys);
-        runForced(keys);
-        return new Footprint(keys.stream().mapToLong(Long::longValue).toArray());
+        stepOne(co);
+        runForced();
     }
 
     /**
@@ -90,79 +87,35 @@ public final class Run implements History {
             throw new IllegalArgumentException("step " + steps.size() + ": " + coroutineName(co)
                     + " cannot run; runnable " + engine.scheduler().runnable().stream().map(this::coroutineName).toList());
         }
-        stepOne(co, new TreeSet<>());
+        stepOne(co);
     }
 
     /** Runs the steps no one chooses (Continue, wake-ups, spawns) after a {@link #stepExactly}. */
     public void settle() {
-        runForced(new TreeSet<>());
+        runForced();
     }
 
-    private void runForced(TreeSet<Long> keys) {
+    private void runForced() {
         Scheduler s = engine.scheduler();
         while (!s.choiceOpen() && s.canStep()) {
-            stepOne(s.runnable().get(0), keys);
+            stepOne(s.runnable().get(0));
         }
     }
 
-    private void stepOne(int co, TreeSet<Long> keys) {
-        int ownerBefore = engine.node().sLock().ownerId();
+    /** Takes one step and notes what the data oracle needs: request begin and end, read results. */
+    private void stepOne(int co) {
         Step st = engine.step(co);
         steps.add(st);
-        keys.add(Footprint.coroutine(co));
-        int ownerAfter = engine.node().sLock().ownerId();
-        boolean lock = ownerBefore == co || ownerAfter == co;
-        boolean hostSeen = false;
-        long cs = engine.node().driver().clusterSize();
         for (EngineEvent e : st.events()) {
-            if (e instanceof EngineEvent.LockAcquired || e instanceof EngineEvent.LockContended
-                    || e instanceof EngineEvent.LockReleased) {
-                lock = true;
-            } else if (e instanceof EngineEvent.TrackedRequestBegin b) {
-                keys.add(Footprint.TRACKED_KEY);
+            if (e instanceof EngineEvent.TrackedRequestBegin b) {
                 began.put(b.coroutine(), (long) st.index());
-            } else if (e instanceof EngineEvent.TrackedRequestEnd || e instanceof EngineEvent.WaitSerialising) {
-                keys.add(Footprint.TRACKED_KEY);
             } else if (e instanceof EngineEvent.RequestFinished f) {
-                keys.add(Footprint.coroutine(0));
                 ended.put(f.coroutine(), (long) st.index());
                 Coroutine c = engine.scheduler().coroutine(f.coroutine());
                 if (c instanceof ReadRequest rr) {
                     readResults.put(f.coroutine(), rr.data());
                 }
-            } else if (e instanceof EngineEvent.DataIoCompleted d) {
-                hostSeen = true;
-                addHost(keys, d.hostOffset(), d.bytes(), cs);
-            } else if (e instanceof EngineEvent.DataIoSubmitted d) {
-                hostSeen = true;
-                addHost(keys, d.hostOffset(), d.bytes(), cs);
             }
-        }
-        if (st.hostOffset() >= 0 && st.hostBytes() > 0) {
-            hostSeen = true;
-            addHost(keys, st.hostOffset(), st.hostBytes(), cs);
-        }
-        String n = st.name();
-        if (n.equals("bdrv_co_write_req_prepare") || n.equals("bdrv_wait_serialising_requests")) {
-            keys.add(Footprint.TRACKED_KEY);
-        }
-        if (n.startsWith("bdrv_co_flush") || (n.equals("thread_pool_complete") && !hostSeen)) {
-            keys.add(Footprint.FLUSH_KEY);
-        }
-        if (n.equals("thread_pool_complete")) {
-            // Completions run driver code without s->lock (a read looks its clusters up again, perform_cow reads
-            // the guest view), so they may read any metadata: count them as touching the whole image.
-            keys.add(Footprint.IMAGE_KEY);
-        }
-        if (lock) {
-            keys.add(Footprint.LOCK_KEY);
-            keys.add(Footprint.IMAGE_KEY);
-        }
-    }
-
-    private static void addHost(TreeSet<Long> keys, long off, long bytes, long cs) {
-        for (long c = off / cs; c <= (off + Math.max(bytes, 1) - 1) / cs; c++) {
-            keys.add(Footprint.host(c));
         }
     }
 

@@ -26,6 +26,21 @@ public final class HostFile {
     /** Pages this instance may write in place; everything else is shared with a copy. */
     private Map<Long, Boolean> owned;
     private long length;
+    /** Told of every read and change of the bytes; not carried over to copies. */
+    private Observer observer = Observer.NONE;
+
+    /** Hears which byte ranges are read or changed, so the step running can declare the host clusters. */
+    @FunctionalInterface
+    public interface Observer {
+        Observer NONE = (offset, len, write) -> { };
+
+        void accessed(long offset, long len, boolean write);
+    }
+
+    /** Reports every later access of this file (not of its copies) to {@code o}. */
+    public void observe(Observer o) {
+        this.observer = o;
+    }
 
     public HostFile() {
         this(new HashMap<>(), 0);
@@ -135,6 +150,7 @@ public final class HostFile {
     /** Reads into {@code dst}; bytes past the end of the file read as zeros, like a pread that came up short. */
     public void read(long offset, byte[] dst, int dstOff, int len) {
         checkRange(offset, len);
+        observer.accessed(offset, len, false);
         while (len > 0) {
             long page = offset >>> PAGE_BITS;
             int inPage = (int) (offset & (PAGE_SIZE - 1));
@@ -169,6 +185,7 @@ public final class HostFile {
     /** Writes bytes, growing the file when the write ends past its current length. */
     public void write(long offset, byte[] src, int srcOff, int len) {
         checkRange(offset, len);
+        observer.accessed(offset, len, true);
         length = Math.max(length, offset + len);
         while (len > 0) {
             long page = offset >>> PAGE_BITS;
@@ -214,6 +231,7 @@ public final class HostFile {
     /** Writes zeros (growing the file), dropping whole pages instead of storing them. */
     public void writeZeroes(long offset, long len) {
         checkRange(offset, len);
+        observer.accessed(offset, len, true);
         length = Math.max(length, offset + len);
         zeroRange(offset, len);
     }
@@ -224,6 +242,7 @@ public final class HostFile {
      */
     public void punch(long offset, long len) {
         checkRange(offset, len);
+        observer.accessed(offset, len, true);
         long end = Math.min(offset + len, length);
         if (end > offset) {
             zeroRange(offset, end - offset);

@@ -6,8 +6,10 @@ import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.format.Header;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.engine.snapshot.ClusterAllocView;
+import dev.blockstep.engine.snapshot.Resource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The qcow2 driver of one open image, as a set of atomic operations split where qemu 7.2 yields.
@@ -15,7 +17,8 @@ import java.util.List;
  * <p>Each method is one step: "lock held" methods are what qemu runs between taking and dropping
  * s->lock (metadata I/O included, since nothing else can touch metadata meanwhile); "unlocked" methods
  * are the data I/O that runs without it. The caller (a request coroutine of the generic block layer)
- * owns the lock and the order. {@code co} is the coroutine id put on every event.
+ * owns the lock and the order. {@code co} is the coroutine id put on every event. Every operation that
+ * reads or changes driver state reports itself to {@link #observe}'s observer.
  */
 public final class Qcow2Driver {
     private final Qcow2State s;
@@ -46,6 +49,15 @@ public final class Qcow2Driver {
 
     Qcow2State state() {
         return s;
+    }
+
+    /**
+     * Told of every operation that reads or changes the driver's in-memory state (the metadata, and whether the
+     * driver is still attached), so the step running it can declare it. Every operation that takes a coroutine
+     * counts as a change; pure data I/O and constants (cluster size, disk size) are not reported.
+     */
+    public void observe(BiConsumer<Resource, Boolean> onAccess) {
+        s.observer = onAccess;
     }
 
     /** Virtual disk size in bytes as the block layer sees it (rounded up to 512). */
@@ -86,6 +98,7 @@ public final class Qcow2Driver {
 
     /** qemu has detached the driver after a fatal corruption; every request now fails with ENOMEDIUM. */
     public boolean detached() {
+        s.observer.accept(Resource.Shared.MEDIUM, false);
         return s.corrupt;
     }
 
@@ -95,24 +108,25 @@ public final class Qcow2Driver {
 
     /** Lock held: qcow2_alloc_host_offset (handle_dependencies, handle_copied, handle_alloc). */
     public AllocResult allocHostOffset(int co, long offset, long bytes) {
-        s.co = co;
+        s.enter(co);
         return allocator.allocHostOffset(offset, bytes);
     }
 
     /** Unlocked: handle_alloc_space's zero-fill of new clusters whose COW regions are unallocated. */
     public void handleAllocSpace(int co, List<L2Meta> metas) {
-        s.co = co;
+        s.enter(co);
         linker.handleAllocSpace(metas);
     }
 
     /** merge_cow: the allocation whose COW write will carry this chunk's data, or null. Pure decision. */
     public L2Meta mergeCow(List<L2Meta> metas, long guestOffset, long bytes) {
+        s.read();
         return linker.mergeCow(metas, guestOffset, bytes);
     }
 
     /** Unlocked: the guest data write (qcow2_writev_data); the bytes land when this runs. */
     public void writeData(int co, long hostOffset, byte[] data, int off, int len) {
-        s.co = co;
+        s.co = co; // data I/O only: the host file declares the clusters it writes
         s.emit(new EngineEvent.DataIoSubmitted(co, hostOffset, len));
         s.file.write(hostOffset, data, off, len);
         s.emit(new EngineEvent.DataIoCompleted(co, hostOffset, len));
@@ -120,12 +134,13 @@ public final class Qcow2Driver {
 
     /** Lock held: whether link_l2's perform_cow drops the lock for COW I/O on this allocation. */
     public boolean needsCow(L2Meta m) {
+        s.read();
         return linker.needsCow(m);
     }
 
     /** Unlocked: perform_cow's reads of the guest view and its writes (with merged data when given). */
     public void performCowIo(int co, L2Meta m, byte[] mergedData, int off, int len) {
-        s.co = co;
+        s.enter(co);
         linker.performCowIo(m, mergedData, off, len);
     }
 
@@ -134,14 +149,14 @@ public final class Qcow2Driver {
      * the old clusters unless keep_old, take it off cluster_allocs. Returns the coroutines to wake.
      */
     public List<Integer> linkL2(int co, L2Meta m) {
-        s.co = co;
+        s.enter(co);
         linker.linkL2(m);
         return linker.retire(m);
     }
 
     /** Lock held: qcow2_handle_l2meta(link=false): free the allocation unless keep_old; returns coroutines to wake. */
     public List<Integer> abortL2Meta(int co, L2Meta m) {
-        s.co = co;
+        s.enter(co);
         linker.abort(m);
         return linker.retire(m);
     }
@@ -159,7 +174,7 @@ public final class Qcow2Driver {
      * for {@link #processOneDiscard}, because qemu punches them as file I/O that yields with s->lock held.
      */
     public boolean pwriteZeroes(int co, long offset, long bytes, boolean mayUnmap, boolean punchNow) {
-        s.co = co;
+        s.enter(co);
         return zero.pwriteZeroes(offset, bytes, mayUnmap, punchNow);
     }
 
@@ -168,13 +183,14 @@ public final class Qcow2Driver {
      * Returns the punched host range, or null when none is queued.
      */
     public HostRange processOneDiscard(int co) {
-        s.co = co;
+        s.enter(co);
         long[] d = refcounts.processOneDiscard();
         return d == null ? null : new HostRange(d[0], d[1]);
     }
 
     /** Whether freed host ranges wait for their punch (between a zeroize or discard and its punches). */
     public boolean hasQueuedDiscards() {
+        s.read();
         return !s.discards.isEmpty();
     }
 
@@ -184,25 +200,25 @@ public final class Qcow2Driver {
 
     /** Lock held: qcow2_subcluster_zeroize over a cluster-aligned range (or up to the image end), punch included. */
     public void zeroize(int co, long offset, long bytes, boolean mayUnmap) {
-        s.co = co;
+        s.enter(co);
         zero.subclusterZeroize(offset, bytes, mayUnmap, true);
     }
 
     /** Lock held: whether an unaligned write-zeroes piece can be promoted to zeroing its whole cluster. */
     public boolean canZeroPartial(int co, long offset, long bytes) {
-        s.co = co;
+        s.enter(co);
         return zero.canZeroPartial(offset, bytes);
     }
 
     /** Lock held: qcow2_cluster_discard over a cluster-aligned range (or up to the image end), punch included. */
     public void clusterDiscard(int co, long offset, long bytes) {
-        s.co = co;
+        s.enter(co);
         zero.clusterDiscard(offset, bytes, true);
     }
 
     /** Lock held: qcow2_get_host_offset for the cluster holding offset (never allocates). */
     public GuestMapping map(int co, long offset) {
-        s.co = co;
+        s.enter(co);
         GuestReader.Mapping m = reader.map(offset);
         return new GuestMapping(m.type(), m.hostOffset(), m.entry());
     }
@@ -219,19 +235,19 @@ public final class Qcow2Driver {
 
     /** As {@link #pdiscard(int, long, long)}; {@code punchNow} as for write-zeroes. */
     public boolean pdiscard(int co, long offset, long bytes, boolean punchNow) {
-        s.co = co;
+        s.enter(co);
         return zero.pdiscard(offset, bytes, punchNow);
     }
 
     /** Lock held then unlocked data read: the guest view of a range (compressed clusters are inflated). */
     public void read(int co, long offset, byte[] dst, int off, int len) {
-        s.co = co;
+        s.enter(co);
         reader.read(offset, dst, off, len);
     }
 
     /** Lock held: qcow2_co_flush_to_os. Metadata is already on the host file, so only the event remains. */
     public void flushToOs(int co) {
-        s.co = co;
+        s.enter(co);
     }
 
     /** The metadata as an {@link dev.blockstep.engine.snapshot.ImageView}. */

@@ -4,10 +4,12 @@ import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.format.Header;
+import dev.blockstep.engine.snapshot.Resource;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * What qemu keeps in BDRVQcow2State for one open image, plus the host file it works on.
@@ -54,6 +56,8 @@ public final class Qcow2State {
     private final EngineEventSink sink;
     /** The coroutine on whose behalf the current operation runs; set by each public operation. */
     int co;
+    /** Told of every driver operation on this state (see {@link Qcow2Driver#observe}). */
+    BiConsumer<Resource, Boolean> observer = (r, write) -> { };
     private final List<String> stderr = new ArrayList<>();
 
     Qcow2State(HostFile file, Header header, long[] l1Table, long[] refcountTable, EngineEventSink sink,
@@ -85,6 +89,23 @@ public final class Qcow2State {
             i--;
         }
         maxRefcountTableIndex = i;
+    }
+
+    /** Starts a driver operation for coroutine {@code c}: sets {@link #co} and reports the metadata access. */
+    void enter(int c) {
+        co = c;
+        observer.accept(Resource.Shared.METADATA, true);
+    }
+
+    /** Reports that an operation that names no coroutine read the metadata. */
+    void read() {
+        observer.accept(Resource.Shared.METADATA, false);
+    }
+
+    /** A fatal corruption detaches the driver: every later request, and qemu-io's loop, sees it gone. */
+    void detach() {
+        corrupt = true;
+        observer.accept(Resource.Shared.MEDIUM, true);
     }
 
     void emit(EngineEvent e) {

@@ -273,7 +273,7 @@ final class Refcounts {
             s.stderrLine("qcow2: Marking image as corrupt: " + what + "; further corruption events will be suppressed");
             long features = s.header.incompatibleFeatures() | dev.blockstep.engine.qcow2.format.Qcow2Constants.INCOMPAT_CORRUPT;
             s.file.writeBe64(0x48, features);
-            s.corrupt = true;
+            s.detach();
         }
         return new Qcow2Error(Qcow2Error.EIO, what);
     }

@@ -16,6 +16,7 @@ import dev.blockstep.engine.snapshot.CoState;
 import dev.blockstep.engine.snapshot.ImageView;
 import dev.blockstep.engine.snapshot.CoroutineView;
 import dev.blockstep.engine.snapshot.LockView;
+import dev.blockstep.engine.snapshot.Resource;
 import dev.blockstep.engine.snapshot.Snapshot;
 import dev.blockstep.engine.snapshot.Step;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ public final class Engine {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         this.scheduler = new Scheduler(policy);
+        declareAccesses();
         this.main = scheduler.spawn(new QemuIoMain(node, w.commands()));
         this.fixAtLastStep = w.fixAtStart();
     }
@@ -72,8 +74,24 @@ public final class Engine {
         }
         this.scheduler = Scheduler.restore(policy, all, main, cp.step(), cp.readyCounter(), cp.mainReadySince(),
                 cp.mainOwed());
+        declareAccesses();
         this.imageCache = cp.image();
         this.imageDirty = false;
+    }
+
+    /**
+     * Makes the driver and the host file declare what they touch to whichever step runs them, so that every
+     * step's {@link Step#touches()} is complete without the step's own code listing it.
+     */
+    private void declareAccesses() {
+        Scheduler sch = scheduler;
+        long cs = node.driver().clusterSize();
+        node.driver().observe(sch::touch);
+        file.observe((offset, len, write) -> {
+            for (long c = offset / cs; len > 0 && c <= (offset + len - 1) / cs; c++) {
+                sch.touch(new Resource.HostCluster(c), write);
+            }
+        });
     }
 
     /** A checkpoint of this engine, or null when a request is in flight (only quiescent steps qualify). */
@@ -120,7 +138,7 @@ public final class Engine {
         events.add(new EngineEvent.FixToggled(s.coroutine(), on));
         events.addAll(s.events());
         return new Step(s.index(), s.coroutine(), s.name(), s.runnable(), s.guestOffset(), s.guestBytes(),
-                s.hostOffset(), s.hostBytes(), events, s.narration());
+                s.hostOffset(), s.hostBytes(), events, s.narration(), s.touches());
     }
 
     /** Runs under the policy until nothing can step; returns the number of steps taken. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class StepHistoryTest {
 
     private static Step step(int i, int co) {
-        return new Step(i, co, "s" + i, List.of(co), -1, 0, -1, 0, List.of(), "");
+        return new Step(i, co, "s" + i, List.of(co), -1, 0, -1, 0, List.of(), "", List.of());
     }
 
     private static List<String> names(List<Step> steps) {
