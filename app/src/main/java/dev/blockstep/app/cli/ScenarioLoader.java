@@ -5,6 +5,9 @@ import dev.blockstep.engine.explore.ScenarioException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import dev.blockstep.trace.ImageSetup;
 
 /** Opens a scenario file for the explore, verify and minimize commands, with one-line errors. */
 final class ScenarioLoader {
@@ -25,6 +28,26 @@ final class ScenarioLoader {
             return Scenario.load(p);
         } catch (RuntimeException e) {
             throw new ScenarioException(arg + ": " + e.getMessage());
+        }
+    }
+
+    /** The files a scenario was read from: the scenario and, when it has one, its base image. */
+    static List<Path> inputs(String arg, Scenario s) {
+        Path p = Path.of(arg);
+        List<Path> in = new ArrayList<>(List.of(p));
+        if (s.trace().image() instanceof ImageSetup.Base b) {
+            in.add(p.toAbsolutePath().getParent().resolve(b.path()));
+        }
+        return in;
+    }
+
+    /** Refuses an output that would overwrite one of {@code inputs}, or that cannot be written. */
+    static void checkOutput(Path out, String option, List<Path> inputs) throws ScenarioException {
+        try {
+            CliFiles.refuseOverwrite(out, option, inputs.toArray(Path[]::new));
+            CliFiles.requireWritable(out);
+        } catch (CliException e) {
+            throw new ScenarioException(e.getMessage());
         }
     }
 

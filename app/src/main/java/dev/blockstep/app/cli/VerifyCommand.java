@@ -53,14 +53,33 @@ public final class VerifyCommand implements Callable<Integer> {
             return 1;
         }
         List<Scenario> loaded = new ArrayList<>();
+        List<Path> inputs = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
         for (String a : scenarios) {
             try {
-                loaded.add(ScenarioLoader.load(a));
+                Scenario s = ScenarioLoader.load(a);
+                loaded.add(s);
+                inputs.addAll(ScenarioLoader.inputs(a, s));
+                Path ce = ScenarioLoader.defaultCounterexample(a);
+                outputs.add(dir == null ? ce : CliFiles.path(dir, "--counterexample-dir").resolve(ce));
+            } catch (CliException e) {
+                err.println("blockstep verify: " + e.getMessage());
+                err.flush();
+                return 1;
             } catch (ScenarioException e) {
                 err.println("blockstep verify: " + e.getMessage());
                 err.flush();
                 return 1;
             }
+        }
+        try {
+            for (Path ce : outputs) {
+                ScenarioLoader.checkOutput(ce, "its counterexample", inputs);
+            }
+        } catch (ScenarioException e) {
+            err.println("blockstep verify: " + e.getMessage());
+            err.flush();
+            return 1;
         }
         boolean anyBad = false;
         List<String> parts = new ArrayList<>();
@@ -69,11 +88,14 @@ public final class VerifyCommand implements Callable<Integer> {
             boolean fixOn = fix || s0.setup().fix();
             Scenario s = s0.withFix(fixOn);
             Exploration x = new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), true, maxStates, 1).run();
-            Path ce = ScenarioLoader.defaultCounterexample(scenarios.get(i));
-            if (dir != null) {
-                ce = Path.of(dir).resolve(ce);
+            String saved;
+            try {
+                saved = ExploreCommand.save(s, x.firstCounterexample(), outputs.get(i), "verify", null);
+            } catch (CliException e) {
+                err.println("blockstep verify: " + e.getMessage());
+                err.flush();
+                return 1;
             }
-            String saved = ExploreCommand.save(s, x.firstCounterexample(), ce, "verify", null, err);
             anyBad |= x.firstCounterexample() != null;
             parts.add(ExplorationReport.json(scenarios.get(i), fixOn, true, x, saved));
         }
