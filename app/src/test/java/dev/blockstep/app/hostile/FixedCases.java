@@ -44,16 +44,16 @@ final class FixedCases {
         c.add(HostileCase.of("import-qemu-log L --script S -o S", d, REFUSED, List.of(l, s), "import-qemu-log",
                 "l.log", "--script", "s.qemu-io", "-o", "./s.qemu-io"));
         d = c.dir("explore-o-itself");
-        Path e = text(d, "e.json", TraceText.fresh(16 << 20, TraceText.race()));
+        Path e = text(d, "e.json", TraceText.race(TraceText.raceImage()));
         c.add(HostileCase.of("explore -o E E", d, REFUSED, List.of(e), "explore", "--exhaustive", "-o", "e.json",
                 "e.json"));
         d = c.dir("verify-counterexample-is-scenario");
-        e = text(d, "e.json", TraceText.fresh(16 << 20, TraceText.race()));
-        Path ce = text(d, "e-counterexample.json", TraceText.fresh(16 << 20, TraceText.race()));
+        e = text(d, "e.json", TraceText.race(TraceText.raceImage()));
+        Path ce = text(d, "e-counterexample.json", TraceText.race(TraceText.raceImage()));
         c.add(HostileCase.of("verify E E-counterexample.json (its default output)", d, REFUSED, List.of(e, ce),
                 "verify", "e.json", "e-counterexample.json"));
         d = c.dir("minimize-o-itself");
-        Path m = resource(d, "/samples/minimal-race.json", "m.json");
+        Path m = text(d, "m.json", TraceText.race(TraceText.raceImage()));
         c.add(HostileCase.of("minimize -o S S", d, REFUSED, List.of(m), "minimize", "-o", "m.json", "m.json"));
         d = c.dir("run-image-out-base");
         Path base = qemuImage(d, "b.qcow2", "16M");

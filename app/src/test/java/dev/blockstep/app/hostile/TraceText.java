@@ -13,6 +13,17 @@ final class TraceText {
         return trace("\"virtualSize\": " + virtualSize + ", \"clusterSize\": 65536", workload, null);
     }
 
+    /** The minimal race's image: guest cluster 0 made ZERO_ALLOC by a setup session, so the race corrupts. */
+    static String raceImage() {
+        return "\"virtualSize\": 16777216, \"clusterSize\": 65536, \"setup\": ["
+                + "{\"op\": \"write\", \"offset\": 0, \"bytes\": 65536, \"pattern\": 17}, "
+                + "{\"op\": \"write\", \"offset\": 0, \"bytes\": 65536, \"zero\": true}]";
+    }
+
+    static String race(String image) {
+        return trace(image, race(), null);
+    }
+
     static String base(String path, List<String> workload) {
         return trace("\"base\": \"" + path + "\"", workload, null);
     }

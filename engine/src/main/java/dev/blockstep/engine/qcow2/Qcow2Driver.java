@@ -87,6 +87,18 @@ public final class Qcow2Driver {
         return allocator.allocHostOffset(offset, bytes);
     }
 
+    /**
+     * Lock held: qcow2_pre_write_overlap_check(ign 0) on the host range a guest write is about to use. A hit
+     * marks the image corrupt (the driver detaches) and throws EIO, as qemu does.
+     */
+    public void preWriteOverlapCheck(int co, long hostOffset, long bytes) {
+        s.co = co;
+        String hit = OverlapCheck.find(s, hostOffset, bytes);
+        if (hit != null) {
+            throw refcounts.corruption("Preventing invalid write on metadata (overlaps with " + hit + ")");
+        }
+    }
+
     /** Unlocked: handle_alloc_space's zero-fill of new clusters whose COW regions are unallocated. */
     public void handleAllocSpace(int co, List<L2Meta> metas) {
         s.co = co;

@@ -48,6 +48,7 @@ public final class SerialRequests {
             }
             int cur = (int) a.bytes();
             try {
+                d.preWriteOverlapCheck(co, a.hostOffset(), cur);
                 d.handleAllocSpace(co, a.metas());
                 L2Meta merged = d.mergeCow(a.metas(), offset, cur);
                 if (merged == null) {
