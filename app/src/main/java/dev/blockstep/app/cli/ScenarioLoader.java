@@ -1,5 +1,6 @@
 package dev.blockstep.app.cli;
 
+import dev.blockstep.engine.explore.DataOracle;
 import dev.blockstep.engine.explore.Scenario;
 import dev.blockstep.engine.explore.ScenarioException;
 import java.nio.file.Files;
@@ -24,11 +25,20 @@ final class ScenarioLoader {
         if (!Files.isRegularFile(p)) {
             throw new ScenarioException(arg + ": no such scenario file");
         }
+        Scenario s;
         try {
-            return Scenario.load(p);
+            s = Scenario.load(p);
         } catch (RuntimeException e) {
-            throw new ScenarioException(arg + ": " + e.getMessage());
+            // the setup commands ran on a malformed base image
+            throw new ScenarioException(arg + ": image setup failed: " + e.getMessage());
         }
+        try {
+            // the judge reads the start image's tables; one qemu could not read ends the search before it starts
+            new DataOracle(s.setup());
+        } catch (RuntimeException e) {
+            throw new ScenarioException(arg + ": the start image cannot be read: " + e.getMessage());
+        }
+        return s;
     }
 
     /** The files a scenario was read from: the scenario and, when it has one, its base image. */

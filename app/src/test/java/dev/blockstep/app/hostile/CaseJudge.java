@@ -20,7 +20,7 @@ final class CaseJudge {
     private static final Pattern JAVA_LEAK = Pattern.compile(
             "\\tat |Exception in thread|(java|javax|dev|com|picocli)\\.[\\w.$]+(Exception|Error)\\b"
                     + "|\\b\\w+(Exception|Error)\\b(: |$)|StackOverflow");
-    private static final Pattern OOM = Pattern.compile("OutOfMemoryError|Java heap space");
+    private static final Pattern OOM = Pattern.compile("OutOfMemoryError|Java heap space|out of memory", Pattern.CASE_INSENSITIVE);
     private static final Pattern BARE = Pattern.compile("Input length = \\d+$|cannot write (\\S+): \\1$");
     private static final int LONGEST_LINE = 400;
 

@@ -64,7 +64,8 @@ public final class DataOracle {
         for (Effect e : effects) {
             checked.add(new long[] {e.offset(), e.end()});
         }
-        for (long off = 0; off < size; off += cs) {
+        // skipping guest ranges without an L2 table keeps a 2 PiB image from costing 2^35 lookups
+        for (long off = initial.nextCandidate(0); off < size; off = initial.nextCandidate(off + cs)) {
             if (initial.allocated(off)) {
                 checked.add(new long[] {off, Math.min(size, off + cs)});
             }

@@ -201,6 +201,20 @@ public final class Qcow2Driver {
     }
 
     /** Lock held: qcow2_get_host_offset for the cluster holding offset (never allocates). */
+    /**
+     * The first guest offset at or after {@code offset} whose L1 entry points at an L2 table, or the virtual
+     * size when there is none: walks over the guest use it to skip the unmapped ranges of huge images.
+     */
+    public long nextWithL2Table(long offset) {
+        long span = (long) s.clusterSize * s.l2Size;
+        for (long i = offset / span; i < s.l1Size; i++) {
+            if ((s.l1Table[(int) i] & dev.blockstep.engine.qcow2.format.Qcow2Constants.L1E_OFFSET_MASK) != 0) {
+                return Math.max(offset, i * span);
+            }
+        }
+        return s.virtualSize;
+    }
+
     public GuestMapping map(int co, long offset) {
         s.co = co;
         GuestReader.Mapping m = reader.map(offset);
