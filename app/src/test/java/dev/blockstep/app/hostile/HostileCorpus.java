@@ -14,7 +14,7 @@ import java.util.List;
  */
 final class HostileCorpus {
 
-    private static final List<String> IO_SCRIPT = List.of("write -P 0x5a 0 64k", "write -P 0x5b 3M 64k",
+    private static final List<String> IO_SCRIPT = List.of("aio_write -P 0x5a 0 64k", "aio_flush", "write -P 0x5b 3M 64k",
             "discard 5M 64k", "read -P 0x5a 0 64k");
     private final Path root;
     private final List<HostileCase> cases = new ArrayList<>();
@@ -27,7 +27,9 @@ final class HostileCorpus {
     /** @param mutants how many seeded image mutants to add after the fixed cases */
     static List<HostileCase> build(Path root, long seed, int mutants) throws IOException, InterruptedException {
         HostileCorpus c = new HostileCorpus(root);
-        FixedCases.addAll(c);
+        if (!Boolean.getBoolean("hostile.mutantsOnly")) {
+            FixedCases.addAll(c);
+        }
         Path mdir = Files.createDirectories(root.resolve("mutant-base"));
         Mutants m = Mutants.create(mdir);
         for (int i = 0; i < mutants; i++) {

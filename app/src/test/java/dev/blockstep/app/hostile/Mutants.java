@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * Seeded mutants of one small qcow2 image that qemu-img and qemu-io made: header fields, header extensions,
@@ -45,7 +45,7 @@ final class Mutants {
 
     /** Writes mutant number {@code n} of {@code seed} to {@code file} and returns what was changed. */
     String write(long seed, int n, Path file) throws IOException {
-        Random r = new Random(seed * 1_000_003L + n);
+        SplittableRandom r = new SplittableRandom(seed * 1_000_003L + n);
         byte[] b = base.clone();
         ByteBuffer bb = ByteBuffer.wrap(b);
         String what;
@@ -104,7 +104,7 @@ final class Mutants {
     }
 
     /** An offset far out, or one that lands on the image's own metadata. */
-    private long pointer(Random r) {
+    private long pointer(SplittableRandom r) {
         long[] choices = {l1, l2, reftable, refblock, 0, 1L << 40, 10L << 30, 0x00ff_ffff_ffff_0000L,
                 (long) r.nextInt(64) << 16, l2 + 512};
         return choices[r.nextInt(choices.length)];
