@@ -114,11 +114,14 @@ final class FixedCases {
                 List.of(), "io", "-c", "write 9223372036854775296 64k", "io.qcow2"));
         d = c.dir("two-pib");
         e = text(d, "e.json", TraceText.fresh(2L << 50, TraceText.race()));
-        c.add(HostileCase.of("explore a 2 PiB scenario", d, ANY, List.of(e), "explore", "--exhaustive", "-o",
-                "ce.json", "e.json"));
-        c.add(HostileCase.of("verify a 2 PiB scenario", d, ANY, List.of(e), "verify", "e.json"));
+        c.add(HostileCase.of("explore --random on a 2 PiB scenario", d, ANY, List.of(e), "explore", "--random", "1",
+                "-o", "ce.json", "e.json"));
+        // 30 s: these still hang or run out of heap (see HostileFuzzTest.KNOWN_OPEN); no need to wait longer
+        c.add(HostileCase.of("explore --exhaustive on a 2 PiB scenario", d, ANY, List.of(e), "explore", "--exhaustive",
+                "-o", "ce.json", "e.json").withTimeout(30));
+        c.add(HostileCase.of("verify a 2 PiB scenario", d, ANY, List.of(e), "verify", "e.json").withTimeout(30));
         c.add(HostileCase.of("minimize a 2 PiB scenario", d, ANY, List.of(e), "minimize", "--budget", "2", "-o",
-                "min.json", "e.json"));
+                "min.json", "e.json").withTimeout(30));
         d = c.dir("far-tables");
         Path far = qemuImage(d, "far.qcow2", "16M");
         Qemu.io(d, far, List.of("write -P 0x11 0 64k"));
@@ -199,7 +202,7 @@ final class FixedCases {
             out.write("\n],\n\"fix\": {\"initial\": false, \"flips\": []}}\n");
         }
         c.add(HostileCase.of("run a " + n + "-command trace", d, new Expect.Succeeds(), List.of(t), "run", "t.json")
-                .withTimeout(300));
+                .withTimeout(n > 100_000 ? 300 : 120));
     }
 
     static Path qemuImage(Path d, String name, String size) throws IOException, InterruptedException {
