@@ -10,7 +10,9 @@ import dev.blockstep.app.cli.ExploreCommand;
 import dev.blockstep.app.cli.MinimizeCommand;
 import dev.blockstep.app.cli.RunCommand;
 import dev.blockstep.app.cli.VerifyCommand;
+import dev.blockstep.app.cli.CliErrors;
 import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Command;
 
 /**
@@ -51,7 +53,17 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             ex.getCommandLine().getErr().println("blockstep: " + ex.getMessage());
             return 1;
         });
-        return cli.execute(args);
+        cli.setExecutionExceptionHandler(CliErrors::report);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli lets errors through; the command that ran is the last one parsed
+            CommandLine ran = cli;
+            for (ParseResult p = cli.getParseResult(); p != null && p.hasSubcommand(); p = p.subcommand()) {
+                ran = p.subcommand().commandSpec().commandLine();
+            }
+            return CliErrors.report(e, ran);
+        }
     }
 
     /** No subcommand opens the window, as double-clicking the jar would. */

@@ -94,20 +94,38 @@ public final class ExploreCommand implements Callable<Integer> {
             return 1;
         }
         Scenario sc;
+        Path ceFile;
         try {
             sc = ScenarioLoader.load(scenarioArg);
+            ceFile = counterexample == null ? ScenarioLoader.defaultCounterexample(scenarioArg)
+                    : CliFiles.path(counterexample, "-o");
+            ScenarioLoader.checkOutput(ceFile, "-o", ScenarioLoader.inputs(scenarioArg, sc));
+        } catch (CliException e) {
+            err.println("blockstep explore: " + e.getMessage());
+            err.flush();
+            return 1;
         } catch (ScenarioException e) {
             err.println("blockstep explore: " + e.getMessage());
             err.flush();
             return 1;
         }
+        try {
+            return explore(sc, ceFile, st, out);
+        } catch (CliException e) {
+            out.flush();
+            err.println("blockstep explore: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
+    private int explore(Scenario sc, Path ceFile, Strategy st, PrintWriter out) throws CliException {
         boolean fixOn = fix || sc.setup().fix();
         Scenario s = sc.withFix(fixOn);
         Judge judge = new Judge(s.setup(), new QemuImgCheck());
-        Path ceFile = counterexample == null ? ScenarioLoader.defaultCounterexample(scenarioArg) : Path.of(counterexample);
         if (mode.exhaustive) {
             Exploration x = new Explorer(s.setup(), judge, !noReduction, maxStates, listSchedules ? 100_000 : 1).run();
-            String saved = save(s, x.firstCounterexample(), ceFile, "explore-exhaustive", null, err);
+            String saved = save(s, x.firstCounterexample(), ceFile, "explore-exhaustive", null);
             if (json) {
                 out.println(ExplorationReport.json(scenarioArg, fixOn, !noReduction, x, saved));
             } else {
@@ -118,7 +136,7 @@ public final class ExploreCommand implements Callable<Integer> {
             }
         } else {
             RandomSearch r = RandomSearch.run(s.setup(), judge, mode.random, seed, st);
-            String saved = save(s, r.first(), ceFile, st == Strategy.PCT ? "pct" : "random", seed + r.firstBadRun(), err);
+            String saved = save(s, r.first(), ceFile, st == Strategy.PCT ? "pct" : "random", seed + r.firstBadRun());
             out.println("scenario " + scenarioArg + ", fix " + (fixOn ? "on" : "off") + ", " + r.runs() + " "
                     + strategy + " random schedules from seed " + seed);
             out.printf("bad runs: %d of %d (detection rate %.4f)%n", r.badRuns(), r.runs(), r.detectionRate());
@@ -135,11 +153,11 @@ public final class ExploreCommand implements Callable<Integer> {
                     + " requests (" + fc.firstError() + ")");
         }
         out.flush();
-        err.flush();
         return 0;
     }
 
-    static String save(Scenario s, Counterexample c, Path file, String policy, Long seed, PrintWriter err) {
+    /** Saves the counterexample, if any, and returns the file's name (null when there is none). */
+    static String save(Scenario s, Counterexample c, Path file, String policy, Long seed) throws CliException {
         if (c == null) {
             return null;
         }
@@ -148,8 +166,7 @@ public final class ExploreCommand implements Callable<Integer> {
                     policy, seed), file);
             return file.toString();
         } catch (IOException e) {
-            err.println("blockstep: cannot write counterexample " + file + ": " + e.getMessage());
-            return null;
+            throw new CliException("cannot write counterexample " + file + ": " + e.getMessage());
         }
     }
 }

@@ -42,13 +42,7 @@ final class ImageOptions {
             }
         }
         if (base != null) {
-            Path dir = trace.toAbsolutePath().normalize().getParent();
-            Path rel = dir.relativize(base.toAbsolutePath().normalize());
-            String relText = rel.toString().replace('\\', '/');
-            if (rel.isAbsolute() || relText.startsWith("..") || relText.isEmpty()) {
-                throw new CliException("--base " + base + ": expected an image in the trace's directory " + dir);
-            }
-            return new ImageSetup.Base(relText, sha256(base), setupCommands);
+            return new ImageSetup.Base(insideTraceDir(trace), sha256(base), setupCommands);
         }
         long virtualSize = number("--size", size);
         long cluster = number("--cluster-size", clusterSize);
@@ -67,6 +61,26 @@ final class ImageOptions {
         } catch (Cvtnum.NumberException e) {
             throw new CliException(option + " " + text + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The base image's path relative to the trace's directory; both are judged on real paths, so neither a
+     * "..", nor a symlink can lead out of the directory.
+     */
+    private String insideTraceDir(Path trace) throws CliException {
+        CliFiles.requireRegular(base);
+        Path dir = CliFiles.real(trace).getParent();
+        Path real = CliFiles.real(base);
+        if (dir == null || !real.startsWith(dir) || real.equals(dir)) {
+            throw new CliException("--base " + base + ": expected an image in the trace's directory " + dir
+                    + ", got " + real);
+        }
+        Path rel = dir.relativize(CliFiles.real(base.toAbsolutePath().getParent()).resolve(base.getFileName()));
+        String relText = rel.toString().replace('\\', '/');
+        if (rel.isAbsolute() || relText.startsWith("..") || relText.isEmpty()) {
+            throw new CliException("--base " + base + ": expected an image in the trace's directory " + dir);
+        }
+        return relText;
     }
 
     private static String sha256(Path file) throws CliException {

@@ -31,6 +31,8 @@ public final class ImportQemuIoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
+            CliFiles.refuseOverwrite(output, "-o", script, image.base, image.setup);
+            CliFiles.requireWritable(output);
             ImageSetup setup = image.resolve(output);
             String name = script.getFileName().toString();
             Trace trace = QemuIoScriptImporter.importScript(CliFiles.read(script), name, setup);

@@ -81,6 +81,8 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
+            CliFiles.refuseOverwrite(output, "-o", log, script, image.base, image.setup);
+            CliFiles.requireWritable(output);
             ImageSetup setup = image.resolve(output);
             List<ScriptCommand> commands = null;
             String scriptName = null;

@@ -2,6 +2,8 @@ package dev.blockstep.app.cli;
 
 import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.image.ImageFileException;
+import dev.blockstep.engine.image.ImageFiles;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.engine.qemuio.QemuIoScript;
@@ -11,7 +13,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,25 +65,16 @@ public final class IoCommand implements Callable<Integer> {
         HostFile original;
         try {
             path = Path.of(image);
-            original = HostFile.load(path);
+            original = ImageFiles.load(path, image);
             file = original.copy();
             // opened here only to report a bad image as qemu-io does; the engine opens its own copy
             Qcow2Driver.open(file, image, EngineEventSink.NONE);
-        } catch (NoSuchFileException e) {
-            err.println("qemu-io: can't open device " + image + ": Could not open '" + image
-                    + "': No such file or directory");
-            err.flush();
-            return 1;
-        } catch (IOException | InvalidPathException e) {
+        } catch (InvalidPathException e) {
             err.println("qemu-io: can't open device " + image + ": " + e.getMessage());
             err.flush();
             return 1;
-        } catch (ImageFormatException e) {
+        } catch (ImageFileException | ImageFormatException e) {
             err.println("qemu-io: can't open device " + image + ": " + e.getMessage());
-            err.flush();
-            return 1;
-        } catch (OutOfMemoryError e) {
-            err.println("qemu-io: can't open device " + image + ": the image does not fit in the JVM heap; raise it with -Xmx");
             err.flush();
             return 1;
         }

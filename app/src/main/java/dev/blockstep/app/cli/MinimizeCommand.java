@@ -52,6 +52,7 @@ public final class MinimizeCommand implements Callable<Integer> {
         List<Integer> choices = null;
         try {
             s = ScenarioLoader.load(traceArg);
+            ScenarioLoader.checkOutput(Path.of(output), "-o", ScenarioLoader.inputs(traceArg, s));
             TraceSchedule ts = TraceSchedule.read(Path.of(traceArg));
             if (!ts.entries().isEmpty()) {
                 choices = ScheduleReplay.choices(s.setup(), s.coroutineNames(), ts.entries(), traceArg);

@@ -7,13 +7,12 @@ import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.DebugTarget;
 import dev.blockstep.engine.trace.TraceReplayException;
 import dev.blockstep.engine.trace.TraceRun;
+import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.io.TraceFile;
 import dev.blockstep.trace.io.TraceFormatException;
 import dev.blockstep.trace.io.TraceReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -69,24 +68,21 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int runAndCheck(PrintWriter out, PrintWriter err) throws CliException {
-        Path tracePath = path(trace, "TRACE");
-        if (!Files.isRegularFile(tracePath)) {
-            throw new CliException(trace + ": no such trace file");
-        }
-        Path outPath = imageOut == null ? null : path(imageOut, "--image-out");
-        if (outPath != null && sameFile(outPath, tracePath)) {
-            throw new CliException(imageOut + ": --image-out would overwrite the trace");
-        }
+        Path tracePath = CliFiles.path(trace, "TRACE");
+        CliFiles.requireRegular(tracePath);
+        Path outPath = imageOut == null ? null : CliFiles.path(imageOut, "--image-out");
         DebugTarget session;
         try {
             TraceFile file = TraceReader.open(tracePath);
             Path dir = tracePath.toAbsolutePath().getParent();
+            if (outPath != null) {
+                CliFiles.refuseOverwrite(outPath, "--image-out", tracePath, baseImage(file, dir));
+                CliFiles.requireWritable(outPath);
+            }
             session = TraceRun.run(file, dir, tracePath.getFileName().toString(),
                     new TraceRun.Options(fix, seed));
         } catch (TraceFormatException | TraceReplayException e) {
             throw new CliException(e.getMessage());
-        } catch (RuntimeException e) {
-            throw new CliException(trace + ": the engine failed: " + e);
         }
         for (String line : session.current().stderr()) {
             err.println(line);
@@ -115,19 +111,7 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static Path path(String arg, String what) throws CliException {
-        try {
-            return Path.of(arg);
-        } catch (InvalidPathException e) {
-            throw new CliException(arg + ": " + what + " is not a valid path: " + e.getReason());
-        }
-    }
-
-    private static boolean sameFile(Path a, Path b) {
-        try {
-            return Files.exists(a) && Files.isSameFile(a, b);
-        } catch (IOException e) {
-            return false;
-        }
+    private static Path baseImage(TraceFile file, Path dir) {
+        return file.header().image() instanceof ImageSetup.Base b ? dir.resolve(b.path()) : null;
     }
 }

@@ -62,14 +62,37 @@ public final class VerifyCommand implements Callable<Integer> {
             return 1;
         }
         List<Scenario> loaded = new ArrayList<>();
+        List<Path> inputs = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
         for (String a : scenarios) {
             try {
-                loaded.add(ScenarioLoader.load(a));
+                Scenario s = ScenarioLoader.load(a);
+                loaded.add(s);
+                inputs.addAll(ScenarioLoader.inputs(a, s));
+                Path ce = ScenarioLoader.defaultCounterexample(a);
+                // without -o nothing is written: a CI verdict must not drop files into the working directory
+                outputs.add(dir == null ? null : CliFiles.path(dir, "--counterexample-dir").resolve(ce.getFileName()));
+            } catch (CliException e) {
+                err.println("blockstep verify: " + e.getMessage());
+                err.flush();
+                return 1;
             } catch (ScenarioException e) {
                 err.println("blockstep verify: " + e.getMessage());
                 err.flush();
                 return 1;
             }
+        }
+        try {
+            for (Path ce : outputs) {
+                if (ce == null) {
+                    continue;
+                }
+                ScenarioLoader.checkOutput(ce, "its counterexample", inputs);
+            }
+        } catch (ScenarioException e) {
+            err.println("blockstep verify: " + e.getMessage());
+            err.flush();
+            return 1;
         }
         boolean anyBad = false;
         boolean anyIncomplete = false;
@@ -80,8 +103,16 @@ public final class VerifyCommand implements Callable<Integer> {
             Scenario s = s0.withFix(fixOn);
             Exploration x = new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), true, maxStates, 1)
                     .maxEngineSteps(maxSteps).run();
-            String saved = dir == null ? null : ExploreCommand.save(s, x.firstCounterexample(),
-                    Path.of(dir).resolve(ScenarioLoader.defaultCounterexample(scenarios.get(i))), "verify", null, err);
+            String saved = null;
+            try {
+                if (outputs.get(i) != null) {
+                    saved = ExploreCommand.save(s, x.firstCounterexample(), outputs.get(i), "verify", null);
+                }
+            } catch (CliException e) {
+                err.println("blockstep verify: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
             anyBad |= x.firstCounterexample() != null;
             anyIncomplete |= x.truncated();
             parts.add(ExplorationReport.json(scenarios.get(i), fixOn, true, x, saved));

@@ -100,6 +100,7 @@ final class Qcow2Writev {
                 curBytes = c.bytes();
                 pending.clear();
                 pending.addAll(c.metas());
+                node.driver().preWriteOverlapCheck(id, curHost, curBytes);
                 cx.host(curHost, curBytes);
                 boolean reuse = !c.metas().isEmpty() && c.metas().get(0).keepOld || c.metas().isEmpty();
                 cx.name(reuse ? "qcow2_handle_copied" : "qcow2_handle_alloc").narrate(reuse

@@ -102,7 +102,8 @@ public final class ImageCheck {
     }
 
     private static ImageBytes openFile(Path path, String name) throws CheckException {
-        if (Files.isDirectory(path)) {
+        if (Files.isDirectory(path) || (Files.exists(path) && !Files.isRegularFile(path))) {
+            // A FIFO would block forever (qemu-img check does) and a device never ends: refuse both at once.
             throw CheckException.openFailed(name, "'file' driver requires '" + name + "' to be a regular file");
         }
         try {

@@ -1,7 +1,11 @@
 package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.image.ImageFileException;
+import dev.blockstep.engine.image.ImageFiles;
 import dev.blockstep.engine.qcow2.Qcow2Create;
+import dev.blockstep.engine.trace.TraceImages;
+import dev.blockstep.engine.trace.TraceReplayException;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.Producer;
@@ -45,6 +49,11 @@ public record Scenario(String name, Trace trace, ExploreSetup setup) {
     /** @param dir where a base image's relative path is resolved; null when there is none */
     public static Scenario of(String name, Trace t, Path dir) throws ScenarioException {
         HostFile image = image(name, t.image(), dir);
+        try {
+            TraceImages.checkWorkload(t, image, name);
+        } catch (TraceReplayException e) {
+            throw new ScenarioException(e.getMessage());
+        }
         List<QemuIoCommand> setupCmds = t.image().setup().stream().map(TraceCommands::toQemuIo).toList();
         HostFile base;
         try {
@@ -78,11 +87,10 @@ public record Scenario(String name, Trace trace, ExploreSetup setup) {
         if (dir == null) {
             throw new ScenarioException(name + ": image.path: a base image needs the scenario to be a file");
         }
-        Path p = dir.resolve(b.path());
         try {
-            return HostFile.load(p);
-        } catch (IOException e) {
-            throw new ScenarioException(name + ": image.path: cannot read " + p + ": " + e.getMessage());
+            return ImageFiles.loadBase(dir, b.path());
+        } catch (ImageFileException e) {
+            throw new ScenarioException(name + ": image.base: " + e.getMessage());
         }
     }
 

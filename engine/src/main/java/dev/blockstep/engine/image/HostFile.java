@@ -2,7 +2,6 @@ package dev.blockstep.engine.image;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -79,15 +78,31 @@ public final class HostFile {
         return f;
     }
 
-    /** Writes the whole file, length included. */
+    /**
+     * Writes the whole file, length included, as a sparse file: only pages holding data are written and the
+     * rest is left as holes, so an image whose tables point far out costs what qemu's copy costs on disk, not
+     * its apparent length. Refuses anything but a regular file (or a new one).
+     */
     public void save(Path path) throws IOException {
-        try (OutputStream out = Files.newOutputStream(path)) {
-            byte[] zero = new byte[PAGE_SIZE];
-            for (long off = 0; off < length; off += PAGE_SIZE) {
-                int n = (int) Math.min(PAGE_SIZE, length - off);
-                byte[] p = pages.get(off >>> PAGE_BITS);
-                out.write(p == null ? zero : p, 0, n);
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new IOException("'" + path + "' is not a regular file");
+        }
+        long[] keys = pages.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(path.toFile(), "rw")) {
+            raf.setLength(0);
+            java.nio.channels.FileChannel ch = raf.getChannel();
+            for (long page : keys) {
+                long off = page << PAGE_BITS;
+                byte[] p = pages.get(page);
+                if (off >= length || isZero(p, PAGE_SIZE)) {
+                    continue;
+                }
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(p, 0, (int) Math.min(PAGE_SIZE, length - off));
+                while (buf.hasRemaining()) {
+                    ch.write(buf, off + buf.position());
+                }
             }
+            raf.setLength(length);
         }
     }
 

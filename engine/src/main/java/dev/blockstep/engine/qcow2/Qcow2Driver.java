@@ -112,6 +112,18 @@ public final class Qcow2Driver {
         return allocator.allocHostOffset(offset, bytes);
     }
 
+    /**
+     * Lock held: qcow2_pre_write_overlap_check(ign 0) on the host range a guest write is about to use. A hit
+     * marks the image corrupt (the driver detaches) and throws EIO, as qemu does.
+     */
+    public void preWriteOverlapCheck(int co, long hostOffset, long bytes) {
+        s.co = co;
+        String hit = OverlapCheck.find(s, hostOffset, bytes);
+        if (hit != null) {
+            throw refcounts.corruption("Preventing invalid write on metadata (overlaps with " + hit + ")");
+        }
+    }
+
     /** Unlocked: handle_alloc_space's zero-fill of new clusters whose COW regions are unallocated. */
     public void handleAllocSpace(int co, List<L2Meta> metas) {
         s.enter(co);
@@ -217,6 +229,20 @@ public final class Qcow2Driver {
     }
 
     /** Lock held: qcow2_get_host_offset for the cluster holding offset (never allocates). */
+    /**
+     * The first guest offset at or after {@code offset} whose L1 entry points at an L2 table, or the virtual
+     * size when there is none: walks over the guest use it to skip the unmapped ranges of huge images.
+     */
+    public long nextWithL2Table(long offset) {
+        long span = (long) s.clusterSize * s.l2Size;
+        for (long i = offset / span; i < s.l1Size; i++) {
+            if ((s.l1Table[(int) i] & dev.blockstep.engine.qcow2.format.Qcow2Constants.L1E_OFFSET_MASK) != 0) {
+                return Math.max(offset, i * span);
+            }
+        }
+        return s.virtualSize;
+    }
+
     public GuestMapping map(int co, long offset) {
         s.enter(co);
         GuestReader.Mapping m = reader.map(offset);

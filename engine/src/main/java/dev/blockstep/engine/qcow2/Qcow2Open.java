@@ -7,6 +7,7 @@ import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.format.Header;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
+import dev.blockstep.engine.qcow2.format.TableOffset;
 
 /** qcow2_do_open, as far as a read-write open of a v3 image without extras goes. */
 final class Qcow2Open {
@@ -20,6 +21,10 @@ final class Qcow2Open {
         if ((h.incompatibleFeatures() & INCOMPAT_CORRUPT) != 0) {
             throw new ImageFormatException(name + ": header field incompatible_features at offset 0x48: the corrupt "
                     + "bit is set; qcow2: Image is corrupt; cannot be opened read/write");
+        }
+        if (!TableOffset.valid(h.snapshotsOffset(), Integer.toUnsignedLong(h.nbSnapshots()),
+                TableOffset.SNAPSHOT_HEADER_SIZE, 1L << h.clusterBits())) {
+            throw new ImageFormatException("Snapshot table offset invalid");
         }
         if ((h.incompatibleFeatures() & INCOMPAT_DIRTY) != 0) {
             throw new ImageFormatException(name + ": header field incompatible_features at offset 0x48: the dirty "

@@ -1,14 +1,14 @@
 package dev.blockstep.engine.trace;
 
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.image.ImageFileException;
+import dev.blockstep.engine.image.ImageFiles;
 import dev.blockstep.engine.qcow2.Qcow2Create;
 import dev.blockstep.engine.session.ScriptRun;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.importer.QemuIoMapping;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,16 +38,18 @@ public final class TraceImages {
             ImageSetup.Base b = (ImageSetup.Base) image;
             Path path = traceDir.resolve(b.path());
             try {
-                file = HostFile.load(path);
-            } catch (NoSuchFileException e) {
-                throw new TraceReplayException(name + ": image.base: no such file " + path);
-            } catch (IOException e) {
-                throw new TraceReplayException(name + ": image.base: cannot read " + path + ": " + e.getMessage());
+                file = ImageFiles.loadBase(traceDir, b.path());
+            } catch (ImageFileException e) {
+                throw new TraceReplayException(name + ": image.base: " + e.getMessage());
             }
             if (b.sha256() != null && !b.sha256().equals(sha256(file))) {
                 throw new TraceReplayException(name + ": image.base: " + path + " has SHA-256 " + sha256(file)
                         + ", the trace expects " + b.sha256());
             }
+        }
+        if (image instanceof ImageSetup.Base) {
+            List<Command> all = new java.util.ArrayList<>(image.setup());
+            checkRanges(all, file, name + ": image.setup");
         }
         if (!image.setup().isEmpty()) {
             List<QemuIoCommand> setup = image.setup().stream().map(QemuIoMapping::toQemuIo).toList();
@@ -58,6 +60,45 @@ public final class TraceImages {
             file = run.file();
         }
         return file;
+    }
+
+    /** {@link #checkRanges} for a trace's workload on a base image (the reader already checked fresh images). */
+    public static void checkWorkload(dev.blockstep.trace.Trace trace, HostFile image, String name)
+            throws TraceReplayException {
+        if (trace.image() instanceof ImageSetup.Base) {
+            checkRanges(trace.workload(), image, name + ": workload");
+        }
+    }
+
+    /**
+     * Refuses requests that reach past the virtual size of a base image, as the trace reader does for a fresh
+     * image (qemu's block layer would fail each with EIO). Images that are not qcow2 are left to the driver.
+     */
+    public static void checkRanges(List<Command> commands, HostFile image, String where) throws TraceReplayException {
+        if (image.length() < 32 || image.readBe64(0) >>> 32 != QCOW_MAGIC) {
+            return;
+        }
+        long size = image.readBe64(24);
+        for (int i = 0; i < commands.size(); i++) {
+            long[] range = range(commands.get(i));
+            if (range != null && (size < 0 || range[0] > size - range[1])) {
+                throw new TraceReplayException(where + "[" + i + "]: expected offset + bytes within the base image's "
+                        + "virtual size " + size + ", got offset " + range[0] + " and bytes " + range[1]);
+            }
+        }
+    }
+
+    private static final long QCOW_MAGIC = 0x514649fbL;
+
+    private static long[] range(Command c) {
+        if (c instanceof Command.Write w) {
+            return new long[] {w.offset(), w.bytes()};
+        } else if (c instanceof Command.Read r) {
+            return new long[] {r.offset(), r.bytes()};
+        } else if (c instanceof Command.Discard d) {
+            return new long[] {d.offset(), d.bytes()};
+        }
+        return null;
     }
 
     /** The workload's commands as qemu-io's command loop runs them. */

@@ -32,6 +32,7 @@ public final class TraceReplay {
     public static Workload workload(Trace trace, Path traceDir, String name, Supplier<SchedulingPolicy> policy)
             throws TraceReplayException {
         HostFile image = TraceImages.startImage(trace.image(), traceDir, name);
+        TraceImages.checkWorkload(trace, image, name);
         return new Workload(image, name, TraceImages.commands(trace.workload(), name), trace.fix().initial(), policy);
     }
 

@@ -70,6 +70,7 @@ public final class TraceRun {
     private static EngineSession byPolicy(Trace trace, Path traceDir, String name, Options options)
             throws TraceReplayException {
         HostFile image = TraceImages.startImage(trace.image(), traceDir, name);
+        TraceImages.checkWorkload(trace, image, name);
         boolean fix = options.forceFix() || trace.fix().initial();
         Workload w = new Workload(image, name, TraceImages.commands(trace.workload(), name), fix,
                 policy(trace.metadata(), options.seed()));

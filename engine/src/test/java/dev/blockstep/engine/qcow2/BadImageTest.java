@@ -60,7 +60,6 @@ class BadImageTest {
                 new Mutation("l1_size", 0x24, be32(0x7fffffff), true),
                 new Mutation("l1_size", 0x24, be32(0), true),
                 new Mutation("l1_table_offset", 0x28, be64(0x30008), true),
-                new Mutation("l1_table_offset", 0x28, be64(0x7fff0000L), false),
                 new Mutation("refcount_table_offset", 0x30, be64(0x10100), true),
                 new Mutation("refcount_table_offset", 0x30, be64(0), false),
                 new Mutation("refcount_table_clusters", 0x38, be32(0x10000000), true),
@@ -95,12 +94,24 @@ class BadImageTest {
     @Test
     void truncatedAndEmptyFilesAreRefusedWithOneLine() throws Exception {
         byte[] img = fresh();
-        for (int len : new int[] {0, 3, 100, 0x10000, 0x30004}) {
+        for (int len : new int[] {0, 3, 100}) {
             Path p = dir.resolve("trunc-" + len + ".qcow2");
             Files.write(p, Arrays.copyOf(img, len));
             String msg = openError(p);
             assertTrue(msg != null && !msg.contains("\n"), "length " + len + ": " + msg);
             assertTrue(msg.contains("header") || msg.contains("truncated") || msg.contains("magic"), msg);
+        }
+    }
+
+    /** A whole header whose tables lie past the end of the file opens, as in qemu, which reads them as zeros. */
+    @Test
+    void tablesPastTheEndOfTheFileOpenAsInQemu() throws Exception {
+        byte[] img = fresh();
+        for (int len : new int[] {0x10000, 0x30004}) {
+            Path p = dir.resolve("short-" + len + ".qcow2");
+            Files.write(p, Arrays.copyOf(img, len));
+            assertEquals(0, Qemu.io("-f", "qcow2", "-c", "read 0 512", p.toString()).exitCode(), "qemu-io opens it");
+            assertEquals(null, openError(p), "length " + len);
         }
     }
 

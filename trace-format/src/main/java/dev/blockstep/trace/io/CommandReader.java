@@ -102,6 +102,11 @@ final class CommandReader {
         if (ranged && bytes < 0) {
             throw c.fail(start, "missing field \"bytes\"");
         }
+        if (ranged && offset > Long.MAX_VALUE - bytes) {
+            // qemu's block layer takes offset and bytes as int64_t and refuses a sum that overflows.
+            throw c.fail(seen.get("offset"), "expected offset + bytes below 2^63, got offset " + offset + " and bytes "
+                    + bytes);
+        }
         if (unmap && !zero) {
             throw c.fail(seen.get("unmap"), "expected unmap only together with \"zero\": true (qemu-io: -u requires -z)");
         }

@@ -75,6 +75,11 @@ public final class TraceReader {
     }
 
     static InputStream open(Path file, String name) throws TraceFormatException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // A FIFO would block and a device would never end: refuse both before opening.
+            throw new TraceFormatException(name, new Place(1, 1, "$"), "expected a regular file, but " + file
+                    + (Files.isDirectory(file) ? " is a directory" : " is a FIFO, socket or device"));
+        }
         try {
             return new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         } catch (NoSuchFileException e) {

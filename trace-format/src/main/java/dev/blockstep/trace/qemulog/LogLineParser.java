@@ -121,7 +121,7 @@ public final class LogLineParser {
             for (int i = 0; i < ADD_TASK_KEYS.size(); i++) {
                 fields.put(ADD_TASK_KEYS.get(i), t.group(i + 1));
             }
-            return new LogLine(line, event, args, fields, LogLine.Kind.TRACE);
+            return new LogLine(line, event, args, numbersFit(fields, source, line), LogLine.Kind.TRACE);
         }
         List<String> keys = KEYS.get(event);
         if (keys == null && OWN_FAMILIES.stream().noneMatch(event::startsWith)) {
@@ -146,7 +146,24 @@ public final class LogLineParser {
             }
             fields.put(key, value);
         }
-        return new LogLine(line, event, args, fields, LogLine.Kind.TRACE);
+        return new LogLine(line, event, args, numbersFit(fields, source, line), LogLine.Kind.TRACE);
+    }
+
+    /** Every numeric field must fit in 64 bits, as qemu printed it from a 64-bit variable. */
+    private static Map<String, String> numbersFit(Map<String, String> fields, String source, long line)
+            throws ImportException {
+        for (Map.Entry<String, String> f : fields.entrySet()) {
+            if (POINTERS.contains(f.getKey()) || f.getKey().equals("op")) {
+                continue;
+            }
+            try {
+                number(f.getValue());
+            } catch (NumberFormatException e) {
+                throw new ImportException(source, line, "expected " + f.getKey() + " to be a 64-bit number, got "
+                        + shown(f.getValue()));
+            }
+        }
+        return fields;
     }
 
     private static String shown(String text) {
