@@ -50,8 +50,9 @@ final class FixedCases {
         d = c.dir("verify-counterexample-is-scenario");
         e = text(d, "e.json", TraceText.race(TraceText.raceImage()));
         Path ce = text(d, "e-counterexample.json", TraceText.race(TraceText.raceImage()));
-        c.add(HostileCase.of("verify E E-counterexample.json (its default output)", d, REFUSED, List.of(e, ce),
-                "verify", "e.json", "e-counterexample.json"));
+        // verify writes counterexamples only into -o DIR; there, E's file would be the second scenario
+        c.add(HostileCase.of("verify -o . E E-counterexample.json (E's output there)", d, REFUSED, List.of(e, ce),
+                "verify", "-o", ".", "e.json", "e-counterexample.json"));
         d = c.dir("minimize-o-itself");
         Path m = text(d, "m.json", TraceText.race(TraceText.raceImage()));
         c.add(HostileCase.of("minimize -o S S", d, REFUSED, List.of(m), "minimize", "-o", "m.json", "m.json"));

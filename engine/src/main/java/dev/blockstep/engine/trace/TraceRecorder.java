@@ -88,6 +88,11 @@ public final class TraceRecorder {
      *
      * @throws TraceReplayException when a name the trace keeps is one the engine gave another command
      */
+    public static CoroutineRenaming engineNames(Trace source, EngineSession session) throws TraceReplayException {
+        return engineNames(source, session.engine().commands());
+    }
+
+    /** As {@link #engineNames(Trace, EngineSession)}, from the command map itself. */
     public static CoroutineRenaming engineNames(Trace source, CommandMap map) throws TraceReplayException {
         Map<String, String> to = new LinkedHashMap<>();
         for (IssuedCommand c : map.all()) {
