@@ -77,8 +77,9 @@ public final class TraceRecorder {
             session.goToStep(end);
         }
         checkpoints.add(Checkpoints.take(end, session.current().image(), session.engine().file()));
+        // the producer and node options are what the engine ran with; without them a replay would build another stack
         return new Trace(Trace.FORMAT_VERSION, metadata, source.image(), workload,
-                new FixSetting(initial, flips), schedule, checkpoints, null);
+                new FixSetting(initial, flips), schedule, checkpoints, null, source.producer(), source.node());
     }
 
     /**

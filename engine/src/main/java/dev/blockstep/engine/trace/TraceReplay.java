@@ -5,6 +5,7 @@ import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.session.Workload;
 import dev.blockstep.trace.Checkpoint;
 import dev.blockstep.trace.ReplayCheck;
@@ -32,7 +33,14 @@ public final class TraceReplay {
     public static Workload workload(Trace trace, Path traceDir, String name, Supplier<SchedulingPolicy> policy)
             throws TraceReplayException {
         HostFile image = TraceImages.startImage(trace.image(), traceDir, name);
-        return new Workload(image, name, TraceImages.commands(trace.workload(), name), trace.fix().initial(), policy);
+        BlockStack stack;
+        try {
+            stack = BlockStack.of(trace.producer(), trace.node());
+        } catch (IllegalArgumentException e) {
+            throw new TraceReplayException(name + ": node: " + e.getMessage());
+        }
+        return new Workload(image, name, TraceImages.commands(trace.workload(), name), trace.fix().initial(), policy,
+                stack);
     }
 
     /** The next recorded entry, or null at the end. */
