@@ -19,10 +19,10 @@ import dev.blockstep.trace.WorkloadProducer.Tool;
  */
 public record BlockStack(WorkloadProducer producer, NodeOptions options) {
 
+    private static final NodeOptions DEFAULTS = new NodeOptions(null, null, null);
+
     /** qemu-io on its own BlockBackend with every default: what version-1 traces describe. */
     public static final BlockStack QEMU_IO = new BlockStack(null, null);
-
-    private static final NodeOptions DEFAULTS = new NodeOptions(null, null, null);
 
     /** @throws IllegalArgumentException for detect-zeroes=unmap without discard=unmap, which qemu refuses too */
     public BlockStack {
