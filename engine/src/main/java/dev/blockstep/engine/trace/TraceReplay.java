@@ -33,14 +33,17 @@ public final class TraceReplay {
     public static Workload workload(Trace trace, Path traceDir, String name, Supplier<SchedulingPolicy> policy)
             throws TraceReplayException {
         HostFile image = TraceImages.startImage(trace.image(), traceDir, name);
-        BlockStack stack;
+        return new Workload(image, name, TraceImages.commands(trace.workload(), name), trace.fix().initial(), policy,
+                stack(trace, name));
+    }
+
+    /** The layers the trace's producer and node options name. */
+    static BlockStack stack(Trace trace, String name) throws TraceReplayException {
         try {
-            stack = BlockStack.of(trace.producer(), trace.node());
+            return BlockStack.of(trace.producer(), trace.node());
         } catch (IllegalArgumentException e) {
             throw new TraceReplayException(name + ": node: " + e.getMessage());
         }
-        return new Workload(image, name, TraceImages.commands(trace.workload(), name), trace.fix().initial(), policy,
-                stack);
     }
 
     /** The next recorded entry, or null at the end. */
