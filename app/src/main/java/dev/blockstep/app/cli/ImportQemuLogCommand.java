@@ -146,9 +146,9 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
         EngineSession session = QemuLogReplay.run(imported, dir, name);
         Trace recorded = TraceRecorder.record(imported, imported.metadata(), session);
         // The recorded workload and schedule carry the engine's names; the log must say the same.
-        QemuLog log = TraceRecorder.engineNames(imported, session.engine().commands()).apply(imported.qemuLog());
+        QemuLog log = TraceRecorder.engineNames(imported, session).apply(imported.qemuLog());
         return new Trace(recorded.formatVersion(), recorded.metadata(), recorded.image(), recorded.workload(),
-                recorded.fix(), recorded.schedule(), recorded.checkpoints(), log, imported.producer(),
-                imported.node());
+                recorded.fix(), recorded.schedule(), recorded.checkpoints(), log, recorded.producer(),
+                recorded.node());
     }
 }

@@ -82,6 +82,11 @@ public final class TraceRecorder {
                 new FixSetting(initial, flips), schedule, checkpoints, null, source.producer(), source.node());
     }
 
+    /** {@link #engineNames(Trace, CommandMap)} with the command map of the session's run. */
+    public static CoroutineRenaming engineNames(Trace source, EngineSession session) throws TraceReplayException {
+        return engineNames(source, session.engine().commands());
+    }
+
     /**
      * The renaming that gives every command of {@code source} that ran in a request coroutine that coroutine's
      * name, as qemu-io's loop recorded it; commands that ran in none (refused, aio_flush, not yet issued) keep
