@@ -59,6 +59,10 @@ final class SampleRecorder {
             measure("block-job-discard", SampleWorkloads.blockJobDiscard(), null);
             measure("block-job-discard fixed", SampleWorkloads.fixed(SampleWorkloads.blockJobDiscard()), null);
             measure("guest-only", SampleWorkloads.guestOnly(1, 8), 1L);
+            measure("nbd-zero-race", SampleWorkloads.scenario("nbd-zero-race"), null);
+            measure("detect-zeroes-race", SampleWorkloads.scenario("detect-zeroes-race"), null);
+            measure("detect-zeroes-race fixed", SampleWorkloads.fixed(SampleWorkloads.scenario("detect-zeroes-race")),
+                    null);
             for (Long seed : new Long[] {null, 1L}) {
                 measure("upstream-regression", SampleWorkloads.upstream(1, 5000, 50, false), seed);
                 measure("upstream-regression-z", SampleWorkloads.upstream(1, 5000, 50, true), seed);

@@ -43,13 +43,21 @@ final class SampleWorkloads {
 
     /** The same trace with the fix on from step 0. */
     static Trace fixed(Trace t) {
-        return Trace.of(t.metadata(), t.image(), t.workload(), new FixSetting(true, List.of()));
+        return Trace.of(t.metadata(), t.image(), t.workload(), new FixSetting(true, List.of()))
+                .withProducer(t.producer(), t.node());
     }
 
     static Trace minimalRace(boolean fix) {
         return Trace.of(Metadata.empty(), zeroAlloc(1),
                 List.of(write("w0", 0, 0x22), zero("z1", 0, true), new Command.AioFlush(null)),
                 new FixSetting(fix, List.of()));
+    }
+
+    /** The workload of the shipped scenario NAME (its producer and node options included), from the start. */
+    static Trace scenario(String name) throws Exception {
+        try (java.io.InputStream in = SampleWorkloads.class.getResourceAsStream("/scenarios/" + name + ".json")) {
+            return dev.blockstep.trace.io.TraceReader.read(in, name + ".json");
+        }
     }
 
     /**

@@ -150,7 +150,7 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
         // The recorded workload and schedule carry the engine's names; the log must say the same.
         QemuLog log = TraceRecorder.engineNames(imported, session).apply(imported.qemuLog());
         return new Trace(recorded.formatVersion(), recorded.metadata(), recorded.image(), recorded.workload(),
-                recorded.fix(), recorded.schedule(), recorded.checkpoints(), log, imported.producer(),
-                imported.node());
+                recorded.fix(), recorded.schedule(), recorded.checkpoints(), log, recorded.producer(),
+                recorded.node());
     }
 }

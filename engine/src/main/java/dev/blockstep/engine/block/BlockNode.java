@@ -7,6 +7,7 @@ import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.snapshot.Resource;
+import dev.blockstep.trace.NodeOptions.DetectZeroes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -60,8 +61,32 @@ public final class BlockNode {
         STDERR
     }
 
+    /** BDRV_O_UNMAP: the node was opened with discard=unmap (qemu-io always opens with it). */
+    private final boolean unmap;
+    private final DetectZeroes detectZeroes;
+
+    /** A node as qemu-io opens it: BDRV_O_UNMAP, detect-zeroes off. */
     public BlockNode(boolean fixOn) {
+        this(fixOn, true, DetectZeroes.OFF);
+    }
+
+    /**
+     * @param unmap        BDRV_O_UNMAP ({@code discard=unmap})
+     * @param detectZeroes {@code detect-zeroes=} ({@link BlockStack} refuses UNMAP without {@code unmap})
+     */
+    public BlockNode(boolean fixOn, boolean unmap, DetectZeroes detectZeroes) {
         this.fixOn = fixOn;
+        this.unmap = unmap;
+        this.detectZeroes = detectZeroes;
+    }
+
+    /** Whether the node has BDRV_O_UNMAP: without it bdrv_co_pdiscard returns 0 at once. */
+    public boolean unmap() {
+        return unmap;
+    }
+
+    public DetectZeroes detectZeroes() {
+        return detectZeroes;
     }
 
     /** The sink to open the driver with: it forwards to whichever step is running. */

@@ -4,7 +4,8 @@ import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
 
 /**
- * bdrv_co_pdiscard (qemu-io {@code discard}, synchronous). Only the cluster-aligned middle reaches qcow2: the
+ * bdrv_co_pdiscard (qemu-io {@code discard}, synchronous; the NBD server's TRIM). On a node without BDRV_O_UNMAP
+ * ({@code discard=ignore}) it returns 0 at once. Otherwise only the cluster-aligned middle reaches qcow2: the
  * driver answers -ENOTSUP for partial clusters, which the block layer ignores. No FUA flush. With the fix on
  * at its start, it is serialising. The freed host clusters are punched after the L2 update, one step per queued
  * range with s->lock held, as for write-zeroes.
@@ -39,6 +40,14 @@ public final class DiscardRequest extends RequestCoroutine {
         String n = name();
         switch (p) {
             case BEGIN -> {
+                if (!node.unmap()) {
+                    // discard=ignore: bdrv_co_pdiscard returns 0 before tracking anything
+                    cx.name("bdrv_co_pdiscard").guest(offset, bytes).narrate(n + " reaches a node opened without "
+                            + "discard=unmap (no BDRV_O_UNMAP): bdrv_co_pdiscard returns 0 and nothing is discarded.");
+                    p = P.DONE;
+                    report("discard");
+                    return finishUntracked(cx);
+                }
                 beginTracked(cx, TrackedRequestType.DISCARD, true);
                 cx.name("bdrv_co_pdiscard").guest(offset, bytes).narrate(n + " enters the block layer as a discard "
                         + "and registers tracked request #" + tracked.id()

@@ -14,6 +14,7 @@ import java.util.List;
  */
 public final class QemuIoMain extends Coroutine implements RequestCoroutine.RequestListener {
     private final BlockNode node;
+    private final QemuIoTarget target;
     private final List<QemuIoCommand> commands;
     private final CommandMap issued;
     private int pc;
@@ -22,13 +23,19 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
     private boolean draining;
     private boolean done;
 
+    /** qemu-io on its own BlockBackend, with qemu-io's defaults. */
     public QemuIoMain(BlockNode node, List<QemuIoCommand> commands) {
-        this(node, commands, new CommandMap());
+        this(node, BlockStack.QEMU_IO.target(node), commands, new CommandMap());
     }
 
-    private QemuIoMain(BlockNode node, List<QemuIoCommand> commands, CommandMap issued) {
+    public QemuIoMain(BlockNode node, QemuIoTarget target, List<QemuIoCommand> commands) {
+        this(node, target, commands, new CommandMap());
+    }
+
+    private QemuIoMain(BlockNode node, QemuIoTarget target, List<QemuIoCommand> commands, CommandMap issued) {
         super(0, "qemu-io");
         this.node = node;
+        this.target = target;
         this.commands = List.copyOf(commands);
         this.issued = issued;
     }
@@ -37,12 +44,12 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
      * qemu-io's loop rebuilt at a checkpoint: no request in flight, {@code pc} commands issued as {@code issued}
      * records them.
      */
-    public static QemuIoMain restore(BlockNode node, List<QemuIoCommand> commands, int pc, List<String> frames,
-                                     List<IssuedCommand> issued) {
+    public static QemuIoMain restore(BlockNode node, QemuIoTarget target, List<QemuIoCommand> commands, int pc,
+                                     List<String> frames, List<IssuedCommand> issued) {
         if (issued.size() != pc) {
             throw new IllegalArgumentException(issued.size() + " issued commands recorded for " + pc + " issued");
         }
-        QemuIoMain m = new QemuIoMain(node, commands, CommandMap.of(issued));
+        QemuIoMain m = new QemuIoMain(node, target, commands, CommandMap.of(issued));
         m.pc = pc;
         node.outputGroup(pc);
         m.restoreFrames(frames);
@@ -129,7 +136,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         int id = cx.scheduler().nextId();
         RequestCoroutine r;
         try {
-            r = request(id, c);
+            r = target.request(id, c);
         } catch (OutOfMemoryError e) {
             // qemu-io would abort in qemu_memalign; a one-line failure keeps the image and the other commands
             node.stderr("blockstep: not enough memory for a buffer of " + ((QemuIoCommand.GuestRange) c).length()
@@ -156,33 +163,6 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         awaited = r;
         cx.narrate("qemu-io runs " + r.name() + ": " + c.toLine() + ", and waits until it completes.");
         return Outcome.blocked(CoState.WAITING_COMPLETION, c.toLine() + " (" + r.name() + ")");
-    }
-
-    /** The request coroutine that runs a write, aio_write, read, discard or flush. */
-    private RequestCoroutine request(int id, QemuIoCommand c) {
-        if (c instanceof QemuIoCommand.Write w) {
-            return write(id, w.toLine(), w.offset(), w.length(), w.pattern(), w.zero(), w.unmap()).quiet(w.quiet());
-        }
-        if (c instanceof QemuIoCommand.AioWrite w) {
-            return write(id, w.toLine(), w.offset(), w.length(), w.pattern(), w.zero(), w.unmap()).quiet(w.quiet());
-        }
-        if (c instanceof QemuIoCommand.Discard d) {
-            return new DiscardRequest(id, "D" + id, node, d.toLine(), d.offset(), d.length()).quiet(d.quiet());
-        }
-        if (c instanceof QemuIoCommand.Read rd) {
-            return new ReadRequest(id, "R" + id, node, rd.toLine(), rd.offset(), (int) rd.length(),
-                    rd.pattern().orElse(-1)).quiet(rd.quiet());
-        }
-        return new FlushRequest(id, "F" + id, node);
-    }
-
-    private RequestCoroutine write(int id, String line, long offset, long length, int pattern, boolean zero,
-                                   boolean unmap) {
-        return zero
-                ? new ZeroWriteRequest(id, "Z" + id, node, line, offset, length,
-                        RequestFlags.of(RequestFlags.FUA, unmap ? RequestFlags.MAY_UNMAP : 0))
-                : new WriteRequest(id, "W" + id, node, line, offset, (int) length, pattern,
-                        RequestFlags.of(RequestFlags.FUA));
     }
 
     /**

@@ -2,22 +2,31 @@ package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
+import dev.blockstep.trace.NodeOptions;
+import dev.blockstep.trace.NodeOptions.DetectZeroes;
 
 /**
- * A guest write (qemu-io {@code write}/{@code aio_write -P}): bdrv_co_pwritev_part, tracked_request_begin,
- * bdrv_co_write_req_prepare, the qcow2 write, the FUA flush, tracked_request_end. The fix never makes a plain
- * write serialising; it waits only for serialising requests.
+ * A guest write (qemu-io {@code write}/{@code aio_write -P}, the NBD server's WRITE): bdrv_co_pwritev_part,
+ * tracked_request_begin, bdrv_co_write_req_prepare, then bdrv_aligned_pwritev's driver call: the qcow2 write, or,
+ * when the node's detect-zeroes finds the buffer all zero, bdrv_co_do_pwrite_zeroes (with MAY_UNMAP under
+ * detect-zeroes=unmap); the FUA flush; tracked_request_end. The fix never makes a data write serialising: it
+ * decides at entry, and the detect-zeroes conversion comes after bdrv_co_write_req_prepare, so a converted write
+ * stays non-serialising and waits only for serialising requests.
  */
 public final class WriteRequest extends RequestCoroutine {
-    private enum P { BEGIN, PREPARE, WRITEV, FUA, END, DONE }
+    private enum P { BEGIN, PREPARE, WRITEV, ZEROES, FUA, END, DONE }
 
     private P p = P.BEGIN;
+    private final int pattern;
     private final Qcow2Writev writev;
+    /** The zero write detect-zeroes turned this write into, or null. */
+    private PwriteZeroes zeroes;
     private final Flush flush;
 
     public WriteRequest(int id, String name, BlockNode node, String request, long offset, int bytes, int pattern,
                         RequestFlags flags) {
         super(id, name, node, request, offset, bytes, flags);
+        this.pattern = pattern;
         this.writev = new Qcow2Writev(this, node, offset, bytes, pattern);
         this.flush = new Flush(this, node);
     }
@@ -28,6 +37,7 @@ public final class WriteRequest extends RequestCoroutine {
             case BEGIN -> "bdrv_co_pwritev_part";
             case PREPARE -> "bdrv_co_write_req_prepare";
             case WRITEV -> writev.phase();
+            case ZEROES -> zeroes.phase();
             case FUA -> flush.phase();
             case END -> "tracked_request_end";
             case DONE -> "done";
@@ -40,7 +50,30 @@ public final class WriteRequest extends RequestCoroutine {
 
     @Override
     protected void abortAfterError(StepContext cx) {
-        writev.abort(cx);
+        if (zeroes != null) {
+            zeroes.abort(cx);
+        } else {
+            writev.abort(cx);
+        }
+    }
+
+    /** The flags bdrv_aligned_pwritev goes on with: detect-zeroes may have added ZERO_WRITE (and MAY_UNMAP). */
+    public RequestFlags driverFlags() {
+        return zeroes == null ? flags : detected();
+    }
+
+    /**
+     * bdrv_aligned_pwritev's test: detect-zeroes is on, the write is not already a zero write, qcow2 has
+     * bdrv_co_pwrite_zeroes, and every byte of the buffer is zero (qemu-io fills it with the pattern byte).
+     */
+    private boolean detectsZeroes() {
+        return node.detectZeroes() != DetectZeroes.OFF && !flags.has(RequestFlags.ZERO_WRITE) && bytes > 0
+                && (pattern & 0xff) == 0;
+    }
+
+    private RequestFlags detected() {
+        RequestFlags f = flags.with(RequestFlags.ZERO_WRITE);
+        return node.detectZeroes() == DetectZeroes.UNMAP ? f.with(RequestFlags.MAY_UNMAP) : f;
     }
 
     @Override
@@ -61,9 +94,25 @@ public final class WriteRequest extends RequestCoroutine {
                             + " and waits for it to end.");
                     return w;
                 }
+                if (detectsZeroes()) {
+                    // after the serialising decision, so a fix that looks at the entry flags does not see it
+                    zeroes = new PwriteZeroes(this, node, offset, bytes, detected());
+                    cx.narrate(name() + " has no serialising request to wait for; its buffer is all zero, so "
+                            + "detect-zeroes=" + NodeOptions.jsonName(node.detectZeroes()) + " turns it into a zero "
+                            + "write with flags " + detected().hex() + ".");
+                    p = P.ZEROES;
+                    return Outcome.CONTINUE;
+                }
                 cx.narrate(name() + " has no serialising request to wait for and goes on to the driver.");
                 p = P.WRITEV;
                 return Outcome.CONTINUE;
+            }
+            case ZEROES -> {
+                Outcome o = zeroes.step(cx);
+                if (zeroes.finished()) {
+                    p = flags.has(RequestFlags.FUA) ? P.FUA : P.END;
+                }
+                return o;
             }
             case WRITEV -> {
                 Outcome o = writev.step(cx);

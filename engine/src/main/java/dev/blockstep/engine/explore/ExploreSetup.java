@@ -1,5 +1,6 @@
 package dev.blockstep.engine.explore;
 
+import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
@@ -15,9 +16,15 @@ import java.util.List;
  * with their producers, and the fix setting. Each run gets a fresh engine on a copy of the image.
  *
  * @param producers one per command (aio_flush included), who issued it
+ * @param stack     the layers above the qcow2 node (qemu-io's BlockBackend, a drive's, an NBD export)
  */
 public record ExploreSetup(String name, HostFile image, List<QemuIoCommand> commands, List<Producer> producers,
-                           boolean fix) {
+                           boolean fix, BlockStack stack) {
+
+    public ExploreSetup(String name, HostFile image, List<QemuIoCommand> commands, List<Producer> producers,
+                        boolean fix) {
+        this(name, image, commands, producers, fix, BlockStack.QEMU_IO);
+    }
 
     public ExploreSetup {
         commands = List.copyOf(commands);
@@ -26,6 +33,9 @@ public record ExploreSetup(String name, HostFile image, List<QemuIoCommand> comm
             throw new IllegalArgumentException(producers.size() + " producers for " + commands.size() + " commands");
         }
         image = image.copy();
+        if (stack == null) {
+            stack = BlockStack.QEMU_IO;
+        }
     }
 
     public static ExploreSetup guestOnly(String name, HostFile image, List<QemuIoCommand> commands, boolean fix) {
@@ -35,16 +45,16 @@ public record ExploreSetup(String name, HostFile image, List<QemuIoCommand> comm
     }
 
     public ExploreSetup withFix(boolean on) {
-        return new ExploreSetup(name, image, commands, producers, on);
+        return new ExploreSetup(name, image, commands, producers, on, stack);
     }
 
     public ExploreSetup withCommands(List<QemuIoCommand> cmds, List<Producer> prods) {
-        return new ExploreSetup(name, image, cmds, prods, fix);
+        return new ExploreSetup(name, image, cmds, prods, fix, stack);
     }
 
     /** A fresh engine; the caller chooses every step, so the policy is never asked. */
     public Engine newEngine() {
-        return new Engine(new Workload(image, name, commands, fix, Policies::fifo));
+        return new Engine(new Workload(image, name, commands, fix, Policies::fifo, stack));
     }
 
 }

@@ -1,5 +1,6 @@
 package dev.blockstep.engine.explore;
 
+import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.image.ImageFileException;
 import dev.blockstep.engine.image.ImageFiles;
@@ -72,7 +73,13 @@ public record Scenario(String name, Trace trace, ExploreSetup setup) {
             producers.add(Producer.GUEST);
         }
         boolean fix = t.fix().initial();
-        return new Scenario(name, t, new ExploreSetup(name, base, cmds, producers, fix));
+        BlockStack stack;
+        try {
+            stack = BlockStack.of(t.producer(), t.node());
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioException(name + ": node: " + e.getMessage());
+        }
+        return new Scenario(name, t, new ExploreSetup(name, base, cmds, producers, fix, stack));
     }
 
     private static HostFile image(String name, ImageSetup img, Path dir) throws ScenarioException {

@@ -57,6 +57,6 @@ public final class TraceExport {
         }
         Metadata md = new Metadata(title, c.verdict().summary(), "blockstep 0.1.0", seed, policy);
         return new Trace(Trace.FORMAT_VERSION, md, image, workload, new FixSetting(setup.fix(), List.of()), schedule,
-                List.of(), null);
+                List.of(), null, setup.stack().producer(), setup.stack().options());
     }
 }

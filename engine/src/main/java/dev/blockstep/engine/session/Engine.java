@@ -42,7 +42,7 @@ public final class Engine {
     /** @throws IllegalArgumentException when the image cannot be opened; the message names the image */
     public Engine(Workload w, SchedulingPolicy policy) {
         this.file = w.image().copy();
-        this.node = new BlockNode(w.fixAtStart());
+        this.node = w.stack().node(w.fixAtStart());
         try {
             node.attach(Qcow2Driver.open(file, w.name(), node.eventSink()));
         } catch (ImageFormatException e) {
@@ -50,14 +50,14 @@ public final class Engine {
         }
         this.scheduler = new Scheduler(policy);
         declareAccesses();
-        this.main = scheduler.spawn(new QemuIoMain(node, w.commands()));
+        this.main = scheduler.spawn(new QemuIoMain(node, w.stack().target(node), w.commands()));
         this.fixAtLastStep = w.fixAtStart();
     }
 
     /** Rebuilds the engine a checkpoint describes, as if the steps before it had been replayed. */
     Engine(Workload w, SchedulingPolicy policy, Checkpoint cp) {
         this.file = cp.file().copy();
-        this.node = new BlockNode(cp.fixOn());
+        this.node = w.stack().node(cp.fixOn());
         this.fixAtLastStep = cp.fixOn();
         try {
             node.attach(Qcow2Driver.reopenAt(file, w.name(), node.eventSink(), cp.freeClusterIndex()));
@@ -66,7 +66,7 @@ public final class Engine {
         }
         node.trackedRequests().restoreNextId(cp.trackedNextId());
         node.restoreOutput(cp.output());
-        this.main = QemuIoMain.restore(node, w.commands(), cp.mainPc(), cp.mainFrames(), cp.issued());
+        this.main = QemuIoMain.restore(node, w.stack().target(node), w.commands(), cp.mainPc(), cp.mainFrames(), cp.issued());
         List<Coroutine> all = new ArrayList<>();
         all.add(main);
         for (CoroutineView v : cp.finished()) {

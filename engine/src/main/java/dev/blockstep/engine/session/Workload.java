@@ -1,5 +1,6 @@
 package dev.blockstep.engine.session;
 
+import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
@@ -10,12 +11,22 @@ import java.util.function.Supplier;
  * Everything a run starts from. The image is never changed: every engine works on a copy.
  *
  * @param name   the image's name for error messages
+ * @param stack  the producer's layers above the qcow2 node
  * @param policy makes a fresh policy for each (re)start, so a restart replays the same choices
  */
 public record Workload(HostFile image, String name, List<QemuIoCommand> commands, boolean fixAtStart,
-                       Supplier<SchedulingPolicy> policy) {
+                       Supplier<SchedulingPolicy> policy, BlockStack stack) {
     public Workload {
         commands = List.copyOf(commands);
         image = image.copy();
+        if (stack == null) {
+            stack = BlockStack.QEMU_IO;
+        }
+    }
+
+    /** qemu-io on its own BlockBackend. */
+    public Workload(HostFile image, String name, List<QemuIoCommand> commands, boolean fixAtStart,
+                    Supplier<SchedulingPolicy> policy) {
+        this(image, name, commands, fixAtStart, policy, BlockStack.QEMU_IO);
     }
 }

@@ -11,7 +11,7 @@ import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.Metadata;
 import dev.blockstep.trace.ScheduleEntry;
 import dev.blockstep.trace.Trace;
-import dev.blockstep.trace.io.StreamingTraceWriter;
+import dev.blockstep.trace.io.TraceWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,8 +77,9 @@ public final class TraceRecorder {
             session.goToStep(end);
         }
         checkpoints.add(Checkpoints.take(end, session.current().image(), session.engine().file()));
+        // the producer and node options are what the engine ran with; without them a replay would build another stack
         return new Trace(Trace.FORMAT_VERSION, metadata, source.image(), workload,
-                new FixSetting(initial, flips), schedule, checkpoints, null);
+                new FixSetting(initial, flips), schedule, checkpoints, null, source.producer(), source.node());
     }
 
     /**
@@ -110,12 +111,6 @@ public final class TraceRecorder {
 
     /** Records and writes in one go, streaming the schedule. */
     public static void write(Trace recorded, Path file) throws IOException {
-        try (StreamingTraceWriter w = StreamingTraceWriter.create(file, recorded.metadata(), recorded.image(),
-                recorded.workload())) {
-            for (ScheduleEntry e : recorded.schedule()) {
-                w.step(e);
-            }
-            w.finish(recorded.fix(), recorded.checkpoints(), recorded.qemuLog());
-        }
+        TraceWriter.write(recorded, file);
     }
 }

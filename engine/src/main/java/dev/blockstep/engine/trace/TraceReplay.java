@@ -5,6 +5,7 @@ import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.session.Workload;
 import dev.blockstep.trace.Checkpoint;
 import dev.blockstep.trace.ReplayCheck;
@@ -33,7 +34,17 @@ public final class TraceReplay {
             throws TraceReplayException {
         HostFile image = TraceImages.startImage(trace.image(), traceDir, name);
         TraceImages.checkWorkload(trace, image, name);
-        return new Workload(image, name, TraceImages.commands(trace.workload(), name), trace.fix().initial(), policy);
+        return new Workload(image, name, TraceImages.commands(trace.workload(), name), trace.fix().initial(), policy,
+                stack(trace, name));
+    }
+
+    /** The layers the trace's producer and node options name. */
+    static BlockStack stack(Trace trace, String name) throws TraceReplayException {
+        try {
+            return BlockStack.of(trace.producer(), trace.node());
+        } catch (IllegalArgumentException e) {
+            throw new TraceReplayException(name + ": node: " + e.getMessage());
+        }
     }
 
     /** The next recorded entry, or null at the end. */

@@ -73,7 +73,7 @@ public final class TraceRun {
         TraceImages.checkWorkload(trace, image, name);
         boolean fix = options.forceFix() || trace.fix().initial();
         Workload w = new Workload(image, name, TraceImages.commands(trace.workload(), name), fix,
-                policy(trace.metadata(), options.seed()));
+                policy(trace.metadata(), options.seed()), TraceReplay.stack(trace, name));
         EngineSession session = new EngineSession(w);
         session.setFix(fix);
         List<Long> flips = options.forceFix() ? List.of() : trace.fix().flips();

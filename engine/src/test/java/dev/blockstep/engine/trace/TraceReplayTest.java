@@ -11,6 +11,8 @@ import dev.blockstep.trace.Checkpoint;
 import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.Metadata;
+import dev.blockstep.trace.NodeOptions;
+import dev.blockstep.trace.WorkloadProducer;
 import dev.blockstep.trace.ScheduleEntry;
 import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.importer.QemuIoScriptImporter;
@@ -66,6 +68,19 @@ class TraceReplayTest {
             assertEquals(TraceImages.sha256(original.engine().file()), TraceImages.sha256(replayed.engine().file()));
             assertEquals(original.current().stderr(), replayed.current().stderr());
         }
+    }
+
+    @Test
+    void aRecordingKeepsTheProducerAndNodeOptionsAndReplaysOnTheirStack(@TempDir Path dir) throws Exception {
+        Trace source = r1Source().withProducer(new WorkloadProducer(WorkloadProducer.Tool.HMP_QEMU_IO, 1, "d0"),
+                new NodeOptions(NodeOptions.Discard.UNMAP, NodeOptions.DetectZeroes.UNMAP, null));
+        EngineSession original = run(source, 5, -1);
+        Trace trace = recordWriteAndRead(source, original, dir);
+        assertEquals(source.producer(), trace.producer());
+        assertEquals(source.node(), trace.node());
+        EngineSession replayed = TraceReplay.replay(trace, dir, "r2.json");
+        assertEquals(names(original.steps()), names(replayed.steps()));
+        assertEquals(TraceImages.sha256(original.engine().file()), TraceImages.sha256(replayed.engine().file()));
     }
 
     @Test

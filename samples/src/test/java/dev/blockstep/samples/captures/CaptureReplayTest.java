@@ -18,15 +18,18 @@ import org.junit.jupiter.api.io.TempDir;
  * Each capture's raw log, imported and run on the engine in the log's order, must leave an image whose real
  * {@code qemu-img check} prints what it printed for the image real qemu left (stdout, stderr and exit code).
  *
- * <p>Today's engine models only qemu-io's path, so some captures cannot agree yet. They are listed, with the
- * layer the engine lacks, in {@link #EXPECTED_GAPS}, the one place that says which captures fail today. The test
+ * <p>The producer and node options in capture.json pick the engine's stack. Some captures cannot agree yet. They
+ * are listed, with the layer the engine lacks, in {@link #EXPECTED_GAPS}, the one place that says which captures fail today. The test
  * asserts the list exactly: a capture that starts to agree once its layer exists fails the test until it is taken
  * off the list, and a capture that stops agreeing fails it too.
  */
 class CaptureReplayTest {
 
-    private static final String DETECT_ZEROES = "the engine has no detect-zeroes: bdrv_aligned_pwritev turns the "
-            + "all-zero data write into a zero write with MAY_UNMAP (detect-zeroes=unmap), which frees the cluster";
+    private static final String DETECT_ZEROES = "detect-zeroes now converts the all-zero writes (WriteRequest, after "
+            + "bdrv_co_write_req_prepare), but the half-cluster zero writes it makes need the widening's is_zero: in "
+            + "hmp-detect-zeroes-a, W3's qcow2_pwrite_zeroes_start_req (trace.log line 128) waits for s->lock twice "
+            + "(block status, lines 129 and 188) while W4 reuses guest cluster 2 in place (line 134); the engine "
+            + "widens under one lock hold, so W3 frees the cluster first and W4 allocates a fresh one (see WIDENING)";
     private static final String WIDENING = "the engine does not widen a sub-cluster zero write in "
             + "qcow2_co_pwrite_zeroes when the rest of the ZERO_ALLOC cluster reads as zero, so the other half's "
             + "in-flight data write does not lose its cluster";

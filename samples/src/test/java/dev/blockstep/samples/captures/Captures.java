@@ -2,7 +2,11 @@ package dev.blockstep.samples.captures;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.NodeOptions;
+import dev.blockstep.trace.WorkloadProducer;
 import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.qemulog.QemuLogImporter;
 import java.io.InputStream;
@@ -56,6 +60,24 @@ final class Captures {
         Files.write(dir.resolve("base.qcow2"), base);
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(base));
         return QemuLogImporter.importLog(text(capture, "trace.log"), "trace.log",
-                new ImageSetup.Base("base.qcow2", sha, List.of()), null, null);
+                new ImageSetup.Base("base.qcow2", sha, List.of()), null, null,
+                new QemuLogImporter.Options(null, producer(capture), nodeOptions(capture)));
+    }
+
+    /**
+     * The producer the capture's command lines name where the log cannot show it: qemu-system's HMP qemu-io on
+     * drive d0 (setups "sys-..."); otherwise null, so the importer infers it (NBD negotiation, qemu-io output).
+     */
+    static WorkloadProducer producer(String capture) throws Exception {
+        JsonNode c = new ObjectMapper().readTree(bytes(capture, "capture.json"));
+        return c.path("setup").asText().startsWith("sys-")
+                ? new WorkloadProducer(WorkloadProducer.Tool.HMP_QEMU_IO, 1, "d0") : null;
+    }
+
+    /** The node options the capture's command line set (-drive discard=/detect-zeroes=, qemu-nbd --discard). */
+    static NodeOptions nodeOptions(String capture) throws Exception {
+        JsonNode o = new ObjectMapper().readTree(bytes(capture, "capture.json")).path("nodeOptions");
+        return new NodeOptions(NodeOptions.fromJson(NodeOptions.Discard.class, o.path("discard").asText(null)),
+                NodeOptions.fromJson(NodeOptions.DetectZeroes.class, o.path("detect-zeroes").asText(null)), null);
     }
 }

@@ -1,0 +1,79 @@
+package dev.blockstep.engine.block;
+
+import dev.blockstep.trace.qemuio.QemuIoCommand;
+
+/**
+ * The BlockBackend above the qcow2 node: each blk_co_* call becomes its request coroutine on the node. Its write
+ * cache setting decides FUA: with the cache off (writethrough) blk_co_do_pwritev_part adds BDRV_REQ_FUA to every
+ * write, zero writes included. A zero write goes straight to bdrv_co_pwritev_part with BDRV_REQ_ZERO_WRITE and
+ * never through bdrv_co_pwrite_zeroes, so the node's BDRV_O_UNMAP does not strip MAY_UNMAP: discard=ignore does
+ * not stop a zero write from unmapping. A discard does reach bdrv_co_pdiscard's BDRV_O_UNMAP check.
+ */
+public final class BlockBackend implements QemuIoTarget {
+    private final BlockNode node;
+    private final boolean writethrough;
+
+    public BlockBackend(BlockNode node, boolean writethrough) {
+        this.node = node;
+        this.writethrough = writethrough;
+    }
+
+    public boolean writethrough() {
+        return writethrough;
+    }
+
+    /** blk_co_pwritev_part of a buffer filled with {@code pattern}. */
+    public WriteRequest pwritev(int id, String line, long offset, int bytes, int pattern, RequestFlags flags) {
+        return new WriteRequest(id, "W" + id, node, line, offset, bytes, pattern, cache(flags));
+    }
+
+    /** blk_co_pwrite_zeroes: BDRV_REQ_ZERO_WRITE plus the caller's MAY_UNMAP and FUA. */
+    public ZeroWriteRequest pwriteZeroes(int id, String line, long offset, long bytes, RequestFlags flags) {
+        return new ZeroWriteRequest(id, "Z" + id, node, line, offset, bytes,
+                cache(flags.with(RequestFlags.ZERO_WRITE)));
+    }
+
+    /** blk_co_pdiscard. */
+    public DiscardRequest pdiscard(int id, String line, long offset, long bytes) {
+        return new DiscardRequest(id, "D" + id, node, line, offset, bytes);
+    }
+
+    /** blk_co_preadv, checking the data against {@code pattern} unless it is -1. */
+    public ReadRequest preadv(int id, String line, long offset, int bytes, int pattern) {
+        return new ReadRequest(id, "R" + id, node, line, offset, bytes, pattern);
+    }
+
+    /** blk_co_flush. */
+    public FlushRequest flush(int id) {
+        return new FlushRequest(id, "F" + id, node);
+    }
+
+    private RequestFlags cache(RequestFlags flags) {
+        return writethrough ? flags.with(RequestFlags.FUA) : flags;
+    }
+
+    /** qemu-io's command functions on its own BlockBackend (qemu-io IMAGE, or HMP qemu-io on a drive). */
+    @Override
+    public RequestCoroutine request(int id, QemuIoCommand c) {
+        if (c instanceof QemuIoCommand.Write w) {
+            return write(id, w.toLine(), w.offset(), w.length(), w.pattern(), w.zero(), w.unmap()).quiet(w.quiet());
+        }
+        if (c instanceof QemuIoCommand.AioWrite w) {
+            return write(id, w.toLine(), w.offset(), w.length(), w.pattern(), w.zero(), w.unmap()).quiet(w.quiet());
+        }
+        if (c instanceof QemuIoCommand.Discard d) {
+            return pdiscard(id, d.toLine(), d.offset(), d.length()).quiet(d.quiet());
+        }
+        if (c instanceof QemuIoCommand.Read rd) {
+            return preadv(id, rd.toLine(), rd.offset(), (int) rd.length(), rd.pattern().orElse(-1)).quiet(rd.quiet());
+        }
+        return flush(id);
+    }
+
+    private RequestCoroutine write(int id, String line, long offset, long length, int pattern, boolean zero,
+                                   boolean unmap) {
+        return zero ? pwriteZeroes(id, line, offset, length, unmap ? RequestFlags.of(RequestFlags.MAY_UNMAP)
+                : RequestFlags.NONE)
+                : pwritev(id, line, offset, (int) length, pattern, RequestFlags.NONE);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.blockstep.engine.block;
+
+import dev.blockstep.engine.coroutine.Outcome;
+import dev.blockstep.engine.coroutine.StepContext;
+
+/**
+ * bdrv_co_do_pwrite_zeroes on the qcow2 node, one phase per step: the split at cluster boundaries, each piece's
+ * qcow2_co_pwrite_zeroes under s->lock with the punches of what it freed, and the bounce-buffer write of zeros for
+ * a piece the driver refuses (-ENOTSUP). Both a write-zeroes request and a data write that detect-zeroes
+ * converted run it after bdrv_co_write_req_prepare.
+ */
+final class PwriteZeroes {
+    private enum P { PIECE_LOCK, ZEROIZE, PUNCH, ZERO_UNLOCK, FALLBACK, FINISHED }
+
+    /** qemu's MAX_BOUNCE_BUFFER: the largest fallback write of zeros at once. */
+    private static final long MAX_BOUNCE_BUFFER = 32768L * 512;
+
+    private final RequestCoroutine co;
+    private final BlockNode node;
+    private final long offset;
+    private final long bytes;
+    private final boolean mayUnmap;
+    private P p;
+    private long pos;
+    private long pieceLen;
+    private Qcow2Writev fallback;
+    private long fallbackAt;
+    private long fallbackLen;
+
+    PwriteZeroes(RequestCoroutine co, BlockNode node, long offset, long bytes, RequestFlags flags) {
+        this.co = co;
+        this.node = node;
+        this.offset = offset;
+        this.bytes = bytes;
+        this.mayUnmap = flags.has(RequestFlags.MAY_UNMAP);
+        this.p = bytes == 0 ? P.FINISHED : P.PIECE_LOCK;
+    }
+
+    boolean finished() {
+        return p == P.FINISHED;
+    }
+
+    String phase() {
+        return switch (p) {
+            case PIECE_LOCK -> "qcow2_pwrite_zeroes_start_req";
+            case ZEROIZE -> "qcow2_pwrite_zeroes";
+            case PUNCH -> PunchStep.NAME;
+            case ZERO_UNLOCK -> "qemu_co_mutex_unlock";
+            case FALLBACK -> fallback.phase();
+            case FINISHED -> "done";
+        };
+    }
+
+    void abort(StepContext cx) {
+        if (fallback != null) {
+            fallback.abort(cx);
+        }
+    }
+
+    Outcome step(StepContext cx) {
+        String n = co.name();
+        switch (p) {
+            case PIECE_LOCK -> {
+                pieceLen = co.nextClusterPiece(pos, MAX_BOUNCE_BUFFER);
+                cx.name("qcow2_pwrite_zeroes_start_req").guest(offset + pos, pieceLen);
+                p = P.ZEROIZE;
+                return co.lockOrQueue(cx, n + " queues for s->lock.",
+                        n + " takes s->lock to zero guest " + RequestCoroutine.hex(offset + pos) + ".");
+            }
+            case ZEROIZE -> {
+                co.lockReturned(cx);
+                long at = offset + pos;
+                cx.guest(at, pieceLen);
+                if (!node.driver().pwriteZeroes(co.id(), at, pieceLen, mayUnmap, false)) {
+                    co.unlock(cx);
+                    fallbackAt = 0;
+                    startFallbackChunk();
+                    cx.name("qcow2_pwrite_zeroes").narrate(n + " cannot zero part of an allocated cluster "
+                            + "(-ENOTSUP), so it releases s->lock and writes a buffer of zeros instead.");
+                    p = P.FALLBACK;
+                    return Outcome.CONTINUE;
+                }
+                boolean punch = node.driver().hasQueuedDiscards();
+                cx.name("qcow2_pwrite_zeroes").narrate(n + " marks guest " + RequestCoroutine.hex(at) + " as zero"
+                        + (punch ? " and frees its allocated host clusters, queueing their punch" : "")
+                        + ", holding s->lock.");
+                p = punch ? P.PUNCH : P.ZERO_UNLOCK;
+                return Outcome.YIELD;
+            }
+            case PUNCH -> {
+                cx.guest(offset + pos, pieceLen);
+                p = PunchStep.run(co, cx) ? P.PUNCH : P.ZERO_UNLOCK;
+                return Outcome.YIELD;
+            }
+            case ZERO_UNLOCK -> {
+                co.unlock(cx);
+                cx.name("qemu_co_mutex_unlock").guest(offset + pos, pieceLen).narrate(n + " releases s->lock.");
+                pos += pieceLen;
+                p = pos < bytes ? P.PIECE_LOCK : P.FINISHED;
+                return Outcome.CONTINUE;
+            }
+            case FALLBACK -> {
+                Outcome o = fallback.step(cx);
+                if (fallback.finished()) {
+                    fallbackAt += fallbackLen;
+                    if (fallbackAt < pieceLen) {
+                        startFallbackChunk();
+                    } else {
+                        pos += pieceLen;
+                        p = pos < bytes ? P.PIECE_LOCK : P.FINISHED;
+                    }
+                }
+                return o;
+            }
+            default -> throw new IllegalStateException(n + "'s zero write is done");
+        }
+    }
+
+    private void startFallbackChunk() {
+        fallbackLen = Math.min(pieceLen - fallbackAt, MAX_BOUNCE_BUFFER);
+        fallback = new Qcow2Writev(co, node, offset + pos + fallbackAt, fallbackLen, 0);
+    }
+}
