@@ -36,8 +36,6 @@ public final class EngineWiring {
 
     /** The sample the window opens with: reproduction R1, from the samples module. */
     public static final String DEFAULT_SAMPLE = Samples.DEFAULT;
-    private static final long LOG_IMAGE_SIZE = 16L << 20;
-    private static final int LOG_CLUSTER_SIZE = 65536;
 
     /**
      * The session opened last and the trace it came from, so it can be saved with its schedule (worker thread
@@ -103,14 +101,20 @@ public final class EngineWiring {
         }
     }
 
-    /** A qemu -T log: imported on a fresh 16 MiB image, run in the log's order, shown from step 0. */
+    /**
+     * A qemu log, imported as {@code blockstep import-qemu-log --base} imports it: on the base image found beside
+     * it ({@code NAME.base.qcow2}, then {@code base.qcow2}), never on an empty image, whose replay would end
+     * "No errors" where the real image is corrupt.
+     */
     private DebugTarget qemuLog(Path path) throws TargetSource.OpenException {
         String name = path.getFileName().toString();
+        Path dir = path.toAbsolutePath().getParent();
+        Path base = LogBaseImage.beside(path);
         try {
             String text = Files.readString(path, StandardCharsets.UTF_8);
             Trace imported = QemuLogImporter.importLog(text, name,
-                    new ImageSetup.Fresh(LOG_IMAGE_SIZE, LOG_CLUSTER_SIZE, List.of()), null, null);
-            return remember(QemuLogReplay.run(imported, path.toAbsolutePath().getParent(), name), imported);
+                    new ImageSetup.Base(base.getFileName().toString(), null, List.of()), null, null);
+            return remember(QemuLogReplay.run(imported, dir, name), imported);
         } catch (IOException e) {
             throw new TargetSource.OpenException(path + ": cannot read: " + e.getMessage(), e);
         } catch (ImportException e) {

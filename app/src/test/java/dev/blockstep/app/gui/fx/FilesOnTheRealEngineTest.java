@@ -109,9 +109,47 @@ class FilesOnTheRealEngineTest {
     }
 
     @Test
+    void aCapturedQemuLogOpensOnTheBaseImageBesideItAndEndsWithTheRealImagesCheckErrors() throws Exception {
+        // qemu-io-a: a real qemu-io 7.2 run that corrupted its image; check.stderr is what real qemu-img check said
+        Path capture = Path.of("..", "samples", "src", "main", "resources", "captures", "qemu-io-a");
+        Path log = dir.resolve("trace.log");
+        Files.copy(capture.resolve("trace.log"), log);
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(capture.resolve("base.qcow2.gz")))) {
+            Files.copy(in, dir.resolve("base.qcow2"));
+        }
+        byte[] baseBefore = Files.readAllBytes(dir.resolve("base.qcow2"));
+        open(() -> fx.window.openFile(log));
+        assertEquals("", fx.vm.errorDialogProperty().get());
+        assertEquals(0, fx.vm.stepProperty().get());
+        runToEnd();
+        // the refcount panel flags the per-cluster lines (with the guest offset it adds); they must be exactly the
+        // real image's
+        java.util.List<String> real = Files.readAllLines(capture.resolve("check.stderr")).stream()
+                .filter(l -> l.startsWith("ERROR cluster ")).toList();
+        assertTrue(!real.isEmpty(), "the capture corrupted its image");
+        java.util.List<String> shown = fx.window.refcountPanel().flaggedLines().stream()
+                .map(l -> l.replaceAll(" \\(guest \\d+\\)$", "")).toList();
+        assertEquals(real, shown);
+        assertArrayEquals(baseBefore, Files.readAllBytes(dir.resolve("base.qcow2")), "the base image is untouched");
+    }
+
+    @Test
+    void aQemuLogWithoutABaseImageBesideItIsRefusedNotReplayedOnAnEmptyImage() throws Exception {
+        Path capture = Path.of("..", "samples", "src", "main", "resources", "captures", "qemu-io-a");
+        Path log = dir.resolve("lonely.log");
+        Files.copy(capture.resolve("trace.log"), log);
+        Platform.runLater(() -> fx.window.openFile(log));
+        WindowFixture.until("the refusal is shown", () -> !fx.vm.errorDialogProperty().get().isEmpty()
+                && !fx.vm.busyProperty().get());
+        String error = fx.vm.errorDialogProperty().get();
+        assertTrue(error.contains("no base image beside the log") && error.contains("lonely.base.qcow2"), error);
+    }
+    @Test
     void aCapturedQemuTraceLogOpensWithTheLogsOrderAhead() throws Exception {
-        Path log = Path.of("..", "trace-format", "src", "test", "resources", "captured", "serial-write-read.log");
-        assertTrue(Files.isRegularFile(log), log.toAbsolutePath().toString());
+        // serial-write-read.log was captured on a fresh 16 MiB qemu-img image: that image is its base
+        Path log = dir.resolve("serial-write-read.log");
+        Files.copy(Path.of("..", "trace-format", "src", "test", "resources", "captured", "serial-write-read.log"), log);
+        Qemu.img("create", "-f", "qcow2", dir.resolve("base.qcow2").toString(), "16M");
         open(() -> fx.window.openFile(log));
         assertEquals("", fx.vm.errorDialogProperty().get());
         assertEquals(0, fx.vm.stepProperty().get());
