@@ -27,9 +27,10 @@ class CaptureReplayTest {
 
     private static final String DETECT_ZEROES = "the engine has no detect-zeroes: bdrv_aligned_pwritev turns the "
             + "all-zero data write into a zero write with MAY_UNMAP (detect-zeroes=unmap), which frees the cluster";
-    private static final String WIDENING = "the engine does not widen a sub-cluster zero write in "
-            + "qcow2_co_pwrite_zeroes when the rest of the ZERO_ALLOC cluster reads as zero, so the other half's "
-            + "in-flight data write does not lose its cluster";
+    private static final String WRITEBACK = "the HMP drive is writeback (the log's zero writes carry flags 0x6, no "
+            + "FUA), but the engine adds qemu-io's writethrough FUA flush to every request, and the first zero write's "
+            + "flush holds s->lock while the log's next zero write widens and zeroes its cluster; with the FUA flag "
+            + "dropped by hand the replay agrees (measured; the BlockBackend cache mode is not modelled yet)";
     private static final String TWO_CLIENTS = "two NBD connections at once, not diagnosed to the end: in nbd-two-a "
             + "the log allocates guest cluster 1 (host 0x50000, trace.log line 1633) before guest cluster 0 (host "
             + "0x70000, line 1655), the replay the other way round, so the replay's order of the two allocating "
@@ -39,9 +40,7 @@ class CaptureReplayTest {
     static final Map<String, String> EXPECTED_GAPS = new TreeMap<>(Map.of(
             "hmp-detect-zeroes-a", DETECT_ZEROES,
             "hmp-detect-zeroes-b", DETECT_ZEROES,
-            "hmp-halves-a", WIDENING,
-            "hmp-halves-b", WIDENING,
-            "qemu-io-halves-a", WIDENING,
+            "hmp-halves-b", WRITEBACK,
             "nbd-two-a", TWO_CLIENTS,
             "nbd-two-b", TWO_CLIENTS));
 
