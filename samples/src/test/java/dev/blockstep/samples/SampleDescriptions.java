@@ -78,6 +78,17 @@ final class SampleDescriptions {
             + " runs. The fix does not close it: it marks requests serialising at bdrv_co_pwritev_part entry, where"
             + " W2 is still a data write.";
 
+    static final String SUBCLUSTER = "No overlap: one aio_write -P 0x22 0 32k (W1) on the first half and one"
+            + " aio_write -z -u 32k 32k (Z2) on the second half of guest cluster 0, which a separate setup session made"
+            + " ZERO_ALLOC at host cluster 5 (0x50000); fix off, FIFO order (qemu-io -c's own order), 39 steps. W1"
+            + " decides to reuse host cluster 5 in place and drops s->lock; Z2 does not cover its cluster, so"
+            + " qcow2_co_pwrite_zeroes asks block status about the first half, which still reads as zero because W1"
+            + " has not linked it yet, and widens Z2 to the whole cluster: it frees host cluster 5, and W1 relinks guest"
+            + " cluster 0 to it. qemu-img check of the final image prints ERROR cluster 5 refcount=0 reference=1 and"
+            + " ERROR OFLAG_COPIED data cluster: l2_entry=8000000000050000 refcount=0, reports 2 errors were found on"
+            + " the image, and exits 2. Real qemu-io 7.2 run with the same two commands and aio_flush on the same"
+            + " setup printed the same two errors in 20 runs out of 20.";
+
     private SampleDescriptions() {
     }
 
@@ -94,6 +105,9 @@ final class SampleDescriptions {
                 "the upstream mix with plain aio_write -z added corrupts the image", UPSTREAM_Z);
         SampleRecorder.record(dir, "block-job-discard", SampleWorkloads.blockJobDiscard(), null,
                 "a mirror job's writes race a guest discard", BLOCK_JOB);
+        SampleRecorder.record(dir, "subcluster-race", SampleWorkloads.subclusterRace(), null,
+                "a data write and a write-zeroes with unmap on the two halves of one ZERO_ALLOC cluster corrupt the"
+                + " image", SUBCLUSTER);
         SampleRecorder.record(dir, "guest-only", SampleWorkloads.guestOnly(1, 8), 1L,
                 "ordered guest traffic never corrupts", GUEST_ONLY);
         recordExposure(dir);

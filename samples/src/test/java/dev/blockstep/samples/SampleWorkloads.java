@@ -61,6 +61,18 @@ final class SampleWorkloads {
     }
 
     /**
+     * The halves of one ZERO_ALLOC cluster, no overlap: W1 aio_write -P 0x22 0 32k, Z2 aio_write -z -u 32k 32k
+     * (real-qemu-findings: plain qemu-io corrupts with these).
+     */
+    static Trace subclusterRace() {
+        int half = CLUSTER / 2;
+        return Trace.of(Metadata.empty(), zeroAlloc(1), List.of(
+                new Command.Write(true, "w0", Producer.GUEST, 0, half, 0x22, false, false, false),
+                new Command.Write(true, "z1", Producer.GUEST, half, half, null, true, true, false),
+                new Command.AioFlush(null)), new FixSetting(false, List.of()));
+    }
+
+    /**
      * The upstream test's mix: {@code commands} requests, each an aio_write -P of a random byte or an
      * aio_write -z -u (and, with {@code plainZero}, an aio_write -z) on one of 8 clusters, chosen uniformly by a
      * seeded java.util.Random, with an aio_flush after every {@code flushEvery} and at the end.

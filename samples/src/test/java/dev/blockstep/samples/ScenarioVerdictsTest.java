@@ -45,6 +45,16 @@ class ScenarioVerdictsTest {
     }
 
     @Test
+    void subclusterHalvesCorruptUnfixedAndNeverFixed() throws Exception {
+        // The zero write covers only the second half; qcow2_co_pwrite_zeroes widens it to the whole cluster, so it
+        // frees the host cluster W1 writes in place. The fix's window is widened to the cluster too (the qcow2 cluster
+        // size is bdrv_co_write_req_prepare's alignment), so Z2 overlaps W1 and waits for it.
+        Exploration unfixed = explore("subcluster-race", false);
+        assertTrue(unfixed.corruptEndStates() > 0, "corrupt end states: " + unfixed.corruptEndStates());
+        assertEquals(0, explore("subcluster-race", true).badEndStates());
+    }
+
+    @Test
     void minimalRaceWithoutUnmapIsHarmless() throws Exception {
         assertEquals(0, explore("minimal-race-no-unmap", false).badEndStates());
     }

@@ -2,15 +2,29 @@ package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
+import dev.blockstep.engine.qcow2.Qcow2Driver;
+import java.util.List;
 
 /**
  * bdrv_co_do_pwrite_zeroes on the qcow2 node, one phase per step: the split at cluster boundaries, each piece's
  * qcow2_co_pwrite_zeroes under s->lock with the punches of what it freed, and the bounce-buffer write of zeros for
  * a piece the driver refuses (-ENOTSUP). Both a write-zeroes request and a data write that detect-zeroes
  * converted run it after bdrv_co_write_req_prepare.
+ *
+ * <p>A piece that does not cover its cluster is widened to the whole cluster when the rest of the cluster reads as
+ * zero and the cluster is unallocated or a zero cluster: qemu asks block status first, which takes and releases
+ * s->lock once per side of the piece, then takes the lock again, queueing behind whoever came meanwhile. A
+ * ZERO_ALLOC cluster whose other half a write is about to link reads as zero, so the widened zero write frees it.
  */
 final class PwriteZeroes {
-    private enum P { PIECE_LOCK, ZEROIZE, PUNCH, ZERO_UNLOCK, FALLBACK, FINISHED }
+    private enum P { PIECE_LOCK, STATUS_LOCK, STATUS, STATUS_UNLOCK, ZERO_LOCK, ZEROIZE, PUNCH, ZERO_UNLOCK, FALLBACK,
+        FINISHED }
+
+    /**
+     * The step of one is_zero query: qcow2_co_block_status maps the range under s->lock and releases it. It has
+     * no trace event; the log shows its lock and unlock.
+     */
+    static final String BLOCK_STATUS = "qcow2_co_block_status";
 
     /** qemu's MAX_BOUNCE_BUFFER: the largest fallback write of zeros at once. */
     private static final long MAX_BOUNCE_BUFFER = 32768L * 512;
@@ -23,6 +37,10 @@ final class PwriteZeroes {
     private P p;
     private long pos;
     private long pieceLen;
+    /** The block-status queries of is_zero still to ask for an unaligned piece (qcow2_co_pwrite_zeroes). */
+    private List<Qcow2Driver.GuestRange> isZeroQueries = List.of();
+    /** What the last block-status query answered. */
+    private boolean readsZero;
     private Qcow2Writev fallback;
     private long fallbackAt;
     private long fallbackLen;
@@ -43,6 +61,9 @@ final class PwriteZeroes {
     String phase() {
         return switch (p) {
             case PIECE_LOCK -> "qcow2_pwrite_zeroes_start_req";
+            case STATUS_LOCK, ZERO_LOCK -> "qemu_co_mutex_lock";
+            case STATUS -> BLOCK_STATUS;
+            case STATUS_UNLOCK -> "qemu_co_mutex_unlock";
             case ZEROIZE -> "qcow2_pwrite_zeroes";
             case PUNCH -> PunchStep.NAME;
             case ZERO_UNLOCK -> "qemu_co_mutex_unlock";
@@ -62,10 +83,56 @@ final class PwriteZeroes {
         switch (p) {
             case PIECE_LOCK -> {
                 pieceLen = co.nextClusterPiece(pos, MAX_BOUNCE_BUFFER);
+                isZeroQueries = node.driver().isZeroQueries(offset + pos, pieceLen);
                 cx.name("qcow2_pwrite_zeroes_start_req").guest(offset + pos, pieceLen);
+                if (!isZeroQueries.isEmpty()) {
+                    // qemu goes on without a yield into is_zero, whose block status takes s->lock
+                    return statusLock(cx, n + " zeroes guest " + RequestCoroutine.hex(offset + pos) + ", which does "
+                            + "not cover its cluster; before widening it to the whole cluster, is_zero asks block "
+                            + "status whether the rest reads as zero");
+                }
                 p = P.ZEROIZE;
                 return co.lockOrQueue(cx, n + " queues for s->lock.",
                         n + " takes s->lock to zero guest " + RequestCoroutine.hex(offset + pos) + ".");
+            }
+            case STATUS_LOCK -> {
+                return statusLock(cx, n + " asks block status about the other side of its piece");
+            }
+            case STATUS -> {
+                co.lockReturned(cx);
+                Qcow2Driver.GuestRange q = isZeroQueries.get(0);
+                readsZero = node.driver().blockStatusZero(co.id(), q.offset());
+                cx.name(BLOCK_STATUS).guest(q.offset(), q.bytes()).narrate(n + " looks up guest "
+                        + RequestCoroutine.hex(q.offset()) + " in the L2 table, holding s->lock: it "
+                        + (readsZero ? "reads as zero" : "holds data") + ".");
+                p = P.STATUS_UNLOCK;
+                // the L2 lookup is metadata I/O that may yield with the lock held, as an allocation's does
+                return Outcome.YIELD;
+            }
+            case STATUS_UNLOCK -> {
+                Qcow2Driver.GuestRange q = isZeroQueries.get(0);
+                co.unlock(cx);
+                cx.name("qemu_co_mutex_unlock").guest(q.offset(), q.bytes());
+                if (!readsZero) {
+                    fallbackAt = 0;
+                    startFallbackChunk();
+                    cx.narrate(n + " releases s->lock; the rest of the cluster is not zero (-ENOTSUP), so it "
+                            + "writes a buffer of zeros instead.");
+                    p = P.FALLBACK;
+                    return Outcome.CONTINUE;
+                }
+                isZeroQueries = isZeroQueries.subList(1, isZeroQueries.size());
+                cx.narrate(n + " releases s->lock" + (isZeroQueries.isEmpty()
+                        ? "; the rest of the cluster reads as zero, so it will zero the whole cluster." : "."));
+                p = isZeroQueries.isEmpty() ? P.ZERO_LOCK : P.STATUS_LOCK;
+                return Outcome.CONTINUE;
+            }
+            case ZERO_LOCK -> {
+                cx.name("qemu_co_mutex_lock").guest(offset + pos, pieceLen);
+                p = P.ZEROIZE;
+                return co.lockOrQueue(cx, n + " queues for s->lock again, behind every coroutine that queued while "
+                        + "it asked block status.", n + " takes s->lock again to zero guest "
+                        + RequestCoroutine.hex(offset + pos) + ".");
             }
             case ZEROIZE -> {
                 co.lockReturned(cx);
@@ -114,6 +181,14 @@ final class PwriteZeroes {
             }
             default -> throw new IllegalStateException(n + "'s zero write is done");
         }
+    }
+
+    /** qcow2_co_block_status's qemu_co_mutex_lock for the next is_zero query. */
+    private Outcome statusLock(StepContext cx, String why) {
+        Qcow2Driver.GuestRange q = isZeroQueries.get(0);
+        cx.name("qemu_co_mutex_lock").guest(q.offset(), q.bytes());
+        p = P.STATUS;
+        return co.lockOrQueue(cx, why + ", and queues for s->lock.", why + ", which takes s->lock.");
     }
 
     private void startFallbackChunk() {

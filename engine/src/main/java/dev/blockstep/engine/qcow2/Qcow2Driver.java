@@ -174,8 +174,10 @@ public final class Qcow2Driver {
     }
 
     /**
-     * Lock held: qcow2_co_pwrite_zeroes for one piece from the generic layer, including the punch of freed
-     * clusters. False means -ENOTSUP: the generic layer falls back to writing a buffer of zeros.
+     * Lock held: qcow2_co_pwrite_zeroes for one piece from the generic layer, from the point where it holds
+     * s->lock: an unaligned piece is widened to its cluster (the caller has already asked block status about
+     * {@link #isZeroQueries}, each in its own lock section), then zeroized, including the punch of freed clusters.
+     * False means -ENOTSUP: the generic layer falls back to writing a buffer of zeros.
      */
     public boolean pwriteZeroes(int co, long offset, long bytes, boolean mayUnmap) {
         return pwriteZeroes(co, offset, bytes, mayUnmap, true);
@@ -210,16 +212,32 @@ public final class Qcow2Driver {
     public record HostRange(long offset, long bytes) {
     }
 
+    /** A range of the guest disk. */
+    public record GuestRange(long offset, long bytes) {
+    }
+
     /** Lock held: qcow2_subcluster_zeroize over a cluster-aligned range (or up to the image end), punch included. */
     public void zeroize(int co, long offset, long bytes, boolean mayUnmap) {
         s.enter(co);
         zero.subclusterZeroize(offset, bytes, mayUnmap, true);
     }
 
-    /** Lock held: whether an unaligned write-zeroes piece can be promoted to zeroing its whole cluster. */
-    public boolean canZeroPartial(int co, long offset, long bytes) {
+    /**
+     * The guest ranges qcow2_co_pwrite_zeroes' is_zero asks block status about before it widens an unaligned
+     * piece, in order, each answered by one lock-held {@link #blockStatusZero} call; empty for an aligned piece
+     * (and for one whose rest of the cluster lies past the image end).
+     */
+    public List<GuestRange> isZeroQueries(long offset, long bytes) {
+        if (!zero.needsWidening(offset, bytes)) {
+            return List.of();
+        }
+        return zero.isZeroQueries(offset, bytes).stream().map(r -> new GuestRange(r[0], r[1])).toList();
+    }
+
+    /** Lock held: qcow2_co_block_status for a guest range inside one cluster: true when it reads as zero. */
+    public boolean blockStatusZero(int co, long offset) {
         s.enter(co);
-        return zero.canZeroPartial(offset, bytes);
+        return zero.blockStatusZero(offset);
     }
 
     /** Lock held: qcow2_cluster_discard over a cluster-aligned range (or up to the image end), punch included. */

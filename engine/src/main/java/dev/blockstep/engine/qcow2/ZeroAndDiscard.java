@@ -4,6 +4,8 @@ import static dev.blockstep.engine.qcow2.format.Qcow2Constants.QCOW_OFLAG_ZERO;
 
 import dev.blockstep.engine.qcow2.format.ClusterType;
 import dev.blockstep.engine.qcow2.format.L2Entry;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * qcow2_subcluster_zeroize (zero_in_l2_slice) and qcow2_cluster_discard (discard_in_l2_slice): each one
@@ -28,61 +30,78 @@ final class ZeroAndDiscard {
     }
 
     /**
-     * qcow2_co_pwrite_zeroes for one piece (the generic layer has already split it so that an unaligned
-     * piece stays inside one cluster). Returns false for -ENOTSUP: the caller then writes real zeros.
+     * Whether qcow2_co_pwrite_zeroes must widen this piece: it does not start or end on a cluster boundary (an end
+     * at the image's end counts as a boundary). The generic layer has already split the request so that such a
+     * piece stays inside one cluster.
+     */
+    boolean needsWidening(long offset, long bytes) {
+        return head(offset) != 0 || tail(offset, bytes) != 0;
+    }
+
+    /**
+     * The ranges is_zero asks block status about before qemu widens an unaligned piece, in qemu's order (the rest
+     * of the cluster before the piece, then after it), clamped to the image and without the empty ones: is_zero
+     * returns true for an empty range without asking, so only these take s->lock. Each lies inside one cluster,
+     * so one qcow2_co_block_status call answers it.
+     */
+    List<long[]> isZeroQueries(long offset, long bytes) {
+        List<long[]> q = new ArrayList<>(2);
+        addClamped(q, offset - head(offset), head(offset));
+        addClamped(q, offset + bytes, tail(offset, bytes));
+        return q;
+    }
+
+    private void addClamped(List<long[]> q, long offset, long bytes) {
+        if (offset + bytes > roundedVirtualSize()) {
+            bytes = roundedVirtualSize() - offset;
+        }
+        if (bytes > 0) {
+            q.add(new long[] {offset, bytes});
+        }
+    }
+
+    /**
+     * Lock held: what qcow2_co_block_status, under the generic layer, says about a range inside one cluster:
+     * whether it reads as zero (BDRV_BLOCK_ZERO). Unallocated clusters of an image without a backing file and
+     * zero clusters (ZERO_ALLOC too, whatever an in-flight write is about to link) read as zero; data and
+     * compressed clusters do not (the file's hole map is consulted only for preallocated metadata).
+     */
+    boolean blockStatusZero(long offset) {
+        ClusterType t = reader.map(offset).type();
+        return t == ClusterType.UNALLOCATED || t == ClusterType.ZERO_PLAIN || t == ClusterType.ZERO_ALLOC;
+    }
+
+    /**
+     * Lock held: the rest of qcow2_co_pwrite_zeroes for one piece, after is_zero found the rest of an unaligned
+     * piece's cluster zero (the caller asks block status first, each query its own lock section). An unaligned
+     * piece is widened to its whole cluster, but only if the cluster is still unallocated or a zero cluster: a
+     * write may have linked data since the check. Returns false for -ENOTSUP: the caller then writes real zeros.
      */
     boolean pwriteZeroes(long offset, long bytes, boolean mayUnmap, boolean punchNow) {
-        long head = s.offsetIntoCluster(offset);
-        long tail = HostOffsetAllocator.roundUp(offset + bytes, s.clusterSize) - (offset + bytes);
-        if (offset + bytes == roundedVirtualSize()) {
-            tail = 0;
-        }
-        if (head != 0 || tail != 0) {
-            if (!canZeroPartial(offset, bytes)) {
+        if (needsWidening(offset, bytes)) {
+            ClusterType t = reader.map(offset).type();
+            if (t != ClusterType.UNALLOCATED && t != ClusterType.ZERO_PLAIN && t != ClusterType.ZERO_ALLOC) {
                 return false;
             }
-            offset -= head;
+            offset = s.startOfCluster(offset);
             bytes = s.clusterSize;
         }
         subclusterZeroize(offset, bytes, mayUnmap, punchNow);
         return true;
     }
 
-    /**
-     * The unaligned case of qcow2_co_pwrite_zeroes: true when the rest of the (single) cluster reads as zero
-     * and the cluster is unallocated or a zero cluster, so the whole cluster can be zeroed instead.
-     */
-    boolean canZeroPartial(long offset, long bytes) {
-        long head = s.offsetIntoCluster(offset);
-        long tail = HostOffsetAllocator.roundUp(offset + bytes, s.clusterSize) - (offset + bytes);
-        if (offset + bytes == roundedVirtualSize()) {
-            tail = 0;
-        }
-        if (!(isZero(offset - head, head) && isZero(offset + bytes, tail))) {
-            return false;
-        }
-        ClusterType t = reader.map(offset - head).type();
-        return t == ClusterType.UNALLOCATED || t == ClusterType.ZERO_PLAIN || t == ClusterType.ZERO_ALLOC;
+    private long head(long offset) {
+        return s.offsetIntoCluster(offset);
+    }
+
+    private long tail(long offset, long bytes) {
+        long end = offset + bytes;
+        return end == roundedVirtualSize() ? 0 : HostOffsetAllocator.roundUp(end, s.clusterSize) - end;
     }
 
     /** bs->total_sectors * 512. */
     long roundedVirtualSize() {
         return HostOffsetAllocator.roundUp(s.virtualSize, 512);
-    }
-
-    /** qcow2's is_zero: block status says ZERO over the whole range (clamped to the image end). */
-    private boolean isZero(long offset, long bytes) {
-        if (offset + bytes > roundedVirtualSize()) {
-            bytes = roundedVirtualSize() - offset;
-        }
-        for (long off = offset; off < offset + bytes; off = s.startOfCluster(off) + s.clusterSize) {
-            ClusterType t = reader.map(off).type();
-            if (t != ClusterType.UNALLOCATED && t != ClusterType.ZERO_PLAIN && t != ClusterType.ZERO_ALLOC) {
-                // NORMAL data would need the host file's hole map; qemu then refuses the type anyway
-                return false;
-            }
-        }
-        return true;
     }
 
     void subclusterZeroize(long offset, long bytes, boolean mayUnmap, boolean punchNow) {

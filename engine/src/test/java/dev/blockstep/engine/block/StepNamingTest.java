@@ -21,6 +21,7 @@ class StepNamingTest {
             "thread_pool_complete", "qcow2_cluster_link_l2", "qcow2_alloc_cluster_link_l2", "qcow2_handle_l2meta",
             "qcow2_writev_done_part", "qcow2_writev_done_req", "bdrv_co_flush", "qcow2_co_flush_to_os",
             "bdrv_co_flush (file)", "tracked_request_end", "qcow2_pwrite_zeroes_start_req", "qcow2_pwrite_zeroes",
+            "qcow2_co_block_status",
             "qemu_co_mutex_unlock", "bdrv_co_pdiscard", "qcow2_co_pdiscard", "qcow2_cluster_discard",
             "qcow2_process_discards",
             "request_failed", "bdrv_co_preadv_part", "bdrv_wait_serialising_requests", "qcow2_co_preadv_part", "aio_write",
