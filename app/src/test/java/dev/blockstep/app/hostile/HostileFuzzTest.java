@@ -31,6 +31,13 @@ class HostileFuzzTest {
             "verify a 2 PiB scenario",
             "minimize a 2 PiB scenario");
 
+    /**
+     * Known-open cases that end within their timeout on some runs and not on others: verify on the 2 PiB scenario
+     * took 28.6 s against a 30 s limit in one run on this 2-core machine and timed out in three others. Passing
+     * does not ask for them to leave the list; they must leave it when they finish well inside the limit.
+     */
+    static final List<String> BORDERLINE = List.of("verify a 2 PiB scenario");
+
     @TempDir
     Path root;
 
@@ -45,7 +52,8 @@ class HostileFuzzTest {
                 + "per class: " + HostileRun.counts(results));
         List<String> broken = results.stream().filter(r -> !r.failures().isEmpty() && !knownOpen(r))
                 .map(HostileRun.Result::line).toList();
-        Set<String> fixedNow = results.stream().filter(r -> r.failures().isEmpty() && knownOpen(r))
+        Set<String> fixedNow = results.stream().filter(r -> r.failures().isEmpty() && knownOpen(r)
+                        && BORDERLINE.stream().noneMatch(k -> r.c().name().startsWith(k)))
                 .map(r -> r.c().name()).collect(Collectors.toSet());
         assertTrue(broken.isEmpty(), broken.size() + " hostile cases broke a promise:\n" + String.join("\n", broken));
         assertTrue(fixedNow.isEmpty(), "known-open cases now pass; take them off KNOWN_OPEN: " + fixedNow);
