@@ -55,10 +55,7 @@ public final class BlockBackend implements QemuIoTarget {
     /** qemu-io's command functions on its own BlockBackend (qemu-io IMAGE, or HMP qemu-io on a drive). */
     @Override
     public RequestCoroutine request(int id, QemuIoCommand c) {
-        if (c instanceof QemuIoCommand.Write w) {
-            return write(id, w.toLine(), w.offset(), w.length(), w.pattern(), w.zero(), w.unmap()).quiet(w.quiet());
-        }
-        if (c instanceof QemuIoCommand.AioWrite w) {
+        if (c instanceof QemuIoCommand.DataWrite w) {
             return write(id, w.toLine(), w.offset(), w.length(), w.pattern(), w.zero(), w.unmap()).quiet(w.quiet());
         }
         if (c instanceof QemuIoCommand.Discard d) {

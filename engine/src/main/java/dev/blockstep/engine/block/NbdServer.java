@@ -41,10 +41,7 @@ public final class NbdServer implements QemuIoTarget {
 
     /** What a qemu-io client sends for a command (see the class comment). */
     public static NbdRequest fromClient(QemuIoCommand c) {
-        if (c instanceof QemuIoCommand.Write w) {
-            return write(w.offset(), w.length(), w.zero(), w.unmap());
-        }
-        if (c instanceof QemuIoCommand.AioWrite w) {
+        if (c instanceof QemuIoCommand.DataWrite w) {
             return write(w.offset(), w.length(), w.zero(), w.unmap());
         }
         if (c instanceof QemuIoCommand.Discard d) {
@@ -62,13 +59,9 @@ public final class NbdServer implements QemuIoTarget {
 
     @Override
     public RequestCoroutine request(int id, QemuIoCommand c) {
-        int pattern = c instanceof QemuIoCommand.Write w ? w.pattern()
-                : c instanceof QemuIoCommand.AioWrite w ? w.pattern()
+        int pattern = c instanceof QemuIoCommand.DataWrite w ? w.pattern()
                 : c instanceof QemuIoCommand.Read rd ? rd.pattern().orElse(-1) : 0;
-        boolean quiet = c instanceof QemuIoCommand.Write w ? w.quiet()
-                : c instanceof QemuIoCommand.AioWrite w ? w.quiet()
-                : c instanceof QemuIoCommand.Read rd ? rd.quiet()
-                : c instanceof QemuIoCommand.Discard d && d.quiet();
+        boolean quiet = c instanceof QemuIoCommand.GuestRange g && g.quiet();
         String line = c instanceof QemuIoCommand.Flush ? "flush" : c.toLine();
         return handle(id, line, fromClient(c), pattern).quiet(quiet);
     }

@@ -62,10 +62,7 @@ public final class DataOracle {
                 continue;
             }
             QemuIoCommand c = setup.commands().get(ic.index());
-            if (c instanceof QemuIoCommand.AioWrite w) {
-                effects.add(new Effect(ic.coroutine(), ic.name(), w.offset(), w.offset() + w.length(),
-                        w.zero() ? 0 : w.pattern() & 0xff));
-            } else if (c instanceof QemuIoCommand.Write w) {
+            if (c instanceof QemuIoCommand.DataWrite w) {
                 effects.add(new Effect(ic.coroutine(), ic.name(), w.offset(), w.offset() + w.length(),
                         w.zero() ? 0 : w.pattern() & 0xff));
             } else if (c instanceof QemuIoCommand.Discard d) {

@@ -24,12 +24,21 @@ public sealed interface QemuIoCommand {
         boolean quiet();
     }
 
+    /** write or aio_write: the same request, issued synchronously or not. */
+    sealed interface DataWrite extends GuestRange {
+        int pattern();
+
+        boolean zero();
+
+        boolean unmap();
+    }
+
     /**
      * {@code write [-q] [-P pattern | -z [-u]] off len}. With {@code zero}, pattern is meaningless and
      * {@code unmap} means BDRV_REQ_MAY_UNMAP.
      */
     record Write(long offset, long length, int pattern, boolean zero, boolean unmap, boolean quiet)
-            implements GuestRange {
+            implements DataWrite {
         @Override
         public String toLine() {
             return "write" + (quiet ? " -q" : "") + (zero ? " -z" + (unmap ? " -u" : "")
@@ -65,7 +74,7 @@ public sealed interface QemuIoCommand {
 
     /** {@code aio_write [-q] [-P pattern | -z [-u]] off len}: submitted now, completes later. */
     record AioWrite(long offset, long length, int pattern, boolean zero, boolean unmap, boolean quiet)
-            implements GuestRange {
+            implements DataWrite {
         @Override
         public String toLine() {
             return "aio_write" + (quiet ? " -q" : "") + (zero ? " -z" + (unmap ? " -u" : "")
