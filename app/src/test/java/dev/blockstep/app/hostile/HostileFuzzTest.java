@@ -32,11 +32,13 @@ class HostileFuzzTest {
             "minimize a 2 PiB scenario");
 
     /**
-     * Known-open cases that end within their timeout on some runs and not on others: verify on the 2 PiB scenario
-     * took 28.6 s against a 30 s limit in one run on this 2-core machine and timed out in three others. Passing
-     * does not ask for them to leave the list; they must leave it when they finish well inside the limit.
+     * Known-open cases that end within their timeout on some runs and not on others: on this 2-core machine verify
+     * on the 2 PiB scenario took 28.6 s against a 30 s limit once and timed out three times, and explore
+     * --exhaustive on it ended in time once and timed out four times. Passing does not ask for them to leave the
+     * list; they must leave it when they finish well inside the limit.
      */
-    static final List<String> BORDERLINE = List.of("verify a 2 PiB scenario");
+    static final List<String> BORDERLINE = List.of("verify a 2 PiB scenario", "explore --exhaustive on a 2 PiB scenario",
+            "minimize a 2 PiB scenario");
 
     @TempDir
     Path root;
