@@ -62,6 +62,12 @@ public record Trace(int formatVersion, Metadata metadata, ImageSetup image, List
                 newNode);
     }
 
+    /** The same trace with another workload. */
+    public Trace withWorkload(List<Command> newWorkload) {
+        return new Trace(formatVersion, metadata, image, newWorkload, fix, schedule, checkpoints, qemuLog, producer,
+                node);
+    }
+
     /** Every coroutine a schedule may name: {@link #MAIN_COROUTINE}, then the workload's, in workload order. */
     public List<String> coroutines() {
         List<String> names = new java.util.ArrayList<>();

@@ -4,7 +4,6 @@ import dev.blockstep.engine.check.CheckReport;
 import dev.blockstep.engine.check.ImageBytes;
 import dev.blockstep.engine.check.ImageCheck;
 import dev.blockstep.engine.image.HostFile;
-import dev.blockstep.engine.session.DebugTarget;
 import dev.blockstep.engine.trace.TraceReplayException;
 import dev.blockstep.engine.trace.TraceRun;
 import dev.blockstep.trace.ImageSetup;
@@ -71,7 +70,7 @@ public final class RunCommand implements Callable<Integer> {
         Path tracePath = CliFiles.path(trace, "TRACE");
         CliFiles.requireRegular(tracePath);
         Path outPath = imageOut == null ? null : CliFiles.path(imageOut, "--image-out");
-        DebugTarget session;
+        TraceRun.Result run;
         try {
             TraceFile file = TraceReader.open(tracePath);
             Path dir = tracePath.toAbsolutePath().getParent();
@@ -79,15 +78,14 @@ public final class RunCommand implements Callable<Integer> {
                 CliFiles.refuseOverwrite(outPath, "--image-out", tracePath, baseImage(file, dir));
                 CliFiles.requireWritable(outPath);
             }
-            session = TraceRun.run(file, dir, tracePath.getFileName().toString(),
-                    new TraceRun.Options(fix, seed));
+            run = TraceRun.headless(file, dir, tracePath.getFileName().toString(), new TraceRun.Options(fix, seed));
         } catch (TraceFormatException | TraceReplayException e) {
             throw new CliException(e.getMessage());
         }
-        for (String line : session.current().stderr()) {
+        for (String line : run.stderr()) {
             err.println(line);
         }
-        HostFile image = session.image();
+        HostFile image = run.image();
         if (outPath != null) {
             try {
                 image.save(outPath);

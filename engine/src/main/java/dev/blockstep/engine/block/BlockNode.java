@@ -31,6 +31,7 @@ public final class BlockNode {
 
     /** Commands qemu-io has issued and returned from, at the current point: see {@link OutputLine#group()}. */
     private int outputGroup;
+    private boolean forgetStdout;
 
     /**
      * A line qemu-io would print, in the order printed.
@@ -145,8 +146,16 @@ public final class BlockNode {
         output.add(new OutputLine(Kind.STDERR, line, outputGroup, -1, 0));
     }
 
+    /** A headless run that prints no stdout keeps none: from now on stdout lines are dropped. */
+    void forgetStdout() {
+        forgetStdout = true;
+    }
+
     /** A stdout line of qemu-io's; {@code command} is the index of the command whose request prints it, or -1. */
     void stdout(Kind kind, String line, int command, long bytes) {
+        if (forgetStdout) {
+            return;
+        }
         if (kind != Kind.SILENT_FAILURE) {
             stdout.add(line);
         }

@@ -13,6 +13,8 @@ public final class CommandMap {
     private final List<IssuedCommand> issued = new ArrayList<>();
     /** Command index of each request coroutine, by coroutine id; -1 for ids that run no command. */
     private int[] commandOf = new int[16];
+    /** A headless run forgets a command once its request has finished (its entry becomes null). */
+    private boolean forgetful;
 
     CommandMap() {
         Arrays.fill(commandOf, -1);
@@ -25,11 +27,16 @@ public final class CommandMap {
         return m;
     }
 
+    /** From now on a command is forgotten once it has finished, so a run of any length keeps only those running. */
+    void forgetFinished() {
+        forgetful = true;
+    }
+
     void add(IssuedCommand e) {
         if (e.index() != issued.size()) {
             throw new IllegalStateException("command " + e.index() + " issued after " + issued.size() + " commands");
         }
-        issued.add(e);
+        issued.add(forgetful && !e.hasRequest() ? null : e);
         if (e.hasRequest()) {
             if (e.coroutine() >= commandOf.length) {
                 int old = commandOf.length;
@@ -45,14 +52,24 @@ public final class CommandMap {
         return issued.size();
     }
 
-    /** The entry of command {@code index}, which must have been issued. */
+    /** Command {@code index} has finished; a forgetful map drops it. */
+    void finished(int index) {
+        if (forgetful) {
+            issued.set(index, null);
+        }
+    }
+
+    /**
+     * The entry of command {@code index}, which must have been issued; null when it was forgotten (see
+     * {@link #forgetFinished}).
+     */
     public IssuedCommand command(int index) {
         return issued.get(index);
     }
 
-    /** Every command issued so far, in command order. */
+    /** Every command issued so far and not forgotten, in command order. */
     public List<IssuedCommand> all() {
-        return List.copyOf(issued);
+        return issued.stream().filter(e -> e != null).toList();
     }
 
     /** The command request coroutine {@code id} runs, or null when it runs none (qemu-io's loop, an unknown id). */

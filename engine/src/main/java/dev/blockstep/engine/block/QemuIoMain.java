@@ -15,7 +15,7 @@ import java.util.List;
 public final class QemuIoMain extends Coroutine implements RequestCoroutine.RequestListener {
     private final BlockNode node;
     private final QemuIoTarget target;
-    private final List<QemuIoCommand> commands;
+    private final CommandSource commands;
     private final CommandMap issued;
     private int pc;
     private int inFlight;
@@ -25,18 +25,18 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
 
     /** qemu-io on its own BlockBackend, with qemu-io's defaults. */
     public QemuIoMain(BlockNode node, List<QemuIoCommand> commands) {
-        this(node, BlockStack.QEMU_IO.target(node), commands, new CommandMap());
+        this(node, BlockStack.QEMU_IO.target(node), CommandSource.of(commands), new CommandMap());
     }
 
-    public QemuIoMain(BlockNode node, QemuIoTarget target, List<QemuIoCommand> commands) {
+    public QemuIoMain(BlockNode node, QemuIoTarget target, CommandSource commands) {
         this(node, target, commands, new CommandMap());
     }
 
-    private QemuIoMain(BlockNode node, QemuIoTarget target, List<QemuIoCommand> commands, CommandMap issued) {
+    private QemuIoMain(BlockNode node, QemuIoTarget target, CommandSource commands, CommandMap issued) {
         super(0, "qemu-io");
         this.node = node;
         this.target = target;
-        this.commands = List.copyOf(commands);
+        this.commands = commands;
         this.issued = issued;
     }
 
@@ -44,7 +44,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
      * qemu-io's loop rebuilt at a checkpoint: no request in flight, {@code pc} commands issued as {@code issued}
      * records them.
      */
-    public static QemuIoMain restore(BlockNode node, QemuIoTarget target, List<QemuIoCommand> commands, int pc,
+    public static QemuIoMain restore(BlockNode node, QemuIoTarget target, CommandSource commands, int pc,
                                      List<String> frames, List<IssuedCommand> issued) {
         if (issued.size() != pc) {
             throw new IllegalArgumentException(issued.size() + " issued commands recorded for " + pc + " issued");
@@ -54,6 +54,15 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         node.outputGroup(pc);
         m.restoreFrames(frames);
         return m;
+    }
+
+    /**
+     * For a headless run: forget each command once it has finished, and every line qemu-io prints to stdout, so that
+     * a workload of any length runs in bounded memory. Nothing can look back at them afterwards.
+     */
+    public void forgetFinished() {
+        issued.forgetFinished();
+        node.forgetStdout();
     }
 
     /** Whether a checkpoint can describe this loop: nothing in flight, nothing awaited. */
@@ -195,6 +204,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
     public void requestDone(StepContext cx, RequestCoroutine r) {
         // Runs in the finishing request's step but changes this loop's state, woken or not.
         cx.writes(new dev.blockstep.engine.snapshot.Resource.CoroutineState(id()));
+        issued.finished(r.commandIndex());
         inFlight--;
         if (awaited == r) {
             awaited = null;

@@ -32,6 +32,8 @@ public final class Scheduler {
     private int stepIndex;
     /** The step running now, which shared-state accesses are declared to; null between steps. */
     private StepContext current;
+    /** A headless run keeps no finished coroutine and no frames: nothing will look back at them. */
+    private boolean forgetful;
 
     public Scheduler(SchedulingPolicy policy) {
         this.policy = policy;
@@ -98,6 +100,15 @@ public final class Scheduler {
         return s;
     }
 
+    /**
+     * From now on a finished coroutine is dropped (its id stays taken) and no step is added to any coroutine's
+     * frames, so that a run of any length keeps only the coroutines still running. For headless runs, which build
+     * no snapshot and no checkpoint.
+     */
+    public void forgetFinished() {
+        forgetful = true;
+    }
+
     /** Number of steps taken. */
     public int stepIndex() {
         return stepIndex;
@@ -142,10 +153,12 @@ public final class Scheduler {
         }
     }
 
+    /** Every coroutine started, in id order; after {@link #forgetFinished}, only those not dropped. */
     public List<Coroutine> coroutines() {
-        return List.copyOf(coroutines);
+        return coroutines.stream().filter(c -> c != null).toList();
     }
 
+    /** Coroutine {@code id}; null when it finished after {@link #forgetFinished}. */
     public Coroutine coroutine(int id) {
         return coroutines.get(id);
     }
@@ -234,7 +247,9 @@ public final class Scheduler {
         if (cx.name().isEmpty()) {
             throw new IllegalStateException(co + " took an unnamed step");
         }
-        co.recordFrame(cx.name());
+        if (!forgetful) {
+            co.recordFrame(cx.name());
+        }
         if (out instanceof Outcome.Continue) {
             co.setState(CoState.RUNNABLE, "");
             forced = co;
@@ -249,6 +264,9 @@ public final class Scheduler {
         } else {
             co.setState(CoState.DONE, "");
             live.remove(co);
+            if (forgetful) {
+                coroutines.set(id, null);
+            }
         }
         Step s = new Step(stepIndex, id, cx.name(), ids, cx.guestOffset(), cx.guestBytes(), cx.hostOffset(),
                 cx.hostBytes(), cx.events(), cx.narration(), cx.touches());

@@ -169,6 +169,17 @@ public final class Engine {
         return s;
     }
 
+    /**
+     * Makes this engine headless: it forgets every finished coroutine and command, every frame and every stdout
+     * line, so that a workload of any length runs in memory bounded by the requests in flight. Such an engine
+     * gives no checkpoint and its snapshots list only the coroutines still running; {@code blockstep run} uses it.
+     */
+    public Engine forgetFinished() {
+        scheduler.forgetFinished();
+        main.forgetFinished();
+        return this;
+    }
+
     public Scheduler scheduler() {
         return scheduler;
     }

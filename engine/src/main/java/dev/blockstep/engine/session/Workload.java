@@ -1,6 +1,7 @@
 package dev.blockstep.engine.session;
 
 import dev.blockstep.engine.block.BlockStack;
+import dev.blockstep.engine.block.CommandSource;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
@@ -14,14 +15,18 @@ import java.util.function.Supplier;
  * @param stack  the producer's layers above the qcow2 node
  * @param policy makes a fresh policy for each (re)start, so a restart replays the same choices
  */
-public record Workload(HostFile image, String name, List<QemuIoCommand> commands, boolean fixAtStart,
+public record Workload(HostFile image, String name, CommandSource commands, boolean fixAtStart,
                        Supplier<SchedulingPolicy> policy, BlockStack stack) {
     public Workload {
-        commands = List.copyOf(commands);
         image = image.copy();
         if (stack == null) {
             stack = BlockStack.QEMU_IO;
         }
+    }
+
+    public Workload(HostFile image, String name, List<QemuIoCommand> commands, boolean fixAtStart,
+                    Supplier<SchedulingPolicy> policy, BlockStack stack) {
+        this(image, name, CommandSource.of(commands), fixAtStart, policy, stack);
     }
 
     /** qemu-io on its own BlockBackend. */

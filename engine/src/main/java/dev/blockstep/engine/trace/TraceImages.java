@@ -8,6 +8,8 @@ import dev.blockstep.engine.session.ScriptRun;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.importer.QemuIoMapping;
+import dev.blockstep.trace.io.TraceFile;
+import dev.blockstep.trace.io.TraceFormatException;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -70,21 +72,40 @@ public final class TraceImages {
         }
     }
 
+    /** {@link #checkWorkload} for a trace file's workload, streamed from disk. */
+    public static void checkWorkload(TraceFile file, HostFile image, String name) throws TraceReplayException {
+        if (!(file.header().image() instanceof ImageSetup.Base)) {
+            return;
+        }
+        try (TraceFile.CommandStream s = file.commands()) {
+            long i = 0;
+            for (Command c = s.next(); c != null; c = s.next(), i++) {
+                checkRange(c, image, name + ": workload", i);
+            }
+        } catch (TraceFormatException e) {
+            throw new TraceReplayException(e.getMessage());
+        }
+    }
+
     /**
      * Refuses requests that reach past the virtual size of a base image, as the trace reader does for a fresh
      * image (qemu's block layer would fail each with EIO). Images that are not qcow2 are left to the driver.
      */
     public static void checkRanges(List<Command> commands, HostFile image, String where) throws TraceReplayException {
+        for (int i = 0; i < commands.size(); i++) {
+            checkRange(commands.get(i), image, where, i);
+        }
+    }
+
+    private static void checkRange(Command c, HostFile image, String where, long i) throws TraceReplayException {
         if (image.length() < 32 || image.readBe64(0) >>> 32 != QCOW_MAGIC) {
             return;
         }
         long size = image.readBe64(24);
-        for (int i = 0; i < commands.size(); i++) {
-            long[] range = range(commands.get(i));
-            if (range != null && (size < 0 || range[0] > size - range[1])) {
-                throw new TraceReplayException(where + "[" + i + "]: expected offset + bytes within the base image's "
-                        + "virtual size " + size + ", got offset " + range[0] + " and bytes " + range[1]);
-            }
+        long[] range = range(c);
+        if (range != null && (size < 0 || range[0] > size - range[1])) {
+            throw new TraceReplayException(where + "[" + i + "]: expected offset + bytes within the base image's "
+                    + "virtual size " + size + ", got offset " + range[0] + " and bytes " + range[1]);
         }
     }
 

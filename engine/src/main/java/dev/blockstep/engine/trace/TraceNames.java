@@ -4,6 +4,8 @@ import dev.blockstep.engine.block.CommandMap;
 import dev.blockstep.engine.block.IssuedCommand;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.io.TraceFile;
+import dev.blockstep.trace.io.TraceFormatException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +35,22 @@ public final class TraceNames {
         return new TraceNames(workload.stream().map(Command::coroutine).toList());
     }
 
+    /**
+     * The names of a trace file's workload, streamed from disk: only the names are kept, for a replay that follows
+     * a recorded schedule (which may name any command).
+     */
+    static TraceNames of(TraceFile file) throws TraceReplayException {
+        List<String> names = new ArrayList<>();
+        try (TraceFile.CommandStream s = file.commands()) {
+            for (Command c = s.next(); c != null; c = s.next()) {
+                names.add(c.coroutine());
+            }
+        } catch (TraceFormatException e) {
+            throw new TraceReplayException(e.getMessage());
+        }
+        return new TraceNames(names);
+    }
+
     /** The trace's name of engine coroutine {@code id}, or null when it runs no command the trace names. */
     public String name(CommandMap map, int id) {
         if (id == 0) {
@@ -58,7 +76,7 @@ public final class TraceNames {
         if (index == null) {
             return -1;
         }
-        if (index >= map.size() || !map.command(index).hasRequest()) {
+        if (index >= map.size() || map.command(index) == null || !map.command(index).hasRequest()) {
             return -2;
         }
         return map.command(index).coroutine();

@@ -4,6 +4,7 @@ import dev.blockstep.engine.block.CommandMap;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.session.Workload;
@@ -56,28 +57,94 @@ public final class TraceReplay {
     /** Replays the trace's schedule to its end; the returned session holds the whole history. */
     public static EngineSession replay(Trace trace, Path traceDir, String name) throws TraceReplayException {
         Iterator<ScheduleEntry> it = trace.schedule().iterator();
-        return replay(trace, () -> it.hasNext() ? it.next() : null, traceDir, name);
+        EngineSession session = new EngineSession(workload(trace, traceDir, name, Policies::fifo));
+        follow(trace, TraceNames.of(trace.workload()), () -> it.hasNext() ? it.next() : null, Driven.of(session),
+                name);
+        return session;
     }
 
-    /** Replays a trace file whose schedule is streamed from disk (files of any size). */
+    /** Replays a trace file whose schedule is streamed from disk; its workload is read into the session. */
     public static EngineSession replay(TraceFile file, Path traceDir, String name) throws TraceReplayException {
+        Trace trace;
+        try {
+            trace = file.withWorkload();
+        } catch (TraceFormatException e) {
+            throw new TraceReplayException(e.getMessage());
+        }
+        EngineSession session = new EngineSession(workload(trace, traceDir, name, Policies::fifo));
+        followFile(file, trace, TraceNames.of(trace.workload()), Driven.of(session), name);
+        return session;
+    }
+
+    /** Follows the file's schedule, streamed from disk, on {@code driven}. */
+    static void followFile(TraceFile file, Trace header, TraceNames names, Driven driven, String name)
+            throws TraceReplayException {
         try (TraceFile.ScheduleStream stream = file.schedule()) {
-            return replay(file.header(), () -> {
+            follow(header, names, () -> {
                 try {
                     return stream.next();
                 } catch (TraceFormatException e) {
                     throw new TraceReplayException(e.getMessage());
                 }
-            }, traceDir, name);
+            }, driven, name);
         } catch (TraceFormatException e) {
             throw new TraceReplayException(e.getMessage());
         }
     }
 
-    private static EngineSession replay(Trace trace, ScheduleSource schedule, Path traceDir, String name)
+    /**
+     * What a replay drives: a session, which keeps the history for the debugger, or a bare headless engine, which
+     * keeps nothing behind it.
+     */
+    interface Driven {
+        Engine engine();
+
+        void setFix(boolean on);
+
+        /** Steps coroutine {@code id}; returns the step's name. */
+        String advance(int id);
+
+        static Driven of(EngineSession session) {
+            return new Driven() {
+                @Override
+                public Engine engine() {
+                    return session.engine();
+                }
+
+                @Override
+                public void setFix(boolean on) {
+                    session.setFix(on);
+                }
+
+                @Override
+                public String advance(int id) {
+                    return session.advance(id).name();
+                }
+            };
+        }
+
+        static Driven of(Engine engine) {
+            return new Driven() {
+                @Override
+                public Engine engine() {
+                    return engine;
+                }
+
+                @Override
+                public void setFix(boolean on) {
+                    engine.node().setFix(on);
+                }
+
+                @Override
+                public String advance(int id) {
+                    return engine.step(id).name();
+                }
+            };
+        }
+    }
+
+    private static void follow(Trace trace, TraceNames names, ScheduleSource schedule, Driven session, String name)
             throws TraceReplayException {
-        EngineSession session = new EngineSession(workload(trace, traceDir, name, Policies::fifo));
-        TraceNames names = TraceNames.of(trace.workload());
         List<Long> flips = trace.fix().flips();
         Iterator<Checkpoint> checkpoints = trace.checkpoints().iterator();
         Checkpoint nextCheckpoint = checkpoints.hasNext() ? checkpoints.next() : null;
@@ -86,8 +153,8 @@ public final class TraceReplay {
         long step = 0;
         while (true) {
             while (nextCheckpoint != null && nextCheckpoint.step() == step) {
-                String bad = Checkpoints.mismatch(nextCheckpoint, () -> session.current().image(),
-                        session.engine().file());
+                Engine engine = session.engine();
+                String bad = Checkpoints.mismatch(nextCheckpoint, engine::imageView, engine.file());
                 if (bad != null) {
                     throw new TraceReplayException(name + ": " + bad);
                 }
@@ -105,11 +172,12 @@ public final class TraceReplay {
                 flip++;
             }
             CommandMap map = session.engine().commands();
-            String drift = ReplayCheck.divergence(step, entry, named(names, map, runnable, session, name, step));
+            String drift = ReplayCheck.divergence(step, entry, named(names, map, runnable, session.engine(), name,
+                    step));
             if (drift != null) {
                 throw new TraceReplayException(name + ": " + drift);
             }
-            String taken = session.advance(names.id(map, entry.chosen())).name();
+            String taken = session.advance(names.id(map, entry.chosen()));
             if (entry.step() != null && !entry.step().equals(taken)) {
                 throw new TraceReplayException(name + ": step " + step + ": " + entry.chosen() + " took step "
                         + taken + ", the trace recorded " + entry.step());
@@ -120,17 +188,16 @@ public final class TraceReplay {
             throw new TraceReplayException(name + ": checkpoint at step " + nextCheckpoint.step()
                     + " lies past the end of the run (" + step + " steps)");
         }
-        return session;
     }
 
     /** The trace's names of the runnable coroutines; each must run a command the trace names. */
-    private static List<String> named(TraceNames names, CommandMap map, List<Integer> runnable, EngineSession session,
+    private static List<String> named(TraceNames names, CommandMap map, List<Integer> runnable, Engine engine,
                                       String name, long step) throws TraceReplayException {
         List<String> out = names.names(map, runnable);
         for (int i = 0; i < out.size(); i++) {
             if (out.get(i) == null) {
                 throw new TraceReplayException(name + ": step " + step + ": the engine's coroutine "
-                        + session.engine().scheduler().coroutine(runnable.get(i)).name()
+                        + engine.scheduler().coroutine(runnable.get(i)).name()
                         + " runs no command the trace's workload names");
             }
         }

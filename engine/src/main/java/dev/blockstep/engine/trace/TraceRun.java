@@ -3,11 +3,13 @@ package dev.blockstep.engine.trace;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.session.Workload;
 import dev.blockstep.trace.Metadata;
 import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.io.TraceFile;
+import dev.blockstep.trace.io.TraceFormatException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
@@ -42,7 +44,69 @@ public final class TraceRun {
         if (!options.forceFix() && options.seed() == null && file.scheduleLength() > 0) {
             return TraceReplay.replay(file, traceDir, name);
         }
-        return byPolicy(file.header(), traceDir, name, options);
+        try {
+            return byPolicy(file.withWorkload(), traceDir, name, options);
+        } catch (TraceFormatException e) {
+            throw new TraceReplayException(e.getMessage());
+        }
+    }
+
+    /** What a headless run leaves: the final image and what qemu printed to stderr. */
+    public record Result(HostFile image, List<String> stderr, long steps) {
+    }
+
+    /**
+     * The same run with nothing kept behind it: the workload and the schedule are streamed from disk and the engine
+     * forgets every finished request, so a trace of any length runs in memory bounded by the requests in flight
+     * (what {@code blockstep run} does; the debugger keeps its history with {@link #run}).
+     */
+    public static Result headless(TraceFile file, Path traceDir, String name, Options options)
+            throws TraceReplayException {
+        Trace header = file.header();
+        HostFile image = TraceImages.startImage(header.image(), traceDir, name);
+        TraceImages.checkWorkload(file, image, name);
+        boolean replay = !options.forceFix() && options.seed() == null && file.scheduleLength() > 0;
+        boolean fix = options.forceFix() || header.fix().initial();
+        try (StreamedCommands commands = new StreamedCommands(file, name)) {
+            Workload w = new Workload(image, name, commands, fix,
+                    replay ? Policies::fifo : policy(header.metadata(), options.seed()),
+                    TraceReplay.stack(header, name));
+            Engine engine = new Engine(w).forgetFinished();
+            if (replay) {
+                TraceReplay.followFile(file, header, TraceNames.of(file), TraceReplay.Driven.of(engine), name);
+            } else {
+                runToEnd(engine, fix, options.forceFix() ? List.of() : header.fix().flips(), name);
+            }
+            return new Result(engine.file(), engine.node().stderrLines(), engine.scheduler().stepIndex());
+        } catch (StreamedCommands.Failed e) {
+            throw new TraceReplayException(e.getMessage());
+        }
+    }
+
+    /** Runs under the engine's policy, flipping the fix before each step of {@code flips}. */
+    private static void runToEnd(Engine engine, boolean fix, List<Long> flips, String name)
+            throws TraceReplayException {
+        for (long flip : flips) {
+            while (engine.scheduler().stepIndex() < flip && engine.step() != null) {
+                // each step is all the run needs; nothing is kept
+            }
+            if (engine.scheduler().stepIndex() < flip) {
+                break;
+            }
+            fix = !fix;
+            engine.node().setFix(fix);
+        }
+        while (engine.step() != null) {
+            // as above
+        }
+        if (engine.stuck()) {
+            throw stuck(name, engine.scheduler().stepIndex());
+        }
+    }
+
+    private static TraceReplayException stuck(String name, long step) {
+        return new TraceReplayException(name + ": step " + step
+                + ": no coroutine can step, but the workload has not finished (a deadlock qemu would hang on)");
     }
 
     /** The same for a trace already in memory. */
@@ -88,8 +152,7 @@ public final class TraceRun {
         }
         session.run(Integer.MAX_VALUE);
         if (session.engine().stuck()) {
-            throw new TraceReplayException(name + ": step " + session.current().step()
-                    + ": no coroutine can step, but the workload has not finished (a deadlock qemu would hang on)");
+            throw stuck(name, session.current().step());
         }
         return session;
     }

@@ -1,33 +1,54 @@
 package dev.blockstep.trace.io;
 
 import com.fasterxml.jackson.core.JsonToken;
+import dev.blockstep.trace.Command;
 import dev.blockstep.trace.ScheduleCodec;
 import dev.blockstep.trace.ScheduleEntry;
 import dev.blockstep.trace.Trace;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * A validated trace file whose schedule stays on disk. {@link #schedule()} streams it again; the file was fully
- * checked when it was opened, so streaming only fails if the file changed since.
+ * A validated trace file whose workload and schedule stay on disk. {@link #commands()} and {@link #schedule()}
+ * stream them again, so a trace of any length is run in bounded memory; the file was fully checked when it was
+ * opened, so streaming only fails if the file changed since.
  */
 public final class TraceFile {
 
     private final Path file;
     private final Trace header;
+    private final long workloadLength;
     private final long scheduleLength;
     private final long qemuEventCount;
 
-    TraceFile(Path file, Trace header, long scheduleLength, long qemuEventCount) {
+    TraceFile(Path file, Trace header, long workloadLength, long scheduleLength, long qemuEventCount) {
         this.file = file;
         this.header = header;
+        this.workloadLength = workloadLength;
         this.scheduleLength = scheduleLength;
         this.qemuEventCount = qemuEventCount;
     }
 
-    /** Everything but the schedule and the qemu events. */
+    /** Everything but the workload, the schedule and the qemu events. */
     public Trace header() {
         return header;
+    }
+
+    /** The trace with its workload read into memory (the schedule and qemu events stay on disk). */
+    public Trace withWorkload() throws TraceFormatException {
+        List<Command> all = new ArrayList<>();
+        try (CommandStream s = commands()) {
+            for (Command cmd = s.next(); cmd != null; cmd = s.next()) {
+                all.add(cmd);
+            }
+        }
+        return header.withWorkload(all);
+    }
+
+    public long workloadLength() {
+        return workloadLength;
     }
 
     public long scheduleLength() {
@@ -40,23 +61,68 @@ public final class TraceFile {
 
     /** A fresh pass over the schedule entries, in order; close it when done. */
     public ScheduleStream schedule() throws TraceFormatException {
+        JsonCursor c = arrayOf("schedule", "an array of schedule entries");
+        return new ScheduleStream(c, c == null ? 0 : scheduleLength);
+    }
+
+    /** A fresh pass over the workload's commands, in order; close it when done. */
+    public CommandStream commands() throws TraceFormatException {
+        return new CommandStream(arrayOf("workload", "an array of commands"), workloadLength);
+    }
+
+    /** A cursor inside the top-level array {@code field}, or null when the file has none. */
+    private JsonCursor arrayOf(String field, String what) throws TraceFormatException {
         String name = TraceReader.name(file);
         InputStream in = TraceReader.open(file, name);
         JsonCursor c = new JsonCursor(name, in);
         try {
             c.startObject("$", "a trace object");
             for (String f = c.nextField("$"); f != null; f = c.nextField("$")) {
-                if (f.equals("schedule")) {
-                    c.startArray("$.schedule", "an array of schedule entries");
-                    return new ScheduleStream(c, scheduleLength);
+                if (f.equals(field)) {
+                    c.startArray("$." + field, what);
+                    return c;
                 }
                 c.next("$." + f);
                 c.skipValue("$." + f);
             }
-            return new ScheduleStream(c, 0);
+            c.close();
+            return null;
         } catch (TraceFormatException e) {
             c.close();
             throw e;
+        }
+    }
+
+    /** Pull-style access to the workload's commands. */
+    public static final class CommandStream implements AutoCloseable {
+        private final JsonCursor c;
+        private final long length;
+        private long index;
+
+        CommandStream(JsonCursor c, long length) {
+            this.c = c;
+            this.length = length;
+        }
+
+        /** The next command, or null after the last one. */
+        public Command next() throws TraceFormatException {
+            if (c == null || index >= length) {
+                return null;
+            }
+            String path = "$.workload[" + index + "]";
+            if (c.next(path) != JsonToken.START_OBJECT) {
+                throw c.expected(path, "a command object (the file changed since it was opened)");
+            }
+            Command cmd = CommandReader.read(c, path, false).command();
+            index++;
+            return cmd;
+        }
+
+        @Override
+        public void close() {
+            if (c != null) {
+                c.close();
+            }
         }
     }
 
@@ -73,7 +139,7 @@ public final class TraceFile {
 
         /** The next entry, or null after the last one. */
         public ScheduleEntry next() throws TraceFormatException {
-            if (index >= length) {
+            if (c == null || index >= length) {
                 return null;
             }
             String path = "$.schedule[" + index + "]";
@@ -91,7 +157,9 @@ public final class TraceFile {
 
         @Override
         public void close() {
-            c.close();
+            if (c != null) {
+                c.close();
+            }
         }
     }
 }

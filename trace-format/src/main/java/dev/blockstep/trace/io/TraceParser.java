@@ -15,7 +15,7 @@ import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.WorkloadProducer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,21 +29,32 @@ import java.util.function.Consumer;
  */
 final class TraceParser {
 
-    /** The model without the big arrays, plus their lengths. */
-    record Parsed(Trace trace, long scheduleLength, long eventCount) {
+    /** The model without the big arrays (workload, schedule, qemu events), plus their lengths. */
+    record Parsed(Trace trace, long workloadLength, long scheduleLength, long eventCount) {
     }
 
     private static final String TOP_FIELDS =
             "formatVersion, metadata, image, producer, node, workload, fix, schedule, checkpoints or qemuLog";
 
     private final JsonCursor c;
+    private final Consumer<Command> workloadSink;
     private final Consumer<ScheduleEntry> scheduleSink;
     private final Consumer<QemuEvent> eventSink;
 
     private Metadata metadata = Metadata.empty();
     private SectionReaders.Image image;
-    private List<CommandReader.Read> workload;
+    private long workloadLength = -1;
+    /**
+     * When the workload comes before the image: the places of requests that end further out than every request
+     * before them (with those ends). The first of them past a fresh image's virtual size is the first request past
+     * it, and nothing else of the workload need be kept.
+     */
+    private final List<Place> furthestPlaces = new ArrayList<>();
+    private final List<Long> furthestEnds = new ArrayList<>();
+    private boolean setupChecked;
     private Set<String> coroutines;
+    /** The first coroutine names of the workload, for error messages. */
+    private final List<String> firstCoroutines = new ArrayList<>();
     private SectionReaders.Fix fix;
     private final List<Checkpoint> checkpoints = new ArrayList<>();
     private final List<Place> checkpointPlaces = new ArrayList<>();
@@ -55,8 +66,10 @@ final class TraceParser {
     /** Coroutines a schedule named before the workload was read: name to first place. */
     private final Map<String, Place> unresolved = new LinkedHashMap<>();
 
-    TraceParser(JsonCursor c, Consumer<ScheduleEntry> scheduleSink, Consumer<QemuEvent> eventSink) {
+    TraceParser(JsonCursor c, Consumer<Command> workloadSink, Consumer<ScheduleEntry> scheduleSink,
+                Consumer<QemuEvent> eventSink) {
         this.c = c;
+        this.workloadSink = workloadSink;
         this.scheduleSink = scheduleSink;
         this.eventSink = eventSink;
     }
@@ -111,15 +124,14 @@ final class TraceParser {
         if (image == null) {
             throw c.fail(root, "missing field \"image\"");
         }
-        if (workload == null) {
+        if (workloadLength < 0) {
             throw c.fail(root, "missing field \"workload\"");
         }
         crossCheck();
         FixSetting fixSetting = fix == null ? FixSetting.off() : new FixSetting(fix.initial(), fix.flips());
-        List<Command> commands = workload.stream().map(CommandReader.Read::command).toList();
-        Trace trace = new Trace(version, metadata, image.setup(), commands, fixSetting, List.of(), checkpoints,
+        Trace trace = new Trace(version, metadata, image.setup(), List.of(), fixSetting, List.of(), checkpoints,
                 qemuLog, producer, node);
-        return new Parsed(trace, scheduleLength, eventCount);
+        return new Parsed(trace, workloadLength, scheduleLength, eventCount);
     }
 
     private void needsVersion2(int version, String p, String field) throws TraceFormatException {
@@ -131,8 +143,14 @@ final class TraceParser {
     private void readWorkload(String p) throws TraceFormatException {
         c.startArray(p, "an array of commands");
         Place start = c.place(p);
-        workload = new ArrayList<>();
-        coroutines = new LinkedHashSet<>();
+        coroutines = new HashSet<>();
+        long count = 0;
+        long end = 0;
+        long virtualSize = -1;
+        if (image != null && image.setup() instanceof ImageSetup.Fresh fresh) {
+            checkFresh(image.commands(), fresh);
+            virtualSize = fresh.virtualSize();
+        }
         for (int i = 0; c.next(p) != JsonToken.END_ARRAY; i++) {
             String ip = p + "[" + i + "]";
             CommandReader.Read r = CommandReader.read(c, ip, false);
@@ -144,9 +162,21 @@ final class TraceParser {
                 throw c.fail(r.start(), "coroutine \"" + co + "\" already runs an earlier command (each request has "
                         + "its own coroutine)");
             }
-            workload.add(r);
+            if (co != null && firstCoroutines.size() < 8) {
+                firstCoroutines.add(co);
+            }
+            if (virtualSize >= 0) {
+                checkEnd(r.end(), r.offsetPlace(), virtualSize);
+            } else if (image == null && r.end() > end) {
+                end = r.end();
+                furthestPlaces.add(r.offsetPlace());
+                furthestEnds.add(r.end());
+            }
+            count++;
+            workloadSink.accept(r.command());
         }
-        if (workload.isEmpty()) {
+        workloadLength = count;
+        if (count == 0) {
             throw c.fail(start, "expected at least one command, got an empty workload");
         }
     }
@@ -193,9 +223,8 @@ final class TraceParser {
     }
 
     private String notInWorkload(String name) {
-        List<String> known = new ArrayList<>(coroutines);
-        String shown = known.size() <= 8 ? String.join(", ", known)
-                : String.join(", ", known.subList(0, 8)) + ", ... (" + known.size() + " in all)";
+        String shown = coroutines.size() <= 8 ? String.join(", ", firstCoroutines)
+                : String.join(", ", firstCoroutines) + ", ... (" + coroutines.size() + " in all)";
         return "expected " + Trace.MAIN_COROUTINE + " or a coroutine of the workload (" + shown + "), got \"" + name
                 + "\"";
     }
@@ -224,14 +253,26 @@ final class TraceParser {
             }
         }
         if (image.setup() instanceof ImageSetup.Fresh fresh) {
-            List<CommandReader.Read> all = new ArrayList<>(image.commands());
-            all.addAll(workload);
-            for (CommandReader.Read r : all) {
-                if (r.end() > fresh.virtualSize()) {
-                    throw c.fail(r.offsetPlace(), "expected offset + bytes within the virtual size "
-                            + fresh.virtualSize() + ", got a request ending at " + r.end());
-                }
+            checkFresh(image.commands(), fresh);
+            for (int i = 0; i < furthestEnds.size(); i++) {
+                checkEnd(furthestEnds.get(i), furthestPlaces.get(i), fresh.virtualSize());
             }
+        }
+    }
+
+    private void checkFresh(List<CommandReader.Read> setup, ImageSetup.Fresh fresh) throws TraceFormatException {
+        if (!setupChecked) {
+            setupChecked = true;
+            for (CommandReader.Read r : setup) {
+                checkEnd(r.end(), r.offsetPlace(), fresh.virtualSize());
+            }
+        }
+    }
+
+    private void checkEnd(long end, Place offset, long virtualSize) throws TraceFormatException {
+        if (end > virtualSize) {
+            throw c.fail(offset, "expected offset + bytes within the virtual size " + virtualSize
+                    + ", got a request ending at " + end);
         }
     }
 }

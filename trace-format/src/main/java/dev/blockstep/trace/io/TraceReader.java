@@ -1,5 +1,6 @@
 package dev.blockstep.trace.io;
 
+import dev.blockstep.trace.Command;
 import dev.blockstep.trace.QemuEvent;
 import dev.blockstep.trace.QemuLog;
 import dev.blockstep.trace.ScheduleEntry;
@@ -25,45 +26,39 @@ public final class TraceReader {
 
     /** Reads and validates a whole trace into memory. */
     public static Trace read(Path file) throws TraceFormatException {
-        List<ScheduleEntry> schedule = new ArrayList<>();
-        List<QemuEvent> events = new ArrayList<>();
-        TraceParser.Parsed parsed;
-        try (InputStream in = open(file, name(file)); JsonCursor c = new JsonCursor(name(file), in)) {
-            parsed = new TraceParser(c, schedule::add, events::add).parse();
+        try (InputStream in = open(file, name(file))) {
+            return read(in, name(file));
         } catch (IOException e) {
             throw cannotRead(file, e);
         }
-        Trace t = parsed.trace();
-        QemuLog log = t.qemuLog() == null ? null
-                : new QemuLog(t.qemuLog().source(), t.qemuLog().symbols(), events, t.qemuLog().inferred());
-        return new Trace(t.formatVersion(), t.metadata(), t.image(), t.workload(), t.fix(), schedule,
-                t.checkpoints(), log, t.producer(), t.node());
     }
 
     /** Reads a trace from a stream; {@code name} is what errors call the file. */
     public static Trace read(InputStream in, String name) throws TraceFormatException {
+        List<Command> workload = new ArrayList<>();
         List<ScheduleEntry> schedule = new ArrayList<>();
         List<QemuEvent> events = new ArrayList<>();
         TraceParser.Parsed parsed;
         try (JsonCursor c = new JsonCursor(name, in)) {
-            parsed = new TraceParser(c, schedule::add, events::add).parse();
+            parsed = new TraceParser(c, workload::add, schedule::add, events::add).parse();
         }
         Trace t = parsed.trace();
         QemuLog log = t.qemuLog() == null ? null
                 : new QemuLog(t.qemuLog().source(), t.qemuLog().symbols(), events, t.qemuLog().inferred());
-        return new Trace(t.formatVersion(), t.metadata(), t.image(), t.workload(), t.fix(), schedule,
+        return new Trace(t.formatVersion(), t.metadata(), t.image(), workload, t.fix(), schedule,
                 t.checkpoints(), log, t.producer(), t.node());
     }
 
     /**
      * Validates the whole file in one streaming pass, keeping only the small sections. The returned handle's
-     * {@link TraceFile#header()} has an empty schedule and no qemu events; stream them with
-     * {@link TraceFile#schedule()}.
+     * {@link TraceFile#header()} has an empty workload, an empty schedule and no qemu events; stream them with
+     * {@link TraceFile#commands()} and {@link TraceFile#schedule()}.
      */
     public static TraceFile open(Path file) throws TraceFormatException {
         try (InputStream in = open(file, name(file)); JsonCursor c = new JsonCursor(name(file), in)) {
-            TraceParser.Parsed parsed = new TraceParser(c, e -> { }, e -> { }).parse();
-            return new TraceFile(file, parsed.trace(), parsed.scheduleLength(), parsed.eventCount());
+            TraceParser.Parsed parsed = new TraceParser(c, e -> { }, e -> { }, e -> { }).parse();
+            return new TraceFile(file, parsed.trace(), parsed.workloadLength(), parsed.scheduleLength(),
+                    parsed.eventCount());
         } catch (IOException e) {
             throw cannotRead(file, e);
         }

@@ -145,7 +145,7 @@ class RoundTripTest {
             }
         }
         assertEquals(t.schedule(), streamed);
-        assertEquals(t.workload(), file.header().workload());
+        assertEquals(t.workload(), file.withWorkload().workload());
         assertEquals(t.checkpoints(), file.header().checkpoints());
     }
 }
