@@ -134,7 +134,7 @@ final class Qcow2Writev {
                 return Outcome.IN_DATA_IO;
             }
             case DATA_DONE -> {
-                node.driver().writeData(id, curHost, chunkData(), 0, (int) curBytes);
+                node.driver().writeData(id, curHost, pattern, curBytes);
                 cx.name("thread_pool_complete").guest(offset + pos, curBytes).host(curHost, curBytes)
                         .narrate(n + "'s data write completes: the bytes are now at host " + hex(curHost) + ".");
                 p = P.META_LOCK;
@@ -171,7 +171,11 @@ final class Qcow2Writev {
             }
             case COW_DONE -> {
                 L2Meta m = pending.get(0);
-                node.driver().performCowIo(id, m, m == merged ? chunkData() : null, 0, (int) curBytes);
+                if (m == merged) {
+                    node.driver().performCowIo(id, m, pattern, curBytes);
+                } else {
+                    node.driver().performCowIo(id, m, null, 0, 0);
+                }
                 cx.name("thread_pool_complete").host(m.allocOffset, (long) m.nbClusters * node.driver().clusterSize())
                         .narrate(n + "'s copy-on-write I/O completes.");
                 p = P.COW_RELOCK;
@@ -234,15 +238,6 @@ final class Qcow2Writev {
                 + " to point at host " + hex(m.allocOffset) + ", whatever the entry says now.");
         p = pending.isEmpty() ? P.DONE_PART : P.LINK;
         return Outcome.YIELD;
-    }
-
-    /** The current chunk's data, built when it is written so that requests in flight hold no buffers. */
-    private byte[] chunkData() {
-        byte[] b = new byte[(int) curBytes];
-        if (pattern != 0) {
-            java.util.Arrays.fill(b, pattern);
-        }
-        return b;
     }
 
     private static String hex(long v) {

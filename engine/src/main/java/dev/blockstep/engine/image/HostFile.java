@@ -227,20 +227,45 @@ public final class HostFile {
         write(offset, b);
     }
 
-    /** Fills a range with one byte value, growing the file like {@link #write}. */
+    /**
+     * Fills a range with one byte value, growing the file like {@link #write}. Whole pages share one read-only page
+     * per value (copied on their next write like any shared page), so filling gigabytes costs a map entry per page.
+     */
     public void fill(long offset, long len, byte value) {
         if (value == 0) {
             writeZeroes(offset, len);
             return;
         }
-        byte[] chunk = new byte[PAGE_SIZE];
-        Arrays.fill(chunk, value);
+        checkRange(offset, len);
+        observer.accessed(offset, len, true);
+        length = Math.max(length, offset + len);
+        byte[] full = filledPage(value);
         while (len > 0) {
-            int n = (int) Math.min(len, PAGE_SIZE - (offset & (PAGE_SIZE - 1)));
-            write(offset, chunk, 0, n);
+            long page = offset >>> PAGE_BITS;
+            int inPage = (int) (offset & (PAGE_SIZE - 1));
+            int n = (int) Math.min(len, PAGE_SIZE - inPage);
+            if (n == PAGE_SIZE) {
+                pages.put(page, full);
+                owned.remove(page);
+            } else {
+                Arrays.fill(writablePage(page), inPage, inPage + n, value);
+            }
             offset += n;
             len -= n;
         }
+    }
+
+    private static final byte[][] FILLED = new byte[256][];
+
+    /** The shared page of {@code value}; never written, as no file owns it. */
+    private static synchronized byte[] filledPage(byte value) {
+        int i = value & 0xff;
+        if (FILLED[i] == null) {
+            byte[] p = new byte[PAGE_SIZE];
+            Arrays.fill(p, value);
+            FILLED[i] = p;
+        }
+        return FILLED[i];
     }
 
     /** Writes zeros (growing the file), dropping whole pages instead of storing them. */

@@ -78,15 +78,22 @@ final class L2Linker {
      * perform_cow's unlocked I/O: read both COW regions from the guest view, then write them (with the
      * merged guest data, if any) to the new host clusters.
      */
-    void performCowIo(L2Meta m, byte[] mergedData, int mergedOff, int mergedLen) {
+    /** Writes {@code len} bytes of guest data at a host offset. */
+    @FunctionalInterface
+    interface MergedData {
+        void writeAt(long hostOffset, long len);
+    }
+
+    /** perform_cow's I/O; {@code merged} writes the guest data that goes out with it, or is null. */
+    void performCowIo(L2Meta m, MergedData merged, long mergedLen) {
         byte[] head = new byte[(int) m.cowStart.nbBytes()];
         byte[] tail = new byte[(int) m.cowEnd.nbBytes()];
         reader.read(m.offset + m.cowStart.offset(), head, 0, head.length);
         reader.read(m.offset + m.cowEnd.offset(), tail, 0, tail.length);
-        if (mergedData != null) {
+        if (merged != null) {
             long at = m.allocOffset + m.cowStart.offset();
             s.file.write(at, head);
-            s.file.write(at + head.length, mergedData, mergedOff, mergedLen);
+            merged.writeAt(at + head.length, mergedLen);
             s.file.write(at + head.length + mergedLen, tail);
             s.emit(new EngineEvent.DataIoCompleted(s.co, at + head.length, mergedLen));
         } else {

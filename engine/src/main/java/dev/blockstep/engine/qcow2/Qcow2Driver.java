@@ -144,6 +144,17 @@ public final class Qcow2Driver {
         s.emit(new EngineEvent.DataIoCompleted(co, hostOffset, len));
     }
 
+    /**
+     * {@link #writeData} of {@code len} bytes that all equal {@code pattern} (what qemu-io writes), without a
+     * buffer: a request of up to 2 GiB costs no memory of its size.
+     */
+    public void writeData(int co, long hostOffset, byte pattern, long len) {
+        s.co = co;
+        s.emit(new EngineEvent.DataIoSubmitted(co, hostOffset, len));
+        s.file.fill(hostOffset, len, pattern);
+        s.emit(new EngineEvent.DataIoCompleted(co, hostOffset, len));
+    }
+
     /** Lock held: whether link_l2's perform_cow drops the lock for COW I/O on this allocation. */
     public boolean needsCow(L2Meta m) {
         s.read();
@@ -153,7 +164,13 @@ public final class Qcow2Driver {
     /** Unlocked: perform_cow's reads of the guest view and its writes (with merged data when given). */
     public void performCowIo(int co, L2Meta m, byte[] mergedData, int off, int len) {
         s.enter(co);
-        linker.performCowIo(m, mergedData, off, len);
+        linker.performCowIo(m, mergedData == null ? null : (at, n) -> s.file.write(at, mergedData, off, (int) n), len);
+    }
+
+    /** The same with merged guest data of {@code len} bytes that all equal {@code pattern}. */
+    public void performCowIo(int co, L2Meta m, byte pattern, long len) {
+        s.enter(co);
+        linker.performCowIo(m, (at, n) -> s.file.fill(at, n, pattern), len);
     }
 
     /**
