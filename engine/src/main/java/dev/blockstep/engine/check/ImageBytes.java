@@ -26,6 +26,14 @@ public interface ImageBytes extends AutoCloseable {
         return b;
     }
 
+    /**
+     * The first offset at or after {@code offset} that may hold non-zero bytes (the file's length when none may); a
+     * reader may skip what lies between. Files on disk answer {@code offset}; an in-memory image skips its holes.
+     */
+    default long nextData(long offset) {
+        return offset;
+    }
+
     @Override
     default void close() {
     }
@@ -36,6 +44,11 @@ public interface ImageBytes extends AutoCloseable {
             @Override
             public long length() {
                 return file.length();
+            }
+
+            @Override
+            public long nextData(long offset) {
+                return file.nextStored(offset);
             }
 
             @Override

@@ -127,12 +127,10 @@ final class Qcow2Check {
             return;
         }
         count(image.header().l1TableOffset(), 8L * l1Size, ClusterRole.L1, -1);
-        long[] l1 = image.l1();
-        for (int i = 0; i < l1Size; i++) {
-            long entry = l1[i];
-            if (entry == 0) {
-                continue;
-            }
+        OpenImage.L1Entries l1 = image.l1();
+        for (int k = 0; k < l1.count(); k++) {
+            int i = l1.index()[k];
+            long entry = l1.value()[k];
             if ((entry & L1E_RESERVED_MASK) != 0) {
                 out.err("ERROR found L1 entry with reserved bits set: " + Long.toHexString(entry));
                 corruptions++;
@@ -295,9 +293,10 @@ final class Qcow2Check {
 
     /** check_oflag_copied without repair: COPIED must be set exactly when the on-disk refcount is 1. */
     private void checkOflagCopied() {
-        long[] l1 = image.l1();
-        for (int i = 0; i < image.header().l1Size(); i++) {
-            long l1Entry = l1[i];
+        OpenImage.L1Entries l1 = image.l1();
+        for (int k = 0; k < l1.count(); k++) {
+            int i = l1.index()[k];
+            long l1Entry = l1.value()[k];
             long l2Offset = l1Entry & L1E_OFFSET_MASK;
             if (l2Offset == 0) {
                 continue;

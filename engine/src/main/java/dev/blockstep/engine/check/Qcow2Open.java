@@ -57,7 +57,7 @@ final class Qcow2Open {
         HeaderExtensions ext = HeaderExtensions.read(bytes, h, clusterSize, file);
         checkLateOpenSteps(h, ext, file);
         refuseUnmodelled(h, ext, file);
-        long[] l1 = readTable(bytes, h.l1TableOffset(), h.l1Size());
+        OpenImage.L1Entries l1 = readNonZero(bytes, h.l1TableOffset(), h.l1Size());
         long[] refcountTable = readTable(bytes, h.refcountTableOffset(), (int) refcountTableEntries);
         return new OpenImage(h, bytes.length(), l1, refcountTable);
     }
@@ -200,6 +200,40 @@ final class Qcow2Open {
     private static CheckException unmodelled(String file, String field, int at, String what) {
         return CheckException.openFailed(file, "header field " + field + " at offset 0x" + Integer.toHexString(at)
                 + ": blockstep check does not support " + what);
+    }
+
+    /**
+     * The non-zero entries of a table, read in bounded chunks and skipping what {@link ImageBytes#nextData} says
+     * holds no data, so a huge and nearly empty L1 table costs what it stores.
+     */
+    private static OpenImage.L1Entries readNonZero(ImageBytes bytes, long offset, int entries) {
+        int[] index = new int[16];
+        long[] value = new long[16];
+        int n = 0;
+        int chunk = 1 << 16;
+        long end = offset + 8L * entries;
+        for (int i = 0; i < entries; ) {
+            long data = bytes.nextData(offset + 8L * i);
+            if (data >= end) {
+                break;
+            }
+            i = (int) Math.max(i, (data - offset) / 8);
+            int len = Math.min(chunk, entries - i);
+            ByteBuffer b = ByteBuffer.wrap(bytes.read(offset + 8L * i, len * 8));
+            for (int j = 0; j < len; j++) {
+                long v = b.getLong();
+                if (v != 0) {
+                    if (n == index.length) {
+                        index = java.util.Arrays.copyOf(index, n * 2);
+                        value = java.util.Arrays.copyOf(value, n * 2);
+                    }
+                    index[n] = i + j;
+                    value[n++] = v;
+                }
+            }
+            i += len;
+        }
+        return new OpenImage.L1Entries(java.util.Arrays.copyOf(index, n), java.util.Arrays.copyOf(value, n));
     }
 
     private static long[] readTable(ImageBytes bytes, long offset, int entries) {

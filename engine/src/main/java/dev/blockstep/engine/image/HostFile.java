@@ -18,7 +18,7 @@ import java.util.Map;
 public final class HostFile {
 
     /** Page size; 4 KiB keeps sub-cluster writes cheap for every cluster size from 512 B up. */
-    static final int PAGE_BITS = 12;
+    public static final int PAGE_BITS = 12;
     static final int PAGE_SIZE = 1 << PAGE_BITS;
 
     private Map<Long, byte[]> pages;
@@ -160,6 +160,39 @@ public final class HostFile {
 
     public long length() {
         return length;
+    }
+
+    /**
+     * The start of the first stored page at or after {@code offset} (or {@code offset} itself when its page is
+     * stored), or the file's length when none is: everything before it reads as zeros.
+     */
+    public long nextStored(long offset) {
+        long page = offset >>> PAGE_BITS;
+        if (pages.containsKey(page)) {
+            return offset;
+        }
+        long next = Long.MAX_VALUE;
+        for (long p : pages.keySet()) {
+            if (p > page && p < next) {
+                next = p;
+            }
+        }
+        return next == Long.MAX_VALUE ? Math.max(offset, length) : next << PAGE_BITS;
+    }
+
+    /**
+     * The indexes of the pages in {@code [offset, offset + len)} that are stored (holding data or not), ascending;
+     * every other page there reads as zeros. A walk over a huge, mostly empty range costs only what is stored.
+     */
+    public long[] storedPages(long offset, long len) {
+        checkRange(offset, len);
+        if (len == 0) {
+            return new long[0];
+        }
+        long first = offset >>> PAGE_BITS;
+        long last = (offset + len - 1) >>> PAGE_BITS;
+        return pages.keySet().stream().mapToLong(Long::longValue).filter(p -> p >= first && p <= last).sorted()
+                .toArray();
     }
 
     /** Reads into {@code dst}; bytes past the end of the file read as zeros, like a pread that came up short. */

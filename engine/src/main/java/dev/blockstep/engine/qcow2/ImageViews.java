@@ -22,11 +22,11 @@ final class ImageViews {
     }
 
     static ImageView of(Qcow2State s) {
-        List<Long> l1 = new ArrayList<>();
+        List<Long> l1 = s.l1Table.view();
         List<L2Row> l2Rows = new ArrayList<>();
-        for (int i = 0; i < s.l1Size; i++) {
-            l1.add(s.l1Table[i]);
-            long l2 = s.l1Table[i] & L1E_OFFSET_MASK;
+        for (var entry : s.l1Table.nonZero()) {
+            int i = entry.getKey();
+            long l2 = entry.getValue() & L1E_OFFSET_MASK;
             if (l2 == 0 || s.offsetIntoCluster(l2) != 0) {
                 continue;
             }

@@ -27,16 +27,16 @@ final class L2Tables {
             throw new Qcow2Error(Qcow2Error.EIO, "guest offset 0x" + Long.toHexString(guestOffset)
                     + " is beyond the L1 table (L1 growth is not modelled)");
         }
-        long l2Offset = s.l1Table[l1Index] & L1E_OFFSET_MASK;
+        long l2Offset = s.l1Table.get(l1Index) & L1E_OFFSET_MASK;
         if (s.offsetIntoCluster(l2Offset) != 0) {
             throw refcounts.corruption("L2 table offset " + Refcounts.px(l2Offset) + " unaligned (L1 index: " + Refcounts.px(l1Index) + ")");
         }
-        if ((s.l1Table[l1Index] & QCOW_OFLAG_COPIED) == 0) {
+        if ((s.l1Table.get(l1Index) & QCOW_OFLAG_COPIED) == 0) {
             l2Allocate(l1Index);
             if (l2Offset != 0) {
                 refcounts.freeClusters(l2Offset, s.clusterSize, DiscardType.OTHER);
             }
-            l2Offset = s.l1Table[l1Index] & L1E_OFFSET_MASK;
+            l2Offset = s.l1Table.get(l1Index) & L1E_OFFSET_MASK;
         }
         return l2Offset;
     }
@@ -47,7 +47,7 @@ final class L2Tables {
         if (l1Index >= s.l1Size) {
             return 0;
         }
-        long l2Offset = s.l1Table[l1Index] & L1E_OFFSET_MASK;
+        long l2Offset = s.l1Table.get(l1Index) & L1E_OFFSET_MASK;
         if (l2Offset != 0 && s.offsetIntoCluster(l2Offset) != 0) {
             throw refcounts.corruption("L2 table offset " + Refcounts.px(l2Offset) + " unaligned (L1 index: " + Refcounts.px(l1Index) + ")");
         }
@@ -55,7 +55,7 @@ final class L2Tables {
     }
 
     private void l2Allocate(int l1Index) {
-        long old = s.l1Table[l1Index];
+        long old = s.l1Table.get(l1Index);
         long oldOffset = old & L1E_OFFSET_MASK;
         long l2Offset = refcounts.allocClusters(s.clusterSize, "L2 table");
         if (l2Offset == 0) {
@@ -67,7 +67,7 @@ final class L2Tables {
             s.file.write(l2Offset, s.file.read(oldOffset, s.clusterSize));
         }
         long entry = l2Offset | QCOW_OFLAG_COPIED;
-        s.l1Table[l1Index] = entry;
+        s.l1Table.set(l1Index, entry);
         s.file.writeBe64(s.l1TableOffset + 8L * l1Index, entry);
         s.emit(new EngineEvent.L1EntryWritten(s.co, l1Index, old, entry));
     }

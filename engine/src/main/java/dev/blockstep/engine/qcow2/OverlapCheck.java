@@ -33,8 +33,8 @@ final class OverlapCheck {
         if (s.refcountTableSize > 0 && overlaps(start, end, s.refcountTableOffset, 8L * s.refcountTableSize)) {
             return "refcount table";
         }
-        for (int i = 0; i < s.l1Size; i++) {
-            long l2 = s.l1Table[i] & Qcow2Constants.L1E_OFFSET_MASK;
+        for (var e : s.l1Table.nonZero()) {
+            long l2 = e.getValue() & Qcow2Constants.L1E_OFFSET_MASK;
             if (l2 != 0 && overlaps(start, end, l2, s.clusterSize)) {
                 return "active L2 table";
             }

@@ -270,8 +270,9 @@ public final class Qcow2Driver {
      */
     public long nextWithL2Table(long offset) {
         long span = (long) s.clusterSize * s.l2Size;
-        for (long i = offset / span; i < s.l1Size; i++) {
-            if ((s.l1Table[(int) i] & dev.blockstep.engine.qcow2.format.Qcow2Constants.L1E_OFFSET_MASK) != 0) {
+        long from = offset / span;
+        for (int i = from >= s.l1Size ? -1 : s.l1Table.nextNonZero((int) from); i >= 0; i = s.l1Table.nextNonZero(i + 1)) {
+            if ((s.l1Table.get(i) & dev.blockstep.engine.qcow2.format.Qcow2Constants.L1E_OFFSET_MASK) != 0) {
                 return Math.max(offset, i * span);
             }
         }

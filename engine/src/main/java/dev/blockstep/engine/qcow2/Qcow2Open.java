@@ -38,10 +38,7 @@ final class Qcow2Open {
             throw new ImageFormatException(name + ": header field autoclear_features at offset 0x58: expected 0, got 0x"
                     + Long.toHexString(h.autoclearFeatures()) + " (bitmaps and raw data files are not supported by blockstep)");
         }
-        long[] l1 = new long[h.l1Size()];
-        for (int i = 0; i < l1.length; i++) {
-            l1[i] = file.readBe64(h.l1TableOffset() + 8L * i);
-        }
+        L1Table l1 = L1Table.read(file, h.l1TableOffset(), h.l1Size());
         int reftableEntries = h.refcountTableClusters() * (h.clusterSize() / 8);
         long[] reftable = new long[reftableEntries];
         for (int i = 0; i < reftableEntries; i++) {

@@ -29,7 +29,7 @@ public final class Qcow2State {
 
     int l1Size;
     long l1TableOffset;
-    long[] l1Table;
+    L1Table l1Table;
 
     long refcountTableOffset;
     /** Entries in the refcount table (refcount_table_size). */
@@ -60,7 +60,7 @@ public final class Qcow2State {
     BiConsumer<Resource, Boolean> observer = (r, write) -> { };
     private final List<String> stderr = new ArrayList<>();
 
-    Qcow2State(HostFile file, Header header, long[] l1Table, long[] refcountTable, EngineEventSink sink,
+    Qcow2State(HostFile file, Header header, L1Table l1Table, long[] refcountTable, EngineEventSink sink,
                boolean unmap) {
         this.file = file;
         this.header = header;
