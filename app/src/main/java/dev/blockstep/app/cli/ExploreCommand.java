@@ -68,7 +68,7 @@ public final class ExploreCommand implements Callable<Integer> {
     boolean listSchedules;
 
     @Option(names = {"-o", "--counterexample"}, paramLabel = "FILE",
-            description = "Where to save the first counterexample trace (default SCENARIO-counterexample.json).")
+            description = "Save the first counterexample trace to FILE (default: save none, as verify does).")
     String counterexample;
 
     @Option(names = "--json", description = "Print the report as JSON.")
@@ -97,9 +97,11 @@ public final class ExploreCommand implements Callable<Integer> {
         Path ceFile;
         try {
             sc = ScenarioLoader.load(scenarioArg);
-            ceFile = counterexample == null ? ScenarioLoader.defaultCounterexample(scenarioArg)
-                    : CliFiles.path(counterexample, "-o");
-            ScenarioLoader.checkOutput(ceFile, "-o", ScenarioLoader.inputs(scenarioArg, sc));
+            // Like verify, explore writes only where it is told to: never beside the scenario or into the cwd.
+            ceFile = counterexample == null ? null : CliFiles.path(counterexample, "-o");
+            if (ceFile != null) {
+                ScenarioLoader.checkOutput(ceFile, "-o", ScenarioLoader.inputs(scenarioArg, sc));
+            }
         } catch (CliException e) {
             err.println("blockstep explore: " + e.getMessage());
             err.flush();
@@ -130,8 +132,8 @@ public final class ExploreCommand implements Callable<Integer> {
                 out.println(ExplorationReport.json(scenarioArg, fixOn, !noReduction, x, saved));
             } else {
                 ExplorationReport.human(scenarioArg, fixOn, !noReduction, x, listSchedules).forEach(out::println);
-                if (saved != null) {
-                    out.println("counterexample trace: " + saved);
+                if (x.firstCounterexample() != null) {
+                    out.println(counterexampleLine(saved));
                 }
             }
         } else {
@@ -144,7 +146,7 @@ public final class ExploreCommand implements Callable<Integer> {
             if (r.first() != null) {
                 out.println("first bad run: #" + (r.firstBadRun() + 1) + " (seed " + (seed + r.firstBadRun()) + "): "
                         + r.first().verdict().summary());
-                out.println("counterexample trace: " + saved);
+                out.println(counterexampleLine(saved));
             }
             FirstCorruption fc = FirstCorruption.find(s.setup(), st.policy(seed, r.engineSteps() / Math.max(1, r.runs())),
                     new QemuImgCheck(), true);
@@ -156,9 +158,14 @@ public final class ExploreCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Saves the counterexample, if any, and returns the file's name (null when there is none). */
+    private static String counterexampleLine(String saved) {
+        return saved != null ? "counterexample trace: " + saved
+                : "counterexample trace: not saved (give -o FILE to save it)";
+    }
+
+    /** Saves the counterexample, if any and if there is a file, and returns the file's name (null when none). */
     static String save(Scenario s, Counterexample c, Path file, String policy, Long seed) throws CliException {
-        if (c == null) {
+        if (c == null || file == null) {
             return null;
         }
         try {

@@ -61,7 +61,7 @@ final class ScenarioLoader {
         }
     }
 
-    /** The default counterexample file next to the working directory: "minimal-race-counterexample.json". */
+    /** The counterexample file name for a scenario, "minimal-race-counterexample.json" (verify puts it in -o DIR). */
     static Path defaultCounterexample(String scenarioArg) {
         String name = Path.of(scenarioArg).getFileName().toString();
         if (name.endsWith(".json")) {

@@ -110,4 +110,20 @@ class ExploreCommandsTest {
         assertTrue(r.stdout().contains("bad interleavings: 0 of 5"), r.stdout());
         assertTrue(Files.notExists(ce));
     }
+
+    @Test
+    void exploreWritesACounterexampleOnlyWhereDashOSays() throws Exception {
+        Path cwdFile = Path.of("race-counterexample.json");
+        Files.deleteIfExists(cwdFile);
+        Path sc = scenario("race", true);
+        for (String mode : new String[] {"--exhaustive", "--random"}) {
+            var r = mode.equals("--random") ? CheckCommandTest.blockstep("explore", mode, "20", "--seed", "5",
+                    sc.toString()) : CheckCommandTest.blockstep("explore", mode, sc.toString());
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertTrue(r.stdout().contains("counterexample trace: not saved (give -o FILE to save it)"), r.stdout());
+            assertTrue(Files.notExists(cwdFile), "explore " + mode + " wrote into the working directory unasked");
+            assertTrue(Files.notExists(dir.resolve("race-counterexample.json")),
+                    "explore " + mode + " wrote beside the scenario unasked");
+        }
+    }
 }
