@@ -68,7 +68,8 @@ public final class ImageRepair {
         RepairedImage target = new RepairedImage(original);
         CheckResult result;
         try {
-            CheckResult first = checkOnce(target, name, imageFormat, mode, lines);
+            boolean[] driverGone = {false};
+            CheckResult first = checkOnce(target, name, imageFormat, mode, lines, driverGone);
             markCleanWhenRepaired(target, first);
             result = first;
             if (first.corruptionsFixed() != 0 || first.leaksFixed() != 0) {
@@ -78,7 +79,11 @@ public final class ImageRepair {
                             + "Double checking the fixed image now...\n");
                     out.flush();
                 }
-                result = checkOnce(target, name, imageFormat, RepairMode.NONE, lines)
+                if (driverGone[0]) {
+                    // bdrv_check on a node whose driver a fatal corruption event removed
+                    throw new CheckException(CheckException.Kind.CHECK_FAILED, "Check failed: No medium found");
+                }
+                result = checkOnce(target, name, imageFormat, RepairMode.NONE, lines, driverGone)
                         .withFixed(first.corruptionsFixed(), first.leaksFixed());
             }
         } catch (CheckException e) {
@@ -101,8 +106,9 @@ public final class ImageRepair {
         return new Outcome(result.exitCode(), target);
     }
 
+    /** One bdrv_check on the open image; {@code driverGone[0]} tells whether it ended with the driver gone. */
     private static CheckResult checkOnce(RepairedImage target, String name, String imageFormat, RepairMode mode,
-                                         CheckOutput lines) throws CheckException {
+                                         CheckOutput lines, boolean[] driverGone) throws CheckException {
         if ("raw".equals(imageFormat)) {
             throw new CheckException(CheckException.Kind.NO_CHECK_FOR_FORMAT, "This image format does not support checks");
         }
@@ -111,7 +117,13 @@ public final class ImageRepair {
                     + imageFormat + "'");
         }
         OpenImage image = Qcow2Open.open(target, name, imageFormat == null);
-        return new Qcow2Check(image, target, mode, lines).run();
+        Qcow2Check check = new Qcow2Check(image, target, mode, lines);
+        try {
+            return check.run();
+        } finally {
+            check.close();
+            driverGone[0] = check.events.driverGone();
+        }
     }
 
     /**

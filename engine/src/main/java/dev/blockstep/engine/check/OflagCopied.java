@@ -19,7 +19,7 @@ final class OflagCopied {
         this.c = check;
     }
 
-    void run() {
+    void run() throws CheckException {
         CheckCounters res = c.res;
         boolean repair = c.fix.fixErrors()
                 || (c.fix.fixLeaks() && res.checkErrors == 0 && res.corruptions == 0 && res.leaks == 0);
@@ -42,8 +42,13 @@ final class OflagCopied {
                         + Long.toHexString(l1Entry) + " refcount=" + Long.toUnsignedString(refcount));
                 if (repair) {
                     l1[i] = refcount == 1 ? l1Entry | QCOW_OFLAG_COPIED : l1Entry & ~QCOW_OFLAG_COPIED;
+                    long at = c.image.header().l1TableOffset() + 8L * i;
+                    if (!c.writeAllowed(MetadataOverlap.ACTIVE_L1, at, 8)) {
+                        res.checkErrors++;
+                        throw Qcow2Check.ioError();
+                    }
                     // qcow2_write_l1_entry: one entry, as the file's request alignment is 1 byte
-                    c.target.write(c.image.header().l1TableOffset() + 8L * i, Qcow2Check.be64(l1[i]));
+                    c.target.write(at, Qcow2Check.be64(l1[i]));
                     res.corruptions--;
                     res.corruptionsFixed++;
                 }
@@ -52,7 +57,7 @@ final class OflagCopied {
         }
     }
 
-    private void checkL2(long l2Offset, boolean repair) {
+    private void checkL2(long l2Offset, boolean repair) throws CheckException {
         CheckCounters res = c.res;
         byte[] raw = c.bytes.read(l2Offset, (int) c.clusterSize);
         ByteBuffer table = ByteBuffer.wrap(raw);
@@ -80,6 +85,11 @@ final class OflagCopied {
             }
         }
         if (dirty > 0) {
+            if (!c.writeAllowed(MetadataOverlap.ACTIVE_L2, l2Offset, c.clusterSize)) {
+                c.out.err("ERROR: Could not write L2 table; metadata overlap check failed: Input/output error");
+                res.checkErrors++;
+                throw Qcow2Check.ioError();
+            }
             c.target.write(l2Offset, raw);
             res.corruptions -= dirty;
             res.corruptionsFixed += dirty;

@@ -23,19 +23,18 @@ final class RefcountBlocks {
 
     private final OpenImage image;
     private final ImageBytes bytes;
-    private final CheckOutput out;
     private final int order;
     private long[] table;
     private long cachedOffset = -1;
     private byte[] cached;
     /** Blocks a repair changed, by offset: qemu's refcount cache holds them until it is flushed. */
     private final Map<Long, byte[]> dirty = new TreeMap<>();
-    private boolean signalledCorruption;
+    private final CorruptionEvents events;
 
-    RefcountBlocks(OpenImage image, ImageBytes bytes, CheckOutput out) {
+    RefcountBlocks(OpenImage image, ImageBytes bytes, CorruptionEvents events) {
         this.image = image;
         this.bytes = bytes;
-        this.out = out;
+        this.events = events;
         this.order = image.header().refcountOrder();
         this.table = image.refcountTable();
     }
@@ -92,12 +91,8 @@ final class RefcountBlocks {
             throw UNREADABLE; // past what a pread can address: an I/O error, not a corruption event
         }
         if ((offset & (image.clusterSize() - 1)) != 0) {
-            if (!signalledCorruption) {
-                signalledCorruption = true;
-                out.err("qcow2: Image is corrupt: Refblock offset 0x" + Long.toHexString(offset)
-                        + " unaligned (reftable index: " + (tableIndex == 0 ? "0" : "0x" + Long.toHexString(tableIndex))
-                        + "); further non-fatal corruption events will be suppressed");
-            }
+            events.signal("Refblock offset 0x" + Long.toHexString(offset) + " unaligned (reftable index: "
+                    + (tableIndex == 0 ? "0" : "0x" + Long.toHexString(tableIndex)) + ")");
             throw UNREADABLE;
         }
         byte[] changed = dirty.get(offset);

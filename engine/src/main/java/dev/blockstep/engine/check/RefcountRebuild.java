@@ -22,7 +22,7 @@ final class RefcountRebuild {
         this.blockEntries = check.onDisk.blockSize();
     }
 
-    void run() {
+    void run() throws CheckException {
         c.onDisk.flush(c.target);
         boolean grown = writeRefblocks(0, c.nbClusters);
         long reftableOffset;
@@ -39,6 +39,10 @@ final class RefcountRebuild {
         for (long e : reftable) {
             table.putLong(e);
         }
+        if (!c.writeAllowed(0, reftableOffset, 8L * reftable.length)) {
+            c.out.err("qemu-img: ERROR writing reftable: Input/output error");
+            throw Qcow2Check.ioError();
+        }
         c.target.write(reftableOffset, table.array());
         c.target.write(0x30, ByteBuffer.allocate(12).putLong(reftableOffset).putInt((int) reftableClusters).array());
         c.onDisk.replaceTable(reftable.clone());
@@ -49,13 +53,11 @@ final class RefcountRebuild {
      * rebuild_refcounts_write_refblocks over clusters [first, end): returns whether the in-memory refcount
      * table had to grow.
      */
-    private boolean writeRefblocks(long first, long end) {
+    private boolean writeRefblocks(long first, long end) throws CheckException {
         long[] firstFree = {0};
         boolean grown = false;
-        for (long cluster = first; cluster < end; cluster++) {
-            if (c.references.get(cluster) == 0) {
-                continue;
-            }
+        for (long cluster = c.references.nextNonZero(first); cluster >= 0 && cluster < end;
+                cluster = c.references.nextNonZero(cluster + 1)) {
             int index = (int) (cluster / blockEntries);
             long blockStart = index * blockEntries;
             long offset;
@@ -75,6 +77,11 @@ final class RefcountRebuild {
                     grown = true;
                 }
                 reftable[index] = offset;
+            }
+            if (!c.writeAllowed(0, offset, c.clusterSize)) {
+                c.res.checkErrors++;
+                c.out.err("qemu-img: ERROR writing refblock: Input/output error");
+                throw Qcow2Check.ioError();
             }
             c.target.write(offset, slice(index));
             cluster = blockStart + blockEntries - 1;
