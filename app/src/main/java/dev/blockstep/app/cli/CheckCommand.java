@@ -2,6 +2,7 @@ package dev.blockstep.app.cli;
 
 import dev.blockstep.engine.check.CheckReport;
 import dev.blockstep.engine.check.ImageCheck;
+import dev.blockstep.engine.check.RepairMode;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -14,10 +15,11 @@ import picocli.CommandLine.Spec;
 /**
  * {@code blockstep check}: qemu-img check for a qcow2 image, with the same output and exit codes
  * (0 clean, 1 check failed or image unreadable, 2 corruptions, 3 leaks only, 63 not a qcow2 image).
- * The image is opened read-only; nothing is ever written to it.
+ * Without {@code -r} the image is opened read-only and never written; with {@code -r leaks|all} it is
+ * repaired as qemu-img repairs it, and only that file is written.
  */
 @Command(name = "check",
-        description = "Check a qcow2 image's metadata exactly as qemu-img check (qemu 7.2) does; read-only.",
+        description = "Check (and with -r repair) a qcow2 image's metadata exactly as qemu-img check (qemu 7.2) does.",
         mixinStandardHelpOptions = true)
 public final class CheckCommand implements Callable<Integer> {
 
@@ -33,6 +35,10 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "-q", description = "Quiet: no summary on stdout; errors are still printed.")
     boolean quiet;
+
+    @Option(names = "-r", paramLabel = "leaks|all",
+            description = "Repair as qemu-img check -r does: leaks only, or all errors; writes only IMAGE.")
+    String repair;
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The qcow2 image file.")
     String image;
@@ -50,6 +56,16 @@ public final class CheckCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        RepairMode mode = RepairMode.NONE;
+        if (repair != null) {
+            mode = RepairMode.parse(repair);
+            if (mode == null) {
+                err.println("qemu-img: Unknown option value for -r (expecting 'leaks' or 'all'): " + repair);
+                err.println("Try 'qemu-img --help' for more information");
+                err.flush();
+                return 1;
+            }
+        }
         Path path;
         try {
             path = Path.of(image);
@@ -58,6 +74,6 @@ public final class CheckCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        return ImageCheck.run(path, image, imageFormat, format, quiet, spec.commandLine().getOut(), err);
+        return ImageCheck.run(path, image, imageFormat, format, quiet, mode, spec.commandLine().getOut(), err);
     }
 }

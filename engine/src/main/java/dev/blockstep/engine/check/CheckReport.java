@@ -68,8 +68,8 @@ public final class CheckReport {
         optional(members, "image-end-offset", r.imageEndOffset());
         optional(members, "corruptions", r.corruptions());
         optional(members, "leaks", r.leaks());
-        optional(members, "corruptions-fixed", 0);
-        optional(members, "leaks-fixed", 0);
+        optional(members, "corruptions-fixed", r.corruptionsFixed());
+        optional(members, "leaks-fixed", r.leaksFixed());
         optional(members, "total-clusters", r.totalClusters());
         optional(members, "allocated-clusters", r.allocatedClusters());
         optional(members, "fragmented-clusters", r.fragmentedClusters());

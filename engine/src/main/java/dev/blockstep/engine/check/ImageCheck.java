@@ -59,6 +59,18 @@ public final class ImageCheck {
      */
     public static int run(Path path, String name, String imageFormat, CheckReport.Format format, boolean quiet,
                           PrintWriter out, PrintWriter err) {
+        return run(path, name, imageFormat, format, quiet, RepairMode.NONE, out, err);
+    }
+
+    /**
+     * @param repair NONE opens the file read-only and never writes it; LEAKS and ALL repair it as
+     *               qemu-img check -r does and write the repair into this file only
+     */
+    public static int run(Path path, String name, String imageFormat, CheckReport.Format format, boolean quiet,
+                          RepairMode repair, PrintWriter out, PrintWriter err) {
+        if (repair != RepairMode.NONE) {
+            return runRepair(path, name, imageFormat, format, quiet, repair, out, err);
+        }
         ImageBytes bytes;
         try {
             bytes = openFile(path, name);
@@ -98,6 +110,28 @@ public final class ImageCheck {
             err.println("qemu-img: Check failed: " + e.getCause().getMessage());
             err.flush();
             return 1;
+        }
+    }
+
+    private static int runRepair(Path path, String name, String imageFormat, CheckReport.Format format, boolean quiet,
+                                 RepairMode repair, PrintWriter out, PrintWriter err) {
+        try (ImageBytes bytes = openFile(path, name)) {
+            if (!Files.isWritable(path)) {
+                throw CheckException.openFailed(name, "Could not open '" + name + "': Permission denied");
+            }
+            ImageRepair.Outcome outcome = ImageRepair.repair(bytes, name, imageFormat, repair, format, quiet, out, err);
+            try {
+                outcome.writeBack(path);
+            } catch (IOException e) {
+                err.println("qemu-img: Failed to flush the refcount block cache: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+            return outcome.exitCode();
+        } catch (CheckException e) {
+            err.println("qemu-img: " + e.getMessage());
+            err.flush();
+            return e.exitCode();
         }
     }
 

@@ -10,44 +10,71 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * qemu 7.2's qcow2_check_refcounts without repair, step for step: count every reference the metadata
- * makes (header, active L1, its L2 tables and data clusters, refcount table, refcount blocks), compare
- * the counts with the on-disk refcounts, then check every OFLAG_COPIED bit against the on-disk refcount.
- * Lines go to the {@link CheckOutput} in the order qemu prints them.
+ * qemu 7.2's qcow2_check_refcounts, step for step: count every reference the metadata makes (header,
+ * active L1, its L2 tables and data clusters, refcount table, refcount blocks), compare the counts with
+ * the on-disk refcounts, then check every OFLAG_COPIED bit against the on-disk refcount. With a
+ * {@link RepairMode} other than NONE it repairs as qemu-img check -r does, writing into a
+ * {@link RepairedImage}: refcounts set to the counted references (a cluster that drops to 0 is punched),
+ * unaligned preallocated zero clusters made plain zero, refcount blocks past the end given room, the whole
+ * refcount structure rebuilt ({@link RefcountRebuild}) when an on-disk refcount of 0 is referenced, and
+ * OFLAG_COPIED bits set right ({@link OflagCopied}). Lines go to the {@link CheckOutput} in qemu's order.
  */
 final class Qcow2Check {
 
     private static final int COMPRESSED_SECTOR_SIZE = 512;
+    /**
+     * The largest file ext4 with 4 KiB blocks holds (16 TiB - 4 KiB): qemu's ftruncate past it fails with
+     * EFBIG. Measured on the ext4 the differential tests run on; other file systems have other limits.
+     */
+    private static final long MAX_FILE_LENGTH = (1L << 44) - 4096;
 
-    private final OpenImage image;
-    private final ImageBytes bytes;
-    private final CheckOutput out;
-    private final RefcountBlocks onDisk;
-    private final SparseCounts references = new SparseCounts();
-    private final long clusterSize;
-    private final int clusterBits;
+    final OpenImage image;
+    /** What the check reads: the file, or during a repair the file with the repair's writes over it. */
+    final ImageBytes bytes;
+    /** Where a repair writes; null for a plain check. */
+    final RepairedImage target;
+    final RepairMode fix;
+    final CheckOutput out;
+    final RefcountBlocks onDisk;
+    final CorruptionEvents events;
+    final CheckCounters res = new CheckCounters();
+    final long clusterSize;
+    final int clusterBits;
     private final long refcountMax;
     /** Roles and referencing guest clusters, kept only when a caller wants the per-cluster table. */
     private final TreeMap<Long, ClusterRole> roles;
     private final TreeMap<Long, List<Long>> guests;
     private final List<HostClusterUse> uses;
 
-    private long nbClusters;
-    private long corruptions;
-    private long leaks;
-    private long checkErrors;
-    private long allocated;
-    private long fragmented;
-    private long compressed;
+    /** The in-memory refcount table (qemu's refcount_table array), one count per host cluster. */
+    SparseCounts references = new SparseCounts();
+    /** Its size in clusters (qemu's nb_clusters); grows as references or allocations reach further. */
+    long nbClusters;
+    long refcountTableOffset;
+    private boolean rebuild;
     private long highestCluster;
 
     Qcow2Check(OpenImage image, ImageBytes bytes, CheckOutput out, boolean collectUses) {
+        this(image, bytes, null, RepairMode.NONE, out, collectUses);
+    }
+
+    /** A repairing check: reads and writes {@code target}, which wraps the opened file's bytes. */
+    Qcow2Check(OpenImage image, RepairedImage target, RepairMode fix, CheckOutput out) {
+        this(image, target, target, fix, out, false);
+    }
+
+    private Qcow2Check(OpenImage image, ImageBytes bytes, RepairedImage target, RepairMode fix, CheckOutput out,
+                       boolean collectUses) {
         this.image = image;
         this.bytes = bytes;
+        this.target = target;
+        this.fix = fix;
         this.out = out;
-        this.onDisk = new RefcountBlocks(image, bytes, out);
+        this.events = new CorruptionEvents(out, target, image.header().incompatibleFeatures());
+        this.onDisk = new RefcountBlocks(image, bytes, events);
         this.clusterSize = image.clusterSize();
         this.clusterBits = image.clusterBits();
+        this.refcountTableOffset = image.header().refcountTableOffset();
         int bits = 1 << image.header().refcountOrder();
         this.refcountMax = bits == 64 ? -1L : (1L << bits) - 1;
         this.roles = collectUses ? new TreeMap<>() : null;
@@ -60,40 +87,116 @@ final class Qcow2Check {
         return uses;
     }
 
+    /**
+     * qcow2_check_refcounts. A repair that fails part-way throws, leaving its writes so far in the target,
+     * as qemu leaves them in the file.
+     */
     CheckResult run() throws CheckException {
-        long size = image.fileLength();
-        nbClusters = sizeToClusters(size);
+        nbClusters = sizeToClusters(bytes.length());
         if (nbClusters > Integer.MAX_VALUE) {
-            checkErrors++;
+            res.checkErrors++;
             throw new CheckException(CheckException.Kind.CHECK_FAILED, "Check failed: File too large");
         }
         // qemu keeps the virtual size in 512-byte sectors, rounding down, before counting clusters.
         long totalClusters = sizeToClusters(Long.divideUnsigned(image.header().size(), 512) * 512);
 
-        count(0, clusterSize, ClusterRole.HEADER, -1);
-        countL1();
-        count(image.header().refcountTableOffset(), 8L * image.refcountTable().length, ClusterRole.REFCOUNT_TABLE, -1);
-        countRefcountBlocks();
-        compareRefcounts();
-        checkOflagCopied();
-
-        long end = (highestCluster + 1) * clusterSize;
-        return new CheckResult(corruptions, leaks, checkErrors, end, totalClusters, allocated, fragmented, compressed);
+        calculateRefcounts(fix);
+        CheckCounters beforeCompare = res.copy();
+        compareRefcounts(RepairMode.NONE);
+        if (rebuild && fix.fixErrors()) {
+            rebuildAndRecount();
+        } else if (fix != RepairMode.NONE) {
+            if (rebuild) {
+                out.err("ERROR need to rebuild refcount structures");
+                res.checkErrors++;
+                throw ioError();
+            }
+            if (res.leaks != 0 || res.corruptions != 0) {
+                res.restore(beforeCompare);
+                compareRefcounts(fix);
+            }
+        }
+        new OflagCopied(this).run();
+        return res.result((highestCluster + 1) * clusterSize, totalClusters);
     }
 
-    private long sizeToClusters(long bytes) {
+    /**
+     * The -r all path when a referenced cluster has refcount 0: a new refcount structure from the counted
+     * references, then a recount against it, in which the old structure shows as leaks to free.
+     */
+    private void rebuildAndRecount() throws CheckException {
+        CheckCounters old = res.copy();
+        out.err("Rebuilding refcount structure");
+        new RefcountRebuild(this).run();
+        res.corruptions = 0;
+        res.leaks = 0;
+        rebuild = false;
+        references = new SparseCounts();
+        calculateRefcounts(RepairMode.NONE);
+        // Freeing the old structure's clusters is not counted as a fix; leaks it leaves are counted as leaks.
+        CheckCounters saved = res.copy();
+        res.restore(new CheckCounters());
+        compareRefcounts(RepairMode.LEAKS);
+        if (rebuild) {
+            out.err("ERROR rebuilt refcount structure is still broken");
+        }
+        long freshLeaks = res.leaks;
+        res.restore(saved);
+        if (res.corruptions < old.corruptions) {
+            res.corruptionsFixed += old.corruptions - res.corruptions;
+        }
+        if (res.leaks < old.leaks) {
+            res.leaksFixed += old.leaks - res.leaks;
+        }
+        res.leaks += freshLeaks;
+    }
+
+    /**
+     * Closing the image: the refcount cache reaches the file, unless a fatal corruption event took the
+     * driver away first (then qemu never flushes it).
+     */
+    void close() {
+        if (target != null && !events.driverGone()) {
+            onDisk.flush(target);
+        }
+    }
+
+    /** qcow2_pre_write_overlap_check: false (after signalling corruption) when the write would hit metadata. */
+    boolean writeAllowed(int ignore, long offset, long size) {
+        String hit = MetadataOverlap.find(this, ignore, offset, size);
+        if (hit == null) {
+            return true;
+        }
+        events.signal("Preventing invalid write on metadata (overlaps with " + hit + ")");
+        return false;
+    }
+
+    /** The check stops with -EIO, as qemu's check functions return it. */
+    static CheckException ioError() {
+        return new CheckException(CheckException.Kind.CHECK_FAILED, "Check failed: Input/output error");
+    }
+
+    long sizeToClusters(long bytes) {
         return Long.divideUnsigned(bytes + clusterSize - 1, clusterSize);
     }
 
+    /** calculate_refcounts: every reference the header, tables and refcount structure make. */
+    private void calculateRefcounts(RepairMode mode) throws CheckException {
+        count(0, clusterSize, ClusterRole.HEADER, -1);
+        countL1(mode);
+        count(refcountTableOffset, 8L * onDisk.table().length, ClusterRole.REFCOUNT_TABLE, -1);
+        countRefcountBlocks(mode);
+    }
+
     /** qcow2_inc_refcounts_imrt: one more reference to every cluster the byte range touches. */
-    private void count(long offset, long size, ClusterRole role, long guest) {
+    void count(long offset, long size, ClusterRole role, long guest) {
         if (size <= 0) {
             return;
         }
-        if (offset + size - image.fileLength() >= clusterSize) {
+        if (offset + size - bytes.length() >= clusterSize) {
             out.err("ERROR: counting reference for region exceeding the end of the file by one cluster or more: offset 0x"
                     + Long.toHexString(offset) + " size 0x" + Long.toHexString(size));
-            corruptions++;
+            res.corruptions++;
             return;
         }
         long start = offset & -clusterSize;
@@ -108,7 +211,7 @@ final class Qcow2Check {
                 out.err("ERROR: overflow cluster offset=0x" + Long.toHexString(c));
                 out.err("Use qemu-img amend to increase the refcount entry width or qemu-img convert to create a clean copy if the "
                         + "image cannot be opened for writing");
-                corruptions++;
+                res.corruptions++;
                 continue;
             }
             references.set(k, n + 1);
@@ -121,7 +224,7 @@ final class Qcow2Check {
         }
     }
 
-    private void countL1() {
+    private void countL1(RepairMode mode) throws CheckException {
         int l1Size = image.header().l1Size();
         if (l1Size == 0) {
             return;
@@ -133,19 +236,19 @@ final class Qcow2Check {
             long entry = l1.value()[k];
             if ((entry & L1E_RESERVED_MASK) != 0) {
                 out.err("ERROR found L1 entry with reserved bits set: " + Long.toHexString(entry));
-                corruptions++;
+                res.corruptions++;
             }
             long l2Offset = entry & L1E_OFFSET_MASK;
             count(l2Offset, clusterSize, ClusterRole.L2, -1);
             if ((l2Offset & (clusterSize - 1)) != 0) {
                 out.err("ERROR l2_offset=" + Long.toHexString(l2Offset) + ": Table is not cluster aligned; L1 entry corrupted");
-                corruptions++;
+                res.corruptions++;
             }
-            countL2(l2Offset, (long) i * image.l2Size());
+            countL2(l2Offset, (long) i * image.l2Size(), mode);
         }
     }
 
-    private void countL2(long l2Offset, long firstGuest) {
+    private void countL2(long l2Offset, long firstGuest, RepairMode mode) throws CheckException {
         ByteBuffer table = ByteBuffer.wrap(bytes.read(l2Offset, (int) clusterSize));
         int csizeShift = 62 - (clusterBits - 8);
         long csizeMask = (1L << (clusterBits - 8)) - 1;
@@ -157,7 +260,7 @@ final class Qcow2Check {
             ClusterType type = new L2Entry(entry).type();
             if (type != ClusterType.COMPRESSED && (entry & L2E_STD_RESERVED_MASK) != 0) {
                 out.err("ERROR found l2 entry with reserved bits set: " + Long.toHexString(entry));
-                corruptions++;
+                res.corruptions++;
             }
             switch (type) {
                 case COMPRESSED -> {
@@ -165,27 +268,43 @@ final class Qcow2Check {
                         out.err("ERROR: coffset=0x" + Long.toHexString(entry & clusterOffsetMask)
                                 + ": copied flag must never be set for compressed clusters");
                         entry &= ~QCOW_OFLAG_COPIED;
-                        corruptions++;
+                        res.corruptions++;
                     }
                     long coffset = entry & clusterOffsetMask;
                     long sectors = ((entry >>> csizeShift) & csizeMask) + 1;
                     long csize = sectors * COMPRESSED_SECTOR_SIZE - (coffset & (COMPRESSED_SECTOR_SIZE - 1));
                     count(coffset, csize, ClusterRole.DATA, guest);
-                    allocated++;
-                    compressed++;
-                    fragmented++;
+                    res.allocated++;
+                    res.compressed++;
+                    res.fragmented++;
                 }
                 case NORMAL, ZERO_ALLOC -> {
                     long offset = entry & L2E_OFFSET_MASK;
                     if ((offset & (clusterSize - 1)) != 0) {
-                        corruptions++;
-                        out.err("ERROR offset=" + Long.toHexString(offset) + ": "
-                                + ((entry & QCOW_OFLAG_ZERO) != 0 ? "Preallocated" : "Data")
-                                + " cluster is not properly aligned; L2 entry corrupted.");
+                        res.corruptions++;
+                        if ((entry & QCOW_OFLAG_ZERO) != 0) {
+                            out.err((mode.fixErrors() ? "Repairing" : "ERROR") + " offset=" + Long.toHexString(offset)
+                                    + ": Preallocated cluster is not properly aligned; L2 entry corrupted.");
+                            if (mode.fixErrors()) {
+                                // fix_l2_entry_by_zero: the entry becomes a plain zero cluster, referencing nothing
+                                if (!writeAllowed(MetadataOverlap.ACTIVE_L2, l2Offset + 8L * j, 8)) {
+                                    out.err("ERROR: Overlap check failed");
+                                    res.checkErrors++;
+                                    throw ioError();
+                                }
+                                target.write(l2Offset + 8L * j, be64(QCOW_OFLAG_ZERO));
+                                res.corruptions--;
+                                res.corruptionsFixed++;
+                                continue;
+                            }
+                        } else {
+                            out.err("ERROR offset=" + Long.toHexString(offset)
+                                    + ": Data cluster is not properly aligned; L2 entry corrupted.");
+                        }
                     }
-                    allocated++;
+                    res.allocated++;
                     if (nextContiguous != 0 && offset != nextContiguous) {
-                        fragmented++;
+                        res.fragmented++;
                     }
                     nextContiguous = offset + clusterSize;
                     count(offset, clusterSize, ClusterRole.DATA, guest);
@@ -196,25 +315,34 @@ final class Qcow2Check {
         }
     }
 
-    /** check_refblocks without repair. */
-    private void countRefcountBlocks() {
-        long[] table = image.refcountTable();
+    static byte[] be64(long v) {
+        return ByteBuffer.allocate(8).putLong(v).array();
+    }
+
+    /** check_refblocks. */
+    private void countRefcountBlocks(RepairMode mode) {
+        long[] table = onDisk.table();
         for (int i = 0; i < table.length; i++) {
             long offset = table[i] & REFT_OFFSET_MASK;
             long cluster = offset >>> clusterBits;
             if ((table[i] & REFT_RESERVED_MASK) != 0) {
                 out.err("ERROR refcount table entry " + i + " has reserved bits set");
-                corruptions++;
+                res.corruptions++;
+                rebuild = true;
                 continue;
             }
             if ((offset & (clusterSize - 1)) != 0) {
                 out.err("ERROR refcount block " + i + " is not cluster aligned; refcount table entry corrupted");
-                corruptions++;
+                res.corruptions++;
+                rebuild = true;
                 continue;
             }
             if (Long.compareUnsigned(cluster, nbClusters) >= 0) {
-                corruptions++;
-                out.err("ERROR refcount block " + i + " is outside image");
+                res.corruptions++;
+                out.err((mode.fixErrors() ? "Repairing" : "ERROR") + " refcount block " + i + " is outside image");
+                if (mode.fixErrors()) {
+                    growToHold(offset);
+                }
                 continue;
             }
             if (offset != 0) {
@@ -222,14 +350,35 @@ final class Qcow2Check {
                 long n = references.get(cluster);
                 if (n != 1) {
                     out.err("ERROR refcount block " + i + " refcount=" + Long.toUnsignedString(n));
-                    corruptions++;
+                    res.corruptions++;
+                    rebuild = true;
                 }
             }
         }
     }
 
-    /** compare_refcounts without repair, one refcount block's range of clusters at a time. */
-    private void compareRefcounts() {
+    /** check_refblocks' repair of a block past the end: the file grows to hold it, and the block is counted. */
+    private void growToHold(long offset) {
+        if (offset > Long.MAX_VALUE - clusterSize) {
+            rebuild = true;
+            out.err("ERROR could not resize image: Invalid argument");
+            return;
+        }
+        if (offset + clusterSize > MAX_FILE_LENGTH) {
+            out.err("qemu-img: Could not resize file: File too large");
+            rebuild = true;
+            out.err("ERROR could not resize image: File too large");
+            return;
+        }
+        target.grow(offset + clusterSize);
+        nbClusters = Math.max(nbClusters, sizeToClusters(target.length()));
+        res.corruptions--;
+        res.corruptionsFixed++;
+        count(offset, clusterSize, ClusterRole.REFCOUNT_BLOCK, -1);
+    }
+
+    /** compare_refcounts, one refcount block's range of clusters at a time. */
+    private void compareRefcounts(RepairMode mode) {
         long[] referenced = references.nonZero();
         int next = 0;
         long blockSize = onDisk.blockSize();
@@ -242,7 +391,7 @@ final class Qcow2Check {
             } catch (RefcountBlocks.Unreadable e) {
                 for (long i = lo; i < hi; i++) {
                     out.err("Can't get refcount for cluster " + i + ": Input/output error");
-                    checkErrors++;
+                    res.checkErrors++;
                     recordUse(i, 0, false, references.get(i));
                 }
                 while (next < referenced.length && referenced[next] < hi) {
@@ -253,12 +402,12 @@ final class Qcow2Check {
             if (block == null) {
                 while (next < referenced.length && referenced[next] < hi) {
                     long i = referenced[next++];
-                    compareOne(i, 0, references.get(i));
+                    compareOne(i, 0, references.get(i), mode);
                 }
                 continue;
             }
             for (long i = lo; i < hi; i++) {
-                compareOne(i, onDisk.entry(block, (int) (i - lo)), references.get(i));
+                compareOne(i, onDisk.entry(block, (int) (i - lo)), references.get(i), mode);
             }
             while (next < referenced.length && referenced[next] < hi) {
                 next++;
@@ -266,21 +415,49 @@ final class Qcow2Check {
         }
     }
 
-    private void compareOne(long cluster, long refcount, long counted) {
+    private void compareOne(long cluster, long refcount, long counted, RepairMode mode) {
         if (refcount != 0 || counted != 0) {
             highestCluster = cluster;
             recordUse(cluster, refcount, true, counted);
         }
-        if (refcount != counted) {
-            boolean under = Long.compareUnsigned(refcount, counted) < 0;
-            out.err((under ? "ERROR" : "Leaked") + " cluster " + cluster + " refcount=" + Long.toUnsignedString(refcount)
-                    + " reference=" + Long.toUnsignedString(counted));
-            if (under) {
-                corruptions++;
-            } else {
-                leaks++;
-            }
+        if (refcount == counted) {
+            return;
         }
+        boolean under = Long.compareUnsigned(refcount, counted) < 0;
+        boolean repair = false;
+        if (refcount == 0) {
+            rebuild = true;
+        } else {
+            repair = under ? mode.fixErrors() : mode.fixLeaks();
+        }
+        out.err((repair ? "Repairing" : under ? "ERROR" : "Leaked") + " cluster " + cluster + " refcount="
+                + Long.toUnsignedString(refcount) + " reference=" + Long.toUnsignedString(counted));
+        if (repair && setRefcount(cluster, counted)) {
+            if (under) {
+                res.corruptionsFixed++;
+            } else {
+                res.leaksFixed++;
+            }
+            return;
+        }
+        if (under) {
+            res.corruptions++;
+        } else {
+            res.leaks++;
+        }
+    }
+
+    /** update_refcount to an exact value, with QCOW2_DISCARD_ALWAYS: a cluster that drops to 0 is punched. */
+    private boolean setRefcount(long cluster, long value) {
+        try {
+            onDisk.set(cluster, value);
+        } catch (RefcountBlocks.Unreadable e) {
+            return false;
+        }
+        if (value == 0) {
+            target.punch(cluster << clusterBits, clusterSize);
+        }
+        return true;
     }
 
     private void recordUse(long cluster, long refcount, boolean readable, long counted) {
@@ -289,48 +466,5 @@ final class Qcow2Check {
         }
         ClusterRole role = roles.getOrDefault(cluster, ClusterRole.FREE);
         uses.add(new HostClusterUse(cluster, refcount, readable, counted, role, guests.getOrDefault(cluster, List.of())));
-    }
-
-    /** check_oflag_copied without repair: COPIED must be set exactly when the on-disk refcount is 1. */
-    private void checkOflagCopied() {
-        OpenImage.L1Entries l1 = image.l1();
-        for (int k = 0; k < l1.count(); k++) {
-            int i = l1.index()[k];
-            long l1Entry = l1.value()[k];
-            long l2Offset = l1Entry & L1E_OFFSET_MASK;
-            if (l2Offset == 0) {
-                continue;
-            }
-            long refcount;
-            try {
-                refcount = onDisk.refcount(l2Offset >>> clusterBits);
-            } catch (RefcountBlocks.Unreadable e) {
-                continue;
-            }
-            if ((refcount == 1) != ((l1Entry & QCOW_OFLAG_COPIED) != 0)) {
-                corruptions++;
-                out.err("ERROR OFLAG_COPIED L2 cluster: l1_index=" + i + " l1_entry=" + Long.toHexString(l1Entry)
-                        + " refcount=" + Long.toUnsignedString(refcount));
-            }
-            ByteBuffer table = ByteBuffer.wrap(bytes.read(l2Offset, (int) clusterSize));
-            for (int j = 0; j < image.l2Size(); j++) {
-                long entry = table.getLong(8 * j);
-                ClusterType type = new L2Entry(entry).type();
-                if (type != ClusterType.NORMAL && type != ClusterType.ZERO_ALLOC) {
-                    continue;
-                }
-                long dataRefcount;
-                try {
-                    dataRefcount = onDisk.refcount((entry & L2E_OFFSET_MASK) >>> clusterBits);
-                } catch (RefcountBlocks.Unreadable e) {
-                    continue;
-                }
-                if ((dataRefcount == 1) != ((entry & QCOW_OFLAG_COPIED) != 0)) {
-                    corruptions++;
-                    out.err("ERROR OFLAG_COPIED data cluster: l2_entry=" + Long.toHexString(entry) + " refcount="
-                            + Long.toUnsignedString(dataRefcount));
-                }
-            }
-        }
     }
 }

@@ -2,25 +2,18 @@ package dev.blockstep.engine.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.blockstep.engine.testing.Qemu;
-import java.io.RandomAccessFile;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Seeded random damage to the metadata of a real image: refcount table and block, L1, L2, header fields
- * and header extensions, on images with different cluster sizes and refcount widths. Whatever qemu-img
- * check makes of it, ours must say the same and must never throw. Header bytes that switch on features
- * blockstep does not model (backing file, encryption, snapshots) are left alone.
+ * Seeded random damage to the metadata of a real image ({@link DamagedImages}). Whatever qemu-img check
+ * makes of it, ours must say the same and must never throw.
  * Run more seeds with {@code -DargLine=-Dblockstep.damageSeeds=N}.
  */
 class RandomCorruptionCheckTest {
-
-    private static final int[][] LAYOUTS = {{65536, 16}, {4096, 16}, {512, 16}, {65536, 8}, {4096, 1}, {65536, 64}};
 
     @TempDir
     Path dir;
@@ -29,42 +22,10 @@ class RandomCorruptionCheckTest {
         return LongStream.rangeClosed(1, Long.getLong("blockstep.damageSeeds", 60));
     }
 
-    private static boolean unmodelled(long at) {
-        return (at >= 0x08 && at < 0x14) || (at >= 0x20 && at < 0x24) || (at >= 0x3c && at < 0x48);
-    }
-
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void randomlyDamagedMetadataChecksExactlyAsQemuImgChecksIt(long seed) throws Exception {
-        int[] layout = LAYOUTS[(int) (seed % LAYOUTS.length)];
-        int cs = layout[0];
-        Path img = dir.resolve("damaged-" + seed + ".qcow2");
-        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", "-o",
-                "cluster_size=" + cs + ",refcount_bits=" + layout[1], img.toString(), "64M").exitCode());
-        Qemu.Result io = Qemu.io("-f", "qcow2", "-c", "write -P 1 0 " + 3 * cs, "-c", "write -z " + 16 * cs + " " + cs,
-                "-c", "write -P 2 " + 32 * cs + " " + cs, "-c", "write -P 3 " + 64 * cs + " " + cs,
-                "-c", "discard " + 64 * cs + " " + cs, "-c", "write -P 4 8M 128k", img.toString());
-        assertEquals(0, io.exitCode(), io.stderr());
-        Random r = new Random(seed);
-        try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
-            long reftable = readLong(f, 0x30);
-            long l1 = readLong(f, 0x28);
-            long refblock = readLong(f, reftable);
-            long l2 = readLong(f, l1) & 0x00fffffffffffe00L;
-            long[][] regions = {{reftable, 64}, {refblock, 64}, {l1, 8}, {l2, 160}, {0, 0x70}, {0x70, 8}, {0x1f8, 8}};
-            int edits = 1 + r.nextInt(4);
-            for (int i = 0; i < edits; i++) {
-                long[] region = regions[r.nextInt(regions.length)];
-                long at = region[0] + r.nextInt((int) region[1]);
-                if (unmodelled(at)) {
-                    continue;
-                }
-                f.seek(at);
-                int old = f.read();
-                f.seek(at);
-                f.write(r.nextBoolean() ? old ^ (1 << r.nextInt(8)) : r.nextInt(256));
-            }
-        }
+        Path img = DamagedImages.damagedMetadata(dir, seed);
         assertReferenceCountsAgreeWithQemu(img, QemuParity.assertSameAsQemu(img));
     }
 
@@ -85,56 +46,10 @@ class RandomCorruptionCheckTest {
         assertEquals(qemu.exitCode(), rc.result().exitCode());
     }
 
-    /**
-     * Whole L2 and L1 entries replaced by random but plausible values: aligned and unaligned offsets inside
-     * and past the file, compressed descriptors of every size, zero flags, COPIED flags, reserved bits.
-     */
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void randomTableEntriesCheckExactlyAsQemuImgChecksThem(long seed) throws Exception {
-        int[] layout = LAYOUTS[(int) (seed % LAYOUTS.length)];
-        int cs = layout[0];
-        Path img = dir.resolve("entries-" + seed + ".qcow2");
-        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", "-o",
-                "cluster_size=" + cs + ",refcount_bits=" + layout[1], img.toString(), "64M").exitCode());
-        assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write -P 1 0 " + 8 * cs, "-c", "write -P 2 " + 40 * cs + " " + cs,
-                img.toString()).exitCode());
-        Random r = new Random(seed);
-        try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
-            long fileClusters = f.length() / cs + 2;
-            long l1 = readLong(f, 0x28);
-            long l2 = readLong(f, l1) & 0x00fffffffffffe00L;
-            int edits = 1 + r.nextInt(6);
-            for (int i = 0; i < edits; i++) {
-                long offset = (long) r.nextInt((int) fileClusters) * cs;
-                long value = switch (r.nextInt(6)) {
-                    case 0 -> offset | (r.nextBoolean() ? 1L << 63 : 0);
-                    case 1 -> (offset + 512L * r.nextInt(Math.max(1, cs / 512))) | (1L << 63) | (r.nextBoolean() ? 1 : 0);
-                    case 2 -> compressed(r, cs, offset + r.nextInt(cs)) | (r.nextInt(4) == 0 ? 1L << 63 : 0);
-                    case 3 -> offset | (1L << 63) | (1L << (1 + r.nextInt(8)));
-                    case 4 -> r.nextLong();
-                    default -> 0;
-                };
-                long at = r.nextInt(5) == 0 ? l1 : l2 + 8L * r.nextInt(Math.min(64, cs / 8));
-                if (at == l1 && r.nextBoolean()) {
-                    value = (offset | (1L << 63));
-                }
-                f.seek(at);
-                f.writeLong(value);
-            }
-        }
+        Path img = DamagedImages.randomTableEntries(dir, seed);
         assertReferenceCountsAgreeWithQemu(img, QemuParity.assertSameAsQemu(img));
-    }
-
-    /** A compressed descriptor: host byte offset, then the extra-sector count in the next cluster_bits-8 bits. */
-    private static long compressed(Random r, int clusterSize, long hostOffset) {
-        int sectorBits = Integer.numberOfTrailingZeros(clusterSize) - 8;
-        long sectors = r.nextInt(1 << sectorBits);
-        return (1L << 62) | (sectors << (62 - sectorBits)) | hostOffset;
-    }
-
-    private static long readLong(RandomAccessFile f, long at) throws java.io.IOException {
-        f.seek(at);
-        return f.readLong();
     }
 }
