@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code blockstep create}: writes the same bytes as {@code qemu-img create -f qcow2 [-o cluster_size=N] IMAGE
+ * {@code blockstep create}: writes the same bytes as {@code qemu-img create -f qcow2 [-o OPTIONS] IMAGE
  * SIZE} (qemu 7.2) and prints what qemu-img prints.
  */
 @Command(name = "create",
@@ -27,7 +27,7 @@ public final class CreateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "-o", paramLabel = "cluster_size=N", description = "Format options; only cluster_size is supported.")
+    @Option(names = "-o", paramLabel = "OPTIONS", description = "Format options: cluster_size, refcount_bits, compat (0.10, 1.1), lazy_refcounts, extended_l2, preallocation (off, metadata).")
     List<String> options = new ArrayList<>();
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The image file to write.")
@@ -41,24 +41,34 @@ public final class CreateCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        int clusterSize = 65536;
-        for (String opt : options) {
-            for (String kv : opt.split(",")) {
-                String[] p = kv.split("=", 2);
-                if (!p[0].equals("cluster_size") || p.length < 2) {
-                    err.println("qemu-img: " + image + ": Invalid parameter '" + p[0] + "'");
-                    err.flush();
-                    return 1;
-                }
-                try {
-                    long v = Cvtnum.parse(p[1]);
-                    clusterSize = v > Integer.MAX_VALUE ? -1 : (int) v;
-                } catch (Cvtnum.NumberException e) {
-                    err.println("qemu-img: " + image + ": Parameter 'cluster_size' expects a non-negative number below 2^64");
-                    err.flush();
-                    return 1;
+        // qemu-img create accepts the file protocol's prefix; the file itself is named without it
+        String file = image.startsWith("file:") ? image.substring("file:".length()) : image;
+        long clusterSize = 65536;
+        long refcountBits = 16;
+        String extendedL2 = "off";
+        String lazy = "off";
+        String compat = null;
+        String prealloc = null;
+        try {
+            for (String opt : options) {
+                for (String kv : opt.split(",")) {
+                    String[] p = kv.split("=", 2);
+                    String value = p.length < 2 ? null : p[1];
+                    switch (p[0]) {
+                        case "cluster_size" -> clusterSize = number(p[0], value, true);
+                        case "refcount_bits" -> refcountBits = number(p[0], value, false);
+                        case "extended_l2" -> extendedL2 = bool(p[0], value);
+                        case "lazy_refcounts" -> lazy = bool(p[0], value);
+                        case "compat" -> compat = value;
+                        case "preallocation" -> prealloc = value;
+                        default -> throw new Qcow2Create.CreateException("Invalid parameter '" + p[0] + "'");
+                    }
                 }
             }
+        } catch (Qcow2Create.CreateException e) {
+            err.println("qemu-img: " + image + ": " + e.getMessage());
+            err.flush();
+            return 1;
         }
         if (size == null) {
             err.println("qemu-img: " + image + ": Image creation needs a size parameter");
@@ -74,18 +84,70 @@ public final class CreateCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        out.println(Qcow2Create.formattingLine(image, bytes, clusterSize));
+        out.println(Qcow2Create.formattingLine(image, bytes, clusterSize,
+                new Qcow2Create.Spelling(extendedL2, prealloc, compat, lazy, refcountBits)));
         out.flush();
         try {
-            HostFile f = Qcow2Create.create(bytes, clusterSize);
-            f.save(Path.of(image));
+            Qcow2Create.Options o = new Qcow2Create.Options(clusterSize > Integer.MAX_VALUE ? -1 : (int) clusterSize,
+                    refcountBits > 64 ? 3 : (int) refcountBits, version(compat), isOn(lazy), isOn(extendedL2),
+                    preallocation(prealloc));
+            HostFile f = Qcow2Create.create(bytes, o);
+            f.save(Path.of(file));
             return 0;
         } catch (Qcow2Create.CreateException e) {
             err.println("qemu-img: " + image + ": " + e.getMessage());
         } catch (IOException | InvalidPathException e) {
-            err.println("qemu-img: " + image + ": Could not create '" + image + "': " + e.getMessage());
+            err.println("qemu-img: " + image + ": Could not create '" + file + "': " + e.getMessage());
         }
         err.flush();
         return 1;
+    }
+
+    private static long number(String key, String value, boolean size) throws Qcow2Create.CreateException {
+        try {
+            if (value == null) {
+                throw new Cvtnum.NumberException("");
+            }
+            return size ? Cvtnum.parse(value) : Long.parseUnsignedLong(value);
+        } catch (Cvtnum.NumberException | NumberFormatException e) {
+            throw new Qcow2Create.CreateException("Parameter '" + key + "' expects "
+                    + (size ? "a non-negative number below 2^64" : "a number"));
+        }
+    }
+
+    /** qapi's bool parsing: the spelling is kept, as qemu-img prints it back. */
+    private static String bool(String key, String value) throws Qcow2Create.CreateException {
+        if (value != null && (isOn(value) || List.of("off", "no", "false", "n").contains(value))) {
+            return value;
+        }
+        throw new Qcow2Create.CreateException("Parameter '" + key + "' expects 'on' or 'off'");
+    }
+
+    private static boolean isOn(String value) {
+        return List.of("on", "yes", "true", "y").contains(value);
+    }
+
+    private static int version(String compat) throws Qcow2Create.CreateException {
+        if (compat == null) {
+            return 3;
+        }
+        return switch (compat) {
+            case "0.10", "v2" -> 2;
+            case "1.1", "v3" -> 3;
+            default -> throw new Qcow2Create.CreateException("Parameter 'version' does not accept value '" + compat + "'");
+        };
+    }
+
+    private static Qcow2Create.Preallocation preallocation(String value) throws Qcow2Create.CreateException {
+        if (value == null) {
+            return Qcow2Create.Preallocation.OFF;
+        }
+        return switch (value) {
+            case "off" -> Qcow2Create.Preallocation.OFF;
+            case "metadata" -> Qcow2Create.Preallocation.METADATA;
+            case "falloc", "full" -> throw new Qcow2Create.CreateException("blockstep create does not write preallocation="
+                    + value + " (only off and metadata)");
+            default -> throw new Qcow2Create.CreateException("Parameter 'preallocation' does not accept value '" + value + "'");
+        };
     }
 }

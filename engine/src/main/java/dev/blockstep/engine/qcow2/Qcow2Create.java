@@ -28,20 +28,68 @@ public final class Qcow2Create {
         return (requested + 511) / 512 * 512;
     }
 
+    /** qemu-img create's preallocation modes blockstep writes. */
+    public enum Preallocation { OFF, METADATA }
+
+    /**
+     * The qcow2 create options blockstep supports.
+     *
+     * @param version 2 (compat=0.10) or 3 (compat=1.1, the default)
+     */
+    public record Options(int clusterSize, int refcountBits, int version, boolean lazyRefcounts, boolean extendedL2,
+                          Preallocation preallocation) {
+
+        public static Options defaults(int clusterSize) {
+            return new Options(clusterSize, 16, 3, false, false, Preallocation.OFF);
+        }
+    }
+
     public static HostFile create(long size, int clusterSize) throws CreateException {
+        return create(size, Options.defaults(clusterSize));
+    }
+
+    /** qcow2_co_create's checks of the options, in qemu's order and with its messages. */
+    private static void validate(Options o) throws CreateException {
+        int clusterSize = o.clusterSize();
         if (Integer.bitCount(clusterSize) != 1 || clusterSize < 512 || clusterSize > 2 * 1024 * 1024) {
             throw new CreateException("Cluster size must be a power of two between 512 and 2048k");
         }
+        if (o.extendedL2()) {
+            if (o.version() < 3) {
+                throw new CreateException("Extended L2 entries are only supported with compatibility level 1.1 and "
+                        + "above (use version=v3 or greater)");
+            }
+            if (clusterSize < 16384) {
+                throw new CreateException("Extended L2 entries are only supported with cluster sizes of at least "
+                        + "16384 bytes");
+            }
+        }
+        if (o.version() < 3 && o.lazyRefcounts()) {
+            throw new CreateException("Lazy refcounts only supported with compatibility level 1.1 and above (use "
+                    + "version=v3 or greater)");
+        }
+        if (Integer.bitCount(o.refcountBits()) != 1 || o.refcountBits() > 64) {
+            throw new CreateException("Refcount width must be a power of two and may not exceed 64 bits");
+        }
+        if (o.version() < 3 && o.refcountBits() != 16) {
+            throw new CreateException("Different refcount widths than 16 bits require compatibility level 1.1 or "
+                    + "above (use version=v3 or greater)");
+        }
+    }
+
+    public static HostFile create(long size, Options o) throws CreateException {
+        validate(o);
+        int clusterSize = o.clusterSize();
         size = storedSize(size);
         int clusterBits = Integer.numberOfTrailingZeros(clusterSize);
-        long l2Span = (long) clusterSize * (clusterSize / 8);
+        long l2Span = (long) clusterSize * (clusterSize / (o.extendedL2() ? 16 : 8));
         long l1Size = (size + l2Span - 1) / l2Span;
         if (l1Size > Qcow2Constants.QCOW_MAX_L1_SIZE / 8) {
             throw new CreateException("The image size is too large for file format 'qcow2' (try using a larger cluster size)");
         }
         HostFile f = new HostFile();
         Header minimal = new Header(3, 0, 0, clusterBits, 0, 0, 0, 0, clusterSize, 1, 0, 0, 0, 0, 0,
-                Qcow2Constants.DEFAULT_REFCOUNT_ORDER, Qcow2Constants.HEADER_LENGTH_V3, 0);
+                Integer.numberOfTrailingZeros(o.refcountBits()), Qcow2Constants.HEADER_LENGTH_V3, 0);
         byte[] head = new byte[clusterSize];
         System.arraycopy(minimal.toClusterBytes(), 0, head, 0, Qcow2Constants.HEADER_LENGTH_V3);
         f.write(0, head);
@@ -64,12 +112,72 @@ public final class Qcow2Create {
         }
         ByteBuffer sz = ByteBuffer.allocate(8).putLong(size);
         f.write(0x18, sz.array());
+        if (o.extendedL2()) {
+            f.writeBe64(0x48, Qcow2Constants.INCOMPAT_EXTL2);
+        }
+        if (o.lazyRefcounts()) {
+            f.writeBe64(0x50, 1L);
+        }
+        if (o.preallocation() == Preallocation.METADATA && o.extendedL2()) {
+            throw new CreateException("blockstep create does not write preallocation=metadata with extended_l2=on");
+        }
+        if (o.preallocation() == Preallocation.METADATA && l1Size > 0) {
+            preallocateMetadata(f, s, refcounts, size, l1Size);
+        }
+        if (o.version() == 2) {
+            // A version 2 header is 72 bytes with no extensions: everything after it in the cluster is zero.
+            f.writeBe64(0, 0x514649fb00000002L);
+            f.writeZeroes(0x48, clusterSize - 0x48);
+        }
         return f;
+    }
+
+    /**
+     * preallocate_co for preallocation=metadata: for each L2 table's range in guest order, the L2 table and
+     * then that range's data clusters through the allocator, every entry NORMAL|COPIED; the file then ends
+     * where the last data cluster ends (the data clusters stay holes).
+     */
+    private static void preallocateMetadata(HostFile f, Qcow2State s, Refcounts refcounts, long size, long l1Size) {
+        long l1Offset = f.readBe64(0x28);
+        long clusterSize = 1L << s.clusterBits;
+        long perTable = clusterSize / 8;
+        long clusters = (size + clusterSize - 1) / clusterSize;
+        long end = 0;
+        for (long t = 0; t < l1Size; t++) {
+            long n = Math.min(perTable, clusters - t * perTable);
+            long l2 = refcounts.allocClusters(clusterSize, "L2 table");
+            f.writeZeroes(l2, clusterSize);
+            f.writeBe64(l1Offset + 8 * t, l2 | Qcow2Constants.QCOW_OFLAG_COPIED);
+            long data = refcounts.allocClusters(n * clusterSize, "preallocated data");
+            for (long i = 0; i < n; i++) {
+                f.writeBe64(l2 + 8 * i, (data + i * clusterSize) | Qcow2Constants.QCOW_OFLAG_COPIED);
+            }
+            end = data + n * clusterSize;
+        }
+        if (end > f.length()) {
+            f.writeZeroes(f.length(), end - f.length());
+        }
     }
 
     /** The line qemu-img create prints before creating. */
     public static String formattingLine(String file, long requestedSize, int clusterSize) {
-        return "Formatting '" + file + "', fmt=qcow2 cluster_size=" + clusterSize
-                + " extended_l2=off compression_type=zlib size=" + requestedSize + " lazy_refcounts=off refcount_bits=16";
+        return formattingLine(file, requestedSize, clusterSize, new Spelling("off", null, null, "off", 16));
+    }
+
+    /**
+     * The options as the user spelled them, which is how qemu-img prints them back: {@code null} for an
+     * option that was not given and that qemu then leaves out of the line.
+     */
+    public record Spelling(String extendedL2, String preallocation, String compat, String lazyRefcounts,
+                           long refcountBits) {
+    }
+
+    /** The line qemu-img create prints before creating, with the given options in qemu's order. */
+    public static String formattingLine(String file, long requestedSize, long clusterSize, Spelling o) {
+        return "Formatting '" + file + "', fmt=qcow2 cluster_size=" + clusterSize + " extended_l2=" + o.extendedL2()
+                + (o.preallocation() == null ? "" : " preallocation=" + o.preallocation())
+                + " compression_type=zlib size=" + requestedSize
+                + (o.compat() == null ? "" : " compat=" + o.compat())
+                + " lazy_refcounts=" + o.lazyRefcounts() + " refcount_bits=" + o.refcountBits();
     }
 }

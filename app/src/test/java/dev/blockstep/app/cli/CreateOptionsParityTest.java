@@ -1,0 +1,104 @@
+package dev.blockstep.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.blockstep.engine.testing.Qemu;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code blockstep create -o ...} against {@code qemu-img create -f qcow2 -o ...}: the same stdout, stderr,
+ * exit code and bytes for refcount_bits, compat, lazy_refcounts, extended_l2, preallocation=off|metadata,
+ * cluster sizes and the file: prefix, alone, in seeded combinations, and with the values qemu refuses.
+ */
+class CreateOptionsParityTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "-o {0} {1}")
+    @CsvSource(delimiter = ';', value = {
+        "refcount_bits=1;3M", "refcount_bits=8;3M", "refcount_bits=64;3M", "lazy_refcounts=on;3M",
+        "compat=0.10;3M", "compat=v2;1G", "compat=v3;3M", "compat=1.1,lazy_refcounts=yes;3M",
+        "extended_l2=on;3M", "extended_l2=on,cluster_size=16k;100M", "extended_l2=on,cluster_size=4k;3M",
+        "preallocation=metadata;1536M", "preallocation=off;3M", "preallocation=metadata,cluster_size=512;20M",
+        "preallocation=metadata,refcount_bits=1,cluster_size=512;40M", "preallocation=metadata,compat=0.10;700M",
+        "compat=0.10,refcount_bits=8;3M", "compat=0.10,lazy_refcounts=on;3M", "compat=0.10,extended_l2=on;3M",
+        "compat=0.11;3M", "lazy_refcounts=maybe;3M", "refcount_bits=3;3M", "refcount_bits=128;3M",
+        "refcount_bits=x;3M", "preallocation=bogus;3M", "compat=0.10,cluster_size=4k;100G",
+    })
+    void createOptionsWriteWhatQemuImgWrites(String options, String size) throws Exception {
+        assertSameAsQemu(List.of("-o", options), "img", size);
+    }
+
+    @ParameterizedTest(name = "file: prefix, {0}")
+    @CsvSource({"1M", "600M"})
+    void theFileProtocolPrefixNamesTheSameFile(String size) throws Exception {
+        assertSameAsQemu(List.of(), "file:", size);
+    }
+
+    static IntStream seeds() {
+        return IntStream.rangeClosed(1, 40);
+    }
+
+    /** Seeded combinations of every option, valid and not. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void seededOptionCombinationsWriteWhatQemuImgWrites(int seed) throws Exception {
+        Random r = new Random(seed);
+        List<String> opts = new ArrayList<>();
+        String[][] choices = {
+            {"cluster_size=512", "cluster_size=4k", "cluster_size=16k", "cluster_size=64k", "cluster_size=2M"},
+            {"refcount_bits=1", "refcount_bits=2", "refcount_bits=4", "refcount_bits=8", "refcount_bits=16",
+                "refcount_bits=32", "refcount_bits=64"},
+            {"compat=0.10", "compat=1.1", "compat=v2", "compat=v3"},
+            {"lazy_refcounts=on", "lazy_refcounts=off"},
+            {"extended_l2=on", "extended_l2=off"},
+            {"preallocation=off", "preallocation=metadata"},
+        };
+        for (String[] c : choices) {
+            if (r.nextInt(3) > 0) {
+                opts.add(c[r.nextInt(c.length)]);
+            }
+        }
+        java.util.Collections.shuffle(opts, r);
+        String size = (1 + r.nextInt(64)) + (r.nextBoolean() ? "M" : "k");
+        List<String> args = opts.isEmpty() ? List.of() : List.of("-o", String.join(",", opts));
+        assertSameAsQemu(args, "seed" + seed, size);
+    }
+
+    private void assertSameAsQemu(List<String> options, String name, String size) throws Exception {
+        boolean prefix = name.equals("file:");
+        Path theirs = dir.resolve(prefix ? "theirs-prefixed.qcow2" : name + "-theirs.qcow2");
+        Path ours = dir.resolve(prefix ? "ours-prefixed.qcow2" : name + "-ours.qcow2");
+        String theirName = (prefix ? "file:" : "") + theirs;
+        String ourName = (prefix ? "file:" : "") + ours;
+        List<String> q = new ArrayList<>(List.of("create", "-f", "qcow2"));
+        q.addAll(options);
+        q.add(theirName);
+        q.add(size);
+        Qemu.Result qemu = Qemu.img(q.toArray(new String[0]));
+        List<String> o = new ArrayList<>(List.of("create"));
+        o.addAll(options);
+        o.add(ourName);
+        o.add(size);
+        CreateAndIoCommandTest.Run run = CreateAndIoCommandTest.run(null, o.toArray(new String[0]));
+        String what = String.join(" ", options) + " " + size;
+        assertEquals(qemu.stdout(), run.stdout().replace(ourName, theirName), "stdout of " + what);
+        assertEquals(qemu.stderr(), run.stderr().replace(ourName, theirName), "stderr of " + what);
+        assertEquals(qemu.exitCode(), run.exitCode(), "exit code of " + what);
+        assertEquals(Files.exists(theirs), Files.exists(ours), "whether a file was written, " + what);
+        if (Files.exists(theirs)) {
+            assertArrayEquals(Files.readAllBytes(theirs), Files.readAllBytes(ours), "bytes of " + what);
+        }
+    }
+}
