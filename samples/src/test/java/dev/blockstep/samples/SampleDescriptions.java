@@ -35,8 +35,8 @@ final class SampleDescriptions {
 
     static final String UPSTREAM_Z = "upstream-regression with plain aio_write -z mixed in: 5000 commands from"
             + " java.util.Random(1), each uniformly an aio_write -P, an aio_write -z -u or an aio_write -z, 64k at"
-            + " one of guest clusters 0..7, with an aio_flush after every 50; fix off, FIFO order, 76282 steps."
-            + " Plain write-zeroes make clusters ZERO_ALLOC, and the race corrupts: the run prints 66"
+            + " one of guest clusters 0..7, with an aio_flush after every 50; fix off, FIFO order, 76300 steps."
+            + " Plain write-zeroes make clusters ZERO_ALLOC, and the race corrupts: the run prints 65"
             + " qcow2_free_clusters failed: Invalid argument lines, and qemu-img check of the final image prints"
             + " ERROR cluster 5 refcount=0 reference=1 and ERROR OFLAG_COPIED data cluster:"
             + " l2_entry=8000000000050000 refcount=0, reports 2 errors were found on the image, and exits 2.";

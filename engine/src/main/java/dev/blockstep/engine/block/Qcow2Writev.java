@@ -29,6 +29,8 @@ final class Qcow2Writev {
     /** This chunk's allocations not yet linked, newest first: qemu's l2meta chain, walked from its head. */
     private final List<L2Meta> pending = new ArrayList<>();
     private L2Meta merged;
+    /** Linked, but not yet off cluster_allocs: qemu retires it only after the link's yielding cache I/O. */
+    private L2Meta linked;
 
     Qcow2Writev(RequestCoroutine co, BlockNode node, long offset, long bytes, int pattern) {
         this.co = co;
@@ -183,6 +185,7 @@ final class Qcow2Writev {
                 return link(cx, "qcow2_alloc_cluster_link_l2");
             }
             case DONE_PART -> {
+                retireLinked(cx);
                 co.unlock(cx);
                 cx.name("qcow2_writev_done_part").guest(offset + pos, curBytes)
                         .narrate(n + " releases s->lock; this part of the write is done.");
@@ -216,6 +219,7 @@ final class Qcow2Writev {
 
     /** qcow2_handle_l2meta(link=false): frees this chunk's unlinked allocations and wakes their dependents. */
     void abort(StepContext cx) {
+        retireLinked(cx);
         while (!pending.isEmpty()) {
             for (int w : node.driver().abortL2Meta(co.id(), pending.remove(0))) {
                 cx.scheduler().wake(cx.scheduler().coroutine(w));
@@ -223,17 +227,31 @@ final class Qcow2Writev {
         }
     }
 
-    /** Links the oldest pending allocation and wakes its dependents; stays in LINK while more remain. */
+    /** Links the oldest pending allocation (after retiring the one linked before); stays in LINK while more remain. */
     private Outcome link(StepContext cx, String stepName) {
+        retireLinked(cx);
         L2Meta m = pending.remove(0);
-        List<Integer> wake = node.driver().linkL2(co.id(), m);
-        for (int w : wake) {
-            cx.scheduler().wake(cx.scheduler().coroutine(w));
-        }
+        node.driver().linkL2Entries(co.id(), m);
+        linked = m;
         cx.name(stepName).narrate(co.name() + " writes the L2 entry for guest " + hex(m.offset)
                 + " to point at host " + hex(m.allocOffset) + ", whatever the entry says now.");
         p = pending.isEmpty() ? P.DONE_PART : P.LINK;
         return Outcome.YIELD;
+    }
+
+    /**
+     * Takes the allocation linked in the previous step off cluster_allocs and wakes its dependents. qemu's
+     * qcow2_handle_l2meta does this right after the link returns, without a yield, so the woken writers run only
+     * at this coroutine's next yield.
+     */
+    private void retireLinked(StepContext cx) {
+        if (linked == null) {
+            return;
+        }
+        for (int w : node.driver().retire(co.id(), linked)) {
+            cx.scheduler().wake(cx.scheduler().coroutine(w));
+        }
+        linked = null;
     }
 
     /** The current chunk's data, built when it is written so that requests in flight hold no buffers. */

@@ -157,12 +157,21 @@ public final class Qcow2Driver {
     }
 
     /**
-     * Lock held: the rest of qcow2_handle_l2meta(link=true) for one allocation: relink the L2 entries, free
-     * the old clusters unless keep_old, take it off cluster_allocs. Returns the coroutines to wake.
+     * Lock held: qcow2_alloc_cluster_link_l2 alone: relink the L2 entries and free the old clusters unless keep_old.
+     * The allocation stays on cluster_allocs: qemu takes it off only after the link returns, and the link's cache
+     * I/O yields first.
      */
-    public List<Integer> linkL2(int co, L2Meta m) {
+    public void linkL2Entries(int co, L2Meta m) {
         s.enter(co);
         linker.linkL2(m);
+    }
+
+    /**
+     * Lock held: the end of qcow2_handle_l2meta for one linked allocation: off cluster_allocs, and its dependent
+     * requests restarted. Returns the coroutines to wake.
+     */
+    public List<Integer> retire(int co, L2Meta m) {
+        s.enter(co);
         return linker.retire(m);
     }
 
