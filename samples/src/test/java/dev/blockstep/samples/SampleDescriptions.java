@@ -80,8 +80,10 @@ final class SampleDescriptions {
 
     static final String SUBCLUSTER = "No overlap: one aio_write -P 0x22 0 32k (W1) on the first half and one"
             + " aio_write -z -u 32k 32k (Z2) on the second half of guest cluster 0, which a separate setup session made"
-            + " ZERO_ALLOC at host cluster 5 (0x50000); fix off, FIFO order (qemu-io -c's own order), 39 steps. W1"
-            + " decides to reuse host cluster 5 in place and drops s->lock; Z2 does not cover its cluster, so"
+            + " ZERO_ALLOC at host cluster 5 (0x50000); fix off, FIFO order (qemu-io -c's own order), 43 steps. W1"
+            + " decides to reuse host cluster 5 in place and drops s->lock (handle_alloc_space finds the second half"
+            + " reading as zero, so W1 zeroes the cluster on the file instead of copying it); Z2 does not cover its"
+            + " cluster, so"
             + " qcow2_co_pwrite_zeroes asks block status about the first half, which still reads as zero because W1"
             + " has not linked it yet, and widens Z2 to the whole cluster: it frees host cluster 5, and W1 relinks guest"
             + " cluster 0 to it. qemu-img check of the final image prints ERROR cluster 5 refcount=0 reference=1 and"

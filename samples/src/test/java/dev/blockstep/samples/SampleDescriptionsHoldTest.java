@@ -32,7 +32,7 @@ class SampleDescriptionsHoldTest {
                 Arguments.of("upstream-regression", 82507, 0, List.of(), 0, "No errors were found on the image"),
                 Arguments.of("upstream-regression-z", 76300, 65, List.of(A, B), 2,
                         "2 errors were found on the image"),
-                Arguments.of("subcluster-race", 39, 0, List.of(A, B), 2, "2 errors were found on the image"),
+                Arguments.of("subcluster-race", 43, 0, List.of(A, B), 2, "2 errors were found on the image"),
                 Arguments.of("block-job-discard", 47, 0, List.of(A, B), 2, "exits 2"),
                 Arguments.of("guest-only", 612, 0, List.of(), 0, "No errors were found on the image"),
                 Arguments.of("nbd-zero-race", 34, 0, List.of(A, B), 2, "exits 2"),

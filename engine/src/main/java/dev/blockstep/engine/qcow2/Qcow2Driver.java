@@ -124,10 +124,18 @@ public final class Qcow2Driver {
         }
     }
 
-    /** Unlocked: handle_alloc_space's zero-fill of new clusters whose COW regions are unallocated. */
-    public void handleAllocSpace(int co, List<L2Meta> metas) {
+    /**
+     * handle_alloc_space's is_zero_cow for one allocation: the guest ranges it asks block status about, in order,
+     * each answered by one lock-held {@link #blockStatusZero} call; empty when the allocation has no COW region.
+     */
+    public List<GuestRange> cowZeroQueries(L2Meta m) {
+        return linker.cowZeroQueries(m).stream().map(r -> new GuestRange(r[0], r[1])).toList();
+    }
+
+    /** Unlocked: handle_alloc_space's zero-fill of an allocation whose COW regions read as zero; skips its COW. */
+    public void zeroFillCow(int co, L2Meta m) {
         s.enter(co);
-        linker.handleAllocSpace(metas);
+        linker.zeroFillCow(m);
     }
 
     /** merge_cow: the allocation whose COW write will carry this chunk's data, or null. Pure decision. */

@@ -25,10 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CaptureReplayTest {
 
-    private static final String DETECT_ZEROES = "not diagnosed yet: with detect-zeroes (the conversion after "
-            + "bdrv_co_write_req_prepare) and the sub-cluster widening (is_zero's own s->lock steps) both in the "
-            + "engine, hmp-detect-zeroes-a agrees, but this replay ends clean where real qemu-img check reports "
-            + "ERROR cluster 8 refcount=0 reference=1 (measured after the merge of both)";
     private static final String TWO_CLIENTS = "two NBD connections at once: the replay runs the clients' requests "
             + "through qemu-io's loop, whose wake-up when a request it waits for ends is owed the CPU, so in nbd-two-a "
             + "it issues w5 (guest 0x20000, log event 344) while w0's data write, which the log completes first (event "
@@ -40,7 +36,6 @@ class CaptureReplayTest {
 
     /** Capture to the reason its replay does not agree with real qemu yet (empty once the engine has the layers). */
     static final Map<String, String> EXPECTED_GAPS = new TreeMap<>(Map.of(
-            "hmp-detect-zeroes-b", DETECT_ZEROES,
             "nbd-two-a", TWO_CLIENTS,
             "nbd-two-b", TWO_CLIENTS));
 

@@ -62,8 +62,8 @@ class LockOrderTest {
     /**
      * qemu restarts the writers waiting on an allocation only once link_l2 has returned (qcow2_handle_l2meta), and
      * they run at the linking coroutine's next yield. Waking them at the link itself lets a dependent take s->lock
-     * before the linking writer has released it: nbd-two-a's replay then leaves the real log at its 10th s->lock
-     * acquisition (w2's, log line 280). 16 is what the replay matched when this was written, counted against the
+     * before the linking writer has released it: nbd-two-a's replay then follows the real log only through its 10th
+     * s->lock acquisition. 16 is what the replay matched when this was written, counted against the
      * real log; the 17th differs for another reason (see CaptureReplayTest's TWO_CLIENTS).
      */
     @Test
