@@ -35,8 +35,8 @@ final class SampleDescriptions {
 
     static final String UPSTREAM_Z = "upstream-regression with plain aio_write -z mixed in: 5000 commands from"
             + " java.util.Random(1), each uniformly an aio_write -P, an aio_write -z -u or an aio_write -z, 64k at"
-            + " one of guest clusters 0..7, with an aio_flush after every 50; fix off, FIFO order, 76282 steps."
-            + " Plain write-zeroes make clusters ZERO_ALLOC, and the race corrupts: the run prints 66"
+            + " one of guest clusters 0..7, with an aio_flush after every 50; fix off, FIFO order, 76300 steps."
+            + " Plain write-zeroes make clusters ZERO_ALLOC, and the race corrupts: the run prints 65"
             + " qcow2_free_clusters failed: Invalid argument lines, and qemu-img check of the final image prints"
             + " ERROR cluster 5 refcount=0 reference=1 and ERROR OFLAG_COPIED data cluster:"
             + " l2_entry=8000000000050000 refcount=0, reports 2 errors were found on the image, and exits 2.";
@@ -80,8 +80,10 @@ final class SampleDescriptions {
 
     static final String SUBCLUSTER = "No overlap: one aio_write -P 0x22 0 32k (W1) on the first half and one"
             + " aio_write -z -u 32k 32k (Z2) on the second half of guest cluster 0, which a separate setup session made"
-            + " ZERO_ALLOC at host cluster 5 (0x50000); fix off, FIFO order (qemu-io -c's own order), 39 steps. W1"
-            + " decides to reuse host cluster 5 in place and drops s->lock; Z2 does not cover its cluster, so"
+            + " ZERO_ALLOC at host cluster 5 (0x50000); fix off, FIFO order (qemu-io -c's own order), 43 steps. W1"
+            + " decides to reuse host cluster 5 in place and drops s->lock (handle_alloc_space finds the second half"
+            + " reading as zero, so W1 zeroes the cluster on the file instead of copying it); Z2 does not cover its"
+            + " cluster, so"
             + " qcow2_co_pwrite_zeroes asks block status about the first half, which still reads as zero because W1"
             + " has not linked it yet, and widens Z2 to the whole cluster: it frees host cluster 5, and W1 relinks guest"
             + " cluster 0 to it. qemu-img check of the final image prints ERROR cluster 5 refcount=0 reference=1 and"

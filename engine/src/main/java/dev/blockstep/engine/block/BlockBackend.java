@@ -38,6 +38,11 @@ public final class BlockBackend implements QemuIoTarget {
         return new DiscardRequest(id, "D" + id, node, line, offset, bytes);
     }
 
+    /** blk_co_pdiscard and then blk_co_flush, in one coroutine: what the NBD server does for a TRIM with FUA. */
+    public DiscardRequest pdiscardThenFlush(int id, String line, long offset, long bytes) {
+        return new DiscardRequest(id, "D" + id, node, line, offset, bytes, RequestFlags.of(RequestFlags.FUA));
+    }
+
     /** blk_co_preadv, checking the data against {@code pattern} unless it is -1. */
     public ReadRequest preadv(int id, String line, long offset, int bytes, int pattern) {
         return new ReadRequest(id, "R" + id, node, line, offset, bytes, pattern);

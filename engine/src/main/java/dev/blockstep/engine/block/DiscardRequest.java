@@ -6,19 +6,30 @@ import dev.blockstep.engine.coroutine.StepContext;
 /**
  * bdrv_co_pdiscard (qemu-io {@code discard}, synchronous; the NBD server's TRIM). On a node without BDRV_O_UNMAP
  * ({@code discard=ignore}) it returns 0 at once. Otherwise only the cluster-aligned middle reaches qcow2: the
- * driver answers -ENOTSUP for partial clusters, which the block layer ignores. No FUA flush. With the fix on
- * at its start, it is serialising. The freed host clusters are punched after the L2 update, one step per queued
- * range with s->lock held, as for write-zeroes.
+ * driver answers -ENOTSUP for partial clusters, which the block layer ignores. With the fix on at its start, it is
+ * serialising. The freed host clusters are punched after the L2 update, one step per queued range with s->lock
+ * held, as for write-zeroes.
+ *
+ * <p>bdrv_co_pdiscard knows no FUA. The NBD server's TRIM with NBD_CMD_FLAG_FUA calls blk_co_flush in the same
+ * coroutine once the discard has returned, whether or not anything was discarded; {@link RequestFlags#FUA} on this
+ * request stands for that flush, after the tracked request has ended.
  */
 public final class DiscardRequest extends RequestCoroutine {
-    private enum P { BEGIN, PREPARE, LOCK, DISCARD, PUNCH, UNLOCK, END, DONE }
+    private enum P { BEGIN, PREPARE, LOCK, DISCARD, PUNCH, UNLOCK, END, FLUSH, DONE }
 
     private P p = P.BEGIN;
     private long pos;
     private long pieceLen;
+    private Flush flush;
 
     public DiscardRequest(int id, String name, BlockNode node, String request, long offset, long bytes) {
-        super(id, name, node, request, offset, bytes, RequestFlags.NONE);
+        this(id, name, node, request, offset, bytes, RequestFlags.NONE);
+    }
+
+    /** @param flags FUA for a TRIM whose caller flushes after it; no other flag means anything to a discard */
+    public DiscardRequest(int id, String name, BlockNode node, String request, long offset, long bytes,
+                          RequestFlags flags) {
+        super(id, name, node, request, offset, bytes, flags);
     }
 
     @Override
@@ -31,6 +42,7 @@ public final class DiscardRequest extends RequestCoroutine {
             case PUNCH -> PunchStep.NAME;
             case UNLOCK -> "qemu_co_mutex_unlock";
             case END -> "tracked_request_end";
+            case FLUSH -> flush.phase();
             case DONE -> "done";
         };
     }
@@ -44,9 +56,7 @@ public final class DiscardRequest extends RequestCoroutine {
                     // discard=ignore: bdrv_co_pdiscard returns 0 before tracking anything
                     cx.name("bdrv_co_pdiscard").guest(offset, bytes).narrate(n + " reaches a node opened without "
                             + "discard=unmap (no BDRV_O_UNMAP): bdrv_co_pdiscard returns 0 and nothing is discarded.");
-                    p = P.DONE;
-                    report("discard");
-                    return finishUntracked(cx);
+                    return flags.has(RequestFlags.FUA) ? startFlush(cx) : completeUntracked(cx);
                 }
                 beginTracked(cx, TrackedRequestType.DISCARD, true);
                 cx.name("bdrv_co_pdiscard").guest(offset, bytes).narrate(n + " enters the block layer as a discard "
@@ -99,13 +109,40 @@ public final class DiscardRequest extends RequestCoroutine {
                 return Outcome.CONTINUE;
             }
             case END -> {
-                cx.name("tracked_request_end").guest(offset, bytes)
-                        .narrate(n + " ends tracked request #" + tracked.id() + " and completes.");
+                cx.name("tracked_request_end").guest(offset, bytes);
+                if (flags.has(RequestFlags.FUA)) {
+                    node.trackedRequests().end(cx, tracked);
+                    cx.narrate(n + " ends tracked request #" + tracked.id() + "; the TRIM asked for FUA, so the NBD "
+                            + "server flushes before it replies.");
+                    return startFlush(cx);
+                }
+                cx.narrate(n + " ends tracked request #" + tracked.id() + " and completes.");
                 p = P.DONE;
                 report("discard");
                 return finish(cx, "0");
             }
+            case FLUSH -> {
+                Outcome o = flush.step(cx);
+                if (flush.finished() && o instanceof Outcome.Continue) {
+                    return completeUntracked(cx);
+                }
+                return o;
+            }
             default -> throw new IllegalStateException(n + " is done");
         }
+    }
+
+    /** blk_co_flush after the discard, in the same coroutine (the step that calls it goes on without a yield). */
+    private Outcome startFlush(StepContext cx) {
+        flush = new Flush(this, node);
+        p = P.FLUSH;
+        return Outcome.CONTINUE;
+    }
+
+    /** Completion once the tracked request, if any, has ended. */
+    private Outcome completeUntracked(StepContext cx) {
+        p = P.DONE;
+        report("discard");
+        return finishUntracked(cx);
     }
 }

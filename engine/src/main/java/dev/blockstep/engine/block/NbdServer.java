@@ -5,7 +5,8 @@ import dev.blockstep.trace.qemuio.QemuIoCommand;
 /**
  * qemu-nbd's export: nbd_handle_request turns each NBD command into a call on the export's BlockBackend, in the
  * coroutine that received it (nbd_trip). WRITE passes the client's FUA; WRITE_ZEROES passes FUA and adds MAY_UNMAP
- * unless the client set NO_HOLE; TRIM is blk_co_pdiscard, which the node's --discard decides; FLUSH is blk_co_flush.
+ * unless the client set NO_HOLE; TRIM is blk_co_pdiscard, which the node's --discard decides, followed by
+ * blk_co_flush when the client set FUA (whatever the discard did); FLUSH is blk_co_flush.
  * The export's BlockBackend is writeback, so FUA comes only from the client.
  *
  * <p>The clients are qemu-io processes on a raw node over NBD: their BlockBackend is writethrough, so every
@@ -33,7 +34,8 @@ public final class NbdServer implements QemuIoTarget {
             case WRITE -> blk.pwritev(id, line, r.from(), (int) r.len(), pattern, fua);
             case WRITE_ZEROES -> blk.pwriteZeroes(id, line, r.from(), r.len(),
                     r.noHole() ? fua : fua.with(RequestFlags.MAY_UNMAP));
-            case TRIM -> blk.pdiscard(id, line, r.from(), r.len());
+            case TRIM -> r.fua() ? blk.pdiscardThenFlush(id, line, r.from(), r.len())
+                    : blk.pdiscard(id, line, r.from(), r.len());
             case READ -> blk.preadv(id, line, r.from(), (int) r.len(), pattern);
             case FLUSH -> blk.flush(id);
         };

@@ -4,6 +4,7 @@ import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
 import dev.blockstep.engine.qcow2.AllocResult;
 import dev.blockstep.engine.qcow2.L2Meta;
+import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.snapshot.CoState;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +14,9 @@ import java.util.List;
  * run the chunks of a split request as parallel pool tasks, which this engine does not model.
  */
 final class Qcow2Writev {
-    private enum P { START_PART, ALLOC, DEP_RELOCK, DATA_SUBMIT, DATA_DONE, META_LOCK, LINK, COW_DONE, COW_RELOCK,
-        LINK_AFTER_COW, DONE_PART, DONE_REQ_LOCK, DONE_REQ, FINISHED }
+    private enum P { START_PART, ALLOC, DEP_RELOCK, DATA_SUBMIT, SPACE_LOCK, SPACE_STATUS, SPACE_UNLOCK, ZERO_FILL,
+        ZERO_FILL_DONE, DATA_WRITE, DATA_DONE, META_LOCK, LINK, COW_DONE, COW_RELOCK, LINK_AFTER_COW, DONE_PART,
+        DONE_REQ_LOCK, DONE_REQ, FINISHED }
 
     private final RequestCoroutine co;
     private final BlockNode node;
@@ -29,6 +31,12 @@ final class Qcow2Writev {
     /** This chunk's allocations not yet linked, newest first: qemu's l2meta chain, walked from its head. */
     private final List<L2Meta> pending = new ArrayList<>();
     private L2Meta merged;
+    /** handle_alloc_space: the allocation it looks at, and the block-status queries of is_zero_cow still to ask. */
+    private int spaceMeta;
+    private List<Qcow2Driver.GuestRange> spaceQueries = List.of();
+    private boolean spaceZero;
+    /** Linked, but not yet off cluster_allocs: qemu retires it only after the link's yielding cache I/O. */
+    private L2Meta linked;
 
     Qcow2Writev(RequestCoroutine co, BlockNode node, long offset, long bytes, int pattern) {
         this.co = co;
@@ -49,7 +57,12 @@ final class Qcow2Writev {
             case START_PART -> pos == 0 ? "qcow2_writev_start_req" : "qcow2_writev_start_part";
             case ALLOC -> "qcow2_alloc_clusters_offset";
             case DEP_RELOCK -> "qemu_co_mutex_lock (after dependency)";
-            case DATA_SUBMIT -> "qcow2_writev_data";
+            case DATA_SUBMIT, DATA_WRITE -> "qcow2_writev_data";
+            case SPACE_LOCK -> "qemu_co_mutex_lock";
+            case SPACE_STATUS -> PwriteZeroes.BLOCK_STATUS;
+            case SPACE_UNLOCK -> "qemu_co_mutex_unlock";
+            case ZERO_FILL -> "bdrv_co_pwrite_zeroes";
+            case ZERO_FILL_DONE -> "qcow2_skip_cow";
             case DATA_DONE, COW_DONE -> "thread_pool_complete";
             case META_LOCK, COW_RELOCK -> "qemu_co_mutex_lock";
             case LINK -> "qcow2_cluster_link_l2";
@@ -62,7 +75,11 @@ final class Qcow2Writev {
 
     /** True while the coroutine holds an allocation decision with s->lock dropped. */
     boolean lockDroppedWithDecision() {
-        return !pending.isEmpty() && (p == P.DATA_DONE || p == P.META_LOCK || p == P.COW_DONE || p == P.COW_RELOCK);
+        return !pending.isEmpty() && switch (p) {
+            case SPACE_LOCK, SPACE_STATUS, SPACE_UNLOCK, ZERO_FILL, ZERO_FILL_DONE, DATA_WRITE, DATA_DONE, META_LOCK,
+                 COW_DONE, COW_RELOCK -> true;
+            default -> false;
+        };
     }
 
     Outcome step(StepContext cx) {
@@ -120,18 +137,73 @@ final class Qcow2Writev {
                 co.unlock(cx);
                 cx.event(new dev.blockstep.engine.event.EngineEvent.LockDroppedForDataIo(id, curHost, curBytes));
                 cx.guest(offset + pos, curBytes).host(curHost, curBytes);
-                node.driver().handleAllocSpace(id, pending);
-                merged = node.driver().mergeCow(pending, offset + pos, curBytes);
-                if (merged != null) {
-                    cx.name("qcow2_add_task").narrate(n + " drops s->lock; its data will go out together with the "
-                            + "copy-on-write of the cluster.");
-                    p = P.META_LOCK;
-                    return Outcome.YIELD;
+                spaceMeta = 0;
+                if (nextSpaceQueries()) {
+                    // qcow2_add_task runs the task inline, and handle_alloc_space's block status takes s->lock
+                    // before anything yields
+                    cx.name("qcow2_add_task").narrate(n + " drops s->lock; before its data write, handle_alloc_space "
+                            + "asks whether the parts of the cluster it does not write read as zero.");
+                    p = P.SPACE_LOCK;
+                    return Outcome.CONTINUE;
                 }
-                cx.name("qcow2_writev_data").narrate(n + " drops s->lock and submits its data write to host "
-                        + hex(curHost) + "; other requests may now change the metadata.");
-                p = P.DATA_DONE;
+                return submitData(cx);
+            }
+            case SPACE_LOCK -> {
+                Qcow2Driver.GuestRange q = spaceQueries.get(0);
+                cx.name("qemu_co_mutex_lock").guest(q.offset(), q.bytes());
+                p = P.SPACE_STATUS;
+                String why = n + " asks block status about guest " + hex(q.offset()) + " (is_zero_cow)";
+                return co.lockOrQueue(cx, why + " and queues for s->lock.", why + ", which takes s->lock.");
+            }
+            case SPACE_STATUS -> {
+                co.lockReturned(cx);
+                Qcow2Driver.GuestRange q = spaceQueries.get(0);
+                spaceZero = node.driver().blockStatusZero(id, q.offset());
+                cx.name(PwriteZeroes.BLOCK_STATUS).guest(q.offset(), q.bytes()).narrate(n + " looks up guest "
+                        + hex(q.offset()) + " in the L2 table, holding s->lock: it "
+                        + (spaceZero ? "reads as zero." : "holds data."));
+                p = P.SPACE_UNLOCK;
+                // the L2 lookup is metadata I/O that may yield with the lock held
+                return Outcome.YIELD;
+            }
+            case SPACE_UNLOCK -> {
+                Qcow2Driver.GuestRange q = spaceQueries.get(0);
+                co.unlock(cx);
+                cx.name("qemu_co_mutex_unlock").guest(q.offset(), q.bytes());
+                spaceQueries = spaceQueries.subList(1, spaceQueries.size());
+                if (spaceZero && !spaceQueries.isEmpty()) {
+                    cx.narrate(n + " releases s->lock.");
+                    p = P.SPACE_LOCK;
+                } else if (spaceZero) {
+                    cx.narrate(n + " releases s->lock; what it does not write reads as zero, so it zeroes the new "
+                            + "cluster on the file instead of copying.");
+                    p = P.ZERO_FILL;
+                } else {
+                    cx.narrate(n + " releases s->lock; the cluster's other bytes must be copied (COW).");
+                    spaceMeta++;
+                    p = nextSpaceQueries() ? P.SPACE_LOCK : P.DATA_WRITE;
+                }
+                return Outcome.CONTINUE;
+            }
+            case ZERO_FILL -> {
+                L2Meta m = pending.get(spaceMeta);
+                cx.name("bdrv_co_pwrite_zeroes").host(m.allocOffset, (long) m.nbClusters
+                        * node.driver().clusterSize()).narrate(n + " submits the zeroing of host "
+                        + hex(m.allocOffset) + " to the file, without s->lock.");
+                p = P.ZERO_FILL_DONE;
                 return Outcome.IN_DATA_IO;
+            }
+            case ZERO_FILL_DONE -> {
+                L2Meta m = pending.get(spaceMeta);
+                node.driver().zeroFillCow(id, m);
+                cx.name("qcow2_skip_cow").host(m.allocOffset, (long) m.nbClusters * node.driver().clusterSize())
+                        .narrate(n + "'s zeroing completes; the cluster needs no copy-on-write.");
+                spaceMeta++;
+                p = nextSpaceQueries() ? P.SPACE_LOCK : P.DATA_WRITE;
+                return Outcome.CONTINUE;
+            }
+            case DATA_WRITE -> {
+                return submitData(cx);
             }
             case DATA_DONE -> {
                 node.driver().writeData(id, curHost, pattern, curBytes);
@@ -187,6 +259,7 @@ final class Qcow2Writev {
                 return link(cx, "qcow2_alloc_cluster_link_l2");
             }
             case DONE_PART -> {
+                retireLinked(cx);
                 co.unlock(cx);
                 cx.name("qcow2_writev_done_part").guest(offset + pos, curBytes)
                         .narrate(n + " releases s->lock; this part of the write is done.");
@@ -218,8 +291,37 @@ final class Qcow2Writev {
         }
     }
 
+    /** merge_cow, then the guest data write unless the COW write carries it. */
+    private Outcome submitData(StepContext cx) {
+        String n = co.name();
+        cx.guest(offset + pos, curBytes).host(curHost, curBytes);
+        merged = node.driver().mergeCow(pending, offset + pos, curBytes);
+        if (merged != null) {
+            cx.name("qcow2_add_task").narrate(n + " drops s->lock; its data will go out together with the "
+                    + "copy-on-write of the cluster.");
+            p = P.META_LOCK;
+            return Outcome.YIELD;
+        }
+        cx.name("qcow2_writev_data").narrate(n + " drops s->lock and submits its data write to host "
+                + hex(curHost) + "; other requests may now change the metadata.");
+        p = P.DATA_DONE;
+        return Outcome.IN_DATA_IO;
+    }
+
+    /** Moves {@link #spaceMeta} to the next allocation with a COW region; false when none is left. */
+    private boolean nextSpaceQueries() {
+        for (; spaceMeta < pending.size(); spaceMeta++) {
+            spaceQueries = node.driver().cowZeroQueries(pending.get(spaceMeta));
+            if (!spaceQueries.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** qcow2_handle_l2meta(link=false): frees this chunk's unlinked allocations and wakes their dependents. */
     void abort(StepContext cx) {
+        retireLinked(cx);
         while (!pending.isEmpty()) {
             for (int w : node.driver().abortL2Meta(co.id(), pending.remove(0))) {
                 cx.scheduler().wake(cx.scheduler().coroutine(w));
@@ -227,17 +329,31 @@ final class Qcow2Writev {
         }
     }
 
-    /** Links the oldest pending allocation and wakes its dependents; stays in LINK while more remain. */
+    /** Links the oldest pending allocation (after retiring the one linked before); stays in LINK while more remain. */
     private Outcome link(StepContext cx, String stepName) {
+        retireLinked(cx);
         L2Meta m = pending.remove(0);
-        List<Integer> wake = node.driver().linkL2(co.id(), m);
-        for (int w : wake) {
-            cx.scheduler().wake(cx.scheduler().coroutine(w));
-        }
+        node.driver().linkL2Entries(co.id(), m);
+        linked = m;
         cx.name(stepName).narrate(co.name() + " writes the L2 entry for guest " + hex(m.offset)
                 + " to point at host " + hex(m.allocOffset) + ", whatever the entry says now.");
         p = pending.isEmpty() ? P.DONE_PART : P.LINK;
         return Outcome.YIELD;
+    }
+
+    /**
+     * Takes the allocation linked in the previous step off cluster_allocs and wakes its dependents. qemu's
+     * qcow2_handle_l2meta does this right after the link returns, without a yield, so the woken writers run only
+     * at this coroutine's next yield.
+     */
+    private void retireLinked(StepContext cx) {
+        if (linked == null) {
+            return;
+        }
+        for (int w : node.driver().retire(co.id(), linked)) {
+            cx.scheduler().wake(cx.scheduler().coroutine(w));
+        }
+        linked = null;
     }
 
     private static String hex(long v) {

@@ -22,31 +22,31 @@ final class L2Linker {
         this.reader = reader;
     }
 
-    /** handle_alloc_space: zero-fill new clusters whose COW regions are unallocated, and skip their COW. */
-    void handleAllocSpace(List<L2Meta> metas) {
-        for (L2Meta m : metas) {
-            if (m.cowStart.nbBytes() == 0 && m.cowEnd.nbBytes() == 0) {
-                continue;
-            }
-            if (!isUnallocated(m.offset + m.cowStart.offset(), m.cowStart.nbBytes())
-                    || !isUnallocated(m.offset + m.cowEnd.offset(), m.cowEnd.nbBytes())) {
-                continue;
-            }
-            long start = m.allocOffset + m.cowStart.offset();
-            long bytes = m.cowEnd.offset() + m.cowEnd.nbBytes() - m.cowStart.offset();
-            s.file.writeZeroes(start, bytes);
-            m.skipCow = true;
+    /**
+     * The guest ranges handle_alloc_space's is_zero_cow asks block status about for one allocation, in order: its
+     * non-empty COW regions, the head before the tail. Empty when the allocation has no COW region.
+     */
+    List<long[]> cowZeroQueries(L2Meta m) {
+        List<long[]> out = new ArrayList<>();
+        if (m.cowStart.nbBytes() > 0) {
+            out.add(new long[] {m.offset + m.cowStart.offset(), m.cowStart.nbBytes()});
         }
+        if (m.cowEnd.nbBytes() > 0) {
+            out.add(new long[] {m.offset + m.cowEnd.offset(), m.cowEnd.nbBytes()});
+        }
+        return out;
     }
 
-    /** bdrv_is_allocated's view: only clusters with no L2 entry at all (UNALLOCATED) count as unallocated. */
-    private boolean isUnallocated(long guestOffset, long bytes) {
-        for (long off = s.startOfCluster(guestOffset); off < guestOffset + bytes; off += s.clusterSize) {
-            if (reader.map(off).type() != dev.blockstep.engine.qcow2.format.ClusterType.UNALLOCATED) {
-                return false;
-            }
-        }
-        return true;
+    /**
+     * The rest of handle_alloc_space for an allocation whose COW regions all read as zero: the host range from the
+     * head's start to the tail's end is zeroed on the file (bdrv_co_pwrite_zeroes with NO_FALLBACK), and the COW
+     * is skipped.
+     */
+    void zeroFillCow(L2Meta m) {
+        long start = m.allocOffset + m.cowStart.offset();
+        long bytes = m.cowEnd.offset() + m.cowEnd.nbBytes() - m.cowStart.offset();
+        s.file.writeZeroes(start, bytes);
+        m.skipCow = true;
     }
 
     /** merge_cow: the L2Meta whose COW write will carry the guest data, or null when data is written alone. */

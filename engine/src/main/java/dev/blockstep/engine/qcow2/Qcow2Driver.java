@@ -124,10 +124,18 @@ public final class Qcow2Driver {
         }
     }
 
-    /** Unlocked: handle_alloc_space's zero-fill of new clusters whose COW regions are unallocated. */
-    public void handleAllocSpace(int co, List<L2Meta> metas) {
+    /**
+     * handle_alloc_space's is_zero_cow for one allocation: the guest ranges it asks block status about, in order,
+     * each answered by one lock-held {@link #blockStatusZero} call; empty when the allocation has no COW region.
+     */
+    public List<GuestRange> cowZeroQueries(L2Meta m) {
+        return linker.cowZeroQueries(m).stream().map(r -> new GuestRange(r[0], r[1])).toList();
+    }
+
+    /** Unlocked: handle_alloc_space's zero-fill of an allocation whose COW regions read as zero; skips its COW. */
+    public void zeroFillCow(int co, L2Meta m) {
         s.enter(co);
-        linker.handleAllocSpace(metas);
+        linker.zeroFillCow(m);
     }
 
     /** merge_cow: the allocation whose COW write will carry this chunk's data, or null. Pure decision. */
@@ -174,12 +182,21 @@ public final class Qcow2Driver {
     }
 
     /**
-     * Lock held: the rest of qcow2_handle_l2meta(link=true) for one allocation: relink the L2 entries, free
-     * the old clusters unless keep_old, take it off cluster_allocs. Returns the coroutines to wake.
+     * Lock held: qcow2_alloc_cluster_link_l2 alone: relink the L2 entries and free the old clusters unless keep_old.
+     * The allocation stays on cluster_allocs: qemu takes it off only after the link returns, and the link's cache
+     * I/O yields first.
      */
-    public List<Integer> linkL2(int co, L2Meta m) {
+    public void linkL2Entries(int co, L2Meta m) {
         s.enter(co);
         linker.linkL2(m);
+    }
+
+    /**
+     * Lock held: the end of qcow2_handle_l2meta for one linked allocation: off cluster_allocs, and its dependent
+     * requests restarted. Returns the coroutines to wake.
+     */
+    public List<Integer> retire(int co, L2Meta m) {
+        s.enter(co);
         return linker.retire(m);
     }
 

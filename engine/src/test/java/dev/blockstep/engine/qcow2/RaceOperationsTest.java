@@ -49,7 +49,8 @@ class RaceOperationsTest {
         // Z: lock, zeroize with MAY_UNMAP: g0 := 0x1, H freed and punched; unlock
         assertTrue(d.pwriteZeroes(z, 0, 65536, true));
         // W: relock, link_l2 relinks g0 := H|COPIED although H is free
-        d.linkL2(w, a.metas().get(0));
+        d.linkL2Entries(w, a.metas().get(0));
+        d.retire(w, a.metas().get(0));
         Qemu.io("-f", "qcow2", "-c", "aio_write -P 0x22 0 64k", "-c", "aio_write -z -u 0 64k", "-c", "aio_flush",
                 q.toString());
         Path e = dir.resolve("r1-engine.qcow2");

@@ -46,7 +46,8 @@ class SubclusterWideningTest {
         // Z, lock taken again: the cluster is still ZERO_ALLOC, so the piece becomes the whole cluster
         assertTrue(d.pwriteZeroes(z, 32768, 32768, true));
         assertEquals(ClusterType.ZERO_PLAIN, d.map(z, 0).type());
-        d.linkL2(w, a.metas().get(0));
+        d.linkL2Entries(w, a.metas().get(0));
+        d.retire(w, a.metas().get(0));
 
         Qemu.io("-f", "qcow2", "-c", "aio_write -P 0x22 0 32k", "-c", "aio_write -z -u 32k 32k", "-c", "aio_flush",
                 real.toString());
@@ -63,7 +64,8 @@ class SubclusterWideningTest {
     void onceTheOtherHalfHoldsDataTheZeroWriteIsRefused() throws Exception {
         Qcow2Driver d = zeroAllocImage(dir.resolve("linked.qcow2"));
         AllocResult.Allocated a = (AllocResult.Allocated) d.allocHostOffset(1, 0, 32768);
-        d.linkL2(1, a.metas().get(0));
+        d.linkL2Entries(1, a.metas().get(0));
+        d.retire(1, a.metas().get(0));
         assertFalse(d.blockStatusZero(2, 0));
         // the type check under the second lock refuses too (-ENOTSUP: the generic layer writes zeros instead)
         assertFalse(d.pwriteZeroes(2, 32768, 32768, true));
