@@ -236,13 +236,9 @@ final class Qcow2Writev {
         return Outcome.YIELD;
     }
 
-    /** The current chunk's data, built when it is written so that requests in flight hold no buffers. */
+    /** The current chunk's data (its first curBytes bytes): a shared read-only buffer of the pattern. */
     private byte[] chunkData() {
-        byte[] b = new byte[(int) curBytes];
-        if (pattern != 0) {
-            java.util.Arrays.fill(b, pattern);
-        }
-        return b;
+        return PatternBytes.of(pattern, (int) curBytes);
     }
 
     private static String hex(long v) {
