@@ -13,8 +13,9 @@ public final class ExplorationReport {
         out.add("scenario " + scenario + ", fix " + (fix ? "on" : "off") + ", exhaustive"
                 + (reduce ? " with sleep-set reduction" : " without reduction"));
         out.add("states visited: " + x.states() + (x.truncated() ? " (stopped at --max-states: NOT complete)" : ""));
-        out.add("interleavings: " + x.interleavings() + (reduce ? " (one per class of equivalent schedules; "
-                + x.sleepBlocked() + " branches cut by sleep sets)" : " (every schedule)"));
+        out.add("interleavings: " + x.interleavings() + (!reduce ? " (every schedule)" : x.cacheHits() > 0
+                ? " (runs explored to the end; the others stopped where they reached a state already explored)"
+                : " (one per class of equivalent schedules; " + x.sleepBlocked() + " branches cut by sleep sets)"));
         if (x.cacheHits() > 0) {
             out.add("states cached: " + x.cacheHits() + " (reached again by another order and not explored again)");
         }
