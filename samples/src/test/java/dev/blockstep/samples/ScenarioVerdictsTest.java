@@ -29,7 +29,8 @@ class ScenarioVerdictsTest {
 
     private static Exploration explore(String name, boolean fix) throws Exception {
         Scenario s = load(name).withFix(fix);
-        Exploration x = new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), true, 2_000_000, 1).run();
+        Exploration x = new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), true, 2_000_000, 1)
+                .cacheStates(true).run();
         assertFalse(x.truncated(), name);
         return x;
     }
@@ -52,6 +53,16 @@ class ScenarioVerdictsTest {
         Exploration unfixed = explore("subcluster-race", false);
         assertTrue(unfixed.corruptEndStates() > 0, "corrupt end states: " + unfixed.corruptEndStates());
         assertEquals(0, explore("subcluster-race", true).badEndStates());
+    }
+
+    @Test
+    void fiveRequestsCorruptUnfixedAndNeverFixed() throws Exception {
+        // The exploration benchmark: a job's write, the guest's write-zeroes with unmap, write and discard, and a
+        // flush. Only the state cache makes its exhaustive search short enough to run here; StateCacheOracleTest
+        // checks the cache against brute force on smaller workloads.
+        Exploration unfixed = explore("five-requests", false);
+        assertTrue(unfixed.corruptEndStates() > 0, "corrupt end states: " + unfixed.corruptEndStates());
+        assertEquals(0, explore("five-requests", true).badEndStates());
     }
 
     @Test

@@ -14,7 +14,19 @@ import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.session.Workload;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
+import dev.blockstep.engine.explore.Exploration;
+import dev.blockstep.engine.explore.ExploreSetup;
+import dev.blockstep.engine.explore.Explorer;
+import dev.blockstep.engine.explore.Judge;
+import dev.blockstep.engine.explore.QemuImgCheck;
+import dev.blockstep.engine.explore.Scenario;
+import dev.blockstep.engine.explore.ScenarioException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.DoubleSupplier;
 
@@ -43,6 +55,10 @@ final class Benchmarks {
         serialCommands();
         check();
         session();
+        for (String scenario : List.of("guest-mirror", "five-requests")) {
+            explore(scenario, false);
+            explore(scenario, true);
+        }
         return List.copyOf(rows);
     }
 
@@ -161,6 +177,41 @@ final class Benchmarks {
             s.stepBack();
             return seconds(t) * 1000;
         });
+    }
+
+    /**
+     * {@code explore --exhaustive} of a shipped scenario, in process, with the state cache the command uses. Wall
+     * time and this thread's CPU time both, since the machine is often shared; at most one warm-up and three runs,
+     * as one run of the larger scenario takes seconds.
+     */
+    private void explore(String name, boolean fix) {
+        ExploreSetup setup;
+        try (InputStream in = Benchmarks.class.getResourceAsStream("/scenarios/" + name + ".json")) {
+            setup = Scenario.load(in, name + ".json").setup().withFix(fix);
+        } catch (IOException | ScenarioException e) {
+            throw new IllegalStateException("the " + name + " scenario does not load: " + e.getMessage(), e);
+        }
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        int runs = Math.min(3, repetitions);
+        double[] wallMs = new double[runs];
+        double[] cpuMs = new double[runs];
+        Exploration x = null;
+        for (int i = -Math.min(1, warmups); i < runs; i++) {
+            long c0 = cpu.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            x = new Explorer(setup, new Judge(setup, new QemuImgCheck()), true, Long.MAX_VALUE, 1)
+                    .cacheStates(Explorer.cachePays(setup)).run();
+            if (i >= 0) {
+                wallMs[i] = seconds(t0) * 1000;
+                cpuMs[i] = (cpu.getCurrentThreadCpuTime() - c0) / 1e6;
+            }
+        }
+        long states = x.states();
+        rows.add(Measurement.of("explore --exhaustive " + name + ", fix " + (fix ? "on" : "off") + " (" + states
+                + " states, " + x.engineSteps() + " engine steps)", "ms", wallMs));
+        rows.add(Measurement.of("  the same, CPU time of the searching thread", "ms", cpuMs));
+        rows.add(Measurement.of("  the same, states per second of CPU time", "states/s",
+                Arrays.stream(cpuMs).map(ms -> states / (ms / 1000)).toArray()));
     }
 
     private static HostFile create(long size) {

@@ -57,6 +57,10 @@ public final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--no-reduction", description = "Enumerate every schedule, without partial-order reduction.")
     boolean noReduction;
 
+    @Option(names = "--no-state-cache", description = "Explore a state again when another order reaches it "
+            + "(the cache is on with reduction, and off with --list-schedules, which lists every bad schedule).")
+    boolean noStateCache;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "First seed (default 1).")
     long seed;
 
@@ -126,7 +130,8 @@ public final class ExploreCommand implements Callable<Integer> {
         Scenario s = sc.withFix(fixOn);
         Judge judge = new Judge(s.setup(), new QemuImgCheck());
         if (mode.exhaustive) {
-            Exploration x = new Explorer(s.setup(), judge, !noReduction, maxStates, listSchedules ? 100_000 : 1).run();
+            Exploration x = new Explorer(s.setup(), judge, !noReduction, maxStates, listSchedules ? 100_000 : 1)
+                    .cacheStates(!noReduction && !noStateCache && !listSchedules && Explorer.cachePays(s.setup())).run();
             String saved = save(s, x.firstCounterexample(), ceFile, "explore-exhaustive", null);
             if (json) {
                 out.println(ExplorationReport.json(scenarioArg, fixOn, !noReduction, x, saved));

@@ -102,7 +102,7 @@ public final class VerifyCommand implements Callable<Integer> {
             boolean fixOn = fix || s0.setup().fix();
             Scenario s = s0.withFix(fixOn);
             Exploration x = new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), true, maxStates, 1)
-                    .maxEngineSteps(maxSteps).run();
+                    .cacheStates(Explorer.cachePays(s.setup())).maxEngineSteps(maxSteps).run();
             String saved = null;
             try {
                 if (outputs.get(i) != null) {

@@ -107,7 +107,7 @@ class ExploreCommandsTest {
         var r = CheckCommandTest.blockstep("explore", "--fix", "--exhaustive", "-o", ce.toString(),
                 scenario("race", true).toString());
         assertEquals(0, r.exitCode());
-        assertTrue(r.stdout().contains("bad interleavings: 0 of 5"), r.stdout());
+        assertTrue(r.stdout().matches("(?s).*bad interleavings: 0 of \\d+.*"), r.stdout());
         assertTrue(Files.notExists(ce));
     }
 

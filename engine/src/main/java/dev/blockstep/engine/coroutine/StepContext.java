@@ -4,9 +4,8 @@ import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.snapshot.Resource;
 import dev.blockstep.engine.snapshot.Touch;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /** Collects what one step did, so the scheduler can turn it into an immutable {@code snapshot.Step}. */
 public final class StepContext {
@@ -19,8 +18,13 @@ public final class StepContext {
     private long hostOffset = -1;
     private long hostBytes;
     private final List<EngineEvent> events = new ArrayList<>();
-    /** Resource to whether it was written; insertion order keeps the step's list deterministic. */
-    private final Map<Resource, Boolean> touches = new LinkedHashMap<>();
+    /**
+     * The resources touched, in first-touch order (which keeps the step's list deterministic), and whether each
+     * was written. A step touches a handful of resources, so a linear scan beats hashing every record.
+     */
+    private Resource[] touched = new Resource[8];
+    private boolean[] written = new boolean[8];
+    private int touchCount;
 
     StepContext(Scheduler scheduler, Coroutine self) {
         this.scheduler = scheduler;
@@ -68,7 +72,18 @@ public final class StepContext {
      * the step that runs them; a step only declares by hand what it touches outside them.
      */
     public StepContext touch(Resource r, boolean write) {
-        touches.merge(r, write, Boolean::logicalOr);
+        for (int i = 0; i < touchCount; i++) {
+            if (touched[i].equals(r)) {
+                written[i] |= write;
+                return this;
+            }
+        }
+        if (touchCount == touched.length) {
+            touched = Arrays.copyOf(touched, touchCount * 2);
+            written = Arrays.copyOf(written, touchCount * 2);
+        }
+        touched[touchCount] = r;
+        written[touchCount++] = write;
         return this;
     }
 
@@ -78,9 +93,11 @@ public final class StepContext {
 
     /** What the step touched, each resource once. */
     public List<Touch> touches() {
-        List<Touch> out = new ArrayList<>(touches.size());
-        touches.forEach((r, w) -> out.add(new Touch(r, w)));
-        return out;
+        Touch[] out = new Touch[touchCount];
+        for (int i = 0; i < touchCount; i++) {
+            out[i] = new Touch(touched[i], written[i]);
+        }
+        return List.of(out);
     }
 
     public String name() {

@@ -15,10 +15,11 @@ import java.util.Map;
  * @param endStates     distinct end states, in the order first reached
  * @param badSchedules  every complete run judged bad (corrupt, drifting or hung), in search order
  * @param truncated     the search stopped at --max-states before it was complete
+ * @param cacheHits     states reached again by another order and not explored again (0 without the cache)
  */
 public record Exploration(long states, long interleavings, long sleepBlocked, long engineSteps,
                           Map<String, EndState> endStates, List<Counterexample> badSchedules, boolean truncated,
-                          long nanos) {
+                          long nanos, long cacheHits) {
 
     /** One distinct end state, how often it was reached, and the first schedule that reached it. */
     public record EndState(Verdict verdict, long runs, Counterexample first) { }

@@ -13,8 +13,12 @@ public final class ExplorationReport {
         out.add("scenario " + scenario + ", fix " + (fix ? "on" : "off") + ", exhaustive"
                 + (reduce ? " with sleep-set reduction" : " without reduction"));
         out.add("states visited: " + x.states() + (x.truncated() ? " (stopped at --max-states: NOT complete)" : ""));
-        out.add("interleavings: " + x.interleavings() + (reduce ? " (one per class of equivalent schedules; "
-                + x.sleepBlocked() + " branches cut by sleep sets)" : " (every schedule)"));
+        out.add("interleavings: " + x.interleavings() + (!reduce ? " (every schedule)" : x.cacheHits() > 0
+                ? " (runs explored to the end; the others stopped where they reached a state already explored)"
+                : " (one per class of equivalent schedules; " + x.sleepBlocked() + " branches cut by sleep sets)"));
+        if (x.cacheHits() > 0) {
+            out.add("states cached: " + x.cacheHits() + " (reached again by another order and not explored again)");
+        }
         out.add(String.format("engine steps: %d, time: %.1f ms, %.0f states/s", x.engineSteps(), x.nanos() / 1e6,
                 x.statesPerSecond()));
         out.add("distinct end states: " + x.endStates().size());
@@ -61,7 +65,9 @@ public final class ExplorationReport {
         sb.append(", \"states\": ").append(x.states());
         sb.append(", \"interleavings\": ").append(x.interleavings());
         sb.append(", \"engineSteps\": ").append(x.engineSteps());
+        sb.append(", \"cacheHits\": ").append(x.cacheHits());
         sb.append(", \"millis\": ").append(x.nanos() / 1_000_000);
+        sb.append(", \"statesPerSecond\": ").append(Math.round(x.statesPerSecond()));
         sb.append(", \"endStates\": ").append(x.endStates().size());
         sb.append(", \"corruptEndStates\": ").append(x.corruptEndStates());
         sb.append(", \"driftEndStates\": ").append(x.driftEndStates());

@@ -3,10 +3,13 @@ package dev.blockstep.engine.explore;
 import dev.blockstep.engine.snapshot.Step;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
@@ -89,6 +92,42 @@ public final class Explorer {
 
     private long maxEngineSteps = Long.MAX_VALUE;
 
+    /**
+     * Turns on state caching: a state reached again (same {@link StateDigest}) is not explored again when its
+     * first visit had at most the sleep set it has now, since that visit explored every option this one would.
+     * Otherwise it is explored and the stored sleep set shrinks to the intersection (Godefroid's condition for
+     * combining sleep sets with a visited-state table).
+     */
+    public Explorer cacheStates(boolean on) {
+        this.visited = on ? new HashMap<>() : null;
+        return this;
+    }
+
+    /**
+     * Whether the cache pays for this workload. Each digest walks the whole engine, so on a workload of thousands
+     * of requests (whose exhaustive search cannot finish anyway) it would cost more than the replays it saves.
+     */
+    public static boolean cachePays(ExploreSetup s) {
+        return s.commands().size() <= CACHE_MAX_COMMANDS;
+    }
+
+    static final int CACHE_MAX_COMMANDS = 64;
+
+    private Map<StateDigest.Key, Set<Integer>> visited;
+    private Set<String> digestHidden = Set.of();
+
+    /** Test hook: the state cache's digest leaves these out too (see {@link StateDigest#of(Run, Set)}). */
+    Explorer digestHiding(Set<String> hidden) {
+        this.digestHidden = hidden;
+        return this;
+    }
+    private long cacheHits;
+
+    /** States not explored again because the cache had seen them. */
+    public long cacheHits() {
+        return cacheHits;
+    }
+
     /** What the footprints are built from: each step as taken, unless a test makes a step under-declare. */
     private UnaryOperator<Step> declared = UnaryOperator.identity();
 
@@ -103,7 +142,7 @@ public final class Explorer {
         search();
         progress.progress(states, interleavings, badRuns);
         return new Exploration(states, interleavings, sleepBlocked, engineSteps, endStates, bad, truncated,
-                System.nanoTime() - t0);
+                System.nanoTime() - t0, cacheHits);
     }
 
     /** Number of bad runs seen, kept or not. */
@@ -211,6 +250,10 @@ public final class Explorer {
             truncated = true;
             return false;
         }
+        if (visited != null && seenBefore(run, sleep.keySet())) {
+            cacheHits++;
+            return true;
+        }
         states++;
         if (states % PROGRESS_EVERY == 0) {
             progress.progress(states, interleavings, badRuns);
@@ -222,6 +265,21 @@ public final class Explorer {
         }
         stack.push(new Node(run, sleep));
         return true;
+    }
+
+    /** Whether the cache covers this state with this sleep set; records the visit when it does not. */
+    private boolean seenBefore(Run run, Set<Integer> asleep) {
+        StateDigest.Key k = StateDigest.of(run, digestHidden);
+        Set<Integer> stored = visited.get(k);
+        if (stored != null && asleep.containsAll(stored)) {
+            return true;
+        }
+        Set<Integer> now = new TreeSet<>(asleep);
+        if (stored != null) {
+            now.retainAll(stored);
+        }
+        visited.put(k, now);
+        return false;
     }
 
     private static void addIndependent(Map<Integer, Footprint> from, Footprint fp, int p, Map<Integer, Footprint> to) {

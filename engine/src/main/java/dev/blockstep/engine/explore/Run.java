@@ -150,6 +150,35 @@ public final class Run implements History {
         return readResults.get(co);
     }
 
+    /**
+     * Feeds what the data oracle will read of this run's history, with the step numbers abstracted away: for each
+     * request begun, which requests had ended before it began; which have ended; and what each read returned.
+     * Equal feeds mean the oracle judges equal futures alike, whatever order led here.
+     */
+    void digestHistory(java.util.function.LongConsumer out) {
+        for (int co : new java.util.TreeSet<>(began.keySet())) {
+            out.accept(co);
+            long b = began.get(co);
+            for (int other : new java.util.TreeSet<>(ended.keySet())) {
+                if (ended.get(other) < b) {
+                    out.accept(other);
+                }
+            }
+            out.accept(-1);
+        }
+        out.accept(-2);
+        for (int co : new java.util.TreeSet<>(ended.keySet())) {
+            out.accept(co);
+        }
+        out.accept(-3);
+        for (int co : new java.util.TreeSet<>(readResults.keySet())) {
+            byte[] r = readResults.get(co);
+            out.accept(co);
+            out.accept(r.length);
+            out.accept(java.util.Arrays.hashCode(r));
+        }
+    }
+
     public int stepCount() {
         return steps.size();
     }

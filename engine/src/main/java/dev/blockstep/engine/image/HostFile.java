@@ -341,6 +341,34 @@ public final class HostFile {
         return h;
     }
 
+    /**
+     * Feeds the file's content to {@code out} in a canonical form: the length, then each page holding data, in
+     * ascending order, as its index and its bytes in 8-byte words. Two files with equal bytes feed equal
+     * sequences however their pages are shared or were written; the explorer's state cache hashes this.
+     */
+    public void digest(java.util.function.LongConsumer out) {
+        out.accept(length);
+        long[] keys = new long[pages.size()];
+        int n = 0;
+        for (long k : pages.keySet()) {
+            keys[n++] = k;
+        }
+        Arrays.sort(keys);
+        for (long k : keys) {
+            byte[] p = pages.get(k);
+            if (isZero(p, PAGE_SIZE)) {
+                continue;
+            }
+            out.accept(k);
+            for (int i = 0; i < PAGE_SIZE; i += 8) {
+                out.accept((long) WORDS.get(p, i));
+            }
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle WORDS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
