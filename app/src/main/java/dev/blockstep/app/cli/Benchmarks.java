@@ -7,6 +7,7 @@ import dev.blockstep.engine.check.ImageBytes;
 import dev.blockstep.engine.check.ImageCheck;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.explore.RandomWorkload;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.Qcow2Create;
 import dev.blockstep.engine.qemuio.QemuIoScript;
@@ -61,10 +62,10 @@ final class Benchmarks {
     private void engineSteps(boolean fix) {
         HostFile img = create(16L << 20);
         List<QemuIoCommand> cmds = RandomWorkload.generate(SEED, COMMANDS);
-        int steps = new Engine(new Workload(img, "bench", cmds, fix, () -> Policies.seededRandom(SEED))).runToEnd();
+        int steps = new Engine(new Workload(img, "bench", cmds, FixVariant.of(fix), () -> Policies.seededRandom(SEED))).runToEnd();
         measure("engine, " + COMMANDS + " aio commands, fix " + (fix ? "on" : "off") + " (" + steps + " steps)",
                 "steps/s", () -> {
-            Engine e = new Engine(new Workload(img, "bench", cmds, fix, () -> Policies.seededRandom(SEED)));
+            Engine e = new Engine(new Workload(img, "bench", cmds, FixVariant.of(fix), () -> Policies.seededRandom(SEED)));
             long t0 = System.nanoTime();
             return e.runToEnd() / seconds(t0);
         });
@@ -77,7 +78,7 @@ final class Benchmarks {
         List<QemuIoCommand> cmds = SerialBenchScript.generate(SEED, COMMANDS, size, CLUSTER);
         measure("serial engine, " + COMMANDS + " commands", "commands/s", () -> {
             long t0 = System.nanoTime();
-            QemuIoScript.run(img, "bench", cmds, false, null, DISCARD_OUTPUT);
+            QemuIoScript.run(img, "bench", cmds, FixVariant.NONE, null, DISCARD_OUTPUT);
             return cmds.size() / seconds(t0);
         });
     }
@@ -121,7 +122,7 @@ final class Benchmarks {
             writes.add(new QemuIoCommand.Write(c * CLUSTER, 512, (int) (c | 1) & 0xff, false, false, true));
         }
         writes.add(new QemuIoCommand.Flush());
-        return QemuIoScript.run(create((long) CHECK_DATA_CLUSTERS * CLUSTER), "bench.qcow2", writes, false, null,
+        return QemuIoScript.run(create((long) CHECK_DATA_CLUSTERS * CLUSTER), "bench.qcow2", writes, FixVariant.NONE, null,
                 DISCARD_OUTPUT).file();
     }
 
@@ -130,7 +131,7 @@ final class Benchmarks {
         HostFile img = create(16L << 20);
         List<QemuIoCommand> cmds = RandomWorkload.generate(SEED, COMMANDS);
         long before = usedHeapAfterGc();
-        EngineSession s = new EngineSession(new Workload(img, "bench", cmds, false, () -> Policies.seededRandom(SEED)));
+        EngineSession s = new EngineSession(new Workload(img, "bench", cmds, FixVariant.NONE, () -> Policies.seededRandom(SEED)));
         long t0 = System.nanoTime();
         s.run(Integer.MAX_VALUE);
         double runMs = seconds(t0) * 1000;

@@ -7,12 +7,14 @@ import dev.blockstep.engine.explore.Judge;
 import dev.blockstep.engine.explore.QemuImgCheck;
 import dev.blockstep.engine.explore.Scenario;
 import dev.blockstep.engine.explore.ScenarioException;
+import dev.blockstep.engine.fix.FixVariant;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,8 +34,8 @@ public final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--fix", description = "Turn the serialisation fix on.")
-    boolean fix;
+    @Mixin
+    FixOption fix;
 
     @Option(names = "--max-states", paramLabel = "N", defaultValue = "1000000",
             description = "Stop each search after N states (default ${DEFAULT-VALUE}); the report says it is incomplete.")
@@ -99,7 +101,7 @@ public final class VerifyCommand implements Callable<Integer> {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < loaded.size(); i++) {
             Scenario s0 = loaded.get(i);
-            boolean fixOn = fix || s0.setup().fix();
+            FixVariant fixOn = fix.orElse(s0.setup().fix());
             Scenario s = s0.withFix(fixOn);
             Exploration x = new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), true, maxStates, 1)
                     .maxEngineSteps(maxSteps).run();

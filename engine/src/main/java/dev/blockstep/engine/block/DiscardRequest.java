@@ -2,12 +2,13 @@ package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
+import dev.blockstep.engine.fix.FixVariant;
 
 /**
  * bdrv_co_pdiscard (qemu-io {@code discard}, synchronous; the NBD server's TRIM). On a node without BDRV_O_UNMAP
  * ({@code discard=ignore}) it returns 0 at once. Otherwise only the cluster-aligned middle reaches qcow2: the
- * driver answers -ENOTSUP for partial clusters, which the block layer ignores. No FUA flush. With the fix on
- * at its start, it is serialising. The freed host clusters are punched after the L2 update, one step per queued
+ * driver answers -ENOTSUP for partial clusters, which the block layer ignores. No FUA flush. It is serialising
+ * when its fix variant gates bdrv_co_pdiscard ({@link FixVariant#serialisesDiscard()}). The freed host clusters are punched after the L2 update, one step per queued
  * range with s->lock held, as for write-zeroes.
  */
 public final class DiscardRequest extends RequestCoroutine {
@@ -40,6 +41,7 @@ public final class DiscardRequest extends RequestCoroutine {
         String n = name();
         switch (p) {
             case BEGIN -> {
+                readFix();
                 if (!node.unmap()) {
                     // discard=ignore: bdrv_co_pdiscard returns 0 before tracking anything
                     cx.name("bdrv_co_pdiscard").guest(offset, bytes).narrate(n + " reaches a node opened without "
@@ -48,10 +50,9 @@ public final class DiscardRequest extends RequestCoroutine {
                     report("discard");
                     return finishUntracked(cx);
                 }
-                beginTracked(cx, TrackedRequestType.DISCARD, true);
+                beginTracked(cx, TrackedRequestType.DISCARD, fix.serialisesDiscard());
                 cx.name("bdrv_co_pdiscard").guest(offset, bytes).narrate(n + " enters the block layer as a discard "
-                        + "and registers tracked request #" + tracked.id()
-                        + (serialisingRequested ? "; the fix marks it serialising." : "."));
+                        + "and registers tracked request #" + tracked.id() + gateNarration());
                 p = P.PREPARE;
                 return Outcome.CONTINUE;
             }

@@ -2,6 +2,7 @@ package dev.blockstep.engine.session;
 
 import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.function.Supplier;
  * @param stack  the producer's layers above the qcow2 node
  * @param policy makes a fresh policy for each (re)start, so a restart replays the same choices
  */
-public record Workload(HostFile image, String name, List<QemuIoCommand> commands, boolean fixAtStart,
+public record Workload(HostFile image, String name, List<QemuIoCommand> commands, FixVariant fixAtStart,
                        Supplier<SchedulingPolicy> policy, BlockStack stack) {
     public Workload {
         commands = List.copyOf(commands);
@@ -25,7 +26,7 @@ public record Workload(HostFile image, String name, List<QemuIoCommand> commands
     }
 
     /** qemu-io on its own BlockBackend. */
-    public Workload(HostFile image, String name, List<QemuIoCommand> commands, boolean fixAtStart,
+    public Workload(HostFile image, String name, List<QemuIoCommand> commands, FixVariant fixAtStart,
                     Supplier<SchedulingPolicy> policy) {
         this(image, name, commands, fixAtStart, policy, BlockStack.QEMU_IO);
     }

@@ -3,6 +3,8 @@ package dev.blockstep.engine.trace;
 import dev.blockstep.engine.block.CommandMap;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
+import dev.blockstep.engine.fix.FixVariant;
+import dev.blockstep.engine.fix.FixVariants;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.block.BlockStack;
@@ -16,6 +18,8 @@ import dev.blockstep.trace.io.TraceFormatException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -34,8 +38,26 @@ public final class TraceReplay {
             throws TraceReplayException {
         HostFile image = TraceImages.startImage(trace.image(), traceDir, name);
         TraceImages.checkWorkload(trace, image, name);
-        return new Workload(image, name, TraceImages.commands(trace.workload(), name), trace.fix().initial(), policy,
-                stack(trace, name));
+        return new Workload(image, name, TraceImages.commands(trace.workload(), name), initialFix(trace, name),
+                policy, stack(trace, name));
+    }
+
+    /** The variant the trace starts under; an unknown name is a one-line error naming the trace and the field. */
+    static FixVariant initialFix(Trace trace, String name) throws TraceReplayException {
+        try {
+            return FixVariants.initial(trace.fix());
+        } catch (IllegalArgumentException e) {
+            throw new TraceReplayException(name + ": " + e.getMessage());
+        }
+    }
+
+    /** The trace's variant changes by step, checked like {@link #initialFix}. */
+    static TreeMap<Long, FixVariant> fixChanges(Trace trace, String name) throws TraceReplayException {
+        try {
+            return FixVariants.changes(trace.fix());
+        } catch (IllegalArgumentException e) {
+            throw new TraceReplayException(name + ": " + e.getMessage());
+        }
     }
 
     /** The layers the trace's producer and node options name. */
@@ -78,11 +100,9 @@ public final class TraceReplay {
             throws TraceReplayException {
         EngineSession session = new EngineSession(workload(trace, traceDir, name, Policies::fifo));
         TraceNames names = TraceNames.of(trace.workload());
-        List<Long> flips = trace.fix().flips();
+        Map<Long, FixVariant> flips = fixChanges(trace, name);
         Iterator<Checkpoint> checkpoints = trace.checkpoints().iterator();
         Checkpoint nextCheckpoint = checkpoints.hasNext() ? checkpoints.next() : null;
-        boolean fix = trace.fix().initial();
-        int flip = 0;
         long step = 0;
         while (true) {
             while (nextCheckpoint != null && nextCheckpoint.step() == step) {
@@ -99,10 +119,9 @@ public final class TraceReplay {
                 // A recorded prefix is a valid trace: the session stops where the recording stopped.
                 break;
             }
-            if (flip < flips.size() && flips.get(flip) == step) {
-                fix = !fix;
-                session.setFix(fix);
-                flip++;
+            FixVariant flip = flips.get(step);
+            if (flip != null) {
+                session.setFix(flip);
             }
             CommandMap map = session.engine().commands();
             String drift = ReplayCheck.divergence(step, entry, named(names, map, runnable, session, name, step));

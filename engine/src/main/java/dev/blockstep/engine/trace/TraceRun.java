@@ -2,6 +2,8 @@ package dev.blockstep.engine.trace;
 
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
+import dev.blockstep.engine.fix.FixVariant;
+import dev.blockstep.engine.fix.FixVariants;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.session.Workload;
@@ -9,7 +11,7 @@ import dev.blockstep.trace.Metadata;
 import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.io.TraceFile;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -20,8 +22,8 @@ import java.util.function.Supplier;
  *       and checkpoints ({@link TraceReplay}); the first step that differs stops the run.</li>
  *   <li>{@code seed}: the recorded schedule is not used; a seeded random policy chooses every step. The recorded
  *       flips still apply before the same step indices.</li>
- *   <li>{@code forceFix}: the fix is on from step 0 and stays on; recorded flips are ignored. A schedule recorded
- *       without the fix is one the fixed engine generally cannot follow (the zero-write waits for the writer), so
+ *   <li>{@code forceFix}: that variant is in force from step 0 on; recorded flips are ignored. A schedule recorded
+ *       under another variant is one this engine generally cannot follow (the zero-write waits for the writer), so
  *       the recorded schedule is not used either: the run is chosen by the seed when given, else by the trace's
  *       own policy ({@code metadata.policy} {@code random} with {@code metadata.seed}), else FIFO.</li>
  *   <li>No schedule: the trace's policy as above.</li>
@@ -29,9 +31,12 @@ import java.util.function.Supplier;
  */
 public final class TraceRun {
 
-    /** @param seed null for no seed */
-    public record Options(boolean forceFix, Long seed) {
-        public static final Options DEFAULT = new Options(false, null);
+    /**
+     * @param forceFix the variant to run under from step 0, or null for the trace's own
+     * @param seed     null for no seed
+     */
+    public record Options(FixVariant forceFix, Long seed) {
+        public static final Options DEFAULT = new Options(null, null);
     }
 
     private TraceRun() {
@@ -39,7 +44,7 @@ public final class TraceRun {
 
     public static EngineSession run(TraceFile file, Path traceDir, String name, Options options)
             throws TraceReplayException {
-        if (!options.forceFix() && options.seed() == null && file.scheduleLength() > 0) {
+        if (options.forceFix() == null && options.seed() == null && file.scheduleLength() > 0) {
             return TraceReplay.replay(file, traceDir, name);
         }
         return byPolicy(file.header(), traceDir, name, options);
@@ -48,7 +53,7 @@ public final class TraceRun {
     /** The same for a trace already in memory. */
     public static EngineSession run(Trace trace, Path traceDir, String name, Options options)
             throws TraceReplayException {
-        if (!options.forceFix() && options.seed() == null && !trace.schedule().isEmpty()) {
+        if (options.forceFix() == null && options.seed() == null && !trace.schedule().isEmpty()) {
             return TraceReplay.replay(trace, traceDir, name);
         }
         return byPolicy(trace, traceDir, name, options);
@@ -71,20 +76,19 @@ public final class TraceRun {
             throws TraceReplayException {
         HostFile image = TraceImages.startImage(trace.image(), traceDir, name);
         TraceImages.checkWorkload(trace, image, name);
-        boolean fix = options.forceFix() || trace.fix().initial();
+        FixVariant fix = options.forceFix() != null ? options.forceFix() : TraceReplay.initialFix(trace, name);
         Workload w = new Workload(image, name, TraceImages.commands(trace.workload(), name), fix,
                 policy(trace.metadata(), options.seed()), TraceReplay.stack(trace, name));
         EngineSession session = new EngineSession(w);
         session.setFix(fix);
-        List<Long> flips = options.forceFix() ? List.of() : trace.fix().flips();
-        for (long flip : flips) {
+        Map<Long, FixVariant> flips = options.forceFix() != null ? Map.of() : TraceReplay.fixChanges(trace, name);
+        for (Map.Entry<Long, FixVariant> flip : flips.entrySet()) {
             int before = session.current().step();
-            session.run((int) Math.min(Integer.MAX_VALUE, flip - before));
-            if (session.current().step() < flip) {
+            session.run((int) Math.min(Integer.MAX_VALUE, flip.getKey() - before));
+            if (session.current().step() < flip.getKey()) {
                 break;
             }
-            fix = !fix;
-            session.setFix(fix);
+            session.setFix(flip.getValue());
         }
         session.run(Integer.MAX_VALUE);
         if (session.engine().stuck()) {
