@@ -3,12 +3,12 @@
 # qemu-io 7.2 or through blockstep io. A run corrupts when qemu-img check exits non-zero or the tool printed
 # "qcow2_free_clusters failed". Prints one line per seed, then the count.
 # Usage: iotest-rates.sh qemu-io|blockstep|blockstep-seeded FIRST LAST [--plain-zero]
-# blockstep runs app/target/blockstep.jar: FIFO order (qemu-io -c's own), or, for blockstep-seeded, the
+# blockstep runs app/target/blockstep.jar (or $BLOCKSTEP_JAR): FIFO order (qemu-io -c's own), or, for blockstep-seeded, the
 # seeded random order with the workload's seed.
 set -eu
 tool=$1; first=$2; last=$3; shift 3
 here=$(cd "$(dirname "$0")" && pwd)
-jar="$here/../app/target/blockstep.jar"
+jar="${BLOCKSTEP_JAR:-$here/../app/target/blockstep.jar}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 bad=0; n=0
