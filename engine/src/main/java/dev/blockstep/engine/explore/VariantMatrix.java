@@ -58,6 +58,32 @@ public record VariantMatrix(List<String> scenarios, List<FixVariant> variants, L
         }
     }
 
+    /** Where a cell's first counterexample goes: a file name to report, or null when it is not saved. */
+    @FunctionalInterface
+    public interface Saver<E extends Exception> {
+        String save(String name, Scenario underVariant, Counterexample first) throws E;
+    }
+
+    /**
+     * Every variant on every scenario, each an exhaustive search with sleep sets under the budgets {@code verify}
+     * uses; {@code names} label the scenarios (the command line's arguments).
+     */
+    public static <E extends Exception> VariantMatrix run(List<Scenario> scenarios, List<String> names,
+                                                          long maxStates, long maxSteps, Saver<E> saver) throws E {
+        long t0 = System.nanoTime();
+        List<Cell> cells = new ArrayList<>();
+        for (int i = 0; i < scenarios.size(); i++) {
+            for (FixVariant v : FixVariant.all()) {
+                Scenario s = scenarios.get(i).withFix(v);
+                Exploration x = new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), true, maxStates, 1)
+                        .maxEngineSteps(maxSteps).run();
+                String saved = x.firstCounterexample() == null ? null : saver.save(names.get(i), s, x.firstCounterexample());
+                cells.add(new Cell(names.get(i), v, x, saved));
+            }
+        }
+        return new VariantMatrix(names, FixVariant.all(), cells, System.nanoTime() - t0);
+    }
+
     public Cell cell(String scenario, FixVariant variant) {
         for (Cell c : cells) {
             if (c.scenario().equals(scenario) && c.variant() == variant) {
