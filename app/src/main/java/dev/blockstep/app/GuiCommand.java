@@ -1,7 +1,10 @@
 package dev.blockstep.app;
 
 import java.nio.file.Path;
+import dev.blockstep.app.cli.FixOption;
+import dev.blockstep.engine.fix.FixVariant;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -13,6 +16,9 @@ public final class GuiCommand implements java.util.concurrent.Callable<Integer> 
 
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "trace, qemu -T log or qcow2 image to open")
     Path file;
+
+    @Mixin
+    FixOption fix;
 
     @Option(names = "--dark", description = "use the dark theme")
     boolean dark;
@@ -28,7 +34,8 @@ public final class GuiCommand implements java.util.concurrent.Callable<Integer> 
             System.err.println("blockstep: cannot open the window: " + missing);
             return 1;
         }
-        dev.blockstep.app.gui.GuiLauncher.launch(file, dark, screenshotDir);
+        FixVariant v = fix == null ? null : fix.chosen();
+        dev.blockstep.app.gui.GuiLauncher.launch(file, dark, screenshotDir, v == null ? null : v.id());
         return 0;
     }
 

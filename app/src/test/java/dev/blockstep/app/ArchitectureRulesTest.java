@@ -39,10 +39,12 @@ class ArchitectureRulesTest {
 
     /**
      * The on-disk value types the snapshot itself hands out (L2Row carries an L2Entry, ImageView the raw L1
-     * entries that L1Entry decodes). They are immutable records and an enum, not live engine state.
+     * entries that L1Entry decodes, Snapshot.fix the FixVariant in force). They are immutable records and enums, not
+     * live engine state.
      */
     private static final Set<String> SNAPSHOT_VALUE_TYPES = Set.of("dev.blockstep.engine.qcow2.format.L1Entry",
-            "dev.blockstep.engine.qcow2.format.L2Entry", "dev.blockstep.engine.qcow2.format.ClusterType");
+            "dev.blockstep.engine.qcow2.format.L2Entry", "dev.blockstep.engine.qcow2.format.ClusterType",
+            "dev.blockstep.engine.fix.FixVariant");
 
     /** Panels draw what a step left behind: the immutable snapshot and the event stream, never live engine state. */
     @Test

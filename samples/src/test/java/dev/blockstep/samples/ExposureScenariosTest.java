@@ -10,6 +10,7 @@ import dev.blockstep.engine.explore.Judge;
 import dev.blockstep.engine.explore.QemuImgCheck;
 import dev.blockstep.engine.explore.Run;
 import dev.blockstep.engine.explore.Scenario;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.testing.Qemu;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ class ExposureScenariosTest {
 
     /** Every corrupt end image of the unfixed scenario, checked by the real qemu-img; returns how many there are. */
     private static int corruptImagesMatchRealQemu(String name, Path tmp) throws Exception {
-        Scenario s = load(name).withFix(false);
+        Scenario s = load(name).withFix(FixVariant.NONE);
         int corrupt = 0;
         for (Exploration.EndState e : explore(s).endStates().values()) {
             if (!e.verdict().corrupt()) {
@@ -60,13 +61,13 @@ class ExposureScenariosTest {
     @Test
     void nbdZeroRaceCorruptsAsRealQemuNbdDidAndTheFixClosesIt(@TempDir Path tmp) throws Exception {
         assertTrue(corruptImagesMatchRealQemu("nbd-zero-race", tmp) > 0);
-        assertEquals(0, explore(load("nbd-zero-race").withFix(true)).badEndStates());
+        assertEquals(0, explore(load("nbd-zero-race").withFix(FixVariant.PATCH)).badEndStates());
     }
 
     @Test
     void detectZeroesRaceCorruptsAsRealQemuDidAndTheFixDoesNotCloseIt(@TempDir Path tmp) throws Exception {
         assertTrue(corruptImagesMatchRealQemu("detect-zeroes-race", tmp) > 0);
-        assertTrue(explore(load("detect-zeroes-race").withFix(true)).corruptEndStates() > 0,
+        assertTrue(explore(load("detect-zeroes-race").withFix(FixVariant.PATCH)).corruptEndStates() > 0,
                 "the conversion comes after the serialising decision");
     }
 }

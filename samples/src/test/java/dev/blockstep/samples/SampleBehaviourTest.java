@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.blockstep.engine.check.CheckResult;
 import dev.blockstep.engine.check.ImageBytes;
 import dev.blockstep.engine.check.ImageCheck;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.testing.Qemu;
 import dev.blockstep.engine.trace.TraceRun;
@@ -40,7 +41,7 @@ class SampleBehaviourTest {
     @Test
     void inMinimalRaceFixedTheZeroWriteWaitsUntilTheWritersRequestHasEnded() throws Exception {
         List<ScheduleEntry> s = Samples.open("minimal-race-fixed").schedule();
-        assertTrue(Samples.open("minimal-race-fixed").fix().initial());
+        assertEquals("patch", Samples.open("minimal-race-fixed").fix().initial());
         int writerEnds = indexOf(s, "W1", "tracked_request_end");
         int zeroes = indexOf(s, "Z2", "qcow2_pwrite_zeroes");
         int zeroStarts = indexOf(s, "Z2", "bdrv_co_pwritev_part");
@@ -49,7 +50,7 @@ class SampleBehaviourTest {
 
     @Test
     void blockJobDiscardIsCleanWhenRunWithTheFix(@TempDir Path tmp) throws Exception {
-        EngineSession s = SampleRuns.replay("block-job-discard", new TraceRun.Options(true, null));
+        EngineSession s = SampleRuns.replay("block-job-discard", new TraceRun.Options(FixVariant.PATCH, null));
         Qemu.Result check = SampleRuns.realCheck(s, tmp, "block-job-discard-fixed");
         assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
         assertTrue(check.stdout().startsWith("No errors were found on the image."), check.stdout());
@@ -74,7 +75,7 @@ class SampleBehaviourTest {
     void guestOnlyStaysCleanUnderTwoHundredRandomSchedules(@TempDir Path tmp) throws Exception {
         List<Long> dirty = new ArrayList<>();
         for (long seed = 0; seed < 200; seed++) {
-            EngineSession s = SampleRuns.replay("guest-only", new TraceRun.Options(false, seed));
+            EngineSession s = SampleRuns.replay("guest-only", new TraceRun.Options(null, seed));
             assertTrue(s.engine().finished(), "seed " + seed);
             CheckResult r = ImageCheck.check(ImageBytes.of(s.engine().file()), "g", line -> { });
             if (!r.clean() || !s.current().stderr().isEmpty()) {

@@ -4,6 +4,7 @@ import dev.blockstep.engine.check.CheckReport;
 import dev.blockstep.engine.check.CheckResult;
 import dev.blockstep.engine.check.ImageBytes;
 import dev.blockstep.engine.check.ImageCheck;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.trace.TraceRecorder;
 import dev.blockstep.engine.trace.TraceRun;
@@ -29,7 +30,7 @@ final class SampleRecorder {
     }
 
     static Outcome run(Trace t, Long seed) throws Exception {
-        EngineSession s = TraceRun.run(t, Path.of("."), "sample", new TraceRun.Options(false, seed));
+        EngineSession s = TraceRun.run(t, Path.of("."), "sample", new TraceRun.Options(null, seed));
         List<String> lines = new ArrayList<>();
         CheckResult r = ImageCheck.check(ImageBytes.of(s.engine().file()), "sample", lines::add);
         return new Outcome(s, r, lines);

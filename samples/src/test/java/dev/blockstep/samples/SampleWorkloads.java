@@ -43,14 +43,14 @@ final class SampleWorkloads {
 
     /** The same trace with the fix on from step 0. */
     static Trace fixed(Trace t) {
-        return Trace.of(t.metadata(), t.image(), t.workload(), new FixSetting(true, List.of()))
+        return Trace.of(t.metadata(), t.image(), t.workload(), FixSetting.ofToggles(true, List.of()))
                 .withProducer(t.producer(), t.node());
     }
 
     static Trace minimalRace(boolean fix) {
         return Trace.of(Metadata.empty(), zeroAlloc(1),
                 List.of(write("w0", 0, 0x22), zero("z1", 0, true), new Command.AioFlush(null)),
-                new FixSetting(fix, List.of()));
+                FixSetting.ofToggles(fix, List.of()));
     }
 
     /** The workload of the shipped scenario NAME (its producer and node options included), from the start. */
@@ -69,7 +69,7 @@ final class SampleWorkloads {
         return Trace.of(Metadata.empty(), zeroAlloc(1), List.of(
                 new Command.Write(true, "w0", Producer.GUEST, 0, half, 0x22, false, false, false),
                 new Command.Write(true, "z1", Producer.GUEST, half, half, null, true, true, false),
-                new Command.AioFlush(null)), new FixSetting(false, List.of()));
+                new Command.AioFlush(null)), FixSetting.ofToggles(false, List.of()));
     }
 
     /**
@@ -93,7 +93,7 @@ final class SampleWorkloads {
             }
         }
         return Trace.of(Metadata.empty(), new ImageSetup.Fresh(SIZE, CLUSTER, List.of()), w,
-                new FixSetting(false, List.of()));
+                FixSetting.ofToggles(false, List.of()));
     }
 
     /**
@@ -106,7 +106,7 @@ final class SampleWorkloads {
                 new Command.Write(true, "m1", Producer.MIRROR, CLUSTER, CLUSTER, 0x22, false, false, false),
                 new Command.Discard("d2", Producer.GUEST, 0, CLUSTER),
                 new Command.AioFlush(null));
-        return Trace.of(Metadata.empty(), zeroAlloc(2), w, new FixSetting(false, List.of()));
+        return Trace.of(Metadata.empty(), zeroAlloc(2), w, FixSetting.ofToggles(false, List.of()));
     }
 
     /**
@@ -132,6 +132,6 @@ final class SampleWorkloads {
             }
             w.add(new Command.AioFlush(null));
         }
-        return Trace.of(Metadata.empty(), zeroAlloc(4), w, new FixSetting(false, List.of()));
+        return Trace.of(Metadata.empty(), zeroAlloc(4), w, FixSetting.ofToggles(false, List.of()));
     }
 }

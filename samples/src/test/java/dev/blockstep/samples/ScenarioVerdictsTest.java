@@ -11,6 +11,7 @@ import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.explore.Judge;
 import dev.blockstep.engine.explore.QemuImgCheck;
 import dev.blockstep.engine.explore.Scenario;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.trace.Producer;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import java.io.InputStream;
@@ -28,7 +29,7 @@ class ScenarioVerdictsTest {
     }
 
     private static Exploration explore(String name, boolean fix) throws Exception {
-        Scenario s = load(name).withFix(fix);
+        Scenario s = load(name).withFix(FixVariant.of(fix));
         Exploration x = new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), true, 2_000_000, 1)
                 .cacheStates(true).run();
         assertFalse(x.truncated(), name);
@@ -120,7 +121,7 @@ class ScenarioVerdictsTest {
         assertEquals(5000, s.setup().commands().stream().filter(c -> !(c instanceof QemuIoCommand.AioFlush)).count());
         FirstCorruption unfixed = FirstCorruption.find(s.setup(), Policies.fifo(), new QemuImgCheck(), true);
         assertTrue(unfixed.commandsIssued() > 0, "corrupt at some drain point");
-        FirstCorruption fixed = FirstCorruption.find(s.withFix(true).setup(), Policies.fifo(), new QemuImgCheck(), true);
+        FirstCorruption fixed = FirstCorruption.find(s.withFix(FixVariant.PATCH).setup(), Policies.fifo(), new QemuImgCheck(), true);
         assertEquals(-1, fixed.commandsIssued(), fixed.firstError());
     }
 }

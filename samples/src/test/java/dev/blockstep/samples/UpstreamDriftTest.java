@@ -10,6 +10,7 @@ import dev.blockstep.engine.explore.Explorer;
 import dev.blockstep.engine.explore.Judge;
 import dev.blockstep.engine.explore.QemuImgCheck;
 import dev.blockstep.engine.explore.Run;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.trace.TraceNames;
 import dev.blockstep.engine.explore.Scenario;
 import dev.blockstep.engine.explore.Verdict;
@@ -51,7 +52,7 @@ class UpstreamDriftTest {
     @Test
     void exploringTheUpstreamMixFindsDriftWithCheckCleanUnfixedAndNoneFixed(@TempDir Path tmp) throws Exception {
         Scenario mix = upstreamMix();
-        Exploration unfixed = explore(mix.withFix(false));
+        Exploration unfixed = explore(mix.withFix(FixVariant.NONE));
         long runs = 0;
         long drifting = 0;
         for (Exploration.EndState e : unfixed.endStates().values()) {
@@ -71,7 +72,7 @@ class UpstreamDriftTest {
         }
         assertEquals(unfixed.interleavings(), runs);
         assertTrue(drifting > 0);
-        Exploration fixed = explore(mix.withFix(true));
+        Exploration fixed = explore(mix.withFix(FixVariant.PATCH));
         assertEquals(0, fixed.badEndStates());
         String d = SampleRuns.description("upstream-regression");
         assertTrue(d.contains(drifting + " of the " + runs + " interleavings"), d);

@@ -36,8 +36,8 @@ class ReplayCheckTest {
 
     @Test
     void aFixFlipAppliesFromItsStepOn() {
-        FixSetting f = new FixSetting(false, List.of(3L, 5L));
-        assertEquals(List.of(false, false, false, true, true, false, false),
-                java.util.stream.LongStream.range(0, 7).mapToObj(f::enabledAt).toList());
+        FixSetting f = FixSetting.ofToggles(false, List.of(3L, 5L));
+        assertEquals(List.of("none", "none", "none", "patch", "patch", "none", "none"),
+                java.util.stream.LongStream.range(0, 7).mapToObj(f::variantAt).toList());
     }
 }

@@ -7,6 +7,7 @@ import dev.blockstep.engine.check.ImageBytes;
 import dev.blockstep.engine.check.ImageCheck;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.explore.RandomWorkload;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.Qcow2Create;
 import dev.blockstep.engine.qemuio.QemuIoScript;
@@ -77,10 +78,10 @@ final class Benchmarks {
     private void engineSteps(boolean fix) {
         HostFile img = create(16L << 20);
         List<QemuIoCommand> cmds = RandomWorkload.generate(SEED, COMMANDS);
-        int steps = new Engine(new Workload(img, "bench", cmds, fix, () -> Policies.seededRandom(SEED))).runToEnd();
+        int steps = new Engine(new Workload(img, "bench", cmds, FixVariant.of(fix), () -> Policies.seededRandom(SEED))).runToEnd();
         measure("engine, " + COMMANDS + " aio commands, fix " + (fix ? "on" : "off") + " (" + steps + " steps)",
                 "steps/s", () -> {
-            Engine e = new Engine(new Workload(img, "bench", cmds, fix, () -> Policies.seededRandom(SEED)));
+            Engine e = new Engine(new Workload(img, "bench", cmds, FixVariant.of(fix), () -> Policies.seededRandom(SEED)));
             long t0 = System.nanoTime();
             return e.runToEnd() / seconds(t0);
         });
@@ -93,7 +94,7 @@ final class Benchmarks {
         List<QemuIoCommand> cmds = SerialBenchScript.generate(SEED, COMMANDS, size, CLUSTER);
         measure("serial engine, " + COMMANDS + " commands", "commands/s", () -> {
             long t0 = System.nanoTime();
-            QemuIoScript.run(img, "bench", cmds, false, null, DISCARD_OUTPUT);
+            QemuIoScript.run(img, "bench", cmds, FixVariant.NONE, null, DISCARD_OUTPUT);
             return cmds.size() / seconds(t0);
         });
     }
@@ -137,7 +138,7 @@ final class Benchmarks {
             writes.add(new QemuIoCommand.Write(c * CLUSTER, 512, (int) (c | 1) & 0xff, false, false, true));
         }
         writes.add(new QemuIoCommand.Flush());
-        return QemuIoScript.run(create((long) CHECK_DATA_CLUSTERS * CLUSTER), "bench.qcow2", writes, false, null,
+        return QemuIoScript.run(create((long) CHECK_DATA_CLUSTERS * CLUSTER), "bench.qcow2", writes, FixVariant.NONE, null,
                 DISCARD_OUTPUT).file();
     }
 
@@ -146,7 +147,7 @@ final class Benchmarks {
         HostFile img = create(16L << 20);
         List<QemuIoCommand> cmds = RandomWorkload.generate(SEED, COMMANDS);
         long before = usedHeapAfterGc();
-        EngineSession s = new EngineSession(new Workload(img, "bench", cmds, false, () -> Policies.seededRandom(SEED)));
+        EngineSession s = new EngineSession(new Workload(img, "bench", cmds, FixVariant.NONE, () -> Policies.seededRandom(SEED)));
         long t0 = System.nanoTime();
         s.run(Integer.MAX_VALUE);
         double runMs = seconds(t0) * 1000;
@@ -187,7 +188,7 @@ final class Benchmarks {
     private void explore(String name, boolean fix) {
         ExploreSetup setup;
         try (InputStream in = Benchmarks.class.getResourceAsStream("/scenarios/" + name + ".json")) {
-            setup = Scenario.load(in, name + ".json").setup().withFix(fix);
+            setup = Scenario.load(in, name + ".json").setup().withFix(FixVariant.of(fix));
         } catch (IOException | ScenarioException e) {
             throw new IllegalStateException("the " + name + " scenario does not load: " + e.getMessage(), e);
         }

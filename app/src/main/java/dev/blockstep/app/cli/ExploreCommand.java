@@ -12,6 +12,7 @@ import dev.blockstep.engine.explore.Scenario;
 import dev.blockstep.engine.explore.ScenarioException;
 import dev.blockstep.engine.explore.Strategy;
 import dev.blockstep.engine.explore.TraceExport;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.trace.io.TraceWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,8 +38,8 @@ public final class ExploreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--fix", description = "Turn the serialisation fix on.")
-    boolean fix;
+    @Mixin
+    FixOption fix;
 
     static final class Mode {
         @Option(names = "--exhaustive", required = true, description = "Visit every distinct interleaving.")
@@ -126,7 +128,7 @@ public final class ExploreCommand implements Callable<Integer> {
     }
 
     private int explore(Scenario sc, Path ceFile, Strategy st, PrintWriter out) throws CliException {
-        boolean fixOn = fix || sc.setup().fix();
+        FixVariant fixOn = fix.orElse(sc.setup().fix());
         Scenario s = sc.withFix(fixOn);
         Judge judge = new Judge(s.setup(), new QemuImgCheck());
         if (mode.exhaustive) {
@@ -144,7 +146,7 @@ public final class ExploreCommand implements Callable<Integer> {
         } else {
             RandomSearch r = RandomSearch.run(s.setup(), judge, mode.random, seed, st);
             String saved = save(s, r.first(), ceFile, st == Strategy.PCT ? "pct" : "random", seed + r.firstBadRun());
-            out.println("scenario " + scenarioArg + ", fix " + (fixOn ? "on" : "off") + ", " + r.runs() + " "
+            out.println("scenario " + scenarioArg + ", fix " + fixOn.id() + ", " + r.runs() + " "
                     + strategy + " random schedules from seed " + seed);
             out.printf("bad runs: %d of %d (detection rate %.4f)%n", r.badRuns(), r.runs(), r.detectionRate());
             out.printf("engine steps: %d, time: %.1f ms%n", r.engineSteps(), r.nanos() / 1e6);

@@ -1,6 +1,7 @@
 package dev.blockstep.app.cli;
 
 import dev.blockstep.engine.event.EngineEventSink;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.image.ImageFileException;
 import dev.blockstep.engine.image.ImageFiles;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,9 +47,8 @@ public final class IoCommand implements Callable<Integer> {
             + "commands are read from standard input.")
     List<String> commands = new ArrayList<>();
 
-    @Option(names = "--fix", description = "Serialise discard and every write-zeroes in the block layer (the "
-            + "proposed fix).")
-    boolean fix;
+    @Mixin
+    FixOption fix;
 
     @Option(names = "--seed", paramLabel = "N", description = "Run in-flight requests in a seeded random order "
             + "(same seed, same result). Without it the order is FIFO.")
@@ -81,7 +82,7 @@ public final class IoCommand implements Callable<Integer> {
         QemuIoScript.Result run;
         try {
             run = QemuIoScript.run(file, image, scriptLines(),
-                    i -> commands.isEmpty() ? "<stdin>:" + (i + 1) : "-c #" + (i + 1), commands.isEmpty(), fix, seed,
+                    i -> commands.isEmpty() ? "<stdin>:" + (i + 1) : "-c #" + (i + 1), commands.isEmpty(), fix.orElse(FixVariant.NONE), seed,
                     new QemuIoScript.Console() {
                         @Override
                         public void out(String text) {

@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,16 +31,16 @@ import picocli.CommandLine.Spec;
                 "The recorded schedule is followed step for step when the trace has one; any step that differs "
                         + "stops the run with one line naming it.",
                 "--seed N runs a seeded random schedule instead (recorded fix flips still apply at their steps).",
-                "--fix turns the fix on from step 0 and ignores recorded flips; since a schedule recorded without "
-                        + "the fix generally cannot be followed with it, the run is then scheduled by --seed, else "
+                "--fix[=VARIANT] runs under that variant from step 0 and ignores recorded flips; since a schedule "
+                        + "recorded under another variant generally cannot be followed, the run is then scheduled by --seed, else "
                         + "by the trace's metadata policy and seed, else FIFO."})
 public final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--fix", description = "Serialise discard and every write-zeroes from step 0 (see above).")
-    boolean fix;
+    @Mixin
+    FixOption fix;
 
     @Option(names = "--seed", paramLabel = "N", description = "Run a seeded random schedule instead of the recorded one.")
     Long seed;
@@ -78,7 +79,7 @@ public final class RunCommand implements Callable<Integer> {
                 CliFiles.refuseOverwrite(outPath, "--image-out", tracePath, baseImage(file, dir));
                 CliFiles.requireWritable(outPath);
             }
-            run = TraceRun.headless(file, dir, tracePath.getFileName().toString(), new TraceRun.Options(fix, seed));
+            run = TraceRun.headless(file, dir, tracePath.getFileName().toString(), new TraceRun.Options(fix.chosen(), seed));
         } catch (TraceFormatException | TraceReplayException e) {
             throw new CliException(e.getMessage());
         }

@@ -7,12 +7,15 @@ import dev.blockstep.engine.explore.Judge;
 import dev.blockstep.engine.explore.QemuImgCheck;
 import dev.blockstep.engine.explore.Scenario;
 import dev.blockstep.engine.explore.ScenarioException;
+import dev.blockstep.engine.explore.VariantMatrix;
+import dev.blockstep.engine.fix.FixVariant;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,6 +26,10 @@ import picocli.CommandLine.Spec;
  * Exit 0 when every search was complete and no schedule is bad (corrupt, drifting or hung), 2 when a bad
  * schedule was found, 3 when no bad schedule was found but a search stopped at a budget (no verdict earned),
  * 1 on bad input. Counterexample traces are written only into the directory {@code -o} names.
+ *
+ * <p>{@code --fix-variants} lists the fix variants; {@code --matrix} runs every variant on every scenario
+ * ({@link VerifyMatrix}) and prints a table, or JSON with {@code --json}: exit 0 when every search was complete
+ * (whatever it found: corruption under {@code none} is the expected answer), 3 when one stopped at a budget.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Exhaustively explore scenarios; exit 0 when no schedule corrupts, 2 when one does, "
@@ -32,8 +39,8 @@ public final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--fix", description = "Turn the serialisation fix on.")
-    boolean fix;
+    @Mixin
+    FixOption fix;
 
     @Option(names = "--max-states", paramLabel = "N", defaultValue = "1000000",
             description = "Stop each search after N states (default ${DEFAULT-VALUE}); the report says it is incomplete.")
@@ -48,13 +55,37 @@ public final class VerifyCommand implements Callable<Integer> {
             description = "Save each scenario's first counterexample trace into DIR (default: save none).")
     String dir;
 
-    @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "Scenario files.")
-    List<String> scenarios;
+    @Option(names = "--fix-variants", description = "List the fix variants (name, then where its gate sits) and exit.")
+    boolean listVariants;
+
+    @Option(names = "--matrix", description = "Verify every fix variant on every scenario; print a table of "
+            + "variants × scenarios (clean, or the first counterexample's check line and its trace under -o).")
+    boolean matrix;
+
+    @Option(names = "--json", description = "With --matrix: the same as JSON.")
+    boolean json;
+
+    @Parameters(arity = "0..*", paramLabel = "SCENARIO", description = "Scenario files.")
+    List<String> scenarios = new ArrayList<>();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (listVariants) {
+            for (FixVariant v : FixVariant.all()) {
+                out.println(v.id() + "\t" + v.description());
+            }
+            out.flush();
+            return 0;
+        }
+        if (scenarios.isEmpty() || json && !matrix || matrix && fix.chosen() != null) {
+            err.println("blockstep verify: " + (scenarios.isEmpty() ? "expected at least one SCENARIO"
+                    : json ? "--json goes with --matrix (verify prints JSON already)"
+                    : "--matrix runs every variant; drop --fix"));
+            err.flush();
+            return 1;
+        }
         if (maxStates < 1 || maxSteps < 1) {
             err.println("blockstep verify: expected a positive number for " + (maxStates < 1 ? "--max-states"
                     : "--max-steps"));
@@ -71,7 +102,14 @@ public final class VerifyCommand implements Callable<Integer> {
                 inputs.addAll(ScenarioLoader.inputs(a, s));
                 Path ce = ScenarioLoader.defaultCounterexample(a);
                 // without -o nothing is written: a CI verdict must not drop files into the working directory
-                outputs.add(dir == null ? null : CliFiles.path(dir, "--counterexample-dir").resolve(ce.getFileName()));
+                Path d = dir == null ? null : CliFiles.path(dir, "--counterexample-dir");
+                if (d == null) {
+                    outputs.add(null);
+                } else if (matrix) {
+                    FixVariant.all().forEach(v -> outputs.add(VerifyMatrix.output(d, a, v)));
+                } else {
+                    outputs.add(d.resolve(ce.getFileName()));
+                }
             } catch (CliException e) {
                 err.println("blockstep verify: " + e.getMessage());
                 err.flush();
@@ -94,12 +132,15 @@ public final class VerifyCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        if (matrix) {
+            return printMatrix(loaded, out, err);
+        }
         boolean anyBad = false;
         boolean anyIncomplete = false;
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < loaded.size(); i++) {
             Scenario s0 = loaded.get(i);
-            boolean fixOn = fix || s0.setup().fix();
+            FixVariant fixOn = fix.orElse(s0.setup().fix());
             Scenario s = s0.withFix(fixOn);
             Exploration x = new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), true, maxStates, 1)
                     .cacheStates(Explorer.cachePays(s.setup())).maxEngineSteps(maxSteps).run();
@@ -127,5 +168,24 @@ public final class VerifyCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return anyBad ? 2 : anyIncomplete ? 3 : 0;
+    }
+
+    private int printMatrix(List<Scenario> loaded, PrintWriter out, PrintWriter err) {
+        VariantMatrix m;
+        try {
+            m = VerifyMatrix.run(loaded, scenarios, dir == null ? null : CliFiles.path(dir, "--counterexample-dir"),
+                    maxStates, maxSteps);
+        } catch (CliException e) {
+            err.println("blockstep verify: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        if (json) {
+            out.println(m.json());
+        } else {
+            m.human().forEach(out::println);
+        }
+        out.flush();
+        return m.complete() ? 0 : 3;
     }
 }

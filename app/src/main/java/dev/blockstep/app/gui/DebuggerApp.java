@@ -2,6 +2,7 @@ package dev.blockstep.app.gui;
 
 import dev.blockstep.app.gui.session.EngineWiring;
 import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
+import dev.blockstep.engine.fix.FixVariant;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -47,12 +48,30 @@ public final class DebuggerApp extends Application {
         if (screenshots != null) {
             new ScreenshotTour(vm, window, Path.of(screenshots)).start();
         }
+        String fix = named.get("fix");
+        if (fix != null) {
+            startUnder(vm, FixVariant.byId(fix));
+        }
         String file = named.get("open");
         if (file != null) {
             window.openFile(Path.of(file));
         } else {
             vm.open(EngineWiring.DEFAULT_SAMPLE, wiring.sample(EngineWiring.DEFAULT_SAMPLE));
         }
+    }
+
+    /** Picks {@code v} once the first target has loaded, as if the user had picked it at step 0. */
+    private static void startUnder(DebuggerViewModel vm, FixVariant v) {
+        vm.loadedProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends Boolean> o, Boolean was, Boolean now) {
+                if (now) {
+                    vm.loadedProperty().removeListener(this);
+                    // after the state that set loaded has been applied, so the pick is sent to the engine
+                    Platform.runLater(() -> vm.fixProperty().set(v));
+                }
+            }
+        });
     }
 
     /** Screenshots must not depend on the dividers a user dragged last time. */

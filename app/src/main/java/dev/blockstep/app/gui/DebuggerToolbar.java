@@ -1,8 +1,11 @@
 package dev.blockstep.app.gui;
 
 import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
+import dev.blockstep.engine.fix.FixVariant;
 import javafx.beans.binding.Bindings;
+import javafx.collections.FXCollections;
 import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Separator;
 import javafx.scene.control.Slider;
@@ -10,9 +13,8 @@ import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import org.controlsfx.control.ToggleSwitch;
 
-/** Step, step a coroutine, resume, pause, step back, restart, the fix switch and the time-travel slider. */
+/** Step, step a coroutine, resume, pause, step back, restart, the fix variant picker and the time-travel slider. */
 final class DebuggerToolbar {
 
     private final ToolBar bar = new ToolBar();
@@ -34,11 +36,14 @@ final class DebuggerToolbar {
         Button restart = button("restart", "↺ Restart", "Back to step 0 (Ctrl+F2)", vm::restart);
         restart.disableProperty().bind(vm.loadedProperty().not().or(vm.busyProperty()));
 
-        ToggleSwitch fix = new ToggleSwitch("Fix: serialise discard & write-zeroes");
-        fix.setId("fix-switch");
-        fix.selectedProperty().bindBidirectional(vm.fixOnProperty());
+        ChoiceBox<FixVariant> fix = new ChoiceBox<>(FXCollections.observableArrayList(FixVariant.all()));
+        fix.setId("fix-variant");
+        fix.valueProperty().bindBidirectional(vm.fixProperty());
         fix.disableProperty().bind(vm.loadedProperty().not().or(vm.busyProperty()));
-        fix.setTooltip(new Tooltip("Flips BDRV_REQ_SERIALISING for discard and write-zeroes from the current step on"));
+        fix.setTooltip(new Tooltip("Where BDRV_REQ_SERIALISING is added (none: qemu 7.2), for the requests that "
+                + "begin from the current step on"));
+        Label fixLabel = new Label("Fix:");
+        fixLabel.setLabelFor(fix);
 
         slider.setId("time-slider");
         slider.setMajorTickUnit(10);
@@ -72,7 +77,7 @@ final class DebuggerToolbar {
                 () -> "step " + vm.stepProperty().get() + " / " + vm.historyLengthProperty().get()
                         + (vm.finishedProperty().get() ? " (end)" : ""),
                 vm.stepProperty(), vm.historyLengthProperty(), vm.finishedProperty()));
-        bar.getItems().addAll(step, stepCo, resume, pause, back, restart, new Separator(), fix, new Separator(),
+        bar.getItems().addAll(step, stepCo, resume, pause, back, restart, new Separator(), fixLabel, fix, new Separator(),
                 slider, where);
         bar.setId("debug-toolbar");
     }

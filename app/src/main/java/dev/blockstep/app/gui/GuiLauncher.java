@@ -14,8 +14,12 @@ public final class GuiLauncher {
     private GuiLauncher() {
     }
 
-    public static void launch(Path open, boolean dark, Path screenshotDir) {
+    /** @param fix the fix variant to start under (from step 0 of what opens), or null for what the file says */
+    public static void launch(Path open, boolean dark, Path screenshotDir, String fix) {
         List<String> args = new ArrayList<>();
+        if (fix != null) {
+            args.add("--fix=" + fix);
+        }
         if (open != null) {
             args.add("--open=" + open);
         }

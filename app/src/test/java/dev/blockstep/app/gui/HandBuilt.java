@@ -1,6 +1,7 @@
 package dev.blockstep.app.gui;
 
 import dev.blockstep.engine.event.EngineEvent;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.qcow2.format.L2Entry;
 import dev.blockstep.engine.snapshot.CoState;
 import dev.blockstep.engine.snapshot.CoroutineView;
@@ -44,7 +45,7 @@ public final class HandBuilt {
     }
 
     public static Snapshot snapshot(int n, Step last, ImageView image, CoroutineView... cos) {
-        return new Snapshot(n, false, last, List.of(cos), List.of(), new LockView(-1, List.of(), List.of()), image,
+        return new Snapshot(n, FixVariant.NONE, last, List.of(cos), List.of(), new LockView(-1, List.of(), List.of()), image,
                 List.of(), false, List.of());
     }
 

@@ -5,6 +5,7 @@ import dev.blockstep.engine.coroutine.CoQueue;
 import dev.blockstep.engine.coroutine.StepContext;
 import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.event.EngineEventSink;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.snapshot.Resource;
 import dev.blockstep.trace.NodeOptions.DetectZeroes;
@@ -14,7 +15,7 @@ import java.util.function.Consumer;
 
 /**
  * The qcow2 node as the block layer sees it: its tracked requests, s->lock, the flush serialisation, the
- * driver, and the live serialisation fix. Requests read {@link #fixOn()} once, when they begin.
+ * driver, and the live fix variant. Requests read {@link #fix()} once, in their first step.
  */
 public final class BlockNode {
     private Qcow2Driver driver;
@@ -22,7 +23,7 @@ public final class BlockNode {
     private final CoMutex sLock = new CoMutex("s->lock");
     private final CoQueue flushQueue = new CoQueue();
     private boolean activeFlush;
-    private boolean fixOn;
+    private FixVariant fix;
     /** Where the driver's events go during the current step. */
     private Consumer<EngineEvent> eventTarget = e -> { };
     private final List<String> stderr = new ArrayList<>();
@@ -67,16 +68,16 @@ public final class BlockNode {
     private final DetectZeroes detectZeroes;
 
     /** A node as qemu-io opens it: BDRV_O_UNMAP, detect-zeroes off. */
-    public BlockNode(boolean fixOn) {
-        this(fixOn, true, DetectZeroes.OFF);
+    public BlockNode(FixVariant fix) {
+        this(fix, true, DetectZeroes.OFF);
     }
 
     /**
      * @param unmap        BDRV_O_UNMAP ({@code discard=unmap})
      * @param detectZeroes {@code detect-zeroes=} ({@link BlockStack} refuses UNMAP without {@code unmap})
      */
-    public BlockNode(boolean fixOn, boolean unmap, DetectZeroes detectZeroes) {
-        this.fixOn = fixOn;
+    public BlockNode(FixVariant fix, boolean unmap, DetectZeroes detectZeroes) {
+        this.fix = fix;
         this.unmap = unmap;
         this.detectZeroes = detectZeroes;
     }
@@ -116,13 +117,14 @@ public final class BlockNode {
         return sLock;
     }
 
-    public boolean fixOn() {
-        return fixOn;
+    /** The variant requests beginning now read. */
+    public FixVariant fix() {
+        return fix;
     }
 
-    /** Requests that begin after this call get the new setting; those in flight keep theirs. */
-    public void setFix(boolean on) {
-        this.fixOn = on;
+    /** Requests that begin after this call get the new variant; those in flight keep theirs. */
+    public void setFix(FixVariant v) {
+        this.fix = v;
     }
 
     /** active_flush_req, read by the step {@code cx}. */

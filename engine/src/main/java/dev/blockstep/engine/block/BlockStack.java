@@ -1,5 +1,6 @@
 package dev.blockstep.engine.block;
 
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.trace.NodeOptions;
 import dev.blockstep.trace.NodeOptions.Cache;
 import dev.blockstep.trace.NodeOptions.Discard;
@@ -74,8 +75,8 @@ public record BlockStack(WorkloadProducer producer, NodeOptions options) {
     }
 
     /** The qcow2 node with this stack's open flags. */
-    public BlockNode node(boolean fixOn) {
-        return new BlockNode(fixOn, unmap(), detectZeroes());
+    public BlockNode node(FixVariant fix) {
+        return new BlockNode(fix, unmap(), detectZeroes());
     }
 
     /** What qemu-io's commands go through: the BlockBackend itself, or an NBD export of it. */

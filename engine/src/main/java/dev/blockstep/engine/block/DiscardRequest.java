@@ -2,13 +2,14 @@ package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
+import dev.blockstep.engine.fix.FixVariant;
 
 /**
  * bdrv_co_pdiscard (qemu-io {@code discard}, synchronous; the NBD server's TRIM). On a node without BDRV_O_UNMAP
  * ({@code discard=ignore}) it returns 0 at once. Otherwise only the cluster-aligned middle reaches qcow2: the
- * driver answers -ENOTSUP for partial clusters, which the block layer ignores. With the fix on at its start, it is
- * serialising. The freed host clusters are punched after the L2 update, one step per queued range with s->lock
- * held, as for write-zeroes.
+ * driver answers -ENOTSUP for partial clusters, which the block layer ignores. It is serialising when its fix
+ * variant gates bdrv_co_pdiscard ({@link FixVariant#serialisesDiscard()}). The freed host clusters are punched
+ * after the L2 update, one step per queued range with s->lock held, as for write-zeroes.
  *
  * <p>bdrv_co_pdiscard knows no FUA. The NBD server's TRIM with NBD_CMD_FLAG_FUA calls blk_co_flush in the same
  * coroutine once the discard has returned, whether or not anything was discarded; {@link RequestFlags#FUA} on this
@@ -52,16 +53,16 @@ public final class DiscardRequest extends RequestCoroutine {
         String n = name();
         switch (p) {
             case BEGIN -> {
+                readFix();
                 if (!node.unmap()) {
                     // discard=ignore: bdrv_co_pdiscard returns 0 before tracking anything
                     cx.name("bdrv_co_pdiscard").guest(offset, bytes).narrate(n + " reaches a node opened without "
                             + "discard=unmap (no BDRV_O_UNMAP): bdrv_co_pdiscard returns 0 and nothing is discarded.");
                     return flags.has(RequestFlags.FUA) ? startFlush(cx) : completeUntracked(cx);
                 }
-                beginTracked(cx, TrackedRequestType.DISCARD, true);
+                beginTracked(cx, TrackedRequestType.DISCARD, fix.serialisesDiscard());
                 cx.name("bdrv_co_pdiscard").guest(offset, bytes).narrate(n + " enters the block layer as a discard "
-                        + "and registers tracked request #" + tracked.id()
-                        + (serialisingRequested ? "; the fix marks it serialising." : "."));
+                        + "and registers tracked request #" + tracked.id() + gateNarration());
                 p = P.PREPARE;
                 return Outcome.CONTINUE;
             }

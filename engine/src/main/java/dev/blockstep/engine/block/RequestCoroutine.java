@@ -4,6 +4,7 @@ import dev.blockstep.engine.coroutine.Coroutine;
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
 import dev.blockstep.engine.event.EngineEvent;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.qcow2.Qcow2Error;
 
 /**
@@ -101,7 +102,7 @@ public abstract class RequestCoroutine extends Coroutine {
     }
 
     /**
-     * Whether the request is serialising: it began with the fix on (BDRV_REQ_SERIALISING), or its tracked
+     * Whether the request is serialising: a gate of its fix variant added BDRV_REQ_SERIALISING, or its tracked
      * request was marked. False before it begins.
      */
     public boolean serialising() {
@@ -214,17 +215,38 @@ public abstract class RequestCoroutine extends Coroutine {
         node.sLock().unlock(cx);
     }
 
-    /** tracked_request_begin, reading the fix once: in-flight requests keep the flag they began with. */
-    protected void beginTracked(StepContext cx, TrackedRequestType type, boolean serialiseUnderFix) {
+    /**
+     * The fix variant the request runs under: read once, in its first step, so that a request in flight keeps the
+     * gates it began with when the variant changes between steps.
+     */
+    protected FixVariant fix = FixVariant.NONE;
+
+    /** Reads the node's variant; the first step of every request calls it before any gate is asked. */
+    protected void readFix() {
+        fix = node.fix();
+    }
+
+    /**
+     * tracked_request_begin. {@code serialising}: a gate of the request's variant added BDRV_REQ_SERIALISING on
+     * the way here; bdrv_co_write_req_prepare acts on it.
+     */
+    protected void beginTracked(StepContext cx, TrackedRequestType type, boolean serialising) {
         tracked = node.trackedRequests().begin(cx, offset, bytes, type);
         cx.event(new EngineEvent.RequestStarted(id(), request));
-        if (serialiseUnderFix && node.fixOn()) {
-            // The fix adds BDRV_REQ_SERIALISING here; bdrv_co_write_req_prepare acts on it.
-            serialisingRequested = true;
-        }
+        serialisingRequested = serialising;
     }
 
     protected boolean serialisingRequested;
+
+    /** bdrv_co_pwritev_part's gate, on the flags the request entered with. */
+    protected boolean gatedAtPwritev() {
+        return fix.serialisesAtPwritev(flags.has(RequestFlags.ZERO_WRITE), flags.has(RequestFlags.MAY_UNMAP));
+    }
+
+    /** Narration for a request its variant's gate marked: "; fix variant patch marks it serialising." */
+    protected String gateNarration() {
+        return serialisingRequested ? "; fix variant " + fix.id() + " marks it serialising." : ".";
+    }
 
     /**
      * bdrv_co_write_req_prepare's wait: with BDRV_REQ_SERIALISING, mark serialising with cluster alignment

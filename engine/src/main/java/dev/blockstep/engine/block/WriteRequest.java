@@ -2,6 +2,7 @@ package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.trace.NodeOptions;
 import dev.blockstep.trace.NodeOptions.DetectZeroes;
 
@@ -9,12 +10,17 @@ import dev.blockstep.trace.NodeOptions.DetectZeroes;
  * A guest write (qemu-io {@code write}/{@code aio_write -P}, the NBD server's WRITE): bdrv_co_pwritev_part,
  * tracked_request_begin, bdrv_co_write_req_prepare, then bdrv_aligned_pwritev's driver call: the qcow2 write, or,
  * when the node's detect-zeroes finds the buffer all zero, bdrv_co_do_pwrite_zeroes (with MAY_UNMAP under
- * detect-zeroes=unmap); the FUA flush; tracked_request_end. The fix never makes a data write serialising: it
- * decides at entry, and the detect-zeroes conversion comes after bdrv_co_write_req_prepare, so a converted write
- * stays non-serialising and waits only for serialising requests.
+ * detect-zeroes=unmap); the FUA flush; tracked_request_end. A gate at bdrv_co_pwritev_part never makes a data write
+ * serialising: the detect-zeroes conversion comes after bdrv_co_write_req_prepare, so a converted write stays
+ * non-serialising and waits only for serialising requests, unless its variant also gates bdrv_aligned_pwritev
+ * after the conversion ({@link FixVariant#serialisesDetectedZeroes()}): then bdrv_make_request_serialising marks
+ * it with the cluster size and it waits for every overlapping request before zeroing.
  */
 public final class WriteRequest extends RequestCoroutine {
-    private enum P { BEGIN, PREPARE, WRITEV, ZEROES, FUA, END, DONE }
+    private enum P { BEGIN, PREPARE, DETECTED_WAIT, WRITEV, ZEROES, FUA, END, DONE }
+
+    /** The step of a wait after detect-zeroes made the write serialising. */
+    static final String MAKE_SERIALISING = "bdrv_make_request_serialising";
 
     private P p = P.BEGIN;
     private final int pattern;
@@ -36,6 +42,7 @@ public final class WriteRequest extends RequestCoroutine {
         return switch (p) {
             case BEGIN -> "bdrv_co_pwritev_part";
             case PREPARE -> "bdrv_co_write_req_prepare";
+            case DETECTED_WAIT -> MAKE_SERIALISING;
             case WRITEV -> writev.phase();
             case ZEROES -> zeroes.phase();
             case FUA -> flush.phase();
@@ -80,9 +87,11 @@ public final class WriteRequest extends RequestCoroutine {
     protected Outcome runPhase(StepContext cx) {
         switch (p) {
             case BEGIN -> {
-                beginTracked(cx, TrackedRequestType.WRITE, false);
+                readFix();
+                beginTracked(cx, TrackedRequestType.WRITE, gatedAtPwritev());
                 cx.name("bdrv_co_pwritev_part").guest(offset, bytes).narrate(name() + " enters the block layer "
-                        + "with flags " + flags.hex() + " and registers tracked request #" + tracked.id() + ".");
+                        + "with flags " + flags.hex() + " and registers tracked request #" + tracked.id()
+                        + gateNarration());
                 p = P.PREPARE;
                 return Outcome.CONTINUE;
             }
@@ -97,15 +106,26 @@ public final class WriteRequest extends RequestCoroutine {
                 if (detectsZeroes()) {
                     // after the serialising decision, so a fix that looks at the entry flags does not see it
                     zeroes = new PwriteZeroes(this, node, offset, bytes, detected());
-                    cx.narrate(name() + " has no serialising request to wait for; its buffer is all zero, so "
+                    String converted = name() + " has no serialising request to wait for; its buffer is all zero, so "
                             + "detect-zeroes=" + NodeOptions.jsonName(node.detectZeroes()) + " turns it into a zero "
-                            + "write with flags " + detected().hex() + ".");
-                    p = P.ZEROES;
-                    return Outcome.CONTINUE;
+                            + "write with flags " + detected().hex();
+                    if (!fix.serialisesDetectedZeroes()) {
+                        cx.narrate(converted + ".");
+                        p = P.ZEROES;
+                        return Outcome.CONTINUE;
+                    }
+                    // the gate after the conversion: bdrv_make_request_serialising, then its wait
+                    node.trackedRequests().setSerialising(tracked, node.driver().clusterSize());
+                    cx.narrate(converted + "; fix variant " + fix.id() + " marks it serialising.");
+                    return waitAfterDetection(cx);
                 }
                 cx.narrate(name() + " has no serialising request to wait for and goes on to the driver.");
                 p = P.WRITEV;
                 return Outcome.CONTINUE;
+            }
+            case DETECTED_WAIT -> {
+                cx.name(MAKE_SERIALISING).guest(offset, bytes);
+                return waitAfterDetection(cx);
             }
             case ZEROES -> {
                 Outcome o = zeroes.step(cx);
@@ -137,5 +157,18 @@ public final class WriteRequest extends RequestCoroutine {
             }
             default -> throw new IllegalStateException(name() + " is done");
         }
+    }
+
+    /** bdrv_make_request_serialising's wait: for every overlapping request, serialising or not. */
+    private Outcome waitAfterDetection(StepContext cx) {
+        Outcome w = node.trackedRequests().waitSerialising(cx, tracked, false);
+        if (w != null) {
+            cx.narrate(name() + " overlaps request #" + tracked.waitingFor().id() + " of "
+                    + tracked.waitingFor().owner().name() + " and waits for it to end.");
+            p = P.DETECTED_WAIT;
+            return w;
+        }
+        p = P.ZEROES;
+        return Outcome.CONTINUE;
     }
 }

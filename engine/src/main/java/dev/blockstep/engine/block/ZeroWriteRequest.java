@@ -2,12 +2,15 @@ package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
+import dev.blockstep.engine.fix.FixVariant;
 
 /**
  * A write-zeroes from a BlockBackend (qemu-io {@code write -z}, {@code aio_write -z [-u]}, the NBD server's
  * WRITE_ZEROES). It enters at bdrv_co_pwritev_part with BDRV_REQ_ZERO_WRITE, bypassing bdrv_co_pwrite_zeroes and
- * its BDRV_O_UNMAP check, then runs bdrv_co_do_pwrite_zeroes ({@link PwriteZeroes}); FUA adds a flush. With the
- * fix on at its start, it is serialising. The freed host clusters are punched after the zeroize, one step per
+ * its BDRV_O_UNMAP check, then runs bdrv_co_do_pwrite_zeroes ({@link PwriteZeroes}); FUA adds a flush. An internal
+ * caller's zero write ({@link #viaPwriteZeroes}) passes the wrapper first. It is serialising when a gate of its fix
+ * variant on its path marks it: the wrapper's ({@link FixVariant#serialisesInPwriteZeroes()}) or
+ * bdrv_co_pwritev_part's on the entry flags ({@link FixVariant#serialisesAtPwritev}). The freed host clusters are punched after the zeroize, one step per
  * queued range, with s->lock still held: qemu's punch is file I/O that yields, so a data write in flight may
  * complete before or after it.
  */
@@ -17,12 +20,32 @@ public final class ZeroWriteRequest extends RequestCoroutine {
     private P p = P.BEGIN;
     private final PwriteZeroes zeroes;
     private final Flush flush;
+    /** Entered through bdrv_co_pwrite_zeroes rather than straight at bdrv_co_pwritev_part. */
+    private final boolean viaWrapper;
 
     public ZeroWriteRequest(int id, String name, BlockNode node, String request, long offset, long bytes,
                             RequestFlags flags) {
+        this(id, name, node, request, offset, bytes, flags, false);
+    }
+
+    private ZeroWriteRequest(int id, String name, BlockNode node, String request, long offset, long bytes,
+                             RequestFlags flags, boolean viaWrapper) {
         super(id, name, node, request, offset, bytes, flags.with(RequestFlags.ZERO_WRITE));
         this.zeroes = new PwriteZeroes(this, node, offset, bytes, this.flags);
         this.flush = new Flush(this, node);
+        this.viaWrapper = viaWrapper;
+    }
+
+    /**
+     * bdrv_co_pwrite_zeroes(child, ...) as a caller inside qemu issues it (a filter or format driver above this
+     * node, qcow2 on its data file): without BDRV_O_UNMAP on the node it drops MAY_UNMAP, then goes on to
+     * bdrv_co_pwritev_part with ZERO_WRITE. None of the producers the engine models (qemu-io, HMP qemu-io, the NBD
+     * server, block-job requests) takes this path: theirs enter through a BlockBackend.
+     */
+    public static ZeroWriteRequest viaPwriteZeroes(int id, String name, BlockNode node, String request, long offset,
+                                                   long bytes, RequestFlags flags) {
+        RequestFlags f = node.unmap() ? flags : flags.without(RequestFlags.MAY_UNMAP);
+        return new ZeroWriteRequest(id, name, node, request, offset, bytes, f, true);
     }
 
     @Override
@@ -51,10 +74,14 @@ public final class ZeroWriteRequest extends RequestCoroutine {
         String n = name();
         switch (p) {
             case BEGIN -> {
-                beginTracked(cx, TrackedRequestType.WRITE, true);
-                cx.name("bdrv_co_pwritev_part").guest(offset, bytes).narrate(n + " enters the block layer as a "
-                        + "zero write" + (mayUnmap() ? " that may unmap" : "") + " and registers tracked request #"
-                        + tracked.id() + (serialisingRequested ? "; the fix marks it serialising." : "."));
+                readFix();
+                // the wrapper has no yield before bdrv_co_pwritev_part, so both gates are asked in this step
+                boolean wrapperGate = viaWrapper && fix.serialisesInPwriteZeroes();
+                beginTracked(cx, TrackedRequestType.WRITE, wrapperGate || gatedAtPwritev());
+                cx.name("bdrv_co_pwritev_part").guest(offset, bytes).narrate(n + " enters the block layer "
+                        + (viaWrapper ? "through bdrv_co_pwrite_zeroes " : "") + "as a zero write"
+                        + (mayUnmap() ? " that may unmap" : "") + " and registers tracked request #"
+                        + tracked.id() + gateNarration());
                 p = P.PREPARE;
                 return Outcome.CONTINUE;
             }

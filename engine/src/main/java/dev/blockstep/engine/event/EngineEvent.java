@@ -1,5 +1,7 @@
 package dev.blockstep.engine.event;
 
+import dev.blockstep.engine.fix.FixVariant;
+
 /**
  * What a step did. One record per kind, named after qemu's trace events or functions where one exists.
  * The recorder, the narration, breakpoints and the timeline all read this one stream.
@@ -66,8 +68,13 @@ public sealed interface EngineEvent {
     record StderrLine(int coroutine, String line) implements EngineEvent { }
 
     /**
-     * The user flipped the serialisation fix between steps. It is the first event of the first step taken after
-     * the flip (coroutine = that step's coroutine); flipping and flipping back before a step emits nothing.
+     * The user changed the fix variant between steps. It is the first event of the first step taken after
+     * the change (coroutine = that step's coroutine); changing and changing back before a step emits nothing.
      */
-    record FixToggled(int coroutine, boolean on) implements EngineEvent { }
+    record FixToggled(int coroutine, FixVariant variant) implements EngineEvent {
+        /** Whether the new variant gates anything (false only for none). */
+        public boolean on() {
+            return variant.gatesAnything();
+        }
+    }
 }

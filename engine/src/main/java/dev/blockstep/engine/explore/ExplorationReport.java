@@ -1,5 +1,6 @@
 package dev.blockstep.engine.explore;
 
+import dev.blockstep.engine.fix.FixVariant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,9 +9,9 @@ public final class ExplorationReport {
     private ExplorationReport() {
     }
 
-    public static List<String> human(String scenario, boolean fix, boolean reduce, Exploration x, boolean listAll) {
+    public static List<String> human(String scenario, FixVariant fix, boolean reduce, Exploration x, boolean listAll) {
         List<String> out = new ArrayList<>();
-        out.add("scenario " + scenario + ", fix " + (fix ? "on" : "off") + ", exhaustive"
+        out.add("scenario " + scenario + ", fix " + fix.id() + ", exhaustive"
                 + (reduce ? " with sleep-set reduction" : " without reduction"));
         out.add("states visited: " + x.states() + (x.truncated() ? " (stopped at --max-states: NOT complete)" : ""));
         out.add("interleavings: " + x.interleavings() + (!reduce ? " (every schedule)" : x.cacheHits() > 0
@@ -56,10 +57,10 @@ public final class ExplorationReport {
         return out;
     }
 
-    public static String json(String scenario, boolean fix, boolean reduce, Exploration x, String counterexampleFile) {
+    public static String json(String scenario, FixVariant fix, boolean reduce, Exploration x, String counterexampleFile) {
         StringBuilder sb = new StringBuilder("{");
         sb.append("\"scenario\": ").append(Json.str(scenario));
-        sb.append(", \"fix\": ").append(fix);
+        sb.append(", \"fix\": ").append(Json.str(fix.id()));
         sb.append(", \"reduction\": ").append(reduce);
         sb.append(", \"complete\": ").append(!x.truncated());
         sb.append(", \"states\": ").append(x.states());

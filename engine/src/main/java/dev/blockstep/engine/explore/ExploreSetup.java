@@ -2,6 +2,7 @@ package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.Workload;
@@ -13,16 +14,16 @@ import java.util.List;
 /**
  * What every explored run starts from: the image after the serial setup (opened by the qcow2 driver under
  * {@code name}), the concurrent commands
- * with their producers, and the fix setting. Each run gets a fresh engine on a copy of the image.
+ * with their producers, and the fix variant. Each run gets a fresh engine on a copy of the image.
  *
  * @param producers one per command (aio_flush included), who issued it
  * @param stack     the layers above the qcow2 node (qemu-io's BlockBackend, a drive's, an NBD export)
  */
 public record ExploreSetup(String name, HostFile image, List<QemuIoCommand> commands, List<Producer> producers,
-                           boolean fix, BlockStack stack) {
+                           FixVariant fix, BlockStack stack) {
 
     public ExploreSetup(String name, HostFile image, List<QemuIoCommand> commands, List<Producer> producers,
-                        boolean fix) {
+                        FixVariant fix) {
         this(name, image, commands, producers, fix, BlockStack.QEMU_IO);
     }
 
@@ -38,14 +39,14 @@ public record ExploreSetup(String name, HostFile image, List<QemuIoCommand> comm
         }
     }
 
-    public static ExploreSetup guestOnly(String name, HostFile image, List<QemuIoCommand> commands, boolean fix) {
+    public static ExploreSetup guestOnly(String name, HostFile image, List<QemuIoCommand> commands, FixVariant fix) {
         List<Producer> p = new ArrayList<>();
         commands.forEach(c -> p.add(Producer.GUEST));
         return new ExploreSetup(name, image, commands, p, fix);
     }
 
-    public ExploreSetup withFix(boolean on) {
-        return new ExploreSetup(name, image, commands, producers, on, stack);
+    public ExploreSetup withFix(FixVariant v) {
+        return new ExploreSetup(name, image, commands, producers, v, stack);
     }
 
     public ExploreSetup withCommands(List<QemuIoCommand> cmds, List<Producer> prods) {

@@ -2,6 +2,7 @@ package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.coroutine.Scheduler;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.qcow2.format.ClusterType;
 import dev.blockstep.engine.snapshot.HostClusterRow;
 import dev.blockstep.engine.snapshot.ImageView;
@@ -14,7 +15,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * One workload under one schedule, run once with the fix off and once with it on, step by step, with the key
+ * One workload under one schedule, run once under each of two fix variants, step by step, with the key
  * state after every step: the L2 entry of the raced guest cluster and the refcount of the host cluster it
  * names. The policy is made fresh for each side, so a seeded policy draws the same numbers on both.
  *
@@ -22,29 +23,36 @@ import java.util.function.Supplier;
  *                         written cluster when none is shared
  * @param firstDivergence  {@link Divergence#firstStep}: first step taken differently, -1 if none
  */
-public record FixComparison(long racedCluster, Side unfixed, Side fixed, int firstDivergence) {
+public record FixComparison(long racedCluster, Side left, Side right, int firstDivergence) {
 
     /** One engine step of one side and the key state after it. */
     public record StepRow(int index, String coroutine, String step, String l2Entry, String refcount) {
     }
 
     /** A side's steps and how its run ended. */
-    public record Side(boolean fix, List<StepRow> steps, Verdict verdict) {
+    public record Side(FixVariant fix, List<StepRow> steps, Verdict verdict) {
         public Side {
             steps = List.copyOf(steps);
         }
     }
 
+    /** Unfixed ({@link FixVariant#NONE}) against the series ({@link FixVariant#PATCH}). */
     public static FixComparison of(ExploreSetup setup, Supplier<SchedulingPolicy> policy, MetadataCheck check) {
+        return of(setup, policy, check, FixVariant.NONE, FixVariant.PATCH);
+    }
+
+    /** {@code left} against {@code right}, both under a fresh policy from {@code policy}. */
+    public static FixComparison of(ExploreSetup setup, Supplier<SchedulingPolicy> policy, MetadataCheck check,
+                                   FixVariant left, FixVariant right) {
         long raced = racedCluster(setup);
-        Side off = side(setup.withFix(false), policy.get(), check, raced);
-        Side on = side(setup.withFix(true), policy.get(), check, raced);
-        return new FixComparison(raced, off, on, Divergence.firstStep(off.steps(), on.steps()));
+        Side l = side(setup.withFix(left), policy.get(), check, raced);
+        Side r = side(setup.withFix(right), policy.get(), check, raced);
+        return new FixComparison(raced, l, r, Divergence.firstStep(l.steps(), r.steps()));
     }
 
     /** The first index where the key state differs, -1 if never. */
     public int firstStateDifference() {
-        return Divergence.firstStateDifference(unfixed.steps, fixed.steps);
+        return Divergence.firstStateDifference(left.steps, right.steps);
     }
 
     private static Side side(ExploreSetup setup, SchedulingPolicy policy, MetadataCheck check, long raced) {

@@ -1,6 +1,8 @@
 package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.block.BlockStack;
+import dev.blockstep.engine.fix.FixVariant;
+import dev.blockstep.engine.fix.FixVariants;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.image.ImageFileException;
 import dev.blockstep.engine.image.ImageFiles;
@@ -72,7 +74,12 @@ public record Scenario(String name, Trace trace, ExploreSetup setup) {
             cmds.add(new QemuIoCommand.AioFlush());
             producers.add(Producer.GUEST);
         }
-        boolean fix = t.fix().initial();
+        FixVariant fix;
+        try {
+            fix = FixVariants.initial(t.fix());
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioException(name + ": " + e.getMessage());
+        }
         BlockStack stack;
         try {
             stack = BlockStack.of(t.producer(), t.node());
@@ -111,7 +118,7 @@ public record Scenario(String name, Trace trace, ExploreSetup setup) {
         return names;
     }
 
-    public Scenario withFix(boolean on) {
-        return new Scenario(name, trace, setup.withFix(on));
+    public Scenario withFix(FixVariant v) {
+        return new Scenario(name, trace, setup.withFix(v));
     }
 }

@@ -1,6 +1,7 @@
 package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.Workload;
@@ -17,7 +18,7 @@ public final class SetupRunner {
         if (setup.isEmpty()) {
             return image.copy();
         }
-        Engine e = new Engine(new Workload(image, name, setup, false, Policies::fifo));
+        Engine e = new Engine(new Workload(image, name, setup, FixVariant.NONE, Policies::fifo));
         e.runToEnd();
         if (!e.finished()) {
             throw new IllegalStateException("the setup commands did not finish");

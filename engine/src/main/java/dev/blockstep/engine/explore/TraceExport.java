@@ -56,7 +56,7 @@ public final class TraceExport {
             schedule.add(new ScheduleEntry(names.get(s.coroutine()), runnable, s.name(), null));
         }
         Metadata md = new Metadata(title, c.verdict().summary(), "blockstep 0.1.0", seed, policy);
-        return new Trace(Trace.FORMAT_VERSION, md, image, workload, new FixSetting(setup.fix(), List.of()), schedule,
+        return new Trace(Trace.FORMAT_VERSION, md, image, workload, FixSetting.of(setup.fix().id()), schedule,
                 List.of(), null, setup.stack().producer(), setup.stack().options());
     }
 }

@@ -3,6 +3,7 @@ package dev.blockstep.engine.qemuio;
 import dev.blockstep.engine.block.BlockNode;
 import dev.blockstep.engine.block.QemuIoMain;
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
@@ -55,7 +56,7 @@ public final class QemuIoScript {
      * @throws IllegalArgumentException when the image does not open
      */
     public static Result run(HostFile image, String name, List<String> lines, IntFunction<String> where,
-                             boolean prompts, boolean fix, Long seed, Console console) {
+                             boolean prompts, FixVariant fix, Long seed, Console console) {
         QemuIoScript s = new QemuIoScript();
         for (int i = 0; i < lines.size(); i++) {
             s.parse(lines.get(i), where.apply(i));
@@ -64,7 +65,7 @@ public final class QemuIoScript {
     }
 
     /** Runs already parsed commands, one per line, without prompts (the benchmark's serial row). */
-    public static Result run(HostFile image, String name, List<QemuIoCommand> commands, boolean fix, Long seed,
+    public static Result run(HostFile image, String name, List<QemuIoCommand> commands, FixVariant fix, Long seed,
                              Console console) {
         QemuIoScript s = new QemuIoScript();
         for (QemuIoCommand c : commands) {
@@ -85,7 +86,7 @@ public final class QemuIoScript {
         }
     }
 
-    private Result run(HostFile image, String name, boolean prompts, boolean fix, Long seed, Console console) {
+    private Result run(HostFile image, String name, boolean prompts, FixVariant fix, Long seed, Console console) {
         SchedulingPolicy policy = seed == null ? Policies.fifo() : Policies.seededRandom(seed);
         Engine e = new Engine(new Workload(image, name, commands, fix, () -> policy));
         Printer p = new Printer(e.node(), prompts, console, commands.size());

@@ -2,6 +2,7 @@ package dev.blockstep.engine.session;
 
 import dev.blockstep.engine.block.BlockNode;
 import dev.blockstep.engine.block.IssuedCommand;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.snapshot.CoroutineView;
 import dev.blockstep.engine.snapshot.ImageView;
@@ -18,6 +19,6 @@ import java.util.List;
  * @param issued    what qemu-io's loop recorded for the {@code mainPc} commands it issued
  */
 record Checkpoint(int step, HostFile file, long freeClusterIndex, int mainPc, List<String> mainFrames,
-                  List<IssuedCommand> issued, List<CoroutineView> finished, int trackedNextId, List<BlockNode.OutputLine> output, boolean fixOn,
+                  List<IssuedCommand> issued, List<CoroutineView> finished, int trackedNextId, List<BlockNode.OutputLine> output, FixVariant fix,
                   long readyCounter, long mainReadySince, boolean mainOwed, ImageView image) {
 }

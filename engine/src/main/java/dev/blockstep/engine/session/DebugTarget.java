@@ -1,5 +1,6 @@
 package dev.blockstep.engine.session;
 
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.snapshot.Snapshot;
 import dev.blockstep.engine.snapshot.StepHistory;
@@ -55,8 +56,8 @@ public interface DebugTarget {
     /** The coroutine the policy would step next, or -1. */
     int nextUnderPolicy();
 
-    /** Flips the serialisation fix at the current step; requests that begin afterwards get the new flag. */
-    Snapshot setFix(boolean on);
+    /** Sets the fix variant at the current step; requests that begin afterwards run under it. */
+    Snapshot setFix(FixVariant v);
 
     /**
      * Back to step 0 with the fix as the workload started. A target opened on a recorded run (a trace) has that

@@ -8,6 +8,7 @@ import dev.blockstep.engine.block.WriteRequest;
 import dev.blockstep.engine.coroutine.Coroutine;
 import dev.blockstep.engine.coroutine.Scheduler;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
@@ -30,8 +31,8 @@ public final class Engine {
     private final QemuIoMain main;
     private ImageView imageCache;
     private boolean imageDirty = true;
-    /** The fix setting the previous step ran with; a different setting at the next step means a flip. */
-    private boolean fixAtLastStep;
+    /** The fix variant the previous step ran with; a different one at the next step means a flip. */
+    private FixVariant fixAtLastStep;
     private CoroutineView[] viewCache = new CoroutineView[64];
     private long[] viewVersion = new long[64];
 
@@ -57,8 +58,8 @@ public final class Engine {
     /** Rebuilds the engine a checkpoint describes, as if the steps before it had been replayed. */
     Engine(Workload w, SchedulingPolicy policy, Checkpoint cp) {
         this.file = cp.file().copy();
-        this.node = w.stack().node(cp.fixOn());
-        this.fixAtLastStep = cp.fixOn();
+        this.node = w.stack().node(cp.fix());
+        this.fixAtLastStep = cp.fix();
         try {
             node.attach(Qcow2Driver.reopenAt(file, w.name(), node.eventSink(), cp.freeClusterIndex()));
         } catch (ImageFormatException e) {
@@ -108,7 +109,7 @@ public final class Engine {
         }
         return new Checkpoint(scheduler.stepIndex(), file.copy(), node.driver().freeClusterIndex(),
                 main.commandIndex(), main.frames(), main.commandMap().all(), finished, node.trackedRequests().nextId(), node.output(),
-                node.fixOn(), scheduler.readyCounter(), scheduler.readySince(main.id()), scheduler.owes(main),
+                node.fix(), scheduler.readyCounter(), scheduler.readySince(main.id()), scheduler.owes(main),
                 imageView());
     }
 
@@ -129,13 +130,13 @@ public final class Engine {
         if (s == null) {
             return null;
         }
-        boolean on = node.fixOn();
-        if (on == fixAtLastStep) {
+        FixVariant v = node.fix();
+        if (v == fixAtLastStep) {
             return s;
         }
-        fixAtLastStep = on;
+        fixAtLastStep = v;
         List<EngineEvent> events = new ArrayList<>(s.events().size() + 1);
-        events.add(new EngineEvent.FixToggled(s.coroutine(), on));
+        events.add(new EngineEvent.FixToggled(s.coroutine(), v));
         events.addAll(s.events());
         return new Step(s.index(), s.coroutine(), s.name(), s.runnable(), s.guestOffset(), s.guestBytes(),
                 s.hostOffset(), s.hostBytes(), events, s.narration(), s.touches());
@@ -254,7 +255,7 @@ public final class Engine {
         }
         LockView lock = new LockView(node.sLock().ownerId(), node.sLock().waiterIds(), dropped);
         boolean finished = finished();
-        return new Snapshot(scheduler.stepIndex(), node.fixOn(), last, cos, node.trackedRequests().views(), lock,
+        return new Snapshot(scheduler.stepIndex(), node.fix(), last, cos, node.trackedRequests().views(), lock,
                 imageView(), node.stderrLines(), finished, node.driver().clusterAllocViews());
     }
 }

@@ -2,6 +2,7 @@ package dev.blockstep.engine.session;
 
 import dev.blockstep.engine.coroutine.ScheduleDivergedException;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.snapshot.Snapshot;
 import dev.blockstep.engine.snapshot.Step;
@@ -32,7 +33,7 @@ public final class EngineSession implements DebugTarget {
         this(workload, List.of(), Map.of());
     }
 
-    private EngineSession(Workload workload, List<Integer> schedule, Map<Integer, Boolean> fixFlips) {
+    private EngineSession(Workload workload, List<Integer> schedule, Map<Integer, FixVariant> fixFlips) {
         this.workload = workload;
         this.engine = new Engine(workload);
         this.history = new History(schedule, fixFlips);
@@ -42,11 +43,12 @@ public final class EngineSession implements DebugTarget {
 
     /**
      * A session at step 0 whose history is a recorded run: one coroutine id per step and the fix flips (step
-     * index before which the fix was set, and the value). Stepping forward follows the record, and so does it
+     * index before which the variant was set, and the variant). Stepping forward follows the record, and so does it
      * again after a restart; a record that no longer fits the workload stops with a
      * {@link ScheduleDivergedException} naming the step.
      */
-    public static EngineSession following(Workload workload, List<Integer> schedule, Map<Integer, Boolean> fixFlips) {
+    public static EngineSession following(Workload workload, List<Integer> schedule,
+                                          Map<Integer, FixVariant> fixFlips) {
         return new EngineSession(workload, schedule, fixFlips);
     }
 
@@ -191,13 +193,13 @@ public final class EngineSession implements DebugTarget {
     }
 
     @Override
-    public Snapshot setFix(boolean on) {
-        if (engine.node().fixOn() == on) {
+    public Snapshot setFix(FixVariant v) {
+        if (engine.node().fix() == v) {
             return current();
         }
         history.truncate(position);
-        history.flip(position, on);
-        engine.node().setFix(on);
+        history.flip(position, v);
+        engine.node().setFix(v);
         current = engine.snapshot(lastStep());
         return current;
     }
@@ -223,8 +225,8 @@ public final class EngineSession implements DebugTarget {
         return history.schedule(position);
     }
 
-    /** Fix flips so far: step index before which the fix was set, and the value. */
-    public TreeMap<Integer, Boolean> flips() {
+    /** Fix flips so far: step index before which the variant was set, and the variant. */
+    public TreeMap<Integer, FixVariant> flips() {
         return history.flips(position);
     }
 
@@ -274,7 +276,7 @@ public final class EngineSession implements DebugTarget {
     }
 
     private void applyFlip(int at) {
-        Boolean f = history.flipAt(at);
+        FixVariant f = history.flipAt(at);
         if (f != null) {
             engine.node().setFix(f);
         }

@@ -1,5 +1,6 @@
 package dev.blockstep.engine.session;
 
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.snapshot.Step;
 import dev.blockstep.engine.snapshot.StepHistory;
 import java.util.ArrayList;
@@ -15,14 +16,14 @@ import java.util.TreeMap;
  */
 final class History {
     private List<Integer> recordedChoices;
-    private Map<Integer, Boolean> recordedFlips;
+    private Map<Integer, FixVariant> recordedFlips;
     private final List<Integer> choices = new ArrayList<>();
     private StepHistory.Builder steps = new StepHistory.Builder();
-    /** Fix value set just before step i (i = the step index at the time of the flip). */
-    private final TreeMap<Integer, Boolean> flips = new TreeMap<>();
+    /** Fix variant set just before step i (i = the step index at the time of the flip). */
+    private final TreeMap<Integer, FixVariant> flips = new TreeMap<>();
     private final TreeMap<Integer, Checkpoint> checkpoints = new TreeMap<>();
 
-    History(List<Integer> recordedChoices, Map<Integer, Boolean> recordedFlips) {
+    History(List<Integer> recordedChoices, Map<Integer, FixVariant> recordedFlips) {
         this.recordedChoices = List.copyOf(recordedChoices);
         this.recordedFlips = Map.copyOf(recordedFlips);
         reset();
@@ -88,15 +89,15 @@ final class History {
         return List.copyOf(choices.subList(0, position));
     }
 
-    Boolean flipAt(int i) {
+    FixVariant flipAt(int i) {
         return flips.get(i);
     }
 
-    void flip(int i, boolean on) {
-        flips.put(i, on);
+    void flip(int i, FixVariant v) {
+        flips.put(i, v);
     }
 
-    TreeMap<Integer, Boolean> flips(int position) {
+    TreeMap<Integer, FixVariant> flips(int position) {
         return new TreeMap<>(flips.headMap(position, true));
     }
 

@@ -3,6 +3,7 @@ package dev.blockstep.engine.session;
 import dev.blockstep.engine.block.BlockNode;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.List;
 public record ScriptRun(List<String> stdout, List<String> stderr, List<BlockNode.OutputLine> output, HostFile file,
                         int steps, boolean stuck) {
 
-    public static ScriptRun run(HostFile image, String name, List<QemuIoCommand> commands, boolean fix, Long seed) {
+    public static ScriptRun run(HostFile image, String name, List<QemuIoCommand> commands, FixVariant fix, Long seed) {
         SchedulingPolicy p = seed == null ? Policies.fifo() : Policies.seededRandom(seed);
         Engine e = new Engine(new Workload(image, name, commands, fix, () -> p));
         int steps = e.runToEnd();

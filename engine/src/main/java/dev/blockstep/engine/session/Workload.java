@@ -3,6 +3,7 @@ package dev.blockstep.engine.session;
 import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.block.CommandSource;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
  * @param stack  the producer's layers above the qcow2 node
  * @param policy makes a fresh policy for each (re)start, so a restart replays the same choices
  */
-public record Workload(HostFile image, String name, CommandSource commands, boolean fixAtStart,
+public record Workload(HostFile image, String name, CommandSource commands, FixVariant fixAtStart,
                        Supplier<SchedulingPolicy> policy, BlockStack stack) {
     public Workload {
         image = image.copy();
@@ -24,13 +25,13 @@ public record Workload(HostFile image, String name, CommandSource commands, bool
         }
     }
 
-    public Workload(HostFile image, String name, List<QemuIoCommand> commands, boolean fixAtStart,
+    public Workload(HostFile image, String name, List<QemuIoCommand> commands, FixVariant fixAtStart,
                     Supplier<SchedulingPolicy> policy, BlockStack stack) {
         this(image, name, CommandSource.of(commands), fixAtStart, policy, stack);
     }
 
     /** qemu-io on its own BlockBackend. */
-    public Workload(HostFile image, String name, List<QemuIoCommand> commands, boolean fixAtStart,
+    public Workload(HostFile image, String name, List<QemuIoCommand> commands, FixVariant fixAtStart,
                     Supplier<SchedulingPolicy> policy) {
         this(image, name, commands, fixAtStart, policy, BlockStack.QEMU_IO);
     }

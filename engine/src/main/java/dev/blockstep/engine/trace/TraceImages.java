@@ -1,5 +1,6 @@
 package dev.blockstep.engine.trace;
 
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.image.ImageFileException;
 import dev.blockstep.engine.image.ImageFiles;
@@ -55,7 +56,7 @@ public final class TraceImages {
         }
         if (!image.setup().isEmpty()) {
             List<QemuIoCommand> setup = image.setup().stream().map(QemuIoMapping::toQemuIo).toList();
-            ScriptRun run = ScriptRun.run(file, name, setup, false, null);
+            ScriptRun run = ScriptRun.run(file, name, setup, FixVariant.NONE, null);
             if (run.stuck()) {
                 throw new TraceReplayException(name + ": image.setup: the setup commands could not finish");
             }

@@ -1,13 +1,14 @@
 package dev.blockstep.engine.trace;
 
 import dev.blockstep.engine.block.CommandMap;
+import dev.blockstep.engine.fix.FixVariant;
+import dev.blockstep.engine.fix.FixVariants;
 import dev.blockstep.engine.block.IssuedCommand;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.snapshot.Step;
 import dev.blockstep.trace.Checkpoint;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.CoroutineRenaming;
-import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.Metadata;
 import dev.blockstep.trace.ScheduleEntry;
 import dev.blockstep.trace.Trace;
@@ -54,16 +55,13 @@ public final class TraceRecorder {
             schedule.add(new ScheduleEntry(names.name(map, s.coroutine()), names.names(map, s.runnable()), s.name(),
                     null));
         }
-        boolean initial = source.fix().initial();
-        List<Long> flips = new ArrayList<>();
-        boolean on = initial;
-        for (Map.Entry<Integer, Boolean> f : session.flips().entrySet()) {
+        FixVariant initial = TraceReplay.initialFix(source, "the trace");
+        TreeMap<Integer, FixVariant> flips = new TreeMap<>();
+        for (Map.Entry<Integer, FixVariant> f : session.flips().entrySet()) {
             if (f.getKey() == 0) {
                 initial = f.getValue();
-                on = initial;
-            } else if (f.getValue() != on && f.getKey() < schedule.size()) {
-                flips.add((long) f.getKey());
-                on = f.getValue();
+            } else if (f.getKey() < schedule.size()) {
+                flips.put(f.getKey(), f.getValue());
             }
         }
         List<Checkpoint> checkpoints = new ArrayList<>();
@@ -79,7 +77,7 @@ public final class TraceRecorder {
         checkpoints.add(Checkpoints.take(end, session.current().image(), session.engine().file()));
         // the producer and node options are what the engine ran with; without them a replay would build another stack
         return new Trace(Trace.FORMAT_VERSION, metadata, source.image(), workload,
-                new FixSetting(initial, flips), schedule, checkpoints, null, source.producer(), source.node());
+                FixVariants.setting(initial, flips), schedule, checkpoints, null, source.producer(), source.node());
     }
 
     /**

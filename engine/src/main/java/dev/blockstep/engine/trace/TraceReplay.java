@@ -3,6 +3,8 @@ package dev.blockstep.engine.trace;
 import dev.blockstep.engine.block.CommandMap;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
+import dev.blockstep.engine.fix.FixVariant;
+import dev.blockstep.engine.fix.FixVariants;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.EngineSession;
@@ -17,6 +19,8 @@ import dev.blockstep.trace.io.TraceFormatException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -35,8 +39,26 @@ public final class TraceReplay {
             throws TraceReplayException {
         HostFile image = TraceImages.startImage(trace.image(), traceDir, name);
         TraceImages.checkWorkload(trace, image, name);
-        return new Workload(image, name, TraceImages.commands(trace.workload(), name), trace.fix().initial(), policy,
-                stack(trace, name));
+        return new Workload(image, name, TraceImages.commands(trace.workload(), name), initialFix(trace, name),
+                policy, stack(trace, name));
+    }
+
+    /** The variant the trace starts under; an unknown name is a one-line error naming the trace and the field. */
+    static FixVariant initialFix(Trace trace, String name) throws TraceReplayException {
+        try {
+            return FixVariants.initial(trace.fix());
+        } catch (IllegalArgumentException e) {
+            throw new TraceReplayException(name + ": " + e.getMessage());
+        }
+    }
+
+    /** The trace's variant changes by step, checked like {@link #initialFix}. */
+    static TreeMap<Long, FixVariant> fixChanges(Trace trace, String name) throws TraceReplayException {
+        try {
+            return FixVariants.changes(trace.fix());
+        } catch (IllegalArgumentException e) {
+            throw new TraceReplayException(name + ": " + e.getMessage());
+        }
     }
 
     /** The layers the trace's producer and node options name. */
@@ -99,7 +121,7 @@ public final class TraceReplay {
     interface Driven {
         Engine engine();
 
-        void setFix(boolean on);
+        void setFix(FixVariant variant);
 
         /** Steps coroutine {@code id}; returns the step's name. */
         String advance(int id);
@@ -112,8 +134,8 @@ public final class TraceReplay {
                 }
 
                 @Override
-                public void setFix(boolean on) {
-                    session.setFix(on);
+                public void setFix(FixVariant variant) {
+                    session.setFix(variant);
                 }
 
                 @Override
@@ -131,8 +153,8 @@ public final class TraceReplay {
                 }
 
                 @Override
-                public void setFix(boolean on) {
-                    engine.node().setFix(on);
+                public void setFix(FixVariant variant) {
+                    engine.node().setFix(variant);
                 }
 
                 @Override
@@ -145,11 +167,9 @@ public final class TraceReplay {
 
     private static void follow(Trace trace, TraceNames names, ScheduleSource schedule, Driven session, String name)
             throws TraceReplayException {
-        List<Long> flips = trace.fix().flips();
+        Map<Long, FixVariant> flips = fixChanges(trace, name);
         Iterator<Checkpoint> checkpoints = trace.checkpoints().iterator();
         Checkpoint nextCheckpoint = checkpoints.hasNext() ? checkpoints.next() : null;
-        boolean fix = trace.fix().initial();
-        int flip = 0;
         long step = 0;
         while (true) {
             while (nextCheckpoint != null && nextCheckpoint.step() == step) {
@@ -166,10 +186,9 @@ public final class TraceReplay {
                 // A recorded prefix is a valid trace: the session stops where the recording stopped.
                 break;
             }
-            if (flip < flips.size() && flips.get(flip) == step) {
-                fix = !fix;
-                session.setFix(fix);
-                flip++;
+            FixVariant flip = flips.get(step);
+            if (flip != null) {
+                session.setFix(flip);
             }
             CommandMap map = session.engine().commands();
             String drift = ReplayCheck.divergence(step, entry, named(names, map, runnable, session.engine(), name,

@@ -2,6 +2,8 @@ package dev.blockstep.engine.trace;
 
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
+import dev.blockstep.engine.fix.FixVariant;
+import dev.blockstep.engine.fix.FixVariants;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.EngineSession;
@@ -12,6 +14,7 @@ import dev.blockstep.trace.io.TraceFile;
 import dev.blockstep.trace.io.TraceFormatException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -22,8 +25,8 @@ import java.util.function.Supplier;
  *       and checkpoints ({@link TraceReplay}); the first step that differs stops the run.</li>
  *   <li>{@code seed}: the recorded schedule is not used; a seeded random policy chooses every step. The recorded
  *       flips still apply before the same step indices.</li>
- *   <li>{@code forceFix}: the fix is on from step 0 and stays on; recorded flips are ignored. A schedule recorded
- *       without the fix is one the fixed engine generally cannot follow (the zero-write waits for the writer), so
+ *   <li>{@code forceFix}: that variant is in force from step 0 on; recorded flips are ignored. A schedule recorded
+ *       under another variant is one this engine generally cannot follow (the zero-write waits for the writer), so
  *       the recorded schedule is not used either: the run is chosen by the seed when given, else by the trace's
  *       own policy ({@code metadata.policy} {@code random} with {@code metadata.seed}), else FIFO.</li>
  *   <li>No schedule: the trace's policy as above.</li>
@@ -31,9 +34,12 @@ import java.util.function.Supplier;
  */
 public final class TraceRun {
 
-    /** @param seed null for no seed */
-    public record Options(boolean forceFix, Long seed) {
-        public static final Options DEFAULT = new Options(false, null);
+    /**
+     * @param forceFix the variant to run under from step 0, or null for the trace's own
+     * @param seed     null for no seed
+     */
+    public record Options(FixVariant forceFix, Long seed) {
+        public static final Options DEFAULT = new Options(null, null);
     }
 
     private TraceRun() {
@@ -41,7 +47,7 @@ public final class TraceRun {
 
     public static EngineSession run(TraceFile file, Path traceDir, String name, Options options)
             throws TraceReplayException {
-        if (!options.forceFix() && options.seed() == null && file.scheduleLength() > 0) {
+        if (options.forceFix() == null && options.seed() == null && file.scheduleLength() > 0) {
             return TraceReplay.replay(file, traceDir, name);
         }
         try {
@@ -65,8 +71,8 @@ public final class TraceRun {
         Trace header = file.header();
         HostFile image = TraceImages.startImage(header.image(), traceDir, name);
         TraceImages.checkWorkload(file, image, name);
-        boolean replay = !options.forceFix() && options.seed() == null && file.scheduleLength() > 0;
-        boolean fix = options.forceFix() || header.fix().initial();
+        boolean replay = options.forceFix() == null && options.seed() == null && file.scheduleLength() > 0;
+        FixVariant fix = options.forceFix() != null ? options.forceFix() : TraceReplay.initialFix(header, name);
         try (StreamedCommands commands = new StreamedCommands(file, name)) {
             Workload w = new Workload(image, name, commands, fix,
                     replay ? Policies::fifo : policy(header.metadata(), options.seed()),
@@ -75,7 +81,7 @@ public final class TraceRun {
             if (replay) {
                 TraceReplay.followFile(file, header, TraceNames.of(file), TraceReplay.Driven.of(engine), name);
             } else {
-                runToEnd(engine, fix, options.forceFix() ? List.of() : header.fix().flips(), name);
+                runToEnd(engine, options.forceFix() != null ? Map.of() : TraceReplay.fixChanges(header, name), name);
             }
             return new Result(engine.file(), engine.node().stderrLines(), engine.scheduler().stepIndex());
         } catch (StreamedCommands.Failed e) {
@@ -83,18 +89,18 @@ public final class TraceRun {
         }
     }
 
-    /** Runs under the engine's policy, flipping the fix before each step of {@code flips}. */
-    private static void runToEnd(Engine engine, boolean fix, List<Long> flips, String name)
+    /** Runs under the engine's policy, switching the fix variant before each step {@code flips} names. */
+    private static void runToEnd(Engine engine, Map<Long, FixVariant> flips, String name)
             throws TraceReplayException {
-        for (long flip : flips) {
+        for (Map.Entry<Long, FixVariant> change : flips.entrySet()) {
+            long flip = change.getKey();
             while (engine.scheduler().stepIndex() < flip && engine.step() != null) {
                 // each step is all the run needs; nothing is kept
             }
             if (engine.scheduler().stepIndex() < flip) {
                 break;
             }
-            fix = !fix;
-            engine.node().setFix(fix);
+            engine.node().setFix(change.getValue());
         }
         while (engine.step() != null) {
             // as above
@@ -112,7 +118,7 @@ public final class TraceRun {
     /** The same for a trace already in memory. */
     public static EngineSession run(Trace trace, Path traceDir, String name, Options options)
             throws TraceReplayException {
-        if (!options.forceFix() && options.seed() == null && !trace.schedule().isEmpty()) {
+        if (options.forceFix() == null && options.seed() == null && !trace.schedule().isEmpty()) {
             return TraceReplay.replay(trace, traceDir, name);
         }
         return byPolicy(trace, traceDir, name, options);
@@ -135,20 +141,19 @@ public final class TraceRun {
             throws TraceReplayException {
         HostFile image = TraceImages.startImage(trace.image(), traceDir, name);
         TraceImages.checkWorkload(trace, image, name);
-        boolean fix = options.forceFix() || trace.fix().initial();
+        FixVariant fix = options.forceFix() != null ? options.forceFix() : TraceReplay.initialFix(trace, name);
         Workload w = new Workload(image, name, TraceImages.commands(trace.workload(), name), fix,
                 policy(trace.metadata(), options.seed()), TraceReplay.stack(trace, name));
         EngineSession session = new EngineSession(w);
         session.setFix(fix);
-        List<Long> flips = options.forceFix() ? List.of() : trace.fix().flips();
-        for (long flip : flips) {
+        Map<Long, FixVariant> flips = options.forceFix() != null ? Map.of() : TraceReplay.fixChanges(trace, name);
+        for (Map.Entry<Long, FixVariant> flip : flips.entrySet()) {
             int before = session.current().step();
-            session.run((int) Math.min(Integer.MAX_VALUE, flip - before));
-            if (session.current().step() < flip) {
+            session.run((int) Math.min(Integer.MAX_VALUE, flip.getKey() - before));
+            if (session.current().step() < flip.getKey()) {
                 break;
             }
-            fix = !fix;
-            session.setFix(fix);
+            session.setFix(flip.getValue());
         }
         session.run(Integer.MAX_VALUE);
         if (session.engine().stuck()) {

@@ -1,5 +1,6 @@
 package dev.blockstep.engine.block;
 
+import dev.blockstep.engine.fix.FixVariant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.blockstep.engine.coroutine.Policies;
@@ -44,7 +45,7 @@ class AllocSpaceAgainstQemuTest {
         boolean realSkips = real.stderr().contains("qcow2_skip_cow");
 
         EngineSession s = new EngineSession(new Workload(start, "img", List.of(
-                new QemuIoCommand.Write(65536, 32768, 0x4e, false, false, false)), false, Policies::fifo));
+                new QemuIoCommand.Write(65536, 32768, 0x4e, false, false, false)), FixVariant.NONE, Policies::fifo));
         while (!s.current().finished()) {
             s.step();
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.blockstep.engine.coroutine.Coroutine;
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.Workload;
 import dev.blockstep.trace.NodeOptions;
@@ -28,7 +29,7 @@ class BlockStackTest {
 
     /** The entry flags of every request the workload ran, in command order. */
     private static List<String> flags(BlockStack stack, String script) throws Exception {
-        Engine e = new Engine(new Workload(Images.fresh16M(), "img", QemuIoParser.parseScript(script, "t"), false,
+        Engine e = new Engine(new Workload(Images.fresh16M(), "img", QemuIoParser.parseScript(script, "t"), FixVariant.NONE,
                 Policies::fifo, stack));
         e.runToEnd();
         List<String> out = new ArrayList<>();
@@ -64,7 +65,7 @@ class BlockStackTest {
     void aDiscardOnANodeWithoutUnmapReturnsAtOnce() throws Exception {
         String script = "write -P 0x11 0 64k\ndiscard 0 64k\nread -P 0x11 0 64k\n";
         BlockStack ignore = new BlockStack(new WorkloadProducer(Tool.QEMU_NBD, 1, null), null);
-        Engine e = new Engine(new Workload(Images.fresh16M(), "img", QemuIoParser.parseScript(script, "t"), false,
+        Engine e = new Engine(new Workload(Images.fresh16M(), "img", QemuIoParser.parseScript(script, "t"), FixVariant.NONE,
                 Policies::fifo, ignore));
         e.runToEnd();
         assertEquals(List.of("wrote 65536/65536 bytes at offset 0", "discard 65536/65536 bytes at offset 0",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.Workload;
@@ -32,7 +33,7 @@ class DriverErrorTest {
         HostFile img = HostFile.load(p);
         Qemu.Result real = Qemu.io("-f", "qcow2", "-c", "write -P 1 0 4k", p.toString());
         var cmds = QemuIoParser.parseScript("aio_write -P 1 0 4k\naio_write -P 2 64k 64k\naio_flush\n", "t");
-        Engine e = new Engine(new Workload(img, "c.qcow2", cmds, false, Policies::fifo));
+        Engine e = new Engine(new Workload(img, "c.qcow2", cmds, FixVariant.NONE, Policies::fifo));
         e.runToEnd();
         assertTrue(e.finished(), "nothing is left hanging");
         assertEquals(-1, e.node().sLock().ownerId(), "s->lock is free");

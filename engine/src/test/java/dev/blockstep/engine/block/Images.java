@@ -1,5 +1,6 @@
 package dev.blockstep.engine.block;
 
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.Qcow2Create;
 import dev.blockstep.engine.session.ScriptRun;
@@ -30,6 +31,6 @@ public final class Images {
 
     /** One qemu-io session with one command, FIFO order. */
     public static HostFile run(HostFile f, QemuIoCommand c) {
-        return ScriptRun.run(f, "img", List.of(c), false, null).file();
+        return ScriptRun.run(f, "img", List.of(c), FixVariant.NONE, null).file();
     }
 }

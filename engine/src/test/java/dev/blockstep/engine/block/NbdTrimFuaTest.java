@@ -1,5 +1,6 @@
 package dev.blockstep.engine.block;
 
+import dev.blockstep.engine.fix.FixVariant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,7 +37,7 @@ class NbdTrimFuaTest {
     Path dir;
 
     private static List<String> steps(boolean unmap, boolean fua) throws Exception {
-        BlockNode node = new BlockNode(false, unmap, DetectZeroes.OFF);
+        BlockNode node = new BlockNode(FixVariant.NONE, unmap, DetectZeroes.OFF);
         node.attach(Qcow2Driver.open(Images.zeroAllocAtZero(), "img", node.eventSink()));
         Scheduler s = new Scheduler(Policies.fifo());
         NbdServer server = new NbdServer(new BlockBackend(node, false));

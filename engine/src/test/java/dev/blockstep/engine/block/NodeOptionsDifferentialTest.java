@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.Workload;
@@ -57,7 +58,7 @@ class NodeOptionsDifferentialTest {
         Path img = dir.resolve(name + "-engine.qcow2");
         assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", img.toString(), "16M").exitCode());
         var cmds = QemuIoParser.parseScript(String.join("\n", COMMANDS) + "\n", name);
-        Engine e = new Engine(new Workload(HostFile.load(img), name, cmds, false, Policies::fifo,
+        Engine e = new Engine(new Workload(HostFile.load(img), name, cmds, FixVariant.NONE, Policies::fifo,
                 new BlockStack(null, new NodeOptions(discard, dz, null))));
         e.runToEnd();
         Path out = dir.resolve(name + "-engine-out.qcow2");

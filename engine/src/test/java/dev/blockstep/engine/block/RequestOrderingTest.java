@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.Workload;
@@ -27,7 +28,7 @@ class RequestOrderingTest {
     }
 
     private static Engine engine(HostFile img, boolean fix, List<QemuIoCommand> cmds) {
-        return new Engine(new Workload(img, "img", cmds, fix, Policies::fifo));
+        return new Engine(new Workload(img, "img", cmds, FixVariant.of(fix), Policies::fifo));
     }
 
     private static long l2(ImageView v, long guestCluster) {
@@ -76,7 +77,7 @@ class RequestOrderingTest {
                 List.of(aioZeroUnmap(0), aioZeroUnmap(CS), new QemuIoCommand.AioFlush()));
         e.step(); // qemu-io submits Z1
         e.step(); // Z1 begins, without the fix
-        e.node().setFix(true);
+        e.node().setFix(FixVariant.PATCH);
         while (e.scheduler().coroutines().size() < 3 || ((ZeroWriteRequest) e.scheduler().coroutine(2)).tracked() == null) {
             e.step();
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.Workload;
 import dev.blockstep.engine.snapshot.Step;
@@ -38,7 +39,7 @@ class StepNamingTest {
         for (long seed = 0; seed < 10; seed++) {
             for (boolean fix : new boolean[] {false, true}) {
                 long sd = seed;
-                Engine e = new Engine(new Workload(Images.fresh16M(), "img", cmds, fix, () -> Policies.seededRandom(sd)));
+                Engine e = new Engine(new Workload(Images.fresh16M(), "img", cmds, FixVariant.of(fix), () -> Policies.seededRandom(sd)));
                 Step s;
                 while ((s = e.step()) != null) {
                     seen.add(s.name());
@@ -56,7 +57,7 @@ class StepNamingTest {
     @Test
     void aQuietCommandPrintsNothing() {
         Engine e = new Engine(new Workload(Images.fresh16M(), "img",
-                java.util.List.of(new QemuIoCommand.Write(0, 512, 1, false, false, true)), false, Policies::fifo));
+                java.util.List.of(new QemuIoCommand.Write(0, 512, 1, false, false, true)), FixVariant.NONE, Policies::fifo));
         e.runToEnd();
         assertEquals(java.util.List.of(), e.node().stdoutLines());
     }

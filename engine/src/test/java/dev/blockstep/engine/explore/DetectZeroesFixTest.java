@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.block.BlockStack;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.trace.NodeOptions;
 import dev.blockstep.trace.WorkloadProducer;
 
@@ -24,7 +25,7 @@ class DetectZeroesFixTest {
         ExploreSetup s = Qcow2Scenarios.setup(SETUP, race, fix);
         BlockStack drive = new BlockStack(new WorkloadProducer(WorkloadProducer.Tool.HMP_QEMU_IO, 1, "d0"),
                 new NodeOptions(NodeOptions.Discard.UNMAP, NodeOptions.DetectZeroes.UNMAP, null));
-        return new ExploreSetup(s.name(), s.image(), s.commands(), s.producers(), fix, drive);
+        return new ExploreSetup(s.name(), s.image(), s.commands(), s.producers(), FixVariant.of(fix), drive);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 
 /**
  * Measurements for the report (not a test): run with the engine's test classpath. Prints exhaustive counts and
@@ -47,7 +48,7 @@ public final class ExploreFigures {
         }
         for (long seed = 1; seed <= 5; seed++) {
             var cmds = RandomWorkload.generate(seed, 5000);
-            ExploreSetup s = ExploreSetup.guestOnly("r" + seed, Qcow2Scenarios.fresh(), cmds, false);
+            ExploreSetup s = ExploreSetup.guestOnly("r" + seed, Qcow2Scenarios.fresh(), cmds, FixVariant.NONE);
             FirstCorruption fifo = FirstCorruption.find(s, Policies.fifo(), new QemuImgCheck(), true);
             FirstCorruption rnd = FirstCorruption.find(s, Policies.seededRandom(seed), new QemuImgCheck(), true);
             System.out.printf("5000-command workload seed %d: fifo first corrupt after %d requests (%s) in %d steps, "
@@ -58,7 +59,7 @@ public final class ExploreFigures {
         }
         long t0 = System.nanoTime();
         var cmds = RandomWorkload.generate(1, 5000);
-        ExploreSetup s = ExploreSetup.guestOnly("r1", Qcow2Scenarios.fresh(), cmds, false);
+        ExploreSetup s = ExploreSetup.guestOnly("r1", Qcow2Scenarios.fresh(), cmds, FixVariant.NONE);
         Minimizer.Result m = new Minimizer(new QemuImgCheck(), 3).minimize(s, null);
         System.out.printf("minimize 5000-command seed 1: %d -> %d requests, %d departures, %d runs, %.1f s: %s%n",
                 m.requestsBefore(), m.requestsAfter(), m.departures(), m.tests(), (System.nanoTime() - t0) / 1e9,

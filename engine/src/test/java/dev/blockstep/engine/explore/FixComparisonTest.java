@@ -50,20 +50,20 @@ class FixComparisonTest {
         FixComparison cmp = FixComparison.of(s, () -> new FollowChoices(ce.choices()), new QemuImgCheck());
 
         assertEquals(0, cmp.racedCluster(), "both requests of the minimal race write guest cluster 0");
-        assertTrue(cmp.unfixed().verdict().corrupt(), cmp.unfixed().verdict().summary());
-        assertFalse(cmp.fixed().verdict().bad(), cmp.fixed().verdict().summary());
+        assertTrue(cmp.left().verdict().corrupt(), cmp.left().verdict().summary());
+        assertFalse(cmp.right().verdict().bad(), cmp.right().verdict().summary());
         // The unfixed side is exactly the counterexample: following its choices never falls back.
-        List<String> unfixedNames = cmp.unfixed().steps().stream().map(FixComparison.StepRow::step).toList();
+        List<String> unfixedNames = cmp.left().steps().stream().map(FixComparison.StepRow::step).toList();
         assertEquals(ce.schedule().stream().map(Counterexample.ScheduledStep::name).toList(), unfixedNames);
 
         int d = cmp.firstDivergence();
         assertTrue(d > 0, "both sides start with the same steps");
-        assertEquals(cmp.unfixed().steps().subList(0, d).stream().map(r -> r.coroutine() + " " + r.step()).toList(),
-                cmp.fixed().steps().subList(0, d).stream().map(r -> r.coroutine() + " " + r.step()).toList());
+        assertEquals(cmp.left().steps().subList(0, d).stream().map(r -> r.coroutine() + " " + r.step()).toList(),
+                cmp.right().steps().subList(0, d).stream().map(r -> r.coroutine() + " " + r.step()).toList());
         // The runs part before the write-zeroes changes the raced cluster on the unfixed side.
         int zeroing = unfixedNames.indexOf("qcow2_pwrite_zeroes");
         assertTrue(zeroing >= d, "divergence " + d + " comes no later than Z2's zeroing at " + zeroing);
-        String aliasedEnd = cmp.unfixed().steps().get(cmp.unfixed().steps().size() - 1).refcount();
+        String aliasedEnd = cmp.left().steps().get(cmp.left().steps().size() - 1).refcount();
         assertTrue(cmp.firstStateDifference() >= 0);
         assertFalse(aliasedEnd.isEmpty());
     }
@@ -73,8 +73,8 @@ class FixComparisonTest {
         ExploreSetup s = Qcow2Scenarios.setup("write -P 0x11 0 64k\n",
                 "aio_write -P 0x22 0 64k\naio_write -P 0x33 1M 64k\naio_flush\n", false);
         FixComparison cmp = FixComparison.of(s, () -> Policies.seededRandom(7), new QemuImgCheck());
-        assertFalse(cmp.unfixed().verdict().bad());
-        assertFalse(cmp.fixed().verdict().bad());
+        assertFalse(cmp.left().verdict().bad());
+        assertFalse(cmp.right().verdict().bad());
         assertEquals(-1, cmp.firstDivergence(), "writes are not serialising by the fix, so both runs match");
     }
 }

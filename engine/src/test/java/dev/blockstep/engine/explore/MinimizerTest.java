@@ -3,6 +3,7 @@ package dev.blockstep.engine.explore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class MinimizerTest {
     @Test
     void aFiveThousandCommandRandomWorkloadShrinksToTheRacePlusTheRequestsThatMakeTheClusterZeroAlloc() {
         var cmds = RandomWorkload.generate(3, 5000);
-        ExploreSetup s = ExploreSetup.guestOnly("r3", Qcow2Scenarios.fresh(), cmds, false);
+        ExploreSetup s = ExploreSetup.guestOnly("r3", Qcow2Scenarios.fresh(), cmds, FixVariant.NONE);
         // The budget of random schedules per candidate decides how far ddmin gets on this seed. Since the punch of
         // a write-zeroes became its own step (more schedules per candidate), measured: budget 3 -> 8 requests,
         // 4 -> 8, 5 -> 4, 6 -> 6 (before that change, 3 -> 4).

@@ -1,5 +1,6 @@
 package dev.blockstep.engine.explore;
 
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.Qcow2Create;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
@@ -31,7 +32,7 @@ public final class Qcow2Scenarios {
 
     public static ExploreSetup setup(String setup, String race, boolean fix) {
         HostFile base = SetupRunner.run(fresh(), NAME, parse(setup));
-        return ExploreSetup.guestOnly(NAME, base, parse(race), fix);
+        return ExploreSetup.guestOnly(NAME, base, parse(race), FixVariant.of(fix));
     }
 
     static ExploreSetup minimalRace(boolean fix) {

@@ -3,6 +3,7 @@ package dev.blockstep.engine.qcow2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.Workload;
@@ -43,7 +44,7 @@ class CoroutineEngineDifferentialTest {
             for (String l : script) {
                 cmds.add(QemuIoParser.parseLine(l, "s", 1).orElseThrow());
             }
-            Engine e = new Engine(new Workload(start, "c" + seed, cmds, false, Policies::fifo));
+            Engine e = new Engine(new Workload(start, "c" + seed, cmds, FixVariant.NONE, Policies::fifo));
             e.runToEnd();
             Path ours = dir.resolve("c" + seed + "-engine.qcow2");
             e.file().save(ours);

@@ -1,5 +1,6 @@
 package dev.blockstep.engine.qemuio;
 
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ public final class EngineIo {
     public static Run run(HostFile image, List<String> script, Long seed) {
         StringBuilder out = new StringBuilder();
         List<String> err = new ArrayList<>();
-        QemuIoScript.Result r = QemuIoScript.run(image, "img", script, i -> "-c #" + (i + 1), false, false, seed,
+        QemuIoScript.Result r = QemuIoScript.run(image, "img", script, i -> "-c #" + (i + 1), false, FixVariant.NONE, seed,
                 new QemuIoScript.Console() {
                     @Override
                     public void out(String text) {

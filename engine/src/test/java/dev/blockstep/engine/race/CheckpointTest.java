@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.block.Images;
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.session.Workload;
 import dev.blockstep.engine.snapshot.Snapshot;
@@ -32,14 +33,14 @@ class CheckpointTest {
 
     @Test
     void jumpsThroughCheckpointsReachTheSameStateAsAStraightRun() throws Exception {
-        Workload w = new Workload(Images.fresh16M(), "img", Workloads.contended(5, 1500, 50), false,
+        Workload w = new Workload(Images.fresh16M(), "img", Workloads.contended(5, 1500, 50), FixVariant.NONE,
                 () -> Policies.seededRandom(5));
         EngineSession s = new EngineSession(w);
         Map<Integer, String> seen = new LinkedHashMap<>();
         for (int mark : new int[] {0, 777, 5000, 9000, 12345, 16000, 20001}) {
             s.run(mark - s.current().step());
             if (mark == 9000) {
-                s.setFix(true);
+                s.setFix(FixVariant.PATCH);
             }
             seen.put(mark, state(s));
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.explore.Qcow2Scenarios;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.Workload;
@@ -31,7 +32,7 @@ class ClusterSplitQemuTest {
         HostFile start = HostFile.load(q);
         Qemu.Result r = Qemu.ioStdin(q, script);
         assertEquals(0, r.exitCode(), r.stderr());
-        Engine e = new Engine(new Workload(start, "engine.qcow2", Qcow2Scenarios.parse(script), false, Policies::fifo));
+        Engine e = new Engine(new Workload(start, "engine.qcow2", Qcow2Scenarios.parse(script), FixVariant.NONE, Policies::fifo));
         e.runToEnd();
         Path mine = dir.resolve("engine.qcow2");
         e.file().save(mine);

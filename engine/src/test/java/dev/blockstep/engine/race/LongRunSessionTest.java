@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.block.Images;
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.EngineSession;
@@ -24,10 +25,10 @@ class LongRunSessionTest {
     void aSessionStepsAFiveThousandCommandRunToTheEngineEndAndJumpsBackAndForth() {
         HostFile img = Images.fresh16M();
         List<QemuIoCommand> cmds = Workloads.contended(1, 5000, 50);
-        Engine plain = new Engine(new Workload(img, "img", cmds, false, () -> Policies.seededRandom(1)));
+        Engine plain = new Engine(new Workload(img, "img", cmds, FixVariant.NONE, () -> Policies.seededRandom(1)));
         int steps = plain.runToEnd();
 
-        EngineSession s = new EngineSession(new Workload(img, "img", cmds, false, () -> Policies.seededRandom(1)));
+        EngineSession s = new EngineSession(new Workload(img, "img", cmds, FixVariant.NONE, () -> Policies.seededRandom(1)));
         s.run(steps - 1000);
         for (int i = 0; i < 1000; i++) {
             s.step();

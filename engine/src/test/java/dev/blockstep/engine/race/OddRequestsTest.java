@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SplitMix64;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.Workload;
@@ -65,7 +66,7 @@ class OddRequestsTest {
             var cmds = QemuIoParser.parseScript(String.join("\n", lines) + "\n", "seed " + seed);
             boolean fix = seed % 2 == 0;
             long sd = seed;
-            Engine e = new Engine(new Workload(img, "img", cmds, fix, () -> Policies.seededRandom(sd)));
+            Engine e = new Engine(new Workload(img, "img", cmds, FixVariant.of(fix), () -> Policies.seededRandom(sd)));
             e.runToEnd();
             assertTrue(e.finished(), "seed " + seed + ": " + lines);
             Path out = dir.resolve("odd-" + seed + ".qcow2");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.session.ScriptRun;
@@ -50,7 +51,7 @@ class RaceReproductionTest {
     }
 
     private EngineSession session(Path base, boolean fix, String... lines) throws Exception {
-        return new EngineSession(new Workload(HostFile.load(base), "base.qcow2", parse(lines), fix, Policies::fifo));
+        return new EngineSession(new Workload(HostFile.load(base), "base.qcow2", parse(lines), FixVariant.of(fix), Policies::fifo));
     }
 
     private static CoroutineView co(Snapshot s, int id) {
@@ -144,7 +145,7 @@ class RaceReproductionTest {
     }
 
     private ScriptRun engineRun(Path base, String... lines) throws Exception {
-        return ScriptRun.run(HostFile.load(base), "img", parse(lines), false, null);
+        return ScriptRun.run(HostFile.load(base), "img", parse(lines), FixVariant.NONE, null);
     }
 
     @Test

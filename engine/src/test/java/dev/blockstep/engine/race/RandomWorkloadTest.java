@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.ScriptRun;
@@ -48,7 +49,7 @@ class RandomWorkloadTest {
         StringBuilder report = new StringBuilder();
         for (long seed = 1; seed <= SEEDS; seed++) {
             List<QemuIoCommand> cmds = Workloads.contended(seed, COMMANDS, 50);
-            ScriptRun off = ScriptRun.run(fresh, "img", cmds, false, seed);
+            ScriptRun off = ScriptRun.run(fresh, "img", cmds, FixVariant.NONE, seed);
             assertFalse(off.stuck(), "seed " + seed + " unfixed deadlocked");
             Path offImg = dir.resolve("off-" + seed + ".qcow2");
             off.file().save(offImg);
@@ -65,7 +66,7 @@ class RandomWorkloadTest {
             report.append("seed ").append(seed).append(": unfixed exit ").append(real.exit()).append(", ")
                     .append(ff).append(" free-failed lines, ").append(off.steps()).append(" steps");
 
-            ScriptRun on = ScriptRun.run(fresh, "img", cmds, true, seed);
+            ScriptRun on = ScriptRun.run(fresh, "img", cmds, FixVariant.PATCH, seed);
             assertFalse(on.stuck(), "seed " + seed + " fixed deadlocked");
             Path onImg = dir.resolve("on-" + seed + ".qcow2");
             on.file().save(onImg);
@@ -95,7 +96,7 @@ class RandomWorkloadTest {
     }
 
     private String runFingerprint(HostFile img, List<QemuIoCommand> cmds, long seed) throws Exception {
-        Engine e = new Engine(new Workload(img, "img", cmds, false, () -> Policies.seededRandom(seed)));
+        Engine e = new Engine(new Workload(img, "img", cmds, FixVariant.NONE, () -> Policies.seededRandom(seed)));
         List<Step> steps = new java.util.ArrayList<>();
         Step s;
         while ((s = e.step()) != null) {
@@ -119,7 +120,7 @@ class RandomWorkloadTest {
         for (long seed = 1; seed <= 5; seed++) {
             List<QemuIoCommand> cmds = Workloads.contended(100 + seed, 2000, 50);
             long sd = seed;
-            Engine e = new Engine(new Workload(fresh, "img", cmds, true, () -> Policies.pct(sd, 3, 40000)));
+            Engine e = new Engine(new Workload(fresh, "img", cmds, FixVariant.PATCH, () -> Policies.pct(sd, 3, 40000)));
             e.runToEnd();
             assertTrue(e.finished(), "seed " + seed);
             Path img = dir.resolve("pct-" + seed + ".qcow2");
@@ -135,7 +136,7 @@ class RandomWorkloadTest {
         HostFile fresh = freshImage();
         for (long seed = 1; seed <= SEEDS; seed++) {
             List<QemuIoCommand> cmds = Workloads.guestOrdered(seed, 2000);
-            ScriptRun run = ScriptRun.run(fresh, "img", cmds, false, seed * 31);
+            ScriptRun run = ScriptRun.run(fresh, "img", cmds, FixVariant.NONE, seed * 31);
             Path img = dir.resolve("g-" + seed + ".qcow2");
             run.file().save(img);
             Checks.Output real = Checks.qemu(img);
@@ -145,7 +146,7 @@ class RandomWorkloadTest {
         }
         for (long seed = 1; seed <= 5; seed++) {
             long sd = seed;
-            Engine e = new Engine(new Workload(fresh, "img", Workloads.guestOrdered(seed, 2000), false,
+            Engine e = new Engine(new Workload(fresh, "img", Workloads.guestOrdered(seed, 2000), FixVariant.NONE,
                     () -> Policies.pct(sd, 3, 40000)));
             e.runToEnd();
             Path img = dir.resolve("gp-" + seed + ".qcow2");

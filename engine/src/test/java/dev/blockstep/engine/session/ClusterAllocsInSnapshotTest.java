@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.blockstep.engine.block.Images;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.event.EngineEvent;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.snapshot.ClusterAllocView;
 import dev.blockstep.engine.snapshot.CoroutineView;
 import dev.blockstep.engine.snapshot.Snapshot;
@@ -30,7 +31,7 @@ class ClusterAllocsInSnapshotTest {
         EngineSession s = new EngineSession(new Workload(Images.zeroAllocAtZero(), "img", List.of(
                 new QemuIoCommand.AioWrite(0, CS, 0x22, false, false, false),
                 new QemuIoCommand.AioWrite(0, CS, 0, true, true, false),
-                new QemuIoCommand.AioFlush()), false, Policies::fifo));
+                new QemuIoCommand.AioFlush()), FixVariant.NONE, Policies::fifo));
         boolean sawDropped = false;
         boolean sawFreedWhileHeld = false;
         boolean linked = false;
@@ -69,7 +70,7 @@ class ClusterAllocsInSnapshotTest {
     @Test
     void aPartialWriteOnAFreshImageAllocatesWithACopyOnWriteTail() {
         EngineSession s = new EngineSession(new Workload(Images.fresh16M(), "img", List.of(
-                new QemuIoCommand.AioWrite(CS, 4096, 0x33, false, false, false)), false, Policies::fifo));
+                new QemuIoCommand.AioWrite(CS, 4096, 0x33, false, false, false)), FixVariant.NONE, Policies::fifo));
         Snapshot first = s.current();
         while (first.clusterAllocs().isEmpty() && !first.finished()) {
             first = s.step();

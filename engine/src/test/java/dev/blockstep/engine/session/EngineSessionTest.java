@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.block.Images;
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.snapshot.Snapshot;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ class EngineSessionTest {
             cmds.add(new QemuIoCommand.AioWrite(CS * (i % 2), CS, 0x10 + i, i % 3 != 0, i % 3 == 2, false));
         }
         cmds.add(new QemuIoCommand.AioFlush());
-        return new Workload(Images.fresh16M(), "img", cmds, false, () -> Policies.seededRandom(3));
+        return new Workload(Images.fresh16M(), "img", cmds, FixVariant.NONE, () -> Policies.seededRandom(3));
     }
 
     /** What must be equal between two visits of the same step. */
@@ -88,7 +89,7 @@ class EngineSessionTest {
         for (int i = 0; i < 3; i++) {
             s.step();
         }
-        s.setFix(true);
+        s.setFix(FixVariant.PATCH);
         assertTrue(s.current().fixOn());
         while (!s.current().finished()) {
             s.step();
@@ -105,7 +106,7 @@ class EngineSessionTest {
     void aFixFlipChangesWhichLaterRequestsAreSerialising() {
         EngineSession off = new EngineSession(workload());
         EngineSession on = new EngineSession(workload());
-        on.setFix(true);
+        on.setFix(FixVariant.PATCH);
         while (!off.current().finished()) {
             off.step();
         }
@@ -121,7 +122,7 @@ class EngineSessionTest {
     void aRecordedRunIsFollowedToTheSameBytes() throws Exception {
         EngineSession s = new EngineSession(workload());
         s.step();
-        s.setFix(true);
+        s.setFix(FixVariant.PATCH);
         while (!s.current().finished()) {
             s.step();
         }
@@ -149,7 +150,7 @@ class EngineSessionTest {
     void restartGoesBackToStepZeroWithTheStartingFixAndNoHistory() {
         EngineSession s = new EngineSession(workload());
         s.step();
-        s.setFix(true);
+        s.setFix(FixVariant.PATCH);
         s.step();
         Snapshot r = s.restart();
         assertEquals(0, r.step());
@@ -176,13 +177,13 @@ class EngineSessionTest {
         for (int i = 0; i < 3; i++) {
             s.step();
         }
-        s.setFix(true);
+        s.setFix(FixVariant.PATCH);
         s.step();
         s.step();
-        s.setFix(false);
-        s.setFix(true);
+        s.setFix(FixVariant.NONE);
+        s.setFix(FixVariant.PATCH);
         s.step();
-        s.setFix(false);
+        s.setFix(FixVariant.NONE);
         s.step();
         assertEquals(List.of("3:0:true:true", "6:0:false:true"), fixEvents(s.steps()));
     }
@@ -190,11 +191,11 @@ class EngineSessionTest {
     @Test
     void flipEventsComeBackWhenGoingBackAndForwardAndWhenFollowingARecord() {
         EngineSession s = new EngineSession(workload());
-        s.setFix(true);
+        s.setFix(FixVariant.PATCH);
         for (int i = 0; i < 5; i++) {
             s.step();
         }
-        s.setFix(false);
+        s.setFix(FixVariant.NONE);
         while (!s.current().finished()) {
             s.step();
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.blockstep.engine.block.Images;
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,12 +27,12 @@ class RestartKeepsTheRecordingTest {
     }
 
     private static Workload fifo() {
-        return new Workload(Images.fresh16M(), "img", commands(), false, Policies::fifo);
+        return new Workload(Images.fresh16M(), "img", commands(), FixVariant.NONE, Policies::fifo);
     }
 
     /** A seeded random run: a schedule FIFO would not take. */
     private static List<Integer> randomRun() {
-        EngineSession s = new EngineSession(new Workload(Images.fresh16M(), "img", commands(), false,
+        EngineSession s = new EngineSession(new Workload(Images.fresh16M(), "img", commands(), FixVariant.NONE,
                 () -> Policies.seededRandom(7)));
         s.run(Integer.MAX_VALUE);
         return s.schedule();
@@ -65,7 +66,7 @@ class RestartKeepsTheRecordingTest {
         }
         s.keepHistoryAsRecording();
         s.goToStep(0);
-        s.setFix(true);
+        s.setFix(FixVariant.PATCH);
         assertEquals(0, s.historyLength(), "a flip at step 0 starts a new future");
         s.restart();
         assertFalse(s.current().fixOn(), "the fix is back as the workload started");

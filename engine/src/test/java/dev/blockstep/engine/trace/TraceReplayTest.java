@@ -1,5 +1,6 @@
 package dev.blockstep.engine.trace;
 
+import dev.blockstep.engine.fix.FixVariant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +42,7 @@ class TraceReplayTest {
                 () -> Policies.seededRandom(seed)));
         for (int i = 0; i < 10_000 && !s.current().finished(); i++) {
             if (i == flipAt) {
-                s.setFix(!source.fix().initial());
+                s.setFix(source.fix().initial().equals("patch") ? FixVariant.NONE : FixVariant.PATCH);
             }
             s.step();
         }
@@ -87,7 +88,7 @@ class TraceReplayTest {
     void theFixFlipIsRecordedAndReplayedAtItsStep(@TempDir Path dir) throws Exception {
         EngineSession original = run(r1Source(), 3, 4);
         Trace trace = recordWriteAndRead(r1Source(), original, dir);
-        assertEquals(new FixSetting(false, List.of(4L)), trace.fix());
+        assertEquals(FixSetting.ofToggles(false, List.of(4L)), trace.fix());
         EngineSession replayed = TraceReplay.replay(trace, dir, "r2.json");
         assertEquals(TraceImages.sha256(original.engine().file()), TraceImages.sha256(replayed.engine().file()));
         assertEquals(original.flips(), replayed.flips());

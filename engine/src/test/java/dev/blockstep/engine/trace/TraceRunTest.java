@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.snapshot.Step;
 import dev.blockstep.trace.Command;
@@ -40,10 +41,10 @@ class TraceRunTest {
     @Test
     void forceFixIgnoresRecordedFlipsAndKeepsTheFixOnFromStepZero(@TempDir Path dir) throws Exception {
         Trace t = recordedR2(3, 4, dir);
-        assertEquals(List.of(4L), t.fix().flips());
-        EngineSession s = TraceRun.run(t, dir, "r2", new TraceRun.Options(true, null));
+        assertEquals(List.of(4L), t.fix().changes().stream().map(c -> c.step()).toList());
+        EngineSession s = TraceRun.run(t, dir, "r2", new TraceRun.Options(FixVariant.PATCH, null));
         assertTrue(s.current().fixOn());
-        assertFalse(s.flips().containsValue(false), "never turned off: " + s.flips());
+        assertFalse(s.flips().containsValue(FixVariant.NONE), "never turned off: " + s.flips());
         // With the fix the zero-write waits for the overlapping writer; without it (FIFO) it cuts in (facts 5.2).
         List<String> n = names(s);
         assertTrue(n.indexOf("tracked_request_end") < n.indexOf("qcow2_pwrite_zeroes"), n.toString());
@@ -55,13 +56,13 @@ class TraceRunTest {
     @Test
     void aSeedRunsARandomScheduleAndKeepsTheRecordedFlipsAtTheirSteps(@TempDir Path dir) throws Exception {
         Trace t = recordedR2(3, 4, dir);
-        EngineSession a = TraceRun.run(t, dir, "r2", new TraceRun.Options(false, 11L));
-        EngineSession b = TraceRun.run(t, dir, "r2", new TraceRun.Options(false, 11L));
+        EngineSession a = TraceRun.run(t, dir, "r2", new TraceRun.Options(null, 11L));
+        EngineSession b = TraceRun.run(t, dir, "r2", new TraceRun.Options(null, 11L));
         assertEquals(names(a), names(b));
-        assertEquals(Map.of(4, true), a.flips());
+        assertEquals(Map.of(4, FixVariant.PATCH), a.flips());
         boolean differs = false;
         for (long seed = 0; seed < 20 && !differs; seed++) {
-            differs = !names(TraceRun.run(t, dir, "r2", new TraceRun.Options(false, seed))).equals(names(a));
+            differs = !names(TraceRun.run(t, dir, "r2", new TraceRun.Options(null, seed))).equals(names(a));
         }
         assertTrue(differs, "some seed schedules differently");
     }
@@ -74,7 +75,7 @@ class TraceRunTest {
                 w.pattern(), w.zero(), w.unmap(), w.fua());
         List<Command> workload = new java.util.ArrayList<>(guest.workload());
         workload.set(0, mirror);
-        Trace job = Trace.of(Metadata.empty(), guest.image(), workload, new FixSetting(false, List.of()));
+        Trace job = Trace.of(Metadata.empty(), guest.image(), workload, FixSetting.ofToggles(false, List.of()));
         EngineSession a = TraceRun.run(guest, dir, "guest", TraceRun.Options.DEFAULT);
         EngineSession b = TraceRun.run(job, dir, "job", TraceRun.Options.DEFAULT);
         assertEquals(names(a), names(b));

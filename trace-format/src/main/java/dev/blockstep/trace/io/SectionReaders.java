@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.blockstep.trace.Alignment;
 import dev.blockstep.trace.Checkpoint;
 import dev.blockstep.trace.Command;
+import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.Metadata;
 import java.util.ArrayList;
@@ -97,41 +98,114 @@ final class SectionReaders {
         return new Image(new ImageSetup.Fresh(virtualSize, clusterSize, commands), setup);
     }
 
-    /** The fix section as read; flips are range-checked against the schedule length afterwards. */
-    record Fix(boolean initial, List<Long> flips, List<Place> places) {
+    /**
+     * The fix section as read; change steps are range-checked against the schedule length afterwards. Version-1
+     * traces give {@code initial} as a boolean and {@code flips} as bare step indexes that toggle it.
+     */
+    record Fix(FixSetting setting, List<Long> steps, List<Place> places) {
     }
 
     static Fix fix(JsonCursor c, String path) throws TraceFormatException {
         c.startObject(path, "a fix object");
-        boolean initial = false;
-        List<Long> flips = new ArrayList<>();
+        Boolean initialOn = null;
+        String initial = FixSetting.NONE;
+        List<Long> steps = new ArrayList<>();
+        List<String> variants = new ArrayList<>();
         List<Place> places = new ArrayList<>();
         for (String f = c.nextField(path); f != null; f = c.nextField(path)) {
             String p = path + "." + f;
             switch (f) {
-                case "initial" -> initial = c.readBoolean(p);
+                case "initial" -> {
+                    if (c.next(p) == JsonToken.VALUE_TRUE || c.token() == JsonToken.VALUE_FALSE) {
+                        initialOn = c.token() == JsonToken.VALUE_TRUE;
+                    } else {
+                        initial = variantName(c, p);
+                    }
+                }
                 case "flips" -> {
-                    c.startArray(p, "an array of step indices");
+                    c.startArray(p, "an array of step indices or {step, variant} objects");
                     for (int i = 0; c.next(p) != JsonToken.END_ARRAY; i++) {
                         String ip = p + "[" + i + "]";
-                        long prev = flips.isEmpty() ? 0 : flips.get(flips.size() - 1);
+                        Place at = c.place(ip);
+                        long prev = steps.isEmpty() ? 0 : steps.get(steps.size() - 1);
                         String what = "a step index greater than " + prev;
-                        if (c.token() != JsonToken.VALUE_NUMBER_INT) {
-                            throw c.expected(ip, what);
+                        boolean bare = c.token() != JsonToken.START_OBJECT;
+                        if (!variants.isEmpty() && bare != (variants.get(0) == null)) {
+                            throw c.expected(ip, "every flip in the same form (a step index, or {step, variant})");
                         }
-                        long v = longValue(c, ip, what);
+                        long v = -1;
+                        String variant = null;
+                        if (bare) {
+                            if (c.token() != JsonToken.VALUE_NUMBER_INT) {
+                                throw c.expected(ip, what);
+                            }
+                            v = longValue(c, ip, what);
+                        } else {
+                            for (String g = c.nextField(ip); g != null; g = c.nextField(ip)) {
+                                String gp = ip + "." + g;
+                                switch (g) {
+                                    case "step" -> {
+                                        if (c.next(gp) != JsonToken.VALUE_NUMBER_INT) {
+                                            throw c.expected(gp, what);
+                                        }
+                                        v = longValue(c, gp, what);
+                                    }
+                                    case "variant" -> {
+                                        c.next(gp);
+                                        variant = variantName(c, gp);
+                                    }
+                                    default -> throw c.fail(gp, "unknown field \"" + g
+                                            + "\" (expected step or variant)");
+                                }
+                            }
+                            if (v < 0 || variant == null) {
+                                throw c.fail(at, "expected a flip with both step and variant");
+                            }
+                        }
                         if (v <= prev) {
-                            throw c.expected(ip, what + (prev == 0 ? " (a flip at step 0 is the initial setting)"
-                                    : " (flips are strictly increasing)"));
+                            throw c.fail(at, "expected " + what + (prev == 0
+                                    ? " (a flip at step 0 is the initial setting)" : " (flips are strictly increasing)")
+                                    + ", got " + v);
                         }
-                        flips.add(v);
-                        places.add(c.place(ip));
+                        steps.add(v);
+                        variants.add(variant);
+                        places.add(at);
                     }
                 }
                 default -> throw c.fail(p, "unknown field \"" + f + "\" (expected initial or flips)");
             }
         }
-        return new Fix(initial, flips, places);
+        boolean toggles = !variants.isEmpty() && variants.get(0) == null;
+        if (toggles && initialOn == null) {
+            throw c.fail(places.get(0), "bare step indexes toggle a boolean fix; with a variant name as initial, "
+                    + "give each flip as {\"step\": N, \"variant\": NAME}");
+        }
+        if (initialOn != null && !variants.isEmpty() && !toggles) {
+            throw c.fail(places.get(0), "expected bare step indexes after a boolean initial, got a {step, variant}");
+        }
+        FixSetting setting;
+        if (initialOn != null) {
+            setting = FixSetting.ofToggles(initialOn, steps);
+        } else {
+            List<FixSetting.Change> cs = new ArrayList<>();
+            for (int i = 0; i < steps.size(); i++) {
+                cs.add(new FixSetting.Change(steps.get(i), variants.get(i)));
+            }
+            setting = new FixSetting(initial, cs);
+        }
+        return new Fix(setting, steps, places);
+    }
+
+    private static String variantName(JsonCursor c, String path) throws TraceFormatException {
+        String what = "true, false or a fix variant name such as \"patch\"";
+        if (c.token() != JsonToken.VALUE_STRING) {
+            throw c.expected(path, what);
+        }
+        String s = c.text(path);
+        if (!FixSetting.isName(s)) {
+            throw c.expected(path, what);
+        }
+        return s;
     }
 
     static long longValue(JsonCursor c, String path, String what) throws TraceFormatException {

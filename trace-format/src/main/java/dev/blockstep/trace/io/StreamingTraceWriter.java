@@ -100,10 +100,13 @@ public final class StreamingTraceWriter implements AutoCloseable {
             scheduleOpen = false;
         }
         g.writeObjectFieldStart("fix");
-        g.writeBooleanField("initial", fix.initial());
+        g.writeStringField("initial", fix.initial());
         g.writeArrayFieldStart("flips");
-        for (long flip : fix.flips()) {
-            g.writeNumber(flip);
+        for (FixSetting.Change ch : fix.changes()) {
+            g.writeStartObject();
+            g.writeNumberField("step", ch.step());
+            g.writeStringField("variant", ch.variant());
+            g.writeEndObject();
         }
         g.writeEndArray();
         g.writeEndObject();

@@ -128,7 +128,7 @@ final class TraceParser {
             throw c.fail(root, "missing field \"workload\"");
         }
         crossCheck();
-        FixSetting fixSetting = fix == null ? FixSetting.off() : new FixSetting(fix.initial(), fix.flips());
+        FixSetting fixSetting = fix == null ? FixSetting.off() : fix.setting();
         Trace trace = new Trace(version, metadata, image.setup(), List.of(), fixSetting, List.of(), checkpoints,
                 qemuLog, producer, node);
         return new Parsed(trace, workloadLength, scheduleLength, eventCount);
@@ -236,8 +236,8 @@ final class TraceParser {
             }
         }
         if (fix != null && scheduleLength > 0) {
-            for (int i = 0; i < fix.flips().size(); i++) {
-                long flip = fix.flips().get(i);
+            for (int i = 0; i < fix.steps().size(); i++) {
+                long flip = fix.steps().get(i);
                 if (flip >= scheduleLength) {
                     throw c.fail(fix.places().get(i), "expected a step index in 1.." + (scheduleLength - 1)
                             + " (the schedule has " + scheduleLength + " steps), got " + flip);

@@ -62,7 +62,7 @@ class LargeTraceTest {
                 hash = hash * 31 + e.hashCode();
                 w.step(e);
             }
-            w.finish(new FixSetting(false, List.of(1000L, 2_000_000L)), List.of(), null);
+            w.finish(FixSetting.ofToggles(false, List.of(1000L, 2_000_000L)), List.of(), null);
         }
         long size = Files.size(trace);
         assertTrue(size >= 100L * 1024 * 1024, "trace is only " + size + " bytes");

@@ -33,7 +33,7 @@ class ReadmeExampleTest {
         Trace t = parse(example());
         assertEquals(3, t.workload().size());
         assertEquals(6, t.schedule().size());
-        assertEquals(List.of(3L), t.fix().flips());
+        assertEquals(List.of(new dev.blockstep.trace.FixSetting.Change(3, "patch")), t.fix().changes());
         assertEquals(2, t.image().setup().size());
         assertEquals(0x8000000000050000L, t.checkpoints().get(0).l2().get(0L));
         assertEquals(new ImageSetup.Fresh(16 << 20, 65536, t.image().setup()), t.image());

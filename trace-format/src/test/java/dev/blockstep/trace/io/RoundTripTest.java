@@ -109,7 +109,7 @@ class RoundTripTest {
         }
         Metadata m = new Metadata("t" + seed, r.nextBoolean() ? null : "line one \"quoted\"\nline two",
                 "blockstep test", r.nextBoolean() ? null : r.nextLong(), r.nextBoolean() ? "random" : null);
-        return new Trace(Trace.FORMAT_VERSION, m, image, workload, new FixSetting(r.nextBoolean(), flips), schedule,
+        return new Trace(Trace.FORMAT_VERSION, m, image, workload, FixSetting.ofToggles(r.nextBoolean(), flips), schedule,
                 checkpoints, log);
     }
 

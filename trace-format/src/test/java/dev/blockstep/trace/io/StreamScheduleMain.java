@@ -1,5 +1,6 @@
 package dev.blockstep.trace.io;
 
+import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.ScheduleEntry;
 import java.nio.file.Path;
 
@@ -19,6 +20,6 @@ public final class StreamScheduleMain {
                 n++;
             }
         }
-        System.out.println("entries=" + n + " hash=" + hash + " flips=" + file.header().fix().flips());
+        System.out.println("entries=" + n + " hash=" + hash + " flips=" + file.header().fix().changes().stream().map(FixSetting.Change::step).toList());
     }
 }

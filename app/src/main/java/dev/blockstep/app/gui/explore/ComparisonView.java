@@ -2,12 +2,16 @@ package dev.blockstep.app.gui.explore;
 
 import dev.blockstep.engine.explore.FixComparison;
 import dev.blockstep.engine.explore.Verdict;
+import dev.blockstep.engine.fix.FixVariant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import javafx.beans.property.ObjectProperty;
+import javafx.collections.FXCollections;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TextFormatter;
 import javafx.scene.layout.HBox;
@@ -23,21 +27,26 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
 
 /**
- * Fixed against unfixed: one schedule's steps with the fix off (left) and on (right), row by row, with the
+ * Two fix variants against each other (none and patch unless the user picks others): one schedule's steps under
+ * each, row by row, with the
  * L2 entry of the raced cluster and its host cluster's refcount after each step; the first step where the
  * two runs part is marked and scrolled to.
  */
 public final class ComparisonView {
 
     /** One table row: step i of each side (null where a side has ended). */
-    public record PairRow(int index, FixComparison.StepRow unfixed, FixComparison.StepRow fixed, boolean divergence) {
+    public record PairRow(int index, FixComparison.StepRow left, FixComparison.StepRow right, boolean divergence) {
     }
 
     private final BorderPane root = new BorderPane();
     private final TableView<PairRow> table = new TableView<>();
-    private final Label title = new Label("Select a counterexample and press “Compare fixed vs unfixed”.");
-    private final Label unfixedVerdict = new Label();
-    private final Label fixedVerdict = new Label();
+    private final Label title = new Label("Select a counterexample and press “Compare two fix variants”.");
+    private final Label leftVerdict = new Label();
+    private final Label rightVerdict = new Label();
+    private final Label leftName = new Label();
+    private final Label rightName = new Label();
+    private final TableColumn<PairRow, String> leftColumn = group(PairRow::left);
+    private final TableColumn<PairRow, String> rightColumn = group(PairRow::right);
     private final Label divergence = new Label();
 
     /** @param compareSeeded compares the selected scenario under a seeded uniform policy */
@@ -46,14 +55,14 @@ public final class ComparisonView {
         root.setPadding(new Insets(10));
         title.getStyleClass().add("panel-title");
         title.setId("comparison-title");
-        unfixedVerdict.setId("comparison-unfixed-verdict");
-        fixedVerdict.setId("comparison-fixed-verdict");
+        leftVerdict.setId("comparison-left-verdict");
+        rightVerdict.setId("comparison-right-verdict");
         divergence.setId("comparison-divergence");
         GridPane head = new GridPane();
         head.setHgap(12);
         head.setVgap(2);
-        head.addRow(0, new Label("Fix off:"), unfixedVerdict);
-        head.addRow(1, new Label("Fix on:"), fixedVerdict);
+        head.addRow(0, leftName, leftVerdict);
+        head.addRow(1, rightName, rightVerdict);
         head.addRow(2, new Label("Diverge:"), divergence);
         TextField seed = new TextField("1");
         seed.setId("comparison-seed");
@@ -65,13 +74,17 @@ public final class ComparisonView {
         HBox policy = new HBox(8, new Label("Or the Explore tab's scenario, same seeded uniform policy on both sides:"),
                 seed, seeded);
         policy.setAlignment(Pos.CENTER_LEFT);
-        root.setTop(new VBox(6, policy, title, head));
+        ChoiceBox<FixVariant> left = variants("comparison-left", vm.compareLeftProperty());
+        ChoiceBox<FixVariant> right = variants("comparison-right", vm.compareRightProperty());
+        HBox pick = new HBox(8, new Label("Compare fix variant"), left, new Label("against"), right);
+        pick.setAlignment(Pos.CENTER_LEFT);
+        root.setTop(new VBox(6, pick, policy, title, head));
         table.setId("comparison-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         table.setPlaceholder(new Label("No comparison yet."));
         table.getColumns().add(column("#", 50, r -> Integer.toString(r.index())));
-        table.getColumns().add(group("Fix off", PairRow::unfixed));
-        table.getColumns().add(group("Fix on", PairRow::fixed));
+        table.getColumns().add(leftColumn);
+        table.getColumns().add(rightColumn);
         table.setRowFactory(t -> new TableRow<>() {
             @Override
             protected void updateItem(PairRow r, boolean empty) {
@@ -101,9 +114,15 @@ public final class ComparisonView {
         if (c == null) {
             return;
         }
-        title.setText("Same schedule, fix off and on: " + what + "; raced guest cluster " + c.racedCluster());
-        unfixedVerdict.setText(verdict(c.unfixed()));
-        fixedVerdict.setText(verdict(c.fixed()));
+        String l = "Fix " + c.left().fix().id();
+        String r = "Fix " + c.right().fix().id();
+        title.setText("Same schedule, " + l + " and " + r + ": " + what + "; raced guest cluster " + c.racedCluster());
+        leftName.setText(l + ":");
+        rightName.setText(r + ":");
+        leftColumn.setText(l);
+        rightColumn.setText(r);
+        leftVerdict.setText(verdict(c.left()));
+        rightVerdict.setText(verdict(c.right()));
         int d = c.firstDivergence();
         int s = c.firstStateDifference();
         divergence.setText(d < 0 ? "never: both runs took the same steps"
@@ -116,8 +135,8 @@ public final class ComparisonView {
 
     /** Both step lists lined up by index; the divergence row is flagged. */
     public static List<PairRow> rows(FixComparison c) {
-        List<FixComparison.StepRow> a = c.unfixed().steps();
-        List<FixComparison.StepRow> b = c.fixed().steps();
+        List<FixComparison.StepRow> a = c.left().steps();
+        List<FixComparison.StepRow> b = c.right().steps();
         List<PairRow> rows = new ArrayList<>();
         for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
             rows.add(new PairRow(i, i < a.size() ? a.get(i) : null, i < b.size() ? b.get(i) : null,
@@ -134,8 +153,15 @@ public final class ComparisonView {
                 + (v.stderr().isEmpty() ? "" : "; stderr: " + v.stderr().get(0));
     }
 
-    private static TableColumn<PairRow, String> group(String name, Function<PairRow, FixComparison.StepRow> side) {
-        TableColumn<PairRow, String> g = new TableColumn<>(name);
+    private static ChoiceBox<FixVariant> variants(String id, ObjectProperty<FixVariant> p) {
+        ChoiceBox<FixVariant> box = new ChoiceBox<>(FXCollections.observableArrayList(FixVariant.all()));
+        box.setId(id);
+        box.valueProperty().bindBidirectional(p);
+        return box;
+    }
+
+    private static TableColumn<PairRow, String> group(Function<PairRow, FixComparison.StepRow> side) {
+        TableColumn<PairRow, String> g = new TableColumn<>();
         g.getColumns().add(column("Step", 260, r -> side.apply(r) == null ? "" : side.apply(r).coroutine() + "  "
                 + side.apply(r).step()));
         g.getColumns().add(column("L2 entry", 150, r -> side.apply(r) == null ? "" : side.apply(r).l2Entry()));

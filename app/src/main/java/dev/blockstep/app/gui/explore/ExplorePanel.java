@@ -1,11 +1,14 @@
 package dev.blockstep.app.gui.explore;
 
+import dev.blockstep.engine.fix.FixVariant;
 import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
+import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
@@ -60,7 +63,7 @@ public final class ExplorePanel {
         Button open = new Button("Open in debugger");
         open.setId("explore-open");
         open.setOnAction(e -> selected(onOpen));
-        Button compare = new Button("Compare fixed vs unfixed");
+        Button compare = new Button("Compare two fix variants");
         compare.setId("explore-compare");
         compare.setOnAction(e -> selected(onCompare));
         open.disableProperty().bind(list.getSelectionModel().selectedItemProperty().isNull());
@@ -102,9 +105,9 @@ public final class ExplorePanel {
         runs.disableProperty().bind(random.not());
         seed.disableProperty().bind(random.not());
         maxStates.disableProperty().bind(random);
-        CheckBox fix = new CheckBox("Fix on (discard and write-zeroes serialising)");
+        ChoiceBox<FixVariant> fix = new ChoiceBox<>(FXCollections.observableArrayList(FixVariant.all()));
         fix.setId("explore-fix");
-        fix.selectedProperty().bindBidirectional(vm.fixProperty());
+        fix.valueProperty().bindBidirectional(vm.fixProperty());
 
         GridPane g = new GridPane();
         g.setHgap(8);

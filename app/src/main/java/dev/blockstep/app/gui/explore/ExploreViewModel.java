@@ -7,6 +7,7 @@ import dev.blockstep.engine.explore.FollowChoices;
 import dev.blockstep.engine.explore.QemuImgCheck;
 import dev.blockstep.engine.explore.Scenario;
 import dev.blockstep.engine.explore.ScenarioException;
+import dev.blockstep.engine.fix.FixVariant;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -44,7 +45,10 @@ public final class ExploreViewModel {
     private final IntegerProperty runs = new SimpleIntegerProperty(1000);
     private final LongProperty seed = new SimpleLongProperty(1);
     private final LongProperty maxStates = new SimpleLongProperty(1_000_000);
-    private final BooleanProperty fix = new SimpleBooleanProperty(false);
+    private final ObjectProperty<FixVariant> fix = new SimpleObjectProperty<>(FixVariant.NONE);
+    /** The two variants the side-by-side view runs one schedule under. */
+    private final ObjectProperty<FixVariant> compareLeft = new SimpleObjectProperty<>(FixVariant.NONE);
+    private final ObjectProperty<FixVariant> compareRight = new SimpleObjectProperty<>(FixVariant.PATCH);
     private final BooleanProperty running = new SimpleBooleanProperty(false);
     private final DoubleProperty progress = new SimpleDoubleProperty(0);
     private final StringProperty progressText = new SimpleStringProperty("");
@@ -76,7 +80,7 @@ public final class ExploreViewModel {
         running.set(true);
         progress.set(req.mode().random() ? 0 : -1);
         progressText.set("opening " + what);
-        status.set("Exploring " + what + " — " + req.mode() + ", fix " + (req.fix() ? "on" : "off") + "…");
+        status.set("Exploring " + what + " — " + req.mode() + ", fix " + req.fix().id() + "…");
         counterexamples.clear();
         outcome.set(null);
         worker.execute(() -> {
@@ -100,13 +104,13 @@ public final class ExploreViewModel {
         }
     }
 
-    /** Runs the counterexample's choices again with the fix off and on, for the side-by-side view. */
+    /** Runs the counterexample's choices again under the two compared variants, for the side-by-side view. */
     public void compare(Found f) {
         compare("#" + f.number() + " of " + f.scenario().name() + " (its recorded choices)", f.scenario(),
                 () -> new FollowChoices(f.counterexample().choices()));
     }
 
-    /** Runs the scenario under a fresh seeded uniform policy with the fix off and on. */
+    /** Runs the scenario under a fresh seeded uniform policy under the two compared variants. */
     public void compareSeeded(String what, ScenarioSource source, long seedValue) {
         worker.execute(() -> {
             try {
@@ -123,8 +127,10 @@ public final class ExploreViewModel {
     }
 
     private void compareOnWorker(String what, Scenario sc, Supplier<SchedulingPolicy> policy) {
+        FixVariant left = compareLeft.get();
+        FixVariant right = compareRight.get();
         try {
-            FixComparison c = FixComparison.of(sc.setup(), policy, new QemuImgCheck());
+            FixComparison c = FixComparison.of(sc.setup(), policy, new QemuImgCheck(), left, right);
             ui.execute(() -> {
                 comparisonTitle.set(what);
                 comparison.set(c);
@@ -185,8 +191,16 @@ public final class ExploreViewModel {
         return maxStates;
     }
 
-    public BooleanProperty fixProperty() {
+    public ObjectProperty<FixVariant> fixProperty() {
         return fix;
+    }
+
+    public ObjectProperty<FixVariant> compareLeftProperty() {
+        return compareLeft;
+    }
+
+    public ObjectProperty<FixVariant> compareRightProperty() {
+        return compareRight;
     }
 
     public BooleanProperty runningProperty() {

@@ -65,8 +65,8 @@ public final class LockPanel implements SessionPanel {
             dropped.setText("⚠ LOCK DROPPED for data I/O by "
                     + lock.droppedForDataIo().stream().map(id -> name(names, id)).collect(Collectors.joining(", "))
                     + ": its cluster allocation is not yet linked in L2, and "
-                    + (s.fixOn() ? "the fix serialises discard and write-zeroes against it."
-                               : "nothing stops a discard or write-zeroes from freeing it."));
+                    + (s.fixOn() ? "fix variant " + s.fix().id() + " is in force: its gates decide whether a "
+                               + "discard or write-zeroes waits for it." : "nothing stops a discard or write-zeroes from freeing it."));
             dropped.pseudoClassStateChanged(Styles.LOCK_DROPPED, true);
         }
         lastChange.setText(describeLastChange(s, names));

@@ -3,6 +3,7 @@ package dev.blockstep.app.gui.session;
 import dev.blockstep.app.gui.breakpoints.Breakpoint;
 import dev.blockstep.app.gui.breakpoints.BreakpointHit;
 import dev.blockstep.app.gui.breakpoints.BreakpointSet;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.session.DebugTarget;
 import dev.blockstep.engine.snapshot.Snapshot;
 import dev.blockstep.engine.snapshot.Step;
@@ -99,8 +100,8 @@ public final class DebugSession {
         command("Restart", DebugTarget::restart);
     }
 
-    public void setFix(boolean on) {
-        command(on ? "Fix on" : "Fix off", t -> t.setFix(on));
+    public void setFix(FixVariant v) {
+        command("Fix " + v.id(), t -> t.setFix(v));
     }
 
     public void goToStep(int n) {

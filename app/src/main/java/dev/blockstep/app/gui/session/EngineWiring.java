@@ -6,6 +6,7 @@ import dev.blockstep.engine.check.CheckResult;
 import dev.blockstep.engine.check.ImageBytes;
 import dev.blockstep.engine.check.ImageCheck;
 import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.DebugTarget;
 import dev.blockstep.engine.session.EngineSession;
@@ -80,7 +81,7 @@ public final class EngineWiring {
             throw new TargetSource.OpenException(path + ": cannot read: " + e.getMessage(), e);
         }
         try {
-            return remember(new EngineSession(new Workload(file, path.getFileName().toString(), List.of(), false,
+            return remember(new EngineSession(new Workload(file, path.getFileName().toString(), List.of(), FixVariant.NONE,
                     Policies::fifo)), null);
         } catch (IllegalArgumentException e) {
             throw new TargetSource.OpenException(e.getMessage(), e);

@@ -88,7 +88,7 @@ public final class TimelineModel {
         } else if (e instanceof EngineEvent.StderrLine s) {
             lane.mark(MarkKind.STDERR, i, s.line());
         } else if (e instanceof EngineEvent.FixToggled f) {
-            lane.mark(MarkKind.FIX_TOGGLED, i, f.on() ? "fix on" : "fix off");
+            lane.mark(MarkKind.FIX_TOGGLED, i, "fix " + f.variant().id());
         }
     }
 

@@ -6,6 +6,7 @@ import dev.blockstep.app.gui.session.DebugSession;
 import dev.blockstep.app.gui.session.SessionObserver;
 import dev.blockstep.app.gui.session.SessionState;
 import dev.blockstep.app.gui.session.TargetSource;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.snapshot.CoroutineView;
 import dev.blockstep.engine.snapshot.Snapshot;
 import java.util.concurrent.Executor;
@@ -13,11 +14,13 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
@@ -42,16 +45,16 @@ public final class DebuggerViewModel implements SessionObserver {
     private final StringProperty errorDialog = new SimpleStringProperty("");
     private final IntegerProperty selectedCoroutine = new SimpleIntegerProperty(-1);
     private final IntegerProperty nextCoroutine = new SimpleIntegerProperty(-1);
-    /** The fix switch. Flipping it sends the command; engine updates set it without sending one back. */
-    private final BooleanProperty fixOn = new SimpleBooleanProperty(false);
+    /** The fix variant picker. Choosing one sends the command; engine updates set it without sending one back. */
+    private final ObjectProperty<FixVariant> fix = new SimpleObjectProperty<>(FixVariant.NONE);
     private boolean applyingEngineState;
     private SessionState lastState;
 
     public DebuggerViewModel(Executor engineExecutor, Executor uiExecutor) {
         this.session = new DebugSession(engineExecutor, uiExecutor, this);
-        fixOn.addListener((obs, was, on) -> {
-            if (!applyingEngineState && loaded.get()) {
-                session.setFix(on);
+        fix.addListener((obs, was, v) -> {
+            if (!applyingEngineState && loaded.get() && v != null) {
+                session.setFix(v);
             }
         });
     }
@@ -177,7 +180,7 @@ public final class DebuggerViewModel implements SessionObserver {
             historyLength.set(Math.max(s.historyLength(), snap.step()));
             step.set(snap.step());
             finished.set(snap.finished());
-            fixOn.set(snap.fixOn());
+            fix.set(snap.fix());
             nextCoroutine.set(s.nextUnderPolicy());
         } finally {
             applyingEngineState = false;
@@ -280,8 +283,8 @@ public final class DebuggerViewModel implements SessionObserver {
         return nextCoroutine;
     }
 
-    public BooleanProperty fixOnProperty() {
-        return fixOn;
+    public ObjectProperty<FixVariant> fixProperty() {
+        return fix;
     }
 
     /** Finds a coroutine in the current snapshot, for views that show details of the selection. */

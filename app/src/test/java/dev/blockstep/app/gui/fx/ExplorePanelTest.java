@@ -68,6 +68,17 @@ class ExplorePanelTest {
         return fx(() -> explore.viewModel().outcomeProperty().get());
     }
 
+    /** Picks a variant in the ChoiceBox {@code id}, as a user would. */
+    private static void pick(FxRobot robot, String id, dev.blockstep.engine.fix.FixVariant v) {
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ChoiceBox<dev.blockstep.engine.fix.FixVariant> box =
+                (javafx.scene.control.ChoiceBox<dev.blockstep.engine.fix.FixVariant>) robot.lookup(id).query();
+        fx(() -> {
+            box.setValue(v);
+            return null;
+        });
+    }
+
     private String label(FxRobot robot, String id) {
         return fx(() -> robot.lookup(id).queryLabeled().getText());
     }
@@ -81,15 +92,15 @@ class ExplorePanelTest {
         assertEquals(Long.toString(unfixed.corruptEndStates()), label(robot, "#explore-corrupt"));
         assertEquals(Long.toString(unfixed.states()), label(robot, "#explore-states"));
 
-        robot.clickOn("#explore-fix");
+        pick(robot, "#explore-fix", dev.blockstep.engine.fix.FixVariant.PATCH);
         ExploreOutcome fixed = runAndWait(robot);
-        assertTrue(fixed.request().fix());
+        assertEquals(dev.blockstep.engine.fix.FixVariant.PATCH, fixed.request().fix());
         assertTrue(fixed.complete());
         assertEquals(0, fixed.corruptEndStates());
         assertEquals("0", label(robot, "#explore-corrupt"));
         assertEquals(0, fx(() -> explore.viewModel().counterexamples().size()));
 
-        robot.clickOn("#explore-fix");
+        pick(robot, "#explore-fix", dev.blockstep.engine.fix.FixVariant.NONE);
         runAndWait(robot);
         @SuppressWarnings("unchecked")
         ListView<Found> list = (ListView<Found>) robot.lookup("#explore-counterexamples").query();
@@ -114,8 +125,8 @@ class ExplorePanelTest {
         robot.clickOn("#explore-compare");
         WindowFixture.until("the comparison is shown",
                 () -> !explore.comparison().table().getItems().isEmpty());
-        assertTrue(label(robot, "#comparison-unfixed-verdict").contains("CORRUPT"));
-        assertFalse(label(robot, "#comparison-fixed-verdict").contains("CORRUPT"));
+        assertTrue(label(robot, "#comparison-left-verdict").contains("CORRUPT"));
+        assertFalse(label(robot, "#comparison-right-verdict").contains("CORRUPT"));
         var rows = fx(() -> java.util.List.copyOf(explore.comparison().table().getItems()));
         long marked = rows.stream().filter(ComparisonView.PairRow::divergence).count();
         assertEquals(1, marked, "exactly one row marks the divergence");
@@ -142,17 +153,17 @@ class ExplorePanelTest {
         WindowFixture.until("the seeded comparison is shown",
                 () -> !explore.comparison().table().getItems().isEmpty());
         var c = fx(() -> explore.viewModel().comparisonProperty().get());
-        assertFalse(c.fixed().verdict().bad(), c.fixed().verdict().summary());
+        assertFalse(c.right().verdict().bad(), c.right().verdict().summary());
         assertTrue(fx(() -> explore.viewModel().comparisonTitleProperty().get()).matches(".*\\bseed 3\\b.*"));
         // The unfixed side is the run RandomSearch makes with the same seed (an independent driver loop).
         dev.blockstep.engine.explore.Scenario sc;
         try (var in = getClass().getResourceAsStream("/scenarios/minimal-race.json")) {
             sc = dev.blockstep.engine.explore.Scenario.load(in, "minimal-race.json");
         }
-        var run = dev.blockstep.engine.explore.RandomSearch.runOnce(sc.setup().withFix(false),
+        var run = dev.blockstep.engine.explore.RandomSearch.runOnce(sc.setup().withFix(dev.blockstep.engine.fix.FixVariant.NONE),
                 dev.blockstep.engine.coroutine.Policies.seededRandom(3));
-        assertEquals(run.stepCount(), c.unfixed().steps().size());
-        assertEquals(run.engine().file().contentHash(), c.unfixed().verdict().imageHash());
+        assertEquals(run.stepCount(), c.left().steps().size());
+        assertEquals(run.engine().file().contentHash(), c.left().verdict().imageHash());
     }
 
     @Test

@@ -13,7 +13,8 @@ import javafx.application.Platform;
 import javafx.scene.Node;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import org.controlsfx.control.ToggleSwitch;
+import dev.blockstep.engine.fix.FixVariant;
+import javafx.scene.control.ChoiceBox;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -90,15 +91,19 @@ class MinimalRaceWalkthroughTest {
     }
 
     @Test
-    void theFixSwitchFlipsTheFixInTheEngineAtTheCurrentStep(FxRobot robot) {
+    void theFixPickerSetsTheVariantInTheEngineAtTheCurrentStep(FxRobot robot) {
         stepUntilLockDrop(robot);
         long before = state().stepRevision();
-        ToggleSwitch toggle = robot.lookup("#fix-switch").queryAs(ToggleSwitch.class);
-        Node thumb = toggle.lookup(".thumb-area");
-        robot.clickOn(thumb);
-        WindowFixture.until("the fix reaches the engine", () -> fx.vm.session().state().stepRevision() > before);
-        assertTrue(state().snapshot().fixOn());
-        assertTrue(toggle.isSelected());
+        ChoiceBox<FixVariant> picker = picker(robot);
+        robot.interact(() -> picker.setValue(FixVariant.UNMAP_ONLY));
+        WindowFixture.until("the variant reaches the engine", () -> fx.vm.session().state().stepRevision() > before);
+        assertEquals(FixVariant.UNMAP_ONLY, state().snapshot().fix());
+        assertEquals(FixVariant.UNMAP_ONLY, picker.getValue());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ChoiceBox<FixVariant> picker(FxRobot robot) {
+        return (ChoiceBox<FixVariant>) robot.lookup("#fix-variant").query();
     }
 
     @Test
@@ -117,7 +122,7 @@ class MinimalRaceWalkthroughTest {
     @Test
     void withTheFixOnFromTheStartTheRunChecksClean(FxRobot robot) {
         long before = state().stepRevision();
-        robot.clickOn(robot.lookup("#fix-switch").queryAs(ToggleSwitch.class).lookup(".thumb-area"));
+        robot.interact(() -> picker(robot).setValue(FixVariant.PATCH));
         WindowFixture.until("the fix reaches the engine", () -> fx.vm.session().state().stepRevision() > before);
         resumeToEnd(robot);
         WindowFixture.until("the check has run", () -> fx.window.checkPanel().verdictText().contains("at step"));

@@ -8,6 +8,7 @@ import dev.blockstep.app.gui.HandBuilt;
 import dev.blockstep.app.gui.breakpoints.BreakpointSet;
 import dev.blockstep.app.gui.panels.RefcountPanel;
 import dev.blockstep.app.gui.session.SessionState;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.snapshot.ClusterAllocView;
 import dev.blockstep.engine.snapshot.CoState;
 import dev.blockstep.engine.snapshot.LockView;
@@ -40,7 +41,7 @@ class RefcountPanelReadsClusterAllocsTest {
 
     /** Host cluster 5 is referenced by guest 0 with refcount 0 (z1 freed it); W1's allocation may still hold it. */
     private static SessionState state(List<ClusterAllocView> allocs) {
-        Snapshot s = new Snapshot(12, false, null, List.of(HandBuilt.co(1, "W1", CoState.RUNNABLE, "link_l2")),
+        Snapshot s = new Snapshot(12, FixVariant.NONE, null, List.of(HandBuilt.co(1, "W1", CoState.RUNNABLE, "link_l2")),
                 List.of(), new LockView(-1, List.of(), List.of(1)),
                 HandBuilt.image(List.of(HandBuilt.l2(0, 5 * CS)), HandBuilt.data(5, 0, 0L)), List.of(), false, allocs);
         return new SessionState("hand-built", s, StepHistory.EMPTY, 12, 1, 1, BreakpointSet.EMPTY, 0, null);

@@ -6,6 +6,7 @@ import dev.blockstep.app.gui.session.SessionPanel;
 import dev.blockstep.app.gui.session.SessionState;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SplitMix64;
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.qcow2.Qcow2Create;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.session.Workload;
@@ -81,7 +82,7 @@ class StepLatencyMeasurement {
 
     @Test
     void stepLatencyDeepIntoA5000CommandWorkload() throws Exception {
-        Workload w = new Workload(Qcow2Create.create(16L << 20, 65536), "w.qcow2", contended(7, 5000), false,
+        Workload w = new Workload(Qcow2Create.create(16L << 20, 65536), "w.qcow2", contended(7, 5000), FixVariant.NONE,
                 () -> Policies.seededRandom(7));
         long open = timed(() -> fx.vm.open("5000 commands", () -> new EngineSession(w)));
         long resume = timed(fx.vm::resume);

@@ -1,5 +1,6 @@
 package dev.blockstep.app.gui.session;
 
+import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.session.DebugTarget;
 import dev.blockstep.engine.snapshot.Snapshot;
 import dev.blockstep.engine.image.HostFile;
@@ -13,7 +14,7 @@ import java.util.List;
 public final class ScriptedTarget implements DebugTarget {
     private final List<Snapshot> states;
     private int at;
-    boolean fix;
+    FixVariant fix = FixVariant.NONE;
 
     public ScriptedTarget(List<Snapshot> states) {
         this.states = states;
@@ -58,8 +59,8 @@ public final class ScriptedTarget implements DebugTarget {
     }
 
     @Override
-    public Snapshot setFix(boolean on) {
-        fix = on;
+    public Snapshot setFix(FixVariant v) {
+        fix = v;
         return current();
     }
 

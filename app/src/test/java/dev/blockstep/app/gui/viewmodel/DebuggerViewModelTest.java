@@ -1,5 +1,6 @@
 package dev.blockstep.app.gui.viewmodel;
 
+import dev.blockstep.engine.fix.FixVariant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,7 @@ class DebuggerViewModelTest {
     private final DebuggerViewModel vm = new DebuggerViewModel(engineWork::add, Runnable::run);
 
     private static Snapshot withFix(boolean fix) {
-        return new Snapshot(3, fix, null, List.of(HandBuilt.co(1, "W1", CoState.WAITING_LOCK, "lock")), List.of(),
+        return new Snapshot(3, FixVariant.of(fix), null, List.of(HandBuilt.co(1, "W1", CoState.WAITING_LOCK, "lock")), List.of(),
                 new LockView(2, List.of(1), List.of()), null, List.of(), false, List.of());
     }
 
@@ -29,16 +30,16 @@ class DebuggerViewModelTest {
     }
 
     @Test
-    void anEngineStateWithTheFixOnSetsTheSwitchWithoutSendingACommandBack() {
+    void anEngineStateWithAVariantSetsThePickerWithoutSendingACommandBack() {
         arrive(withFix(true));
-        assertTrue(vm.fixOnProperty().get());
+        assertEquals(FixVariant.PATCH, vm.fixProperty().get());
         assertTrue(engineWork.isEmpty());
     }
 
     @Test
-    void flippingTheSwitchSendsOneCommand() {
+    void pickingAVariantSendsOneCommand() {
         arrive(withFix(false));
-        vm.fixOnProperty().set(true);
+        vm.fixProperty().set(FixVariant.UNMAP_ONLY);
         assertEquals(1, engineWork.size());
     }
 
