@@ -44,6 +44,8 @@ public final class DebugSession {
     private long breakpointsRevision;
     private BreakpointSet breakpoints = BreakpointSet.EMPTY;
     private String title = "";
+    /** Bumped by every open, so a view can tell a result about the previous file from one about this one. */
+    private long openRevision;
 
     public DebugSession(Executor engineExecutor, Executor uiExecutor, SessionObserver observer) {
         this.engineExecutor = engineExecutor;
@@ -61,6 +63,11 @@ public final class DebugSession {
     /** The latest state, or null before anything was opened. UI thread only. */
     public SessionState state() {
         return state;
+    }
+
+    /** How many files or samples have been opened so far; UI thread only. */
+    public long openRevision() {
+        return openRevision;
     }
 
     public BreakpointSet breakpoints() {
@@ -87,8 +94,29 @@ public final class DebugSession {
         command("Step", t -> t.step());
     }
 
+    /**
+     * Steps one coroutine if the scheduler would let it run now. When qemu owes the CPU to another coroutine (one
+     * just woken or spawned), the engine refuses; the user gets one line naming both, not the engine's text.
+     */
     public void stepCoroutine(int coroutineId) {
-        command("Step co " + coroutineId, t -> t.stepCoroutine(coroutineId));
+        run("Step", false, () -> {
+            if (target == null) {
+                return;
+            }
+            List<Integer> runnable = target.runnable();
+            if (!runnable.contains(coroutineId)) {
+                java.util.function.IntFunction<String> names = BreakpointSet.names(target.current());
+                String who = names.apply(coroutineId);
+                String others = String.join(", ", runnable.stream().map(names::apply).toList());
+                String line = runnable.isEmpty() ? who + " cannot step now: nothing can step"
+                        : who + " cannot step now: qemu runs " + others + " next"
+                        + (runnable.size() == 1 ? " without a choice (it was just woken or started)" : "")
+                        + "; press F8 to step it";
+                ui(() -> observer.commandFailed(line, false));
+                return;
+            }
+            publish(null, target.stepCoroutine(coroutineId), null);
+        });
     }
 
     public void stepBack() {
@@ -166,8 +194,9 @@ public final class DebugSession {
                 break;
             }
             List<Step> steps = target.steps();
+            java.util.function.IntFunction<String> names = BreakpointSet.names(after);
             for (int i = from; i < after.step() && hit == null; i++) {
-                hit = bps.firstStepHit(steps.get(i)).orElse(null);
+                hit = bps.firstStepHit(steps.get(i), names).orElse(null);
             }
             at = hit != null && hit.step() != after.step() ? target.goToStep(hit.step()) : after;
             n += at.step() - from;
@@ -247,6 +276,7 @@ public final class DebugSession {
                              BreakpointHit hit) {
         if (newTitle != null) {
             title = newTitle;
+            openRevision++;
         }
         stepRevision++;
         changed(new SessionState(title, snap, steps, history, next, stepRevision, breakpoints, breakpointsRevision,

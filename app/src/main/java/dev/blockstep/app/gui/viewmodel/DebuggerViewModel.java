@@ -79,6 +79,9 @@ public final class DebuggerViewModel implements SessionObserver {
 
     /** Steps the coroutine picked in the Coroutines view; falls back to the policy's choice. */
     public void stepSelected() {
+        if (!canStep().get()) {
+            return;
+        }
         int co = selectedCoroutine.get();
         SessionState s = lastState;
         if (co < 0 || s == null) {
@@ -89,7 +92,9 @@ public final class DebuggerViewModel implements SessionObserver {
             if (c.state().canStep()) {
                 session.stepCoroutine(co);
             } else {
-                status.set(c.name() + " cannot step: " + (c.blockedOn().isEmpty() ? c.state() : c.blockedOn()));
+                status.set(c.name() + " cannot step now: " + (!c.blockedOn().isEmpty() ? c.blockedOn()
+                        : c.state() == dev.blockstep.engine.snapshot.CoState.DONE ? "it has finished"
+                        : c.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')));
             }
         }, this::step);
     }
@@ -168,6 +173,8 @@ public final class DebuggerViewModel implements SessionObserver {
 
     @Override
     public void stateChanged(SessionState s) {
+        boolean fixWasOn = lastState != null && lastState.snapshot().fixOn();
+        boolean sameRun = lastState != null && lastState.title().equals(s.title());
         lastState = s;
         Snapshot snap = s.snapshot();
         applyingEngineState = true;
@@ -183,6 +190,9 @@ public final class DebuggerViewModel implements SessionObserver {
             applyingEngineState = false;
         }
         status.set(describe(s));
+        if (sameRun && !fixWasOn && snap.fixOn()) {
+            LateFix.explain(snap, s.steps(), snap.step()).ifPresent(status::set);
+        }
     }
 
     private static String describe(SessionState s) {
