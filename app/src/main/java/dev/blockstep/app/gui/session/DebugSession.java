@@ -9,9 +9,11 @@ import dev.blockstep.engine.snapshot.Step;
 import dev.blockstep.engine.snapshot.StepHistory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -205,6 +207,68 @@ public final class DebugSession {
             ui(() -> observer.progress(done, "step " + step));
         }
         publish(null, at, hit);
+    }
+
+    /**
+     * Travels to the nearest step, after (forward) or before the current one, where {@code moment} finds something
+     * in the step from one snapshot to the next; forward runs on under the policy (the recording, if one is
+     * ahead), backward walks the known history from step 0. Stops at the end or step 0 when there is none, and
+     * hands what was found (empty if nothing) to {@code onUi} after the panels have the new state.
+     */
+    public <M> void seek(String what, boolean forward, BiFunction<Snapshot, Snapshot, Optional<M>> moment,
+                         Consumer<Optional<M>> onUi) {
+        run(what, true, () -> {
+            if (target == null) {
+                return;
+            }
+            Optional<M> found = forward ? seekForward(moment) : seekBackward(moment);
+            publish(null, target.current(), null);
+            ui(() -> onUi.accept(found));
+        });
+    }
+
+    private <M> Optional<M> seekForward(BiFunction<Snapshot, Snapshot, Optional<M>> moment) {
+        Snapshot before = target.current();
+        long n = 0;
+        while (!cancel.get() && !before.finished()) {
+            Snapshot after = target.step();
+            if (after.step() == before.step()) {
+                break;
+            }
+            Optional<M> m = moment.apply(before, after);
+            if (m.isPresent()) {
+                return m;
+            }
+            before = after;
+            if (++n % PROGRESS_EVERY == 0) {
+                long done = n;
+                int at = after.step();
+                ui(() -> observer.progress(done, "step " + at));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private <M> Optional<M> seekBackward(BiFunction<Snapshot, Snapshot, Optional<M>> moment) {
+        int from = target.current().step();
+        Snapshot before = target.goToStep(0);
+        int best = 0;
+        Optional<M> found = Optional.empty();
+        for (int k = 1; k < from && !cancel.get(); k++) {
+            Snapshot after = target.goToStep(k);
+            Optional<M> m = moment.apply(before, after);
+            if (m.isPresent()) {
+                best = k;
+                found = m;
+            }
+            before = after;
+        }
+        if (cancel.get()) {
+            target.goToStep(from);
+            return Optional.empty();
+        }
+        target.goToStep(best);
+        return found;
     }
 
     /** Stops a running resume after its current step. Safe from any thread. */

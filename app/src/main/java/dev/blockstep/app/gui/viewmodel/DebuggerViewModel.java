@@ -99,6 +99,37 @@ public final class DebuggerViewModel implements SessionObserver {
         }, this::step);
     }
 
+    /** F6: on to the next lock drop, serialising wait, free, relink or first check error. */
+    public void nextKeyMoment() {
+        if (canStep().get()) {
+            session.seek("Next key moment", true, DebuggerViewModel::moments, found -> status.set(found
+                    .map(m -> describeMoments(m))
+                    .orElse("No further key moment: step " + step.get() + (finished.get() ? " is the end" : ""))));
+        }
+    }
+
+    /** Shift+F6: back to the previous key moment of the known history. */
+    public void previousKeyMoment() {
+        if (loaded.get() && !busy.get() && step.get() > 0) {
+            session.seek("Previous key moment", false, DebuggerViewModel::moments, found -> status.set(found
+                    .map(m -> describeMoments(m)).orElse("No earlier key moment: back at step 0")));
+        }
+    }
+
+    private static java.util.Optional<java.util.List<KeyMoment>> moments(Snapshot before, Snapshot after) {
+        java.util.List<KeyMoment> m = KeyMoment.of(before, after);
+        return m.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(m);
+    }
+
+    private static String describeMoments(java.util.List<KeyMoment> moments) {
+        StringBuilder b = new StringBuilder("Key moment at step " + moments.get(0).step() + ": ");
+        for (int i = 0; i < moments.size(); i++) {
+            b.append(i == 0 ? "" : "; ").append(moments.get(i).kind().label()).append(": ")
+                    .append(moments.get(i).text());
+        }
+        return b.toString();
+    }
+
     public void resume() {
         if (canStep().get()) {
             session.resume();
