@@ -29,6 +29,7 @@ final class DebuggerToolbar {
     private final Slider slider = new Slider(0, 1, 0);
     private final List<Button> buttons = new ArrayList<>();
     private final ToggleSwitch fix = new ToggleSwitch();
+    private final javafx.beans.property.BooleanProperty compact = new javafx.beans.property.SimpleBooleanProperty();
     private boolean followingEngine;
 
     DebuggerToolbar(DebuggerViewModel vm) {
@@ -60,7 +61,7 @@ final class DebuggerToolbar {
         fix.setTooltip(new Tooltip("Fix: BDRV_REQ_SERIALISING for discard and write-zeroes, for requests that begin"
                 + " from the current step on"));
         fix.textProperty().bind(Bindings.createStringBinding(() -> fixText(vm.fixOnProperty().get()),
-                vm.fixOnProperty(), bar.widthProperty()));
+                vm.fixOnProperty(), compact));
         fix.setMinWidth(Region.USE_PREF_SIZE);
 
         slider.setId("time-slider");
@@ -103,7 +104,13 @@ final class DebuggerToolbar {
         bar.setId("debug-toolbar");
         bar.getStyleClass().add("debug-toolbar");
         bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        bar.widthProperty().addListener((o, was, w) -> compact(w.doubleValue() < COMPACT_BELOW));
+        // the window's width, not the bar's: a box never gets narrower than its children's minimum widths
+        bar.sceneProperty().addListener((o, was, scene) -> {
+            if (scene != null) {
+                compact.bind(scene.widthProperty().lessThan(COMPACT_BELOW));
+            }
+        });
+        compact.addListener((o, was, on) -> compact(on));
     }
 
     HBox node() {
@@ -112,8 +119,7 @@ final class DebuggerToolbar {
 
     /** ON and OFF in words: a switch's colour alone did not say which way it stood. */
     private String fixText(boolean on) {
-        boolean compact = bar.getWidth() > 0 && bar.getWidth() < COMPACT_BELOW;
-        return (compact ? "Fix " : "Fix (serialise discard & write-zeroes) ") + (on ? "ON" : "OFF");
+        return (compact.get() ? "Fix " : "Fix (serialise discard & write-zeroes) ") + (on ? "ON" : "OFF");
     }
 
     private void compact(boolean on) {
