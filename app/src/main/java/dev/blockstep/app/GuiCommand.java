@@ -17,6 +17,10 @@ public final class GuiCommand implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--dark", description = "use the dark theme")
     boolean dark;
 
+    @Option(names = "--presentation", description = "start in presentation mode (large type, the panels a class"
+            + " needs; F5 switches it)")
+    boolean presentation;
+
     @Option(names = "--screenshot-dir", hidden = true,
             description = "step through the sample's teaching moments, save PNGs there, then quit")
     Path screenshotDir;
@@ -28,7 +32,7 @@ public final class GuiCommand implements java.util.concurrent.Callable<Integer> 
             System.err.println("blockstep: cannot open the window: " + missing);
             return 1;
         }
-        dev.blockstep.app.gui.GuiLauncher.launch(file, dark, screenshotDir);
+        dev.blockstep.app.gui.GuiLauncher.launch(file, dark, presentation, screenshotDir);
         return 0;
     }
 

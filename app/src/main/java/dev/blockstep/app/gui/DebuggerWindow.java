@@ -58,6 +58,9 @@ public final class DebuggerWindow {
     private final TabPane bottomTabs = new TabPane();
     private final MainMenu files;
     private final GuideBar guide;
+    private final javafx.beans.property.BooleanProperty dark = new javafx.beans.property.SimpleBooleanProperty();
+    private final javafx.beans.property.BooleanProperty presentation =
+            new javafx.beans.property.SimpleBooleanProperty();
     private SplitPane requestsAndLock;
     private SplitPane state;
     private TabPane tablesTab;
@@ -84,7 +87,9 @@ public final class DebuggerWindow {
 
         guide = new GuideBar(vm, wiring);
         vm.session().addPanel(guide);
-        files = new MainMenu(vm, wiring, new RecentFiles(prefs), this::window, this::setDark, this::setPresentation);
+        dark.addListener((o, was, on) -> applyDark(on));
+        presentation.addListener((o, was, on) -> applyPresentation(on));
+        files = new MainMenu(vm, wiring, new RecentFiles(prefs), this::window, dark, presentation);
         DebuggerToolbar toolbar = new DebuggerToolbar(vm);
         files.menuBar().getMenus().add(exploreMenu());
         root.setTop(new VBox(files.menuBar(), toolbar.node(), banner(), guide.node()));
@@ -119,7 +124,12 @@ public final class DebuggerWindow {
         return scene;
     }
 
-    public void setDark(boolean dark) {
+    /** The dark theme; the View menu's check item follows. */
+    public void setDark(boolean on) {
+        dark.set(on);
+    }
+
+    private void applyDark(boolean dark) {
         root.getStyleClass().remove(Styles.DARK);
         if (dark) {
             root.getStyleClass().add(Styles.DARK);
@@ -133,6 +143,10 @@ public final class DebuggerWindow {
      * refcount map and the timeline; tracked requests and breakpoints step aside.
      */
     public void setPresentation(boolean on) {
+        presentation.set(on);
+    }
+
+    private void applyPresentation(boolean on) {
         root.getStyleClass().remove(Styles.PRESENTATION);
         if (on) {
             root.getStyleClass().add(Styles.PRESENTATION);

@@ -14,13 +14,16 @@ public final class GuiLauncher {
     private GuiLauncher() {
     }
 
-    public static void launch(Path open, boolean dark, Path screenshotDir) {
+    public static void launch(Path open, boolean dark, boolean presentation, Path screenshotDir) {
         List<String> args = new ArrayList<>();
         if (open != null) {
             args.add("--open=" + open);
         }
         if (dark) {
             args.add("--dark=true");
+        }
+        if (presentation) {
+            args.add("--presentation=true");
         }
         if (screenshotDir != null) {
             args.add("--screenshot-dir=" + screenshotDir);

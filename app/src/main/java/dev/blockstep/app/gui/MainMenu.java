@@ -6,7 +6,6 @@ import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javafx.application.Platform;
 import javafx.scene.control.CheckMenuItem;
@@ -36,7 +35,7 @@ final class MainMenu {
     private BaseImageChooser baseChooser;
 
     MainMenu(DebuggerViewModel vm, EngineWiring wiring, RecentFiles recent, Supplier<Window> window,
-             Consumer<Boolean> setDark, Consumer<Boolean> setPresentation) {
+             javafx.beans.property.BooleanProperty dark, javafx.beans.property.BooleanProperty presentation) {
         this.vm = vm;
         this.wiring = wiring;
         this.recent = recent;
@@ -81,14 +80,14 @@ final class MainMenu {
                         new KeyCodeCombination(KeyCode.F8, KeyCombination.CONTROL_DOWN),
                         vm::toggleBreakpointAtNextStep));
 
-        CheckMenuItem dark = new CheckMenuItem("Dark theme");
-        dark.setId("menu-dark");
-        dark.selectedProperty().addListener((o, was, on) -> setDark.accept(on));
-        CheckMenuItem presentation = new CheckMenuItem("Presentation mode");
-        presentation.setId("menu-presentation");
-        presentation.setAccelerator(new KeyCodeCombination(KeyCode.F5));
-        presentation.selectedProperty().addListener((o, was, on) -> setPresentation.accept(on));
-        Menu view = new Menu("View", null, dark, presentation);
+        CheckMenuItem darkItem = new CheckMenuItem("Dark theme");
+        darkItem.setId("menu-dark");
+        darkItem.selectedProperty().bindBidirectional(dark);
+        CheckMenuItem presentationItem = new CheckMenuItem("Presentation mode");
+        presentationItem.setId("menu-presentation");
+        presentationItem.setAccelerator(new KeyCodeCombination(KeyCode.F5));
+        presentationItem.selectedProperty().bindBidirectional(presentation);
+        Menu view = new Menu("View", null, darkItem, presentationItem);
         bar.getMenus().addAll(file, run, view);
     }
 

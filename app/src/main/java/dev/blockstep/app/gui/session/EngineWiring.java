@@ -198,7 +198,8 @@ public final class EngineWiring {
                     + " saved as one");
         }
         try {
-            TraceRecorder.write(TraceRecorder.record(source, source.metadata(), last.session()), out);
+            Trace recorded = TraceRecorder.record(source, source.metadata(), last.session());
+            TraceRecorder.write(SavedRun.describe(source, recorded, last.session().current().finished()), out);
         } catch (TraceReplayException e) {
             throw new TargetSource.OpenException(e.getMessage(), e);
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.session.DebugTarget;
 import dev.blockstep.engine.snapshot.CoroutineView;
 import dev.blockstep.engine.snapshot.Snapshot;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
@@ -33,6 +34,8 @@ import org.testfx.util.WaitForAsyncUtils;
 class TellsTheTruthTest {
 
     private WindowFixture fx;
+    @org.junit.jupiter.api.io.TempDir
+    Path dir;
 
     @Start
     void start(Stage stage) {
@@ -184,6 +187,49 @@ class TellsTheTruthTest {
         assertFalse(status.contains("co " + id) || status.contains("runnable ["), status);
         assertEquals(step, state().snapshot().step());
         assertTrue(warnings.isEmpty(), () -> "logged: " + warnings.get(0).getMessage());
+    }
+
+    @Test
+    void aTraceSavedMidRunAfterAFlipSaysWhatItHoldsAndRunEndsWhereTheWindowEnds(FxRobot robot) throws Exception {
+        open("minimal-race");
+        for (int i = 0; i < 11; i++) {
+            press(robot, KeyCode.F8);
+        }
+        long before = state().stepRevision();
+        robot.clickOn(robot.lookup("#fix-switch").queryAs(ToggleSwitch.class).lookup(".thumb-area"));
+        WindowFixture.until("the fix reaches the engine", () -> fx.vm.session().state().stepRevision() > before);
+        press(robot, KeyCode.F8);
+        assertEquals(12, state().snapshot().step());
+        Path saved = dir.resolve("mid-run.json");
+        java.util.concurrent.CompletableFuture<String> done = new java.util.concurrent.CompletableFuture<>();
+        Platform.runLater(() -> fx.vm.session().query("save", t -> {
+            try {
+                fx.wiring.saveTrace(t, saved);
+                return "";
+            } catch (dev.blockstep.app.gui.session.TargetSource.OpenException e) {
+                return e.getMessage();
+            }
+        }, done::complete));
+        assertEquals("", done.get(60, java.util.concurrent.TimeUnit.SECONDS));
+
+        dev.blockstep.trace.io.TraceFile file = dev.blockstep.trace.io.TraceReader.open(saved);
+        String description = file.header().metadata().description();
+        assertTrue(description.contains("12 steps recorded") && description.contains("fix off from step 0, flipped at"
+                + " step 11") && !description.contains("34 steps"), description);
+
+        // what blockstep run prints for the saved trace, against what the window shows at the end of it
+        dev.blockstep.engine.session.EngineSession run = dev.blockstep.engine.trace.TraceRun.run(file, dir,
+                "mid-run.json", dev.blockstep.engine.trace.TraceRun.Options.DEFAULT);
+        String runReport = fx.wiring.checkRunner().check(run).report();
+        long opened = fx.vm.session().openRevision();
+        Platform.runLater(() -> fx.window.openFile(saved));
+        WindowFixture.until("the saved trace is open", () -> fx.vm.session().openRevision() > opened
+                && !fx.vm.busyProperty().get());
+        press(robot, KeyCode.F9);
+        WindowFixture.until("the check of the end has run", () -> fx.vm.finishedProperty().get()
+                && fx.window.checkPanel().verdictText().startsWith("at step " + fx.vm.stepProperty().get() + ": "));
+        assertEquals(runReport, fx.window.checkPanel().reportText());
+        assertTrue(runReport.contains("ERROR cluster 5 refcount=0 reference=1"), runReport);
     }
 
     @Test
