@@ -11,6 +11,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /**
@@ -40,9 +41,10 @@ public final class GuideBar implements SessionPanel {
         watch.setId("guide-watch");
         watch.setWrapText(true);
         watch.getStyleClass().add("guide-watch");
-        for (Label l : new Label[] {title, description, watch}) {
-            l.setMinHeight(0);
-        }
+        // the description gives way (it has a tooltip with all of it); the title and what to watch never do
+        description.setMinHeight(0);
+        title.setMinHeight(Region.USE_PREF_SIZE);
+        watch.setMinHeight(Region.USE_PREF_SIZE);
         Button close = new Button("✕");
         close.setId("guide-close");
         close.setFocusTraversable(false);

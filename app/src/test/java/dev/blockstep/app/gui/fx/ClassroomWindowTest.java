@@ -152,6 +152,10 @@ class ClassroomWindowTest {
         assertShown(robot, "#next-moment", 10);
         List<String> texts = toolbarTexts(robot);
         assertTrue(texts.stream().noneMatch(t -> t.contains("…")), texts.toString());
+        robot.clickOn("#tab-breakpoints");
+        robot.clickOn("#add-breakpoint");
+        robot.clickOn("#add-breakpoint-lock_drop");
+        WindowFixture.until("the breakpoint is set", () -> fx.vm.session().breakpoints().breakpoints().size() == 1);
     }
 
     @Test
@@ -164,6 +168,9 @@ class ClassroomWindowTest {
         assertTrue(onFx(() -> fx.window.presentation()));
         double large = onFx(() -> robot.lookup("#step-label").queryAs(Labeled.class).getFont().getSize());
         assertTrue(large >= normal * 1.3, "font " + normal + " -> " + large);
+        double row = onFx(() -> robot.lookup("#coroutines").queryAs(javafx.scene.control.TableView.class)
+                .getFixedCellSize());
+        assertTrue(row >= large * 1.6, "coroutine rows of " + row + " px cut " + large + " px type");
         for (String id : List.of("#coroutines", "#lock-owner", "#time-slider", "#step-label", "#fix-switch")) {
             assertShown(robot, id, 10);
         }

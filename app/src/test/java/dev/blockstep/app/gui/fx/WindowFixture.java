@@ -33,6 +33,8 @@ public final class WindowFixture {
         }
         window = new DebuggerWindow(vm, wiring, prefs);
         stage.setScene(window.scene());
+        // the toolkit keeps one stage for the whole JVM: a test that made it small must not shrink the next one's
+        stage.sizeToScene();
         stage.show();
         stage.requestFocus();
     }
