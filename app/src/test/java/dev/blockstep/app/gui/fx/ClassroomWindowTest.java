@@ -51,6 +51,8 @@ class ClassroomWindowTest {
 
     private void size(double w, double h) {
         onFx(() -> {
+            stage.setX(0);
+            stage.setY(0);
             stage.setWidth(w);
             stage.setHeight(h);
             return null;
