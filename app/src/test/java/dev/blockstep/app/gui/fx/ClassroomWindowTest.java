@@ -154,10 +154,6 @@ class ClassroomWindowTest {
         assertShown(robot, "#next-moment", 10);
         List<String> texts = toolbarTexts(robot);
         assertTrue(texts.stream().noneMatch(t -> t.contains("…")), texts.toString());
-        robot.clickOn("#tab-breakpoints");
-        robot.clickOn("#add-breakpoint");
-        robot.clickOn("#add-breakpoint-lock_drop");
-        WindowFixture.until("the breakpoint is set", () -> fx.vm.session().breakpoints().breakpoints().size() == 1);
     }
 
     @Test
