@@ -23,6 +23,10 @@ public final class GuiCommand implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--dark", description = "use the dark theme")
     boolean dark;
 
+    @Option(names = "--presentation", description = "start in presentation mode (large type, the panels a class"
+            + " needs; F5 switches it)")
+    boolean presentation;
+
     @Option(names = "--screenshot-dir", hidden = true,
             description = "step through the sample's teaching moments, save PNGs there, then quit")
     Path screenshotDir;
@@ -35,7 +39,7 @@ public final class GuiCommand implements java.util.concurrent.Callable<Integer> 
             return 1;
         }
         FixVariant v = fix == null ? null : fix.chosen();
-        dev.blockstep.app.gui.GuiLauncher.launch(file, dark, screenshotDir, v == null ? null : v.id());
+        dev.blockstep.app.gui.GuiLauncher.launch(file, dark, presentation, screenshotDir, v == null ? null : v.id());
         return 0;
     }
 

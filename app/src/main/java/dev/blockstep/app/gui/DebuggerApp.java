@@ -16,6 +16,7 @@ import javafx.stage.Stage;
 
 /**
  * The JavaFX application. Parameters (from {@link GuiLauncher}): {@code --open=FILE}, {@code --dark=true},
+ * {@code --presentation=true},
  * {@code --screenshot-dir=DIR} (hidden: step through the default sample's teaching moments, save PNGs, quit).
  */
 public final class DebuggerApp extends Application {
@@ -41,6 +42,7 @@ public final class DebuggerApp extends Application {
         DebuggerWindow window = new DebuggerWindow(vm, wiring, screenshots == null
                 ? Preferences.userRoot().node("dev/blockstep/gui") : freshPreferences());
         window.setDark(Boolean.parseBoolean(named.getOrDefault("dark", "false")));
+        window.setPresentation(Boolean.parseBoolean(named.getOrDefault("presentation", "false")));
         stage.setScene(window.scene());
         stage.titleProperty().bind(vm.titleProperty().map(t -> t.isEmpty() ? "blockstep" : "blockstep — " + t));
         stage.show();

@@ -57,6 +57,17 @@ public final class DebuggerWindow {
     private final BreakpointsPanel breakpoints;
     private final TabPane bottomTabs = new TabPane();
     private final MainMenu files;
+    private final GuideBar guide;
+    private final javafx.beans.property.BooleanProperty dark = new javafx.beans.property.SimpleBooleanProperty();
+    private final javafx.beans.property.BooleanProperty presentation =
+            new javafx.beans.property.SimpleBooleanProperty();
+    private SplitPane requestsAndLock;
+    private SplitPane state;
+    private TabPane tablesTab;
+    private TabPane refTab;
+    private Tab tables1;
+    private Boolean narrow;
+    private BorderPane requestsBox;
     private ExploreWindow explorer;
 
     public DebuggerWindow(DebuggerViewModel vm, EngineWiring wiring, Preferences prefs) {
@@ -74,20 +85,29 @@ public final class DebuggerWindow {
         vm.session().addPanel(refcounts);
         vm.session().addPanel(check);
 
-        files = new MainMenu(vm, wiring, new RecentFiles(prefs), this::window, this::setDark);
+        guide = new GuideBar(vm, wiring);
+        vm.session().addPanel(guide);
+        dark.addListener((o, was, on) -> applyDark(on));
+        presentation.addListener((o, was, on) -> applyPresentation(on));
+        files = new MainMenu(vm, wiring, new RecentFiles(prefs), this::window, dark, presentation);
         DebuggerToolbar toolbar = new DebuggerToolbar(vm);
         files.menuBar().getMenus().add(exploreMenu());
-        root.setTop(new VBox(files.menuBar(), toolbar.node(), banner()));
+        root.setTop(new VBox(files.menuBar(), toolbar.node(), banner(), guide.node()));
         root.setCenter(layout(new DividerMemory(prefs)));
         root.setBottom(statusBar());
         root.getStyleClass().add("debugger");
         root.setId("debugger-root");
 
-        scene = new Scene(root, 1600, 1000);
+        // never wider or taller than the screen: a fixed 1600x1000 opened off the edges of a 1024x768 projector
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        scene = new Scene(root, Math.min(PREFERRED_WIDTH, screen.getWidth()),
+                Math.min(PREFERRED_HEIGHT, screen.getHeight()));
         scene.getStylesheets().addAll(
                 DebuggerWindow.class.getResource(Styles.THEME_CSS).toExternalForm(),
                 DebuggerWindow.class.getResource(Styles.DEBUGGER_CSS).toExternalForm());
         installDragAndDrop();
+        scene.widthProperty().addListener((o, was, w) -> fitWidth(w.doubleValue()));
+        fitWidth(scene.getWidth());
         vm.errorDialogProperty().addListener((o, was, now) -> {
             if (!now.isEmpty()) {
                 showError(now);
@@ -95,20 +115,89 @@ public final class DebuggerWindow {
         });
     }
 
+    /** Below this width the L1/L2 tables become a tab beside the refcount map, which keeps the room it needs. */
+    static final double NARROW_BELOW = 1300;
+    static final double PREFERRED_WIDTH = 1600;
+    static final double PREFERRED_HEIGHT = 1000;
+
     public Scene scene() {
         return scene;
     }
 
-    public void setDark(boolean dark) {
+    /** The dark theme; the View menu's check item follows. */
+    public void setDark(boolean on) {
+        dark.set(on);
+    }
+
+    private void applyDark(boolean dark) {
         root.getStyleClass().remove(Styles.DARK);
         if (dark) {
             root.getStyleClass().add(Styles.DARK);
         }
+        // the canvases' palettes see the new colours now, not at the next pulse's CSS pass after a step
+        root.applyCss();
+    }
+
+    /**
+     * Presentation mode (F5): large type and only what a class follows: coroutines, s->lock, the tables, the
+     * refcount map and the timeline; tracked requests and breakpoints step aside.
+     */
+    public void setPresentation(boolean on) {
+        presentation.set(on);
+    }
+
+    private void applyPresentation(boolean on) {
+        root.getStyleClass().remove(Styles.PRESENTATION);
+        if (on) {
+            root.getStyleClass().add(Styles.PRESENTATION);
+            requestsAndLock.getItems().remove(requestsBox);
+        } else if (!requestsAndLock.getItems().contains(requestsBox)) {
+            requestsAndLock.getItems().add(0, requestsBox);
+            requestsAndLock.setDividerPositions(0.55);
+        }
+        root.applyCss();
+    }
+
+    /**
+     * On a narrow window (a 1024-pixel projector) three side-by-side panes left the refcount map a third of the
+     * width, too little to show the race's host cluster; the map shows the guest → host links itself, so the
+     * L1/L2 tables move into a tab beside it.
+     */
+    private void fitWidth(double width) {
+        boolean now = width < NARROW_BELOW;
+        if (narrow != null && narrow == now) {
+            return;
+        }
+        narrow = now;
+        if (now) {
+            tablesTab.getTabs().remove(tables1);
+            refTab.getTabs().add(tables1);
+            state.getItems().remove(tablesTab);
+            state.setDividerPositions(0.36);
+        } else if (!tablesTab.getTabs().contains(tables1)) {
+            refTab.getTabs().remove(tables1);
+            tablesTab.getTabs().add(tables1);
+            state.getItems().add(1, tablesTab);
+            state.setDividerPositions(0.34, 0.63);
+        }
+    }
+
+    public boolean presentation() {
+        return root.getStyleClass().contains(Styles.PRESENTATION);
+    }
+
+    public GuideBar guide() {
+        return guide;
     }
 
     /** Opens a trace, log or image as if dropped on the window. */
     public void openFile(Path file) {
         files.open(file);
+    }
+
+    /** Who answers "which image did this log start from?" (tests answer without a native dialog). */
+    public void setBaseImageChooser(BaseImageChooser chooser) {
+        files.setBaseImageChooser(chooser);
     }
 
     public void showBottomTab(String id) {
@@ -159,15 +248,16 @@ public final class DebuggerWindow {
         TabPane left = tabs(List.of(tab("tab-coroutines", "Coroutines", coroutines.node()),
                 tab("tab-breakpoints", "Breakpoints", breakpoints.node())));
         VBox lockBox = new VBox(titled("s->lock", lock.node()));
-        BorderPane requestsBox = new BorderPane(tracked.node());
+        requestsBox = new BorderPane(tracked.node());
         requestsBox.setTop(subtitle("Tracked requests"));
-        SplitPane requestsAndLock = new SplitPane(requestsBox, lockBox);
+        requestsAndLock = new SplitPane(requestsBox, lockBox);
         requestsAndLock.setOrientation(Orientation.VERTICAL);
         requestsAndLock.setDividerPositions(0.55);
         requestsAndLock.setId("requests-lock-split");
-        TabPane tablesTab = tabs(List.of(tab("tab-tables", "L1/L2 tables", tables.node())));
-        TabPane refTab = tabs(List.of(tab("tab-refcounts", "Refcounts / host clusters", refcounts.node())));
-        SplitPane state = new SplitPane(requestsAndLock, tablesTab, refTab);
+        tables1 = tab("tab-tables", "L1/L2 tables", tables.node());
+        tablesTab = tabs(List.of(tables1));
+        refTab = tabs(List.of(tab("tab-refcounts", "Refcounts / host clusters", refcounts.node())));
+        state = new SplitPane(requestsAndLock, tablesTab, refTab);
         state.setDividerPositions(0.34, 0.63);
         state.setId("state-split");
         Tab timelineTab = tab("tab-timeline", "Timeline", timeline.node());

@@ -15,7 +15,8 @@ public final class GuiLauncher {
     }
 
     /** @param fix the fix variant to start under (from step 0 of what opens), or null for what the file says */
-    public static void launch(Path open, boolean dark, Path screenshotDir, String fix) {
+    public static void launch(Path open, boolean dark, boolean presentation, Path screenshotDir,
+                              String fix) {
         List<String> args = new ArrayList<>();
         if (fix != null) {
             args.add("--fix=" + fix);
@@ -25,6 +26,9 @@ public final class GuiLauncher {
         }
         if (dark) {
             args.add("--dark=true");
+        }
+        if (presentation) {
+            args.add("--presentation=true");
         }
         if (screenshotDir != null) {
             args.add("--screenshot-dir=" + screenshotDir);

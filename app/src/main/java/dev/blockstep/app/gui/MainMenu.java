@@ -5,7 +5,7 @@ import dev.blockstep.app.gui.session.TargetSource;
 import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
 import java.io.File;
 import java.nio.file.Path;
-import java.util.function.Consumer;
+import java.util.Optional;
 import java.util.function.Supplier;
 import javafx.application.Platform;
 import javafx.scene.control.CheckMenuItem;
@@ -32,13 +32,15 @@ final class MainMenu {
     private final Supplier<Window> window;
     private final MenuBar bar = new MenuBar();
     private final Menu recentMenu = new Menu("Open recent");
+    private BaseImageChooser baseChooser;
 
     MainMenu(DebuggerViewModel vm, EngineWiring wiring, RecentFiles recent, Supplier<Window> window,
-             Consumer<Boolean> setDark) {
+             javafx.beans.property.BooleanProperty dark, javafx.beans.property.BooleanProperty presentation) {
         this.vm = vm;
         this.wiring = wiring;
         this.recent = recent;
         this.window = window;
+        this.baseChooser = BaseImageChooser.fileChooser(window);
 
         MenuItem open = item("menu-open", "Open trace, log or image…", new KeyCodeCombination(KeyCode.O,
                 KeyCombination.SHORTCUT_DOWN), this::chooseAndOpen);
@@ -70,14 +72,22 @@ final class MainMenu {
                 item("menu-restart", "Restart", new KeyCodeCombination(KeyCode.F2, KeyCombination.CONTROL_DOWN),
                         vm::restart),
                 new SeparatorMenuItem(),
+                item("menu-next-moment", "Next key moment", new KeyCodeCombination(KeyCode.F6), vm::nextKeyMoment),
+                item("menu-previous-moment", "Previous key moment",
+                        new KeyCodeCombination(KeyCode.F6, KeyCombination.SHIFT_DOWN), vm::previousKeyMoment),
+                new SeparatorMenuItem(),
                 item("menu-toggle-breakpoint", "Toggle breakpoint at next step",
                         new KeyCodeCombination(KeyCode.F8, KeyCombination.CONTROL_DOWN),
                         vm::toggleBreakpointAtNextStep));
 
-        CheckMenuItem dark = new CheckMenuItem("Dark theme");
-        dark.setId("menu-dark");
-        dark.selectedProperty().addListener((o, was, on) -> setDark.accept(on));
-        Menu view = new Menu("View", null, dark);
+        CheckMenuItem darkItem = new CheckMenuItem("Dark theme");
+        darkItem.setId("menu-dark");
+        darkItem.selectedProperty().bindBidirectional(dark);
+        CheckMenuItem presentationItem = new CheckMenuItem("Presentation mode");
+        presentationItem.setId("menu-presentation");
+        presentationItem.setAccelerator(new KeyCodeCombination(KeyCode.F5));
+        presentationItem.selectedProperty().bindBidirectional(presentation);
+        Menu view = new Menu("View", null, darkItem, presentationItem);
         bar.getMenus().addAll(file, run, view);
     }
 
@@ -85,11 +95,29 @@ final class MainMenu {
         return bar;
     }
 
+    /**
+     * A qemu log with no base image beside it asks for one; cancelling refuses the log in one line instead of
+     * replaying it on a guessed empty image, whose check would say "No errors" where the real image is corrupt.
+     */
     void open(Path file) {
         recent.add(file);
         refreshRecent();
-        TargetSource source = wiring.file(file);
+        TargetSource source;
+        if (wiring.needsBaseImage(file)) {
+            Optional<Path> base = baseChooser.choose(file);
+            if (base.isEmpty()) {
+                vm.commandFailed(EngineWiring.noBaseImageChosen(file), false);
+                return;
+            }
+            source = wiring.logOnBase(file, base.get());
+        } else {
+            source = wiring.file(file);
+        }
         vm.open(file.getFileName().toString(), source);
+    }
+
+    void setBaseImageChooser(BaseImageChooser chooser) {
+        baseChooser = chooser;
     }
 
     private void chooseAndOpen() {

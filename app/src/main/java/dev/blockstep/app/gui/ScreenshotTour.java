@@ -3,8 +3,8 @@ package dev.blockstep.app.gui;
 import dev.blockstep.app.gui.session.SessionPanel;
 import dev.blockstep.app.gui.session.SessionState;
 import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
-import dev.blockstep.app.gui.viewmodel.TeachingMoment;
-import dev.blockstep.app.gui.viewmodel.TeachingMomentDetector;
+import dev.blockstep.app.gui.viewmodel.KeyMoment;
+import dev.blockstep.engine.snapshot.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +24,15 @@ final class ScreenshotTour implements SessionPanel {
     private final DebuggerViewModel vm;
     private final DebuggerWindow window;
     private final Path dir;
-    private final TeachingMomentDetector detector = new TeachingMomentDetector();
-    private int followed;
+    /** The file each kind of key moment is saved as, the first time it happens. */
+    private static final java.util.Map<KeyMoment.Kind, String> FILES = java.util.Map.of(
+            KeyMoment.Kind.LOCK_DROP, "01-lock-dropped",
+            KeyMoment.Kind.FREE, "02-discard-frees-cluster",
+            KeyMoment.Kind.RELINK, "03-writer-relinks");
+    private static final String END = "04-check-fails";
+    private static final String GUIDE = "00-step0-guide";
+    private final java.util.Set<KeyMoment.Kind> saved = java.util.EnumSet.noneOf(KeyMoment.Kind.class);
+    private Snapshot previous;
     private boolean finishing;
 
     ScreenshotTour(DebuggerViewModel vm, DebuggerWindow window, Path dir) {
@@ -51,24 +58,33 @@ final class ScreenshotTour implements SessionPanel {
 
     @Override
     public void stepDidChange(SessionState state) {
-        for (int i = followed; i < state.steps().size(); i++) {
-            int at = i;
-            detector.feed(state.steps().get(i)).ifPresent(m -> {
-                window.showBottomTab(m == TeachingMoment.LOCK_DROPPED ? "tab-timeline" : "tab-console");
-                Platform.runLater(() -> save(m.fileStem()));
-                LOG.info("step " + (at + 1) + ": " + m.description());
-            });
+        boolean first = previous == null;
+        // the tour takes one step at a time, so the previous state is the one before this step
+        for (KeyMoment m : previous == null ? java.util.List.<KeyMoment>of() : KeyMoment.of(previous, state.snapshot())) {
+            String file = FILES.get(m.kind());
+            if (file != null && saved.add(m.kind())) {
+                window.showBottomTab(m.kind() == KeyMoment.Kind.LOCK_DROP ? "tab-timeline" : "tab-console");
+                Platform.runLater(() -> save(file));
+                LOG.info("step " + m.step() + ": " + m.text());
+            }
         }
-        followed = state.steps().size();
+        previous = state.snapshot();
         if (state.snapshot().finished()) {
             if (!finishing) {
                 finishing = true;
                 window.showBottomTab("tab-check");
                 window.checkPanel().onChecked(() -> Platform.runLater(() -> {
-                    save(TeachingMoment.CHECK_FAILS.fileStem());
+                    save(END);
                     Platform.exit();
                 }));
             }
+        } else if (first) {
+            // the guide asks the worker for the trace's metadata when a file opens; a query queued after it
+            // answers after the guide has its text, so the step-0 picture shows the guide filled in
+            vm.session().query("Screenshot", t -> Boolean.TRUE, done -> {
+                save(GUIDE);
+                vm.step();
+            });
         } else {
             Platform.runLater(vm::step);
         }

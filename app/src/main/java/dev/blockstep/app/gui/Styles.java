@@ -37,6 +37,8 @@ public final class Styles {
 
     /** Style class of the whole window root, switched to pick the dark token block. */
     public static final String DARK = "dark";
+    /** Style class of the window root in presentation mode (large type). */
+    public static final String PRESENTATION = "presentation";
     public static final String THEME_CSS = "/dev/blockstep/app/gui/theme.css";
     public static final String DEBUGGER_CSS = "/dev/blockstep/app/gui/debugger.css";
 

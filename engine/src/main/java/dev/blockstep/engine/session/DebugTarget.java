@@ -53,6 +53,15 @@ public interface DebugTarget {
      */
     int historyLength();
 
+    /**
+     * The coroutines {@link #stepCoroutine} accepts now, ascending. Fewer than those whose state can step when
+     * qemu owes the CPU to one (just woken or spawned). The default reads the states; an engine knows better.
+     */
+    default java.util.List<Integer> runnable() {
+        return current().coroutines().stream().filter(c -> c.state().canStep())
+                .map(dev.blockstep.engine.snapshot.CoroutineView::id).toList();
+    }
+
     /** The coroutine the policy would step next, or -1. */
     int nextUnderPolicy();
 

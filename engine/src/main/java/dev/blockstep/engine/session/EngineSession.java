@@ -177,6 +177,11 @@ public final class EngineSession implements DebugTarget {
     }
 
     @Override
+    public List<Integer> runnable() {
+        return List.copyOf(engine.scheduler().runnable());
+    }
+
+    @Override
     public int nextUnderPolicy() {
         if (position < history.length()) {
             return history.choice(position);

@@ -8,6 +8,7 @@ import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.session.Workload;
+import dev.blockstep.engine.snapshot.Snapshot;
 import dev.blockstep.trace.Metadata;
 import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.io.TraceFile;
@@ -31,6 +32,9 @@ import java.util.function.Supplier;
  *       own policy ({@code metadata.policy} {@code random} with {@code metadata.seed}), else FIFO.</li>
  *   <li>No schedule: the trace's policy as above.</li>
  * </ul>
+ * A recorded schedule that ends before the run does (a trace saved mid-run in the debugger) is followed to its end
+ * and the run goes on under FIFO, as the debugger goes on after the recording when it resumes, so both end on the
+ * same image.
  */
 public final class TraceRun {
 
@@ -48,7 +52,7 @@ public final class TraceRun {
     public static EngineSession run(TraceFile file, Path traceDir, String name, Options options)
             throws TraceReplayException {
         if (options.forceFix() == null && options.seed() == null && file.scheduleLength() > 0) {
-            return TraceReplay.replay(file, traceDir, name);
+            return toTheEnd(TraceReplay.replay(file, traceDir, name));
         }
         try {
             return byPolicy(file.withWorkload(), traceDir, name, options);
@@ -119,9 +123,22 @@ public final class TraceRun {
     public static EngineSession run(Trace trace, Path traceDir, String name, Options options)
             throws TraceReplayException {
         if (options.forceFix() == null && options.seed() == null && !trace.schedule().isEmpty()) {
-            return TraceReplay.replay(trace, traceDir, name);
+            return toTheEnd(TraceReplay.replay(trace, traceDir, name));
         }
         return byPolicy(trace, traceDir, name, options);
+    }
+
+    /** Runs a replayed session on past the end of its recording, under its own policy (FIFO), to the end. */
+    private static EngineSession toTheEnd(EngineSession session) {
+        Snapshot at = session.current();
+        while (!at.finished()) {
+            Snapshot next = session.run(4096);
+            if (next.step() == at.step()) {
+                break;
+            }
+            at = next;
+        }
+        return session;
     }
 
     /** The policy a run without a recorded schedule uses. */

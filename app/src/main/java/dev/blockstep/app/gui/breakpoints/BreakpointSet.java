@@ -1,12 +1,14 @@
 package dev.blockstep.app.gui.breakpoints;
 
 import dev.blockstep.engine.event.EngineEvent;
+import dev.blockstep.engine.snapshot.CoroutineView;
 import dev.blockstep.engine.snapshot.HostClusterRow;
 import dev.blockstep.engine.snapshot.Snapshot;
 import dev.blockstep.engine.snapshot.Step;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * An immutable list of breakpoints, handed to the engine worker for a run. Evaluation needs the state
@@ -45,11 +47,14 @@ public record BreakpointSet(List<Breakpoint> breakpoints) {
         return breakpoints.stream().anyMatch(b -> b.enabled() && b.kind().isCondition());
     }
 
-    /** The first enabled step-kind breakpoint that {@code step} hits; conditions are not looked at. */
-    public Optional<BreakpointHit> firstStepHit(Step step) {
+    /**
+     * The first enabled step-kind breakpoint that {@code step} hits; conditions are not looked at. {@code names}
+     * gives a coroutine's engine name (W1, Z2) for the message.
+     */
+    public Optional<BreakpointHit> firstStepHit(Step step, IntFunction<String> names) {
         for (Breakpoint bp : breakpoints) {
             if (bp.enabled() && !bp.kind().isCondition()) {
-                String reason = reason(bp, null, null, step);
+                String reason = reason(bp, null, null, step, names);
                 if (reason != null) {
                     return Optional.of(new BreakpointHit(bp, step.index() + 1, reason));
                 }
@@ -68,7 +73,7 @@ public record BreakpointSet(List<Breakpoint> breakpoints) {
             if (!bp.enabled()) {
                 continue;
             }
-            String reason = reason(bp, before, after, step);
+            String reason = reason(bp, before, after, step, names(after));
             if (reason != null) {
                 return Optional.of(new BreakpointHit(bp, after.step(), reason));
             }
@@ -76,26 +81,35 @@ public record BreakpointSet(List<Breakpoint> breakpoints) {
         return Optional.empty();
     }
 
-    private static String reason(Breakpoint bp, Snapshot before, Snapshot after, Step step) {
+    /** The engine's names of the coroutines a snapshot shows; an id it does not know stays a number. */
+    public static IntFunction<String> names(Snapshot snap) {
+        return id -> snap.coroutines().stream().filter(c -> c.id() == id).map(CoroutineView::name).findFirst()
+                .orElse("coroutine " + id);
+    }
+
+    private static String reason(Breakpoint bp, Snapshot before, Snapshot after, Step step,
+                                 IntFunction<String> names) {
         return switch (bp.kind()) {
             case LOCK_DROP -> firstEvent(step, EngineEvent.LockDroppedForDataIo.class)
-                    .map(e -> "co " + e.coroutine() + " dropped s->lock for data I/O at 0x"
+                    .map(e -> names.apply(e.coroutine()) + " dropped s->lock for data I/O at 0x"
                             + Long.toHexString(e.hostOffset()))
                     .orElse(null);
             case L2_WRITE -> firstEvent(step, EngineEvent.L2EntryWritten.class)
-                    .map(e -> "L2 entry of guest cluster " + e.guestCluster() + " written: 0x"
+                    .map(e -> names.apply(e.coroutine()) + " wrote the L2 entry of guest cluster " + e.guestCluster()
+                            + ": 0x"
                             + Long.toHexString(e.oldRaw()) + " -> 0x" + Long.toHexString(e.newRaw()))
                     .orElse(null);
             case REFCOUNT_ZERO -> step.events().stream()
                     .filter(e -> e instanceof EngineEvent.RefcountChanged r && r.newRefcount() == 0
                             && r.oldRefcount() != 0)
-                    .map(e -> "refcount of host cluster " + ((EngineEvent.RefcountChanged) e).hostCluster()
-                            + " reached 0")
+                    .map(e -> names.apply(((EngineEvent.RefcountChanged) e).coroutine()) + " dropped the refcount"
+                            + " of host cluster " + ((EngineEvent.RefcountChanged) e).hostCluster() + " to 0")
                     .findFirst().orElse(null);
             case FREE_FAILURE -> firstEvent(step, EngineEvent.StderrLine.class)
                     .map(EngineEvent.StderrLine::line)
                     .orElse(null);
-            case STEP_NAME -> step.name().equals(bp.stepName()) ? "step " + step.name() : null;
+            case STEP_NAME -> step.name().equals(bp.stepName())
+                    ? names.apply(step.coroutine()) + " reached " + step.name() : null;
             case REFCOUNT_BELOW_REFERENCES -> becameTrue(before, after, HostClusterRow::underCounted,
                     "refcount < references");
             case ANY_ALIASING -> becameTrue(before, after, HostClusterRow::aliased, "aliased");

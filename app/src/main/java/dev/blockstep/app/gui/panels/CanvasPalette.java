@@ -26,6 +26,25 @@ public final class CanvasPalette extends Pane {
         }
     }
 
+    /**
+     * Runs {@code redraw} once after the theme changed any of these colours (a canvas keeps its pixels until it
+     * is drawn again, so without this a theme switch would leave it in the old colours until the next step).
+     */
+    public void onChange(Runnable redraw) {
+        boolean[] pending = {false};
+        for (Label l : swatches.values()) {
+            l.textFillProperty().addListener((o, was, now) -> {
+                if (!pending[0]) {
+                    pending[0] = true;
+                    javafx.application.Platform.runLater(() -> {
+                        pending[0] = false;
+                        redraw.run();
+                    });
+                }
+            });
+        }
+    }
+
     public Color color(String key) {
         Label l = swatches.get(key);
         if (l == null) {

@@ -53,6 +53,7 @@ public final class RefcountPanel implements SessionPanel {
     static final int MAX_ITEMS = 600;
 
     private final Canvas canvas = new Canvas(600, 300);
+    private final ScrollPane scroll;
     private final ListView<String> flags = new ListView<>();
     private final CanvasPalette palette = new CanvasPalette("rc-0", "rc-1", "rc-many", "free", "meta", "aliased", "held",
             "under-counted", "changed", "link", "link-bad", "text", "background");
@@ -103,8 +104,9 @@ public final class RefcountPanel implements SessionPanel {
             }
         });
         StackPane holder = new StackPane(canvas, palette);
+        palette.onChange(this::redraw);
         holder.getStyleClass().add("canvas-holder");
-        ScrollPane scroll = new ScrollPane(holder);
+        scroll = new ScrollPane(holder);
         scroll.setFitToWidth(true);
         scroll.viewportBoundsProperty().addListener((o, a, b) -> {
             canvas.setWidth(Math.max(400, b.getWidth()));
@@ -135,6 +137,22 @@ public final class RefcountPanel implements SessionPanel {
     }
 
     /** The lines shown under the map, for tests. */
+    /** Where host cluster {@code cluster} is drawn, in scene coordinates (for tests of what a screen shows). */
+    public java.util.Optional<javafx.geometry.Bounds> hostCellInScene(long cluster) {
+        for (int i = 0; i < Math.min(cells.size(), MAX_ITEMS); i++) {
+            if (cells.get(i).cluster() == cluster) {
+                return java.util.Optional.of(canvas.localToScene(
+                        new javafx.geometry.BoundingBox(hostX(i), hostY(i), CELL_W, CELL_H)));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The part of the map the scroll pane shows, in scene coordinates. */
+    public javafx.geometry.Bounds visibleMapInScene() {
+        return scroll.localToScene(scroll.getLayoutBounds());
+    }
+
     public List<String> flaggedLines() {
         return List.copyOf(flags.getItems());
     }

@@ -58,6 +58,7 @@ public final class TimelinePanel implements SessionPanel {
         zoom.setId("timeline-zoom");
         hbar.setId("timeline-hbar");
         canvasHolder.getChildren().add(palette);
+        palette.onChange(this::redraw);
         canvasHolder.setMinSize(0, 0);
         canvas.widthProperty().bind(canvasHolder.widthProperty());
         canvas.heightProperty().bind(canvasHolder.heightProperty());

@@ -10,9 +10,11 @@ import dev.blockstep.engine.snapshot.Step;
 import dev.blockstep.engine.snapshot.StepHistory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,6 +47,8 @@ public final class DebugSession {
     private long breakpointsRevision;
     private BreakpointSet breakpoints = BreakpointSet.EMPTY;
     private String title = "";
+    /** Bumped by every open, so a view can tell a result about the previous file from one about this one. */
+    private long openRevision;
 
     public DebugSession(Executor engineExecutor, Executor uiExecutor, SessionObserver observer) {
         this.engineExecutor = engineExecutor;
@@ -62,6 +66,11 @@ public final class DebugSession {
     /** The latest state, or null before anything was opened. UI thread only. */
     public SessionState state() {
         return state;
+    }
+
+    /** How many files or samples have been opened so far; UI thread only. */
+    public long openRevision() {
+        return openRevision;
     }
 
     public BreakpointSet breakpoints() {
@@ -88,8 +97,29 @@ public final class DebugSession {
         command("Step", t -> t.step());
     }
 
+    /**
+     * Steps one coroutine if the scheduler would let it run now. When qemu owes the CPU to another coroutine (one
+     * just woken or spawned), the engine refuses; the user gets one line naming both, not the engine's text.
+     */
     public void stepCoroutine(int coroutineId) {
-        command("Step co " + coroutineId, t -> t.stepCoroutine(coroutineId));
+        run("Step", false, () -> {
+            if (target == null) {
+                return;
+            }
+            List<Integer> runnable = target.runnable();
+            if (!runnable.contains(coroutineId)) {
+                java.util.function.IntFunction<String> names = BreakpointSet.names(target.current());
+                String who = names.apply(coroutineId);
+                String others = String.join(", ", runnable.stream().map(names::apply).toList());
+                String line = runnable.isEmpty() ? who + " cannot step now: nothing can step"
+                        : who + " cannot step now: qemu runs " + others + " next"
+                        + (runnable.size() == 1 ? " without a choice (it was just woken or started)" : "")
+                        + "; press F8 to step it";
+                ui(() -> observer.commandFailed(line, false));
+                return;
+            }
+            publish(null, target.stepCoroutine(coroutineId), null);
+        });
     }
 
     public void stepBack() {
@@ -167,8 +197,9 @@ public final class DebugSession {
                 break;
             }
             List<Step> steps = target.steps();
+            java.util.function.IntFunction<String> names = BreakpointSet.names(after);
             for (int i = from; i < after.step() && hit == null; i++) {
-                hit = bps.firstStepHit(steps.get(i)).orElse(null);
+                hit = bps.firstStepHit(steps.get(i), names).orElse(null);
             }
             at = hit != null && hit.step() != after.step() ? target.goToStep(hit.step()) : after;
             n += at.step() - from;
@@ -177,6 +208,68 @@ public final class DebugSession {
             ui(() -> observer.progress(done, "step " + step));
         }
         publish(null, at, hit);
+    }
+
+    /**
+     * Travels to the nearest step, after (forward) or before the current one, where {@code moment} finds something
+     * in the step from one snapshot to the next; forward runs on under the policy (the recording, if one is
+     * ahead), backward walks the known history from step 0. Stops at the end or step 0 when there is none, and
+     * hands what was found (empty if nothing) to {@code onUi} after the panels have the new state.
+     */
+    public <M> void seek(String what, boolean forward, BiFunction<Snapshot, Snapshot, Optional<M>> moment,
+                         Consumer<Optional<M>> onUi) {
+        run(what, true, () -> {
+            if (target == null) {
+                return;
+            }
+            Optional<M> found = forward ? seekForward(moment) : seekBackward(moment);
+            publish(null, target.current(), null);
+            ui(() -> onUi.accept(found));
+        });
+    }
+
+    private <M> Optional<M> seekForward(BiFunction<Snapshot, Snapshot, Optional<M>> moment) {
+        Snapshot before = target.current();
+        long n = 0;
+        while (!cancel.get() && !before.finished()) {
+            Snapshot after = target.step();
+            if (after.step() == before.step()) {
+                break;
+            }
+            Optional<M> m = moment.apply(before, after);
+            if (m.isPresent()) {
+                return m;
+            }
+            before = after;
+            if (++n % PROGRESS_EVERY == 0) {
+                long done = n;
+                int at = after.step();
+                ui(() -> observer.progress(done, "step " + at));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private <M> Optional<M> seekBackward(BiFunction<Snapshot, Snapshot, Optional<M>> moment) {
+        int from = target.current().step();
+        Snapshot before = target.goToStep(0);
+        int best = 0;
+        Optional<M> found = Optional.empty();
+        for (int k = 1; k < from && !cancel.get(); k++) {
+            Snapshot after = target.goToStep(k);
+            Optional<M> m = moment.apply(before, after);
+            if (m.isPresent()) {
+                best = k;
+                found = m;
+            }
+            before = after;
+        }
+        if (cancel.get()) {
+            target.goToStep(from);
+            return Optional.empty();
+        }
+        target.goToStep(best);
+        return found;
     }
 
     /** Stops a running resume after its current step. Safe from any thread. */
@@ -248,6 +341,7 @@ public final class DebugSession {
                              BreakpointHit hit) {
         if (newTitle != null) {
             title = newTitle;
+            openRevision++;
         }
         stepRevision++;
         changed(new SessionState(title, snap, steps, history, next, stepRevision, breakpoints, breakpointsRevision,

@@ -68,8 +68,30 @@ public final class EngineWiring {
         return () -> switch (FileKind.of(path)) {
             case QCOW2 -> image(path);
             case TRACE -> trace(path);
-            case LOG -> qemuLog(path);
+            case LOG -> replayLog(path, LogBaseImage.beside(path));
         };
+    }
+
+    /**
+     * Whether {@code path} is a qemu log with no base image beside it, so the window must ask for one before
+     * opening it. Reads the file's first bytes only; a file that cannot be read is left for the open to report.
+     */
+    public boolean needsBaseImage(Path path) {
+        try {
+            return FileKind.of(path) == FileKind.LOG && LogBaseImage.find(path).isEmpty();
+        } catch (TargetSource.OpenException e) {
+            return false;
+        }
+    }
+
+    /** A qemu log replayed on a base image the user chose (anywhere; it is read, never written). */
+    public TargetSource logOnBase(Path log, Path base) {
+        return () -> replayLog(log, base.toAbsolutePath());
+    }
+
+    /** The one line a log is refused with when the user chose no base image. */
+    public static String noBaseImageChosen(Path log) {
+        return LogBaseImage.noneChosen(log);
     }
 
     /** An image on its own: no workload, step 0 shows its tables. The user's file is never written. */
@@ -107,10 +129,10 @@ public final class EngineWiring {
      * it ({@code NAME.base.qcow2}, then {@code base.qcow2}), never on an empty image, whose replay would end
      * "No errors" where the real image is corrupt.
      */
-    private DebugTarget qemuLog(Path path) throws TargetSource.OpenException {
+    private DebugTarget replayLog(Path path, Path base) throws TargetSource.OpenException {
         String name = path.getFileName().toString();
-        Path dir = path.toAbsolutePath().getParent();
-        Path base = LogBaseImage.beside(path);
+        // the base is named relative to the directory it is in, which need not be the log's
+        Path dir = base.toAbsolutePath().getParent();
         try {
             String text = Files.readString(path, StandardCharsets.UTF_8);
             Trace imported = QemuLogImporter.importLog(text, name,
@@ -177,7 +199,8 @@ public final class EngineWiring {
                     + " saved as one");
         }
         try {
-            TraceRecorder.write(TraceRecorder.record(source, source.metadata(), last.session()), out);
+            Trace recorded = TraceRecorder.record(source, source.metadata(), last.session());
+            TraceRecorder.write(SavedRun.describe(source, recorded, last.session().current().finished()), out);
         } catch (TraceReplayException e) {
             throw new TargetSource.OpenException(e.getMessage(), e);
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.blockstep.app.gui.session;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The image a qemu log started from, looked up beside the log. A log records what qemu did, not the bytes it
@@ -12,20 +13,37 @@ final class LogBaseImage {
     }
 
     /** {@code NAME.base.qcow2} (NAME being the log's name without its last extension), then {@code base.qcow2}. */
-    static Path beside(Path log) throws TargetSource.OpenException {
+    static Optional<Path> find(Path log) {
         Path dir = log.toAbsolutePath().getParent();
-        String name = log.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String stem = dot > 0 ? name.substring(0, dot) : name;
-        for (String candidate : new String[] {stem + ".base.qcow2", "base.qcow2"}) {
+        for (String candidate : new String[] {stem(log) + ".base.qcow2", "base.qcow2"}) {
             Path p = dir.resolve(candidate);
             if (Files.isRegularFile(p)) {
-                return p;
+                return Optional.of(p);
             }
         }
-        throw new TargetSource.OpenException(log + ": no base image beside the log (expected " + stem
-                + ".base.qcow2 or base.qcow2 in " + dir + "); a log does not record the image it started from, so"
-                + " blockstep will not guess one: put it there, or run blockstep import-qemu-log --base IMAGE "
-                + name + " -o TRACE and open the trace");
+        return Optional.empty();
+    }
+
+    static Path beside(Path log) throws TargetSource.OpenException {
+        Optional<Path> found = find(log);
+        if (found.isEmpty()) {
+            throw new TargetSource.OpenException(log + ": no base image beside the log (expected " + stem(log)
+                    + ".base.qcow2 or base.qcow2 in " + log.toAbsolutePath().getParent() + "); a log does not record"
+                    + " the image it started from, so blockstep will not guess one: put it there, or run blockstep"
+                    + " import-qemu-log --base IMAGE " + log.getFileName() + " -o TRACE and open the trace");
+        }
+        return found.get();
+    }
+
+    /** The refusal when the user was asked for the base image and chose none. */
+    static String noneChosen(Path log) {
+        return log + ": not opened: no base image chosen, and a log does not record the image it started from"
+                + " (blockstep will not replay it on a guessed empty image)";
+    }
+
+    private static String stem(Path log) {
+        String name = log.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
     }
 }

@@ -82,6 +82,9 @@ public final class DebuggerViewModel implements SessionObserver {
 
     /** Steps the coroutine picked in the Coroutines view; falls back to the policy's choice. */
     public void stepSelected() {
+        if (!canStep().get()) {
+            return;
+        }
         int co = selectedCoroutine.get();
         SessionState s = lastState;
         if (co < 0 || s == null) {
@@ -92,9 +95,42 @@ public final class DebuggerViewModel implements SessionObserver {
             if (c.state().canStep()) {
                 session.stepCoroutine(co);
             } else {
-                status.set(c.name() + " cannot step: " + (c.blockedOn().isEmpty() ? c.state() : c.blockedOn()));
+                status.set(c.name() + " cannot step now: " + (!c.blockedOn().isEmpty() ? c.blockedOn()
+                        : c.state() == dev.blockstep.engine.snapshot.CoState.DONE ? "it has finished"
+                        : c.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')));
             }
         }, this::step);
+    }
+
+    /** F6: on to the next lock drop, serialising wait, free, relink or first check error. */
+    public void nextKeyMoment() {
+        if (canStep().get()) {
+            session.seek("Next key moment", true, DebuggerViewModel::moments, found -> status.set(found
+                    .map(m -> describeMoments(m))
+                    .orElse("No further key moment: step " + step.get() + (finished.get() ? " is the end" : ""))));
+        }
+    }
+
+    /** Shift+F6: back to the previous key moment of the known history. */
+    public void previousKeyMoment() {
+        if (loaded.get() && !busy.get() && step.get() > 0) {
+            session.seek("Previous key moment", false, DebuggerViewModel::moments, found -> status.set(found
+                    .map(m -> describeMoments(m)).orElse("No earlier key moment: back at step 0")));
+        }
+    }
+
+    private static java.util.Optional<java.util.List<KeyMoment>> moments(Snapshot before, Snapshot after) {
+        java.util.List<KeyMoment> m = KeyMoment.of(before, after);
+        return m.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(m);
+    }
+
+    private static String describeMoments(java.util.List<KeyMoment> moments) {
+        StringBuilder b = new StringBuilder("Key moment at step " + moments.get(0).step() + ": ");
+        for (int i = 0; i < moments.size(); i++) {
+            b.append(i == 0 ? "" : "; ").append(moments.get(i).kind().label()).append(": ")
+                    .append(moments.get(i).text());
+        }
+        return b.toString();
     }
 
     public void resume() {
@@ -171,6 +207,8 @@ public final class DebuggerViewModel implements SessionObserver {
 
     @Override
     public void stateChanged(SessionState s) {
+        boolean fixWasOn = lastState != null && lastState.snapshot().fixOn();
+        boolean sameRun = lastState != null && lastState.title().equals(s.title());
         lastState = s;
         Snapshot snap = s.snapshot();
         applyingEngineState = true;
@@ -186,6 +224,9 @@ public final class DebuggerViewModel implements SessionObserver {
             applyingEngineState = false;
         }
         status.set(describe(s));
+        if (sameRun && !fixWasOn && snap.fixOn()) {
+            LateFix.explain(snap, s.steps(), snap.step()).ifPresent(status::set);
+        }
     }
 
     private static String describe(SessionState s) {

@@ -134,17 +134,6 @@ class FilesOnTheRealEngineTest {
     }
 
     @Test
-    void aQemuLogWithoutABaseImageBesideItIsRefusedNotReplayedOnAnEmptyImage() throws Exception {
-        Path capture = Path.of("..", "samples", "src", "main", "resources", "captures", "qemu-io-a");
-        Path log = dir.resolve("lonely.log");
-        Files.copy(capture.resolve("trace.log"), log);
-        Platform.runLater(() -> fx.window.openFile(log));
-        WindowFixture.until("the refusal is shown", () -> !fx.vm.errorDialogProperty().get().isEmpty()
-                && !fx.vm.busyProperty().get());
-        String error = fx.vm.errorDialogProperty().get();
-        assertTrue(error.contains("no base image beside the log") && error.contains("lonely.base.qcow2"), error);
-    }
-    @Test
     void aCapturedQemuTraceLogOpensWithTheLogsOrderAhead() throws Exception {
         // serial-write-read.log was captured on a fresh 16 MiB qemu-img image: that image is its base
         Path log = dir.resolve("serial-write-read.log");

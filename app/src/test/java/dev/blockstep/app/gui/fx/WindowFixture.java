@@ -33,6 +33,11 @@ public final class WindowFixture {
         }
         window = new DebuggerWindow(vm, wiring, prefs);
         stage.setScene(window.scene());
+        // the toolkit keeps one stage for the whole JVM: a test that made it small must not shrink the next one's
+        // (at the top left: Monocle's headless screen fails to draw a window that reaches past its edge)
+        stage.setX(0);
+        stage.setY(0);
+        stage.sizeToScene();
         stage.show();
         stage.requestFocus();
     }

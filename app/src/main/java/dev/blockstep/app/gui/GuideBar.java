@@ -1,0 +1,118 @@
+package dev.blockstep.app.gui;
+
+import dev.blockstep.app.gui.session.EngineWiring;
+import dev.blockstep.app.gui.session.SessionPanel;
+import dev.blockstep.app.gui.session.SessionState;
+import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
+import dev.blockstep.app.gui.viewmodel.Guide;
+import dev.blockstep.trace.Metadata;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+
+/**
+ * The card a class sees at step 0: what is loaded, what the recording says about it, and what to watch for.
+ * It hides once the run moves on and comes back at step 0; ✕ hides it until the next file.
+ */
+public final class GuideBar implements SessionPanel {
+
+    private final DebuggerViewModel vm;
+    private final EngineWiring wiring;
+    private final Label title = new Label();
+    private final Label description = new Label();
+    private final Label watch = new Label();
+    private final BorderPane root = new BorderPane();
+    private long open = -1;
+    private boolean dismissed;
+    private Guide guide;
+
+    GuideBar(DebuggerViewModel vm, EngineWiring wiring) {
+        this.vm = vm;
+        this.wiring = wiring;
+        title.setId("guide-title");
+        title.getStyleClass().add("guide-title");
+        description.setId("guide-description");
+        description.setWrapText(true);
+        description.setMaxHeight(64);
+        watch.setId("guide-watch");
+        watch.setWrapText(true);
+        watch.getStyleClass().add("guide-watch");
+        // the description gives way (it has a tooltip with all of it); the title and what to watch never do
+        description.setMinHeight(0);
+        title.setMinHeight(Region.USE_PREF_SIZE);
+        watch.setMinHeight(Region.USE_PREF_SIZE);
+        Button close = new Button("✕");
+        close.setId("guide-close");
+        close.setFocusTraversable(false);
+        close.setOnAction(e -> {
+            dismissed = true;
+            show(false);
+        });
+        root.setCenter(new VBox(2, title, description, watch));
+        root.setRight(close);
+        root.setId("guide");
+        root.getStyleClass().add("guide");
+        show(false);
+    }
+
+    Node node() {
+        return root;
+    }
+
+    @Override
+    public String panelName() {
+        return "Guide";
+    }
+
+    @Override
+    public void stepDidChange(SessionState state) {
+        if (open != vm.session().openRevision()) {
+            open = vm.session().openRevision();
+            dismissed = false;
+            guide = Guide.of(state.title(), null, null);
+            fill();
+            String name = state.title();
+            long asked = open;
+            vm.session().query("Guide", t -> {
+                var source = wiring.sourceOf(t);
+                return source == null ? Metadata.empty() : source.metadata();
+            }, md -> {
+                if (asked == open) {
+                    guide = Guide.of(name, md.title(), md.description());
+                    fill();
+                }
+            });
+        }
+        show(!dismissed && state.snapshot().step() == 0);
+    }
+
+    private void fill() {
+        title.setText(guide.title());
+        description.setText(guide.description());
+        description.setTooltip(guide.description().isEmpty() ? null : new Tooltip(guide.description()));
+        description.setVisible(!guide.description().isEmpty());
+        description.setManaged(!guide.description().isEmpty());
+        watch.setText(guide.watch());
+    }
+
+    private void show(boolean on) {
+        root.setVisible(on);
+        root.setManaged(on);
+    }
+
+    public String titleText() {
+        return title.getText();
+    }
+
+    public String watchText() {
+        return watch.getText();
+    }
+
+    public boolean showing() {
+        return root.isVisible();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.blockstep.app.gui.viewmodel;
+
+import java.util.Map;
+
+/**
+ * What a class sees at step 0: the loaded run's title and description (from the trace's own metadata, so it
+ * says what the recording says) and what to watch for, per shipped sample.
+ *
+ * @param title       the trace's title, or the file name when it has none
+ * @param description the trace's description, or "" when it has none
+ * @param watch       what to look at while stepping, and the keys that get there
+ */
+public record Guide(String title, String description, String watch) {
+
+    private static final String KEYS = " F8 steps, F6 jumps to the next key moment, Shift+F6 back to the previous one.";
+
+    private static final String RACE = "Watch W1 drop s->lock for its data write (s->lock panel, orange), then Z2 free"
+            + " the host cluster W1 still holds (Refcounts: dashed red), then W1 link that freed cluster into its L2"
+            + " entry (red line): the image is now corrupt.";
+
+    private static final Map<String, String> WATCH = Map.of(
+            "minimal-race", RACE,
+            "subcluster-race", RACE + " The two requests do not even overlap: they write different halves of one"
+                    + " cluster.",
+            "minimal-race-fixed", "Watch Z2: with the fix it is serialising, so it waits for W1's tracked request"
+                    + " (the serialising wait) instead of freeing the cluster W1 is writing; the check stays clean.",
+            "nbd-zero-race", RACE + " The requests arrive as NBD WRITE and WRITE_ZEROES through qemu-nbd.",
+            "detect-zeroes-race", "Watch W2, a data write of zeros: detect-zeroes turns it into a zero write that"
+                    + " frees W1's cluster while W1 has dropped s->lock. The fix does not close this path.",
+            "block-job-discard", "Watch the guest's discard D3 free a cluster while the mirror job's write W1 has"
+                    + " dropped s->lock for its data I/O.",
+            "guest-only", "Ordered traffic: no two overlapping requests are in flight, so no key moment leads to a"
+                    + " corrupt image.");
+
+    private static final String ANY = "Watch for a request dropping s->lock for its data I/O while another frees"
+            + " the cluster it writes.";
+
+    /** The guide for a loaded run; {@code title} and {@code description} may be null (a bare image, an old trace). */
+    public static Guide of(String name, String title, String description) {
+        String stem = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+        return new Guide(title == null || title.isBlank() ? name : title, description == null ? "" : description,
+                WATCH.getOrDefault(stem, ANY) + KEYS);
+    }
+}

@@ -1,0 +1,250 @@
+package dev.blockstep.app.gui.fx;
+
+import dev.blockstep.engine.fix.FixVariant;
+import javafx.scene.control.ChoiceBox;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.blockstep.app.gui.session.SessionState;
+import dev.blockstep.engine.event.EngineEvent;
+import dev.blockstep.engine.snapshot.HostClusterRow;
+import java.util.List;
+import java.util.concurrent.Callable;
+import javafx.application.Platform;
+import javafx.geometry.Bounds;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.control.Labeled;
+import javafx.scene.input.KeyCode;
+import javafx.scene.paint.Color;
+import javafx.scene.text.Text;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** Issue 14's classroom items on the real window: small screens, the guide, key moments, presentation, theme. */
+@ExtendWith({ApplicationExtension.class, FxThreadFailures.class})
+class ClassroomWindowTest {
+
+    private WindowFixture fx;
+    private Stage stage;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        fx = new WindowFixture(stage);
+    }
+
+    private static <T> T onFx(Callable<T> c) {
+        try {
+            return WaitForAsyncUtils.asyncFx(c).get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void size(double w, double h) {
+        onFx(() -> {
+            stage.setX(0);
+            stage.setY(0);
+            stage.setWidth(w);
+            stage.setHeight(h);
+            return null;
+        });
+        WindowFixture.until("the window is " + w + "x" + h, () -> Math.abs(fx.window.scene().getWidth() - w) < 1
+                && Math.abs(fx.window.scene().getHeight() - h) < 1);
+    }
+
+    private void open(String sample) {
+        long before = onFx(() -> fx.vm.session().openRevision());
+        Platform.runLater(() -> fx.vm.open(sample, fx.wiring.sample(sample)));
+        WindowFixture.until(sample + " is loaded", () -> fx.vm.session().openRevision() > before
+                && !fx.vm.busyProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private SessionState press(FxRobot robot, KeyCode... keys) {
+        long before = onFx(() -> fx.vm.session().state().stepRevision());
+        robot.push(keys);
+        WindowFixture.until("the engine answers", () -> fx.vm.session().state().stepRevision() > before
+                && !fx.vm.busyProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        return onFx(() -> fx.vm.session().state());
+    }
+
+    private static boolean inside(Bounds outer, Bounds inner) {
+        return inner.getMinX() >= outer.getMinX() - 0.5 && inner.getMaxX() <= outer.getMaxX() + 0.5
+                && inner.getMinY() >= outer.getMinY() - 0.5 && inner.getMaxY() <= outer.getMaxY() + 0.5;
+    }
+
+    private Bounds sceneBounds() {
+        return onFx(() -> new javafx.geometry.BoundingBox(0, 0, fx.window.scene().getWidth(),
+                fx.window.scene().getHeight()));
+    }
+
+    /** Every text the toolbar draws, as drawn: a Labeled whose text did not fit draws it cut, ending in "…". */
+    private List<String> toolbarTexts(FxRobot robot) {
+        Parent bar = robot.lookup("#debug-toolbar").queryAs(Parent.class);
+        return onFx(() -> bar.lookupAll(".text").stream().filter(n -> n instanceof Text && n.isVisible())
+                .map(n -> ((Text) n).getText()).toList());
+    }
+
+    private void assertShown(FxRobot robot, String id, double minWidth) {
+        Node n = robot.lookup(id).query();
+        Bounds b = onFx(() -> n.getScene() == null ? null : n.localToScene(n.getLayoutBounds()));
+        assertTrue(b != null && onFx(n::isVisible), id + " is not on screen");
+        assertTrue(b.getWidth() >= minWidth, id + " is " + b.getWidth() + " wide");
+        assertTrue(inside(sceneBounds(), b), id + " at " + b + " is outside the window " + sceneBounds()
+                + "; minimum widths: " + minWidths());
+    }
+
+    /** Which part of the window refuses to get narrower, for a failure message. */
+    private String minWidths() {
+        return onFx(() -> {
+            javafx.scene.layout.BorderPane root = (javafx.scene.layout.BorderPane) fx.window.scene().getRoot();
+            StringBuilder b = new StringBuilder("root " + root.minWidth(-1));
+            for (Node n : List.of(root.getTop(), root.getCenter(), root.getBottom())) {
+                b.append(", ").append(n.getClass().getSimpleName()).append(' ').append(n.minWidth(-1));
+                if (n instanceof Parent p) {
+                    for (Node c : p.getChildrenUnmodifiable()) {
+                        b.append(" [").append(c.getId() == null ? c.getClass().getSimpleName() : c.getId())
+                                .append(' ').append(c.minWidth(-1)).append(']');
+                    }
+                }
+            }
+            return b.toString();
+        });
+    }
+
+    @Test
+    void at1024x640TheKeyClusterAndEveryToolbarLabelAreWhole(FxRobot robot) {
+        size(1024, 640);
+        open("minimal-race");
+        SessionState s = onFx(() -> fx.vm.session().state());
+        for (int i = 0; i < 40 && (s.snapshot().image() == null || s.snapshot().image().hostClusters().stream()
+                .noneMatch(HostClusterRow::underCounted)); i++) {
+            s = press(robot, KeyCode.F8);
+        }
+        long key = s.snapshot().image().hostClusters().stream().filter(HostClusterRow::underCounted).findFirst()
+                .orElseThrow(() -> new AssertionError("the race never under-counted a cluster")).hostCluster();
+        WaitForAsyncUtils.waitForFxEvents();
+        Bounds cell = onFx(() -> fx.window.refcountPanel().hostCellInScene(key).orElseThrow());
+        Bounds map = onFx(() -> fx.window.refcountPanel().visibleMapInScene());
+        assertTrue(inside(map, cell) && inside(sceneBounds(), cell),
+                "host cluster " + key + " drawn at " + cell + ", the map shows " + map + "; " + minWidths());
+        List<String> texts = toolbarTexts(robot);
+        assertTrue(texts.stream().noneMatch(t -> t.contains("…")), texts.toString());
+        assertShown(robot, "#time-slider", 100);
+        assertShown(robot, "#step-label", 40);
+    }
+
+    @Test
+    void at800x500TheSliderAndTheStepCounterStay(FxRobot robot) {
+        size(800, 500);
+        open("minimal-race");
+        assertShown(robot, "#time-slider", 60);
+        assertShown(robot, "#step-label", 40);
+        assertShown(robot, "#fix-variant", 40);
+        assertShown(robot, "#next-moment", 10);
+        List<String> texts = toolbarTexts(robot);
+        assertTrue(texts.stream().noneMatch(t -> t.contains("…")), texts.toString());
+    }
+
+    @Test
+    void presentationModeHasLargeTypeAndFitsA1024x768Projector(FxRobot robot) {
+        size(1024, 768);
+        open("minimal-race");
+        double normal = onFx(() -> robot.lookup("#step-label").queryAs(Labeled.class).getFont().getSize());
+        robot.push(KeyCode.F5);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(onFx(() -> fx.window.presentation()));
+        double large = onFx(() -> robot.lookup("#step-label").queryAs(Labeled.class).getFont().getSize());
+        assertTrue(large >= normal * 1.3, "font " + normal + " -> " + large);
+        double row = onFx(() -> robot.lookup("#coroutines").queryAs(javafx.scene.control.TableView.class)
+                .getFixedCellSize());
+        assertTrue(row >= large * 1.6, "coroutine rows of " + row + " px cut " + large + " px type");
+        for (String id : List.of("#coroutines", "#lock-owner", "#time-slider", "#step-label", "#fix-variant")) {
+            assertShown(robot, id, 10);
+        }
+        assertTrue(onFx(() -> robot.lookup("#tracked-requests").tryQuery().map(Node::getScene).isEmpty()),
+                "tracked requests step aside");
+        List<String> texts = toolbarTexts(robot);
+        assertTrue(texts.stream().noneMatch(t -> t.contains("…")), texts.toString());
+        robot.push(KeyCode.F5);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(onFx(() -> fx.window.presentation()));
+        assertTrue(onFx(() -> robot.lookup("#tracked-requests").query().getScene() != null));
+    }
+
+    @Test
+    void atStep0TheGuideShowsTheSamplesTitleDescriptionAndWhatToWatch(FxRobot robot) {
+        open("minimal-race");
+        WindowFixture.until("the guide has the trace's title",
+                () -> fx.window.guide().titleText().startsWith("minimal-race: an allocating write"));
+        assertTrue(onFx(() -> fx.window.guide().showing()));
+        assertTrue(fx.window.guide().watchText().contains("W1 drop s->lock"), fx.window.guide().watchText());
+        press(robot, KeyCode.F8);
+        assertFalse(onFx(() -> fx.window.guide().showing()), "the guide steps aside once the run moves");
+        press(robot, KeyCode.SHIFT, KeyCode.F8);
+        assertTrue(onFx(() -> fx.window.guide().showing()), "and is back at step 0");
+    }
+
+    @Test
+    void f6VisitsTheKeyMomentsInOrderAndShiftF6GoesBack(FxRobot robot) {
+        open("minimal-race");
+        SessionState drop = press(robot, KeyCode.F6);
+        assertTrue(drop.snapshot().lastStep().events().stream()
+                .anyMatch(e -> e instanceof EngineEvent.LockDroppedForDataIo), drop.snapshot().lastStep().toString());
+        String status = fx.vm.statusProperty().get();
+        assertTrue(status.startsWith("Key moment at step " + drop.snapshot().step() + ": lock drop: W1 drops"), status);
+        SessionState free = press(robot, KeyCode.F6);
+        assertTrue(free.snapshot().lastStep().events().stream().anyMatch(e -> e instanceof EngineEvent.RefcountChanged r
+                && r.newRefcount() == 0 && r.oldRefcount() > 0), free.snapshot().lastStep().toString());
+        assertTrue(fx.vm.statusProperty().get().contains(": free: Z2 frees host cluster 5"),
+                fx.vm.statusProperty().get());
+        SessionState relink = press(robot, KeyCode.F6);
+        String moment = fx.vm.statusProperty().get();
+        assertTrue(moment.contains("relink: W1 links guest cluster 0") && moment.contains("first check error"), moment);
+        assertTrue(relink.snapshot().image().hostClusters().stream().anyMatch(HostClusterRow::underCounted));
+        press(robot, KeyCode.F6);
+        assertTrue(fx.vm.statusProperty().get().startsWith("No further key moment"), fx.vm.statusProperty().get());
+        assertTrue(fx.vm.finishedProperty().get());
+        SessionState back = press(robot, KeyCode.SHIFT, KeyCode.F6);
+        assertEquals(relink.snapshot().step(), back.snapshot().step());
+        SessionState back2 = press(robot, KeyCode.SHIFT, KeyCode.F6);
+        assertEquals(free.snapshot().step(), back2.snapshot().step());
+    }
+
+    @Test
+    void theDarkThemeRepaintsTheRefcountMapAtOnceAndTheFixPickerSaysWhichVariantRuns(FxRobot robot) {
+        open("minimal-race");
+        Canvas canvas = robot.lookup("#refcount-map").queryAs(Canvas.class);
+        double light = onFx(() -> corner(canvas).getBrightness());
+        Platform.runLater(() -> fx.window.setDark(true));
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.waitForFxEvents();
+        double dark = onFx(() -> corner(canvas).getBrightness());
+        assertTrue(light > 0.8 && dark < 0.3, "canvas background " + light + " -> " + dark + " without a step");
+
+        @SuppressWarnings("unchecked")
+        ChoiceBox<FixVariant> fix = (ChoiceBox<FixVariant>) robot.lookup("#fix-variant").query();
+        // the picker names the variant in words, so "off" cannot be mistaken for "on" by its colour
+        assertEquals(FixVariant.NONE, fix.getValue());
+        assertEquals("none", onFx(() -> ((Labeled) fix.lookup(".label")).getText()));
+        Platform.runLater(() -> fix.setValue(FixVariant.PATCH));
+        WindowFixture.until("the fix is on", () -> fx.vm.session().state().snapshot().fixOn());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("patch", onFx(() -> ((Labeled) fix.lookup(".label")).getText()));
+    }
+
+    private static Color corner(Canvas canvas) {
+        javafx.scene.image.WritableImage img = canvas.snapshot(null, null);
+        return img.getPixelReader().getColor((int) img.getWidth() - 3, (int) img.getHeight() - 3);
+    }
+}
