@@ -166,8 +166,9 @@ public final class DebugSession {
                 break;
             }
             List<Step> steps = target.steps();
+            Snapshot named = after;
             for (int i = from; i < after.step() && hit == null; i++) {
-                hit = bps.firstStepHit(steps.get(i)).orElse(null);
+                hit = bps.firstStepHit(steps.get(i), co -> BreakpointSet.name(named, co)).orElse(null);
             }
             at = hit != null && hit.step() != after.step() ? target.goToStep(hit.step()) : after;
             n += at.step() - from;
@@ -248,6 +249,10 @@ public final class DebugSession {
                              int next, BreakpointHit hit) {
         if (newTitle != null) {
             title = newTitle;
+        }
+        if (hit != null) {
+            breakpoints = breakpoints.counted(hit.breakpoint());
+            breakpointsRevision++;
         }
         stepRevision++;
         changed(new SessionState(title, snap, steps, history, next, stepRevision, breakpoints, breakpointsRevision,
