@@ -32,16 +32,11 @@ class BreakpointConditionsTest {
 
     @BeforeEach
     void openDefaultSample() {
-        Platform.runLater(() -> fx.vm.open(EngineWiring.DEFAULT_SAMPLE, fx.wiring.sample(EngineWiring.DEFAULT_SAMPLE)));
-        WindowFixture.until("the sample is loaded", () -> fx.vm.loadedProperty().get() && !fx.vm.busyProperty().get());
+        fx.openSample(EngineWiring.DEFAULT_SAMPLE);
     }
 
     private SessionState state() {
-        try {
-            return WaitForAsyncUtils.asyncFx(() -> fx.vm.session().state()).get();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return fx.state();
     }
 
     @SuppressWarnings("unchecked")
