@@ -38,8 +38,14 @@ public final class BreakpointForm {
     private BreakpointForm() {
     }
 
-    public static Result make(BreakpointKind kind, String coroutine, TrackedRequestType request, String guest,
-                              String host, Serialising serialising) {
+    /** The tracked request types a condition can name, as the Request box offers them. */
+    public static java.util.List<String> requestTypes() {
+        return java.util.Arrays.stream(TrackedRequestType.values()).map(Enum::name).toList();
+    }
+
+    /** @param request one of {@link #requestTypes()}, or null or empty for any */
+    public static Result make(BreakpointKind kind, String coroutine, String request, String guest, String host,
+                              Serialising serialising) {
         if (kind == null || kind == BreakpointKind.STEP_NAME) {
             return new Result(null, "stop on: pick what the breakpoint stops on");
         }
@@ -51,7 +57,13 @@ public final class BreakpointForm {
         } catch (IllegalArgumentException e) {
             return new Result(null, e.getMessage());
         }
-        BreakpointFilter f = new BreakpointFilter(coroutine, request, g, h,
+        TrackedRequestType type = request == null || request.isEmpty() ? null
+                : java.util.Arrays.stream(TrackedRequestType.values()).filter(t -> t.name().equals(request))
+                        .findFirst().orElse(null);
+        if (type == null && request != null && !request.isEmpty()) {
+            return new Result(null, "request: expected one of " + requestTypes() + ", got '" + request + "'");
+        }
+        BreakpointFilter f = new BreakpointFilter(coroutine, type, g, h,
                 serialising == null ? null : serialising.value());
         if (kind == BreakpointKind.ANY_STEP && f.isEmpty()) {
             return new Result(null, "any step: give at least one condition, or every step would stop");

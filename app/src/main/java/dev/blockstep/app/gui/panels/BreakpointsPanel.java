@@ -8,7 +8,6 @@ import dev.blockstep.app.gui.breakpoints.BreakpointSet;
 import dev.blockstep.app.gui.session.DebugSession;
 import dev.blockstep.app.gui.session.SessionPanel;
 import dev.blockstep.app.gui.session.SessionState;
-import dev.blockstep.engine.block.TrackedRequestType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -129,10 +128,10 @@ public final class BreakpointsPanel implements SessionPanel {
             }
         });
         TextField coroutine = field("bp-form-coroutine", "any, e.g. W1");
-        List<TrackedRequestType> types = new ArrayList<>();
-        types.add(null);
-        types.addAll(Arrays.asList(TrackedRequestType.values()));
-        ComboBox<TrackedRequestType> request = new ComboBox<>(FXCollections.observableArrayList(types));
+        List<String> types = new ArrayList<>();
+        types.add("");
+        types.addAll(BreakpointForm.requestTypes());
+        ComboBox<String> request = new ComboBox<>(FXCollections.observableArrayList(types));
         request.setId("bp-form-request");
         request.setPromptText("any");
         TextField guest = field("bp-form-guest", "any, e.g. 0");
