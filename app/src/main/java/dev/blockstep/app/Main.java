@@ -7,6 +7,7 @@ import dev.blockstep.app.cli.ImportQemuIoCommand;
 import dev.blockstep.app.cli.ImportQemuLogCommand;
 import dev.blockstep.app.cli.IoCommand;
 import dev.blockstep.app.cli.ExploreCommand;
+import dev.blockstep.app.cli.ExportDiagramCommand;
 import dev.blockstep.app.cli.MinimizeCommand;
 import dev.blockstep.app.cli.RunCommand;
 import dev.blockstep.app.cli.VerifyCommand;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Command;
                 VerifyCommand.class,
                 MinimizeCommand.class,
                 RunCommand.class,
+                ExportDiagramCommand.class,
                 BenchCommand.class,
         })
 public final class Main implements java.util.concurrent.Callable<Integer> {

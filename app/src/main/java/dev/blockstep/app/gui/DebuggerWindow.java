@@ -6,6 +6,7 @@ import dev.blockstep.app.gui.panels.CheckPanel;
 import dev.blockstep.app.gui.panels.ConsolePanel;
 import dev.blockstep.app.gui.panels.CoroutinesPanel;
 import dev.blockstep.app.gui.panels.LockPanel;
+import dev.blockstep.app.gui.panels.ProvenanceBar;
 import dev.blockstep.app.gui.panels.RefcountPanel;
 import dev.blockstep.app.gui.panels.TablesPanel;
 import dev.blockstep.app.gui.panels.TimelinePanel;
@@ -13,6 +14,7 @@ import dev.blockstep.app.gui.panels.TrackedRequestsPanel;
 import dev.blockstep.app.gui.session.DeferredPanel;
 import dev.blockstep.app.gui.session.EngineWiring;
 import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
+import dev.blockstep.app.gui.viewmodel.ProvenanceModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.prefs.Preferences;
@@ -55,6 +57,7 @@ public final class DebuggerWindow {
     private final ConsolePanel console = new ConsolePanel();
     private final CheckPanel check;
     private final BreakpointsPanel breakpoints;
+    private final ProvenanceBar provenance;
     private final TabPane bottomTabs = new TabPane();
     private final MainMenu files;
     private final GuideBar guide;
@@ -77,6 +80,10 @@ public final class DebuggerWindow {
         timeline = new TimelinePanel(vm);
         check = new CheckPanel(vm.session(), wiring.checkRunner());
         breakpoints = new BreakpointsPanel(vm.session());
+        provenance = new ProvenanceBar(new ProvenanceModel(vm::goToStep));
+        tables.onPick(provenance.model()::select);
+        refcounts.onPick(provenance.model()::select);
+        vm.session().addPanel(provenance);
         vm.session().addPanel(coroutines);
         vm.session().addPanel(breakpoints);
         vm.session().addPanel(tracked);
@@ -221,6 +228,10 @@ public final class DebuggerWindow {
         return console;
     }
 
+    public ProvenanceBar provenanceBar() {
+        return provenance;
+    }
+
     public TimelinePanel timelinePanel() {
         return timeline;
     }
@@ -266,7 +277,9 @@ public final class DebuggerWindow {
         // The check stays live (it runs by itself at the end); the two heavy views redraw only when shown.
         vm.session().addPanel(new DeferredPanel(timeline, timelineTab.selectedProperty(), vm::panelFailed));
         vm.session().addPanel(new DeferredPanel(console, consoleTab.selectedProperty(), vm::panelFailed));
-        SplitPane center = new SplitPane(state, bottomTabs);
+        BorderPane stateAndProvenance = new BorderPane(state);
+        stateAndProvenance.setBottom(provenance.node());
+        SplitPane center = new SplitPane(stateAndProvenance, bottomTabs);
         center.setOrientation(Orientation.VERTICAL);
         center.setDividerPositions(0.62);
         center.setId("center-split");

@@ -6,6 +6,8 @@ import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javafx.application.Platform;
 import javafx.scene.control.CheckMenuItem;
@@ -53,13 +55,17 @@ final class MainMenu {
                 KeyCombination.SHORTCUT_DOWN), () -> saveAs("Save trace", "*.json", wiring::saveTrace));
         MenuItem export = item("menu-export", "Export image as .qcow2…", null,
                 () -> saveAs("Export image", "*.qcow2", wiring::exportImage));
+        MenuItem diagram = item("menu-export-diagram", "Export sequence diagram (SVG or PNG)…", null,
+                () -> saveAs("Export sequence diagram", List.of("*.svg", "*.png"),
+                        (target, out) -> wiring.exportDiagram(target, out, vm.titleProperty().get())));
+        diagram.disableProperty().bind(vm.loadedProperty().not());
         MenuItem quit = item("menu-quit", "Quit", new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN),
                 Platform::exit);
         saveTrace.disableProperty().bind(vm.loadedProperty().not());
         export.disableProperty().bind(vm.loadedProperty().not());
         refreshRecent();
         Menu file = new Menu("File", null, open, sample, recentMenu, new SeparatorMenuItem(), saveTrace, export,
-                new SeparatorMenuItem(), quit);
+                diagram, new SeparatorMenuItem(), quit);
 
         Menu run = new Menu("Run", null,
                 item("menu-step", "Step", new KeyCodeCombination(KeyCode.F8), vm::step),
@@ -134,9 +140,15 @@ final class MainMenu {
 
     /** Writing a file is engine work: it runs on the worker, and a failure comes back as one line. */
     private void saveAs(String title, String pattern, Writer writer) {
+        saveAs(title, List.of(pattern), writer);
+    }
+
+    private void saveAs(String title, List<String> patterns, Writer writer) {
         FileChooser chooser = new FileChooser();
         chooser.setTitle(title);
-        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(pattern, pattern));
+        for (String pattern : patterns) {
+            chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(pattern, pattern));
+        }
         File f = chooser.showSaveDialog(window.get());
         if (f == null) {
             return;

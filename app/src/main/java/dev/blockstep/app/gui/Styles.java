@@ -10,6 +10,8 @@ public final class Styles {
 
     /** Changed by the last step. */
     public static final PseudoClass CHANGED = PseudoClass.getPseudoClass("changed");
+    /** In a row the last step changed, though not this cell's value (a lighter mark than :changed). */
+    public static final PseudoClass ROW_CHANGED = PseudoClass.getPseudoClass("row-changed");
     /** Coroutine holds s->lock. */
     public static final PseudoClass LOCK_HELD = PseudoClass.getPseudoClass("lock-held");
     /** Coroutine dropped s->lock for its data I/O while keeping its allocation. */

@@ -77,6 +77,14 @@ public interface DebugTarget {
     /** Every step taken up to the current one, oldest first; immutable, so it may be handed to any thread. */
     StepHistory steps();
 
+    /**
+     * Every step taken so far, including those past the current one after going back: the whole known story,
+     * which a timeline keeps drawing. Immutable; {@link #steps()} is a prefix of it.
+     */
+    default StepHistory knownSteps() {
+        return steps();
+    }
+
     /** The image file's bytes at the current step: a copy-on-write copy the caller owns (cheap to take). */
     HostFile image();
 

@@ -225,6 +225,11 @@ public final class EngineSession implements DebugTarget {
         return history.steps(position);
     }
 
+    @Override
+    public StepHistory knownSteps() {
+        return history.steps(history.takenCount());
+    }
+
     /** The choices made so far, one coroutine id per step: a schedule that replays this run. */
     public List<Integer> schedule() {
         return history.schedule(position);

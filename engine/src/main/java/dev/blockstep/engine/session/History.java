@@ -59,6 +59,11 @@ final class History {
         return i < steps.size();
     }
 
+    /** Steps taken at some point, the current position or past it (going back keeps them). */
+    int takenCount() {
+        return steps.size();
+    }
+
     Step step(int i) {
         return steps.get(i);
     }

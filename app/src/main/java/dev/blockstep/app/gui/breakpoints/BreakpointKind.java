@@ -10,6 +10,8 @@ public enum BreakpointKind {
     REFCOUNT_ZERO("refcount reaches 0", false),
     FREE_FAILURE("free failure on stderr", false),
     STEP_NAME("step named", false),
+    /** Every step: with conditions, "stop when W1 takes any step on guest cluster 0". */
+    ANY_STEP("any step", false),
     REFCOUNT_BELOW_REFERENCES("refcount < references", true),
     ANY_ALIASING("any host cluster aliased", true);
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 
 /**
  * An immutable list of breakpoints, handed to the engine worker for a run. Evaluation needs the state
@@ -42,18 +43,33 @@ public record BreakpointSet(List<Breakpoint> breakpoints) {
         return new BreakpointSet(next);
     }
 
-    /** Whether an enabled condition needs the state after every step (then a run cannot skip snapshots). */
-    public boolean hasEnabledConditions() {
-        return breakpoints.stream().anyMatch(b -> b.enabled() && b.kind().isCondition());
+    /** The same list with {@code hit}'s breakpoint counted once more. */
+    public BreakpointSet counted(Breakpoint hit) {
+        List<Breakpoint> next = new ArrayList<>(breakpoints);
+        for (int i = 0; i < next.size(); i++) {
+            if (next.get(i).samePlaceAs(hit)) {
+                next.set(i, next.get(i).hitOnceMore());
+                break;
+            }
+        }
+        return new BreakpointSet(next);
     }
 
     /**
-     * The first enabled step-kind breakpoint that {@code step} hits; conditions are not looked at. {@code names}
-     * gives a coroutine's engine name (W1, Z2) for the message.
+     * Whether an enabled breakpoint needs the state after every step (a condition, or a filter that asks for
+     * coroutine names, requests or the cluster size): then a run cannot skip snapshots.
+     */
+    public boolean hasEnabledConditions() {
+        return breakpoints.stream().anyMatch(b -> b.enabled() && (b.kind().isCondition() || !b.filter().isEmpty()));
+    }
+
+    /**
+     * The first enabled step-kind breakpoint without conditions that {@code step} hits; {@code names} gives the
+     * engine's coroutine names for the message.
      */
     public Optional<BreakpointHit> firstStepHit(Step step, IntFunction<String> names) {
         for (Breakpoint bp : breakpoints) {
-            if (bp.enabled() && !bp.kind().isCondition()) {
+            if (bp.enabled() && !bp.kind().isCondition() && bp.filter().isEmpty()) {
                 String reason = reason(bp, null, null, step, names);
                 if (reason != null) {
                     return Optional.of(new BreakpointHit(bp, step.index() + 1, reason));
@@ -70,7 +86,7 @@ public record BreakpointSet(List<Breakpoint> breakpoints) {
             return Optional.empty();
         }
         for (Breakpoint bp : breakpoints) {
-            if (!bp.enabled()) {
+            if (!bp.enabled() || !bp.filter().matches(step, after, bp.kind().isCondition())) {
                 continue;
             }
             String reason = reason(bp, before, after, step, names(after));
@@ -84,11 +100,12 @@ public record BreakpointSet(List<Breakpoint> breakpoints) {
     /** The engine's names of the coroutines a snapshot shows; an id it does not know stays a number. */
     public static IntFunction<String> names(Snapshot snap) {
         return id -> snap.coroutines().stream().filter(c -> c.id() == id).map(CoroutineView::name).findFirst()
-                .orElse("coroutine " + id);
+                .orElse("co " + id);
     }
 
     private static String reason(Breakpoint bp, Snapshot before, Snapshot after, Step step,
                                  IntFunction<String> names) {
+        String who = names.apply(step.coroutine());
         return switch (bp.kind()) {
             case LOCK_DROP -> firstEvent(step, EngineEvent.LockDroppedForDataIo.class)
                     .map(e -> names.apply(e.coroutine()) + " dropped s->lock for data I/O at 0x"
@@ -102,17 +119,18 @@ public record BreakpointSet(List<Breakpoint> breakpoints) {
             case REFCOUNT_ZERO -> step.events().stream()
                     .filter(e -> e instanceof EngineEvent.RefcountChanged r && r.newRefcount() == 0
                             && r.oldRefcount() != 0)
-                    .map(e -> names.apply(((EngineEvent.RefcountChanged) e).coroutine()) + " dropped the refcount"
-                            + " of host cluster " + ((EngineEvent.RefcountChanged) e).hostCluster() + " to 0")
+                    .map(e -> names.apply(e.coroutine()) + " took the refcount of host cluster "
+                            + ((EngineEvent.RefcountChanged) e).hostCluster() + " to 0")
                     .findFirst().orElse(null);
             case FREE_FAILURE -> firstEvent(step, EngineEvent.StderrLine.class)
                     .map(EngineEvent.StderrLine::line)
                     .orElse(null);
-            case STEP_NAME -> step.name().equals(bp.stepName())
-                    ? names.apply(step.coroutine()) + " reached " + step.name() : null;
-            case REFCOUNT_BELOW_REFERENCES -> becameTrue(before, after, HostClusterRow::underCounted,
-                    "refcount < references");
-            case ANY_ALIASING -> becameTrue(before, after, HostClusterRow::aliased, "aliased");
+            case STEP_NAME -> step.name().equals(bp.stepName()) ? who + " in " + step.name() : null;
+            case ANY_STEP -> who + " in " + step.name() + (bp.filter().isEmpty() ? "" : " (" + bp.filter().describe() + ")");
+            case REFCOUNT_BELOW_REFERENCES -> becameTrue(before, after, inFilter(bp, HostClusterRow::underCounted),
+                    "refcount < references", who + " in " + step.name());
+            case ANY_ALIASING -> becameTrue(before, after, inFilter(bp, HostClusterRow::aliased), "aliased",
+                    who + " in " + step.name());
         };
     }
 
@@ -120,8 +138,14 @@ public record BreakpointSet(List<Breakpoint> breakpoints) {
         return step.events().stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 
-    private static String becameTrue(Snapshot before, Snapshot after,
-                                     java.util.function.Predicate<HostClusterRow> test, String what) {
+    /** A condition on one host cluster when the filter names one. */
+    private static Predicate<HostClusterRow> inFilter(Breakpoint bp, Predicate<HostClusterRow> test) {
+        long h = bp.filter().hostCluster();
+        return h < 0 ? test : test.and(r -> r.hostCluster() == h);
+    }
+
+    private static String becameTrue(Snapshot before, Snapshot after, Predicate<HostClusterRow> test, String what,
+                                     String by) {
         Optional<HostClusterRow> now = after.image() == null ? Optional.empty()
                 : after.image().hostClusters().stream().filter(test).findFirst();
         if (now.isEmpty()) {
@@ -134,6 +158,6 @@ public record BreakpointSet(List<Breakpoint> breakpoints) {
         }
         HostClusterRow row = now.get();
         return what + ": host cluster " + row.hostCluster() + " refcount=" + row.refcount()
-                + " reference=" + row.references();
+                + " reference=" + row.references() + ", after " + by;
     }
 }

@@ -30,13 +30,28 @@ import javafx.scene.layout.VBox;
  * Two fix variants against each other (none and patch unless the user picks others): one schedule's steps under
  * each, row by row, with the
  * L2 entry of the raced cluster and its host cluster's refcount after each step; the first step where the
- * two runs part is marked and scrolled to.
+ * two runs part is marked and scrolled to, and every cell whose two sides differ is highlighted. Row numbers are
+ * the debugger's step numbers (row N is the state after step N), and clicking a row travels there.
  */
 public final class ComparisonView {
 
     /** One table row: step i of each side (null where a side has ended). */
     public record PairRow(int index, FixComparison.StepRow left, FixComparison.StepRow right, boolean divergence) {
+        /** The debugger's number for this step: the state after it is position {@code index + 1}. */
+        public int stepNumber() {
+            return index + 1;
+        }
+
+        /** Whether the two sides show different text in one column. */
+        public boolean differs(Function<FixComparison.StepRow, String> column) {
+            String a = left == null ? "" : column.apply(left);
+            String b = right == null ? "" : column.apply(right);
+            return !a.equals(b);
+        }
     }
+
+    /** Style class of a cell whose two sides differ. */
+    public static final String DIFFERS = "comparison-differs";
 
     private final BorderPane root = new BorderPane();
     private final TableView<PairRow> table = new TableView<>();
@@ -48,6 +63,7 @@ public final class ComparisonView {
     private final TableColumn<PairRow, String> leftColumn = group(PairRow::left);
     private final TableColumn<PairRow, String> rightColumn = group(PairRow::right);
     private final Label divergence = new Label();
+    private java.util.function.IntConsumer travel = n -> { };
 
     /** @param compareSeeded compares the selected scenario under a seeded uniform policy */
     public ComparisonView(ExploreViewModel vm, LongConsumer compareSeeded) {
@@ -82,10 +98,18 @@ public final class ComparisonView {
         table.setId("comparison-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         table.setPlaceholder(new Label("No comparison yet."));
-        table.getColumns().add(column("#", 50, r -> Integer.toString(r.index())));
+        table.getColumns().add(column("Step", 50, r -> Integer.toString(r.stepNumber())));
         table.getColumns().add(leftColumn);
         table.getColumns().add(rightColumn);
         table.setRowFactory(t -> new TableRow<>() {
+            {
+                setOnMouseClicked(e -> {
+                    if (getItem() != null && e.getClickCount() >= 1) {
+                        travel.accept(getItem().stepNumber());
+                    }
+                });
+            }
+
             @Override
             protected void updateItem(PairRow r, boolean empty) {
                 super.updateItem(r, empty);
@@ -110,6 +134,11 @@ public final class ComparisonView {
         return table;
     }
 
+    /** Where a clicked row travels: the debugger's step number of that row. */
+    public void onTravel(java.util.function.IntConsumer to) {
+        this.travel = to;
+    }
+
     private void show(String what, FixComparison c) {
         if (c == null) {
             return;
@@ -126,7 +155,8 @@ public final class ComparisonView {
         int d = c.firstDivergence();
         int s = c.firstStateDifference();
         divergence.setText(d < 0 ? "never: both runs took the same steps"
-                : "first at step " + d + " (marked)" + (s >= 0 ? "; key state first differs after step " + s : ""));
+                : "first at step " + (d + 1) + " (marked)"
+                        + (s >= 0 ? "; key state first differs after step " + (s + 1) : ""));
         table.getItems().setAll(rows(c));
         if (d >= 0) {
             table.scrollTo(d < 20 ? 0 : d - 3);
@@ -162,11 +192,31 @@ public final class ComparisonView {
 
     private static TableColumn<PairRow, String> group(Function<PairRow, FixComparison.StepRow> side) {
         TableColumn<PairRow, String> g = new TableColumn<>();
-        g.getColumns().add(column("Step", 260, r -> side.apply(r) == null ? "" : side.apply(r).coroutine() + "  "
-                + side.apply(r).step()));
-        g.getColumns().add(column("L2 entry", 150, r -> side.apply(r) == null ? "" : side.apply(r).l2Entry()));
-        g.getColumns().add(column("Refcount", 230, r -> side.apply(r) == null ? "" : side.apply(r).refcount()));
+        Function<FixComparison.StepRow, String> step = r -> r.coroutine() + "  " + r.step();
+        g.getColumns().add(sideColumn("Step", 260, side, step));
+        g.getColumns().add(sideColumn("L2 entry", 150, side, FixComparison.StepRow::l2Entry));
+        g.getColumns().add(sideColumn("Refcount", 230, side, FixComparison.StepRow::refcount));
         return g;
+    }
+
+    /** A column of one side whose cell is marked where the other side shows something else. */
+    private static TableColumn<PairRow, String> sideColumn(String name, double width,
+                                                          Function<PairRow, FixComparison.StepRow> side,
+                                                          Function<FixComparison.StepRow, String> value) {
+        TableColumn<PairRow, String> col = column(name, width, r -> side.apply(r) == null ? "" : value.apply(side.apply(r)));
+        col.setCellFactory(c -> new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(String text, boolean empty) {
+                super.updateItem(text, empty);
+                setText(empty ? null : text);
+                PairRow r = empty || getTableRow() == null ? null : getTableRow().getItem();
+                getStyleClass().remove(DIFFERS);
+                if (r != null && r.differs(value)) {
+                    getStyleClass().add(DIFFERS);
+                }
+            }
+        });
+        return col;
     }
 
     private static TableColumn<PairRow, String> column(String name, double width, Function<PairRow, String> f) {

@@ -40,6 +40,8 @@ public final class ExploreWindow {
     private final ComparisonView comparison;
     private final TabPane tabs = new TabPane();
     private final Stage stage = new Stage();
+    /** The counterexample the comparison view shows, or null for a seeded comparison. */
+    private Found compared;
 
     public ExploreWindow(DebuggerViewModel debugger, EngineWiring wiring, Window owner, List<String> stylesheets) {
         this.debugger = debugger;
@@ -47,6 +49,7 @@ public final class ExploreWindow {
         this.chooser = new ScenarioChooser(() -> stage);
         panel = new ExplorePanel(vm, chooser.node(), this::run, this::openInDebugger, this::compare);
         comparison = new ComparisonView(vm, this::compareSeeded);
+        comparison.onTravel(this::travel);
         Tab explore = new Tab("Explore", panel.node());
         explore.setId("tab-explore");
         Tab side = new Tab("Fixed vs unfixed", comparison.node());
@@ -108,6 +111,7 @@ public final class ExploreWindow {
     }
 
     private void compareSeeded(long seed) {
+        compared = null;
         String sel = chooser.selection();
         if (ScenarioChooser.CURRENT.equals(sel)) {
             withCurrentWorkload(sc -> vm.compareSeeded(sc.name(), sc.open(), seed));
@@ -117,8 +121,42 @@ public final class ExploreWindow {
     }
 
     private void compare(Found f) {
+        compared = f;
         vm.compare(f);
         showComparisonTab();
+    }
+
+    /**
+     * A comparison row was clicked: the debugger shows the unfixed run of the compared counterexample at that
+     * step, opening it first when it is not what the debugger has loaded.
+     */
+    private void travel(int step) {
+        Found f = compared;
+        if (f == null) {
+            vm.statusProperty().set("Travelling needs a counterexample: compare one from the Explore tab.");
+            return;
+        }
+        if (title(f).equals(debugger.titleProperty().get()) && debugger.loadedProperty().get()) {
+            debugger.goToStep(step);
+            return;
+        }
+        openInDebugger(f);
+        javafx.beans.value.ChangeListener<Boolean> once = new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends Boolean> o, Boolean was, Boolean busy) {
+                if (!busy) {
+                    debugger.busyProperty().removeListener(this);
+                    if (title(f).equals(debugger.titleProperty().get())) {
+                        debugger.goToStep(step);
+                    }
+                }
+            }
+        };
+        debugger.busyProperty().addListener(once);
+    }
+
+    private static String title(Found f) {
+        return "counterexample #" + f.number() + " of " + f.scenario().name();
     }
 
     private record Named(String name, ExploreViewModel.ScenarioSource open) {
@@ -176,7 +214,7 @@ public final class ExploreWindow {
 
     /** Exports the counterexample as a trace and opens it through the debugger's open-trace path, at step 0. */
     public void openInDebugger(Found f) {
-        String title = "counterexample #" + f.number() + " of " + f.scenario().name();
+        String title = title(f);
         debugger.open(title, () -> {
             Path file;
             try {

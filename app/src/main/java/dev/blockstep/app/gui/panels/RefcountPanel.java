@@ -11,6 +11,7 @@ import dev.blockstep.engine.snapshot.CoroutineView;
 import dev.blockstep.engine.snapshot.HostClusterRow;
 import dev.blockstep.engine.snapshot.ImageView;
 import dev.blockstep.engine.snapshot.L2Row;
+import dev.blockstep.engine.snapshot.Provenance;
 import dev.blockstep.engine.snapshot.Snapshot;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javafx.geometry.Orientation;
 import javafx.geometry.VPos;
@@ -79,6 +81,7 @@ public final class RefcountPanel implements SessionPanel {
         }
     }
 
+    private Consumer<Provenance.Value> onPick = v -> { };
     private List<Cell> cells = List.of();
     private List<HostClusterRow> hosts = List.of();
     private List<L2Row> guests = List.of();
@@ -114,6 +117,12 @@ public final class RefcountPanel implements SessionPanel {
         });
         Tooltip.install(canvas, tip);
         canvas.setOnMouseMoved(e -> tip.setText(tooltipAt(e.getX(), e.getY())));
+        canvas.setOnMouseClicked(e -> {
+            Provenance.Value v = valueAt(e.getX(), e.getY());
+            if (v != null) {
+                onPick.accept(v);
+            }
+        });
         Label legend = new Label("colour = refcount · dashed = in-flight write · red = freed / under-counted");
         legend.getStyleClass().add("panel-subtitle");
         BorderPane top = new BorderPane(scroll);
@@ -134,6 +143,42 @@ public final class RefcountPanel implements SessionPanel {
 
     public SplitPane split() {
         return root;
+    }
+
+    /** Where a clicked host cluster (its refcount) or guest entry goes: the provenance bar. */
+    public void onPick(Consumer<Provenance.Value> pick) {
+        this.onPick = pick;
+    }
+
+    /** What the map shows at a point: a host cluster's refcount, a guest cluster's L2 entry, or null. */
+    public Provenance.Value valueAt(double x, double y) {
+        if (x >= GUEST_W + GAP) {
+            int col = (int) ((x - GUEST_W - GAP) / CELL_W);
+            int i = (int) ((y - 10) / CELL_H) * columns + col;
+            if (col < columns && y >= 10 && i < Math.min(cells.size(), MAX_ITEMS)) {
+                return new Provenance.HostRefcount(cells.get(i).cluster());
+            }
+        } else if (x < GUEST_W) {
+            int i = (int) ((y - 10) / ROW);
+            if (y >= 10 && i < Math.min(guests.size(), MAX_ITEMS)) {
+                return new Provenance.GuestL2(guests.get(i).guestCluster());
+            }
+        }
+        return null;
+    }
+
+    /** Where the map draws host cluster {@code cluster}'s cell (its centre), or null when not shown. */
+    public javafx.geometry.Point2D hostCellCentre(long cluster) {
+        for (int i = 0; i < Math.min(cells.size(), MAX_ITEMS); i++) {
+            if (cells.get(i).cluster() == cluster) {
+                return new javafx.geometry.Point2D(hostX(i) + CELL_W / 2, hostY(i) + CELL_H / 2);
+            }
+        }
+        return null;
+    }
+
+    public Canvas canvas() {
+        return canvas;
     }
 
     /** The lines shown under the map, for tests. */

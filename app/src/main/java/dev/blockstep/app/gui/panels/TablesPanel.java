@@ -6,20 +6,25 @@ import dev.blockstep.app.gui.session.SessionPanel;
 import dev.blockstep.app.gui.session.SessionState;
 import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.qcow2.format.L1Entry;
+import dev.blockstep.engine.qcow2.format.L2Entry;
+import dev.blockstep.engine.snapshot.Provenance;
 import dev.blockstep.engine.snapshot.HostClusterRow;
 import dev.blockstep.engine.snapshot.ImageView;
 import dev.blockstep.engine.snapshot.L2Row;
 import dev.blockstep.engine.snapshot.Snapshot;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Orientation;
 import javafx.scene.Node;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableCell;
@@ -27,15 +32,30 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
 
 /**
- * L1 and L2 tables: guest cluster to host offset with COPIED/ZERO/allocated flags. Entries the last step
- * wrote are highlighted; the tooltip shows the raw 64-bit value. Virtualised tables keep big images cheap.
+ * L1 and L2 tables: guest cluster to host offset with COPIED/ZERO/allocated flags. The cells the last step
+ * changed are highlighted (only those: a relink lights the host cell, a COPIED flag the flags cell), and
+ * "hide unchanged" leaves only the rows it wrote; the tooltip shows the raw 64-bit value. Picking a row asks
+ * provenance which step wrote it. Virtualised tables keep big images cheap.
  */
 public final class TablesPanel implements SessionPanel {
 
-    /** An L2 row with how it is shown at this step. */
-    public record L2Item(L2Row row, L2EntryPresentation look) { }
+    /**
+     * An L2 row with how it is shown at this step.
+     *
+     * @param changedCells the columns whose text the last step changed
+     */
+    public record L2Item(L2Row row, L2EntryPresentation look, Set<Column> changedCells) {
+        public boolean changed() {
+            return !changedCells.isEmpty();
+        }
+    }
+
+    /** The L2 columns whose value a step can change. */
+    public enum Column { HOST, FLAGS, TYPE }
 
     /** An L1 row. */
     public record L1Item(int index, long raw, boolean changed) { }
@@ -43,6 +63,9 @@ public final class TablesPanel implements SessionPanel {
     private final TableView<L1Item> l1 = new TableView<>();
     private final TableView<L2Item> l2 = new TableView<>();
     private final SplitPane root;
+    private final CheckBox hideUnchanged = new CheckBox("Hide unchanged");
+    private Consumer<Provenance.Value> onPick = v -> { };
+    private SessionState last;
 
     public TablesPanel() {
         l1.setId("l1-table");
@@ -56,14 +79,29 @@ public final class TablesPanel implements SessionPanel {
         l1.getColumns().add(l1Column("L2 table", i -> Hex.of(new L1Entry(i.raw()).l2Offset())));
         l1.getColumns().add(l1Column("Flags", i -> new L1Entry(i.raw()).copied() ? "C" : ""));
 
-        l2.getColumns().add(l2Column("Guest", i -> Long.toString(i.row().guestCluster()), 44));
-        l2.getColumns().add(l2Column("at", i -> Hex.of(i.row().guestCluster() * clusterSize), 64));
-        l2.getColumns().add(l2Column("Host", i -> i.look().text(), 70));
-        l2.getColumns().add(l2Column("Flags", i -> i.look().flags(), 44));
-        l2.getColumns().add(l2Column("Type", i -> i.row().entry().type().name().toLowerCase().replace('_', '-'), 80));
+        l2.getColumns().add(l2Column("Guest", i -> Long.toString(i.row().guestCluster()), 44, null));
+        l2.getColumns().add(l2Column("at", i -> Hex.of(i.row().guestCluster() * clusterSize), 64, null));
+        l2.getColumns().add(l2Column("Host", i -> i.look().text(), 70, Column.HOST));
+        l2.getColumns().add(l2Column("Flags", i -> i.look().flags(), 44, Column.FLAGS));
+        l2.getColumns().add(l2Column("Type", i -> typeText(i.row().entry()), 80, Column.TYPE));
+        l2.getSelectionModel().selectedItemProperty().addListener((o, was, item) -> {
+            if (item != null) {
+                onPick.accept(new Provenance.GuestL2(item.row().guestCluster()));
+            }
+        });
+        hideUnchanged.setId("hide-unchanged");
+        hideUnchanged.selectedProperty().addListener(o -> {
+            if (last != null) {
+                stepDidChange(last);
+            }
+        });
 
         BorderPane top = titled("L1 table", l1);
         BorderPane bottom = titled("L2 entries: C COPIED, Z ZERO, A allocated", l2);
+        ((Label) bottom.getTop()).setMaxWidth(Double.MAX_VALUE);
+        HBox header = new HBox(8, bottom.getTop(), hideUnchanged);
+        HBox.setHgrow(header.getChildren().get(0), Priority.ALWAYS);
+        bottom.setTop(header);
         root = new SplitPane(top, bottom);
         root.setOrientation(Orientation.VERTICAL);
         root.setDividerPositions(0.25);
@@ -71,6 +109,15 @@ public final class TablesPanel implements SessionPanel {
     }
 
     private int clusterSize = 65536;
+
+    /** Where a picked L2 entry goes (the provenance bar). */
+    public void onPick(Consumer<Provenance.Value> pick) {
+        this.onPick = pick;
+    }
+
+    public CheckBox hideUnchanged() {
+        return hideUnchanged;
+    }
 
     public Node node() {
         return root;
@@ -87,6 +134,7 @@ public final class TablesPanel implements SessionPanel {
 
     @Override
     public void stepDidChange(SessionState state) {
+        last = state;
         Snapshot s = state.snapshot();
         ImageView image = s.image();
         if (image == null) {
@@ -95,20 +143,24 @@ public final class TablesPanel implements SessionPanel {
             return;
         }
         clusterSize = image.clusterSize();
-        Set<Long> changedGuest = new HashSet<>();
+        // The entry before the step's first write of it and after its last: what the step changed, overall.
+        Map<Long, Long> oldRaw = new HashMap<>();
         Set<Integer> changedL1 = new HashSet<>();
         if (s.lastStep() != null) {
             for (EngineEvent e : s.lastStep().events()) {
                 if (e instanceof EngineEvent.L2EntryWritten w) {
-                    changedGuest.add(w.guestCluster());
+                    oldRaw.putIfAbsent(w.guestCluster(), w.oldRaw());
                 } else if (e instanceof EngineEvent.L1EntryWritten w) {
                     changedL1.add(w.l1Index());
                 }
             }
         }
+        boolean hide = hideUnchanged.isSelected();
         List<L1Item> l1Items = new ArrayList<>();
         for (int i = 0; i < image.l1().size(); i++) {
-            l1Items.add(new L1Item(i, image.l1().get(i), changedL1.contains(i)));
+            if (!hide || changedL1.contains(i)) {
+                l1Items.add(new L1Item(i, image.l1().get(i), changedL1.contains(i)));
+            }
         }
         ListUpdates.replaceChanged(l1.getItems(), l1Items);
 
@@ -124,14 +176,46 @@ public final class TablesPanel implements SessionPanel {
         }
         List<L2Item> items = new ArrayList<>(image.l2().size());
         for (L2Row r : image.l2()) {
+            Set<Column> cells = changedCells(oldRaw.get(r.guestCluster()), r.entry());
+            if (hide && cells.isEmpty()) {
+                continue;
+            }
             long host = r.entry().hostOffset();
             boolean allocated = r.entry().type().isAllocated();
             boolean aliased = allocated && pointers.getOrDefault(host, 0) > 1;
             int rc = allocated ? refcountByCluster.getOrDefault(host / clusterSize, -1) : -1;
-            items.add(new L2Item(r, L2EntryPresentation.of(r, clusterSize, changedGuest.contains(r.guestCluster()),
-                    aliased, rc)));
+            items.add(new L2Item(r, L2EntryPresentation.of(r, clusterSize, !cells.isEmpty(), aliased, rc), cells));
         }
         ListUpdates.replaceChanged(l2.getItems(), items);
+        l2.setPlaceholder(new Label(hide ? "The last step changed no L2 entry" : "No L2 entries set"));
+    }
+
+    /** The columns whose shown value differs between the entry before the step ({@code old}) and now. */
+    static Set<Column> changedCells(Long old, L2Entry now) {
+        if (old == null || old == now.raw()) {
+            return Set.of();
+        }
+        L2Entry before = new L2Entry(old);
+        EnumSet<Column> out = EnumSet.noneOf(Column.class);
+        if (before.hostOffset() != now.hostOffset() || before.type() != now.type()) {
+            out.add(Column.HOST);
+        }
+        if (before.copied() != now.copied() || before.zero() != now.zero()
+                || before.type().isAllocated() != now.type().isAllocated()) {
+            out.add(Column.FLAGS);
+        }
+        if (before.type() != now.type()) {
+            out.add(Column.TYPE);
+        }
+        if (out.isEmpty()) {
+            // Reserved bits only: no shown text moved, so light the host cell that the raw value sits under.
+            out.add(Column.HOST);
+        }
+        return Set.copyOf(out);
+    }
+
+    private static String typeText(L2Entry e) {
+        return e.type().name().toLowerCase().replace('_', '-');
     }
 
     /** The shown L2 items, for tests and the refcount view's links. */
@@ -169,19 +253,28 @@ public final class TablesPanel implements SessionPanel {
         return col;
     }
 
-    private TableColumn<L2Item, String> l2Column(String title, Function<L2Item, String> f, double width) {
+    private TableColumn<L2Item, String> l2Column(String title, Function<L2Item, String> f, double width,
+                                                 Column key) {
         TableColumn<L2Item, String> col = new TableColumn<>(title);
         col.setPrefWidth(width);
         col.setSortable(false);
         col.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
-        col.setCellFactory(c -> new L2Cell());
+        col.setCellFactory(c -> new L2Cell(key));
         return col;
     }
 
-    /** Applies the presentation's states to every cell of the row, so the whole entry lights up. */
+    /**
+     * Applies the presentation's states to every cell of the row (aliased, freed), and :changed only to the
+     * cells whose value the step changed.
+     */
     private static final class L2Cell extends TableCell<L2Item, String> {
         private final Tooltip tip = new Tooltip();
+        private final Column key;
         private String typeClass;
+
+        L2Cell(Column key) {
+            this.key = key;
+        }
 
         @Override
         protected void updateItem(String text, boolean empty) {
@@ -192,10 +285,12 @@ public final class TablesPanel implements SessionPanel {
                 getStyleClass().remove(typeClass);
                 typeClass = null;
             }
-            for (var pc : List.of(dev.blockstep.app.gui.Styles.CHANGED, dev.blockstep.app.gui.Styles.ALIASED,
-                    dev.blockstep.app.gui.Styles.FREED)) {
+            for (var pc : List.of(dev.blockstep.app.gui.Styles.ALIASED, dev.blockstep.app.gui.Styles.FREED)) {
                 pseudoClassStateChanged(pc, item != null && item.look().states().contains(pc));
             }
+            pseudoClassStateChanged(dev.blockstep.app.gui.Styles.CHANGED,
+                    item != null && key != null && item.changedCells().contains(key));
+            pseudoClassStateChanged(dev.blockstep.app.gui.Styles.ROW_CHANGED, item != null && item.changed());
             if (item != null) {
                 typeClass = item.look().typeClass();
                 getStyleClass().add(typeClass);

@@ -4,26 +4,36 @@ import dev.blockstep.app.gui.session.SessionPanel;
 import dev.blockstep.app.gui.session.SessionState;
 import dev.blockstep.app.gui.timeline.Lane;
 import dev.blockstep.app.gui.timeline.Mark;
+import dev.blockstep.app.gui.timeline.MarkKind;
 import dev.blockstep.app.gui.timeline.Span;
+import dev.blockstep.app.gui.timeline.SpanKind;
 import dev.blockstep.app.gui.timeline.TimelineModel;
 import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
+import dev.blockstep.engine.snapshot.CoState;
 import dev.blockstep.engine.snapshot.CoroutineView;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javafx.geometry.Orientation;
 import javafx.geometry.VPos;
 import javafx.scene.Node;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollBar;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
 import javafx.scene.text.Font;
 
 /**
@@ -36,6 +46,12 @@ public final class TimelinePanel implements SessionPanel {
     static final double LABEL_W = 90;
     static final double LANE_H = 22;
     static final double RULER_H = 18;
+    /** Legend entries: the palette key whose colour the swatch takes, and what it means. */
+    private static final String[][] LEGEND = {
+        {"lock-held", "holds s->lock"}, {"data-io", "data I/O"}, {"wait", "waits"},
+        {"lock-drop", "drops s->lock"}, {"race-window", "race window (lock drop to L2 relink)"},
+        {"freed", "free (✕ inside a race window)"}, {"l2-write", "L2 write"}, {"fix", "fix flipped"},
+        {"future", "known steps past the cursor"}};
 
     private final DebuggerViewModel vm;
     private final TimelineModel model = new TimelineModel();
@@ -46,7 +62,13 @@ public final class TimelinePanel implements SessionPanel {
     private final Slider zoom = new Slider(0.05, 40, 12);
     private final Tooltip tip = new Tooltip();
     private final CanvasPalette palette = new CanvasPalette("lock-held", "data-io", "wait", "lock-drop", "l2-write",
-            "freed", "stderr", "fix", "step", "cursor", "text", "background", "grid");
+            "freed", "stderr", "fix", "step", "cursor", "text", "background", "grid", "race-window", "future");
+    private final CheckBox collapse = new CheckBox("Collapse finished lanes");
+    /** Lanes shown, in order; finished ones are left out while collapsed. */
+    private List<Lane> rows = List.of();
+    private int collapsedCount;
+    private final Set<Integer> done = new HashSet<>();
+    private int generation = -1;
     private final BorderPane root = new BorderPane();
     private final Map<Integer, String> names = new HashMap<>();
     private int current;
@@ -93,13 +115,30 @@ public final class TimelinePanel implements SessionPanel {
             }
         });
         Label zoomLabel = new Label("zoom");
-        HBox controls = new HBox(6, zoomLabel, zoom, new Label("Ctrl+wheel zooms, wheel scrolls lanes, click travels to a step"));
+        collapse.setId("timeline-collapse");
+        collapse.setSelected(true);
+        collapse.selectedProperty().addListener(o -> {
+            updateRows();
+            updateBars();
+            redraw();
+        });
+        HBox controls = new HBox(6, zoomLabel, zoom, collapse,
+                new Label("Ctrl+wheel zooms, wheel scrolls lanes, click travels to a step"));
         controls.getStyleClass().add("timeline-controls");
+        FlowPane legend = new FlowPane(10, 2);
+        legend.setId("timeline-legend");
+        legend.getStyleClass().add("timeline-legend");
+        for (String[] item : LEGEND) {
+            Region swatch = new Region();
+            swatch.getStyleClass().addAll("legend-swatch", "legend-" + item[0]);
+            Label l = new Label(item[1], swatch);
+            legend.getChildren().add(l);
+        }
         BorderPane center = new BorderPane(canvasHolder);
         center.setBottom(hbar);
         center.setRight(vbar);
         HBox.setHgrow(zoom, Priority.NEVER);
-        root.setTop(controls);
+        root.setTop(new VBox(2, controls, legend));
         root.setCenter(center);
         root.setId("timeline");
     }
@@ -119,11 +158,21 @@ public final class TimelinePanel implements SessionPanel {
 
     @Override
     public void stepDidChange(SessionState state) {
+        int cs = state.snapshot().image() == null ? 65536 : state.snapshot().image().clusterSize();
+        model.follow(state.known() == null ? state.steps() : state.known(), cs);
+        if (model.generation() != generation) {
+            generation = model.generation();
+            names.clear();
+        }
+        done.clear();
         for (CoroutineView c : state.snapshot().coroutines()) {
             names.put(c.id(), c.name());
+            if (c.state() == CoState.DONE) {
+                done.add(c.id());
+            }
         }
-        model.follow(state.steps());
         current = state.snapshot().step();
+        updateRows();
         updateBars();
         if (followEnd || current < hbar.getValue() || current > hbar.getValue() + visibleSteps()) {
             hbar.setValue(clamp(current - visibleSteps() * 0.8, 0, hbar.getMax()));
@@ -139,12 +188,43 @@ public final class TimelinePanel implements SessionPanel {
         return Math.max(1, (int) ((canvas.getHeight() - RULER_H) / LANE_H));
     }
 
+    /** The lanes shown, in coroutine order: all of them, or the unfinished ones while collapsed. */
+    public List<Integer> shownLanes() {
+        return rows.stream().map(Lane::coroutine).toList();
+    }
+
+    /** How many finished lanes the collapse hides. */
+    public int collapsedLanes() {
+        return collapsedCount;
+    }
+
+    public CheckBox collapseFinished() {
+        return collapse;
+    }
+
+    private void updateRows() {
+        List<Lane> all = model.lanes();
+        if (!collapse.isSelected()) {
+            rows = all;
+            collapsedCount = 0;
+            return;
+        }
+        List<Lane> open = new ArrayList<>();
+        for (Lane l : all) {
+            if (!done.contains(l.coroutine())) {
+                open.add(l);
+            }
+        }
+        collapsedCount = all.size() - open.size();
+        rows = open;
+    }
+
     private void updateBars() {
         hbar.setMin(0);
         hbar.setMax(Math.max(0, model.length() - visibleSteps() + 2));
         hbar.setVisibleAmount(visibleSteps());
         vbar.setMin(0);
-        vbar.setMax(Math.max(0, model.lanes().size() - visibleLanes()));
+        vbar.setMax(Math.max(0, rows.size() + (collapsedCount > 0 ? 1 : 0) - visibleLanes()));
         vbar.setVisibleAmount(visibleLanes());
     }
 
@@ -156,56 +236,95 @@ public final class TimelinePanel implements SessionPanel {
         g.setFill(palette.color("background"));
         g.fillRect(0, 0, w, h);
         int first = (int) Math.floor(hbar.getValue());
-        int last = (int) Math.ceil(first + visibleSteps()) + 1;
+        // The axis and the lanes stop at the last known step.
+        int last = Math.min(model.length(), (int) Math.ceil(first + visibleSteps()) + 1);
         int firstLane = (int) Math.floor(vbar.getValue());
-        List<Lane> lanes = model.lanes();
-        int lastLane = Math.min(lanes.size(), firstLane + visibleLanes() + 1);
+        int lastLane = Math.min(rows.size(), firstLane + visibleLanes() + 1);
         g.setFont(Font.font("DejaVu Sans", 10));
         g.setTextBaseline(VPos.CENTER);
         drawRuler(g, first, last, px, w);
         for (int li = firstLane; li < lastLane; li++) {
-            Lane lane = lanes.get(li);
-            double y = RULER_H + (li - firstLane) * LANE_H;
-            g.setStroke(palette.color("grid"));
-            g.setLineWidth(0.5);
-            g.strokeLine(0, y + LANE_H, w, y + LANE_H);
-            for (Span s : lane.spansIn(first, last)) {
-                double x0 = x(Math.max(s.from(), first), first, px);
-                double x1 = x(Math.min(s.isOpen() ? model.length() : s.to(), last), first, px);
-                switch (s.kind()) {
-                    case LOCK_HELD -> fill(g, "lock-held", x0, y + 3, x1 - x0, LANE_H - 6);
-                    case DATA_IO -> fill(g, "data-io", x0, y + 7, x1 - x0, LANE_H - 14);
-                    case WAIT -> {
-                        g.setStroke(palette.color("wait"));
-                        g.setLineWidth(2);
-                        g.setLineDashes(4, 3);
-                        g.strokeLine(x0, y + LANE_H / 2, x1, y + LANE_H / 2);
-                        g.setLineDashes();
-                    }
-                }
-            }
-            for (Mark m : lane.marksIn(first, last)) {
-                double mx = x(m.step(), first, px);
-                switch (m.kind()) {
-                    case STEP -> fill(g, "step", mx + px * 0.5 - 1, y + LANE_H - 5, 2, 4);
-                    case LOCK_DROP -> triangle(g, "lock-drop", mx + px * 0.5, y);
-                    case L2_WRITE -> fill(g, "l2-write", mx, y + 1, Math.max(2, px), 3);
-                    case REFCOUNT_FREED -> fill(g, "freed", mx, y + LANE_H - 4, Math.max(2, px), 3);
-                    case STDERR -> fill(g, "stderr", mx, y, Math.max(3, px), LANE_H);
-                    case FIX_TOGGLED -> fill(g, "fix", mx, y, 2, LANE_H);
-                }
-            }
-            g.setFill(palette.color("background"));
-            g.fillRect(0, y, LABEL_W, LANE_H);
-            g.setFill(palette.color("text"));
-            g.fillText(names.getOrDefault(lane.coroutine(), "co " + lane.coroutine()), 4, y + LANE_H / 2);
+            drawLane(g, rows.get(li), RULER_H + (li - firstLane) * LANE_H, first, last, px, w);
         }
+        if (collapsedCount > 0 && rows.size() >= firstLane && rows.size() < lastLane + 1) {
+            double y = RULER_H + (rows.size() - firstLane) * LANE_H;
+            g.setFill(palette.color("text"));
+            g.fillText("+ " + collapsedCount + " finished lane" + (collapsedCount == 1 ? "" : "s") + " collapsed",
+                    4, y + LANE_H / 2);
+        }
+        double end = x(last, first, px);
         double cx = x(current - 1, first, px) + px;
+        if (cx < end && end > LABEL_W) {
+            // The known future past the cursor stays drawn, dimmed.
+            g.setFill(palette.color("future"));
+            g.fillRect(Math.max(LABEL_W, cx), RULER_H, end - Math.max(LABEL_W, cx), h - RULER_H);
+        }
         if (cx >= LABEL_W) {
             g.setStroke(palette.color("cursor"));
             g.setLineWidth(2);
             g.strokeLine(cx, 0, cx, h);
         }
+    }
+
+    private void drawLane(GraphicsContext g, Lane lane, double y, int first, int last, double px, double w) {
+        g.setStroke(palette.color("grid"));
+        g.setLineWidth(0.5);
+        g.strokeLine(0, y + LANE_H, Math.min(w, x(last, first, px)), y + LANE_H);
+        List<Span> spans = lane.spansIn(first, last);
+        for (Span s : spans) {
+            if (s.kind() == SpanKind.RACE_WINDOW) {
+                double x0 = x(Math.max(s.from(), first), first, px);
+                double x1 = x(Math.min(s.isOpen() ? model.length() : s.to(), last), first, px);
+                fill(g, "race-window", x0, y + 1, x1 - x0, LANE_H - 2);
+                g.setStroke(palette.color("lock-drop"));
+                g.setLineWidth(1);
+                g.strokeRect(x0, y + 1, Math.max(1, x1 - x0), LANE_H - 2);
+            }
+        }
+        for (Span s : spans) {
+            double x0 = x(Math.max(s.from(), first), first, px);
+            double x1 = x(Math.min(s.isOpen() ? model.length() : s.to(), last), first, px);
+            switch (s.kind()) {
+                case LOCK_HELD -> fill(g, "lock-held", x0, y + 3, x1 - x0, LANE_H - 6);
+                case DATA_IO -> fill(g, "data-io", x0, y + 7, x1 - x0, LANE_H - 14);
+                case WAIT -> {
+                    g.setStroke(palette.color("wait"));
+                    g.setLineWidth(2);
+                    g.setLineDashes(4, 3);
+                    g.strokeLine(x0, y + LANE_H / 2, x1, y + LANE_H / 2);
+                    g.setLineDashes();
+                }
+                case RACE_WINDOW -> { }
+            }
+        }
+        for (Mark m : lane.marksIn(first, last)) {
+            double mx = x(m.step(), first, px);
+            switch (m.kind()) {
+                case STEP -> fill(g, "step", mx + px * 0.5 - 1, y + LANE_H - 5, 2, 4);
+                case LOCK_DROP -> triangle(g, "lock-drop", mx + px * 0.5, y);
+                case L2_WRITE -> fill(g, "l2-write", mx, y + 1, Math.max(2, px), 3);
+                case REFCOUNT_FREED -> fill(g, "freed", mx, y + LANE_H - 4, Math.max(2, px), 3);
+                case RACE_FREE -> cross(g, mx + px * 0.5, y + LANE_H / 2);
+                case STDERR -> fill(g, "stderr", mx, y, Math.max(3, px), LANE_H);
+                case FIX_TOGGLED -> fill(g, "fix", mx, y, 2, LANE_H);
+            }
+        }
+        g.setFill(palette.color("background"));
+        g.fillRect(0, y, LABEL_W, LANE_H);
+        g.setFill(palette.color("text"));
+        g.fillText(name(lane.coroutine()), 4, y + LANE_H / 2);
+    }
+
+    private String name(int co) {
+        return names.getOrDefault(co, "co " + co);
+    }
+
+    /** The free that lands inside a race window: a red X across the lane. */
+    private void cross(GraphicsContext g, double cx, double cy) {
+        g.setStroke(palette.color("freed"));
+        g.setLineWidth(2.5);
+        g.strokeLine(cx - 6, cy - 6, cx + 6, cy + 6);
+        g.strokeLine(cx - 6, cy + 6, cx + 6, cy - 6);
     }
 
     private void drawRuler(GraphicsContext g, int first, int last, double px, double w) {
@@ -214,7 +333,7 @@ public final class TimelinePanel implements SessionPanel {
             every *= every % 10 == 0 || every == 1 ? 5 : 2;
         }
         g.setFill(palette.color("text"));
-        for (int s = (first / every) * every; s < last; s += every) {
+        for (int s = (first / every) * every; s <= last; s += every) {
             double sx = x(s, first, px);
             if (sx >= LABEL_W && sx < w) {
                 g.fillText(Integer.toString(s + 1), sx + 2, RULER_H / 2);
@@ -247,13 +366,16 @@ public final class TimelinePanel implements SessionPanel {
     private String tooltipAt(double mx, double my) {
         int step = stepAt(mx);
         int li = (int) Math.floor(vbar.getValue()) + (int) ((my - RULER_H) / LANE_H);
-        if (step < 0 || my < RULER_H || li < 0 || li >= model.lanes().size()) {
+        if (step < 0 || my < RULER_H || li < 0 || li >= rows.size()) {
             return "";
         }
-        Lane lane = model.lanes().get(li);
-        StringBuilder b = new StringBuilder("step " + (step + 1) + ", " + names.getOrDefault(lane.coroutine(), "co " + lane.coroutine()));
+        Lane lane = rows.get(li);
+        StringBuilder b = new StringBuilder("step " + (step + 1) + ", " + name(lane.coroutine()));
         for (Mark m : lane.marksIn(step, step + 1)) {
-            b.append('\n').append(m.kind() == dev.blockstep.app.gui.timeline.MarkKind.STEP ? m.label() : "• " + m.label());
+            b.append('\n').append(m.kind() == MarkKind.STEP ? m.label() : "• " + m.label());
+            if (m.other() >= 0) {
+                b.append(' ').append(name(m.other()));
+            }
         }
         for (Span s : lane.spansIn(step, step + 1)) {
             b.append("\n").append(s.kind().name().toLowerCase().replace('_', ' ')).append(" since step ").append(s.from() + 1);

@@ -332,25 +332,30 @@ public final class DebugSession {
     /** Worker side: sends the new state over; the target's step history is immutable, so it travels as is. */
     private void publish(String newTitle, Snapshot snap, BreakpointHit hit) {
         StepHistory steps = target.steps();
+        StepHistory known = target.knownSteps();
         int history = target.historyLength();
         int next = target.nextUnderPolicy();
-        ui(() -> applyUpdate(newTitle, snap, steps, history, next, hit));
+        ui(() -> applyUpdate(newTitle, snap, steps, known, history, next, hit));
     }
 
-    private void applyUpdate(String newTitle, Snapshot snap, StepHistory steps, int history, int next,
-                             BreakpointHit hit) {
+    private void applyUpdate(String newTitle, Snapshot snap, StepHistory steps, StepHistory known, int history,
+                             int next, BreakpointHit hit) {
         if (newTitle != null) {
             title = newTitle;
             openRevision++;
         }
+        if (hit != null) {
+            breakpoints = breakpoints.counted(hit.breakpoint());
+            breakpointsRevision++;
+        }
         stepRevision++;
         changed(new SessionState(title, snap, steps, history, next, stepRevision, breakpoints, breakpointsRevision,
-                hit), SessionPanel.Revision.STEP);
+                hit, known), SessionPanel.Revision.STEP);
     }
 
     private SessionState withBreakpoints(SessionState s) {
         return new SessionState(s.title(), s.snapshot(), s.steps(), s.historyLength(), s.nextUnderPolicy(),
-                s.stepRevision(), breakpoints, breakpointsRevision, s.lastHit());
+                s.stepRevision(), breakpoints, breakpointsRevision, s.lastHit(), s.known());
     }
 
     private void changed(SessionState next, SessionPanel.Revision what) {

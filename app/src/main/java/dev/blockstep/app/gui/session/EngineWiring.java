@@ -191,6 +191,15 @@ public final class EngineWiring {
         }
     }
 
+    /** Writes the run up to the current step as a sequence diagram, SVG or PNG by {@code out}'s extension. */
+    public void exportDiagram(DebugTarget target, Path out, String title) throws TargetSource.OpenException {
+        try {
+            dev.blockstep.app.diagram.DiagramExport.write(target.steps(), target.current(), title, out);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new TargetSource.OpenException(out + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
     /** Writes the workload, the fix flips and the schedule up to the current step as a trace file. */
     public void saveTrace(DebugTarget target, Path out) throws TargetSource.OpenException {
         Trace source = sourceOf(target);

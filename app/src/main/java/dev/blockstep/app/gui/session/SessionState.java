@@ -17,8 +17,10 @@ import dev.blockstep.engine.snapshot.StepHistory;
  * @param breakpoints      current breakpoints
  * @param breakpointsRevision bumped whenever breakpoints change
  * @param lastHit          the breakpoint that stopped the last run, or null
+ * @param known            every step taken so far, past the current one too after going back ({@code steps}
+ *                         is a prefix of it): the whole story a timeline keeps drawing
  */
 public record SessionState(String title, Snapshot snapshot, StepHistory steps, int historyLength, int nextUnderPolicy,
                            long stepRevision, BreakpointSet breakpoints, long breakpointsRevision,
-                           BreakpointHit lastHit) {
+                           BreakpointHit lastHit, StepHistory known) {
 }

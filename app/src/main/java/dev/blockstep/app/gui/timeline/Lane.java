@@ -105,24 +105,11 @@ public final class Lane {
     }
 
     void mark(MarkKind kind, int step, String label) {
-        marks.add(new Mark(kind, step, label));
+        marks.add(new Mark(kind, step, label, -1));
     }
 
-    /** Forgets everything from step {@code n} on; spans still running at n become open again. */
-    void truncate(int n) {
-        while (!marks.isEmpty() && marks.get(marks.size() - 1).step() >= n) {
-            marks.remove(marks.size() - 1);
-        }
-        while (!spans.isEmpty() && spans.get(spans.size() - 1).from() >= n) {
-            spans.remove(spans.size() - 1);
-        }
-        java.util.EnumSet<SpanKind> seen = java.util.EnumSet.noneOf(SpanKind.class);
-        for (int i = spans.size() - 1; i >= 0 && seen.size() < SpanKind.values().length; i--) {
-            Span s = spans.get(i);
-            if (seen.add(s.kind()) && !s.isOpen() && s.to() > n) {
-                spans.set(i, s.reopened());
-            }
-        }
+    void mark(MarkKind kind, int step, String label, int other) {
+        marks.add(new Mark(kind, step, label, other));
     }
 
     /** The last span of a kind is the only one that can be open. */

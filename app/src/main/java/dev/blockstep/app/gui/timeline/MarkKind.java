@@ -6,6 +6,8 @@ public enum MarkKind {
     LOCK_DROP,
     L2_WRITE,
     REFCOUNT_FREED,
+    /** A free of a host cluster that a writer holds in its race window (on both lanes). */
+    RACE_FREE,
     STDERR,
     FIX_TOGGLED
 }

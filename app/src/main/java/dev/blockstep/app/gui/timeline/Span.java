@@ -14,8 +14,4 @@ public record Span(SpanKind kind, int from, int to) {
     Span closedAt(int end) {
         return new Span(kind, from, end);
     }
-
-    Span reopened() {
-        return new Span(kind, from, OPEN);
-    }
 }

@@ -132,7 +132,32 @@ class ExplorePanelTest {
         assertEquals(1, marked, "exactly one row marks the divergence");
         int d = fx(() -> explore.viewModel().comparisonProperty().get().firstDivergence());
         assertTrue(rows.get(d).divergence());
-        assertTrue(label(robot, "#comparison-divergence").contains("step " + d));
+        assertTrue(label(robot, "#comparison-divergence").contains("first at step " + (d + 1) + " "),
+                "numbered as the debugger numbers steps: " + label(robot, "#comparison-divergence"));
+    }
+
+    @Test
+    void comparisonRowsCarryTheDebuggersStepNumbersMarkTheDifferingCellsAndAClickTravelsThere(FxRobot robot) {
+        runAndWait(robot);
+        robot.clickOn(robot.from(robot.lookup("#explore-counterexamples").queryAs(ListView.class))
+                .lookup(".list-cell").nth(0).queryAs(Node.class));
+        robot.clickOn("#explore-compare");
+        WindowFixture.until("the comparison is shown", () -> !explore.comparison().table().getItems().isEmpty());
+        var rows = fx(() -> java.util.List.copyOf(explore.comparison().table().getItems()));
+        int d = fx(() -> explore.viewModel().comparisonProperty().get().firstDivergence());
+        ComparisonView.PairRow at = rows.get(d);
+        assertEquals(d + 1, at.stepNumber());
+        assertTrue(at.differs(r -> r.coroutine() + "  " + r.step()), "the divergent row's step cells differ");
+        long lit = fx(() -> robot.lookup("#comparison-table ." + ComparisonView.DIFFERS).queryAll().size());
+        assertTrue(lit >= 2, "both sides of a differing cell are marked: " + lit);
+        robot.clickOn(robot.lookup("#comparison-table .table-row-cell").match(
+                (javafx.scene.control.TableRow<ComparisonView.PairRow> r) -> r.getItem() != null
+                        && r.getItem().index() == 0).queryAs(Node.class));
+        WindowFixture.until("the debugger travels to step 1 of the counterexample", () -> fx.vm.titleProperty().get()
+                .startsWith("counterexample #1") && !fx.vm.busyProperty().get() && fx.vm.stepProperty().get() == 1);
+        SessionState s = fx(() -> fx.vm.session().state());
+        assertEquals(rows.get(0).left().step(), s.snapshot().lastStep().name(),
+                "the debugger's step 1 is the comparison's row 1");
     }
 
     @Test

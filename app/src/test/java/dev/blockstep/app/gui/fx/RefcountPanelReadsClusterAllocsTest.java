@@ -44,7 +44,7 @@ class RefcountPanelReadsClusterAllocsTest {
         Snapshot s = new Snapshot(12, FixVariant.NONE, null, List.of(HandBuilt.co(1, "W1", CoState.RUNNABLE, "link_l2")),
                 List.of(), new LockView(-1, List.of(), List.of(1)),
                 HandBuilt.image(List.of(HandBuilt.l2(0, 5 * CS)), HandBuilt.data(5, 0, 0L)), List.of(), false, allocs);
-        return new SessionState("hand-built", s, StepHistory.EMPTY, 12, 1, 1, BreakpointSet.EMPTY, 0, null);
+        return new SessionState("hand-built", s, StepHistory.EMPTY, 12, 1, 1, BreakpointSet.EMPTY, 0, null, StepHistory.EMPTY);
     }
 
     private List<String> shown(SessionState state) throws Exception {

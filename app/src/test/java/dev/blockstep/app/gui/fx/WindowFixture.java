@@ -42,6 +42,21 @@ public final class WindowFixture {
         stage.requestFocus();
     }
 
+    /** Opens a shipped sample through the view-model and waits until it is loaded. */
+    public void openSample(String name) {
+        Platform.runLater(() -> vm.open(name, wiring.sample(name)));
+        until("the sample is loaded", () -> vm.loadedProperty().get() && !vm.busyProperty().get());
+    }
+
+    /** The session's latest state, read on the FX thread. */
+    public dev.blockstep.app.gui.session.SessionState state() {
+        try {
+            return WaitForAsyncUtils.asyncFx(() -> vm.session().state()).get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /**
      * Waits (off the FX thread) until the condition holds on the FX thread, up to 90 s: generous, because a
      * shared 2-core machine under load has taken over 30 s to load a counterexample, and a pass costs no wait.

@@ -26,7 +26,8 @@ class DebuggerViewModelTest {
 
     private void arrive(Snapshot s) {
         vm.stateChanged(new dev.blockstep.app.gui.session.SessionState("t", s, dev.blockstep.engine.snapshot.StepHistory.EMPTY, 3, 1, 1,
-                dev.blockstep.app.gui.breakpoints.BreakpointSet.EMPTY, 0, null));
+                dev.blockstep.app.gui.breakpoints.BreakpointSet.EMPTY, 0, null,
+                dev.blockstep.engine.snapshot.StepHistory.EMPTY));
     }
 
     @Test

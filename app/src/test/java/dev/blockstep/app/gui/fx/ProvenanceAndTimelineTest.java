@@ -1,0 +1,170 @@
+package dev.blockstep.app.gui.fx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.blockstep.app.gui.panels.TablesPanel;
+import dev.blockstep.app.gui.session.EngineWiring;
+import dev.blockstep.app.gui.session.SessionState;
+import dev.blockstep.engine.event.EngineEvent;
+import javafx.application.Platform;
+import javafx.geometry.Point2D;
+import javafx.scene.control.TableRow;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * Provenance, changed cells and the timeline's kept history on the default sample (minimal-race) on the real
+ * engine: W1 drops s->lock, Z2 unmaps guest 0 and frees host cluster 5, W1 relinks guest 0 to it.
+ */
+@ExtendWith({ApplicationExtension.class, FxThreadFailures.class})
+class ProvenanceAndTimelineTest {
+
+    private WindowFixture fx;
+
+    @Start
+    void start(Stage stage) {
+        fx = new WindowFixture(stage);
+    }
+
+    @BeforeEach
+    void openDefaultSample() {
+        fx.openSample(EngineWiring.DEFAULT_SAMPLE);
+    }
+
+    private SessionState state() {
+        return fx.state();
+    }
+
+    private SessionState landed(long before) {
+        WindowFixture.until("the command lands", () -> fx.vm.session().state().stepRevision() > before
+                && !fx.vm.busyProperty().get());
+        return state();
+    }
+
+    private SessionState resumeToEnd(FxRobot robot) {
+        long before = state().stepRevision();
+        robot.push(KeyCode.F9);
+        landed(before);
+        WindowFixture.until("the run ends", () -> fx.vm.finishedProperty().get());
+        return state();
+    }
+
+    private SessionState goTo(int step) {
+        long before = state().stepRevision();
+        Platform.runLater(() -> fx.vm.goToStep(step));
+        return landed(before);
+    }
+
+    private String provenanceText(FxRobot robot) {
+        return robot.lookup("#provenance-text").queryLabeled().getText();
+    }
+
+    private void pickL2Row(FxRobot robot, long guest) {
+        robot.clickOn(robot.lookup("#l2-table .table-row-cell").match((TableRow<TablesPanel.L2Item> r) ->
+                r.getItem() != null && r.getItem().row().guestCluster() == guest).queryAs(TableRow.class));
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @Test
+    void pickingTheRacedL2EntryNamesTheRelinkAndAClickTravelsThere(FxRobot robot) {
+        SessionState end = resumeToEnd(robot);
+        pickL2Row(robot, 0);
+        String text = provenanceText(robot);
+        assertTrue(text.startsWith("L2 entry of guest cluster 0: last written at step "), text);
+        assertTrue(text.contains(" by W1 in qcow2_cluster_link_l2"), text);
+        int relink = fx.window.provenanceBar().model().lastWriteStepProperty().get();
+        assertTrue(relink > 0 && relink < end.snapshot().step());
+        long before = state().stepRevision();
+        robot.clickOn("#provenance-go");
+        SessionState at = landed(before);
+        assertEquals(relink, at.snapshot().step());
+        assertTrue(at.snapshot().lastStep().events().stream().anyMatch(e -> e instanceof EngineEvent.L2EntryWritten w
+                && w.guestCluster() == 0), "travelled to the write itself: " + at.snapshot().lastStep());
+    }
+
+    @Test
+    void reverseContinueWalksBackFromTheEndToTheRelinkThenToTheZeroWritesUnmap(FxRobot robot) {
+        resumeToEnd(robot);
+        pickL2Row(robot, 0);
+        int relink = fx.window.provenanceBar().model().lastWriteStepProperty().get();
+        long before = state().stepRevision();
+        robot.clickOn("#provenance-reverse");
+        assertEquals(relink, landed(before).snapshot().step(), "from the end, the previous write is the relink");
+        before = state().stepRevision();
+        robot.clickOn("#provenance-reverse");
+        SessionState at = landed(before);
+        assertTrue(at.snapshot().step() < relink, "went back from the end past the relink to " + at.snapshot().step());
+        assertTrue(provenanceText(robot).contains(" by Z2 in "), provenanceText(robot));
+        assertEquals(at.snapshot().step(), fx.window.provenanceBar().model().lastWriteStepProperty().get(),
+                "the cursor now stands right after that write");
+    }
+
+    @Test
+    void clickingHostClusterFiveInTheMapTracesItsRefcountToTheZeroWrite(FxRobot robot) throws Exception {
+        resumeToEnd(robot);
+        Point2D centre = WaitForAsyncUtils.asyncFx(() -> fx.window.refcountPanel().hostCellCentre(5)).get();
+        robot.clickOn(fx.window.refcountPanel().canvas().localToScreen(centre));
+        WaitForAsyncUtils.waitForFxEvents();
+        String text = provenanceText(robot);
+        assertTrue(text.startsWith("refcount of host cluster 5: last written at step "), text);
+        assertTrue(text.contains(" by Z2 in ") && text.endsWith("(1 -> 0)"), text);
+    }
+
+    @Test
+    void atTheRelinkOnlyTheChangedCellsLightUpAndHideUnchangedKeepsOnlyThatRow(FxRobot robot) {
+        resumeToEnd(robot);
+        pickL2Row(robot, 0);
+        goTo(fx.window.provenanceBar().model().lastWriteStepProperty().get());
+        TablesPanel.L2Item guest0 = fx.window.tablesPanel().l2Items().stream()
+                .filter(i -> i.row().guestCluster() == 0).findFirst().orElseThrow();
+        assertTrue(guest0.changedCells().contains(TablesPanel.Column.HOST), guest0.changedCells().toString());
+        java.util.Map<String, Boolean> lit = new java.util.TreeMap<>();
+        for (javafx.scene.Node n : robot.lookup("#l2-table .table-cell").queryAll()) {
+            if (n instanceof javafx.scene.control.TableCell<?, ?> c && c.getTableRow() != null
+                    && c.getTableRow().getItem() instanceof TablesPanel.L2Item i && i.row().guestCluster() == 0) {
+                lit.put(c.getTableColumn().getText(),
+                        c.getPseudoClassStates().contains(dev.blockstep.app.gui.Styles.CHANGED));
+            }
+        }
+        assertEquals(true, lit.get("Host"), "the relinked host cell is lit: " + lit);
+        assertEquals(false, lit.get("Guest"), "the guest number did not change: " + lit);
+        robot.clickOn("#hide-unchanged");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(java.util.List.of(0L), fx.window.tablesPanel().l2Items().stream()
+                .map(i -> i.row().guestCluster()).toList());
+    }
+
+    @Test
+    void goingBackKeepsTheWholeStoryOnTheTimelineWithTheRaceFreeMarked(FxRobot robot) {
+        SessionState end = resumeToEnd(robot);
+        robot.clickOn("#tab-timeline");
+        goTo(3);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(end.snapshot().step(), fx.window.timelinePanel().model().length(),
+                "the timeline still covers every known step");
+        assertTrue(fx.window.timelinePanel().model().hasRaceFree(), "Z2's free inside W1's race window is marked");
+    }
+
+    @Test
+    void finishedLanesCollapseAtTheEndAndComeBackWhenUnchecked(FxRobot robot) {
+        resumeToEnd(robot);
+        robot.clickOn("#tab-timeline");
+        WaitForAsyncUtils.waitForFxEvents();
+        int all = fx.window.timelinePanel().model().lanes().size();
+        assertTrue(fx.window.timelinePanel().collapsedLanes() > 0, "at the end the requests are done");
+        assertEquals(all, fx.window.timelinePanel().shownLanes().size() + fx.window.timelinePanel().collapsedLanes());
+        robot.clickOn("#timeline-collapse");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(all, fx.window.timelinePanel().shownLanes().size());
+        assertFalse(robot.lookup("#timeline-legend").queryAll().isEmpty());
+    }
+}
