@@ -39,14 +39,12 @@ final class L2Linker {
         }
     }
 
-    /** bdrv_is_allocated's view: only clusters with no L2 entry at all (UNALLOCATED) count as unallocated. */
+    /**
+     * is_unallocated: bdrv_is_allocated_above down the whole chain; only clusters with no L2 entry at all
+     * (UNALLOCATED) in every layer count as unallocated.
+     */
     private boolean isUnallocated(long guestOffset, long bytes) {
-        for (long off = s.startOfCluster(guestOffset); off < guestOffset + bytes; off += s.clusterSize) {
-            if (reader.map(off).type() != dev.blockstep.engine.qcow2.format.ClusterType.UNALLOCATED) {
-                return false;
-            }
-        }
-        return true;
+        return bytes == 0 || !reader.allocatedInChain(guestOffset, bytes);
     }
 
     /** merge_cow: the L2Meta whose COW write will carry the guest data, or null when data is written alone. */

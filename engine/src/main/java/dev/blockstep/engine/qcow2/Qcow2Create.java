@@ -2,6 +2,7 @@ package dev.blockstep.engine.qcow2;
 
 import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.format.BackingFile;
 import dev.blockstep.engine.qcow2.format.Header;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.engine.qcow2.format.Qcow2Constants;
@@ -29,6 +30,11 @@ public final class Qcow2Create {
     }
 
     public static HostFile create(long size, int clusterSize) throws CreateException {
+        return create(size, clusterSize, null);
+    }
+
+    /** @param backing the backing file link to write into the header, or null for none */
+    public static HostFile create(long size, int clusterSize, BackingFile backing) throws CreateException {
         if (Integer.bitCount(clusterSize) != 1 || clusterSize < 512 || clusterSize > 2 * 1024 * 1024) {
             throw new CreateException("Cluster size must be a power of two between 512 and 2048k");
         }
@@ -55,7 +61,7 @@ public final class Qcow2Create {
         }
         Refcounts refcounts = new Refcounts(s);
         refcounts.allocClusters(3L * clusterSize, "header, refcount table and block");
-        f.write(0, s.header.toClusterBytes());
+        f.write(0, backing == null ? s.header.toClusterBytes() : backing.headerCluster(s.header));
         if (l1Size > 0) {
             long l1Offset = refcounts.allocClusters(l1Size * 8, "L1 table");
             f.writeZeroes(l1Offset, l1Size * 8);
@@ -69,7 +75,13 @@ public final class Qcow2Create {
 
     /** The line qemu-img create prints before creating. */
     public static String formattingLine(String file, long requestedSize, int clusterSize) {
+        return formattingLine(file, requestedSize, clusterSize, null);
+    }
+
+    public static String formattingLine(String file, long requestedSize, int clusterSize, BackingFile backing) {
+        String link = backing == null ? "" : " backing_file=" + backing.name() + " backing_fmt=" + backing.format();
         return "Formatting '" + file + "', fmt=qcow2 cluster_size=" + clusterSize
-                + " extended_l2=off compression_type=zlib size=" + requestedSize + " lazy_refcounts=off refcount_bits=16";
+                + " extended_l2=off compression_type=zlib size=" + requestedSize + link
+                + " lazy_refcounts=off refcount_bits=16";
     }
 }
