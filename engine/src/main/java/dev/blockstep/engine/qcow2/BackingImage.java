@@ -38,9 +38,10 @@ public sealed interface BackingImage {
 
         @Override
         public boolean blockStatusZero(long offset, long len) {
-            // file-posix reports holes as zero through SEEK_DATA; blockstep does not see the host file's holes,
-            // so it answers "data" inside the file, as for a fully written raw file
-            return offset >= size();
+            // file-posix answers from the file's hole map (SEEK_DATA); blockstep's copy of the file keeps the
+            // all-zero 4 KiB pages it loaded as holes, which stands in for that map
+            long inFile = Math.max(0, Math.min(len, file.length() - offset));
+            return offset >= size() || inFile == 0 || file.storedPages(offset, inFile).length == 0;
         }
 
         @Override

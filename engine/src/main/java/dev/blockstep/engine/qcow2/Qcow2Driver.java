@@ -58,6 +58,11 @@ public final class Qcow2Driver {
         return s.backingLink;
     }
 
+    /** The opened backing image, or null. */
+    public BackingImage backingImage() {
+        return s.backing;
+    }
+
     Qcow2State state() {
         return s;
     }
@@ -351,7 +356,13 @@ public final class Qcow2Driver {
      */
     public static Qcow2Driver reopenAt(HostFile file, String name, EngineEventSink sink, long freeClusterIndex)
             throws ImageFormatException {
-        Qcow2Driver d = open(file, name, sink);
+        return reopenAt(file, name, sink, freeClusterIndex, null);
+    }
+
+    /** As {@link #reopenAt(HostFile, String, EngineEventSink, long)}, with the image's backing chain. */
+    public static Qcow2Driver reopenAt(HostFile file, String name, EngineEventSink sink, long freeClusterIndex,
+                                       BackingOpener backing) throws ImageFormatException {
+        Qcow2Driver d = open(file, name, sink, backing);
         d.s.freeClusterIndex = freeClusterIndex;
         return d;
     }
