@@ -1,7 +1,11 @@
 package dev.blockstep.app.cli;
 
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.BackingChain;
+import dev.blockstep.engine.qcow2.BackingImage;
 import dev.blockstep.engine.qcow2.Qcow2Create;
+import dev.blockstep.engine.qcow2.format.BackingFile;
+import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.trace.qemuio.Cvtnum;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
@@ -16,8 +20,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code blockstep create}: writes the same bytes as {@code qemu-img create -f qcow2 [-o OPTIONS] IMAGE
- * SIZE} (qemu 7.2) and prints what qemu-img prints.
+ * {@code blockstep create}: writes the same bytes as {@code qemu-img create -f qcow2 [-o OPTIONS]
+ * [-b BACKING -F FMT] IMAGE [SIZE]} (qemu 7.2) and prints what qemu-img prints. The backing image is opened
+ * read-only, to check it and to take the size from it when SIZE is omitted.
  */
 @Command(name = "create",
         description = "Create a qcow2 image byte-identical to what qemu-img create -f qcow2 (qemu 7.2) writes.",
@@ -29,6 +34,13 @@ public final class CreateCommand implements Callable<Integer> {
 
     @Option(names = "-o", paramLabel = "OPTIONS", description = "Format options: cluster_size, refcount_bits, compat (0.10, 1.1), lazy_refcounts, extended_l2, preallocation (off, metadata).")
     List<String> options = new ArrayList<>();
+
+    @Option(names = "-b", paramLabel = "BACKING_FILE",
+            description = "Backing file, stored as given and resolved relative to IMAGE's directory.")
+    String backingFile;
+
+    @Option(names = "-F", paramLabel = "BACKING_FMT", description = "Format of the backing file: qcow2 or raw.")
+    String backingFormat;
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The image file to write.")
     String image;
@@ -70,14 +82,33 @@ public final class CreateCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        if (size == null) {
+        BackingFile backing = null;
+        BackingImage backingImage = null;
+        if (backingFile != null || backingFormat != null) {
+            String refusal = BackingLinks.refusal(backingFile, backingFormat);
+            if (refusal != null) {
+                err.println("qemu-img: " + image + ": " + refusal);
+                err.flush();
+                return 1;
+            }
+            backing = new BackingFile(backingFile, backingFormat);
+            try {
+                backingImage = BackingChain.openReadOnly(BackingChain.resolve(Path.of(file), backing), backingFormat);
+            } catch (ImageFormatException | InvalidPathException e) {
+                err.println("qemu-img: " + image + ": " + e.getMessage());
+                err.println("Could not open backing image.");
+                err.flush();
+                return 1;
+            }
+        }
+        if (size == null && backingImage == null) {
             err.println("qemu-img: " + image + ": Image creation needs a size parameter");
             err.flush();
             return 1;
         }
         long bytes;
         try {
-            bytes = Cvtnum.parse(size);
+            bytes = size == null ? backingImage.size() : Cvtnum.parse(size);
         } catch (Cvtnum.NumberException e) {
             err.println("qemu-img: Invalid image size specified. You may use k, M, G, T, P or E suffixes for");
             err.println("qemu-img: kilobytes, megabytes, gigabytes, terabytes, petabytes and exabytes.");
@@ -85,13 +116,13 @@ public final class CreateCommand implements Callable<Integer> {
             return 1;
         }
         out.println(Qcow2Create.formattingLine(image, bytes, clusterSize,
-                new Qcow2Create.Spelling(extendedL2, prealloc, compat, lazy, refcountBits)));
+                new Qcow2Create.Spelling(extendedL2, prealloc, compat, lazy, refcountBits), backing));
         out.flush();
         try {
             Qcow2Create.Options o = new Qcow2Create.Options(clusterSize > Integer.MAX_VALUE ? -1 : (int) clusterSize,
                     refcountBits > 64 ? 3 : (int) refcountBits, version(compat), isOn(lazy), isOn(extendedL2),
                     preallocation(prealloc));
-            HostFile f = Qcow2Create.create(bytes, o);
+            HostFile f = Qcow2Create.create(bytes, o, backing);
             f.save(Path.of(file));
             return 0;
         } catch (Qcow2Create.CreateException e) {

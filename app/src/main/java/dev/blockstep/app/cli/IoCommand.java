@@ -5,6 +5,8 @@ import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.image.ImageFileException;
 import dev.blockstep.engine.image.ImageFiles;
+import dev.blockstep.engine.qcow2.BackingChain;
+import dev.blockstep.engine.qcow2.BackingImage;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.engine.qemuio.QemuIoScript;
@@ -64,12 +66,14 @@ public final class IoCommand implements Callable<Integer> {
         Path path;
         HostFile file;
         HostFile original;
+        BackingImage backing;
         try {
             path = Path.of(image);
             original = ImageFiles.load(path, image);
             file = original.copy();
-            // opened here only to report a bad image as qemu-io does; the engine opens its own copy
-            Qcow2Driver.open(file, image, EngineEventSink.NONE);
+            // opened here to report a bad image as qemu-io does and to open its backing chain (read-only) once;
+            // the engine opens its own copy of the image
+            backing = Qcow2Driver.open(file, image, EngineEventSink.NONE, BackingChain.of(path)).backingImage();
         } catch (InvalidPathException e) {
             err.println("qemu-io: can't open device " + image + ": " + e.getMessage());
             err.flush();
@@ -81,7 +85,7 @@ public final class IoCommand implements Callable<Integer> {
         }
         QemuIoScript.Result run;
         try {
-            run = QemuIoScript.run(file, image, scriptLines(),
+            run = QemuIoScript.run(file, backing, image, scriptLines(),
                     i -> commands.isEmpty() ? "<stdin>:" + (i + 1) : "-c #" + (i + 1), commands.isEmpty(), fix.orElse(FixVariant.NONE), seed,
                     new QemuIoScript.Console() {
                         @Override

@@ -101,7 +101,7 @@ final class PwriteZeroes {
             case STATUS -> {
                 co.lockReturned(cx);
                 Qcow2Driver.GuestRange q = isZeroQueries.get(0);
-                readsZero = node.driver().blockStatusZero(co.id(), q.offset());
+                readsZero = node.driver().blockStatusZero(co.id(), q.offset(), q.bytes());
                 cx.name(BLOCK_STATUS).guest(q.offset(), q.bytes()).narrate(n + " looks up guest "
                         + RequestCoroutine.hex(q.offset()) + " in the L2 table, holding s->lock: it "
                         + (readsZero ? "reads as zero" : "holds data") + ".");

@@ -158,7 +158,7 @@ final class Qcow2Writev {
             case SPACE_STATUS -> {
                 co.lockReturned(cx);
                 Qcow2Driver.GuestRange q = spaceQueries.get(0);
-                spaceZero = node.driver().blockStatusZero(id, q.offset());
+                spaceZero = node.driver().blockStatusZero(id, q.offset(), q.bytes());
                 cx.name(PwriteZeroes.BLOCK_STATUS).guest(q.offset(), q.bytes()).narrate(n + " looks up guest "
                         + hex(q.offset()) + " in the L2 table, holding s->lock: it "
                         + (spaceZero ? "reads as zero." : "holds data."));

@@ -43,7 +43,14 @@ final class GuestReader {
             int n = (int) Math.min(len, s.clusterSize - s.offsetIntoCluster(guestOffset));
             Mapping m = map(guestOffset);
             switch (m.type()) {
-                case UNALLOCATED, ZERO_PLAIN, ZERO_ALLOC -> java.util.Arrays.fill(dst, dstOff, dstOff + n, (byte) 0);
+                case UNALLOCATED -> {
+                    if (s.backing != null) {
+                        s.backing.read(guestOffset, dst, dstOff, n);
+                    } else {
+                        java.util.Arrays.fill(dst, dstOff, dstOff + n, (byte) 0);
+                    }
+                }
+                case ZERO_PLAIN, ZERO_ALLOC -> java.util.Arrays.fill(dst, dstOff, dstOff + n, (byte) 0);
                 case NORMAL -> s.file.read(m.hostOffset() + s.offsetIntoCluster(guestOffset), dst, dstOff, n);
                 case COMPRESSED -> System.arraycopy(decompress(m.entry()), (int) s.offsetIntoCluster(guestOffset),
                         dst, dstOff, n);
@@ -52,6 +59,39 @@ final class GuestReader {
             dstOff += n;
             len -= n;
         }
+    }
+
+    /**
+     * Block status down the chain (bdrv_co_block_status_above to the bottom): whether every cluster the range
+     * touches reads as zero. Zero clusters do, whatever an in-flight write is about to link; unallocated ones
+     * ask the backing image, or read as zero without one; data and compressed clusters do not (the file's hole
+     * map is consulted only for preallocated metadata).
+     */
+    boolean readsAsZero(long guestOffset, long len) {
+        long end = guestOffset + len;
+        for (long off = guestOffset; off < end; off = s.startOfCluster(off) + s.clusterSize) {
+            long n = Math.min(end, s.startOfCluster(off) + s.clusterSize) - off;
+            boolean zero = switch (map(off).type()) {
+                case ZERO_PLAIN, ZERO_ALLOC -> true;
+                case UNALLOCATED -> s.backing == null || s.backing.blockStatusZero(off, n);
+                case NORMAL, COMPRESSED -> false;
+            };
+            if (!zero) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** bdrv_is_allocated_above to the bottom of the chain: whether any layer allocates part of the range. */
+    boolean allocatedInChain(long guestOffset, long len) {
+        long end = guestOffset + len;
+        for (long off = s.startOfCluster(guestOffset); off < end; off += s.clusterSize) {
+            if (map(off).type() != ClusterType.UNALLOCATED) {
+                return true;
+            }
+        }
+        return s.backing != null && s.backing.allocated(guestOffset, len);
     }
 
     /**

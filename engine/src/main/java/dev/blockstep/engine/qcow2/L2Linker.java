@@ -49,6 +49,14 @@ final class L2Linker {
         m.skipCow = true;
     }
 
+    /**
+     * is_unallocated: bdrv_is_allocated_above down the whole chain; only clusters with no L2 entry at all
+     * (UNALLOCATED) in every layer count as unallocated.
+     */
+    private boolean isUnallocated(long guestOffset, long bytes) {
+        return bytes == 0 || !reader.allocatedInChain(guestOffset, bytes);
+    }
+
     /** merge_cow: the L2Meta whose COW write will carry the guest data, or null when data is written alone. */
     L2Meta mergeCow(List<L2Meta> metas, long guestOffset, long bytes) {
         for (L2Meta m : metas) {

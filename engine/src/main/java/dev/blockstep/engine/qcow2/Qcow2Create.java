@@ -2,6 +2,7 @@ package dev.blockstep.engine.qcow2;
 
 import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.format.BackingFile;
 import dev.blockstep.engine.qcow2.format.Header;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.engine.qcow2.format.Qcow2Constants;
@@ -78,7 +79,24 @@ public final class Qcow2Create {
     }
 
     public static HostFile create(long size, Options o) throws CreateException {
+        return create(size, o, null);
+    }
+
+    public static HostFile create(long size, int clusterSize, BackingFile backing) throws CreateException {
+        return create(size, Options.defaults(clusterSize), backing);
+    }
+
+    /** @param backing the backing file link to write into the header, or null for none */
+    public static HostFile create(long size, Options o, BackingFile backing) throws CreateException {
         validate(o);
+        if (backing != null && o.preallocation() != Preallocation.OFF && !o.extendedL2()) {
+            throw new CreateException("Backing file and preallocation can only be used at the same time if "
+                    + "extended_l2 is on");
+        }
+        if (backing != null && o.version() < 3) {
+            // qemu puts the extensions right after a 72-byte header; blockstep writes them only after v3's
+            throw new CreateException("blockstep create does not write compat=0.10 with a backing file");
+        }
         int clusterSize = o.clusterSize();
         size = storedSize(size);
         int clusterBits = Integer.numberOfTrailingZeros(clusterSize);
@@ -103,7 +121,7 @@ public final class Qcow2Create {
         }
         Refcounts refcounts = new Refcounts(s);
         refcounts.allocClusters(3L * clusterSize, "header, refcount table and block");
-        f.write(0, s.header.toClusterBytes());
+        f.write(0, backing == null ? s.header.toClusterBytes() : backing.headerCluster(s.header));
         if (l1Size > 0) {
             long l1Offset = refcounts.allocClusters(l1Size * 8, "L1 table");
             f.writeZeroes(l1Offset, l1Size * 8);
@@ -174,10 +192,17 @@ public final class Qcow2Create {
 
     /** The line qemu-img create prints before creating, with the given options in qemu's order. */
     public static String formattingLine(String file, long requestedSize, long clusterSize, Spelling o) {
+        return formattingLine(file, requestedSize, clusterSize, o, null);
+    }
+
+    /** As above, for an image with the backing link {@code backing} (null for none). */
+    public static String formattingLine(String file, long requestedSize, long clusterSize, Spelling o,
+                                        BackingFile backing) {
         return "Formatting '" + file + "', fmt=qcow2 cluster_size=" + clusterSize + " extended_l2=" + o.extendedL2()
                 + (o.preallocation() == null ? "" : " preallocation=" + o.preallocation())
                 + " compression_type=zlib size=" + requestedSize
                 + (o.compat() == null ? "" : " compat=" + o.compat())
+                + (backing == null ? "" : " backing_file=" + backing.name() + " backing_fmt=" + backing.format())
                 + " lazy_refcounts=" + o.lazyRefcounts() + " refcount_bits=" + o.refcountBits();
     }
 }

@@ -47,6 +47,22 @@ public final class Qcow2Driver {
         return new Qcow2Driver(Qcow2Open.open(file, name, sink, true));
     }
 
+    /** As {@link #open(HostFile, String, EngineEventSink)}, opening the image's backing file with {@code backing}. */
+    public static Qcow2Driver open(HostFile file, String name, EngineEventSink sink, BackingOpener backing)
+            throws ImageFormatException {
+        return new Qcow2Driver(Qcow2Open.open(file, name, sink, true, backing));
+    }
+
+    /** The backing file the header names, or null. */
+    public dev.blockstep.engine.qcow2.format.BackingFile backingFile() {
+        return s.backingLink;
+    }
+
+    /** The opened backing image, or null. */
+    public BackingImage backingImage() {
+        return s.backing;
+    }
+
     Qcow2State state() {
         return s;
     }
@@ -269,9 +285,25 @@ public final class Qcow2Driver {
     }
 
     /** Lock held: qcow2_co_block_status for a guest range inside one cluster: true when it reads as zero. */
-    public boolean blockStatusZero(int co, long offset) {
+    public boolean blockStatusZero(int co, long offset, long bytes) {
         s.enter(co);
-        return zero.blockStatusZero(offset);
+        return zero.blockStatusZero(offset, bytes);
+    }
+
+    /** The guest view for an image opened as a backing file (no coroutine: the top image's request reads it). */
+    void readView(long offset, byte[] dst, int off, int len) {
+        s.read();
+        reader.read(offset, dst, off, len);
+    }
+
+    boolean readsAsZero(long offset, long bytes) {
+        s.read();
+        return reader.readsAsZero(offset, bytes);
+    }
+
+    boolean allocatedInChain(long offset, long bytes) {
+        s.read();
+        return reader.allocatedInChain(offset, bytes);
     }
 
     /** Lock held: qcow2_cluster_discard over a cluster-aligned range (or up to the image end), punch included. */
@@ -341,7 +373,13 @@ public final class Qcow2Driver {
      */
     public static Qcow2Driver reopenAt(HostFile file, String name, EngineEventSink sink, long freeClusterIndex)
             throws ImageFormatException {
-        Qcow2Driver d = open(file, name, sink);
+        return reopenAt(file, name, sink, freeClusterIndex, null);
+    }
+
+    /** As {@link #reopenAt(HostFile, String, EngineEventSink, long)}, with the image's backing chain. */
+    public static Qcow2Driver reopenAt(HostFile file, String name, EngineEventSink sink, long freeClusterIndex,
+                                       BackingOpener backing) throws ImageFormatException {
+        Qcow2Driver d = open(file, name, sink, backing);
         d.s.freeClusterIndex = freeClusterIndex;
         return d;
     }

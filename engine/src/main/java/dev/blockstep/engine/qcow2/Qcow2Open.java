@@ -5,6 +5,7 @@ import static dev.blockstep.engine.qcow2.format.Qcow2Constants.INCOMPAT_DIRTY;
 
 import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.format.BackingFile;
 import dev.blockstep.engine.qcow2.format.Header;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.engine.qcow2.format.TableOffset;
@@ -16,8 +17,20 @@ final class Qcow2Open {
 
     static Qcow2State open(HostFile file, String name, EngineEventSink sink, boolean unmap)
             throws ImageFormatException {
+        return open(file, name, sink, unmap, null);
+    }
+
+    /** @param backingOpener opens the image's backing file; null refuses an image that names one */
+    static Qcow2State open(HostFile file, String name, EngineEventSink sink, boolean unmap,
+                           BackingOpener backingOpener) throws ImageFormatException {
         int headLen = (int) Math.min(file.length(), 4096);
-        Header h = Header.parse(file.read(0, headLen), file.length(), name);
+        byte[] head = file.read(0, headLen);
+        Header h = Header.parse(head, file.length(), name);
+        BackingFile link = BackingFile.read(file.read(0, (int) Math.min(file.length(), h.clusterSize())), h, name);
+        if (link != null && backingOpener == null) {
+            throw new ImageFormatException(name + ": header field backing_file_offset at offset 0x8: the image has "
+                    + "backing file " + link.name() + "; open it from its path so the backing file can be found");
+        }
         if ((h.incompatibleFeatures() & INCOMPAT_CORRUPT) != 0) {
             throw new ImageFormatException(name + ": header field incompatible_features at offset 0x48: the corrupt "
                     + "bit is set; qcow2: Image is corrupt; cannot be opened read/write");
@@ -44,6 +57,11 @@ final class Qcow2Open {
         for (int i = 0; i < reftableEntries; i++) {
             reftable[i] = file.readBe64(h.refcountTableOffset() + 8L * i);
         }
-        return new Qcow2State(file, h, l1, reftable, sink, unmap);
+        Qcow2State s = new Qcow2State(file, h, l1, reftable, sink, unmap);
+        if (link != null) {
+            s.backingLink = link;
+            s.backing = backingOpener.open(link);
+        }
+        return s;
     }
 }

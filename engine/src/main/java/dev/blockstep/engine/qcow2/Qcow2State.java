@@ -3,6 +3,7 @@ package dev.blockstep.engine.qcow2;
 import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.format.BackingFile;
 import dev.blockstep.engine.qcow2.format.Header;
 import dev.blockstep.engine.snapshot.Resource;
 import java.util.ArrayList;
@@ -52,6 +53,11 @@ public final class Qcow2State {
     boolean corrupt;
     /** discard_passthrough[type]. */
     final Set<DiscardType> discardPassthrough;
+
+    /** The backing file the header names, or null. */
+    BackingFile backingLink;
+    /** The opened backing image, read where this image's clusters are unallocated; null without a link. */
+    BackingImage backing;
 
     private final EngineEventSink sink;
     /** The coroutine on whose behalf the current operation runs; set by each public operation. */

@@ -62,13 +62,10 @@ final class ZeroAndDiscard {
 
     /**
      * Lock held: what qcow2_co_block_status, under the generic layer, says about a range inside one cluster:
-     * whether it reads as zero (BDRV_BLOCK_ZERO). Unallocated clusters of an image without a backing file and
-     * zero clusters (ZERO_ALLOC too, whatever an in-flight write is about to link) read as zero; data and
-     * compressed clusters do not (the file's hole map is consulted only for preallocated metadata).
+     * whether it reads as zero (BDRV_BLOCK_ZERO), asking the backing chain under unallocated clusters.
      */
-    boolean blockStatusZero(long offset) {
-        ClusterType t = reader.map(offset).type();
-        return t == ClusterType.UNALLOCATED || t == ClusterType.ZERO_PLAIN || t == ClusterType.ZERO_ALLOC;
+    boolean blockStatusZero(long offset, long bytes) {
+        return reader.readsAsZero(offset, bytes);
     }
 
     /**
@@ -182,12 +179,16 @@ final class ZeroAndDiscard {
         for (long i = 0; i < nbClusters; i++) {
             long guest = offset + (i << s.clusterBits);
             L2Entry old = tables.entry(l2, guest);
-            long updated = old.type().isAllocated() ? QCOW_OFLAG_ZERO : old.raw();
+            // not a full discard: the cluster must read as zeroes afterwards, so with a backing file even an
+            // unallocated cluster becomes a zero cluster (qemu 7.2 discard_in_l2_slice)
+            long updated = old.type().isAllocated() || s.backing != null ? QCOW_OFLAG_ZERO : old.raw();
             if (updated == old.raw()) {
                 continue;
             }
             tables.setEntry(l2, guest, updated);
-            linker.freeAnyCluster(old, DiscardType.REQUEST);
+            if (old.type().isAllocated()) {
+                linker.freeAnyCluster(old, DiscardType.REQUEST);
+            }
         }
         return nbClusters;
     }

@@ -8,6 +8,9 @@ import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.Workload;
+import dev.blockstep.engine.block.BlockStack;
+import dev.blockstep.engine.block.CommandSource;
+import dev.blockstep.engine.qcow2.BackingImage;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import dev.blockstep.trace.qemuio.QemuIoParser;
 import dev.blockstep.trace.qemuio.QemuIoSyntaxException;
@@ -57,7 +60,14 @@ public final class QemuIoScript {
      */
     public static Result run(HostFile image, String name, List<String> lines, IntFunction<String> where,
                              boolean prompts, FixVariant fix, Long seed, Console console) {
+        return run(image, null, name, lines, where, prompts, fix, seed, console);
+    }
+
+    /** As above, on an image over the backing chain {@code backing} (null for none). */
+    public static Result run(HostFile image, BackingImage backing, String name, List<String> lines,
+                             IntFunction<String> where, boolean prompts, FixVariant fix, Long seed, Console console) {
         QemuIoScript s = new QemuIoScript();
+        s.backing = backing;
         for (int i = 0; i < lines.size(); i++) {
             s.parse(lines.get(i), where.apply(i));
         }
@@ -75,6 +85,9 @@ public final class QemuIoScript {
         return s.run(image, name, false, fix, seed, console);
     }
 
+    /** The image's backing chain, or null. */
+    private BackingImage backing;
+
     private void parse(String line, String where) {
         try {
             QemuIoParser.parseLine(line, where, 1).ifPresentOrElse(c -> {
@@ -88,7 +101,8 @@ public final class QemuIoScript {
 
     private Result run(HostFile image, String name, boolean prompts, FixVariant fix, Long seed, Console console) {
         SchedulingPolicy policy = seed == null ? Policies.fifo() : Policies.seededRandom(seed);
-        Engine e = new Engine(new Workload(image, name, commands, fix, () -> policy));
+        Engine e = new Engine(new Workload(image, name, CommandSource.of(commands), fix, () -> policy,
+                BlockStack.QEMU_IO, backing));
         Printer p = new Printer(e.node(), prompts, console, commands.size());
         QemuIoMain main = e.main();
         int steps = 0;

@@ -45,7 +45,7 @@ public final class Engine {
         this.file = w.image().copy();
         this.node = w.stack().node(w.fixAtStart());
         try {
-            node.attach(Qcow2Driver.open(file, w.name(), node.eventSink()));
+            node.attach(Qcow2Driver.open(file, w.name(), node.eventSink(), w.backingOpener()));
         } catch (ImageFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -61,7 +61,7 @@ public final class Engine {
         this.node = w.stack().node(cp.fix());
         this.fixAtLastStep = cp.fix();
         try {
-            node.attach(Qcow2Driver.reopenAt(file, w.name(), node.eventSink(), cp.freeClusterIndex()));
+            node.attach(Qcow2Driver.reopenAt(file, w.name(), node.eventSink(), cp.freeClusterIndex(), w.backingOpener()));
         } catch (ImageFormatException e) {
             throw new IllegalStateException("a checkpoint's image no longer opens: " + e.getMessage(), e);
         }

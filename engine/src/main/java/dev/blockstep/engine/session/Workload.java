@@ -5,6 +5,8 @@ import dev.blockstep.engine.block.CommandSource;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.BackingImage;
+import dev.blockstep.engine.qcow2.BackingOpener;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import java.util.List;
 import java.util.function.Supplier;
@@ -15,9 +17,10 @@ import java.util.function.Supplier;
  * @param name   the image's name for error messages
  * @param stack  the producer's layers above the qcow2 node
  * @param policy makes a fresh policy for each (re)start, so a restart replays the same choices
+ * @param backing the image's backing chain, opened once and only read, or null when the image has none
  */
 public record Workload(HostFile image, String name, CommandSource commands, FixVariant fixAtStart,
-                       Supplier<SchedulingPolicy> policy, BlockStack stack) {
+                       Supplier<SchedulingPolicy> policy, BlockStack stack, BackingImage backing) {
     public Workload {
         image = image.copy();
         if (stack == null) {
@@ -25,9 +28,19 @@ public record Workload(HostFile image, String name, CommandSource commands, FixV
         }
     }
 
+    public Workload(HostFile image, String name, CommandSource commands, FixVariant fixAtStart,
+                    Supplier<SchedulingPolicy> policy, BlockStack stack) {
+        this(image, name, commands, fixAtStart, policy, stack, null);
+    }
+
     public Workload(HostFile image, String name, List<QemuIoCommand> commands, FixVariant fixAtStart,
                     Supplier<SchedulingPolicy> policy, BlockStack stack) {
         this(image, name, CommandSource.of(commands), fixAtStart, policy, stack);
+    }
+
+    /** Opens the backing file the image names: the chain this workload carries, or a refusal without one. */
+    public BackingOpener backingOpener() {
+        return backing == null ? null : link -> backing;
     }
 
     /** qemu-io on its own BlockBackend. */

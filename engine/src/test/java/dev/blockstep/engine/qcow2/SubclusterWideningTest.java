@@ -42,7 +42,7 @@ class SubclusterWideningTest {
         assertTrue(a.metas().get(0).keepOld);
         // Z: is_zero asks about the first half only; it still reads as zero, W has not linked it
         assertEquals(List.of(new GuestRange(0, 32768)), d.isZeroQueries(32768, 32768));
-        assertTrue(d.blockStatusZero(z, 0));
+        assertTrue(d.blockStatusZero(z, 0, 1));
         // Z, lock taken again: the cluster is still ZERO_ALLOC, so the piece becomes the whole cluster
         assertTrue(d.pwriteZeroes(z, 32768, 32768, true));
         assertEquals(ClusterType.ZERO_PLAIN, d.map(z, 0).type());
@@ -66,7 +66,7 @@ class SubclusterWideningTest {
         AllocResult.Allocated a = (AllocResult.Allocated) d.allocHostOffset(1, 0, 32768);
         d.linkL2Entries(1, a.metas().get(0));
         d.retire(1, a.metas().get(0));
-        assertFalse(d.blockStatusZero(2, 0));
+        assertFalse(d.blockStatusZero(2, 0, 1));
         // the type check under the second lock refuses too (-ENOTSUP: the generic layer writes zeros instead)
         assertFalse(d.pwriteZeroes(2, 32768, 32768, true));
         assertEquals(ClusterType.NORMAL, d.map(2, 0).type());

@@ -156,10 +156,6 @@ public record Header(int version, long backingFileOffset, int backingFileSize, i
             throw bad(file, "backing_file_offset", 0x08, "expected at most the cluster size " + clusterSize
                     + ", got 0x" + Long.toHexString(backingFileOffset));
         }
-        // qemu reads a backing file name only when both offset and length are set; an empty name means none
-        if (backingFileOffset != 0 && b.getInt(0x10) != 0) {
-            throw bad(file, "backing_file_offset", 0x08, "expected 0; images with a backing file are not supported by blockstep");
-        }
         long incompatible = b.getLong(0x48);
         if ((incompatible & ~INCOMPAT_MASK) != 0) {
             throw bad(file, "incompatible_features", 0x48, "expected only known feature bits 0-4, got 0x"
