@@ -291,7 +291,16 @@ final class Qcow2Check {
         int next = 0;
         long blockSize = onDisk.blockSize();
         highestCluster = 0;
+        long covered = onDisk.table().length * blockSize;
         for (long lo = 0; lo < nbClusters; lo += blockSize) {
+            if (lo >= covered) {
+                // past the refcount table every refcount reads 0: only referenced clusters can differ
+                while (next < referenced.length && referenced[next] < nbClusters) {
+                    long i = referenced[next++];
+                    compareOne(i, 0, references.get(i), mode);
+                }
+                break;
+            }
             long hi = Math.min(lo + blockSize, nbClusters);
             byte[] block;
             try {
