@@ -64,7 +64,12 @@ final class RefcountRebuild {
         boolean grown = false;
         for (long cluster = c.references.nextNonZero(first); cluster >= 0 && cluster < end;
                 cluster = c.references.nextNonZero(cluster + 1)) {
-            int index = (int) (cluster / blockEntries);
+            long blockIndex = cluster / blockEntries;
+            if (8L * (blockIndex + 1) > MAX_REFTABLE_BYTES) {
+                throw new CheckException(CheckException.Kind.CHECK_FAILED, "blockstep check -r does not rebuild a "
+                        + "refcount table larger than 8 MiB (cluster " + cluster + " needs refcount block " + blockIndex + ")");
+            }
+            int index = (int) blockIndex;
             long blockStart = index * blockEntries;
             long offset;
             if (index < reftable.length && reftable[index] != 0) {
