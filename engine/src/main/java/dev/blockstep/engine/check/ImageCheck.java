@@ -123,7 +123,7 @@ public final class ImageCheck {
             try {
                 outcome.writeBack(path);
             } catch (IOException e) {
-                err.println("qemu-img: Failed to flush the refcount block cache: " + e.getMessage());
+                err.println("qemu-img: " + name + ": could not write the repair: " + e.getMessage());
                 err.flush();
                 return 1;
             }

@@ -39,6 +39,11 @@ public final class ImageRepair {
             return image != null && image.changed();
         }
 
+        /** What the repair wrote, punched and grew, in order (the refcount cache's blocks come last). */
+        public java.util.List<RepairWrite> writes() {
+            return image == null ? java.util.List.of() : image.writes();
+        }
+
         /** The repaired image's bytes, for a before/after comparison; valid until the original is closed. */
         public ImageBytes bytes() {
             return image;

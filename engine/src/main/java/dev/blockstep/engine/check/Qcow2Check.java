@@ -21,7 +21,6 @@ import java.util.TreeMap;
  */
 final class Qcow2Check {
 
-    private static final int COMPRESSED_SECTOR_SIZE = 512;
     /**
      * The largest file ext4 with 4 KiB blocks holds (16 TiB - 4 KiB): qemu's ftruncate past it fails with
      * EFBIG. Measured on the ext4 the differential tests run on; other file systems have other limits.
@@ -183,7 +182,7 @@ final class Qcow2Check {
     /** calculate_refcounts: every reference the header, tables and refcount structure make. */
     private void calculateRefcounts(RepairMode mode) throws CheckException {
         count(0, clusterSize, ClusterRole.HEADER, -1);
-        countL1(mode);
+        new ActiveTablesWalk(this, mode).run();
         count(refcountTableOffset, 8L * onDisk.table().length, ClusterRole.REFCOUNT_TABLE, -1);
         countRefcountBlocks(mode);
     }
@@ -219,97 +218,6 @@ final class Qcow2Check {
                 roles.putIfAbsent(k, role);
                 if (guest >= 0) {
                     guests.computeIfAbsent(k, x -> new ArrayList<>()).add(guest);
-                }
-            }
-        }
-    }
-
-    private void countL1(RepairMode mode) throws CheckException {
-        int l1Size = image.header().l1Size();
-        if (l1Size == 0) {
-            return;
-        }
-        count(image.header().l1TableOffset(), 8L * l1Size, ClusterRole.L1, -1);
-        OpenImage.L1Entries l1 = image.l1();
-        for (int k = 0; k < l1.count(); k++) {
-            int i = l1.index()[k];
-            long entry = l1.value()[k];
-            if ((entry & L1E_RESERVED_MASK) != 0) {
-                out.err("ERROR found L1 entry with reserved bits set: " + Long.toHexString(entry));
-                res.corruptions++;
-            }
-            long l2Offset = entry & L1E_OFFSET_MASK;
-            count(l2Offset, clusterSize, ClusterRole.L2, -1);
-            if ((l2Offset & (clusterSize - 1)) != 0) {
-                out.err("ERROR l2_offset=" + Long.toHexString(l2Offset) + ": Table is not cluster aligned; L1 entry corrupted");
-                res.corruptions++;
-            }
-            countL2(l2Offset, (long) i * image.l2Size(), mode);
-        }
-    }
-
-    private void countL2(long l2Offset, long firstGuest, RepairMode mode) throws CheckException {
-        ByteBuffer table = ByteBuffer.wrap(bytes.read(l2Offset, (int) clusterSize));
-        int csizeShift = 62 - (clusterBits - 8);
-        long csizeMask = (1L << (clusterBits - 8)) - 1;
-        long clusterOffsetMask = (1L << csizeShift) - 1;
-        long nextContiguous = 0;
-        for (int j = 0; j < image.l2Size(); j++) {
-            long entry = table.getLong(8 * j);
-            long guest = firstGuest + j;
-            ClusterType type = new L2Entry(entry).type();
-            if (type != ClusterType.COMPRESSED && (entry & L2E_STD_RESERVED_MASK) != 0) {
-                out.err("ERROR found l2 entry with reserved bits set: " + Long.toHexString(entry));
-                res.corruptions++;
-            }
-            switch (type) {
-                case COMPRESSED -> {
-                    if ((entry & QCOW_OFLAG_COPIED) != 0) {
-                        out.err("ERROR: coffset=0x" + Long.toHexString(entry & clusterOffsetMask)
-                                + ": copied flag must never be set for compressed clusters");
-                        entry &= ~QCOW_OFLAG_COPIED;
-                        res.corruptions++;
-                    }
-                    long coffset = entry & clusterOffsetMask;
-                    long sectors = ((entry >>> csizeShift) & csizeMask) + 1;
-                    long csize = sectors * COMPRESSED_SECTOR_SIZE - (coffset & (COMPRESSED_SECTOR_SIZE - 1));
-                    count(coffset, csize, ClusterRole.DATA, guest);
-                    res.allocated++;
-                    res.compressed++;
-                    res.fragmented++;
-                }
-                case NORMAL, ZERO_ALLOC -> {
-                    long offset = entry & L2E_OFFSET_MASK;
-                    if ((offset & (clusterSize - 1)) != 0) {
-                        res.corruptions++;
-                        if ((entry & QCOW_OFLAG_ZERO) != 0) {
-                            out.err((mode.fixErrors() ? "Repairing" : "ERROR") + " offset=" + Long.toHexString(offset)
-                                    + ": Preallocated cluster is not properly aligned; L2 entry corrupted.");
-                            if (mode.fixErrors()) {
-                                // fix_l2_entry_by_zero: the entry becomes a plain zero cluster, referencing nothing
-                                if (!writeAllowed(MetadataOverlap.ACTIVE_L2, l2Offset + 8L * j, 8)) {
-                                    out.err("ERROR: Overlap check failed");
-                                    res.checkErrors++;
-                                    throw ioError();
-                                }
-                                target.write(l2Offset + 8L * j, be64(QCOW_OFLAG_ZERO));
-                                res.corruptions--;
-                                res.corruptionsFixed++;
-                                continue;
-                            }
-                        } else {
-                            out.err("ERROR offset=" + Long.toHexString(offset)
-                                    + ": Data cluster is not properly aligned; L2 entry corrupted.");
-                        }
-                    }
-                    res.allocated++;
-                    if (nextContiguous != 0 && offset != nextContiguous) {
-                        res.fragmented++;
-                    }
-                    nextContiguous = offset + clusterSize;
-                    count(offset, clusterSize, ClusterRole.DATA, guest);
-                }
-                default -> {
                 }
             }
         }
@@ -383,7 +291,16 @@ final class Qcow2Check {
         int next = 0;
         long blockSize = onDisk.blockSize();
         highestCluster = 0;
+        long covered = onDisk.table().length * blockSize;
         for (long lo = 0; lo < nbClusters; lo += blockSize) {
+            if (lo >= covered) {
+                // past the refcount table every refcount reads 0: only referenced clusters can differ
+                while (next < referenced.length && referenced[next] < nbClusters) {
+                    long i = referenced[next++];
+                    compareOne(i, 0, references.get(i), mode);
+                }
+                break;
+            }
             long hi = Math.min(lo + blockSize, nbClusters);
             byte[] block;
             try {

@@ -13,6 +13,12 @@ import java.util.Arrays;
  */
 final class RefcountRebuild {
 
+    /**
+     * QCOW_MAX_REFTABLE_SIZE. qemu's rebuild itself has no limit, but a larger table cannot be opened again,
+     * and a damaged entry far past the end would otherwise ask for gigabytes of memory.
+     */
+    private static final long MAX_REFTABLE_BYTES = 8L << 20;
+
     private final Qcow2Check c;
     private final long blockEntries;
     private long[] reftable = new long[0];
@@ -58,7 +64,12 @@ final class RefcountRebuild {
         boolean grown = false;
         for (long cluster = c.references.nextNonZero(first); cluster >= 0 && cluster < end;
                 cluster = c.references.nextNonZero(cluster + 1)) {
-            int index = (int) (cluster / blockEntries);
+            long blockIndex = cluster / blockEntries;
+            if (8L * (blockIndex + 1) > MAX_REFTABLE_BYTES) {
+                throw new CheckException(CheckException.Kind.CHECK_FAILED, "blockstep check -r does not rebuild a "
+                        + "refcount table larger than 8 MiB (cluster " + cluster + " needs refcount block " + blockIndex + ")");
+            }
+            int index = (int) blockIndex;
             long blockStart = index * blockEntries;
             long offset;
             if (index < reftable.length && reftable[index] != 0) {
@@ -73,6 +84,10 @@ final class RefcountRebuild {
                 }
                 if (reftable.length <= index) {
                     long bytes = (8L * (index + 1) + c.clusterSize - 1) / c.clusterSize * c.clusterSize;
+                    if (bytes > MAX_REFTABLE_BYTES) {
+                        throw new CheckException(CheckException.Kind.CHECK_FAILED, "blockstep check -r does not "
+                                + "rebuild a refcount table larger than 8 MiB (this one would need " + bytes + " bytes)");
+                    }
                     reftable = Arrays.copyOf(reftable, (int) (bytes / 8));
                     grown = true;
                 }

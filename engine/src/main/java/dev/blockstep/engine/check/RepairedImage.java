@@ -3,7 +3,9 @@ package dev.blockstep.engine.check;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,6 +23,7 @@ final class RepairedImage implements ImageBytes {
     /** Pages the repair changed, by page index; each holds the page's whole new content. */
     private final TreeMap<Long, byte[]> pages = new TreeMap<>();
     private long length;
+    private final List<RepairWrite> writes = new ArrayList<>();
 
     RepairedImage(ImageBytes original) {
         this.original = original;
@@ -59,8 +62,14 @@ final class RepairedImage implements ImageBytes {
         }
     }
 
+    /** Every change so far, in order. */
+    List<RepairWrite> writes() {
+        return List.copyOf(writes);
+    }
+
     /** A pwrite: the file grows when the write ends past its end. */
     void write(long offset, byte[] src) {
+        writes.add(new RepairWrite(offset, src.length, RepairWrite.Kind.WRITE));
         int done = 0;
         while (done < src.length) {
             long at = offset + done;
@@ -74,6 +83,7 @@ final class RepairedImage implements ImageBytes {
 
     /** A punched hole: the range reads as zeros afterwards; the file keeps its length. */
     void punch(long offset, long bytes) {
+        writes.add(new RepairWrite(offset, bytes, RepairWrite.Kind.PUNCH));
         long end = Math.min(offset + bytes, length);
         for (long at = offset; at < end; ) {
             int in = (int) (at % PAGE);
@@ -86,6 +96,7 @@ final class RepairedImage implements ImageBytes {
     /** ftruncate to a larger size: the new tail reads as zeros. */
     void grow(long newLength) {
         if (newLength > length) {
+            writes.add(new RepairWrite(length, newLength - length, RepairWrite.Kind.GROW));
             long oldLength = length;
             length = newLength;
             if (oldLength % PAGE != 0 && pages.containsKey(oldLength / PAGE)) {

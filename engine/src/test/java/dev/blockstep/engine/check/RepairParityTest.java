@@ -149,4 +149,23 @@ class RepairParityTest {
         assertTrue(!java.util.Arrays.equals(before, Files.readAllBytes(img)), "the repair did not write the image");
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(sibling)), "the repair wrote another file");
     }
+
+    @Test
+    void aRepairInMemoryListsWhatItChangedAndLeavesTheImageAlone() throws Exception {
+        Path img = smallImage("in-memory");
+        // guest cluster 2's entry cleared: host cluster 7 keeps refcount 1 with no reference, a leak the
+        // repair frees and punches
+        ImagePatch.applyAll(img, ImagePatch.be64(0x40000 + 16, 0));
+        byte[] before = Files.readAllBytes(img);
+        StringWriter sink = new StringWriter();
+        try (ImageBytes bytes = ImageBytes.open(img)) {
+            ImageRepair.Outcome outcome = ImageRepair.repair(bytes, "img", null, RepairMode.ALL,
+                    CheckReport.Format.HUMAN, false, new PrintWriter(sink), new PrintWriter(sink));
+            assertEquals(0, outcome.exitCode(), sink.toString());
+            assertEquals(List.of(new RepairWrite(7L << 16, 1L << 16, RepairWrite.Kind.PUNCH),
+                    new RepairWrite(0x20000, 1L << 16, RepairWrite.Kind.WRITE)), outcome.writes());
+            assertEquals(0, ReferenceCounts.of(outcome.bytes(), "img").result().exitCode());
+        }
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(img)), "an in-memory repair wrote the file");
+    }
 }
