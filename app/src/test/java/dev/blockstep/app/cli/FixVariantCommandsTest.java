@@ -112,4 +112,15 @@ class FixVariantCommandsTest {
         var fixed = CheckCommandTest.blockstep("run", "--fix=unmap-only", trace.toString());
         assertEquals(0, fixed.exitCode(), fixed.stdout() + fixed.stderr());
     }
+
+    @Test
+    void aTraceNamingAnUnknownVariantIsOneLineNamingTheFileAndTheField() throws Exception {
+        Path t = dir.resolve("t.json");
+        Files.writeString(t, "{\"formatVersion\": 1, " + IMAGE + ", \"workload\": [{\"op\": \"aio_flush\"}], "
+                + "\"fix\": {\"initial\": \"serialise-all\"}}");
+        var r = CheckCommandTest.blockstep("run", t.toString());
+        assertEquals(1, r.exitCode(), r.stdout());
+        assertEquals("blockstep run: t.json: fix.initial: unknown fix variant 'serialise-all': expected one of none, "
+                + "patch, wrapper, unmap-only, patch+post-detect-zeroes\n", r.stderr());
+    }
 }
