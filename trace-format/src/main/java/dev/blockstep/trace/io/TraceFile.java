@@ -93,30 +93,30 @@ public final class TraceFile {
         }
     }
 
-    /** Pull-style access to the workload's commands. */
-    public static final class CommandStream implements AutoCloseable {
+    /** Pull-style access to the items of one top-level array, each read and checked as the parser did. */
+    public abstract static sealed class ArrayStream<T> implements AutoCloseable permits CommandStream, ScheduleStream {
         private final JsonCursor c;
+        private final String field;
         private final long length;
         private long index;
 
-        CommandStream(JsonCursor c, long length) {
+        ArrayStream(JsonCursor c, String field, long length) {
             this.c = c;
+            this.field = field;
             this.length = length;
         }
 
-        /** The next command, or null after the last one. */
-        public Command next() throws TraceFormatException {
+        /** The next item, or null after the last one. */
+        public T next() throws TraceFormatException {
             if (c == null || index >= length) {
                 return null;
             }
-            String path = "$.workload[" + index + "]";
-            if (c.next(path) != JsonToken.START_OBJECT) {
-                throw c.expected(path, "a command object (the file changed since it was opened)");
-            }
-            Command cmd = CommandReader.read(c, path, false).command();
+            T item = read(c, "$." + field + "[" + index + "]");
             index++;
-            return cmd;
+            return item;
         }
+
+        abstract T read(JsonCursor c, String path) throws TraceFormatException;
 
         @Override
         public void close() {
@@ -126,39 +126,36 @@ public final class TraceFile {
         }
     }
 
-    /** Pull-style access to schedule entries. */
-    public static final class ScheduleStream implements AutoCloseable {
-        private final JsonCursor c;
-        private final long length;
-        private long index;
-
-        ScheduleStream(JsonCursor c, long length) {
-            this.c = c;
-            this.length = length;
+    /** The workload's commands. */
+    public static final class CommandStream extends ArrayStream<Command> {
+        CommandStream(JsonCursor c, long length) {
+            super(c, "workload", length);
         }
 
-        /** The next entry, or null after the last one. */
-        public ScheduleEntry next() throws TraceFormatException {
-            if (c == null || index >= length) {
-                return null;
+        @Override
+        Command read(JsonCursor c, String path) throws TraceFormatException {
+            if (c.next(path) != JsonToken.START_OBJECT) {
+                throw c.expected(path, "a command object (the file changed since it was opened)");
             }
-            String path = "$.schedule[" + index + "]";
+            return CommandReader.read(c, path, false).command();
+        }
+    }
+
+    /** The schedule's entries. */
+    public static final class ScheduleStream extends ArrayStream<ScheduleEntry> {
+        ScheduleStream(JsonCursor c, long length) {
+            super(c, "schedule", length);
+        }
+
+        @Override
+        ScheduleEntry read(JsonCursor c, String path) throws TraceFormatException {
             if (c.next(path) != JsonToken.VALUE_STRING) {
                 throw c.expected(path, "a schedule entry string (the file changed since it was opened)");
             }
             try {
-                ScheduleEntry e = ScheduleCodec.decode(c.text(path));
-                index++;
-                return e;
+                return ScheduleCodec.decode(c.text(path));
             } catch (IllegalArgumentException ex) {
                 throw c.fail(path, ex.getMessage());
-            }
-        }
-
-        @Override
-        public void close() {
-            if (c != null) {
-                c.close();
             }
         }
     }

@@ -116,7 +116,8 @@ public final class EngineWiring {
         String name = path.getFileName().toString();
         try {
             TraceFile file = TraceReader.open(path);
-            return remember(TraceReplay.replay(file, dir, name), file.header());
+            // the session's source keeps the workload: saving and the Explore panel read it
+            return remember(TraceReplay.replay(file, dir, name), file.withWorkload());
         } catch (TraceFormatException e) {
             throw new TargetSource.OpenException(e.getMessage(), e);
         } catch (TraceReplayException e) {
