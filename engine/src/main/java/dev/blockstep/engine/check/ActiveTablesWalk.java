@@ -1,5 +1,6 @@
 package dev.blockstep.engine.check;
 
+import dev.blockstep.engine.qcow2.format.MetadataOverlap;
 import static dev.blockstep.engine.qcow2.format.Qcow2Constants.*;
 
 import dev.blockstep.engine.qcow2.format.ClusterType;

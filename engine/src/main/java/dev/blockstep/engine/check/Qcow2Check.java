@@ -1,5 +1,6 @@
 package dev.blockstep.engine.check;
 
+import dev.blockstep.engine.qcow2.format.MetadataOverlap;
 import static dev.blockstep.engine.qcow2.format.Qcow2Constants.*;
 
 import dev.blockstep.engine.qcow2.format.ClusterType;
@@ -162,7 +163,7 @@ final class Qcow2Check {
 
     /** qcow2_pre_write_overlap_check: false (after signalling corruption) when the write would hit metadata. */
     boolean writeAllowed(int ignore, long offset, long size) {
-        String hit = MetadataOverlap.find(this, ignore, offset, size);
+        String hit = MetadataOverlap.find(new CheckLayout(this), ignore, offset, size);
         if (hit == null) {
             return true;
         }
