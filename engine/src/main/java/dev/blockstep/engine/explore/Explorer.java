@@ -113,7 +113,29 @@ public final class Explorer {
 
     static final int CACHE_MAX_COMMANDS = 64;
 
-    private Map<StateDigest.Key, Set<Integer>> visited;
+    private Map<Visit, Set<Integer>> visited;
+
+    /** A cached state; with a preemption bound, the coroutine last chosen and the preemptions spent steer the rest. */
+    private record Visit(StateDigest.Key state, int last, int preemptions) { }
+
+    private int preemptionBound = -1;
+    private long boundCuts;
+
+    /**
+     * Explores only schedules with at most {@code bound} preemptions: choosing another coroutine while the one
+     * chosen last could still run. Bugs tend to need few (Musuvathi and Qadeer's CHESS), so a small bound reaches
+     * them quickly; but the search is then not exhaustive, and once the bound has cut an option the result is
+     * marked truncated, so {@code verify} can only call it inconclusive, never clean.
+     */
+    public Explorer preemptionBound(int bound) {
+        this.preemptionBound = bound;
+        return this;
+    }
+
+    /** Options not explored because they would have passed the preemption bound. */
+    public long boundCuts() {
+        return boundCuts;
+    }
     private Set<String> digestHidden = Set.of();
 
     /** Test hook: the state cache's digest leaves these out too (see {@link StateDigest#of(Run, Set)}). */
@@ -165,11 +187,21 @@ public final class Explorer {
         boolean explored;
         int current = -1;
         Footprint currentStep;
+        /** The coroutine chosen on the way in (-1 at the root), and the preemptions spent on the way. */
+        final int last;
+        final int preemptions;
 
-        Node(Run run, Map<Integer, Footprint> sleep) {
+        Node(Run run, Map<Integer, Footprint> sleep, int last, int preemptions) {
             this.run = run;
             this.sleep = sleep;
             this.options = run.options();
+            this.last = last;
+            this.preemptions = preemptions;
+        }
+
+        /** Preemptions spent by choosing {@code p} here. */
+        int cost(int p) {
+            return last >= 0 && p != last && options.contains(last) ? 1 : 0;
         }
     }
 
@@ -180,7 +212,7 @@ public final class Explorer {
     private void search() {
         List<Integer> prefix = new ArrayList<>();
         ArrayDeque<Node> stack = new ArrayDeque<>();
-        if (!enter(new Run(setup), new TreeMap<>(), stack)) {
+        if (!enter(new Run(setup), new TreeMap<>(), stack, -1, 0)) {
             return;
         }
         while (!stack.isEmpty()) {
@@ -219,7 +251,7 @@ public final class Explorer {
             n.currentStep = fp;
             prefix.add(p);
             int depth = stack.size();
-            if (!enter(child, childSleep, stack)) {
+            if (!enter(child, childSleep, stack, p, n.preemptions + n.cost(p))) {
                 return;
             }
             if (stack.size() == depth) {
@@ -228,19 +260,25 @@ public final class Explorer {
         }
     }
 
-    /** The next option of {@code n} not asleep, or -1. */
+    /** The next option of {@code n} not asleep and within the preemption bound, or -1. */
     private int nextOption(Node n) {
         while (n.next < n.options.size()) {
             int p = n.options.get(n.next++);
-            if (!(reduce && n.sleep.containsKey(p))) {
-                return p;
+            if (reduce && n.sleep.containsKey(p)) {
+                continue;
             }
+            if (preemptionBound >= 0 && n.preemptions + n.cost(p) > preemptionBound) {
+                boundCuts++;
+                truncated = true;
+                continue;
+            }
+            return p;
         }
         return -1;
     }
 
     /** Counts a state: judges it when the run ended, else pushes it. False when a budget or Cancel stops the search. */
-    private boolean enter(Run run, Map<Integer, Footprint> sleep, ArrayDeque<Node> stack) {
+    private boolean enter(Run run, Map<Integer, Footprint> sleep, ArrayDeque<Node> stack, int last, int preemptions) {
         if (states >= maxStates || engineSteps >= maxEngineSteps) {
             truncated = true;
             return false;
@@ -250,7 +288,8 @@ public final class Explorer {
             truncated = true;
             return false;
         }
-        if (visited != null && seenBefore(run, sleep.keySet())) {
+        if (visited != null && seenBefore(preemptionBound < 0 ? new Visit(StateDigest.of(run, digestHidden), -1, 0)
+                : new Visit(StateDigest.of(run, digestHidden), last, preemptions), sleep.keySet())) {
             cacheHits++;
             return true;
         }
@@ -263,13 +302,12 @@ public final class Explorer {
             finish(run);
             return true;
         }
-        stack.push(new Node(run, sleep));
+        stack.push(new Node(run, sleep, last, preemptions));
         return true;
     }
 
     /** Whether the cache covers this state with this sleep set; records the visit when it does not. */
-    private boolean seenBefore(Run run, Set<Integer> asleep) {
-        StateDigest.Key k = StateDigest.of(run, digestHidden);
+    private boolean seenBefore(Visit k, Set<Integer> asleep) {
         Set<Integer> stored = visited.get(k);
         if (stored != null && asleep.containsAll(stored)) {
             return true;

@@ -175,7 +175,14 @@ public final class Run implements History {
             byte[] r = readResults.get(co);
             out.accept(co);
             out.accept(r.length);
-            out.accept(java.util.Arrays.hashCode(r));
+            long word = 0;
+            for (int i = 0; i < r.length; i++) {
+                word = word << 8 | (r[i] & 0xff);
+                if ((i & 7) == 7 || i == r.length - 1) {
+                    out.accept(word);
+                    word = 0;
+                }
+            }
         }
     }
 
