@@ -76,7 +76,7 @@ public record VariantMatrix(List<String> scenarios, List<FixVariant> variants, L
             for (FixVariant v : FixVariant.all()) {
                 Scenario s = scenarios.get(i).withFix(v);
                 Exploration x = new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), true, maxStates, 1)
-                        .maxEngineSteps(maxSteps).run();
+                        .cacheStates(Explorer.cachePays(s.setup())).maxEngineSteps(maxSteps).run();
                 String saved = x.firstCounterexample() == null ? null : saver.save(names.get(i), s, x.firstCounterexample());
                 cells.add(new Cell(names.get(i), v, x, saved));
             }
