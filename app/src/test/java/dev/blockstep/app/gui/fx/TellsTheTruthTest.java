@@ -215,8 +215,8 @@ class TellsTheTruthTest {
 
         dev.blockstep.trace.io.TraceFile file = dev.blockstep.trace.io.TraceReader.open(saved);
         String description = file.header().metadata().description();
-        assertTrue(description.contains("12 steps recorded") && description.contains("fix off from step 0, flipped at"
-                + " step 11") && !description.contains("34 steps"), description);
+        assertTrue(description.contains("12 steps recorded") && description.contains("fix variant none from step 0,"
+                + " patch from step 11") && !description.contains("34 steps"), description);
 
         // what blockstep run prints for the saved trace, against what the window shows at the end of it
         dev.blockstep.engine.session.EngineSession run = dev.blockstep.engine.trace.TraceRun.run(file, dir,
