@@ -66,4 +66,31 @@ class MetadataWriteOverlapAgainstQemuTest {
         assertEquals(refused, qemuStderr.contains("Preventing invalid write on metadata"),
                 "whether qemu's check refuses this case: " + qemuStderr);
     }
+
+    /**
+     * A new refcount block: every cluster of the first refcount block is marked used, so the next allocation goes
+     * to 2 GiB, where no refcount block exists yet; the new self-describing block lands there, on the L2 table that
+     * a damaged L1 entry points at (past the end of the file). Its flush is refused unless that entry is intact.
+     */
+    @ParameterizedTest(name = "L1 entry 2 -> 2 GiB: {0}")
+    @CsvSource({"true", "false"})
+    void ioRefusesARefcountBlockOnAnL2Table(boolean damaged) throws IOException {
+        Path img = dir.resolve("m.qcow2");
+        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", img.toString(), "2G").exitCode());
+        assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write -P 0x11 0 64k", img.toString()).exitCode());
+        byte[] b = Files.readAllBytes(img);
+        ByteBuffer bb = ByteBuffer.wrap(b);
+        int l1 = (int) bb.getLong(40);
+        int refblock = (int) bb.getLong((int) bb.getLong(48));
+        for (int i = 0; i < 32768; i++) {
+            bb.putShort(refblock + 2 * i, (short) 1);
+        }
+        if (damaged) {
+            bb.putLong(l1 + 16, (2L << 30) | COPIED);
+        }
+        String qemuStderr = OverlapCheckAgainstQemuTest.assertIoMatchesQemuIo(dir, b,
+                List.of("write -P 0x5a 64k 64k", "read -P 0x11 0 4k"));
+        assertEquals(damaged, qemuStderr.contains("Preventing invalid write on metadata (overlaps with active L2"),
+                "whether qemu's check refuses this case: " + qemuStderr);
+    }
 }

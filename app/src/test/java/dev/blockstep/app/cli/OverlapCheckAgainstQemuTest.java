@@ -1,6 +1,5 @@
 package dev.blockstep.app.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,7 +90,8 @@ class OverlapCheckAgainstQemuTest {
         assertEquals(q.stderr().replace(theirs.toString(), "IMG"), r.stderr().replace(ours.toString(), "IMG"));
         assertEquals(CreateAndIoCommandTest.untimed(q.stdout()), CreateAndIoCommandTest.untimed(r.stdout()));
         assertEquals(q.exitCode(), r.exitCode());
-        assertArrayEquals(Files.readAllBytes(theirs), Files.readAllBytes(ours), "the images differ");
+        // streamed, as an image may reach past 2 GiB (sparse)
+        assertEquals(-1L, Files.mismatch(theirs, ours), "the images differ from this byte on");
         return q.stderr();
     }
 }
