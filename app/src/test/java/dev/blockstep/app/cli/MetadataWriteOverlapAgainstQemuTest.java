@@ -68,11 +68,12 @@ class MetadataWriteOverlapAgainstQemuTest {
     }
 
     /**
-     * A new refcount block: every cluster of the first refcount block is marked used, so the next allocation goes
-     * to 2 GiB, where no refcount block exists yet; the new self-describing block lands there, on the L2 table that
-     * a damaged L1 entry points at (past the end of the file). Its flush is refused unless that entry is intact.
+     * A new refcount block: every cluster of the first refcount block is marked used, so the data cluster goes to
+     * 2 GiB, where no refcount block exists yet, and the new self-describing block to the next cluster, 2 GiB +
+     * 64 KiB: on the L2 table a damaged L1 entry points at (past the end of the file). The block's flush is refused
+     * there (before the data write, which would not overlap); with the entry intact the write goes through.
      */
-    @ParameterizedTest(name = "L1 entry 2 -> 2 GiB: {0}")
+    @ParameterizedTest(name = "L1 entry 2 -> 2 GiB + 64 KiB: {0}")
     @CsvSource({"true", "false"})
     void ioRefusesARefcountBlockOnAnL2Table(boolean damaged) throws IOException {
         Path img = dir.resolve("m.qcow2");
@@ -86,7 +87,7 @@ class MetadataWriteOverlapAgainstQemuTest {
             bb.putShort(refblock + 2 * i, (short) 1);
         }
         if (damaged) {
-            bb.putLong(l1 + 16, (2L << 30) | COPIED);
+            bb.putLong(l1 + 16, ((2L << 30) + (64 << 10)) | COPIED);
         }
         String qemuStderr = OverlapCheckAgainstQemuTest.assertIoMatchesQemuIo(dir, b,
                 List.of("write -P 0x5a 64k 64k", "read -P 0x11 0 4k"));
