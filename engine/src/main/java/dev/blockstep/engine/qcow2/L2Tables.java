@@ -5,6 +5,7 @@ import static dev.blockstep.engine.qcow2.format.Qcow2Constants.QCOW_OFLAG_COPIED
 
 import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.qcow2.format.L2Entry;
+import dev.blockstep.engine.qcow2.format.MetadataOverlap;
 
 /**
  * L1/L2 access as qcow2-cluster.c does it: get_cluster_table (which allocates a new L2 table when the L1
@@ -61,13 +62,26 @@ final class L2Tables {
         if (l2Offset == 0) {
             throw refcounts.corruption("Preventing invalid allocation of L2 table at offset 0");
         }
-        if (oldOffset == 0) {
-            s.file.writeZeroes(l2Offset, s.clusterSize);
-        } else {
-            s.file.write(l2Offset, s.file.read(oldOffset, s.clusterSize));
-        }
         long entry = l2Offset | QCOW_OFLAG_COPIED;
-        s.l1Table.set(l1Index, entry);
+        try {
+            // qemu flushes the new table from the L2 cache at once; the table itself is not yet in the L1 table
+            OverlapCheck.preWrite(s, refcounts, MetadataOverlap.ACTIVE_L2, l2Offset, s.clusterSize);
+            if (oldOffset == 0) {
+                s.file.writeZeroes(l2Offset, s.clusterSize);
+            } else {
+                s.file.write(l2Offset, s.file.read(oldOffset, s.clusterSize));
+            }
+            s.l1Table.set(l1Index, entry);
+            // qcow2_write_l1_entry checks with the new entry already in the in-memory table
+            OverlapCheck.preWrite(s, refcounts, MetadataOverlap.ACTIVE_L1, s.l1TableOffset + 8L * l1Index, 8);
+        } catch (Qcow2Error overlap) {
+            // l2_allocate's fail path frees the new table with QCOW2_DISCARD_ALWAYS: the refcount drop stays in
+            // the refcount cache, never flushed once the driver is detached, but the discard reaches the file
+            s.l1Table.set(l1Index, old);
+            s.file.punch(l2Offset, s.clusterSize);
+            s.emit(new EngineEvent.HolePunched(s.co, l2Offset, s.clusterSize));
+            throw overlap;
+        }
         s.file.writeBe64(s.l1TableOffset + 8L * l1Index, entry);
         s.emit(new EngineEvent.L1EntryWritten(s.co, l1Index, old, entry));
     }

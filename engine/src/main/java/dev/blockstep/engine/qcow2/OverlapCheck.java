@@ -18,9 +18,16 @@ final class OverlapCheck implements MetadataOverlap.Layout {
         this.s = s;
     }
 
-    /** The name qemu prints for the first metadata structure the write overlaps, or null. */
-    static String find(Qcow2State s, long offset, long size) {
-        return MetadataOverlap.find(new OverlapCheck(s), 0, offset, size);
+    /**
+     * qcow2_pre_write_overlap_check: called before every write the driver makes to the host file, guest data and
+     * COW (ignore 0) as well as its own tables, each of which leaves itself out through {@code ignore}
+     * ({@link MetadataOverlap#ACTIVE_L2} for an L2 table, {@link MetadataOverlap#ACTIVE_L1} for an L1 entry).
+     */
+    static void preWrite(Qcow2State s, Refcounts refcounts, int ignore, long offset, long size) {
+        String hit = MetadataOverlap.find(new OverlapCheck(s), ignore, offset, size);
+        if (hit != null) {
+            throw refcounts.corruption("Preventing invalid write on metadata (overlaps with " + hit + ")");
+        }
     }
 
     @Override

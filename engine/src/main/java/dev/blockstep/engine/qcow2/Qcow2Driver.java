@@ -134,10 +134,7 @@ public final class Qcow2Driver {
      */
     public void preWriteOverlapCheck(int co, long hostOffset, long bytes) {
         s.co = co;
-        String hit = OverlapCheck.find(s, hostOffset, bytes);
-        if (hit != null) {
-            throw refcounts.corruption("Preventing invalid write on metadata (overlaps with " + hit + ")");
-        }
+        OverlapCheck.preWrite(s, refcounts, 0, hostOffset, bytes);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.blockstep.engine.qcow2;
 import static dev.blockstep.engine.qcow2.format.Qcow2Constants.REFT_OFFSET_MASK;
 
 import dev.blockstep.engine.event.EngineEvent;
+import dev.blockstep.engine.qcow2.format.MetadataOverlap;
 
 /**
  * qcow2-refcount.c: reading refcounts, the allocator (alloc_clusters_noref, qcow2_alloc_clusters,
@@ -242,12 +243,15 @@ final class Refcounts {
             throw corruption("Preventing invalid allocation of refcount block at offset 0");
         }
         if ((newBlock >>> (s.clusterBits + s.refcountBlockBits)) == tableIndex) {
+            // the refcount cache flush of the new block, not yet in the refcount table
+            OverlapCheck.preWrite(s, this, MetadataOverlap.REFCOUNT_BLOCK, newBlock, s.clusterSize);
             s.file.writeZeroes(newBlock, s.clusterSize);
             long selfIndex = (newBlock >>> s.clusterBits) & (s.refcountBlockSize - 1);
             s.refcounts.set(s.file, newBlock, selfIndex, 1);
             s.emit(new EngineEvent.RefcountChanged(s.co, newBlock >>> s.clusterBits, 0, 1));
         } else {
             updateRefcount(newBlock, s.clusterSize, 1, false, DiscardType.NEVER);
+            OverlapCheck.preWrite(s, this, MetadataOverlap.REFCOUNT_BLOCK, newBlock, s.clusterSize);
             s.file.writeZeroes(newBlock, s.clusterSize);
         }
         s.emit(new EngineEvent.ClustersAllocated(s.co, newBlock, 1, "refcount block"));
