@@ -82,17 +82,16 @@ final class L2Linker {
         return !(m.cowStart.nbBytes() == 0 && m.cowEnd.nbBytes() == 0) && !m.skipCow;
     }
 
-    /**
-     * perform_cow's unlocked I/O: read both COW regions from the guest view, then write them (with the
-     * merged guest data, if any) to the new host clusters.
-     */
     /** Writes {@code len} bytes of guest data at a host offset. */
     @FunctionalInterface
     interface MergedData {
         void writeAt(long hostOffset, long len);
     }
 
-    /** perform_cow's I/O; {@code merged} writes the guest data that goes out with it, or is null. */
+    /**
+     * perform_cow's unlocked I/O: read both COW regions from the guest view, then write them to the new host
+     * clusters; {@code merged} writes the guest data that goes out with them, or is null.
+     */
     void performCowIo(L2Meta m, MergedData merged, long mergedLen) {
         byte[] head = new byte[(int) m.cowStart.nbBytes()];
         byte[] tail = new byte[(int) m.cowEnd.nbBytes()];
