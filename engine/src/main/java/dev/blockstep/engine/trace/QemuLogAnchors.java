@@ -16,7 +16,9 @@ import java.util.Set;
  * (qcow2_process_discards, which has no trace event of its own) is recognised as a thread_pool_submit of a coroutine
  * between its qcow2_pwrite_zeroes and its release of s->lock that no bdrv_co_preadv_part/bdrv_co_pwritev_part (a
  * metadata read or write) announced; its completion is the anchor. Metadata I/O under the lock, cache events and
- * the reqs_lock traffic have no engine step of their own.
+ * the reqs_lock traffic have no engine step of their own, except around a flush (see {@link FlushAnchors}): which
+ * flusher takes active_flush_req decides the order of the flushes, and a woken flush_queue waiter can lose the flag
+ * to a newcomer, so those reqs_lock events are anchors too.
  */
 final class QemuLogAnchors {
 
@@ -27,7 +29,7 @@ final class QemuLogAnchors {
             "qcow2_writev_data", "qcow2_pwrite_zeroes", "qcow2_pwrite_zeroes_start_req", "qcow2_cluster_link_l2",
             "qcow2_writev_done_part", "qcow2_writev_done_req", "qemu_co_mutex_lock_entry",
             "qemu_co_mutex_lock_uncontended", "qemu_co_mutex_unlock_entry", "thread_pool_complete",
-            QemuLogAnchors.PUNCH);
+            QemuLogAnchors.PUNCH, FlushAnchors.ATTEMPT);
 
     /** The engine's punch step; the anchor sits on the punch's thread_pool_complete. */
     static final String PUNCH = "qcow2_process_discards";
@@ -35,7 +37,9 @@ final class QemuLogAnchors {
     /** Engine step name to the log event it corresponds to, where the names differ. */
     static final Map<String, String> ENGINE_TO_LOG = Map.of(
             "qemu_co_mutex_unlock", "qemu_co_mutex_unlock_entry",
-            "qemu_co_mutex_lock", "qemu_co_mutex_lock_uncontended");
+            "qemu_co_mutex_lock", "qemu_co_mutex_lock_uncontended",
+            // the flush releases s->lock in the step that starts the file's sync
+            "bdrv_co_flush (file)", "qemu_co_mutex_unlock_entry");
 
     final Map<String, List<Anchor>> byCoroutine = new HashMap<>();
     /** Index of each coroutine's first event. */
@@ -97,6 +101,10 @@ final class QemuLogAnchors {
                 awaitingDataSubmit.put(co, true);
             }
             add(co, i, e.event());
+        }
+        FlushAnchors.find(events, this::add);
+        for (List<Anchor> list : byCoroutine.values()) {
+            list.sort(java.util.Comparator.comparingInt(Anchor::index));
         }
     }
 

@@ -10,6 +10,7 @@ import dev.blockstep.engine.trace.QemuLogReplay;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.WorkloadProducer;
+import dev.blockstep.trace.qemulog.FlushSections;
 import dev.blockstep.trace.qemulog.QemuLogImporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,14 +27,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live: starts the real qemu-nbd with tracing on, runs a seeded racing qemu-io NBD client against it, imports the
- * raw stderr log, replays it on the engine and compares real {@code qemu-img check} of both images. Agreement is
- * asserted on every run whatever its outcome, so the test does not depend on the race being won; enough seeds
- * run that some corrupt (the workload of zero / data / zero-with-unmap triples on ZERO_ALLOC clusters corrupted
- * on the first run for each of 6 seeds tried with samples/captures/tools/capture.py setup nbd1-triples).
+ * raw stderr log, replays it on the engine and compares real {@code qemu-img check} of both images. The workload of
+ * zero / data / zero-with-unmap triples on ZERO_ALLOC clusters corrupted on every one of 300 runs measured here.
+ *
+ * <p>Agreement is asserted on every run whose log the engine can order, whatever the outcome. A log where a woken
+ * flush_queue waiter lost the flag to a newcomer (see {@link FlushSections}) cannot be ordered: the importer names
+ * it in a caveat, and such a run is counted, not compared. Measured on 300 runs of seeds 7001 to 7003 under load:
+ * 159 logs had such a flush, 38 of them replayed to another image; all 121 others agreed. Seeds run until
+ * {@link #COMPARED} corrupting runs were compared, so the test does not depend on timing luck.
  */
 class LiveNbdCaptureTest {
 
-    static final long[] SEEDS = {7001, 7002, 7003};
+    static final long FIRST_SEED = 7001;
+    static final int MAX_RUNS = 40;
+    static final int COMPARED = 3;
+
+    /** One live run: whether the real image was corrupt, and whether the replay was compared with it. */
+    record Outcome(boolean corrupt, boolean compared) {
+    }
     static final List<String> EVENTS = List.of("qcow2_*", "qemu_co_mutex*", "bdrv_co_*", "thread_pool_*", "blk_co_*",
             "nbd_*");
 
@@ -52,8 +63,7 @@ class LiveNbdCaptureTest {
         return ops;
     }
 
-    /** One live run; returns whether the real image was corrupt. */
-    static boolean run(long seed, Path dir) throws Exception {
+    static Outcome run(long seed, Path dir) throws Exception {
         Path base = dir.resolve("base.qcow2");
         assertEquals(0, Qemu.img("create", "-f", "qcow2", base.toString(), "16M").exitCode());
         assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write -P 0x11 0 512k", "-c", "write -z 0 512k",
@@ -95,6 +105,11 @@ class LiveNbdCaptureTest {
         Trace t = QemuLogImporter.importLog(Files.readString(log), "trace.log",
                 new ImageSetup.Base("base.qcow2", sha, List.of()), null, null);
         assertEquals(new WorkloadProducer(WorkloadProducer.Tool.QEMU_NBD, 1, null), t.producer());
+        boolean corrupt = real.exitCode() != 0;
+        if (!FlushSections.unmodeledOrders(t.qemuLog().events()).isEmpty()) {
+            assertTrue(t.metadata().description().startsWith("Caveat: "), "seed " + seed);
+            return new Outcome(corrupt, false);
+        }
         EngineSession s = QemuLogReplay.run(t, dir, "seed " + seed);
         Path replayed = dir.resolve("replayed.qcow2");
         s.engine().file().save(replayed);
@@ -104,7 +119,7 @@ class LiveNbdCaptureTest {
         assertEquals(real.stderr(), ours.stderr(), what);
         assertEquals(real.stdout().replace(image.toString(), "IMG"), ours.stdout().replace(replayed.toString(), "IMG"),
                 what);
-        return real.exitCode() != 0;
+        return new Outcome(corrupt, true);
     }
 
     /** The socket file appears just before qemu-nbd listens; a refused connection is retried, briefly. */
@@ -121,14 +136,16 @@ class LiveNbdCaptureTest {
     }
 
     @Test
-    void theImportedLiveLogReplaysToTheRealImagesCheckOnEveryRun(@TempDir Path tmp) throws Exception {
-        int corrupt = 0;
-        for (long seed : SEEDS) {
-            Path dir = Files.createDirectory(tmp.resolve("seed-" + seed));
-            if (run(seed, dir)) {
-                corrupt++;
+    void theImportedLiveLogReplaysToTheRealImagesCheckOnEveryRunItCanOrder(@TempDir Path tmp) throws Exception {
+        int compared = 0;
+        int runs = 0;
+        for (long seed = FIRST_SEED; compared < COMPARED && runs < MAX_RUNS; seed++, runs++) {
+            Outcome o = run(seed, Files.createDirectory(tmp.resolve("seed-" + seed)));
+            if (o.corrupt() && o.compared()) {
+                compared++;
             }
         }
-        assertTrue(corrupt > 0, "no run of " + SEEDS.length + " corrupted, so agreement proved nothing about the race");
+        assertTrue(compared >= COMPARED, "only " + compared + " of " + runs + " runs corrupted with a log the engine "
+                + "can order, so agreement proved too little about the race");
     }
 }
