@@ -12,8 +12,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the CLI as a user would, in a child JVM with a 256 MiB heap, a timeout and a disk guard: a child whose
- * working directory grows past {@link #DISK_GUARD} allocated bytes is killed before it fills the disk.
+ * Runs the CLI as a user would, in a child JVM with a 256 MiB heap, a CPU-time budget ({@link HangWatch}) and a
+ * disk guard: a child whose working directory grows past {@link #DISK_GUARD} allocated bytes is killed before it
+ * fills the disk.
  */
 final class ChildCli {
 
@@ -40,11 +41,11 @@ final class ChildCli {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         CompletableFuture<String> out = drain(p.getInputStream());
         CompletableFuture<String> err = drain(p.getErrorStream());
-        long deadline = t0 + TimeUnit.SECONDS.toNanos(c.timeoutSeconds());
+        HangWatch watch = new HangWatch(p.toHandle(), c.timeoutSeconds(), t0);
         boolean timedOut = false;
         boolean guard = false;
         while (!p.waitFor(500, TimeUnit.MILLISECONDS)) {
-            if (System.nanoTime() > deadline) {
+            if (watch.hung(System.nanoTime())) {
                 timedOut = true;
             } else if (DiskUsage.allocated(c.workDir()) > DISK_GUARD) {
                 guard = true;
@@ -57,7 +58,8 @@ final class ChildCli {
             }
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        return new Outcome(timedOut || guard ? -1 : p.exitValue(), out.join(), err.join(), timedOut, guard, ms);
+        return new Outcome(timedOut || guard ? -1 : p.exitValue(), out.join(), err.join(), timedOut, guard, ms,
+                watch.cpuMillis());
     }
 
     private static CompletableFuture<String> drain(InputStream in) {

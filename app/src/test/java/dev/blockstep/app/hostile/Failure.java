@@ -10,7 +10,7 @@ enum Failure {
     STACK_TRACE,
     /** The JVM ran out of heap under -Xmx256m. */
     OUT_OF_MEMORY,
-    /** The case did not finish within its timeout. */
+    /** The case used more CPU than its budget, or sat blocked without using any ({@link HangWatch}). */
     HANG,
     /** Exit 0 where the input must be refused. */
     SILENT_ACCEPTANCE,

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param inputs files whose bytes must be the same afterwards
  * @param outputs files whose allocated size must stay within {@code outputLimit} bytes
- * @param timeoutSeconds per-case timeout; past it the case counts as a hang
+ * @param timeoutSeconds per-case budget of CPU seconds; past it the case counts as a hang ({@link HangWatch})
  */
 record HostileCase(String name, List<String> args, Path workDir, List<Path> inputs, List<Path> outputs,
                    long outputLimit, Expect expect, int timeoutSeconds) {

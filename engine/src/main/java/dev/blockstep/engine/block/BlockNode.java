@@ -105,8 +105,14 @@ public final class BlockNode {
         return driver;
     }
 
-    void routeEventsTo(Consumer<EngineEvent> target) {
-        this.eventTarget = target;
+    /** Sends the driver's events into step {@code cx}, its stderr lines also to this node's stderr. */
+    void routeEventsTo(StepContext cx) {
+        this.eventTarget = e -> {
+            cx.event(e);
+            if (e instanceof EngineEvent.StderrLine s) {
+                stderr(s.line());
+            }
+        };
     }
 
     public TrackedRequests trackedRequests() {

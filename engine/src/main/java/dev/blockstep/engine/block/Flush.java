@@ -58,7 +58,15 @@ final class Flush {
             }
             case FLUSH -> {
                 co.lockReturned(cx);
-                node.driver().flushToOs(co.id());
+                try {
+                    node.driver().flushToOs(co.id());
+                } catch (dev.blockstep.engine.qcow2.Qcow2Error e) {
+                    // bdrv_co_flush's exit path: the next queued flush may run; the request then fails
+                    node.setActiveFlush(cx, false);
+                    node.flushQueue(cx).restartNext(cx);
+                    p = P.FINISHED;
+                    throw e;
+                }
                 cx.name("qcow2_co_flush_to_os").narrate(n + " writes the L2 and refcount caches to the file, "
                         + "holding s->lock.");
                 p = P.UNLOCK_SYNC;

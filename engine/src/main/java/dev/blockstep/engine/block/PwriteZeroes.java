@@ -2,8 +2,6 @@ package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
-import dev.blockstep.engine.qcow2.Qcow2Driver;
-import java.util.List;
 
 /**
  * bdrv_co_do_pwrite_zeroes on the qcow2 node, one phase per step: the split at cluster boundaries, each piece's
@@ -20,12 +18,6 @@ final class PwriteZeroes {
     private enum P { PIECE_LOCK, STATUS_LOCK, STATUS, STATUS_UNLOCK, ZERO_LOCK, ZEROIZE, PUNCH, ZERO_UNLOCK, FALLBACK,
         FINISHED }
 
-    /**
-     * The step of one is_zero query: qcow2_co_block_status maps the range under s->lock and releases it. It has
-     * no trace event; the log shows its lock and unlock.
-     */
-    static final String BLOCK_STATUS = "qcow2_co_block_status";
-
     /** qemu's MAX_BOUNCE_BUFFER: the largest fallback write of zeros at once. */
     private static final long MAX_BOUNCE_BUFFER = 32768L * 512;
 
@@ -38,9 +30,7 @@ final class PwriteZeroes {
     private long pos;
     private long pieceLen;
     /** The block-status queries of is_zero still to ask for an unaligned piece (qcow2_co_pwrite_zeroes). */
-    private List<Qcow2Driver.GuestRange> isZeroQueries = List.of();
-    /** What the last block-status query answered. */
-    private boolean readsZero;
+    private final BlockStatusQueries isZero;
     private Qcow2Writev fallback;
     private long fallbackAt;
     private long fallbackLen;
@@ -51,6 +41,7 @@ final class PwriteZeroes {
         this.offset = offset;
         this.bytes = bytes;
         this.mayUnmap = flags.has(RequestFlags.MAY_UNMAP);
+        this.isZero = new BlockStatusQueries(co, node);
         this.p = bytes == 0 ? P.FINISHED : P.PIECE_LOCK;
     }
 
@@ -62,7 +53,7 @@ final class PwriteZeroes {
         return switch (p) {
             case PIECE_LOCK -> "qcow2_pwrite_zeroes_start_req";
             case STATUS_LOCK, ZERO_LOCK -> "qemu_co_mutex_lock";
-            case STATUS -> BLOCK_STATUS;
+            case STATUS -> BlockStatusQueries.BLOCK_STATUS;
             case STATUS_UNLOCK -> "qemu_co_mutex_unlock";
             case ZEROIZE -> "qcow2_pwrite_zeroes";
             case PUNCH -> PunchStep.NAME;
@@ -83,9 +74,9 @@ final class PwriteZeroes {
         switch (p) {
             case PIECE_LOCK -> {
                 pieceLen = co.nextClusterPiece(pos, MAX_BOUNCE_BUFFER);
-                isZeroQueries = node.driver().isZeroQueries(offset + pos, pieceLen);
+                isZero.start(node.driver().isZeroQueries(offset + pos, pieceLen));
                 cx.name("qcow2_pwrite_zeroes_start_req").guest(offset + pos, pieceLen);
-                if (!isZeroQueries.isEmpty()) {
+                if (isZero.pending()) {
                     // qemu goes on without a yield into is_zero, whose block status takes s->lock
                     return statusLock(cx, n + " zeroes guest " + RequestCoroutine.hex(offset + pos) + ", which does "
                             + "not cover its cluster; before widening it to the whole cluster, is_zero asks block "
@@ -99,21 +90,11 @@ final class PwriteZeroes {
                 return statusLock(cx, n + " asks block status about the other side of its piece");
             }
             case STATUS -> {
-                co.lockReturned(cx);
-                Qcow2Driver.GuestRange q = isZeroQueries.get(0);
-                readsZero = node.driver().blockStatusZero(co.id(), q.offset(), q.bytes());
-                cx.name(BLOCK_STATUS).guest(q.offset(), q.bytes()).narrate(n + " looks up guest "
-                        + RequestCoroutine.hex(q.offset()) + " in the L2 table, holding s->lock: it "
-                        + (readsZero ? "reads as zero" : "holds data") + ".");
                 p = P.STATUS_UNLOCK;
-                // the L2 lookup is metadata I/O that may yield with the lock held, as an allocation's does
-                return Outcome.YIELD;
+                return isZero.status(cx);
             }
             case STATUS_UNLOCK -> {
-                Qcow2Driver.GuestRange q = isZeroQueries.get(0);
-                co.unlock(cx);
-                cx.name("qemu_co_mutex_unlock").guest(q.offset(), q.bytes());
-                if (!readsZero) {
+                if (!isZero.unlock(cx)) {
                     fallbackAt = 0;
                     startFallbackChunk();
                     cx.narrate(n + " releases s->lock; the rest of the cluster is not zero (-ENOTSUP), so it "
@@ -121,10 +102,9 @@ final class PwriteZeroes {
                     p = P.FALLBACK;
                     return Outcome.CONTINUE;
                 }
-                isZeroQueries = isZeroQueries.subList(1, isZeroQueries.size());
-                cx.narrate(n + " releases s->lock" + (isZeroQueries.isEmpty()
-                        ? "; the rest of the cluster reads as zero, so it will zero the whole cluster." : "."));
-                p = isZeroQueries.isEmpty() ? P.ZERO_LOCK : P.STATUS_LOCK;
+                cx.narrate(n + " releases s->lock" + (isZero.pending() ? "."
+                        : "; the rest of the cluster reads as zero, so it will zero the whole cluster."));
+                p = isZero.pending() ? P.STATUS_LOCK : P.ZERO_LOCK;
                 return Outcome.CONTINUE;
             }
             case ZERO_LOCK -> {
@@ -185,10 +165,8 @@ final class PwriteZeroes {
 
     /** qcow2_co_block_status's qemu_co_mutex_lock for the next is_zero query. */
     private Outcome statusLock(StepContext cx, String why) {
-        Qcow2Driver.GuestRange q = isZeroQueries.get(0);
-        cx.name("qemu_co_mutex_lock").guest(q.offset(), q.bytes());
         p = P.STATUS;
-        return co.lockOrQueue(cx, why + ", and queues for s->lock.", why + ", which takes s->lock.");
+        return isZero.lock(cx, why + ", and queues for s->lock.", why + ", which takes s->lock.");
     }
 
     private void startFallbackChunk() {

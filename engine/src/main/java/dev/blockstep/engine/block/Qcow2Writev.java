@@ -33,8 +33,7 @@ final class Qcow2Writev {
     private L2Meta merged;
     /** handle_alloc_space: the allocation it looks at, and the block-status queries of is_zero_cow still to ask. */
     private int spaceMeta;
-    private List<Qcow2Driver.GuestRange> spaceQueries = List.of();
-    private boolean spaceZero;
+    private final BlockStatusQueries spaceQueries;
     /** Linked, but not yet off cluster_allocs: qemu retires it only after the link's yielding cache I/O. */
     private L2Meta linked;
 
@@ -44,6 +43,7 @@ final class Qcow2Writev {
         this.offset = offset;
         this.bytes = bytes;
         this.pattern = (byte) pattern;
+        this.spaceQueries = new BlockStatusQueries(co, node);
         // A zero-length write skips qemu's chunk loop but still takes the lock for its final l2meta handling.
         this.p = bytes == 0 ? P.DONE_REQ_LOCK : P.START_PART;
     }
@@ -59,7 +59,7 @@ final class Qcow2Writev {
             case DEP_RELOCK -> "qemu_co_mutex_lock (after dependency)";
             case DATA_SUBMIT, DATA_WRITE -> "qcow2_writev_data";
             case SPACE_LOCK -> "qemu_co_mutex_lock";
-            case SPACE_STATUS -> PwriteZeroes.BLOCK_STATUS;
+            case SPACE_STATUS -> BlockStatusQueries.BLOCK_STATUS;
             case SPACE_UNLOCK -> "qemu_co_mutex_unlock";
             case ZERO_FILL -> "bdrv_co_pwrite_zeroes";
             case ZERO_FILL_DONE -> "qcow2_skip_cow";
@@ -149,29 +149,18 @@ final class Qcow2Writev {
                 return submitData(cx);
             }
             case SPACE_LOCK -> {
-                Qcow2Driver.GuestRange q = spaceQueries.get(0);
-                cx.name("qemu_co_mutex_lock").guest(q.offset(), q.bytes());
+                Qcow2Driver.GuestRange q = spaceQueries.next();
                 p = P.SPACE_STATUS;
                 String why = n + " asks block status about guest " + hex(q.offset()) + " (is_zero_cow)";
-                return co.lockOrQueue(cx, why + " and queues for s->lock.", why + ", which takes s->lock.");
+                return spaceQueries.lock(cx, why + " and queues for s->lock.", why + ", which takes s->lock.");
             }
             case SPACE_STATUS -> {
-                co.lockReturned(cx);
-                Qcow2Driver.GuestRange q = spaceQueries.get(0);
-                spaceZero = node.driver().blockStatusZero(id, q.offset(), q.bytes());
-                cx.name(PwriteZeroes.BLOCK_STATUS).guest(q.offset(), q.bytes()).narrate(n + " looks up guest "
-                        + hex(q.offset()) + " in the L2 table, holding s->lock: it "
-                        + (spaceZero ? "reads as zero." : "holds data."));
                 p = P.SPACE_UNLOCK;
-                // the L2 lookup is metadata I/O that may yield with the lock held
-                return Outcome.YIELD;
+                return spaceQueries.status(cx);
             }
             case SPACE_UNLOCK -> {
-                Qcow2Driver.GuestRange q = spaceQueries.get(0);
-                co.unlock(cx);
-                cx.name("qemu_co_mutex_unlock").guest(q.offset(), q.bytes());
-                spaceQueries = spaceQueries.subList(1, spaceQueries.size());
-                if (spaceZero && !spaceQueries.isEmpty()) {
+                boolean spaceZero = spaceQueries.unlock(cx);
+                if (spaceZero && spaceQueries.pending()) {
                     cx.narrate(n + " releases s->lock.");
                     p = P.SPACE_LOCK;
                 } else if (spaceZero) {
@@ -311,8 +300,8 @@ final class Qcow2Writev {
     /** Moves {@link #spaceMeta} to the next allocation with a COW region; false when none is left. */
     private boolean nextSpaceQueries() {
         for (; spaceMeta < pending.size(); spaceMeta++) {
-            spaceQueries = node.driver().cowZeroQueries(pending.get(spaceMeta));
-            if (!spaceQueries.isEmpty()) {
+            spaceQueries.start(node.driver().cowZeroQueries(pending.get(spaceMeta)));
+            if (spaceQueries.pending()) {
                 return true;
             }
         }

@@ -106,6 +106,8 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
                 cx.narrate("qemu-io has no more commands and waits for " + inFlight + " requests before closing.");
                 return Outcome.blocked(CoState.WAITING_COMPLETION, "close: " + inFlight + " requests in flight");
             }
+            node.routeEventsTo(cx);
+            node.driver().close(id());
             cx.narrate("qemu-io closes the image.");
             done = true;
             return Outcome.DONE;

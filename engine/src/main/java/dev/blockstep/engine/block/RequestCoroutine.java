@@ -121,12 +121,7 @@ public abstract class RequestCoroutine extends Coroutine {
     /** Routes the driver's events into this step (stderr lines also to the node's stderr), then runs it. */
     @Override
     protected final Outcome run(StepContext cx) {
-        node.routeEventsTo(e -> {
-            cx.event(e);
-            if (e instanceof EngineEvent.StderrLine s) {
-                node.stderr(s.line());
-            }
-        });
+        node.routeEventsTo(cx);
         try {
             return runPhase(cx);
         } catch (Qcow2Error e) {

@@ -97,17 +97,21 @@ final class L2Linker {
         byte[] tail = new byte[(int) m.cowEnd.nbBytes()];
         reader.read(m.offset + m.cowStart.offset(), head, 0, head.length);
         reader.read(m.offset + m.cowEnd.offset(), tail, 0, tail.length);
+        // do_perform_cow_write checks (ignoring nothing) before each write, without s->lock
         if (merged != null) {
             long at = m.allocOffset + m.cowStart.offset();
+            OverlapCheck.preWrite(s, refcounts, 0, at, head.length + mergedLen + tail.length);
             s.file.write(at, head);
             merged.writeAt(at + head.length, mergedLen);
             s.file.write(at + head.length + mergedLen, tail);
             s.emit(new EngineEvent.DataIoCompleted(s.co, at + head.length, mergedLen));
         } else {
             if (head.length > 0) {
+                OverlapCheck.preWrite(s, refcounts, 0, m.allocOffset + m.cowStart.offset(), head.length);
                 s.file.write(m.allocOffset + m.cowStart.offset(), head);
             }
             if (tail.length > 0) {
+                OverlapCheck.preWrite(s, refcounts, 0, m.allocOffset + m.cowEnd.offset(), tail.length);
                 s.file.write(m.allocOffset + m.cowEnd.offset(), tail);
             }
         }
@@ -123,7 +127,7 @@ final class L2Linker {
             if (e.raw() != 0) {
                 old.add(e);
             }
-            tables.setEntry(l2, guest, (m.allocOffset + ((long) i << s.clusterBits)) | L2Entry.normal(0).raw());
+            tables.setEntry(l2, guest, (m.allocOffset + ((long) i << s.clusterBits)) | L2Entry.normal(0).raw(), true);
         }
         if (!m.keepOld) {
             for (L2Entry e : old) {

@@ -4,13 +4,15 @@ import static dev.blockstep.engine.qcow2.format.Qcow2Constants.L1E_OFFSET_MASK;
 import static dev.blockstep.engine.qcow2.format.Qcow2Constants.QCOW_OFLAG_COPIED;
 
 import dev.blockstep.engine.event.EngineEvent;
+import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.format.L2Entry;
 import dev.blockstep.engine.qcow2.format.MetadataOverlap;
 
 /**
  * L1/L2 access as qcow2-cluster.c does it: get_cluster_table (which allocates a new L2 table when the L1
  * entry lacks COPIED), l2_allocate (table first, then the 8-byte L1 entry write) and L2 entry reads and
- * writes. Entries are read from and written to the host file directly.
+ * writes. Entries are read from and written to the host file directly, unless qemu's L2 cache would keep the
+ * table dirty ({@link HeldTables}).
  */
 final class L2Tables {
     private final Qcow2State s;
@@ -64,12 +66,23 @@ final class L2Tables {
         }
         long entry = l2Offset | QCOW_OFLAG_COPIED;
         try {
-            // qemu flushes the new table from the L2 cache at once; the table itself is not yet in the L1 table
+            refcounts.caches.flushRefcountBlocks();
+            // qemu flushes the new table from the L2 cache at once, with the cache's held tables; the table itself
+            // is not yet in the L1 table. A held table's refusal fails the flush after the new table is written.
+            Qcow2Error held = null;
+            try {
+                refcounts.caches.flushL2();
+            } catch (Qcow2Error e) {
+                held = e;
+            }
             OverlapCheck.preWrite(s, refcounts, MetadataOverlap.ACTIVE_L2, l2Offset, s.clusterSize);
             if (oldOffset == 0) {
                 s.file.writeZeroes(l2Offset, s.clusterSize);
             } else {
-                s.file.write(l2Offset, s.file.read(oldOffset, s.clusterSize));
+                s.file.write(l2Offset, refcounts.caches.l2.readFrom(oldOffset).read(oldOffset, s.clusterSize));
+            }
+            if (held != null) {
+                throw held;
             }
             s.l1Table.set(l1Index, entry);
             // qcow2_write_l1_entry checks with the new entry already in the in-memory table
@@ -77,9 +90,9 @@ final class L2Tables {
         } catch (Qcow2Error overlap) {
             // l2_allocate's fail path frees the new table with QCOW2_DISCARD_ALWAYS: the refcount drop stays in
             // the refcount cache, never flushed once the driver is detached, but the discard reaches the file
+            // (unless a zeroize or discard collects discards, which it then drops as it fails)
             s.l1Table.set(l1Index, old);
-            s.file.punch(l2Offset, s.clusterSize);
-            s.emit(new EngineEvent.HolePunched(s.co, l2Offset, s.clusterSize));
+            refcounts.discardFreed(l2Offset, s.clusterSize);
             throw overlap;
         }
         s.file.writeBe64(s.l1TableOffset + 8L * l1Index, entry);
@@ -87,18 +100,26 @@ final class L2Tables {
     }
 
     L2Entry entry(long l2Table, long guestOffset) {
-        return new L2Entry(s.file.readBe64(l2Table + 8L * s.l2Index(guestOffset)));
+        return entryAt(l2Table, s.l2Index(guestOffset));
     }
 
     L2Entry entryAt(long l2Table, int index) {
-        return new L2Entry(s.file.readBe64(l2Table + 8L * index));
+        return new L2Entry(refcounts.caches.l2.readFrom(l2Table).readBe64(l2Table + 8L * index));
     }
 
-    /** Writes the entry for guestOffset's cluster in l2Table. */
-    void setEntry(long l2Table, long guestOffset, long raw) {
+    /**
+     * Writes the entry for guestOffset's cluster in l2Table. A link ({@code link}) makes the L2 cache depend on
+     * the refcount cache (qcow2_alloc_cluster_link_l2 sets that dependency), so its update is held while the
+     * refcount cache holds a block.
+     */
+    void setEntry(long l2Table, long guestOffset, long raw, boolean link) {
         long at = l2Table + 8L * s.l2Index(guestOffset);
-        long old = s.file.readBe64(at);
-        s.file.writeBe64(at, raw);
+        HostFile table = refcounts.caches.l2.writeTo(l2Table, link ? refcounts.caches.refcountBlocks : null);
+        long old = table.readBe64(at);
+        if (table == s.file) {
+            refcounts.caches.l2.wroteThrough(at, table.read(at, 8));
+        }
+        table.writeBe64(at, raw);
         s.emit(new EngineEvent.L2EntryWritten(s.co, guestOffset >>> s.clusterBits, old, raw));
     }
 }

@@ -24,10 +24,15 @@ final class OverlapCheck implements MetadataOverlap.Layout {
      * ({@link MetadataOverlap#ACTIVE_L2} for an L2 table, {@link MetadataOverlap#ACTIVE_L1} for an L1 entry).
      */
     static void preWrite(Qcow2State s, Refcounts refcounts, int ignore, long offset, long size) {
-        String hit = MetadataOverlap.find(new OverlapCheck(s), ignore, offset, size);
+        String hit = hit(s, ignore, offset, size);
         if (hit != null) {
             throw refcounts.corruption("Preventing invalid write on metadata (overlaps with " + hit + ")");
         }
+    }
+
+    /** The name of the first structure the write would overlap, or null: the check without its consequence. */
+    static String hit(Qcow2State s, int ignore, long offset, long size) {
+        return MetadataOverlap.find(new OverlapCheck(s), ignore, offset, size);
     }
 
     @Override

@@ -353,9 +353,30 @@ public final class Qcow2Driver {
         reader.read(offset, dst, off, len);
     }
 
-    /** Lock held: qcow2_co_flush_to_os. Metadata is already on the host file, so only the event remains. */
+    /**
+     * Lock held: qcow2_co_flush_to_os (qcow2_write_caches). Metadata is on the host file already, except the
+     * tables qemu's caches could not write back: those are tried again, and a refusal fails the flush with EIO.
+     */
     public void flushToOs(int co) {
         s.enter(co);
+        refcounts.caches.writeCaches();
+    }
+
+    /**
+     * The flush bdrv_close makes when qemu-io exits, on a driver still attached: as {@link #flushToOs}, but its
+     * failure changes nothing qemu-io reports beyond the corruption line. Only a damaged image can leave tables
+     * held, and nothing runs after the close, so an intact image's close declares no access.
+     */
+    public void close(int co) {
+        if (s.corrupt || refcounts.caches.l2.isEmpty() && refcounts.caches.refcountBlocks.isEmpty()) {
+            return;
+        }
+        s.enter(co);
+        try {
+            refcounts.caches.writeCaches();
+        } catch (Qcow2Error ignored) {
+            // bdrv_close ignores the flush's result
+        }
     }
 
     /** The metadata as an {@link dev.blockstep.engine.snapshot.ImageView}. */

@@ -50,6 +50,17 @@ final class RefcountArray {
         file.write(blockOffset + index * bytes, scratch, 0, bytes);
     }
 
+    /** The host offset of the byte holding refcount {@code index} of the block at {@code blockOffset} (its first). */
+    long byteOffset(long blockOffset, long index) {
+        int bits = 1 << order;
+        return bits < 8 ? blockOffset + index * bits / 8 : blockOffset + index * (bits / 8);
+    }
+
+    /** How many bytes one refcount update changes. */
+    int byteWidth() {
+        return Math.max(1, (1 << order) / 8);
+    }
+
     /** refcount_max: 2^bits - 1 (as an unsigned value for 64 bits). */
     long max() {
         int bits = 1 << order;

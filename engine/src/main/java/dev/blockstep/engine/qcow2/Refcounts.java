@@ -3,6 +3,7 @@ package dev.blockstep.engine.qcow2;
 import static dev.blockstep.engine.qcow2.format.Qcow2Constants.REFT_OFFSET_MASK;
 
 import dev.blockstep.engine.event.EngineEvent;
+import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.format.MetadataOverlap;
 
 /**
@@ -20,9 +21,12 @@ final class Refcounts {
     }
 
     private final Qcow2State s;
+    /** The tables qemu's caches could not write back yet, and qemu's cache flushes. */
+    final MetadataCaches caches;
 
     Refcounts(Qcow2State s) {
         this.s = s;
+        this.caches = new MetadataCaches(s, this);
     }
 
     /** qcow2_get_refcount: 0 for clusters no refcount block covers. */
@@ -38,7 +42,7 @@ final class Refcounts {
         if (s.offsetIntoCluster(block) != 0) {
             throw corruption("Refblock offset " + Refcounts.px(block) + " unaligned (reftable index: " + px(tableIndex) + ")");
         }
-        return s.refcounts.get(s.file, block, clusterIndex & (s.refcountBlockSize - 1));
+        return s.refcounts.get(caches.refcountBlocks.readFrom(block), block, clusterIndex & (s.refcountBlockSize - 1));
     }
 
     /** alloc_clusters_noref: a run of free clusters from free_cluster_index on, refcounts untouched. */
@@ -130,6 +134,8 @@ final class Refcounts {
         long clusterOffset = start;
         long oldTableIndex = -1;
         long block = 0;
+        // the refcount cache's copy of the block: the file, unless qemu's cache could not write the block back
+        HostFile blockFile = s.file;
         boolean failed = true;
         try {
             for (; clusterOffset <= last; clusterOffset += s.clusterSize) {
@@ -144,10 +150,12 @@ final class Refcounts {
                         }
                         throw again;
                     }
+                    // a decrease makes the refcount cache depend on the L2 cache (qcow2_cache_set_dependency)
+                    blockFile = caches.refcountBlocks.writeTo(block, decrease ? caches.l2 : null);
                 }
                 oldTableIndex = tableIndex;
                 long blockIndex = clusterIndex & (s.refcountBlockSize - 1);
-                long refcount = s.refcounts.get(s.file, block, blockIndex);
+                long refcount = s.refcounts.get(blockFile, block, blockIndex);
                 long max = s.refcounts.max();
                 boolean bad = decrease ? Long.compareUnsigned(refcount, addend) < 0
                         : Long.compareUnsigned(refcount + addend, refcount) < 0
@@ -160,7 +168,11 @@ final class Refcounts {
                 if (updated == 0 && clusterIndex < s.freeClusterIndex) {
                     s.freeClusterIndex = clusterIndex;
                 }
-                s.refcounts.set(s.file, block, blockIndex, updated);
+                if (blockFile == s.file) {
+                    long at = s.refcounts.byteOffset(block, blockIndex);
+                    caches.refcountBlocks.wroteThrough(at, s.file.read(at, s.refcounts.byteWidth()));
+                }
+                s.refcounts.set(blockFile, block, blockIndex, updated);
                 s.emit(new EngineEvent.RefcountChanged(s.co, clusterIndex, (int) refcount, (int) updated));
                 if (updated == 0 && s.discardPassthrough.contains(type)) {
                     queueDiscard(clusterOffset, s.clusterSize);
@@ -178,6 +190,17 @@ final class Refcounts {
                     // qemu ignores the result of the rollback too
                 }
             }
+        }
+    }
+
+    /**
+     * The discard update_refcount makes for a cluster freed with a passed-through type: queued, and punched at
+     * once unless the caller collects discards ({@link Qcow2State#cacheDiscards}).
+     */
+    void discardFreed(long offset, long length) {
+        queueDiscard(offset, length);
+        if (!s.cacheDiscards) {
+            processDiscards(true);
         }
     }
 
@@ -202,6 +225,7 @@ final class Refcounts {
         for (long[] d : s.discards) {
             if (punch) {
                 s.file.punch(d[0], d[1]);
+                caches.punched(d[0], d[1]);
                 s.emit(new EngineEvent.HolePunched(s.co, d[0], d[1]));
             }
         }
@@ -218,6 +242,7 @@ final class Refcounts {
         }
         long[] d = s.discards.remove(0);
         s.file.punch(d[0], d[1]);
+        caches.punched(d[0], d[1]);
         s.emit(new EngineEvent.HolePunched(s.co, d[0], d[1]));
         return d;
     }
@@ -238,19 +263,33 @@ final class Refcounts {
                 return block;
             }
         }
+        // before a new block goes into the refcount table, the L2 tables that may depend on it are written back
+        caches.flushL2();
         long newBlock = allocClustersNoref(s.clusterSize);
         if (newBlock == 0) {
             throw corruption("Preventing invalid allocation of refcount block at offset 0");
         }
         if ((newBlock >>> (s.clusterBits + s.refcountBlockBits)) == tableIndex) {
-            // the refcount cache flush of the new block, not yet in the refcount table
+            // the refcount cache flush of the new block, not yet in the refcount table; the cache's held blocks
+            // are tried in the same flush, and their refusal fails it only after the new block is written
+            Qcow2Error held = null;
+            try {
+                caches.flushRefcountBlocks();
+            } catch (Qcow2Error e) {
+                held = e;
+            }
             OverlapCheck.preWrite(s, this, MetadataOverlap.REFCOUNT_BLOCK, newBlock, s.clusterSize);
             s.file.writeZeroes(newBlock, s.clusterSize);
             long selfIndex = (newBlock >>> s.clusterBits) & (s.refcountBlockSize - 1);
             s.refcounts.set(s.file, newBlock, selfIndex, 1);
             s.emit(new EngineEvent.RefcountChanged(s.co, newBlock >>> s.clusterBits, 0, 1));
+            if (held != null) {
+                throw held;
+            }
         } else {
             updateRefcount(newBlock, s.clusterSize, 1, false, DiscardType.NEVER);
+            // the refcount cache is flushed before the new block enters it, and again with it
+            caches.flushRefcountBlocks();
             OverlapCheck.preWrite(s, this, MetadataOverlap.REFCOUNT_BLOCK, newBlock, s.clusterSize);
             s.file.writeZeroes(newBlock, s.clusterSize);
         }
@@ -274,6 +313,7 @@ final class Refcounts {
      */
     Qcow2Error corruption(String what) {
         if (!s.corrupt) {
+            caches.detach();
             s.stderrLine("qcow2: Marking image as corrupt: " + what + "; further corruption events will be suppressed");
             long features = s.header.incompatibleFeatures() | dev.blockstep.engine.qcow2.format.Qcow2Constants.INCOMPAT_CORRUPT;
             s.file.writeBe64(0x48, features);

@@ -132,7 +132,7 @@ final class ZeroAndDiscard {
             if (updated == old.raw()) {
                 continue;
             }
-            tables.setEntry(l2, guest, updated);
+            tables.setEntry(l2, guest, updated, false);
             if (unmap) {
                 linker.freeAnyCluster(old, DiscardType.REQUEST);
             }
@@ -185,7 +185,7 @@ final class ZeroAndDiscard {
             if (updated == old.raw()) {
                 continue;
             }
-            tables.setEntry(l2, guest, updated);
+            tables.setEntry(l2, guest, updated, false);
             if (old.type().isAllocated()) {
                 linker.freeAnyCluster(old, DiscardType.REQUEST);
             }

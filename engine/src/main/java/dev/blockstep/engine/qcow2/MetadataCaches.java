@@ -1,0 +1,66 @@
+package dev.blockstep.engine.qcow2;
+
+import dev.blockstep.engine.qcow2.format.MetadataOverlap;
+
+/**
+ * The write-back side of qemu's two metadata caches, for the tables the engine could not write through
+ * ({@link HeldTables}), and the points where qemu flushes them: qcow2_cache_flush of one cache (after the cache
+ * it depends on, as qcow2_cache_flush_dependency does), and qcow2_write_caches (the L2 cache, then the refcount
+ * cache) for bdrv_flush and for the flush bdrv_close makes. A refused table signals the fatal corruption with the
+ * line qcow2_pre_write_overlap_check prints, and the flush fails with EIO.
+ */
+final class MetadataCaches {
+    /** qcow2_cache_entry_flush checks an L2 table with QCOW2_OL_ACTIVE_L2 left out. */
+    final HeldTables l2;
+    /** qcow2_cache_entry_flush checks a refcount block with QCOW2_OL_REFCOUNT_BLOCK left out. */
+    final HeldTables refcountBlocks;
+    private final Refcounts refcounts;
+
+    MetadataCaches(Qcow2State s, Refcounts refcounts) {
+        this.l2 = new HeldTables(s, MetadataOverlap.ACTIVE_L2);
+        this.refcountBlocks = new HeldTables(s, MetadataOverlap.REFCOUNT_BLOCK);
+        this.refcounts = refcounts;
+    }
+
+    /** qcow2_cache_flush(l2_table_cache). */
+    void flushL2() {
+        flush(l2, refcountBlocks);
+    }
+
+    /** qcow2_cache_flush(refcount_block_cache). */
+    void flushRefcountBlocks() {
+        flush(refcountBlocks, l2);
+    }
+
+    /** qcow2_write_caches: the L2 cache, then the refcount cache; the first failure ends it. */
+    void writeCaches() {
+        flushL2();
+        flushRefcountBlocks();
+    }
+
+    private void flush(HeldTables cache, HeldTables other) {
+        if (cache.dependsOnOther) {
+            refuseOn(other.writeBack());
+            cache.dependsOnOther = false;
+        }
+        refuseOn(cache.writeBack());
+    }
+
+    /** The driver detaches after a fatal corruption: what the caches have not written back never reaches the file. */
+    void detach() {
+        refcountBlocks.dropUnflushed();
+        l2.dropUnflushed();
+    }
+
+    /** A punch of the file: the range's unflushed updates are gone with it. */
+    void punched(long offset, long length) {
+        l2.punched(offset, length);
+        refcountBlocks.punched(offset, length);
+    }
+
+    private void refuseOn(String hit) {
+        if (hit != null) {
+            throw refcounts.corruption("Preventing invalid write on metadata (overlaps with " + hit + ")");
+        }
+    }
+}
