@@ -27,6 +27,9 @@ final class FrameProbe {
     private volatile CountDownLatch rendered = new CountDownLatch(0);
     private volatile long startNanos;
     private volatile long endNanos;
+    private volatile long landedNanos;
+    private volatile long layoutNanos;
+    private final java.util.List<long[]> phases = new java.util.ArrayList<>();
 
     /** Call on the FX thread once the window's scene and session exist. */
     FrameProbe(Scene scene, DebugSession session) {
@@ -41,6 +44,7 @@ final class FrameProbe {
             @Override
             public void stepDidChange(SessionState state) {
                 landed = true;
+                landedNanos = System.nanoTime();
                 // a state that changes nothing on screen still gets its pulse, so the wait below always ends
                 Platform.requestNextPulse();
             }
@@ -64,12 +68,26 @@ final class FrameProbe {
         if (!done.await(600, TimeUnit.SECONDS)) {
             throw new IllegalStateException(what + " did not render within 600 s");
         }
+        synchronized (phases) {
+            phases.add(new long[] {landedNanos - startNanos, layoutNanos - landedNanos, endNanos - layoutNanos});
+        }
         return (endNanos - startNanos) / 1e6;
+    }
+
+    /**
+     * Where the time of each timed command went, in ms, for profiling: to the state reaching the panels (engine
+     * and panels' redraw), to the end of the layout pass that follows, and to the frame rendered.
+     */
+    java.util.List<double[]> phases() {
+        synchronized (phases) {
+            return phases.stream().map(p -> new double[] {p[0] / 1e6, p[1] / 1e6, p[2] / 1e6}).toList();
+        }
     }
 
     private void afterLayout() {
         if (landed && framesAtLayout < 0) {
             landed = false;
+            layoutNanos = System.nanoTime();
             framesAtLayout = frames.get();
         }
     }

@@ -116,9 +116,16 @@ public final class GuiBench {
         probe.time("jump to the middle", () -> slider.setValue(end / 2));
         idle();
         double[] step = new double[steps];
+        int before = probe.phases().size();
         for (int i = 0; i < steps; i++) {
             step[i] = probe.time("F8", () -> press(KeyCode.F8, false));
             idle();
+        }
+        if (Boolean.getBoolean("blockstep.bench.phases")) {
+            for (double[] p : probe.phases().subList(before, before + steps)) {
+                System.err.printf(java.util.Locale.ROOT, "F8 phases: to panels %.1f, to layout %.1f, to frame %.1f%n",
+                        p[0], p[1], p[2]);
+            }
         }
         double[] back = new double[backs];
         for (int i = 0; i < backs; i++) {

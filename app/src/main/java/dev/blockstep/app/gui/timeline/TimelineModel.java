@@ -79,8 +79,12 @@ public final class TimelineModel {
         if (lane == null) {
             lane = new Lane(coroutine);
             lanes.put(coroutine, lane);
-            laneOrder.clear();
-            laneOrder.addAll(lanes.values());
+            // a workload starts thousands of coroutines, nearly always in id order: insert, never rebuild the list
+            int at = laneOrder.size();
+            while (at > 0 && laneOrder.get(at - 1).coroutine() > coroutine) {
+                at--;
+            }
+            laneOrder.add(at, lane);
         }
         return lane;
     }
