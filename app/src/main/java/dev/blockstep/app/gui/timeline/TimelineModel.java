@@ -74,6 +74,11 @@ public final class TimelineModel {
         length = 0;
     }
 
+    /** The lane of {@code coroutine}, or null when no known step involves it. */
+    public Lane find(int coroutine) {
+        return lanes.get(coroutine);
+    }
+
     private Lane lane(int coroutine) {
         Lane lane = lanes.get(coroutine);
         if (lane == null) {
@@ -108,6 +113,8 @@ public final class TimelineModel {
         } else if (e instanceof EngineEvent.LockContended || e instanceof EngineEvent.WaitSerialising
                 || e instanceof EngineEvent.DependencyWait) {
             lane.open(SpanKind.WAIT, i);
+        } else if (e instanceof EngineEvent.RequestStarted r) {
+            lane.name(r.name());
         } else if (e instanceof EngineEvent.DataIoSubmitted) {
             lane.open(SpanKind.DATA_IO, i);
         } else if (e instanceof EngineEvent.DataIoCompleted) {
