@@ -16,7 +16,7 @@ final class GuiBenchCommand {
     private GuiBenchCommand() {
     }
 
-    static int run(boolean quick, boolean json, PrintWriter out, PrintWriter err) {
+    static int run(boolean quick, int commands, boolean json, PrintWriter out, PrintWriter err) {
         String missing = GuiCommand.missingDisplay();
         if (missing != null) {
             err.println("blockstep: bench --gui: cannot open the window: " + missing);
@@ -25,7 +25,7 @@ final class GuiBenchCommand {
         }
         GuiBenchFigures f;
         try {
-            f = GuiBench.run(quick);
+            f = GuiBench.run(quick, commands);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("blockstep: bench --gui: interrupted");
@@ -42,8 +42,8 @@ final class GuiBenchCommand {
             out.println(sb);
         } else {
             figures.forEach((k, v) -> out.printf(Locale.ROOT, "%-13s %9.2f%n", k, v));
-            out.printf(Locale.ROOT, "workload: 5000 aio commands, %d steps; %d F8, %d Shift+F8, %d slider jumps; "
-                    + "renderer %s%n", f.steps(), f.stepMs().length, f.backMs().length, f.jumpMs().length,
+            out.printf(Locale.ROOT, "workload: %d aio commands, %d steps; %d F8, %d Shift+F8, %d slider jumps; "
+                    + "renderer %s%n", commands, f.steps(), f.stepMs().length, f.backMs().length, f.jumpMs().length,
                     f.renderer());
         }
         out.flush();

@@ -35,7 +35,6 @@ import javafx.stage.Stage;
 public final class GuiBench {
 
     private static final long SEED = 1;
-    private static final int COMMANDS = 5000;
 
     private final int steps;
     private final int backs;
@@ -46,7 +45,10 @@ public final class GuiBench {
     private FrameProbe probe;
     private ExecutorService engine;
 
-    private GuiBench(boolean quick) {
+    private final int commands;
+
+    private GuiBench(boolean quick, int commands) {
+        this.commands = commands;
         steps = quick ? 20 : 200;
         backs = quick ? 10 : 50;
         jumps = quick ? 5 : 30;
@@ -56,9 +58,9 @@ public final class GuiBench {
      * Starts the toolkit unless it runs already (a test), measures, closes the window, and stops the toolkit if it
      * started it.
      */
-    public static GuiBenchFigures run(boolean quick) throws InterruptedException {
+    public static GuiBenchFigures run(boolean quick, int commands) throws InterruptedException {
         boolean started = startToolkit();
-        GuiBench b = new GuiBench(quick);
+        GuiBench b = new GuiBench(quick, commands);
         try {
             return b.measure();
         } finally {
@@ -93,12 +95,12 @@ public final class GuiBench {
         onFx(this::openWindow);
         Workload w;
         try {
-            w = new Workload(Qcow2Create.create(16L << 20, 65536), "bench", RandomWorkload.generate(SEED, COMMANDS),
+            w = new Workload(Qcow2Create.create(16L << 20, 65536), "bench", RandomWorkload.generate(SEED, commands),
                     FixVariant.NONE, () -> Policies.seededRandom(SEED));
         } catch (Qcow2Create.CreateException e) {
             throw new IllegalStateException("the bench image cannot be created: " + e.getMessage(), e);
         }
-        double open = probe.time("open", () -> vm.open("bench: 5000 aio commands", () -> new EngineSession(w)));
+        double open = probe.time("open", () -> vm.open("bench: " + commands + " aio commands", () -> new EngineSession(w)));
         idle();
         press(KeyCode.F9, false);
         waitFor("the run to end", () -> vm.finishedProperty().get() && !vm.busyProperty().get());
@@ -108,13 +110,19 @@ public final class GuiBench {
 
         SplittableRandom r = new SplittableRandom(SEED);
         double[] jump = new double[jumps];
+        int at = end;
         for (int i = 0; i < jumps; i++) {
-            int to = r.nextInt(1, end);
+            int pick = r.nextInt(1, end);
+            // a jump to where the window already is changes nothing and renders nothing
+            int to = pick == at ? pick + 1 : pick;
             jump[i] = probe.time("jump to step " + to, () -> slider.setValue(to));
+            at = to;
             idle();
         }
-        probe.time("jump to the middle", () -> slider.setValue(end / 2));
-        idle();
+        if (at != end / 2) {
+            probe.time("jump to the middle", () -> slider.setValue(end / 2));
+            idle();
+        }
         double[] step = new double[steps];
         int before = probe.phases().size();
         for (int i = 0; i < steps; i++) {
