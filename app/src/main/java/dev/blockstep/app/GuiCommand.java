@@ -47,7 +47,7 @@ public final class GuiCommand implements java.util.concurrent.Callable<Integer> 
      * On Linux the toolkit needs an X or Wayland display; without one it prints a stack trace, so say it in one
      * line instead. A headless platform chosen by system property (Monocle) needs none.
      */
-    static String missingDisplay() {
+    public static String missingDisplay() {
         boolean linux = System.getProperty("os.name", "").toLowerCase().contains("linux");
         boolean headlessPlatform = System.getProperty("glass.platform") != null;
         if (!linux || headlessPlatform) {

@@ -28,9 +28,20 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the rows as a JSON array.")
     boolean json;
 
+    @Option(names = "--gui", description = "Open the debugger window on the 5000-command workload and time F8, "
+            + "Shift+F8, slider jumps and the open, each from the command to the rendered frame (needs a display).")
+    boolean gui;
+
+    @Option(names = "--gui-commands", hidden = true, defaultValue = "5000",
+            description = "Commands in the --gui workload (a test shrinks it; the figures are for 5000).")
+    int guiCommands;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (gui) {
+            return GuiBenchCommand.run(quick, guiCommands, json, out, spec.commandLine().getErr());
+        }
         List<Measurement> rows = quick ? new Benchmarks(1, 2).runAll() : new Benchmarks(3, 10).runAll();
         if (json) {
             printJson(out, rows);

@@ -310,6 +310,9 @@ public final class DebuggerWindow {
         return banner;
     }
 
+    /** How long work runs before the status bar shows it with a progress bar and Cancel. */
+    static final javafx.util.Duration SHOW_BUSY_AFTER = javafx.util.Duration.millis(300);
+
     private Node statusBar() {
         Label status = new Label();
         status.setId("status");
@@ -321,9 +324,22 @@ public final class DebuggerWindow {
         Button cancel = new Button("Cancel");
         cancel.setId("cancel");
         cancel.setOnAction(e -> vm.pause());
+        javafx.beans.property.BooleanProperty shown = new javafx.beans.property.SimpleBooleanProperty();
+        // Only work that lasts shows the bar: a step is over in milliseconds, and flashing the status bar on and
+        // off (an animated bar at that) costs each step a relayout and a repaint of the window's bottom edge.
+        javafx.animation.PauseTransition later = new javafx.animation.PauseTransition(SHOW_BUSY_AFTER);
+        later.setOnFinished(e -> shown.set(vm.busyProperty().get()));
+        vm.busyProperty().addListener((o, was, now) -> {
+            if (now) {
+                later.playFromStart();
+            } else {
+                later.stop();
+                shown.set(false);
+            }
+        });
         for (Node n : List.of(busy, progress, cancel)) {
-            n.visibleProperty().bind(vm.busyProperty());
-            n.managedProperty().bind(vm.busyProperty());
+            n.visibleProperty().bind(shown);
+            n.managedProperty().bind(shown);
         }
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);

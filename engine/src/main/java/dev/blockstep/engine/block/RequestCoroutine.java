@@ -227,7 +227,7 @@ public abstract class RequestCoroutine extends Coroutine {
      */
     protected void beginTracked(StepContext cx, TrackedRequestType type, boolean serialising) {
         tracked = node.trackedRequests().begin(cx, offset, bytes, type);
-        cx.event(new EngineEvent.RequestStarted(id(), request));
+        cx.event(new EngineEvent.RequestStarted(id(), name(), request));
         serialisingRequested = serialising;
     }
 

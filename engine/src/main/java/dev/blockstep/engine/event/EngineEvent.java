@@ -11,7 +11,8 @@ public sealed interface EngineEvent {
     /** Coroutine that caused the event. */
     int coroutine();
 
-    record RequestStarted(int coroutine, String request) implements EngineEvent { }
+    /** {@code name} is the coroutine's, as the debugger shows it (W1, Z2): a timeline names lanes from history. */
+    record RequestStarted(int coroutine, String name, String request) implements EngineEvent { }
 
     record RequestFinished(int coroutine, String result) implements EngineEvent { }
 

@@ -4,6 +4,7 @@ import dev.blockstep.engine.block.BlockNode;
 import dev.blockstep.engine.block.CommandMap;
 import dev.blockstep.engine.block.QemuIoMain;
 import dev.blockstep.engine.block.RequestCoroutine;
+import dev.blockstep.engine.block.RequestFlags;
 import dev.blockstep.engine.block.WriteRequest;
 import dev.blockstep.engine.coroutine.Coroutine;
 import dev.blockstep.engine.coroutine.Scheduler;
@@ -227,8 +228,10 @@ public final class Engine {
         CoroutineView v = viewCache[id];
         if (v == null || viewVersion[id] != c.version() || v.serialising() != ser) {
             String request = c instanceof RequestCoroutine r ? r.request() : "qemu-io";
+            int flags = c instanceof RequestCoroutine r
+                    ? (ser ? r.flags().with(RequestFlags.SERIALISING) : r.flags()).bits() : 0;
             v = new CoroutineView(id, c.name(), request, c == main ? "qemu-io" : "guest", c.state(), c.phase(),
-                    c.blockedOn(), c.frames(), ser);
+                    c.blockedOn(), c.frames(), ser, flags);
             viewCache[id] = v;
             viewVersion[id] = c.version();
         }

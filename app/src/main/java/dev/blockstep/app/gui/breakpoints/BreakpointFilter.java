@@ -13,17 +13,17 @@ import java.util.List;
 
 /**
  * The user's conditions on a breakpoint, all of which must hold for the step: which coroutine took it (by its
- * engine name, e.g. W1), the type of its tracked request, a guest or host cluster it touched, and whether its
- * request is serialising. An empty filter matches every step.
+ * engine name, e.g. W1), the type of its tracked request, a guest or host cluster it touched, and one of its
+ * request's BDRV_REQ_* flags set or clear. An empty filter matches every step.
  *
  * @param coroutine    engine name of the coroutine, or empty for any
  * @param request      tracked request type of the coroutine's request, or null for any
  * @param guestCluster a guest cluster the step touched (its guest range or an L2 entry it wrote), or -1
  * @param hostCluster  a host cluster the step touched (its host range, a refcount or the bytes), or -1
- * @param serialising  the request's serialising flag (BDRV_REQ_SERIALISING), or null for either
+ * @param flag         a flag of the coroutine's request that must be set (or clear), or null for any flags
  */
 public record BreakpointFilter(String coroutine, TrackedRequestType request, long guestCluster, long hostCluster,
-                               Boolean serialising) {
+                               FlagCondition flag) {
 
     public static final BreakpointFilter ANY = new BreakpointFilter("", null, -1, -1, null);
 
@@ -48,7 +48,7 @@ public record BreakpointFilter(String coroutine, TrackedRequestType request, lon
         if (!coroutine.isEmpty() && (co == null || !coroutine.equals(co.name()))) {
             return false;
         }
-        if (serialising != null && (co == null || co.serialising() != serialising)) {
+        if (flag != null && (co == null || !flag.holds(co.flags()))) {
             return false;
         }
         if (request != null && !hasRequest(step, after)) {
@@ -115,8 +115,8 @@ public record BreakpointFilter(String coroutine, TrackedRequestType request, lon
         if (hostCluster >= 0) {
             parts.add("host cluster " + hostCluster);
         }
-        if (serialising != null) {
-            parts.add(serialising ? "serialising" : "not serialising");
+        if (flag != null) {
+            parts.add(flag.describe());
         }
         return String.join(", ", parts);
     }

@@ -8,26 +8,6 @@ import dev.blockstep.engine.block.TrackedRequestType;
  */
 public final class BreakpointForm {
 
-    /** The serialising choice: either, or one value of BDRV_REQ_SERIALISING. */
-    public enum Serialising {
-        EITHER("any flags"), YES("serialising"), NO("not serialising");
-
-        private final String label;
-
-        Serialising(String label) {
-            this.label = label;
-        }
-
-        @Override
-        public String toString() {
-            return label;
-        }
-
-        Boolean value() {
-            return this == EITHER ? null : this == YES;
-        }
-    }
-
     /** A breakpoint, or the one-line reason the form cannot make one. */
     public record Result(Breakpoint breakpoint, String error) {
         public boolean ok() {
@@ -43,9 +23,12 @@ public final class BreakpointForm {
         return java.util.Arrays.stream(TrackedRequestType.values()).map(Enum::name).toList();
     }
 
-    /** @param request one of {@link #requestTypes()}, or null or empty for any */
+    /**
+     * @param request one of {@link #requestTypes()}, or null or empty for any
+     * @param flag    one of {@link FlagCondition#all()}, or null for any flags
+     */
     public static Result make(BreakpointKind kind, String coroutine, String request, String guest, String host,
-                              Serialising serialising) {
+                              FlagCondition flag) {
         if (kind == null || kind == BreakpointKind.STEP_NAME) {
             return new Result(null, "stop on: pick what the breakpoint stops on");
         }
@@ -63,8 +46,7 @@ public final class BreakpointForm {
         if (type == null && request != null && !request.isEmpty()) {
             return new Result(null, "request: expected one of " + requestTypes() + ", got '" + request + "'");
         }
-        BreakpointFilter f = new BreakpointFilter(coroutine, type, g, h,
-                serialising == null ? null : serialising.value());
+        BreakpointFilter f = new BreakpointFilter(coroutine, type, g, h, flag);
         if (kind == BreakpointKind.ANY_STEP && f.isEmpty()) {
             return new Result(null, "any step: give at least one condition, or every step would stop");
         }

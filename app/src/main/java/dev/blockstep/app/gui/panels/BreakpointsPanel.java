@@ -33,7 +33,7 @@ import javafx.scene.layout.VBox;
 
 /**
  * Breakpoints on step kinds and conditions, each with an enable checkbox and its hit count; the form below adds
- * one with the user's conditions (coroutine, request type, guest or host cluster, serialising flag). Delete or
+ * one with the user's conditions (coroutine, request type, guest or host cluster, a BDRV_REQ_* flag set or clear). Delete or
  * Remove takes the selected one away.
  */
 public final class BreakpointsPanel implements SessionPanel {
@@ -136,10 +136,13 @@ public final class BreakpointsPanel implements SessionPanel {
         request.setPromptText("any");
         TextField guest = field("bp-form-guest", "any, e.g. 0");
         TextField host = field("bp-form-host", "any, e.g. 5");
-        ComboBox<BreakpointForm.Serialising> flags = new ComboBox<>(
-                FXCollections.observableArrayList(BreakpointForm.Serialising.values()));
+        List<dev.blockstep.app.gui.breakpoints.FlagCondition> flagChoices = new ArrayList<>();
+        flagChoices.add(null);
+        flagChoices.addAll(dev.blockstep.app.gui.breakpoints.FlagCondition.all());
+        ComboBox<dev.blockstep.app.gui.breakpoints.FlagCondition> flags = new ComboBox<>(
+                FXCollections.observableArrayList(flagChoices));
         flags.setId("bp-form-flags");
-        flags.setValue(BreakpointForm.Serialising.EITHER);
+        flags.setPromptText("any flags");
         Label error = new Label();
         error.setId("bp-form-error");
         error.setWrapText(true);

@@ -30,11 +30,10 @@ import javafx.scene.layout.BorderPane;
 public final class CoroutinesPanel implements SessionPanel {
 
     private final DebuggerViewModel vm;
-    private final TableView<CoroutineView> table = new TableView<>();
+    private final TableView<CoroutineRowItem> table = new TableView<>();
     private final ListView<String> frames = new ListView<>();
     private final Label framesTitle = new Label("Frames");
     private final SplitPane root;
-    private LockView lock = new LockView(-1, List.of(), List.of());
     private int next = -1;
     private boolean updating;
     /** Above this many coroutines, finished ones are hidden unless asked for: they would drown the live ones. */
@@ -49,16 +48,16 @@ public final class CoroutinesPanel implements SessionPanel {
         table.setFixedCellSize(24);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("No coroutines"));
-        table.getColumns().add(column("Co", CoroutineView::name, 72));
-        table.getColumns().add(column("Request", CoroutineView::request, 150));
-        table.getColumns().add(column("State", c -> stateText(c), 130));
-        table.getColumns().add(column("Next step", CoroutineView::phase, 170));
+        table.getColumns().add(column("Co", r -> r.view().name(), 72));
+        table.getColumns().add(column("Request", r -> r.view().request(), 150));
+        table.getColumns().add(column("State", CoroutinesPanel::stateText, 130));
+        table.getColumns().add(column("Next step", r -> r.view().phase(), 170));
         table.setRowFactory(t -> new CoroutineRow());
-        table.getSelectionModel().selectedItemProperty().addListener((obs, was, c) -> {
+        table.getSelectionModel().selectedItemProperty().addListener((obs, was, r) -> {
             if (!updating) {
-                vm.selectedCoroutineProperty().set(c == null ? -1 : c.id());
+                vm.selectedCoroutineProperty().set(r == null ? -1 : r.view().id());
             }
-            showFrames(c);
+            showFrames(r == null ? null : r.view());
         });
         showFinished.setId("show-finished");
         hiddenNote.getStyleClass().add("panel-subtitle");
@@ -90,7 +89,7 @@ public final class CoroutinesPanel implements SessionPanel {
 
     @Override
     public void stepDidChange(SessionState state) {
-        lock = state.snapshot().lock();
+        LockView lock = state.snapshot().lock();
         next = state.nextUnderPolicy();
         int selected = vm.selectedCoroutineProperty().get();
         updating = true;
@@ -101,21 +100,23 @@ public final class CoroutinesPanel implements SessionPanel {
                     : all.stream().filter(c -> c.state() != CoState.DONE).toList();
             hiddenNote.setText(shown.size() == all.size() ? ""
                     : (all.size() - shown.size()) + " finished coroutines hidden");
-            ListUpdates.replaceChanged(table.getItems(), shown);
-            for (CoroutineView c : table.getItems()) {
-                if (c.id() == selected) {
-                    table.getSelectionModel().select(c);
+            // Each row carries what it shows about the lock and the policy, so a step re-lays out only the rows
+            // it changed; table.refresh() would throw away and rebuild every row's cells on every step.
+            ListUpdates.replaceChanged(table.getItems(), shown.stream().map(c -> new CoroutineRowItem(c,
+                    c.id() == next, lock.owner() == c.id(), lock.droppedForDataIo().contains(c.id()))).toList());
+            for (CoroutineRowItem r : table.getItems()) {
+                if (r.view().id() == selected) {
+                    table.getSelectionModel().select(r);
                 }
             }
         } finally {
             updating = false;
         }
-        table.refresh();
-        CoroutineView shown = table.getSelectionModel().getSelectedItem();
+        CoroutineRowItem shown = table.getSelectionModel().getSelectedItem();
         if (shown == null) {
-            shown = table.getItems().stream().filter(c -> c.id() == next).findFirst().orElse(null);
+            shown = table.getItems().stream().filter(CoroutineRowItem::next).findFirst().orElse(null);
         }
-        showFrames(shown);
+        showFrames(shown == null ? null : shown.view());
     }
 
     private void showFrames(CoroutineView c) {
@@ -135,8 +136,9 @@ public final class CoroutinesPanel implements SessionPanel {
         ListUpdates.replaceChanged(frames.getItems(), stack);
     }
 
-    private String stateText(CoroutineView c) {
-        if (lock.droppedForDataIo().contains(c.id())) {
+    private static String stateText(CoroutineRowItem r) {
+        CoroutineView c = r.view();
+        if (r.lockDropped()) {
             return "LOCK DROPPED, data I/O";
         }
         String s = switch (c.state()) {
@@ -149,37 +151,38 @@ public final class CoroutinesPanel implements SessionPanel {
             case WAITING_COMPLETION -> "waits completion";
             case DONE -> "done";
         };
-        return (lock.owner() == c.id() ? "holds s->lock" : s) + (c.serialising() ? ", serialising" : "");
+        return (r.holdsLock() ? "holds s->lock" : s) + (c.serialising() ? ", serialising" : "");
     }
 
-    private static TableColumn<CoroutineView, String> column(String title,
-            java.util.function.Function<CoroutineView, String> value, double width) {
-        TableColumn<CoroutineView, String> col = new TableColumn<>(title);
+    private static TableColumn<CoroutineRowItem, String> column(String title,
+            java.util.function.Function<CoroutineRowItem, String> value, double width) {
+        TableColumn<CoroutineRowItem, String> col = new TableColumn<>(title);
         col.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(value.apply(cd.getValue())));
         col.setPrefWidth(width);
         col.setSortable(false);
         return col;
     }
 
-    private final class CoroutineRow extends TableRow<CoroutineView> {
+    private final class CoroutineRow extends TableRow<CoroutineRowItem> {
         private final Tooltip tip = new Tooltip();
 
         CoroutineRow() {
             setOnMouseClicked(e -> {
                 if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && getItem() != null) {
-                    vm.selectedCoroutineProperty().set(getItem().id());
+                    vm.selectedCoroutineProperty().set(getItem().view().id());
                     vm.stepSelected();
                 }
             });
         }
 
         @Override
-        protected void updateItem(CoroutineView c, boolean empty) {
-            super.updateItem(c, empty);
-            boolean has = !empty && c != null;
-            pseudoClassStateChanged(Styles.NEXT, has && c.id() == next);
-            pseudoClassStateChanged(Styles.LOCK_HELD, has && lock.owner() == c.id());
-            pseudoClassStateChanged(Styles.LOCK_DROPPED, has && lock.droppedForDataIo().contains(c.id()));
+        protected void updateItem(CoroutineRowItem r, boolean empty) {
+            super.updateItem(r, empty);
+            boolean has = !empty && r != null;
+            CoroutineView c = has ? r.view() : null;
+            pseudoClassStateChanged(Styles.NEXT, has && r.next());
+            pseudoClassStateChanged(Styles.LOCK_HELD, has && r.holdsLock());
+            pseudoClassStateChanged(Styles.LOCK_DROPPED, has && r.lockDropped());
             pseudoClassStateChanged(Styles.WAITING, has && !c.state().canStep() && c.state() != CoState.DONE);
             pseudoClassStateChanged(Styles.DONE, has && c.state() == CoState.DONE);
             pseudoClassStateChanged(Styles.SERIALISING, has && c.serialising());

@@ -189,6 +189,11 @@ public final class TimelinePanel implements SessionPanel {
     }
 
     /** The lanes shown, in coroutine order: all of them, or the unfinished ones while collapsed. */
+    /** The label drawn at the left of {@code coroutine}'s lane. */
+    public String laneLabel(int coroutine) {
+        return name(coroutine);
+    }
+
     public List<Integer> shownLanes() {
         return rows.stream().map(Lane::coroutine).toList();
     }
@@ -315,7 +320,15 @@ public final class TimelinePanel implements SessionPanel {
         g.fillText(name(lane.coroutine()), 4, y + LANE_H / 2);
     }
 
+    /**
+     * The history's name first: a lane drawn at step 0 for a coroutine that starts later is in no snapshot yet. The
+     * current snapshot names the rest (the qemu-io loop, a request that has not reached its start).
+     */
     private String name(int co) {
+        Lane lane = model.find(co);
+        if (lane != null && lane.name() != null) {
+            return lane.name();
+        }
         return names.getOrDefault(co, "co " + co);
     }
 

@@ -60,8 +60,8 @@ public final class TrackedRequestsPanel implements SessionPanel {
         for (CoroutineView c : state.snapshot().coroutines()) {
             coNames.put(c.id(), c.name());
         }
+        // no table.refresh(): it rebuilds every row's cells; a row's coroutine name never changes while it is shown
         ListUpdates.replaceChanged(table.getItems(), state.snapshot().trackedRequests());
-        table.refresh();
     }
 
     private static TableColumn<TrackedRequestView, String> column(String title, Function<TrackedRequestView, String> f,

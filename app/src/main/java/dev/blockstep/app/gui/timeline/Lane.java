@@ -9,6 +9,7 @@ public final class Lane {
     private final int coroutine;
     private final List<Span> spans = new ArrayList<>();
     private final List<Mark> marks = new ArrayList<>();
+    private String name;
 
     Lane(int coroutine) {
         this.coroutine = coroutine;
@@ -16,6 +17,15 @@ public final class Lane {
 
     public int coroutine() {
         return coroutine;
+    }
+
+    /** The coroutine's name from the history (its request's start), or null when no step so far named it. */
+    public String name() {
+        return name;
+    }
+
+    void name(String n) {
+        name = n;
     }
 
     public List<Span> spans() {

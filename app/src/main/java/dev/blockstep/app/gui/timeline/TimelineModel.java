@@ -74,13 +74,22 @@ public final class TimelineModel {
         length = 0;
     }
 
+    /** The lane of {@code coroutine}, or null when no known step involves it. */
+    public Lane find(int coroutine) {
+        return lanes.get(coroutine);
+    }
+
     private Lane lane(int coroutine) {
         Lane lane = lanes.get(coroutine);
         if (lane == null) {
             lane = new Lane(coroutine);
             lanes.put(coroutine, lane);
-            laneOrder.clear();
-            laneOrder.addAll(lanes.values());
+            // a workload starts thousands of coroutines, nearly always in id order: insert, never rebuild the list
+            int at = laneOrder.size();
+            while (at > 0 && laneOrder.get(at - 1).coroutine() > coroutine) {
+                at--;
+            }
+            laneOrder.add(at, lane);
         }
         return lane;
     }
@@ -104,6 +113,8 @@ public final class TimelineModel {
         } else if (e instanceof EngineEvent.LockContended || e instanceof EngineEvent.WaitSerialising
                 || e instanceof EngineEvent.DependencyWait) {
             lane.open(SpanKind.WAIT, i);
+        } else if (e instanceof EngineEvent.RequestStarted r) {
+            lane.name(r.name());
         } else if (e instanceof EngineEvent.DataIoSubmitted) {
             lane.open(SpanKind.DATA_IO, i);
         } else if (e instanceof EngineEvent.DataIoCompleted) {

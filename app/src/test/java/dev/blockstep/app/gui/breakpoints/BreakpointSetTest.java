@@ -132,7 +132,7 @@ class BreakpointSetTest {
     @Test
     void aSerialisingConditionReadsTheRequestsFlag() {
         BreakpointSet set = new BreakpointSet(List.of(Breakpoint.on(BreakpointKind.ANY_STEP)
-                .where(new BreakpointFilter("", null, -1, -1, true))));
+                .where(new BreakpointFilter("", null, -1, -1, new FlagCondition(RequestFlag.SERIALISING, true)))));
         assertTrue(set.firstHit(BEFORE, named(4, step(3, 1, "s"))).isEmpty(), "W1 is not serialising");
     }
 
@@ -154,9 +154,9 @@ class BreakpointSetTest {
     @Test
     void theFormRejectsABadClusterInOneLineNamingTheField() {
         BreakpointForm.Result r = BreakpointForm.make(BreakpointKind.ANY_STEP, "", null, "zero", "",
-                BreakpointForm.Serialising.EITHER);
+                null);
         assertEquals("guest cluster: expected a cluster number such as 5 or 0x5, got 'zero'", r.error());
         assertEquals(5L, BreakpointForm.make(BreakpointKind.ANY_STEP, "", null, "", "0x5",
-                BreakpointForm.Serialising.EITHER).breakpoint().filter().hostCluster());
+                null).breakpoint().filter().hostCluster());
     }
 }

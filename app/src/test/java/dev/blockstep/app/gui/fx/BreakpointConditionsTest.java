@@ -86,4 +86,63 @@ class BreakpointConditionsTest {
         robot.push(KeyCode.DELETE);
         WindowFixture.until("the breakpoint is gone", () -> fx.vm.session().breakpoints().breakpoints().isEmpty());
     }
+
+    @SuppressWarnings("unchecked")
+    private void addBreakpoint(FxRobot robot, dev.blockstep.app.gui.breakpoints.BreakpointKind kind, String host,
+                               dev.blockstep.app.gui.breakpoints.FlagCondition flag) {
+        robot.clickOn("#tab-breakpoints");
+        Platform.runLater(() -> {
+            robot.lookup("#bp-form-kind").queryAs(ComboBox.class).setValue(kind);
+            robot.lookup("#bp-form-flags").queryAs(ComboBox.class).setValue(flag);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        if (host != null) {
+            robot.clickOn("#bp-form-host").write(host);
+        }
+        robot.clickOn("#bp-form-add");
+        WindowFixture.until("the breakpoint is set", () -> fx.vm.session().breakpoints().breakpoints().size() == 1);
+    }
+
+    private SessionState resume(FxRobot robot) {
+        long before = state().stepRevision();
+        robot.push(KeyCode.F9);
+        return fx.landed(before);
+    }
+
+    private dev.blockstep.engine.snapshot.CoroutineView stepper(SessionState s) {
+        int id = s.snapshot().lastStep().coroutine();
+        return s.snapshot().coroutines().stream().filter(c -> c.id() == id).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aMayUnmapFlagConditionStopsOnTheFirstStepOfTheUnmappingWriteZeroes(FxRobot robot) {
+        addBreakpoint(robot, dev.blockstep.app.gui.breakpoints.BreakpointKind.ANY_STEP, null,
+                new dev.blockstep.app.gui.breakpoints.FlagCondition(
+                        dev.blockstep.app.gui.breakpoints.RequestFlag.MAY_UNMAP, true));
+        SessionState s = resume(robot);
+        assertNotNull(s.lastHit(), "stopped on the breakpoint");
+        assertEquals("Z2", stepper(s).name(), s.snapshot().lastStep().toString());
+        assertTrue(stepper(s).request().contains("-u"), stepper(s).request());
+        assertEquals(1, fx.vm.session().breakpoints().breakpoints().get(0).hits());
+    }
+
+    @Test
+    void refcountBelowReferencesOnHostClusterFiveStopsAtW1sRelink(FxRobot robot) {
+        addBreakpoint(robot, dev.blockstep.app.gui.breakpoints.BreakpointKind.REFCOUNT_BELOW_REFERENCES, "5", null);
+        SessionState s = resume(robot);
+        assertNotNull(s.lastHit(), "stopped on the breakpoint");
+        assertEquals("W1", stepper(s).name());
+        assertTrue(s.snapshot().lastStep().events().stream().anyMatch(e -> e instanceof EngineEvent.L2EntryWritten),
+                s.snapshot().lastStep().toString());
+    }
+
+    @Test
+    void aDisabledBreakpointDoesNotStopTheRun(FxRobot robot) {
+        addL2WriteBreakpointFor(robot, "W1");
+        robot.clickOn("#breakpoints .list-cell .check-box");
+        WindowFixture.until("the breakpoint is off", () -> !fx.vm.session().breakpoints().breakpoints().get(0).enabled());
+        resume(robot);
+        WindowFixture.until("the run ends", () -> fx.vm.finishedProperty().get() && !fx.vm.busyProperty().get());
+        assertEquals(0, fx.vm.session().breakpoints().breakpoints().get(0).hits());
+    }
 }

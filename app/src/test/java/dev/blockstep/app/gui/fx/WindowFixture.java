@@ -57,6 +57,32 @@ public final class WindowFixture {
         }
     }
 
+    /** Waits until a command issued after {@code revisionBefore} has landed and the engine is idle again. */
+    public dev.blockstep.app.gui.session.SessionState landed(long revisionBefore) {
+        until("the command lands", () -> vm.session().state().stepRevision() > revisionBefore
+                && !vm.busyProperty().get());
+        return state();
+    }
+
+    /** Runs {@code command} on the FX thread and waits until the state it produces has landed. */
+    public dev.blockstep.app.gui.session.SessionState command(Runnable command) {
+        long before = state().stepRevision();
+        Platform.runLater(command);
+        return landed(before);
+    }
+
+    /** Resume (as F9 does) until the run ends. */
+    public dev.blockstep.app.gui.session.SessionState resumeToEnd() {
+        command(vm::resume);
+        until("the run ends", () -> vm.finishedProperty().get() && !vm.busyProperty().get());
+        return state();
+    }
+
+    /** Travel to step {@code n} of the known history (as the slider does). */
+    public dev.blockstep.app.gui.session.SessionState goTo(int n) {
+        return command(() -> vm.goToStep(n));
+    }
+
     /**
      * Waits (off the FX thread) until the condition holds on the FX thread, up to 90 s: generous, because a
      * shared 2-core machine under load has taken over 30 s to load a counterexample, and a pass costs no wait.

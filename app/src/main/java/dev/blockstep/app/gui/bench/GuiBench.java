@@ -1,0 +1,225 @@
+package dev.blockstep.app.gui.bench;
+
+import dev.blockstep.app.gui.DebuggerWindow;
+import dev.blockstep.app.gui.session.EngineWiring;
+import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
+import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.explore.RandomWorkload;
+import dev.blockstep.engine.fix.FixVariant;
+import dev.blockstep.engine.qcow2.Qcow2Create;
+import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.engine.session.Workload;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.prefs.BackingStoreException;
+import java.util.prefs.Preferences;
+import javafx.application.Platform;
+import javafx.event.Event;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Slider;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.stage.Stage;
+
+/**
+ * {@code blockstep bench --gui}: the real window on the bench's 5000-command contended aio workload (the one
+ * {@code blockstep bench} runs through the engine), driven by the keys a user presses, each timed from the key to
+ * the frame that shows its result ({@link FrameProbe}). The workload is run to its end first (F9), so every F8 is
+ * taken mid-run with the whole history known, as in a class that steps around the race after seeing it once.
+ */
+public final class GuiBench {
+
+    private static final long SEED = 1;
+
+    private final int steps;
+    private final int backs;
+    private final int jumps;
+    private Stage stage;
+    private DebuggerViewModel vm;
+    private Scene scene;
+    private FrameProbe probe;
+    private ExecutorService engine;
+
+    private final int commands;
+
+    private GuiBench(boolean quick, int commands) {
+        this.commands = commands;
+        steps = quick ? 20 : 200;
+        backs = quick ? 10 : 50;
+        jumps = quick ? 5 : 30;
+    }
+
+    /**
+     * Starts the toolkit unless it runs already (a test), measures, closes the window, and stops the toolkit if it
+     * started it.
+     */
+    public static GuiBenchFigures run(boolean quick, int commands) throws InterruptedException {
+        boolean started = startToolkit();
+        GuiBench b = new GuiBench(quick, commands);
+        try {
+            return b.measure();
+        } finally {
+            onFx(() -> {
+                if (b.stage != null) {
+                    b.stage.close();
+                }
+                return null;
+            });
+            if (b.engine != null) {
+                b.engine.shutdownNow();
+            }
+            if (started) {
+                Platform.exit();
+            }
+        }
+    }
+
+    private static boolean startToolkit() throws InterruptedException {
+        java.util.concurrent.CountDownLatch up = new java.util.concurrent.CountDownLatch(1);
+        try {
+            Platform.startup(up::countDown);
+        } catch (IllegalStateException alreadyRunning) {
+            return false;
+        }
+        up.await();
+        Platform.setImplicitExit(false);
+        return true;
+    }
+
+    private GuiBenchFigures measure() throws InterruptedException {
+        onFx(this::openWindow);
+        Workload w;
+        try {
+            w = new Workload(Qcow2Create.create(16L << 20, 65536), "bench", RandomWorkload.generate(SEED, commands),
+                    FixVariant.NONE, () -> Policies.seededRandom(SEED));
+        } catch (Qcow2Create.CreateException e) {
+            throw new IllegalStateException("the bench image cannot be created: " + e.getMessage(), e);
+        }
+        double open = probe.time("open", () -> vm.open("bench: " + commands + " aio commands", () -> new EngineSession(w)));
+        idle();
+        press(KeyCode.F9, false);
+        waitFor("the run to end", () -> vm.finishedProperty().get() && !vm.busyProperty().get());
+        idle();
+        int end = onFx(() -> vm.stepProperty().get());
+        Slider slider = onFx(() -> (Slider) scene.lookup("#time-slider"));
+
+        SplittableRandom r = new SplittableRandom(SEED);
+        double[] jump = new double[jumps];
+        int at = end;
+        for (int i = 0; i < jumps; i++) {
+            int pick = r.nextInt(1, end);
+            // a jump to where the window already is changes nothing and renders nothing
+            int to = pick == at ? pick + 1 : pick;
+            jump[i] = probe.time("jump to step " + to, () -> slider.setValue(to));
+            at = to;
+            idle();
+        }
+        if (at != end / 2) {
+            probe.time("jump to the middle", () -> slider.setValue(end / 2));
+            idle();
+        }
+        double[] step = new double[steps];
+        int before = probe.phases().size();
+        for (int i = 0; i < steps; i++) {
+            step[i] = probe.time("F8", () -> press(KeyCode.F8, false));
+            idle();
+        }
+        if (Boolean.getBoolean("blockstep.bench.phases")) {
+            for (double[] p : probe.phases().subList(before, before + steps)) {
+                System.err.printf(java.util.Locale.ROOT, "F8 phases: to panels %.1f, to layout %.1f, to frame %.1f%n",
+                        p[0], p[1], p[2]);
+            }
+        }
+        double[] back = new double[backs];
+        for (int i = 0; i < backs; i++) {
+            back[i] = probe.time("Shift+F8", () -> press(KeyCode.F8, true));
+            idle();
+        }
+        return new GuiBenchFigures(open, step, back, jump, end, renderer());
+    }
+
+    private Void openWindow() {
+        engine = Executors.newSingleThreadExecutor(t -> {
+            Thread th = new Thread(t, "blockstep-engine");
+            th.setDaemon(true);
+            return th;
+        });
+        vm = new DebuggerViewModel(engine, Platform::runLater);
+        DebuggerWindow window = new DebuggerWindow(vm, new EngineWiring(), freshPreferences());
+        scene = window.scene();
+        stage = new Stage();
+        stage.setTitle("blockstep bench --gui");
+        stage.setScene(scene);
+        stage.setX(0);
+        stage.setY(0);
+        stage.show();
+        stage.requestFocus();
+        probe = new FrameProbe(scene, vm.session());
+        return null;
+    }
+
+    /** A key as the toolkit delivers it: pressed and released on the focus owner, through the scene's accelerators. */
+    private void press(KeyCode key, boolean shift) {
+        Runnable fire = () -> {
+            Node focus = scene.getFocusOwner();
+            javafx.event.EventTarget target = focus != null ? focus : scene;
+            Event.fireEvent(target, new KeyEvent(KeyEvent.KEY_PRESSED, "", "", key, shift, false, false, false));
+            Event.fireEvent(target, new KeyEvent(KeyEvent.KEY_RELEASED, "", "", key, shift, false, false, false));
+        };
+        if (Platform.isFxApplicationThread()) {
+            fire.run();
+        } else {
+            Platform.runLater(fire);
+        }
+    }
+
+    /** Between two commands: the engine idle, and every event the last one queued handled. */
+    private void idle() throws InterruptedException {
+        waitFor("the engine to go idle", () -> !vm.busyProperty().get());
+        onFx(() -> null);
+    }
+
+    private static void waitFor(String what, BooleanSupplier onFx) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
+        while (!onFx(onFx::getAsBoolean)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static <T> T onFx(java.util.concurrent.Callable<T> c) throws InterruptedException {
+        FutureTask<T> f = new FutureTask<>(c);
+        Platform.runLater(f);
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private static String renderer() {
+        try {
+            return com.sun.prism.GraphicsPipeline.getPipeline().getClass().getSimpleName();
+        } catch (RuntimeException | LinkageError e) {
+            return "unknown";
+        }
+    }
+
+    /** The bench must not depend on, or change, the dividers a user dragged. */
+    private static Preferences freshPreferences() {
+        Preferences p = Preferences.userRoot().node("dev/blockstep/gui-bench");
+        try {
+            p.clear();
+        } catch (BackingStoreException e) {
+            throw new IllegalStateException("cannot clear the bench's preferences: " + e.getMessage(), e);
+        }
+        return p;
+    }
+}
