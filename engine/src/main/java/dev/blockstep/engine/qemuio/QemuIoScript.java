@@ -2,6 +2,7 @@ package dev.blockstep.engine.qemuio;
 
 import dev.blockstep.engine.block.BlockNode;
 import dev.blockstep.engine.block.QemuIoMain;
+import dev.blockstep.engine.block.QemuIoReport;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
@@ -68,7 +69,7 @@ public final class QemuIoScript {
                              IntFunction<String> where, boolean prompts, FixVariant fix, Long seed, Console console) {
         QemuIoScript s = new QemuIoScript();
         s.backing = backing;
-        for (int i = 0; i < lines.size(); i++) {
+        for (int i = 0; i < lines.size() && !s.quit; i++) {
             s.parse(lines.get(i), where.apply(i));
         }
         return s.run(image, name, prompts, fix, seed, console);
@@ -87,10 +88,18 @@ public final class QemuIoScript {
 
     /** The image's backing chain, or null. */
     private BackingImage backing;
+    /** A quit line was read: the lines after it are not. */
+    private boolean quit;
 
     private void parse(String line, String where) {
         try {
             QemuIoParser.parseLine(line, where, 1).ifPresentOrElse(c -> {
+                if (c instanceof QemuIoCommand.Quit) {
+                    // qemu-io reads no further line and prints no further prompt
+                    quit = true;
+                    entries.add(new Entry(-1, null));
+                    return;
+                }
                 entries.add(new Entry(commands.size(), null));
                 commands.add(c);
             }, () -> entries.add(new Entry(-1, null)));
@@ -162,7 +171,7 @@ public final class QemuIoScript {
         /** Prints the rest once the engine has stopped; {@code close} is the group of lines printed at close. */
         void finish(int close) {
             printEntriesThrough(close - 1);
-            if (prompts) {
+            if (prompts && !quit) {
                 console.out("qemu-io> ");
             }
             printLinesThrough(close);

@@ -1,4 +1,4 @@
-package dev.blockstep.engine.qemuio;
+package dev.blockstep.engine.block;
 
 import java.util.Locale;
 
@@ -14,7 +14,7 @@ public final class QemuIoReport {
                 + String.format(Locale.ROOT, "%.4f", 1 / secs) + " ops/sec)";
     }
 
-    static String cvtstr(double value) {
+    public static String cvtstr(double value) {
         String[] suffixes = {" EiB", " PiB", " TiB", " GiB", " MiB", " KiB"};
         int[] shifts = {60, 50, 40, 30, 20, 10};
         String s = null;
