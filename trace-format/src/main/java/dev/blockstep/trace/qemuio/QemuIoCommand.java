@@ -51,13 +51,27 @@ public sealed interface QemuIoCommand {
         /** The byte the checked part must hold, if any. */
         OptionalInt pattern();
 
-        /** Where the pattern check starts and how long it is, relative to the request (read -s, -l). */
-        long checkOffset();
+        /** Where the pattern check starts, relative to the request (read -s); readv checks it all. */
+        default long checkOffset() {
+            return 0;
+        }
 
-        long checkLength();
+        /** How many bytes the pattern check covers (read -l). */
+        default long checkLength() {
+            return length();
+        }
 
         /** -v: hex-dump the data before the report. */
         boolean verbose();
+
+        /** The command as a line, under its name. */
+        static String line(String name, DataRead r) {
+            return name + (r.quiet() ? " -q" : "") + (r.verbose() ? " -v" : "")
+                    + (r.pattern().isPresent() ? " -P 0x" + Integer.toHexString(r.pattern().getAsInt()) : "")
+                    + (r.checkOffset() != 0 || r.checkLength() != r.length()
+                    ? " -s " + r.checkOffset() + " -l " + r.checkLength() : "")
+                    + " " + r.offset() + " " + r.length();
+        }
     }
 
     /**
@@ -73,30 +87,15 @@ public sealed interface QemuIoCommand {
 
         @Override
         public String toLine() {
-            return "read" + (quiet ? " -q" : "") + (verbose ? " -v" : "")
-                    + (pattern.isPresent() ? " -P 0x" + Integer.toHexString(pattern.getAsInt()) : "")
-                    + (checkOffset != 0 || checkLength != length ? " -s " + checkOffset + " -l " + checkLength : "")
-                    + " " + offset + " " + length;
+            return DataRead.line("read", this);
         }
     }
 
     /** {@code readv [-qv] [-P pattern] off len [len..]}: one read of the lengths' sum, named readv. */
     record Readv(long offset, long length, OptionalInt pattern, boolean quiet, boolean verbose) implements DataRead {
         @Override
-        public long checkOffset() {
-            return 0;
-        }
-
-        @Override
-        public long checkLength() {
-            return length;
-        }
-
-        @Override
         public String toLine() {
-            return "readv" + (quiet ? " -q" : "") + (verbose ? " -v" : "")
-                    + (pattern.isPresent() ? " -P 0x" + Integer.toHexString(pattern.getAsInt()) : "")
-                    + " " + offset + " " + length;
+            return DataRead.line("readv", this);
         }
     }
 
@@ -106,20 +105,8 @@ public sealed interface QemuIoCommand {
     record AioRead(long offset, long length, OptionalInt pattern, boolean quiet, boolean verbose)
             implements DataRead {
         @Override
-        public long checkOffset() {
-            return 0;
-        }
-
-        @Override
-        public long checkLength() {
-            return length;
-        }
-
-        @Override
         public String toLine() {
-            return "aio_read" + (quiet ? " -q" : "") + (verbose ? " -v" : "")
-                    + (pattern.isPresent() ? " -P 0x" + Integer.toHexString(pattern.getAsInt()) : "")
-                    + " " + offset + " " + length;
+            return DataRead.line("aio_read", this);
         }
     }
 
