@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Parses qemu-io command lines the way qemu-io 7.2 does: whitespace-separated words, getopt-style flags
+ * Parses qemu-io command lines the way qemu-io 7.2 does: space-separated words, getopt-style flags
  * (clustered {@code -zu}, attached {@code -P0x22}, flags after operands), qemu's argument-count check
  * and qemu's error texts.
  */
@@ -35,11 +35,17 @@ public final class QemuIoParser {
     /** One line; empty when it holds no command. */
     public static Optional<QemuIoCommand> parseLine(String line, String source, int lineNo)
             throws QemuIoSyntaxException {
-        String[] words = line.strip().split("\\s+");
-        if (words.length == 0 || words[0].isEmpty()) {
+        // breakline splits at spaces only: a tab or a carriage return stays part of a word, as in qemu-io
+        List<String> words = new ArrayList<>();
+        for (String w : line.split(" ")) {
+            if (!w.isEmpty()) {
+                words.add(w);
+            }
+        }
+        if (words.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(parseWords(List.of(words), source + ":" + lineNo));
+        return Optional.of(parseWords(words, source + ":" + lineNo));
     }
 
     public static QemuIoCommand parseWords(List<String> words, String where) throws QemuIoSyntaxException {
