@@ -117,7 +117,7 @@ class IoCommandsDifferentialTest {
                 String[] bad = {"readv 0", "readv 0 x", "alloc", "alloc x", "alloc 0 1 2", "sleep x", "sleep -1",
                     "sleep 1 2", "writev 0 3G", "writev 0 1G 1G 1G", "map 1", "length x", "read -l 4 0 512",
                     "read -P 1 -s 2k 0 1k", "readv -P 300 0 512", "aio_read 0 x", "readv 2M 512", "writev -P 1 1M 4k",
-                    "aio_read 1M 512\naio_flush"};
+                    "aio_read 1M 512\naio_flush", "read 0 512 -P", "writev -z 0 4k", "readv -x 0 512", "aio_read -z 0 8"};
                 return bad[r.nextInt(bad.length)];
             }
             case 12 -> {

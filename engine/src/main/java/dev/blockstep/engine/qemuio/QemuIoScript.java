@@ -194,6 +194,9 @@ public final class QemuIoScript {
                     } else {
                         console.out(en.refused().qemuText() + "\n");
                     }
+                    if (en.refused().usage() != null) {
+                        console.out(en.refused().usage() + "\n");
+                    }
                 } else if (en.command() >= 0) {
                     printLinesThrough(en.command());
                 }
