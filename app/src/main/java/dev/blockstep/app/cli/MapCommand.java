@@ -75,7 +75,7 @@ public final class MapCommand implements Callable<Integer> {
             max = maxLength == null ? Long.MAX_VALUE : Cvtnum.parse(maxLength);
         } catch (Cvtnum.NumberException e) {
             err.println("qemu-img: Invalid " + (startOffset != null && !parses(startOffset) ? "start offset"
-                    : "max length") + " specified! You may use k, M, G, T, P or E suffixes for");
+                    : "max length") + " specified. You may use k, M, G, T, P or E suffixes for");
             err.println("qemu-img: kilobytes, megabytes, gigabytes, terabytes, petabytes and exabytes.");
             return 1;
         }
@@ -96,11 +96,13 @@ public final class MapCommand implements Callable<Integer> {
             out.print(ImageMap.json(entries));
             return 0;
         }
-        if (ImageMap.hasUnmappedData(entries)) {
+        ImageMap.HumanTable table = ImageMap.human(entries);
+        table.lines().forEach(out::println);
+        if (table.failed()) {
+            out.flush();
             err.println("qemu-img: File contains external, encrypted or compressed clusters.");
             return 1;
         }
-        ImageMap.human(entries).forEach(out::println);
         return 0;
     }
 

@@ -62,25 +62,33 @@ public final class ImageMap {
             }
             off += e.length();
         }
+        if (out.isEmpty()) {
+            // qemu-img starts from an empty entry at the start offset and prints it when nothing follows
+            out.add(new Entry(start, 0, 0, false, false, false, OptionalLong.empty(), null));
+        }
         return out;
     }
 
-    /** qemu-img map's human table: only the runs of data with a host offset. */
-    public static List<String> human(List<Entry> entries) {
+    /**
+     * qemu-img map's human table: the runs of data with a host offset. It stops, as qemu does, at the first run
+     * of data without one (a compressed cluster): {@code failed} then says qemu-img prints its error and exits 1.
+     */
+    public record HumanTable(List<String> lines, boolean failed) {
+    }
+
+    public static HumanTable human(List<Entry> entries) {
         List<String> out = new ArrayList<>();
         out.add(String.format("%-16s%-16s%-16s%s", "Offset", "Length", "Mapped to", "File"));
         for (Entry e : entries) {
+            if (e.data() && e.offset().isEmpty()) {
+                return new HumanTable(out, true);
+            }
             if (e.data() && !e.zero()) {
                 out.add(String.format("%-16s%-16s%-16s%s", hex(e.start()), hex(e.length()),
                         hex(e.offset().orElse(0)), e.filename() == null ? "" : e.filename()));
             }
         }
-        return out;
-    }
-
-    /** Whether the human table cannot be printed: data without a host offset (compressed clusters). */
-    public static boolean hasUnmappedData(List<Entry> entries) {
-        return entries.stream().anyMatch(e -> e.data() && e.offset().isEmpty());
+        return new HumanTable(out, false);
     }
 
     /** qemu-img map --output=json, one entry a line, as qemu prints it. */
