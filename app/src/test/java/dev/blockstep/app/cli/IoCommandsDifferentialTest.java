@@ -47,6 +47,30 @@ class IoCommandsDifferentialTest {
         }
     }
 
+    /** qemu-io's command-line options that apply to a file: -f, -r, -n, -t, --aio, and their refusals. */
+    @Test
+    void commandLineOptionsMatchQemuIo() throws Exception {
+        Path base = image("options", "cluster_size=65536", null);
+        assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write -P 5 0 128k", base.toString()).exitCode());
+        List<String> script = List.of("write -P 1 0 4k", "writev 4k 512 512", "read -P 5 64k 4k", "discard 0 64k",
+                "aio_write -z 0 4k", "aio_flush", "write -z -u 0 4k", "map", "alloc 0 1M", "length", "flush");
+        List<List<String>> optionSets = List.of(List.of("-r"), List.of("-r", "-f", "qcow2"), List.of("-n"),
+                List.of("-t", "none", "--aio", "threads"), List.of("--cache", "unsafe", "--aio", "native"),
+                List.of("-t", "writeback", "-i", "io_uring"), List.of("-t", "bogus"), List.of("--aio", "bogus"),
+                List.of("-f", "bogus"), List.of("--read-only", "--nocache"));
+        List<String> failures = new ArrayList<>();
+        for (List<String> options : optionSets) {
+            for (boolean stdin : new boolean[] {true, false}) {
+                // one path for both runs, since the open errors name the file
+                Path work = dir.resolve("work.qcow2");
+                IoParity.QemuRun q = IoParity.qemu(base, work, options, script, stdin);
+                IoParity.compare(q, base, work, script, stdin, options,
+                        options + (stdin ? " (stdin)" : " (-c)"), failures);
+            }
+        }
+        assertEquals("", String.join("\n", failures));
+    }
+
     /** What a generated line exercises, counted so that the test shows it covered each. */
     private enum Vocabulary { WRITEV, READV, AIO_READ, READ_DUMP, READ_RANGE, LENGTH, MAP, ALLOC, SLEEP, QUIT, REFUSED }
 

@@ -24,8 +24,14 @@ final class IoParity {
     }
 
     static QemuRun qemu(Path base, Path work, List<String> lines, boolean stdin) throws Exception {
+        return qemu(base, work, List.of("-f", "qcow2"), lines, stdin);
+    }
+
+    /** As above, with qemu-io's command-line {@code options} before the commands. */
+    static QemuRun qemu(Path base, Path work, List<String> options, List<String> lines, boolean stdin)
+            throws Exception {
         Files.copy(base, work, StandardCopyOption.REPLACE_EXISTING);
-        List<String> args = new ArrayList<>(List.of("-f", "qcow2"));
+        List<String> args = new ArrayList<>(options);
         if (!stdin) {
             args.addAll(dashC(lines));
         }

@@ -61,14 +61,18 @@ public final class QemuIoScript {
      */
     public static Result run(HostFile image, String name, List<String> lines, IntFunction<String> where,
                              boolean prompts, FixVariant fix, Long seed, Console console) {
-        return run(image, null, name, lines, where, prompts, fix, seed, console);
+        return run(image, null, false, name, lines, where, prompts, fix, seed, console);
     }
 
-    /** As above, on an image over the backing chain {@code backing} (null for none). */
-    public static Result run(HostFile image, BackingImage backing, String name, List<String> lines,
+    /**
+     * As above, on an image over the backing chain {@code backing} (null for none); {@code readOnly} is
+     * qemu-io's -r, under which every command that needs write permission is refused before it runs.
+     */
+    public static Result run(HostFile image, BackingImage backing, boolean readOnly, String name, List<String> lines,
                              IntFunction<String> where, boolean prompts, FixVariant fix, Long seed, Console console) {
         QemuIoScript s = new QemuIoScript();
         s.backing = backing;
+        s.readOnly = readOnly;
         for (int i = 0; i < lines.size() && !s.quit; i++) {
             s.parse(lines.get(i), where.apply(i));
         }
@@ -90,10 +94,22 @@ public final class QemuIoScript {
     private BackingImage backing;
     /** A quit line was read: the lines after it are not. */
     private boolean quit;
+    /** qemu-io -r. */
+    private boolean readOnly;
+
+    private static boolean needsWrite(QemuIoCommand c) {
+        return c instanceof QemuIoCommand.DataWrite || c instanceof QemuIoCommand.Discard;
+    }
 
     private void parse(String line, String where) {
         try {
             QemuIoParser.parseLine(line, where, 1).ifPresentOrElse(c -> {
+                if (readOnly && needsWrite(c)) {
+                    // command() asks for BLK_PERM_WRITE first, and the read-only node refuses it
+                    entries.add(new Entry(-1, new QemuIoSyntaxException(where, "qemu-io: Block node is read-only",
+                            true)));
+                    return;
+                }
                 if (c instanceof QemuIoCommand.Quit) {
                     // qemu-io reads no further line and prints no further prompt
                     quit = true;
