@@ -6,6 +6,7 @@ import dev.blockstep.app.cli.CreateCommand;
 import dev.blockstep.app.cli.ImportQemuIoCommand;
 import dev.blockstep.app.cli.ImportQemuLogCommand;
 import dev.blockstep.app.cli.IoCommand;
+import dev.blockstep.app.cli.MapCommand;
 import dev.blockstep.app.cli.ExploreCommand;
 import dev.blockstep.app.cli.ExportDiagramCommand;
 import dev.blockstep.app.cli.MinimizeCommand;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
                 CheckCommand.class,
                 CreateCommand.class,
                 IoCommand.class,
+                MapCommand.class,
                 ImportQemuIoCommand.class,
                 ImportQemuLogCommand.class,
                 ExploreCommand.class,

@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
  * order. Timing lines report each command's wall time from issue to completion.
  */
 @Command(name = "io",
-        description = "Run qemu-io commands (write, read, discard, flush, aio_write, aio_flush) on a qcow2 image "
+        description = "Run qemu-io commands (read, readv, write, writev, aio_read, aio_write, aio_flush, discard, flush, "
+                + "length, map, alloc, sleep, quit) on a qcow2 image "
                 + "in place.",
         mixinStandardHelpOptions = true)
 public final class IoCommand implements Callable<Integer> {
@@ -56,13 +57,67 @@ public final class IoCommand implements Callable<Integer> {
             + "(same seed, same result). Without it the order is FIFO.")
     Long seed;
 
+    @Option(names = "-f", paramLabel = "FMT", description = "Image format: qcow2, the only one io opens.")
+    String format;
+
+    @Option(names = {"-r", "--read-only"}, description = "Open the image read-only: commands that write are "
+            + "refused, as qemu-io refuses them, and the file is never written.")
+    boolean readOnly;
+
+    @Option(names = {"-n", "--nocache"}, description = "qemu-io's O_DIRECT (cache=none): host page-cache "
+            + "bypass, which changes nothing blockstep models.")
+    boolean nocache;
+
+    @Option(names = {"-t", "--cache"}, paramLabel = "MODE", description = "Cache mode. writeback (qemu-io's default),"
+            + " none and unsafe behave alike here; writethrough and directsync are not modelled and are refused.")
+    String cache;
+
+    @Option(names = {"-i", "--aio"}, paramLabel = "MODE", description = "threads, native or io_uring: how qemu "
+            + "submits file I/O, which does not change the order of the driver's steps or the bytes.")
+    String aio;
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The qcow2 image file (changed in place).")
     String image;
+
+    /** Image formats qemu 7.2 knows, which blockstep io does not open. */
+    private static final List<String> QEMU_FORMATS = List.of("raw", "file", "qcow", "qed", "vmdk", "vdi", "vpc",
+            "vhdx", "parallels", "luks", "dmg", "bochs", "cloop", "vvfat", "blkdebug", "null-co", "nbd");
+
+    /** qemu-io's own refusals of its command-line options, or null when they are acceptable. */
+    private String optionError() {
+        if (cache != null && !List.of("none", "off", "writeback", "unsafe", "directsync", "writethrough")
+                .contains(cache)) {
+            return "qemu-io: Invalid cache option: " + cache;
+        }
+        if (aio != null && !List.of("threads", "native", "io_uring").contains(aio)) {
+            return "qemu-io: Invalid aio option: " + aio;
+        }
+        if (cache != null && (cache.equals("writethrough") || cache.equals("directsync"))) {
+            return "blockstep io: cache mode " + cache + " is not modelled (writeback, none and unsafe are)";
+        }
+        boolean direct = nocache || cache != null && (cache.equals("none") || cache.equals("directsync"));
+        if ("native".equals(aio) && !direct) {
+            return "qemu-io: can't open device " + image + ": aio=native was specified, but it requires "
+                    + "cache.direct=on, which was not specified.";
+        }
+        if (format != null && !format.equals("qcow2")) {
+            return "qemu-io: can't open device " + image + ": " + (QEMU_FORMATS.contains(format)
+                    ? "blockstep io opens only qcow2 images, not '" + format + "'"
+                    : "Unknown driver '" + format + "'");
+        }
+        return null;
+    }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        String refused = optionError();
+        if (refused != null) {
+            err.println(refused);
+            err.flush();
+            return 1;
+        }
         Path path;
         HostFile file;
         HostFile original;
@@ -85,7 +140,7 @@ public final class IoCommand implements Callable<Integer> {
         }
         QemuIoScript.Result run;
         try {
-            run = QemuIoScript.run(file, backing, image, scriptLines(),
+            run = QemuIoScript.run(file, backing, readOnly, image, scriptLines(),
                     i -> commands.isEmpty() ? "<stdin>:" + (i + 1) : "-c #" + (i + 1), commands.isEmpty(), fix.orElse(FixVariant.NONE), seed,
                     new QemuIoScript.Console() {
                         @Override
@@ -114,6 +169,10 @@ public final class IoCommand implements Callable<Integer> {
             failed = true;
         }
         out.flush();
+        if (readOnly) {
+            err.flush();
+            return failed ? 1 : 0;
+        }
         try {
             run.file().saveChanges(path, original);
         } catch (IOException e) {

@@ -59,13 +59,16 @@ final class MainMenu {
                 () -> saveAs("Export sequence diagram", List.of("*.svg", "*.png"),
                         (target, out) -> wiring.exportDiagram(target, out, vm.titleProperty().get())));
         diagram.disableProperty().bind(vm.loadedProperty().not());
+        MenuItem repair = item("menu-repair", "Repair (qemu-img check -r all)", null,
+                () -> vm.session().query("Repair", wiring::repair, r -> RepairDialog.show(window.get(), r)));
+        repair.disableProperty().bind(vm.loadedProperty().not());
         MenuItem quit = item("menu-quit", "Quit", new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN),
                 Platform::exit);
         saveTrace.disableProperty().bind(vm.loadedProperty().not());
         export.disableProperty().bind(vm.loadedProperty().not());
         refreshRecent();
         Menu file = new Menu("File", null, open, sample, recentMenu, new SeparatorMenuItem(), saveTrace, export,
-                diagram, new SeparatorMenuItem(), quit);
+                diagram, repair, new SeparatorMenuItem(), quit);
 
         Menu run = new Menu("Run", null,
                 item("menu-step", "Step", new KeyCodeCombination(KeyCode.F8), vm::step),

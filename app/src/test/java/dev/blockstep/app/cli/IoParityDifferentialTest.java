@@ -6,9 +6,7 @@ import dev.blockstep.engine.testing.Qemu;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  * in flight, so that qemu's own output order does not depend on its I/O timing.
  */
 class IoParityDifferentialTest {
-    private static final Pattern TIMING = Pattern.compile("[0-9.]+ (bytes|KiB|MiB|GiB), 1 ops; .*");
     private static final List<List<String>> MODES = List.of(List.of(), List.of("--seed", "1"), List.of("--seed", "7"));
 
     @TempDir
@@ -87,31 +84,10 @@ class IoParityDifferentialTest {
         List<String> failures = new ArrayList<>();
         for (boolean stdin : new boolean[] {true, false}) {
             List<String> lines = stdin ? withBlankLine(script) : List.of(script);
-            Path real = copy(base, name + "-qemu.qcow2");
-            List<String> qemuArgs = new ArrayList<>(List.of("-f", "qcow2"));
-            if (!stdin) {
-                qemuArgs.addAll(dashC(lines));
-            }
-            qemuArgs.add(real.toString());
-            Qemu.Result q = Qemu.run("qemu-io", qemuArgs, stdin ? String.join("\n", lines) + "\n" : "");
-            byte[] qemuImage = Files.readAllBytes(real);
+            IoParity.QemuRun q = IoParity.qemu(base, dir.resolve(name + "-qemu.qcow2"), lines, stdin);
             for (List<String> mode : MODES) {
-                Path ours = copy(base, name + "-ours.qcow2");
-                List<String> args = new ArrayList<>(List.of("io"));
-                args.addAll(mode);
-                if (!stdin) {
-                    args.addAll(dashC(lines));
-                }
-                args.add(ours.toString());
-                CreateAndIoCommandTest.Run r = CreateAndIoCommandTest.run(stdin ? String.join("\n", lines) + "\n" : null,
-                        args.toArray(String[]::new));
                 String how = name + (stdin ? " (stdin" : " (-c") + (mode.isEmpty() ? ", serial)" : ", " + mode + ")");
-                compare(failures, how + " stdout", masked(q.stdout()), masked(r.stdout()));
-                compare(failures, how + " stderr", q.stderr().lines().toList(), r.stderr().lines().toList());
-                compare(failures, how + " exit status", List.of(q.exitCode()), List.of(r.exitCode()));
-                if (!Arrays.equals(qemuImage, Files.readAllBytes(ours))) {
-                    failures.add(how + ": the images differ");
-                }
+                IoParity.compare(q, base, dir.resolve(name + "-ours.qcow2"), lines, stdin, mode, how, failures);
             }
         }
         assertEquals("", String.join("\n", failures));
@@ -121,35 +97,5 @@ class IoParityDifferentialTest {
         List<String> l = new ArrayList<>(List.of(script));
         l.add(Math.min(2, l.size()), "");
         return l;
-    }
-
-    private static List<String> dashC(List<String> lines) {
-        List<String> a = new ArrayList<>();
-        for (String l : lines) {
-            a.add("-c");
-            a.add(l);
-        }
-        return a;
-    }
-
-    private Path copy(Path from, String name) throws Exception {
-        Path p = dir.resolve(name);
-        Files.copy(from, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        return p;
-    }
-
-    /** stdout split after each newline and after each prompt, timing figures replaced. */
-    private static List<String> masked(String stdout) {
-        List<String> out = new ArrayList<>();
-        for (String l : stdout.replace("qemu-io> ", "qemu-io> \n").split("\n", -1)) {
-            out.add(TIMING.matcher(l).matches() ? "<timing>" : l);
-        }
-        return out;
-    }
-
-    private static <T> void compare(List<String> failures, String what, List<T> qemu, List<T> ours) {
-        if (!qemu.equals(ours)) {
-            failures.add(what + " differs\n  qemu-io:   " + qemu + "\n  blockstep: " + ours);
-        }
     }
 }

@@ -66,8 +66,9 @@ public final class BlockBackend implements QemuIoTarget {
         if (c instanceof QemuIoCommand.Discard d) {
             return pdiscard(id, d.toLine(), d.offset(), d.length()).quiet(d.quiet());
         }
-        if (c instanceof QemuIoCommand.Read rd) {
-            return preadv(id, rd.toLine(), rd.offset(), (int) rd.length(), rd.pattern().orElse(-1)).quiet(rd.quiet());
+        if (c instanceof QemuIoCommand.DataRead rd) {
+            return preadv(id, rd.toLine(), rd.offset(), (int) rd.length(), rd.pattern().orElse(-1))
+                    .checking(rd.checkOffset(), rd.checkLength(), rd.verbose()).quiet(rd.quiet());
         }
         return flush(id);
     }

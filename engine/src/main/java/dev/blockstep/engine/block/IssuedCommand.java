@@ -20,7 +20,9 @@ public record IssuedCommand(int index, int coroutine, String name, Kind kind) {
          */
         REFUSED,
         /** aio_flush: the loop itself waits for the requests in flight. */
-        DRAIN
+        DRAIN,
+        /** length, map, alloc, sleep: the loop answers from the image's tables, with no request. */
+        ANSWERED
     }
 
     /** Whether a request coroutine of its own ran the command. */

@@ -49,7 +49,7 @@ public final class NbdServer implements QemuIoTarget {
         if (c instanceof QemuIoCommand.Discard d) {
             return new NbdRequest(Type.TRIM, d.offset(), d.length(), false, false);
         }
-        if (c instanceof QemuIoCommand.Read rd) {
+        if (c instanceof QemuIoCommand.DataRead rd) {
             return new NbdRequest(Type.READ, rd.offset(), rd.length(), false, false);
         }
         return new NbdRequest(Type.FLUSH, 0, 0, false, false);
@@ -62,7 +62,7 @@ public final class NbdServer implements QemuIoTarget {
     @Override
     public RequestCoroutine request(int id, QemuIoCommand c) {
         int pattern = c instanceof QemuIoCommand.DataWrite w ? w.pattern()
-                : c instanceof QemuIoCommand.Read rd ? rd.pattern().orElse(-1) : 0;
+                : c instanceof QemuIoCommand.DataRead rd ? rd.pattern().orElse(-1) : 0;
         boolean quiet = c instanceof QemuIoCommand.GuestRange g && g.quiet();
         String line = c instanceof QemuIoCommand.Flush ? "flush" : c.toLine();
         return handle(id, line, fromClient(c), pattern).quiet(quiet);

@@ -115,7 +115,10 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         QemuIoCommand c = commands.get(pc++);
         node.outputGroup(pc - 1);
         cx.name(commandName(c));
-        boolean aio = c instanceof QemuIoCommand.AioWrite;
+        if (c instanceof QemuIoCommand.Query || c instanceof QemuIoCommand.Quit) {
+            return answer(cx, c);
+        }
+        boolean aio = c instanceof QemuIoCommand.AioWrite || c instanceof QemuIoCommand.AioRead;
         String refusal = refusal(c);
         if (refusal != null) {
             // blk_check_byte_request (or the detached driver) fails it before the request reaches the node: no
@@ -128,7 +131,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             // flush_f prints nothing of its own; only the exit status tells
             node.stdout(c instanceof QemuIoCommand.Flush ? BlockNode.Kind.SILENT_FAILURE
                     : aio ? BlockNode.Kind.NOTICE : BlockNode.Kind.FAILURE,
-                    c instanceof QemuIoCommand.Flush ? "" : commandName(c) + " failed: " + refusal, pc - 1, 0);
+                    c instanceof QemuIoCommand.Flush ? "" : failureName(c) + " failed: " + refusal, pc - 1, 0);
             node.outputGroup(pc);
             cx.narrate("qemu-io's " + c.toLine() + " fails before any request runs: " + refusal + ".");
             return Outcome.YIELD;
@@ -176,6 +179,19 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         return Outcome.blocked(CoState.WAITING_COMPLETION, c.toLine() + " (" + r.name() + ")");
     }
 
+    /** A command answered from the tables in this step, with no request (see {@link QemuIoQueries}). */
+    private Outcome answer(StepContext cx, QemuIoCommand c) {
+        issued.add(new IssuedCommand(pc - 1, id(), name(), IssuedCommand.Kind.ANSWERED));
+        if (c instanceof QemuIoCommand.Query q) {
+            for (String line : QemuIoQueries.answer(node.driver(), id(), q)) {
+                node.stdout(BlockNode.Kind.NOTICE, line, pc - 1, 0);
+            }
+        }
+        node.outputGroup(pc);
+        cx.narrate("qemu-io answers " + c.toLine() + " from the image's tables.");
+        return Outcome.YIELD;
+    }
+
     /**
      * Why the block backend fails the command before any coroutine of the request runs
      * (blk_check_byte_request, blk_co_flush), or null: the driver was detached after a fatal corruption, or
@@ -194,6 +210,11 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         long size = node.driver().size();
         return g.offset() < 0 || g.length() < 0 || g.offset() > size || size - g.offset() < g.length()
                 ? "Input/output error" : null;
+    }
+
+    /** The name in qemu-io's "... failed:" line: aio_read's completion callback is shared with readv. */
+    private static String failureName(QemuIoCommand c) {
+        return c instanceof QemuIoCommand.AioRead ? "readv" : commandName(c);
     }
 
     private static String commandName(QemuIoCommand c) {

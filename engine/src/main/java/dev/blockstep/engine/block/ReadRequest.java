@@ -13,12 +13,24 @@ public final class ReadRequest extends RequestCoroutine {
     private P p = P.BEGIN;
     private final int pattern;
     private final byte[] buf;
+    private long checkOffset;
+    private long checkLength;
+    private boolean dump;
 
     /** @param pattern byte to verify, or -1 */
     public ReadRequest(int id, String name, BlockNode node, String request, long offset, int bytes, int pattern) {
         super(id, name, node, request, offset, bytes, RequestFlags.NONE);
         this.pattern = pattern;
         this.buf = new byte[bytes];
+        this.checkLength = bytes;
+    }
+
+    /** read -s/-l: verify only [from, from+len) of the data; read -v: hex-dump it before the report. */
+    public ReadRequest checking(long from, long len, boolean hexDump) {
+        this.checkOffset = from;
+        this.checkLength = len;
+        this.dump = hexDump;
+        return this;
     }
 
     /** The bytes read (complete once the request is done). */
@@ -86,9 +98,15 @@ public final class ReadRequest extends RequestCoroutine {
                 cx.name("tracked_request_end").guest(offset, bytes).narrate(n + " ends tracked request #"
                         + tracked.id() + " and completes.");
                 p = P.DONE;
-                if (pattern >= 0 && !allEqual(buf, (byte) pattern)) {
+                if (pattern >= 0 && !allEqual(buf, (int) checkOffset, (int) checkLength, (byte) pattern)) {
                     // qemu-io names the checked range, not the first differing byte
-                    failure("Pattern verification failed at offset " + offset + ", " + bytes + " bytes");
+                    failure("Pattern verification failed at offset " + (offset + checkOffset) + ", " + checkLength
+                            + " bytes");
+                }
+                if (dump && !quiet()) {
+                    for (String line : HexDump.lines(buf, offset)) {
+                        node.stdout(BlockNode.Kind.NOTICE, line, commandIndex(), 0);
+                    }
                 }
                 report("read");
                 return finish(cx, "0");
@@ -97,9 +115,9 @@ public final class ReadRequest extends RequestCoroutine {
         }
     }
 
-    private static boolean allEqual(byte[] b, byte p) {
-        for (byte x : b) {
-            if (x != p) {
+    private static boolean allEqual(byte[] b, int from, int len, byte p) {
+        for (int i = from; i < from + len; i++) {
+            if (b[i] != p) {
                 return false;
             }
         }

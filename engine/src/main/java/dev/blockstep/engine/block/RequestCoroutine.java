@@ -61,6 +61,11 @@ public abstract class RequestCoroutine extends Coroutine {
         return this;
     }
 
+    /** Whether qemu-io's -q was given. */
+    protected boolean quiet() {
+        return quiet;
+    }
+
     /** print_report's first line on qemu-io's stdout, unless the command was quiet. */
     protected void report(String op) {
         if (!quiet) {
@@ -76,7 +81,9 @@ public abstract class RequestCoroutine extends Coroutine {
 
     /** qemu-io's line when the driver fails this request; flush prints none. */
     protected void failedWith(Qcow2Error e) {
-        failure(request.split(" ")[0] + " failed: " + e.strerror());
+        String op = request.split(" ")[0];
+        // aio_read's completion callback is shared with readv and says so
+        failure((op.equals("aio_read") ? "readv" : op) + " failed: " + e.strerror());
     }
 
     public RequestCoroutine onDone(RequestListener l) {

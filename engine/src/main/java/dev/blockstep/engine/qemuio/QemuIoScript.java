@@ -2,6 +2,7 @@ package dev.blockstep.engine.qemuio;
 
 import dev.blockstep.engine.block.BlockNode;
 import dev.blockstep.engine.block.QemuIoMain;
+import dev.blockstep.engine.block.QemuIoReport;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
@@ -60,15 +61,19 @@ public final class QemuIoScript {
      */
     public static Result run(HostFile image, String name, List<String> lines, IntFunction<String> where,
                              boolean prompts, FixVariant fix, Long seed, Console console) {
-        return run(image, null, name, lines, where, prompts, fix, seed, console);
+        return run(image, null, false, name, lines, where, prompts, fix, seed, console);
     }
 
-    /** As above, on an image over the backing chain {@code backing} (null for none). */
-    public static Result run(HostFile image, BackingImage backing, String name, List<String> lines,
+    /**
+     * As above, on an image over the backing chain {@code backing} (null for none); {@code readOnly} is
+     * qemu-io's -r, under which every command that needs write permission is refused before it runs.
+     */
+    public static Result run(HostFile image, BackingImage backing, boolean readOnly, String name, List<String> lines,
                              IntFunction<String> where, boolean prompts, FixVariant fix, Long seed, Console console) {
         QemuIoScript s = new QemuIoScript();
         s.backing = backing;
-        for (int i = 0; i < lines.size(); i++) {
+        s.readOnly = readOnly;
+        for (int i = 0; i < lines.size() && !s.quit; i++) {
             s.parse(lines.get(i), where.apply(i));
         }
         return s.run(image, name, prompts, fix, seed, console);
@@ -87,10 +92,30 @@ public final class QemuIoScript {
 
     /** The image's backing chain, or null. */
     private BackingImage backing;
+    /** A quit line was read: the lines after it are not. */
+    private boolean quit;
+    /** qemu-io -r. */
+    private boolean readOnly;
+
+    private static boolean needsWrite(QemuIoCommand c) {
+        return c instanceof QemuIoCommand.DataWrite || c instanceof QemuIoCommand.Discard;
+    }
 
     private void parse(String line, String where) {
         try {
             QemuIoParser.parseLine(line, where, 1).ifPresentOrElse(c -> {
+                if (readOnly && needsWrite(c)) {
+                    // command() asks for BLK_PERM_WRITE first, and the read-only node refuses it
+                    entries.add(new Entry(-1, new QemuIoSyntaxException(where, "qemu-io: Block node is read-only",
+                            true)));
+                    return;
+                }
+                if (c instanceof QemuIoCommand.Quit) {
+                    // qemu-io reads no further line and prints no further prompt
+                    quit = true;
+                    entries.add(new Entry(-1, null));
+                    return;
+                }
                 entries.add(new Entry(commands.size(), null));
                 commands.add(c);
             }, () -> entries.add(new Entry(-1, null)));
@@ -162,7 +187,7 @@ public final class QemuIoScript {
         /** Prints the rest once the engine has stopped; {@code close} is the group of lines printed at close. */
         void finish(int close) {
             printEntriesThrough(close - 1);
-            if (prompts) {
+            if (prompts && !quit) {
                 console.out("qemu-io> ");
             }
             printLinesThrough(close);
@@ -184,6 +209,9 @@ public final class QemuIoScript {
                         console.err(en.refused().qemuText());
                     } else {
                         console.out(en.refused().qemuText() + "\n");
+                    }
+                    if (en.refused().usage() != null) {
+                        console.out(en.refused().usage() + "\n");
                     }
                 } else if (en.command() >= 0) {
                     printLinesThrough(en.command());

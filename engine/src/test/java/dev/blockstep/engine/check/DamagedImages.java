@@ -6,6 +6,8 @@ import dev.blockstep.engine.testing.Qemu;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -97,6 +99,35 @@ final class DamagedImages {
                 f.writeLong(value);
             }
         }
+        return img;
+    }
+
+    /**
+     * A 1 MiB image written by real qemu-io from one -c batch of 400 racing 64 KiB aio writes, zero writes and
+     * unmapping zero writes over eight clusters (an aio_flush every 50): requests overlap, so the race can fire
+     * and the image may come out corrupt. Same seed, same script; qemu's timing decides the outcome.
+     */
+    static Path racingAioBatch(Path dir, long seed) {
+        Path img = dir.resolve("aio-" + seed + ".qcow2");
+        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", img.toString(), "1M").exitCode());
+        Random r = new Random(seed);
+        List<String> args = new ArrayList<>(List.of("-f", "qcow2"));
+        for (int i = 1; i <= 400; i++) {
+            long off = 65536L * r.nextInt(8);
+            String cmd = switch (r.nextInt(3)) {
+                case 0 -> "aio_write -q -P " + r.nextInt(256) + " " + off + " 64k";
+                case 1 -> "aio_write -q -z " + off + " 64k";
+                default -> "aio_write -q -z -u " + off + " 64k";
+            };
+            args.add("-c");
+            args.add(cmd);
+            if (i % 50 == 0) {
+                args.add("-c");
+                args.add("aio_flush");
+            }
+        }
+        args.add(img.toString());
+        Qemu.io(args.toArray(new String[0]));
         return img;
     }
 

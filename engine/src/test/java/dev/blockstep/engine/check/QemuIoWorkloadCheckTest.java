@@ -56,26 +56,7 @@ class QemuIoWorkloadCheckTest {
     @ParameterizedTest(name = "aio batch seed {0}")
     @CsvSource({"11", "12", "13", "14", "15", "16"})
     void imagesWrittenByRacingAioBatchesCheckExactlyAsQemuImgChecksThem(long seed) throws Exception {
-        Path img = dir.resolve("aio-" + seed + ".qcow2");
-        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", img.toString(), "1M").exitCode());
-        Random r = new Random(seed);
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("-f", "qcow2"));
-        for (int i = 1; i <= 400; i++) {
-            long off = 65536L * r.nextInt(8);
-            String cmd = switch (r.nextInt(3)) {
-                case 0 -> "aio_write -q -P " + r.nextInt(256) + " " + off + " 64k";
-                case 1 -> "aio_write -q -z " + off + " 64k";
-                default -> "aio_write -q -z -u " + off + " 64k";
-            };
-            args.add("-c");
-            args.add(cmd);
-            if (i % 50 == 0) {
-                args.add("-c");
-                args.add("aio_flush");
-            }
-        }
-        args.add(img.toString());
-        Qemu.io(args.toArray(new String[0]));
+        Path img = DamagedImages.racingAioBatch(dir, seed);
         QemuParity.assertSameAsQemu(img);
     }
 

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,36 +40,12 @@ class RepairParityTest {
     void imagesCorruptedByRacingQemuIoRepairAsQemuImgRepairsThem() throws Exception {
         List<Integer> verdicts = new ArrayList<>();
         for (long seed = 11; seed <= 22; seed++) {
-            Path img = racingBatch(seed);
+            Path img = DamagedImages.racingAioBatch(dir, seed);
             verdicts.add(QemuParity.qemu(img, CheckReport.Format.HUMAN).exitCode());
             RepairParity.assertBothModesRepairAsQemu(img);
         }
         assertTrue(verdicts.stream().filter(v -> v == 2).count() >= 3,
                 "real qemu-io corrupted too few images for the comparison to cover the race: " + verdicts);
-    }
-
-    private Path racingBatch(long seed) {
-        Path img = dir.resolve("aio-" + seed + ".qcow2");
-        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", img.toString(), "1M").exitCode());
-        Random r = new Random(seed);
-        List<String> args = new ArrayList<>(List.of("-f", "qcow2"));
-        for (int i = 1; i <= 400; i++) {
-            long off = 65536L * r.nextInt(8);
-            String cmd = switch (r.nextInt(3)) {
-                case 0 -> "aio_write -q -P " + r.nextInt(256) + " " + off + " 64k";
-                case 1 -> "aio_write -q -z " + off + " 64k";
-                default -> "aio_write -q -z -u " + off + " 64k";
-            };
-            args.add("-c");
-            args.add(cmd);
-            if (i % 50 == 0) {
-                args.add("-c");
-                args.add("aio_flush");
-            }
-        }
-        args.add(img.toString());
-        Qemu.io(args.toArray(new String[0]));
-        return img;
     }
 
     /** One kind of damage each, on a small image with data clusters 5..7 (16-bit refcounts, 64 KiB clusters). */

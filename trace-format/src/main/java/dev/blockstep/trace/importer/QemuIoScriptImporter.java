@@ -40,6 +40,9 @@ public final class QemuIoScriptImporter {
             } catch (QemuIoSyntaxException e) {
                 throw new ImportException(source, i + 1, e.qemuText());
             }
+            if (parsed.isPresent() && parsed.get() instanceof QemuIoCommand.Quit) {
+                break;
+            }
             if (parsed.isPresent()) {
                 out.add(new ScriptCommand(toCommand(parsed.get(), out.size(), source, i + 1), i + 1));
             }
@@ -110,7 +113,12 @@ public final class QemuIoScriptImporter {
 
     /** The trace command for one parsed qemu-io command at workload position {@code index}. */
     static Command toCommand(QemuIoCommand q, int index, String source, int line) throws ImportException {
-        if (q instanceof QemuIoCommand.Write w) {
+        if (q instanceof QemuIoCommand.Query || q instanceof QemuIoCommand.AioRead) {
+            throw new ImportException(source, line, "expected a command a trace can hold (write, writev, aio_write,"
+                    + " read, readv, discard, flush, aio_flush), got " + q.toLine().split(" ")[0]);
+        }
+        if (q instanceof QemuIoCommand.Write || q instanceof QemuIoCommand.Writev) {
+            QemuIoCommand.DataWrite w = (QemuIoCommand.DataWrite) q;
             aligned(w.offset(), w.length(), source, line);
             return new Command.Write(false, (w.zero() ? "z" : "w") + index, Producer.GUEST, w.offset(), w.length(),
                     w.zero() ? null : w.pattern(), w.zero(), w.unmap(), false);
@@ -120,8 +128,11 @@ public final class QemuIoScriptImporter {
             return new Command.Write(true, (w.zero() ? "z" : "w") + index, Producer.GUEST, w.offset(), w.length(),
                     w.zero() ? null : w.pattern(), w.zero(), w.unmap(), false);
         }
-        if (q instanceof QemuIoCommand.Read r) {
+        if (q instanceof QemuIoCommand.DataRead r) {
             aligned(r.offset(), r.length(), source, line);
+            if (r.checkOffset() != 0 || r.checkLength() != r.length()) {
+                throw new ImportException(source, line, "expected a read checked whole (a trace's read has no -s/-l)");
+            }
             return new Command.Read("r" + index, Producer.GUEST, r.offset(), r.length(),
                     r.pattern().isPresent() ? r.pattern().getAsInt() : null);
         }

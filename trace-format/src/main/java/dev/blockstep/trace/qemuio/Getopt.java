@@ -40,7 +40,7 @@ final class Getopt {
                 char c = a.charAt(j);
                 int at = spec.indexOf(c);
                 if (at < 0 || c == ':') {
-                    throw new QemuIoSyntaxException(where, cmd + ": invalid option -- '" + c + "'", true);
+                    throw new QemuIoSyntaxException(where, cmd + ": invalid option -- '" + c + "'", true, usage);
                 }
                 boolean takesValue = at + 1 < spec.length() && spec.charAt(at + 1) == ':';
                 if (!takesValue) {
@@ -52,7 +52,8 @@ final class Getopt {
                 } else if (i + 1 < args.size()) {
                     g.options.put(c, args.get(++i));
                 } else {
-                    throw new QemuIoSyntaxException(where, cmd + ": option requires an argument -- '" + c + "'", true);
+                    throw new QemuIoSyntaxException(where, cmd + ": option requires an argument -- '" + c + "'", true,
+                            usage);
                 }
                 break;
             }

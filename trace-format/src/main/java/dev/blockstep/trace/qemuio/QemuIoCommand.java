@@ -46,13 +46,86 @@ public sealed interface QemuIoCommand {
         }
     }
 
-    /** {@code read [-q] [-P pattern] off len}; with a pattern the data is verified. */
-    record Read(long offset, long length, OptionalInt pattern, boolean quiet) implements GuestRange {
+    /** read or readv: one guest read, verified against a pattern and dumped on request. */
+    sealed interface DataRead extends GuestRange {
+        /** The byte the checked part must hold, if any. */
+        OptionalInt pattern();
+
+        /** Where the pattern check starts, relative to the request (read -s); readv checks it all. */
+        default long checkOffset() {
+            return 0;
+        }
+
+        /** How many bytes the pattern check covers (read -l). */
+        default long checkLength() {
+            return length();
+        }
+
+        /** -v: hex-dump the data before the report. */
+        boolean verbose();
+
+        /** The command as a line, under its name. */
+        static String line(String name, DataRead r) {
+            return name + (r.quiet() ? " -q" : "") + (r.verbose() ? " -v" : "")
+                    + (r.pattern().isPresent() ? " -P 0x" + Integer.toHexString(r.pattern().getAsInt()) : "")
+                    + (r.checkOffset() != 0 || r.checkLength() != r.length()
+                    ? " -s " + r.checkOffset() + " -l " + r.checkLength() : "")
+                    + " " + r.offset() + " " + r.length();
+        }
+    }
+
+    /**
+     * {@code read [-pqv] [-P pattern [-s off] [-l len]] off len}; with a pattern, bytes [s, s+l) of the data
+     * are verified.
+     */
+    record Read(long offset, long length, OptionalInt pattern, long checkOffset, long checkLength, boolean quiet,
+                boolean verbose) implements DataRead {
+        /** A read checked whole (or not at all), without a dump. */
+        public Read(long offset, long length, OptionalInt pattern, boolean quiet) {
+            this(offset, length, pattern, 0, length, quiet, false);
+        }
+
         @Override
         public String toLine() {
-            return "read" + (quiet ? " -q" : "")
-                    + (pattern.isPresent() ? " -P 0x" + Integer.toHexString(pattern.getAsInt()) : "")
-                    + " " + offset + " " + length;
+            return DataRead.line("read", this);
+        }
+    }
+
+    /** {@code readv [-qv] [-P pattern] off len [len..]}: one read of the lengths' sum, named readv. */
+    record Readv(long offset, long length, OptionalInt pattern, boolean quiet, boolean verbose) implements DataRead {
+        @Override
+        public String toLine() {
+            return DataRead.line("readv", this);
+        }
+    }
+
+    /**
+     * {@code aio_read [-qv] [-P pattern] off len [len..]}: submitted now, its lines printed when it completes.
+     */
+    record AioRead(long offset, long length, OptionalInt pattern, boolean quiet, boolean verbose)
+            implements DataRead {
+        @Override
+        public String toLine() {
+            return DataRead.line("aio_read", this);
+        }
+    }
+
+    /** {@code writev [-fq] [-P pattern] off len [len..]}: one write of the lengths' sum, named writev. */
+    record Writev(long offset, long length, int pattern, boolean quiet) implements DataWrite {
+        @Override
+        public boolean zero() {
+            return false;
+        }
+
+        @Override
+        public boolean unmap() {
+            return false;
+        }
+
+        @Override
+        public String toLine() {
+            return "writev" + (quiet ? " -q" : "") + " -P 0x" + Integer.toHexString(pattern) + " " + offset + " "
+                    + length;
         }
     }
 
@@ -87,6 +160,56 @@ public sealed interface QemuIoCommand {
         @Override
         public String toLine() {
             return "aio_flush";
+        }
+    }
+
+    /**
+     * A command qemu-io answers from the open image without a guest request: {@code length}, {@code map},
+     * {@code alloc}, or one that does nothing to the image ({@code sleep}).
+     */
+    sealed interface Query extends QemuIoCommand {
+    }
+
+    /** {@code length}: the disk size, in qemu-io's cvtstr form. */
+    record Length() implements Query {
+        @Override
+        public String toLine() {
+            return "length";
+        }
+    }
+
+    /** {@code map}: runs of allocated and unallocated bytes down the backing chain. */
+    record Map() implements Query {
+        @Override
+        public String toLine() {
+            return "map";
+        }
+    }
+
+    /** {@code alloc offset [count]}: how many of count bytes from offset this layer allocates. */
+    record Alloc(long offset, long count) implements Query {
+        @Override
+        public String toLine() {
+            return "alloc " + offset + " " + count;
+        }
+    }
+
+    /**
+     * {@code sleep ms}. blockstep does not wait: its requests run in scheduler steps, not in time, so a
+     * pause changes nothing they do.
+     */
+    record Sleep(long millis) implements Query {
+        @Override
+        public String toLine() {
+            return "sleep " + millis;
+        }
+    }
+
+    /** {@code quit}: qemu-io reads no further line; a parser hands it back and the script ends there. */
+    record Quit() implements QemuIoCommand {
+        @Override
+        public String toLine() {
+            return "quit";
         }
     }
 }

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Parses qemu-io command lines the way qemu-io 7.2 does: whitespace-separated words, getopt-style flags
+ * Parses qemu-io command lines the way qemu-io 7.2 does: space-separated words, getopt-style flags
  * (clustered {@code -zu}, attached {@code -P0x22}, flags after operands), qemu's argument-count check
  * and qemu's error texts.
  */
@@ -18,12 +18,16 @@ public final class QemuIoParser {
     private QemuIoParser() {
     }
 
-    /** A whole script, one command per line; blank lines are skipped as qemu-io skips them. */
+    /** A whole script, one command per line, up to quit; blank lines are skipped as qemu-io skips them. */
     public static List<QemuIoCommand> parseScript(String text, String source) throws QemuIoSyntaxException {
         List<QemuIoCommand> out = new ArrayList<>();
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
-            parseLine(lines[i], source, i + 1).ifPresent(out::add);
+            Optional<QemuIoCommand> c = parseLine(lines[i], source, i + 1);
+            if (c.isPresent() && c.get() instanceof QemuIoCommand.Quit) {
+                break;
+            }
+            c.ifPresent(out::add);
         }
         return out;
     }
@@ -31,11 +35,17 @@ public final class QemuIoParser {
     /** One line; empty when it holds no command. */
     public static Optional<QemuIoCommand> parseLine(String line, String source, int lineNo)
             throws QemuIoSyntaxException {
-        String[] words = line.strip().split("\\s+");
-        if (words.length == 0 || words[0].isEmpty()) {
+        // breakline splits at spaces only: a tab or a carriage return stays part of a word, as in qemu-io
+        List<String> words = new ArrayList<>();
+        for (String w : line.split(" ")) {
+            if (!w.isEmpty()) {
+                words.add(w);
+            }
+        }
+        if (words.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(parseWords(List.of(words), source + ":" + lineNo));
+        return Optional.of(parseWords(words, source + ":" + lineNo));
     }
 
     public static QemuIoCommand parseWords(List<String> words, String where) throws QemuIoSyntaxException {
@@ -45,9 +55,17 @@ public final class QemuIoParser {
             case "write", "w" -> write(args, where, false);
             case "aio_write" -> write(args, where, true);
             case "read", "r" -> read(args, where);
-            case "discard" -> discard(args, where);
-            case "flush", "f" -> noArgs("flush", args, where, new QemuIoCommand.Flush());
-            case "aio_flush" -> noArgs("aio_flush", args, where, new QemuIoCommand.AioFlush());
+            case "writev" -> writev(args, where);
+            case "readv" -> readv(args, where, false);
+            case "aio_read" -> readv(args, where, true);
+            case "discard", "d" -> discard(args, where);
+            case "length", "l" -> noArgs(name, args, where, new QemuIoCommand.Length());
+            case "map" -> noArgs(name, args, where, new QemuIoCommand.Map());
+            case "alloc", "a" -> alloc(name, args, where);
+            case "sleep" -> sleep(name, args, where);
+            case "quit", "q" -> new QemuIoCommand.Quit();
+            case "flush", "f" -> noArgs(name, args, where, new QemuIoCommand.Flush());
+            case "aio_flush" -> noArgs(name, args, where, new QemuIoCommand.AioFlush());
             default -> throw new QemuIoSyntaxException(where, "command \"" + name + "\" not found", true);
         };
     }
@@ -102,23 +120,135 @@ public final class QemuIoParser {
         atLeast("read", args, 2, where);
         Getopt g = Getopt.parse("read", args, "abCqvpP:s:l:", where,
                 "read [-abCqv] [-P pattern [-s off] [-l len]] off len -- reads a number of bytes at a specified offset");
-        for (char unsupported : new char[] {'a', 'b', 'C', 'v', 'p', 's', 'l'}) {
-            if (g.has(unsupported)) {
-                throw new QemuIoSyntaxException(where, "read: option -" + unsupported
-                        + " is not supported by blockstep (supported: -P, -q)", false);
-            }
-        }
-        if (g.operands.size() != 2) {
+        unsupported("read", g, "abC", "-P, -s, -l, -p, -q, -v", where);
+        OptionalInt pattern = g.has('P') ? OptionalInt.of(pattern(g.value('P'), where)) : OptionalInt.empty();
+        long checkOffset = g.has('s') ? number(g.value('s'), where) : 0;
+        long checkLength = g.has('l') ? number(g.value('l'), where) : -1;
+        if (g.operands.size() != 2 || pattern.isEmpty() && (g.has('s') || g.has('l'))) {
             throw new QemuIoSyntaxException(where, g.usage, false);
         }
-        OptionalInt pattern = g.has('P') ? OptionalInt.of(pattern(g.value('P'), where)) : OptionalInt.empty();
         long offset = number(g.operands.get(0), where);
         long length = number(g.operands.get(1), where);
         if (length > REQUEST_MAX_BYTES) {
             throw new QemuIoSyntaxException(where, "length cannot exceed " + REQUEST_MAX_BYTES + ", given "
                     + g.operands.get(1), false);
         }
-        return new QemuIoCommand.Read(offset, length, pattern, g.has('q'));
+        if (checkLength < 0) {
+            checkLength = length - checkOffset;
+        }
+        if (checkLength < 0 || checkOffset + checkLength > length) {
+            throw new QemuIoSyntaxException(where, "pattern verification range exceeds end of read data", false);
+        }
+        return new QemuIoCommand.Read(offset, length, pattern, checkOffset, checkLength, g.has('q'), g.has('v'));
+    }
+
+    private static QemuIoCommand writev(List<String> args, String where) throws QemuIoSyntaxException {
+        atLeast("writev", args, 2, where);
+        Getopt g = Getopt.parse("writev", args, "CfqP:", where,
+                "writev [-Cfq] [-P pattern] off len [len..] -- writes a number of bytes at a specified offset");
+        unsupported("writev", g, "C", "-P, -f, -q", where);
+        int pattern = g.has('P') ? pattern(g.value('P'), where) : QemuIoCommand.DEFAULT_WRITE_PATTERN;
+        if (g.operands.size() < 2) {
+            throw new QemuIoSyntaxException(where, g.usage, false);
+        }
+        long offset = number(g.operands.get(0), where);
+        return new QemuIoCommand.Writev(offset, vectorLength(g.operands, where), pattern, g.has('q'));
+    }
+
+    private static QemuIoCommand readv(List<String> args, String where, boolean aio) throws QemuIoSyntaxException {
+        String cmd = aio ? "aio_read" : "readv";
+        atLeast(cmd, args, 2, where);
+        Getopt g = Getopt.parse(cmd, args, aio ? "CP:iqv" : "CP:qv", where, aio
+                ? "aio_read [-Ciqv] [-P pattern] off len [len..] -- asynchronously reads a number of bytes"
+                : "readv [-Cqv] [-P pattern] off len [len..] -- reads a number of bytes at a specified offset");
+        unsupported(cmd, g, "Ci", "-P, -q, -v", where);
+        OptionalInt pattern = g.has('P') ? OptionalInt.of(pattern(g.value('P'), where)) : OptionalInt.empty();
+        if (g.operands.size() < 2) {
+            throw new QemuIoSyntaxException(where, g.usage, false);
+        }
+        long offset = number(g.operands.get(0), where);
+        long length = vectorLength(g.operands, where);
+        return aio ? new QemuIoCommand.AioRead(offset, length, pattern, g.has('q'), g.has('v'))
+                : new QemuIoCommand.Readv(offset, length, pattern, g.has('q'), g.has('v'));
+    }
+
+    /** create_iovec's checks on the lengths after the offset; their sum. */
+    private static long vectorLength(List<String> operands, String where) throws QemuIoSyntaxException {
+        long count = 0;
+        for (String arg : operands.subList(1, operands.size())) {
+            long len = number(arg, where);
+            if (len > REQUEST_MAX_BYTES) {
+                throw new QemuIoSyntaxException(where, "Argument '" + arg + "' exceeds maximum size "
+                        + REQUEST_MAX_BYTES, false);
+            }
+            if (count > REQUEST_MAX_BYTES - len) {
+                throw new QemuIoSyntaxException(where, "The total number of bytes exceed the maximum size "
+                        + REQUEST_MAX_BYTES, false);
+            }
+            count += len;
+        }
+        return count;
+    }
+
+    private static QemuIoCommand alloc(String name, List<String> args, String where) throws QemuIoSyntaxException {
+        if (args.isEmpty() || args.size() > 2) {
+            throw new QemuIoSyntaxException(where, "bad argument count " + args.size() + " to " + name
+                    + ", expected between 1 and 2 arguments", true);
+        }
+        long offset = number(args.get(0), where);
+        long count = args.size() == 2 ? number(args.get(1), where) : 512;
+        return new QemuIoCommand.Alloc(offset, count);
+    }
+
+    private static QemuIoCommand sleep(String name, List<String> args, String where) throws QemuIoSyntaxException {
+        if (args.size() != 1) {
+            throw new QemuIoSyntaxException(where, "bad argument count " + args.size() + " to " + name
+                    + ", expected 1 arguments", true);
+        }
+        long ms = strtol(args.get(0));
+        if (ms < 0) {
+            throw new QemuIoSyntaxException(where, args.get(0) + " is not a valid number", false);
+        }
+        return new QemuIoCommand.Sleep(ms);
+    }
+
+    /** C's strtol with base 0 over the whole word (hex, octal or decimal, optional sign), or -1 if it fails. */
+    private static long strtol(String text) {
+        String t = text.strip();
+        boolean negative = t.startsWith("-");
+        if (negative || t.startsWith("+")) {
+            t = t.substring(1);
+        }
+        int radix = 10;
+        if (t.length() > 2 && (t.startsWith("0x") || t.startsWith("0X"))) {
+            radix = 16;
+            t = t.substring(2);
+        } else if (t.length() > 1 && t.startsWith("0")) {
+            radix = 8;
+            t = t.substring(1);
+        }
+        String digits = t;
+        int base = radix;
+        if (digits.isEmpty() || !digits.chars().allMatch(ch -> Character.digit(ch, base) >= 0)) {
+            return -1;
+        }
+        java.math.BigInteger v = new java.math.BigInteger(digits, base);
+        if (negative) {
+            return v.signum() == 0 ? 0 : -1;
+        }
+        // strtol saturates at LONG_MAX on overflow
+        return v.bitLength() > 63 ? Long.MAX_VALUE : v.longValue();
+    }
+
+    /** Options qemu-io accepts that blockstep does not model, refused with a line naming what it does. */
+    private static void unsupported(String cmd, Getopt g, String letters, String supported, String where)
+            throws QemuIoSyntaxException {
+        for (char c : letters.toCharArray()) {
+            if (g.has(c)) {
+                throw new QemuIoSyntaxException(where, cmd + ": option -" + c
+                        + " is not supported by blockstep (supported: " + supported + ")", false);
+            }
+        }
     }
 
     private static QemuIoCommand discard(List<String> args, String where) throws QemuIoSyntaxException {

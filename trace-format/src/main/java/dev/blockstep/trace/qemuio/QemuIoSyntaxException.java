@@ -10,11 +10,23 @@ package dev.blockstep.trace.qemuio;
 public final class QemuIoSyntaxException extends Exception {
     private final String qemuText;
     private final boolean toStderr;
+    private final String usage;
 
     public QemuIoSyntaxException(String where, String qemuText, boolean toStderr) {
+        this(where, qemuText, toStderr, null);
+    }
+
+    /** getopt's complaint on stderr, then the command's usage line on stdout ({@code usage} may be null). */
+    public QemuIoSyntaxException(String where, String qemuText, boolean toStderr, String usage) {
         super(where + ": " + qemuText);
         this.qemuText = qemuText;
         this.toStderr = toStderr;
+        this.usage = usage;
+    }
+
+    /** The usage line qemu-io prints on stdout after the error, or null. */
+    public String usage() {
+        return usage;
     }
 
     public String qemuText() {

@@ -171,16 +171,28 @@ public final class EngineWiring {
 
     /** engine.check's qemu-img check on the image bytes as they stand at the current step. */
     public CheckRunner checkRunner() {
-        return target -> {
-            HostFile file = target.image();
-            StringBuilder report = new StringBuilder();
-            try {
-                CheckResult r = ImageCheck.check(ImageBytes.of(file), "image", line -> report.append(line).append('\n'));
-                return new CheckRunner.CheckResult(report + CheckReport.human(r), r.exitCode());
-            } catch (CheckException e) {
-                return new CheckRunner.CheckResult(report + "qemu-img: " + e.getMessage() + "\n", e.exitCode());
-            }
-        };
+        return target -> check(target.image());
+    }
+
+    /** qemu-img check on {@code file}, read only. */
+    private static CheckRunner.CheckResult check(HostFile file) {
+        StringBuilder report = new StringBuilder();
+        try {
+            CheckResult r = ImageCheck.check(ImageBytes.of(file), "image", line -> report.append(line).append('\n'));
+            return new CheckRunner.CheckResult(report + CheckReport.human(r), r.exitCode());
+        } catch (CheckException e) {
+            return new CheckRunner.CheckResult(report + "qemu-img: " + e.getMessage() + "\n", e.exitCode());
+        }
+    }
+
+    /**
+     * qemu-img check, then check -r all on a copy, then check of the repaired copy, of the image at the current
+     * step; the session's image stays as it is. Engine work: call it on the worker.
+     */
+    public RepairRunner.BeforeAndAfter repair(DebugTarget target) {
+        HostFile image = target.image();
+        RepairRunner.RepairReport repair = RepairRunner.repairAll(image);
+        return new RepairRunner.BeforeAndAfter(check(image), repair, check(repair.repaired()));
     }
 
     /** Writes the current image bytes as a .qcow2 file; a failure is one line. */

@@ -30,6 +30,10 @@ public final class RepairRunner {
     public record RepairReport(String report, int exitCode, List<String> changes, HostFile repaired) {
     }
 
+    /** What the Repair menu item shows: the check before, the repair, and the check of the repaired copy. */
+    public record BeforeAndAfter(CheckRunner.CheckResult before, RepairReport repair, CheckRunner.CheckResult after) {
+    }
+
     private RepairRunner() {
     }
 

@@ -1,4 +1,4 @@
-package dev.blockstep.engine.qemuio;
+package dev.blockstep.engine.block;
 
 import java.util.Locale;
 
@@ -14,7 +14,7 @@ public final class QemuIoReport {
                 + String.format(Locale.ROOT, "%.4f", 1 / secs) + " ops/sec)";
     }
 
-    static String cvtstr(double value) {
+    public static String cvtstr(double value) {
         String[] suffixes = {" EiB", " PiB", " TiB", " GiB", " MiB", " KiB"};
         int[] shifts = {60, 50, 40, 30, 20, 10};
         String s = null;
@@ -22,16 +22,24 @@ public final class QemuIoReport {
         for (int i = 0; i < shifts.length; i++) {
             double unit = Math.pow(2, shifts[i]);
             if (value >= unit) {
-                s = String.format(Locale.ROOT, "%.3f", value / unit);
+                s = printf(value / unit, 3);
                 suffix = suffixes[i];
                 break;
             }
         }
         if (s == null) {
-            s = String.format(Locale.ROOT, "%f", value);
+            s = printf(value, 6);
         }
         int trim = s.indexOf(".000");
         return (trim >= 0 ? s.substring(0, trim) : s) + suffix;
+    }
+
+    /**
+     * printf's %.Nf: glibc rounds the double's exact binary value, ties to even (634.5625 prints as 634.562),
+     * where Java's formatter rounds half up.
+     */
+    private static String printf(double value, int decimals) {
+        return new java.math.BigDecimal(value).setScale(decimals, java.math.RoundingMode.HALF_EVEN).toPlainString();
     }
 
     static String timestr(long nanos) {

@@ -1,0 +1,185 @@
+package dev.blockstep.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.blockstep.engine.testing.Qemu;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seeded generated scripts of writev, readv, aio_read, read -v/-s/-l/-p, length, map, alloc, sleep and quit
+ * (with the writes, discards and zero writes that give them something to see, and lines qemu-io refuses),
+ * through real qemu-io and {@code blockstep io}: same stdout (timing figures masked), stderr, exit status and
+ * image bytes. Each seed picks the image (64 KiB or 4 KiB clusters, or an overlay on a backing file), stdin or
+ * -c, and serial or seeded scheduling. Run more with {@code -DargLine=-Dblockstep.ioScripts=N}.
+ */
+class IoCommandsDifferentialTest {
+    private static final int SCRIPTS = Integer.getInteger("blockstep.ioScripts", 320);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void generatedScriptsOfTheNewCommandsMatchQemuIo() throws Exception {
+        Path[] bases = {image("c64k", "cluster_size=65536", null), image("c4k", "cluster_size=4096", null),
+                overlay()};
+        List<String> failures = new ArrayList<>();
+        int[] used = new int[Vocabulary.values().length];
+        for (int seed = 1; seed <= SCRIPTS && failures.size() < 6; seed++) {
+            Random r = new Random(seed);
+            Path base = bases[seed % bases.length];
+            List<String> lines = script(r, used);
+            boolean stdin = seed % 2 == 0;
+            List<String> mode = seed % 3 == 0 ? List.of() : List.of("--seed", Integer.toString(seed));
+            IoParity.QemuRun q = IoParity.qemu(base, dir.resolve("qemu.qcow2"), lines, stdin);
+            IoParity.compare(q, base, dir.resolve("ours.qcow2"), lines, stdin, mode,
+                    "seed " + seed + " on " + base.getFileName() + (stdin ? " (stdin, " : " (-c, ") + mode + ") "
+                            + lines, failures);
+        }
+        assertEquals("", String.join("\n", failures));
+        for (Vocabulary v : Vocabulary.values()) {
+            assertTrue(used[v.ordinal()] >= 20, "the scripts used " + v + " only " + used[v.ordinal()] + " times");
+        }
+    }
+
+    /** qemu-io's command-line options that apply to a file: -f, -r, -n, -t, --aio, and their refusals. */
+    @Test
+    void commandLineOptionsMatchQemuIo() throws Exception {
+        Path base = image("options", "cluster_size=65536", null);
+        assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write -P 5 0 128k", base.toString()).exitCode());
+        List<String> script = List.of("write -P 1 0 4k", "writev 4k 512 512", "read -P 5 64k 4k", "discard 0 64k",
+                "aio_write -z 0 4k", "aio_flush", "write -z -u 0 4k", "map", "alloc 0 1M", "length", "flush");
+        List<List<String>> optionSets = List.of(List.of("-r"), List.of("-r", "-f", "qcow2"), List.of("-n"),
+                List.of("-t", "none", "--aio", "threads"), List.of("--cache", "unsafe", "--aio", "native"),
+                List.of("-t", "writeback", "-i", "io_uring"), List.of("-t", "bogus"), List.of("--aio", "bogus"),
+                List.of("-f", "bogus"), List.of("--read-only", "--nocache"));
+        List<String> failures = new ArrayList<>();
+        for (List<String> options : optionSets) {
+            for (boolean stdin : new boolean[] {true, false}) {
+                // one path for both runs, since the open errors name the file
+                Path work = dir.resolve("work.qcow2");
+                IoParity.QemuRun q = IoParity.qemu(base, work, options, script, stdin);
+                IoParity.compare(q, base, work, script, stdin, options,
+                        options + (stdin ? " (stdin)" : " (-c)"), failures);
+            }
+        }
+        assertEquals("", String.join("\n", failures));
+    }
+
+    /** What a generated line exercises, counted so that the test shows it covered each. */
+    private enum Vocabulary { WRITEV, READV, AIO_READ, READ_DUMP, READ_RANGE, LENGTH, MAP, ALLOC, SLEEP, QUIT, REFUSED }
+
+    private static List<String> script(Random r, int[] used) {
+        List<String> lines = new ArrayList<>();
+        int n = 6 + r.nextInt(10);
+        for (int i = 0; i < n; i++) {
+            if (r.nextInt(40) == 0) {
+                used[Vocabulary.QUIT.ordinal()]++;
+                lines.add(r.nextBoolean() ? "quit" : "q");
+            }
+            lines.addAll(List.of(line(r, used).split("\n")));
+        }
+        return lines;
+    }
+
+    private static String line(Random r, int[] used) {
+        // now and then a letter or digit, which the hex dump prints as itself
+        int p = r.nextInt(8) == 0 ? "Aa0".charAt(r.nextInt(3)) : 1 + r.nextInt(4);
+        long off = offset(r);
+        switch (r.nextInt(14)) {
+            case 0, 1 -> {
+                used[Vocabulary.WRITEV.ordinal()]++;
+                return "writev" + (r.nextInt(4) == 0 ? " -q" : "") + (r.nextInt(4) == 0 ? " -f" : "") + " -P " + p
+                        + " " + off + " " + length(r) + " " + length(r) + (r.nextBoolean() ? " " + length(r) : "");
+            }
+            case 2, 3 -> {
+                used[Vocabulary.READV.ordinal()]++;
+                return "readv" + (r.nextInt(4) == 0 ? " -q" : "") + (r.nextBoolean() ? " -P " + p : "") + " " + off
+                        + " " + length(r) + " " + length(r);
+            }
+            case 4 -> {
+                used[Vocabulary.AIO_READ.ordinal()]++;
+                // at most one printing request in flight, so that qemu's own output order is fixed
+                return "aio_read" + (r.nextInt(4) == 0 ? " -q" : "") + (r.nextBoolean() ? " -P " + p : "")
+                        + (r.nextInt(4) == 0 ? " -v" : "") + " " + off + " " + (16 + r.nextInt(64)) + "\naio_flush";
+            }
+            case 5 -> {
+                used[Vocabulary.READ_DUMP.ordinal()]++;
+                return (r.nextBoolean() ? "read -v" : "readv -v") + (r.nextInt(5) == 0 ? " -q" : "") + " " + off
+                        + " " + (1 + r.nextInt(80));
+            }
+            case 6 -> {
+                used[Vocabulary.READ_RANGE.ordinal()]++;
+                int len = 512 * (1 + r.nextInt(8));
+                return "read" + (r.nextBoolean() ? " -p" : "") + " -P " + p + " -s " + r.nextInt(len + 512)
+                        + (r.nextBoolean() ? " -l " + r.nextInt(len) : "") + " " + off + " " + len;
+            }
+            case 7 -> {
+                used[Vocabulary.LENGTH.ordinal()]++;
+                return r.nextBoolean() ? "length" : "l";
+            }
+            case 8 -> {
+                used[Vocabulary.MAP.ordinal()]++;
+                return "map";
+            }
+            case 9 -> {
+                used[Vocabulary.ALLOC.ordinal()]++;
+                return (r.nextBoolean() ? "alloc " : "a ") + (r.nextInt(4) == 0 ? off + r.nextInt(512) : off)
+                        + (r.nextBoolean() ? " " + (r.nextInt(3) == 0 ? "2M" : Long.toString(length(r) * 4)) : "");
+            }
+            case 10 -> {
+                used[Vocabulary.SLEEP.ordinal()]++;
+                return "sleep " + (r.nextBoolean() ? "0" : "0x" + r.nextInt(3));
+            }
+            case 11 -> {
+                used[Vocabulary.REFUSED.ordinal()]++;
+                String[] bad = {"readv 0", "readv 0 x", "alloc", "alloc x", "alloc 0 1 2", "sleep x", "sleep -1",
+                    "sleep 1 2", "writev 0 3G", "writev 0 1G 1G 1G", "map 1", "length x", "read -l 4 0 512",
+                    "read -P 1 -s 2k 0 1k", "readv -P 300 0 512", "aio_read 0 x", "readv 2M 512", "writev -P 1 1M 4k",
+                    "aio_read 1M 512\naio_flush", "read 0 512 -P", "writev -z 0 4k", "readv -x 0 512", "aio_read -z 0 8"};
+                return bad[r.nextInt(bad.length)];
+            }
+            case 12 -> {
+                return "discard " + (off & ~0xffffL) + " " + 65536L * (1 + r.nextInt(2));
+            }
+            default -> {
+                return "write" + (r.nextBoolean() ? " -z" + (r.nextBoolean() ? " -u" : "") : " -P " + p) + " " + off
+                        + " " + length(r);
+            }
+        }
+    }
+
+    /** Mostly sector-aligned offsets inside the 1 MiB disk, some not, some in k units. */
+    private static long offset(Random r) {
+        long off = 512L * r.nextInt(2000);
+        return r.nextInt(6) == 0 ? off + r.nextInt(512) : off;
+    }
+
+    private static long length(Random r) {
+        return r.nextInt(5) == 0 ? 1 + r.nextInt(4096) : 512L * (1 + r.nextInt(64));
+    }
+
+    private Path image(String name, String options, String backing) {
+        Path img = dir.resolve(name + ".qcow2");
+        List<String> args = new ArrayList<>(List.of("create", "-q", "-f", "qcow2", "-o", options));
+        if (backing != null) {
+            args.addAll(List.of("-b", backing, "-F", "qcow2"));
+        }
+        args.addAll(List.of(img.toString(), "1M"));
+        assertEquals(0, Qemu.img(args.toArray(String[]::new)).exitCode());
+        return img;
+    }
+
+    /** An overlay whose backing file holds data, so that reads see it and map and alloc must not. */
+    private Path overlay() {
+        Path base = image("backing", "cluster_size=4096", null);
+        assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write -P 7 0 200k", "-c", "write -P 8 600k 64k",
+                "-c", "write -z 700k 8k", base.toString()).exitCode());
+        return image("overlay", "cluster_size=65536", base.toString());
+    }
+}

@@ -1,0 +1,86 @@
+package dev.blockstep.engine.block;
+
+import dev.blockstep.engine.qcow2.Qcow2Driver;
+import dev.blockstep.engine.qcow2.format.ClusterType;
+import dev.blockstep.trace.qemuio.QemuIoCommand;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * qemu-io's commands that ask the open image instead of issuing a request: {@code length}, {@code alloc},
+ * {@code map} (and {@code sleep}, which prints nothing). Their stdout lines, in qemu-io 7.2's wording.
+ *
+ * <p>In qemu, alloc and map run qcow2_co_block_status, which takes s->lock for each lookup; here they read the
+ * tables in one step of qemu-io's loop, so an allocating request in flight is seen either linked or not.
+ */
+final class QemuIoQueries {
+    private QemuIoQueries() {
+    }
+
+    /** The lines qemu-io prints for {@code q}; {@code co} is qemu-io's coroutine, which reads the tables. */
+    static List<String> answer(Qcow2Driver d, int co, QemuIoCommand.Query q) {
+        if (q instanceof QemuIoCommand.Length) {
+            return List.of(QemuIoReport.cvtstr(d.size()));
+        }
+        if (q instanceof QemuIoCommand.Alloc a) {
+            return List.of(alloc(d, co, a.offset(), a.count()));
+        }
+        if (q instanceof QemuIoCommand.Map) {
+            return map(d, co);
+        }
+        return List.of();
+    }
+
+    /**
+     * alloc_f: bdrv_is_allocated of this layer only, summed over the range; a range reaching past the end
+     * counts only up to it (bdrv_is_allocated answers 0 bytes there).
+     */
+    private static String alloc(Qcow2Driver d, int co, long offset, long count) {
+        long end = Math.min(offset + count, Math.max(offset, d.size()));
+        long allocated = 0;
+        for (long off = offset; off < end; ) {
+            long n = Math.min(end, clusterEnd(d, off)) - off;
+            if (d.map(co, off).type() != ClusterType.UNALLOCATED) {
+                allocated += n;
+            }
+            off += n;
+        }
+        return allocated + "/" + (end - offset) + " bytes allocated at offset " + QemuIoReport.cvtstr(offset);
+    }
+
+    /**
+     * map_f: runs of equal bdrv_is_allocated status, merged, from 0 to the size. Like alloc it asks this layer
+     * only, not the backing chain (measured against qemu-io 7.2 on a chain).
+     */
+    private static List<String> map(Qcow2Driver d, int co) {
+        List<String> out = new ArrayList<>();
+        long size = d.size();
+        long runStart = 0;
+        boolean runAllocated = false;
+        for (long off = 0; off < size; ) {
+            // ranges without an L2 table are unallocated: skipped whole, so a huge empty disk maps quickly
+            long next = d.nextWithL2Table(off);
+            boolean allocated = next == off && d.map(co, off).type() != ClusterType.UNALLOCATED;
+            if (allocated != runAllocated && off > runStart) {
+                out.add(line(runStart, off - runStart, runAllocated));
+                runStart = off;
+            }
+            runAllocated = allocated;
+            off = next > off ? next : Math.min(size, clusterEnd(d, off));
+        }
+        if (size > runStart) {
+            out.add(line(runStart, size - runStart, runAllocated));
+        }
+        return out;
+    }
+
+    private static long clusterEnd(Qcow2Driver d, long off) {
+        return (off / d.clusterSize() + 1) * d.clusterSize();
+    }
+
+    private static String line(long offset, long bytes, boolean allocated) {
+        return QemuIoReport.cvtstr(bytes) + " (0x" + Long.toHexString(bytes) + ") bytes "
+                + (allocated ? "    allocated" : "not allocated") + " at offset " + QemuIoReport.cvtstr(offset)
+                + " (0x" + Long.toHexString(offset) + ")";
+    }
+}
