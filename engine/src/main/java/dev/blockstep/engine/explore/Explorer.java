@@ -1,10 +1,9 @@
 package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.snapshot.Step;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -99,7 +98,7 @@ public final class Explorer {
      * combining sleep sets with a visited-state table).
      */
     public Explorer cacheStates(boolean on) {
-        this.visited = on ? new HashMap<>() : null;
+        this.cache = on ? new StateCache() : null;
         return this;
     }
 
@@ -113,10 +112,44 @@ public final class Explorer {
 
     static final int CACHE_MAX_COMMANDS = 64;
 
-    private Map<Visit, Set<Integer>> visited;
+    private StateCache cache;
 
-    /** A cached state; with a preemption bound, the coroutine last chosen and the preemptions spent steer the rest. */
-    private record Visit(StateDigest.Key state, int last, int preemptions) { }
+    /**
+     * Turns on source-set DPOR (with reduction on and no preemption bound, which it would make unsound): a node
+     * explores a second coroutine only when a race found below needs it to run first, instead of every coroutine
+     * not asleep. Sleep sets stay on, and the state cache stays sound through per-state step summaries.
+     */
+    public Explorer sourceSets(boolean on) {
+        this.sourceSets = on;
+        return this;
+    }
+
+    private boolean sourceSets;
+    private final PathOrder order = new PathOrder();
+    private long fullExpansions;
+    private long openHits;
+
+    private boolean naive;
+
+    /** Test hook: source sets with the cache but without its step summaries, the unsound naive combination. */
+    Explorer naiveCache() {
+        this.naive = true;
+        return this;
+    }
+
+    private boolean dpor() {
+        return sourceSets && reduce && preemptionBound < 0;
+    }
+
+    /** Races whose reversal no coroutine at the node could start, so that node explored every option. */
+    public long fullExpansions() {
+        return fullExpansions;
+    }
+
+    /** Cache hits on a state still open on the path (a cycle), which made every node on it explore everything. */
+    public long openHits() {
+        return openHits;
+    }
 
     private int preemptionBound = -1;
     private long boundCuts;
@@ -190,6 +223,11 @@ public final class Explorer {
         /** The coroutine chosen on the way in (-1 at the root), and the preemptions spent on the way. */
         final int last;
         final int preemptions;
+        /** With source sets: the options to explore here (grows as races are found below); else null. */
+        TreeSet<Integer> backtrack;
+        /** With source sets and the cache: this state's cache key and every macro step taken below it. */
+        StateCache.Visit key;
+        Set<StateCache.Move> below;
 
         Node(Run run, Map<Integer, Footprint> sleep, int last, int preemptions) {
             this.run = run;
@@ -206,31 +244,34 @@ public final class Explorer {
     }
 
     /**
-     * Depth-first search with an explicit stack: a workload of thousands of requests has a search tree tens of
-     * thousands of macro steps deep, far deeper than the Java stack.
+     * Depth-first search with an explicit path: a workload of thousands of requests has a search tree tens of
+     * thousands of macro steps deep, far deeper than the Java stack. The choices to the top node are in
+     * {@code prefix}; with source sets, {@code order} holds the steps taken out of every node on the path.
      */
     private void search() {
         List<Integer> prefix = new ArrayList<>();
-        ArrayDeque<Node> stack = new ArrayDeque<>();
-        if (!enter(new Run(setup), new TreeMap<>(), stack, -1, 0)) {
+        List<Node> path = new ArrayList<>();
+        if (!enter(new Run(setup), new TreeMap<>(), path, -1, 0)) {
             return;
         }
-        while (!stack.isEmpty()) {
-            Node n = stack.peek();
+        while (!path.isEmpty()) {
+            Node n = path.get(path.size() - 1);
             if (n.current >= 0) {
                 n.done.put(n.current, n.currentStep);
                 n.explored = true;
                 n.current = -1;
+                prefix.remove(prefix.size() - 1);
+                if (dpor()) {
+                    order.pop();
+                }
             }
             int p = nextOption(n);
             if (p < 0) {
                 if (!n.explored) {
                     sleepBlocked++;
                 }
-                stack.pop();
-                if (!prefix.isEmpty()) {
-                    prefix.remove(prefix.size() - 1);
-                }
+                path.remove(path.size() - 1);
+                closed(n, path);
                 continue;
             }
             Run child = n.run != null ? n.run : Run.replay(setup, prefix);
@@ -250,18 +291,31 @@ public final class Explorer {
             n.current = p;
             n.currentStep = fp;
             prefix.add(p);
-            int depth = stack.size();
-            if (!enter(child, childSleep, stack, p, n.preemptions + n.cost(p))) {
-                return;
+            if (dpor()) {
+                order.push(p, fp);
+                for (PathOrder.Race r : order.racesOfLast()) {
+                    reverse(path, r);
+                }
+                if (n.below != null) {
+                    n.below.add(new StateCache.Move(p, fp));
+                }
             }
-            if (stack.size() == depth) {
-                prefix.remove(prefix.size() - 1);
+            if (!enter(child, childSleep, path, p, n.preemptions + n.cost(p))) {
+                return;
             }
         }
     }
 
-    /** The next option of {@code n} not asleep and within the preemption bound, or -1. */
+    /** The next option of {@code n} to explore (in its backtrack set, with source sets), or -1. */
     private int nextOption(Node n) {
+        if (n.backtrack != null) {
+            for (int p : n.backtrack) {
+                if (!n.done.containsKey(p) && !n.sleep.containsKey(p)) {
+                    return p;
+                }
+            }
+            return -1;
+        }
         while (n.next < n.options.size()) {
             int p = n.options.get(n.next++);
             if (reduce && n.sleep.containsKey(p)) {
@@ -277,8 +331,30 @@ public final class Explorer {
         return -1;
     }
 
+    /**
+     * Makes the node of race {@code r} also explore a coroutine that runs the racing step first. Source sets need
+     * only one initial of what follows, and none when one is already there or asleep (explored elsewhere); when no
+     * initial can run at that node, every option is explored there (Flanagan and Godefroid's fallback).
+     */
+    private void reverse(List<Node> path, PathOrder.Race r) {
+        Node at = path.get(r.index());
+        TreeSet<Integer> c = new TreeSet<>(r.initials());
+        c.retainAll(at.options);
+        if (c.isEmpty()) {
+            fullExpansions++;
+            at.backtrack.addAll(at.options);
+            return;
+        }
+        for (int q : c) {
+            if (at.backtrack.contains(q) || at.sleep.containsKey(q)) {
+                return;
+            }
+        }
+        at.backtrack.add(c.first());
+    }
+
     /** Counts a state: judges it when the run ended, else pushes it. False when a budget or Cancel stops the search. */
-    private boolean enter(Run run, Map<Integer, Footprint> sleep, ArrayDeque<Node> stack, int last, int preemptions) {
+    private boolean enter(Run run, Map<Integer, Footprint> sleep, List<Node> path, int last, int preemptions) {
         if (states >= maxStates || engineSteps >= maxEngineSteps) {
             truncated = true;
             return false;
@@ -288,10 +364,18 @@ public final class Explorer {
             truncated = true;
             return false;
         }
-        if (visited != null && seenBefore(preemptionBound < 0 ? new Visit(StateDigest.of(run, digestHidden), -1, 0)
-                : new Visit(StateDigest.of(run, digestHidden), last, preemptions), sleep.keySet())) {
-            cacheHits++;
-            return true;
+        StateCache.Visit key = null;
+        if (cache != null) {
+            key = new StateCache.Visit(StateDigest.of(run, digestHidden), preemptionBound < 0 ? -1 : last,
+                    preemptionBound < 0 ? 0 : preemptions);
+            StateCache.Entry seen = cache.seenBefore(key, sleep.keySet(), !run.ended());
+            if (seen != null) {
+                cacheHits++;
+                if (dpor()) {
+                    racesBelow(seen, path);
+                }
+                return true;
+            }
         }
         states++;
         if (states % PROGRESS_EVERY == 0) {
@@ -302,22 +386,54 @@ public final class Explorer {
             finish(run);
             return true;
         }
-        stack.push(new Node(run, sleep, last, preemptions));
+        Node n = new Node(run, sleep, last, preemptions);
+        if (dpor()) {
+            n.backtrack = new TreeSet<>();
+            n.options.stream().filter(p -> !sleep.containsKey(p)).findFirst().ifPresent(n.backtrack::add);
+            if (cache != null) {
+                n.key = key;
+                n.below = new LinkedHashSet<>();
+            }
+        }
+        path.add(n);
         return true;
     }
 
-    /** Whether the cache covers this state with this sleep set; records the visit when it does not. */
-    private boolean seenBefore(Visit k, Set<Integer> asleep) {
-        Set<Integer> stored = visited.get(k);
-        if (stored != null && asleep.containsAll(stored)) {
-            return true;
+    /**
+     * A cached state is not explored again, but its subtree's steps still race with the path that reached it
+     * now: each step taken below it on its first visit is checked against the path as if it came next, which
+     * finds every race the subtree would have found and maybe more (Yang, Chen, Gopalakrishnan and Kirby's
+     * stateful DPOR, summarised per step). A state still open on the path (a cycle) has no complete summary,
+     * so every node on the path then explores all its options.
+     */
+    private void racesBelow(StateCache.Entry seen, List<Node> path) {
+        if (naive) {
+            return;
         }
-        Set<Integer> now = new TreeSet<>(asleep);
-        if (stored != null) {
-            now.retainAll(stored);
+        if (seen.open()) {
+            openHits++;
+            for (Node n : path) {
+                n.backtrack.addAll(n.options);
+            }
+            return;
         }
-        visited.put(k, now);
-        return false;
+        for (StateCache.Move m : seen.below()) {
+            for (PathOrder.Race r : order.racesOfLater(m.coroutine(), m.step())) {
+                reverse(path, r);
+            }
+        }
+        path.get(path.size() - 1).below.addAll(seen.below());
+    }
+
+    /** A node was left: its subtree's steps go into its cache entry and its parent's summary. */
+    private void closed(Node n, List<Node> path) {
+        if (n.below == null) {
+            return;
+        }
+        cache.closed(n.key, n.below);
+        if (!path.isEmpty()) {
+            path.get(path.size() - 1).below.addAll(n.below);
+        }
     }
 
     private static void addIndependent(Map<Integer, Footprint> from, Footprint fp, int p, Map<Integer, Footprint> to) {
