@@ -3,12 +3,10 @@ package dev.blockstep.engine.explore;
 import dev.blockstep.engine.snapshot.Step;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
@@ -125,30 +123,24 @@ public final class Explorer {
     }
 
     private boolean sourceSets;
-    private final PathOrder order = new PathOrder();
-    private long fullExpansions;
-    private long openHits;
-
-    private boolean naive;
+    private boolean summaries = true;
+    /** The source-set state of the running search; null when it does not use source sets. */
+    private SourceSets dpor;
 
     /** Test hook: source sets with the cache but without its step summaries, the unsound naive combination. */
     Explorer naiveCache() {
-        this.naive = true;
+        this.summaries = false;
         return this;
-    }
-
-    private boolean dpor() {
-        return sourceSets && reduce && preemptionBound < 0;
     }
 
     /** Races whose reversal no coroutine at the node could start, so that node explored every option. */
     public long fullExpansions() {
-        return fullExpansions;
+        return dpor == null ? 0 : dpor.fullExpansions();
     }
 
     /** Cache hits on a state still open on the path (a cycle), which made every node on it explore everything. */
     public long openHits() {
-        return openHits;
+        return dpor == null ? 0 : dpor.openHits();
     }
 
     private int preemptionBound = -1;
@@ -194,6 +186,7 @@ public final class Explorer {
 
     public Exploration run() {
         long t0 = System.nanoTime();
+        dpor = sourceSets && reduce && preemptionBound < 0 ? new SourceSets(summaries) : null;
         search();
         progress.progress(states, interleavings, badRuns);
         return new Exploration(states, interleavings, sleepBlocked, engineSteps, endStates, bad, truncated,
@@ -208,61 +201,25 @@ public final class Explorer {
     }
 
     /**
-     * One open node of the search tree: its run (handed to the first child, then replayed for the others), its
-     * sleep set, the options already explored from it and the one being explored now.
-     */
-    private static final class Node {
-        Run run;
-        final Map<Integer, Footprint> sleep;
-        final List<Integer> options;
-        final Map<Integer, Footprint> done = new TreeMap<>();
-        int next;
-        boolean explored;
-        int current = -1;
-        Footprint currentStep;
-        /** The coroutine chosen on the way in (-1 at the root), and the preemptions spent on the way. */
-        final int last;
-        final int preemptions;
-        /** With source sets: the options to explore here (grows as races are found below); else null. */
-        TreeSet<Integer> backtrack;
-        /** With source sets and the cache: this state's cache key and every macro step taken below it. */
-        StateCache.Visit key;
-        Set<StateCache.Move> below;
-
-        Node(Run run, Map<Integer, Footprint> sleep, int last, int preemptions) {
-            this.run = run;
-            this.sleep = sleep;
-            this.options = run.options();
-            this.last = last;
-            this.preemptions = preemptions;
-        }
-
-        /** Preemptions spent by choosing {@code p} here. */
-        int cost(int p) {
-            return last >= 0 && p != last && options.contains(last) ? 1 : 0;
-        }
-    }
-
-    /**
      * Depth-first search with an explicit path: a workload of thousands of requests has a search tree tens of
      * thousands of macro steps deep, far deeper than the Java stack. The choices to the top node are in
      * {@code prefix}; with source sets, {@code order} holds the steps taken out of every node on the path.
      */
     private void search() {
         List<Integer> prefix = new ArrayList<>();
-        List<Node> path = new ArrayList<>();
+        List<SearchNode> path = new ArrayList<>();
         if (!enter(new Run(setup), new TreeMap<>(), path, -1, 0)) {
             return;
         }
         while (!path.isEmpty()) {
-            Node n = path.get(path.size() - 1);
+            SearchNode n = path.get(path.size() - 1);
             if (n.current >= 0) {
                 n.done.put(n.current, n.currentStep);
                 n.explored = true;
                 n.current = -1;
                 prefix.remove(prefix.size() - 1);
-                if (dpor()) {
-                    order.pop();
+                if (dpor != null) {
+                    dpor.returned();
                 }
             }
             int p = nextOption(n);
@@ -271,7 +228,9 @@ public final class Explorer {
                     sleepBlocked++;
                 }
                 path.remove(path.size() - 1);
-                closed(n, path);
+                if (dpor != null) {
+                    dpor.closed(n, path, cache);
+                }
                 continue;
             }
             Run child = n.run != null ? n.run : Run.replay(setup, prefix);
@@ -291,14 +250,8 @@ public final class Explorer {
             n.current = p;
             n.currentStep = fp;
             prefix.add(p);
-            if (dpor()) {
-                order.push(p, fp);
-                for (PathOrder.Race r : order.racesOfLast()) {
-                    reverse(path, r);
-                }
-                if (n.below != null) {
-                    n.below.add(new StateCache.Move(p, fp));
-                }
+            if (dpor != null) {
+                dpor.stepped(path, n, p, fp);
             }
             if (!enter(child, childSleep, path, p, n.preemptions + n.cost(p))) {
                 return;
@@ -307,7 +260,7 @@ public final class Explorer {
     }
 
     /** The next option of {@code n} to explore (in its backtrack set, with source sets), or -1. */
-    private int nextOption(Node n) {
+    private int nextOption(SearchNode n) {
         if (n.backtrack != null) {
             for (int p : n.backtrack) {
                 if (!n.done.containsKey(p) && !n.sleep.containsKey(p)) {
@@ -331,30 +284,8 @@ public final class Explorer {
         return -1;
     }
 
-    /**
-     * Makes the node of race {@code r} also explore a coroutine that runs the racing step first. Source sets need
-     * only one initial of what follows, and none when one is already there or asleep (explored elsewhere); when no
-     * initial can run at that node, every option is explored there (Flanagan and Godefroid's fallback).
-     */
-    private void reverse(List<Node> path, PathOrder.Race r) {
-        Node at = path.get(r.index());
-        TreeSet<Integer> c = new TreeSet<>(r.initials());
-        c.retainAll(at.options);
-        if (c.isEmpty()) {
-            fullExpansions++;
-            at.backtrack.addAll(at.options);
-            return;
-        }
-        for (int q : c) {
-            if (at.backtrack.contains(q) || at.sleep.containsKey(q)) {
-                return;
-            }
-        }
-        at.backtrack.add(c.first());
-    }
-
     /** Counts a state: judges it when the run ended, else pushes it. False when a budget or Cancel stops the search. */
-    private boolean enter(Run run, Map<Integer, Footprint> sleep, List<Node> path, int last, int preemptions) {
+    private boolean enter(Run run, Map<Integer, Footprint> sleep, List<SearchNode> path, int last, int preemptions) {
         if (states >= maxStates || engineSteps >= maxEngineSteps) {
             truncated = true;
             return false;
@@ -371,8 +302,8 @@ public final class Explorer {
             StateCache.Entry seen = cache.seenBefore(key, sleep.keySet(), !run.ended());
             if (seen != null) {
                 cacheHits++;
-                if (dpor()) {
-                    racesBelow(seen, path);
+                if (dpor != null) {
+                    dpor.cacheHit(seen, path);
                 }
                 return true;
             }
@@ -386,54 +317,12 @@ public final class Explorer {
             finish(run);
             return true;
         }
-        Node n = new Node(run, sleep, last, preemptions);
-        if (dpor()) {
-            n.backtrack = new TreeSet<>();
-            n.options.stream().filter(p -> !sleep.containsKey(p)).findFirst().ifPresent(n.backtrack::add);
-            if (cache != null) {
-                n.key = key;
-                n.below = new LinkedHashSet<>();
-            }
+        SearchNode n = new SearchNode(run, sleep, last, preemptions);
+        if (dpor != null) {
+            dpor.entered(n, cache == null ? null : key);
         }
         path.add(n);
         return true;
-    }
-
-    /**
-     * A cached state is not explored again, but its subtree's steps still race with the path that reached it
-     * now: each step taken below it on its first visit is checked against the path as if it came next, which
-     * finds every race the subtree would have found and maybe more (Yang, Chen, Gopalakrishnan and Kirby's
-     * stateful DPOR, summarised per step). A state still open on the path (a cycle) has no complete summary,
-     * so every node on the path then explores all its options.
-     */
-    private void racesBelow(StateCache.Entry seen, List<Node> path) {
-        if (naive) {
-            return;
-        }
-        if (seen.open()) {
-            openHits++;
-            for (Node n : path) {
-                n.backtrack.addAll(n.options);
-            }
-            return;
-        }
-        for (StateCache.Move m : seen.below()) {
-            for (PathOrder.Race r : order.racesOfLater(m.coroutine(), m.step())) {
-                reverse(path, r);
-            }
-        }
-        path.get(path.size() - 1).below.addAll(seen.below());
-    }
-
-    /** A node was left: its subtree's steps go into its cache entry and its parent's summary. */
-    private void closed(Node n, List<Node> path) {
-        if (n.below == null) {
-            return;
-        }
-        cache.closed(n.key, n.below);
-        if (!path.isEmpty()) {
-            path.get(path.size() - 1).below.addAll(n.below);
-        }
     }
 
     private static void addIndependent(Map<Integer, Footprint> from, Footprint fp, int p, Map<Integer, Footprint> to) {

@@ -19,13 +19,13 @@ final class PathOrder {
 
     /**
      * A race: path step {@code index} and a later step that conflicts with it, with nothing ordered between them.
-     * Reversing it needs one of {@code initials} to run first at that node: coroutines whose first step in the
+     * {@code racer} is the later step's coroutine. Reversing it needs one of {@code initials} to run first at that node: coroutines whose first step in the
      * rest of the path (what is not ordered after {@code index}) waits for nothing in it.
      *
      * @param exact false when the later step's own history is not known (a cached subtree's step), so the
      *              initials are only those found on the path and may be incomplete
      */
-    record Race(int index, TreeSet<Integer> initials, boolean exact) { }
+    record Race(int index, int racer, TreeSet<Integer> initials, boolean exact) { }
 
     int size() {
         return procs.size();
@@ -82,7 +82,7 @@ final class PathOrder {
             if (procs.get(i) == proc || steps.get(i).independentOf(step) || orderedThrough(i, preds, end)) {
                 continue;
             }
-            out.add(new Race(i, initialsAfter(i, end, exact ? preds : null), exact));
+            out.add(new Race(i, proc, initialsAfter(i, end, exact ? preds : null), exact));
         }
         return out;
     }
