@@ -41,6 +41,9 @@ public final class ExploreCommand implements Callable<Integer> {
     @Mixin
     FixOption fix;
 
+    @Mixin
+    SearchOptions search;
+
     static final class Mode {
         @Option(names = "--exhaustive", required = true, description = "Visit every distinct interleaving.")
         boolean exhaustive;
@@ -58,6 +61,10 @@ public final class ExploreCommand implements Callable<Integer> {
 
     @Option(names = "--no-reduction", description = "Enumerate every schedule, without partial-order reduction.")
     boolean noReduction;
+
+    @Option(names = "--no-source-sets", description = "Explore every coroutine not asleep at each state, instead "
+            + "of only those that races found below need (source-set DPOR).")
+    boolean noSourceSets;
 
     @Option(names = "--no-state-cache", description = "Explore a state again when another order reaches it "
             + "(the cache is on with reduction, and off with --list-schedules, which lists every bad schedule).")
@@ -90,6 +97,11 @@ public final class ExploreCommand implements Callable<Integer> {
         Strategy st = Strategy.parse(strategy);
         if (st == null) {
             err.println("blockstep explore: --strategy: expected uniform or pct, got \"" + strategy + "\"");
+            err.flush();
+            return 1;
+        }
+        if (search.problem() != null) {
+            err.println("blockstep explore: " + search.problem());
             err.flush();
             return 1;
         }
@@ -133,7 +145,8 @@ public final class ExploreCommand implements Callable<Integer> {
         Judge judge = new Judge(s.setup(), new QemuImgCheck());
         if (mode.exhaustive) {
             Exploration x = new Explorer(s.setup(), judge, !noReduction, maxStates, listSchedules ? 100_000 : 1)
-                    .cacheStates(!noReduction && !noStateCache && !listSchedules && Explorer.cachePays(s.setup())).run();
+                    .cacheStates(!noReduction && !noStateCache && !listSchedules && Explorer.cachePays(s.setup()))
+                    .sourceSets(!noSourceSets && !listSchedules).preemptionBound(search.preemptionBound).run();
             String saved = save(s, x.firstCounterexample(), ceFile, "explore-exhaustive", null);
             if (json) {
                 out.println(ExplorationReport.json(scenarioArg, fixOn, !noReduction, x, saved));

@@ -1,0 +1,32 @@
+package dev.blockstep.app.cli;
+
+import picocli.CommandLine.Option;
+
+/** {@code --preemption-bound} and {@code --threads}, the same on explore and verify. */
+public final class SearchOptions {
+
+    @Option(names = "--preemption-bound", paramLabel = "N", defaultValue = "-1",
+            description = "Explore only schedules with at most N preemptions (switching away from a coroutine that "
+                    + "could still run). The search is then not exhaustive: it is reported incomplete, never clean.")
+    int preemptionBound;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Run independent searches (verify's scenarios, --matrix cells) on N threads (default: "
+                    + "one per core). The output does not depend on N.")
+    int threads;
+
+    /** A one-line error for a bad value, or null. */
+    String problem() {
+        if (preemptionBound < -1) {
+            return "--preemption-bound: expected a number of preemptions (0 or more), got " + preemptionBound;
+        }
+        if (threads < 0) {
+            return "--threads: expected a positive number, got " + threads;
+        }
+        return null;
+    }
+
+    int threads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+}
