@@ -10,6 +10,7 @@ import dev.blockstep.engine.explore.QemuImgCheck;
 import dev.blockstep.engine.explore.RandomSearch;
 import dev.blockstep.engine.explore.Scenario;
 import dev.blockstep.engine.explore.ScenarioException;
+import dev.blockstep.engine.explore.SplitSearch;
 import dev.blockstep.engine.explore.Strategy;
 import dev.blockstep.engine.explore.TraceExport;
 import dev.blockstep.engine.fix.FixVariant;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -105,6 +107,11 @@ public final class ExploreCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        if (search.threads > 0 && (search.preemptionBound >= 0 || !mode.exhaustive)) {
+            err.println("blockstep explore: --threads splits an exhaustive search without --preemption-bound");
+            err.flush();
+            return 1;
+        }
         if (maxStates < 1 || (mode.random != null && mode.random < 1)) {
             err.println("blockstep explore: expected a positive number for " + (maxStates < 1 ? "--max-states"
                     : "--random"));
@@ -144,9 +151,12 @@ public final class ExploreCommand implements Callable<Integer> {
         Scenario s = sc.withFix(fixOn);
         Judge judge = new Judge(s.setup(), new QemuImgCheck());
         if (mode.exhaustive) {
-            Exploration x = new Explorer(s.setup(), judge, !noReduction, maxStates, listSchedules ? 100_000 : 1)
+            Supplier<Explorer> explorer = () -> new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()),
+                    !noReduction, maxStates, listSchedules ? 100_000 : 1)
                     .cacheStates(!noReduction && !noStateCache && !listSchedules && Explorer.cachePays(s.setup()))
-                    .sourceSets(!noSourceSets && !listSchedules).preemptionBound(search.preemptionBound).run();
+                    .sourceSets(!noSourceSets && !listSchedules).preemptionBound(search.preemptionBound);
+            Exploration x = search.threads == 0 ? explorer.get().run()
+                    : SplitSearch.run(s.setup(), explorer, search.threads);
             String saved = save(s, x.firstCounterexample(), ceFile, "explore-exhaustive", null);
             if (json) {
                 out.println(ExplorationReport.json(scenarioArg, fixOn, !noReduction, x, saved));

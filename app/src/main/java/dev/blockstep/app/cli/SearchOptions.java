@@ -11,8 +11,10 @@ public final class SearchOptions {
     int preemptionBound;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Run independent searches (verify's scenarios, --matrix cells) on N threads (default: "
-                    + "one per core). The output does not depend on N.")
+            description = "verify: run its searches (scenarios, --matrix cells) on N threads (default: one per core). "
+                    + "explore --exhaustive: split the search tree into parts run on N threads (default: no split; "
+                    + "the split's counts differ from the unsplit search's, as each part has its own state cache). "
+                    + "The output does not depend on N.")
     int threads;
 
     /** A one-line error for a bad value, or null. */

@@ -184,6 +184,19 @@ public final class Explorer {
         return this;
     }
 
+    private List<Integer> startPrefix = List.of();
+    private Map<Integer, Footprint> startSleep = Map.of();
+
+    /**
+     * Searches only the subtree under {@code prefix}, entered with sleep set {@code sleep} ({@link SplitSearch}'s
+     * parts). Races with the prefix's steps are not looked for: the split explores every option above it.
+     */
+    Explorer startAt(List<Integer> prefix, Map<Integer, Footprint> sleep) {
+        this.startPrefix = List.copyOf(prefix);
+        this.startSleep = Map.copyOf(sleep);
+        return this;
+    }
+
     public Exploration run() {
         long t0 = System.nanoTime();
         dpor = sourceSets && reduce && preemptionBound < 0 ? new SourceSets(summaries) : null;
@@ -206,9 +219,12 @@ public final class Explorer {
      * {@code prefix}; with source sets, {@code order} holds the steps taken out of every node on the path.
      */
     private void search() {
-        List<Integer> prefix = new ArrayList<>();
+        List<Integer> prefix = new ArrayList<>(startPrefix);
         List<SearchNode> path = new ArrayList<>();
-        if (!enter(new Run(setup), new TreeMap<>(), path, -1, 0)) {
+        Run root = Run.replay(setup, startPrefix);
+        engineSteps += startPrefix.isEmpty() ? 0 : root.stepCount();
+        if (!enter(root, new TreeMap<>(startSleep), path, startPrefix.isEmpty() ? -1
+                : startPrefix.get(startPrefix.size() - 1), 0)) {
             return;
         }
         while (!path.isEmpty()) {
@@ -325,7 +341,7 @@ public final class Explorer {
         return true;
     }
 
-    private static void addIndependent(Map<Integer, Footprint> from, Footprint fp, int p, Map<Integer, Footprint> to) {
+    static void addIndependent(Map<Integer, Footprint> from, Footprint fp, int p, Map<Integer, Footprint> to) {
         for (var e : from.entrySet()) {
             if (e.getKey() != p && e.getValue().independentOf(fp)) {
                 to.put(e.getKey(), e.getValue());
