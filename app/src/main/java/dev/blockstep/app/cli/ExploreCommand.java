@@ -107,8 +107,8 @@ public final class ExploreCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        if (search.threads > 0 && (search.preemptionBound >= 0 || !mode.exhaustive)) {
-            err.println("blockstep explore: --threads splits an exhaustive search without --preemption-bound");
+        if (search.threads > 0 && search.preemptionBound >= 0) {
+            err.println("blockstep explore: --threads and --preemption-bound do not go together");
             err.flush();
             return 1;
         }
@@ -167,7 +167,8 @@ public final class ExploreCommand implements Callable<Integer> {
                 }
             }
         } else {
-            RandomSearch r = RandomSearch.run(s.setup(), judge, mode.random, seed, st);
+            RandomSearch r = search.threads == 0 ? RandomSearch.run(s.setup(), judge, mode.random, seed, st)
+                    : RandomSearch.parallel(s.setup(), mode.random, seed, st, search.threads);
             String saved = save(s, r.first(), ceFile, st == Strategy.PCT ? "pct" : "random", seed + r.firstBadRun());
             out.println("scenario " + scenarioArg + ", fix " + fixOn.id() + ", " + r.runs() + " "
                     + strategy + " random schedules from seed " + seed);

@@ -14,6 +14,7 @@ public final class SearchOptions {
             description = "verify: run its searches (scenarios, --matrix cells) on N threads (default: one per core). "
                     + "explore --exhaustive: split the search tree into parts run on N threads (default: no split; "
                     + "the split's counts differ from the unsplit search's, as each part has its own state cache). "
+                    + "explore --random: blocks of seeds on N threads, merged in seed order. "
                     + "The output does not depend on N.")
     int threads;
 
