@@ -5,7 +5,8 @@
 # Prints every run's wall seconds, peak RSS in KiB and CPU seconds (/usr/bin/time -v), then the medians of both
 # tools. On a shared machine the CPU time is the steadier figure; wall time includes waiting for a core.
 # Needs qemu-utils and the shaded jar (mvn -B package). Usage: bench/run-aio-io-bench.sh [SEED]
-# JAVA_OPTS is put before -jar (e.g. "-XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=F").
+# JAVA_OPTS is put before -jar (e.g. "-XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=F"); LAUNCHER=bin/blockstep
+# runs the launcher script instead of java -jar.
 set -e
 SEED=${1:-1}
 PAIRS=${PAIRS:-5}
@@ -39,8 +40,12 @@ run() {
 for i in $(seq "$PAIRS"); do
   cp "$DIR/base.qcow2" "$DIR/q.qcow2"; cp "$DIR/base.qcow2" "$DIR/b.qcow2"
   run qemu-io qemu-io -f qcow2 "$DIR/q.qcow2"
-  # shellcheck disable=SC2086
-  run blockstep java $JAVA_OPTS -jar "$JAR" io "$DIR/b.qcow2"
+  if [ -n "$LAUNCHER" ]; then
+    run blockstep "$LAUNCHER" io "$DIR/b.qcow2"
+  else
+    # shellcheck disable=SC2086
+    run blockstep java $JAVA_OPTS -jar "$JAR" io "$DIR/b.qcow2"
+  fi
 done
 for t in qemu-io blockstep; do
   awk -v t="$t" '$1 == t { print $2 }' "$DIR/results" | sort -n | awk -v t="$t" '{ a[NR] = $1 } END { printf "%s median wall %.2f s", t, a[int((NR + 1) / 2)] }'

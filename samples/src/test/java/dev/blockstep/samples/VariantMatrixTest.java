@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.explore.Scenario;
+import dev.blockstep.engine.explore.SearchSettings;
 import dev.blockstep.engine.explore.VariantMatrix;
 import dev.blockstep.engine.fix.FixVariant;
 import java.io.InputStream;
@@ -52,7 +53,7 @@ class VariantMatrixTest {
         for (String s : SCENARIOS) {
             scenarios.add(load(s));
         }
-        VariantMatrix m = VariantMatrix.run(scenarios, SCENARIOS, 2_000_000, 50_000_000, (n, s, c) -> null);
+        VariantMatrix m = VariantMatrix.run(scenarios, SCENARIOS, SearchSettings.of(2_000_000, 50_000_000), (n, s, c) -> null);
         assertTrue(m.complete(), "every search must be exhaustive");
         List<String> rows = new ArrayList<>();
         for (String s : SCENARIOS) {

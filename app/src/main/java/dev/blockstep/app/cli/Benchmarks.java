@@ -17,7 +17,7 @@ import dev.blockstep.engine.session.Workload;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import dev.blockstep.engine.explore.Exploration;
 import dev.blockstep.engine.explore.ExploreSetup;
-import dev.blockstep.engine.explore.Explorer;
+import dev.blockstep.engine.explore.SearchSettings;
 import dev.blockstep.engine.explore.Judge;
 import dev.blockstep.engine.explore.QemuImgCheck;
 import dev.blockstep.engine.explore.Scenario;
@@ -200,8 +200,8 @@ final class Benchmarks {
         for (int i = -Math.min(1, warmups); i < runs; i++) {
             long c0 = cpu.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
-            x = new Explorer(setup, new Judge(setup, new QemuImgCheck()), true, Long.MAX_VALUE, 1)
-                    .cacheStates(Explorer.cachePays(setup)).run();
+            x = SearchSettings.of(Long.MAX_VALUE, Long.MAX_VALUE).explorer(setup, new Judge(setup, new QemuImgCheck()), 1)
+                    .run();
             if (i >= 0) {
                 wallMs[i] = seconds(t0) * 1000;
                 cpuMs[i] = (cpu.getCurrentThreadCpuTime() - c0) / 1e6;

@@ -10,6 +10,7 @@ import dev.blockstep.engine.explore.QemuImgCheck;
 import dev.blockstep.engine.explore.RandomSearch;
 import dev.blockstep.engine.explore.Scenario;
 import dev.blockstep.engine.explore.ScenarioException;
+import dev.blockstep.engine.explore.SplitSearch;
 import dev.blockstep.engine.explore.Strategy;
 import dev.blockstep.engine.explore.TraceExport;
 import dev.blockstep.engine.fix.FixVariant;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,6 +43,9 @@ public final class ExploreCommand implements Callable<Integer> {
     @Mixin
     FixOption fix;
 
+    @Mixin
+    SearchOptions search;
+
     static final class Mode {
         @Option(names = "--exhaustive", required = true, description = "Visit every distinct interleaving.")
         boolean exhaustive;
@@ -58,6 +63,10 @@ public final class ExploreCommand implements Callable<Integer> {
 
     @Option(names = "--no-reduction", description = "Enumerate every schedule, without partial-order reduction.")
     boolean noReduction;
+
+    @Option(names = "--no-source-sets", description = "Explore every coroutine not asleep at each state, instead "
+            + "of only those that races found below need (source-set DPOR).")
+    boolean noSourceSets;
 
     @Option(names = "--no-state-cache", description = "Explore a state again when another order reaches it "
             + "(the cache is on with reduction, and off with --list-schedules, which lists every bad schedule).")
@@ -90,6 +99,16 @@ public final class ExploreCommand implements Callable<Integer> {
         Strategy st = Strategy.parse(strategy);
         if (st == null) {
             err.println("blockstep explore: --strategy: expected uniform or pct, got \"" + strategy + "\"");
+            err.flush();
+            return 1;
+        }
+        if (search.problem() != null) {
+            err.println("blockstep explore: " + search.problem());
+            err.flush();
+            return 1;
+        }
+        if (search.threads > 0 && search.preemptionBound >= 0) {
+            err.println("blockstep explore: --threads and --preemption-bound do not go together");
             err.flush();
             return 1;
         }
@@ -132,8 +151,12 @@ public final class ExploreCommand implements Callable<Integer> {
         Scenario s = sc.withFix(fixOn);
         Judge judge = new Judge(s.setup(), new QemuImgCheck());
         if (mode.exhaustive) {
-            Exploration x = new Explorer(s.setup(), judge, !noReduction, maxStates, listSchedules ? 100_000 : 1)
-                    .cacheStates(!noReduction && !noStateCache && !listSchedules && Explorer.cachePays(s.setup())).run();
+            Supplier<Explorer> explorer = () -> new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()),
+                    !noReduction, maxStates, listSchedules ? 100_000 : 1)
+                    .cacheStates(!noReduction && !noStateCache && !listSchedules && Explorer.cachePays(s.setup()))
+                    .sourceSets(!noSourceSets && !listSchedules).preemptionBound(search.preemptionBound);
+            Exploration x = search.threads == 0 ? explorer.get().run()
+                    : SplitSearch.run(s.setup(), explorer, search.threads);
             String saved = save(s, x.firstCounterexample(), ceFile, "explore-exhaustive", null);
             if (json) {
                 out.println(ExplorationReport.json(scenarioArg, fixOn, !noReduction, x, saved));
@@ -144,7 +167,8 @@ public final class ExploreCommand implements Callable<Integer> {
                 }
             }
         } else {
-            RandomSearch r = RandomSearch.run(s.setup(), judge, mode.random, seed, st);
+            RandomSearch r = search.threads == 0 ? RandomSearch.run(s.setup(), judge, mode.random, seed, st)
+                    : RandomSearch.parallel(s.setup(), mode.random, seed, st, search.threads);
             String saved = save(s, r.first(), ceFile, st == Strategy.PCT ? "pct" : "random", seed + r.firstBadRun());
             out.println("scenario " + scenarioArg + ", fix " + fixOn.id() + ", " + r.runs() + " "
                     + strategy + " random schedules from seed " + seed);

@@ -2,11 +2,12 @@ package dev.blockstep.app.cli;
 
 import dev.blockstep.engine.explore.Exploration;
 import dev.blockstep.engine.explore.ExplorationReport;
-import dev.blockstep.engine.explore.Explorer;
 import dev.blockstep.engine.explore.Judge;
 import dev.blockstep.engine.explore.QemuImgCheck;
 import dev.blockstep.engine.explore.Scenario;
 import dev.blockstep.engine.explore.ScenarioException;
+import dev.blockstep.engine.explore.SearchSettings;
+import dev.blockstep.engine.explore.ParallelSearches;
 import dev.blockstep.engine.explore.VariantMatrix;
 import dev.blockstep.engine.fix.FixVariant;
 import java.io.PrintWriter;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,6 +43,9 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Mixin
     FixOption fix;
+
+    @Mixin
+    SearchOptions search;
 
     @Option(names = "--max-states", paramLabel = "N", defaultValue = "1000000",
             description = "Stop each search after N states (default ${DEFAULT-VALUE}); the report says it is incomplete.")
@@ -83,6 +88,11 @@ public final class VerifyCommand implements Callable<Integer> {
             err.println("blockstep verify: " + (scenarios.isEmpty() ? "expected at least one SCENARIO"
                     : json ? "--json goes with --matrix (verify prints JSON already)"
                     : "--matrix runs every variant; drop --fix"));
+            err.flush();
+            return 1;
+        }
+        if (search.problem() != null) {
+            err.println("blockstep verify: " + search.problem());
             err.flush();
             return 1;
         }
@@ -138,12 +148,18 @@ public final class VerifyCommand implements Callable<Integer> {
         boolean anyBad = false;
         boolean anyIncomplete = false;
         List<String> parts = new ArrayList<>();
+        List<Scenario> under = new ArrayList<>();
+        List<Supplier<Exploration>> searches = new ArrayList<>();
+        for (Scenario s0 : loaded) {
+            Scenario s = s0.withFix(fix.orElse(s0.setup().fix()));
+            under.add(s);
+            searches.add(() -> settings().explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), 1).run());
+        }
+        List<Exploration> done = ParallelSearches.run(searches, settings().threads());
         for (int i = 0; i < loaded.size(); i++) {
-            Scenario s0 = loaded.get(i);
-            FixVariant fixOn = fix.orElse(s0.setup().fix());
-            Scenario s = s0.withFix(fixOn);
-            Exploration x = new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), true, maxStates, 1)
-                    .cacheStates(Explorer.cachePays(s.setup())).maxEngineSteps(maxSteps).run();
+            Scenario s = under.get(i);
+            FixVariant fixOn = s.setup().fix();
+            Exploration x = done.get(i);
             String saved = null;
             try {
                 if (outputs.get(i) != null) {
@@ -170,11 +186,15 @@ public final class VerifyCommand implements Callable<Integer> {
         return anyBad ? 2 : anyIncomplete ? 3 : 0;
     }
 
+    private SearchSettings settings() {
+        return new SearchSettings(maxStates, maxSteps, search.preemptionBound, search.threads());
+    }
+
     private int printMatrix(List<Scenario> loaded, PrintWriter out, PrintWriter err) {
         VariantMatrix m;
         try {
             m = VerifyMatrix.run(loaded, scenarios, dir == null ? null : CliFiles.path(dir, "--counterexample-dir"),
-                    maxStates, maxSteps);
+                    settings());
         } catch (CliException e) {
             err.println("blockstep verify: " + e.getMessage());
             err.flush();

@@ -1,6 +1,7 @@
 package dev.blockstep.app.cli;
 
 import dev.blockstep.engine.explore.Scenario;
+import dev.blockstep.engine.explore.SearchSettings;
 import dev.blockstep.engine.explore.VariantMatrix;
 import dev.blockstep.engine.fix.FixVariant;
 import java.nio.file.Path;
@@ -22,9 +23,9 @@ final class VerifyMatrix {
     }
 
     /** @param dir the -o directory, or null to save nothing */
-    static VariantMatrix run(List<Scenario> scenarios, List<String> args, Path dir, long maxStates, long maxSteps)
+    static VariantMatrix run(List<Scenario> scenarios, List<String> args, Path dir, SearchSettings settings)
             throws CliException {
-        return VariantMatrix.run(scenarios, args, maxStates, maxSteps, (name, s, first) -> dir == null ? null
+        return VariantMatrix.run(scenarios, args, settings, (name, s, first) -> dir == null ? null
                 : ExploreCommand.save(s, first, output(dir, name, s.setup().fix()), "verify", null));
     }
 }

@@ -44,6 +44,34 @@ class ExploreCommandsTest {
     }
 
     @Test
+    void aPreemptionBoundMakesVerifyInconclusiveNeverClean() throws Exception {
+        Path s = scenario("race", true);
+        var bounded = CheckCommandTest.blockstep("verify", "--fix", "--preemption-bound", "0", s.toString());
+        assertEquals(3, bounded.exitCode(), bounded.stdout() + bounded.stderr());
+        assertTrue(bounded.stdout().contains("\"complete\": false"), bounded.stdout());
+        var loose = CheckCommandTest.blockstep("verify", "--fix", "--preemption-bound", "1000", s.toString());
+        assertEquals(0, loose.exitCode(), loose.stdout() + loose.stderr());
+        var neg = CheckCommandTest.blockstep("explore", "--exhaustive", "--preemption-bound", "-2", s.toString());
+        assertEquals(1, neg.exitCode());
+        assertEquals("blockstep explore: --preemption-bound: expected a number of preemptions (0 or more), got -2\n",
+                neg.stderr());
+    }
+
+    @Test
+    void verifyPrintsTheSameReportOnOneThreadAndOnSeveral() throws Exception {
+        String a = scenario("race", true).toString();
+        String b = scenario("nounmap", false).toString();
+        var one = CheckCommandTest.blockstep("verify", "--threads", "1", a, b, a, a);
+        var three = CheckCommandTest.blockstep("verify", "--threads", "3", a, b, a, a);
+        assertEquals(2, three.exitCode(), three.stderr());
+        assertEquals(withoutTimes(one.stdout()), withoutTimes(three.stdout()));
+    }
+
+    private static String withoutTimes(String json) {
+        return json.replaceAll("\"(millis|statesPerSecond)\": \\d+", "");
+    }
+
+    @Test
     void verifyExitsZeroForTheHarmlessNoUnmapVariant() throws Exception {
         var r = CheckCommandTest.blockstep("verify", "--counterexample-dir", dir.toString(),
                 scenario("nounmap", false).toString());

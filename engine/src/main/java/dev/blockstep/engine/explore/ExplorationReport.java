@@ -13,7 +13,7 @@ public final class ExplorationReport {
         List<String> out = new ArrayList<>();
         out.add("scenario " + scenario + ", fix " + fix.id() + ", exhaustive"
                 + (reduce ? " with sleep-set reduction" : " without reduction"));
-        out.add("states visited: " + x.states() + (x.truncated() ? " (stopped at --max-states: NOT complete)" : ""));
+        out.add("states visited: " + x.states() + (x.truncated() ? " (stopped at a budget, the preemption bound or Cancel: NOT complete)" : ""));
         out.add("interleavings: " + x.interleavings() + (!reduce ? " (every schedule)" : x.cacheHits() > 0
                 ? " (runs explored to the end; the others stopped where they reached a state already explored)"
                 : " (one per class of equivalent schedules; " + x.sleepBlocked() + " branches cut by sleep sets)"));

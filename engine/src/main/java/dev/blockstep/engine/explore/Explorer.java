@@ -1,15 +1,12 @@
 package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.snapshot.Step;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
@@ -99,7 +96,7 @@ public final class Explorer {
      * combining sleep sets with a visited-state table).
      */
     public Explorer cacheStates(boolean on) {
-        this.visited = on ? new HashMap<>() : null;
+        this.cache = on ? new StateCache() : null;
         return this;
     }
 
@@ -113,10 +110,38 @@ public final class Explorer {
 
     static final int CACHE_MAX_COMMANDS = 64;
 
-    private Map<Visit, Set<Integer>> visited;
+    private StateCache cache;
 
-    /** A cached state; with a preemption bound, the coroutine last chosen and the preemptions spent steer the rest. */
-    private record Visit(StateDigest.Key state, int last, int preemptions) { }
+    /**
+     * Turns on source-set DPOR (with reduction on and no preemption bound, which it would make unsound): a node
+     * explores a second coroutine only when a race found below needs it to run first, instead of every coroutine
+     * not asleep. Sleep sets stay on, and the state cache stays sound through per-state step summaries.
+     */
+    public Explorer sourceSets(boolean on) {
+        this.sourceSets = on;
+        return this;
+    }
+
+    private boolean sourceSets;
+    private boolean summaries = true;
+    /** The source-set state of the running search; null when it does not use source sets. */
+    private SourceSets dpor;
+
+    /** Test hook: source sets with the cache but without its step summaries, the unsound naive combination. */
+    Explorer naiveCache() {
+        this.summaries = false;
+        return this;
+    }
+
+    /** Races whose reversal no coroutine at the node could start, so that node explored every option. */
+    public long fullExpansions() {
+        return dpor == null ? 0 : dpor.fullExpansions();
+    }
+
+    /** Cache hits on a state still open on the path (a cycle), which made every node on it explore everything. */
+    public long openHits() {
+        return dpor == null ? 0 : dpor.openHits();
+    }
 
     private int preemptionBound = -1;
     private long boundCuts;
@@ -159,8 +184,22 @@ public final class Explorer {
         return this;
     }
 
+    private List<Integer> startPrefix = List.of();
+    private Map<Integer, Footprint> startSleep = Map.of();
+
+    /**
+     * Searches only the subtree under {@code prefix}, entered with sleep set {@code sleep} ({@link SplitSearch}'s
+     * parts). Races with the prefix's steps are not looked for: the split explores every option above it.
+     */
+    Explorer startAt(List<Integer> prefix, Map<Integer, Footprint> sleep) {
+        this.startPrefix = List.copyOf(prefix);
+        this.startSleep = Map.copyOf(sleep);
+        return this;
+    }
+
     public Exploration run() {
         long t0 = System.nanoTime();
+        dpor = sourceSets && reduce && preemptionBound < 0 ? new SourceSets(summaries) : null;
         search();
         progress.progress(states, interleavings, badRuns);
         return new Exploration(states, interleavings, sleepBlocked, engineSteps, endStates, bad, truncated,
@@ -175,61 +214,38 @@ public final class Explorer {
     }
 
     /**
-     * One open node of the search tree: its run (handed to the first child, then replayed for the others), its
-     * sleep set, the options already explored from it and the one being explored now.
-     */
-    private static final class Node {
-        Run run;
-        final Map<Integer, Footprint> sleep;
-        final List<Integer> options;
-        final Map<Integer, Footprint> done = new TreeMap<>();
-        int next;
-        boolean explored;
-        int current = -1;
-        Footprint currentStep;
-        /** The coroutine chosen on the way in (-1 at the root), and the preemptions spent on the way. */
-        final int last;
-        final int preemptions;
-
-        Node(Run run, Map<Integer, Footprint> sleep, int last, int preemptions) {
-            this.run = run;
-            this.sleep = sleep;
-            this.options = run.options();
-            this.last = last;
-            this.preemptions = preemptions;
-        }
-
-        /** Preemptions spent by choosing {@code p} here. */
-        int cost(int p) {
-            return last >= 0 && p != last && options.contains(last) ? 1 : 0;
-        }
-    }
-
-    /**
-     * Depth-first search with an explicit stack: a workload of thousands of requests has a search tree tens of
-     * thousands of macro steps deep, far deeper than the Java stack.
+     * Depth-first search with an explicit path: a workload of thousands of requests has a search tree tens of
+     * thousands of macro steps deep, far deeper than the Java stack. The choices to the top node are in
+     * {@code prefix}; with source sets, {@code order} holds the steps taken out of every node on the path.
      */
     private void search() {
-        List<Integer> prefix = new ArrayList<>();
-        ArrayDeque<Node> stack = new ArrayDeque<>();
-        if (!enter(new Run(setup), new TreeMap<>(), stack, -1, 0)) {
+        List<Integer> prefix = new ArrayList<>(startPrefix);
+        List<SearchNode> path = new ArrayList<>();
+        Run root = Run.replay(setup, startPrefix);
+        engineSteps += startPrefix.isEmpty() ? 0 : root.stepCount();
+        if (!enter(root, new TreeMap<>(startSleep), path, startPrefix.isEmpty() ? -1
+                : startPrefix.get(startPrefix.size() - 1), 0)) {
             return;
         }
-        while (!stack.isEmpty()) {
-            Node n = stack.peek();
+        while (!path.isEmpty()) {
+            SearchNode n = path.get(path.size() - 1);
             if (n.current >= 0) {
                 n.done.put(n.current, n.currentStep);
                 n.explored = true;
                 n.current = -1;
+                prefix.remove(prefix.size() - 1);
+                if (dpor != null) {
+                    dpor.returned();
+                }
             }
             int p = nextOption(n);
             if (p < 0) {
                 if (!n.explored) {
                     sleepBlocked++;
                 }
-                stack.pop();
-                if (!prefix.isEmpty()) {
-                    prefix.remove(prefix.size() - 1);
+                path.remove(path.size() - 1);
+                if (dpor != null) {
+                    dpor.closed(n, path, cache);
                 }
                 continue;
             }
@@ -250,18 +266,25 @@ public final class Explorer {
             n.current = p;
             n.currentStep = fp;
             prefix.add(p);
-            int depth = stack.size();
-            if (!enter(child, childSleep, stack, p, n.preemptions + n.cost(p))) {
-                return;
+            if (dpor != null) {
+                dpor.stepped(path, n, p, fp);
             }
-            if (stack.size() == depth) {
-                prefix.remove(prefix.size() - 1);
+            if (!enter(child, childSleep, path, p, n.preemptions + n.cost(p))) {
+                return;
             }
         }
     }
 
-    /** The next option of {@code n} not asleep and within the preemption bound, or -1. */
-    private int nextOption(Node n) {
+    /** The next option of {@code n} to explore (in its backtrack set, with source sets), or -1. */
+    private int nextOption(SearchNode n) {
+        if (n.backtrack != null) {
+            for (int p : n.backtrack) {
+                if (!n.done.containsKey(p) && !n.sleep.containsKey(p)) {
+                    return p;
+                }
+            }
+            return -1;
+        }
         while (n.next < n.options.size()) {
             int p = n.options.get(n.next++);
             if (reduce && n.sleep.containsKey(p)) {
@@ -278,7 +301,7 @@ public final class Explorer {
     }
 
     /** Counts a state: judges it when the run ended, else pushes it. False when a budget or Cancel stops the search. */
-    private boolean enter(Run run, Map<Integer, Footprint> sleep, ArrayDeque<Node> stack, int last, int preemptions) {
+    private boolean enter(Run run, Map<Integer, Footprint> sleep, List<SearchNode> path, int last, int preemptions) {
         if (states >= maxStates || engineSteps >= maxEngineSteps) {
             truncated = true;
             return false;
@@ -288,10 +311,18 @@ public final class Explorer {
             truncated = true;
             return false;
         }
-        if (visited != null && seenBefore(preemptionBound < 0 ? new Visit(StateDigest.of(run, digestHidden), -1, 0)
-                : new Visit(StateDigest.of(run, digestHidden), last, preemptions), sleep.keySet())) {
-            cacheHits++;
-            return true;
+        StateCache.Visit key = null;
+        if (cache != null) {
+            key = new StateCache.Visit(StateDigest.of(run, digestHidden), preemptionBound < 0 ? -1 : last,
+                    preemptionBound < 0 ? 0 : preemptions);
+            StateCache.Entry seen = cache.seenBefore(key, sleep.keySet(), !run.ended());
+            if (seen != null) {
+                cacheHits++;
+                if (dpor != null) {
+                    dpor.cacheHit(seen, path);
+                }
+                return true;
+            }
         }
         states++;
         if (states % PROGRESS_EVERY == 0) {
@@ -302,25 +333,15 @@ public final class Explorer {
             finish(run);
             return true;
         }
-        stack.push(new Node(run, sleep, last, preemptions));
+        SearchNode n = new SearchNode(run, sleep, last, preemptions);
+        if (dpor != null) {
+            dpor.entered(n, cache == null ? null : key);
+        }
+        path.add(n);
         return true;
     }
 
-    /** Whether the cache covers this state with this sleep set; records the visit when it does not. */
-    private boolean seenBefore(Visit k, Set<Integer> asleep) {
-        Set<Integer> stored = visited.get(k);
-        if (stored != null && asleep.containsAll(stored)) {
-            return true;
-        }
-        Set<Integer> now = new TreeSet<>(asleep);
-        if (stored != null) {
-            now.retainAll(stored);
-        }
-        visited.put(k, now);
-        return false;
-    }
-
-    private static void addIndependent(Map<Integer, Footprint> from, Footprint fp, int p, Map<Integer, Footprint> to) {
+    static void addIndependent(Map<Integer, Footprint> from, Footprint fp, int p, Map<Integer, Footprint> to) {
         for (var e : from.entrySet()) {
             if (e.getKey() != p && e.getValue().independentOf(fp)) {
                 to.put(e.getKey(), e.getValue());

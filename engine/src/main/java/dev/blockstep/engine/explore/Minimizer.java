@@ -106,10 +106,11 @@ public final class Minimizer {
             }
         }
         if (c == null && requests(s.commands()) <= 4) {
-            Explorer x = new Explorer(s, judge, true, 20_000, 100_000);
-            Exploration e = x.run();
+            // with the state cache only the first run to each end state is kept, which is all this needs
+            Exploration e = SearchSettings.of(20_000, Long.MAX_VALUE).explorer(s, judge, 1).run();
             tests += (int) e.interleavings();
-            c = e.badSchedules().stream().filter(b -> keeps.test(b.verdict())).findFirst().orElse(null);
+            c = e.endStates().values().stream().map(Exploration.EndState::first).filter(b -> keeps.test(b.verdict()))
+                    .findFirst().orElse(null);
         }
         return c;
     }

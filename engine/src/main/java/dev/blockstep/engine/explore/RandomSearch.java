@@ -1,6 +1,9 @@
 package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Seeded random schedules of one workload: run i uses seed {@code seed + i}. Reports how many runs were bad and
@@ -64,6 +67,41 @@ public record RandomSearch(int runs, int badRuns, int firstBadRun, Counterexampl
             }
         }
         return new RandomSearch(done, bad, firstBad, first, steps, System.nanoTime() - t0);
+    }
+
+    /**
+     * The same runs as {@link #run(ExploreSetup, Judge, int, long, Strategy)}, cut into one consecutive block of
+     * seeds per thread and merged in seed order, so the result (counts, the first bad run) is the sequential one;
+     * only the time differs.
+     */
+    public static RandomSearch parallel(ExploreSetup setup, int runs, long seed, Strategy strategy, int threads) {
+        long t0 = System.nanoTime();
+        int blocks = Math.max(1, Math.min(threads, runs));
+        List<Supplier<RandomSearch>> parts = new ArrayList<>();
+        List<Integer> starts = new ArrayList<>();
+        for (int b = 0; b < blocks; b++) {
+            int from = (int) ((long) runs * b / blocks);
+            int to = (int) ((long) runs * (b + 1) / blocks);
+            starts.add(from);
+            parts.add(() -> run(setup, new Judge(setup, new QemuImgCheck()), to - from, seed + from, strategy));
+        }
+        List<RandomSearch> done = ParallelSearches.run(parts, threads);
+        int n = 0;
+        int bad = 0;
+        int firstBad = -1;
+        Counterexample first = null;
+        long steps = 0;
+        for (int b = 0; b < done.size(); b++) {
+            RandomSearch r = done.get(b);
+            n += r.runs();
+            bad += r.badRuns();
+            steps += r.engineSteps();
+            if (firstBad < 0 && r.firstBadRun() >= 0) {
+                firstBad = starts.get(b) + r.firstBadRun();
+                first = r.first();
+            }
+        }
+        return new RandomSearch(n, bad, firstBad, first, steps, System.nanoTime() - t0);
     }
 
     /** One run where the policy is asked at every macro step (also when only one coroutine can run). */

@@ -65,21 +65,31 @@ public record VariantMatrix(List<String> scenarios, List<FixVariant> variants, L
     }
 
     /**
-     * Every variant on every scenario, each an exhaustive search with sleep sets under the budgets {@code verify}
-     * uses; {@code names} label the scenarios (the command line's arguments).
+     * Every variant on every scenario, each an exhaustive search under {@code settings} (its threads run cells at
+     * once; the cells come back in the same order whatever the thread count); {@code names} label the scenarios
+     * (the command line's arguments).
      */
     public static <E extends Exception> VariantMatrix run(List<Scenario> scenarios, List<String> names,
-                                                          long maxStates, long maxSteps, Saver<E> saver) throws E {
+                                                          SearchSettings settings, Saver<E> saver) throws E {
         long t0 = System.nanoTime();
-        List<Cell> cells = new ArrayList<>();
+        List<Scenario> under = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        List<java.util.function.Supplier<Exploration>> searches = new ArrayList<>();
         for (int i = 0; i < scenarios.size(); i++) {
             for (FixVariant v : FixVariant.all()) {
                 Scenario s = scenarios.get(i).withFix(v);
-                Exploration x = new Explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), true, maxStates, 1)
-                        .cacheStates(Explorer.cachePays(s.setup())).maxEngineSteps(maxSteps).run();
-                String saved = x.firstCounterexample() == null ? null : saver.save(names.get(i), s, x.firstCounterexample());
-                cells.add(new Cell(names.get(i), v, x, saved));
+                under.add(s);
+                labels.add(names.get(i));
+                searches.add(() -> settings.explorer(s.setup(), new Judge(s.setup(), new QemuImgCheck()), 1).run());
             }
+        }
+        List<Exploration> done = ParallelSearches.run(searches, settings.threads());
+        List<Cell> cells = new ArrayList<>();
+        for (int k = 0; k < done.size(); k++) {
+            Exploration x = done.get(k);
+            Scenario s = under.get(k);
+            String saved = x.firstCounterexample() == null ? null : saver.save(labels.get(k), s, x.firstCounterexample());
+            cells.add(new Cell(labels.get(k), s.setup().fix(), x, saved));
         }
         return new VariantMatrix(names, FixVariant.all(), cells, System.nanoTime() - t0);
     }
