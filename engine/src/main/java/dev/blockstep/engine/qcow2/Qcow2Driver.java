@@ -353,6 +353,27 @@ public final class Qcow2Driver {
         reader.read(offset, dst, off, len);
     }
 
+    /** As {@link #read}, leaving in dst the parts that fall through to the backing image ({@link #readBacking}). */
+    public void readOwn(int co, long offset, byte[] dst, int off, int len) {
+        s.enter(co);
+        reader.read(offset, dst, off, len, false);
+    }
+
+    /**
+     * Lock held: the runs of a guest range that qcow2_get_host_offset finds unallocated in an image with a
+     * backing file, which qcow2_co_preadv_task then reads through bdrv_co_preadv_part on the backing child.
+     */
+    public List<GuestRange> backingRuns(int co, long offset, long bytes) {
+        s.enter(co);
+        return reader.backingRuns(offset, bytes).stream().map(r -> new GuestRange(r[0], r[1])).toList();
+    }
+
+    /** The backing child's read of one run (bdrv_co_preadv_part on bs->backing), zeroes past its end. */
+    public void readBacking(int co, GuestRange run, byte[] dst, int off) {
+        s.co = co; // nothing writes a backing image, so its read shares no state with other steps
+        s.backing.read(run.offset(), dst, off, (int) run.bytes());
+    }
+
     /** Lock held: qcow2_co_flush_to_os. Metadata is already on the host file, so only the event remains. */
     public void flushToOs(int co) {
         s.enter(co);
