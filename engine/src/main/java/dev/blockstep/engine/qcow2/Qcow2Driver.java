@@ -309,7 +309,18 @@ public final class Qcow2Driver {
         zero.clusterDiscard(offset, bytes, true);
     }
 
-    /** Lock held: qcow2_get_host_offset for the cluster holding offset (never allocates). */
+    /**
+     * qcow2_change_backing_file to no backing file (what a stream to the bottom ends with, and qemu-img rebase -u
+     * -b ''): qcow2_update_header rewrites the header cluster without the link and its format extension.
+     */
+    public void dropBackingFile(int co) {
+        s.enter(co);
+        s.header = s.header.withoutBacking();
+        s.file.write(0, s.header.toClusterBytes());
+        s.backingLink = null;
+        s.backing = null;
+    }
+
     /**
      * The first guest offset at or after {@code offset} whose L1 entry points at an L2 table, or the virtual
      * size when there is none: walks over the guest use it to skip the unmapped ranges of huge images.
@@ -325,6 +336,7 @@ public final class Qcow2Driver {
         return s.virtualSize;
     }
 
+    /** Lock held: qcow2_get_host_offset for the cluster holding offset (never allocates). */
     public GuestMapping map(int co, long offset) {
         s.enter(co);
         GuestReader.Mapping m = reader.map(offset);
