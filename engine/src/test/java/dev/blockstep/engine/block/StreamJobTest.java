@@ -99,4 +99,20 @@ class StreamJobTest {
             assertEquals(0, r.exitCode(), "seed " + seed);
         }
     }
+
+    @Test
+    void zeroWritesWithUnmapBesideTheStreamLeaveZeroesInEveryInterleaving() throws Exception {
+        // the copy-on-read request is serialising and asks block status again after its wait, so a zero write in
+        // flight when the copy begins leaves a zero cluster the copy skips, and one that comes later zeroes the copy
+        byte[] want = new byte[1 << 20];
+        Arrays.fill(want, CS, 2 * CS, (byte) 0x11);
+        Arrays.fill(want, CS, CS + 4096, (byte) 0x22);
+        for (long seed = 0; seed < 60; seed++) {
+            Engine e = engine("aio_write -z -u 0 64k\naio_write -z -u 512k 64k\naio_flush\n", seed);
+            run(e);
+            assertArrayEquals(want, guestView(e), "seed " + seed);
+            CheckResult r = ImageCheck.check(ImageBytes.of(e.file()), "top.qcow2", line -> { });
+            assertEquals(0, r.exitCode(), "seed " + seed);
+        }
+    }
 }
