@@ -11,10 +11,20 @@ public sealed interface ImageSetup {
      */
     List<Command> setup();
 
-    /** A new image as {@code qemu-img create -f qcow2 -o cluster_size=C IMG SIZE} makes it. */
-    record Fresh(long virtualSize, int clusterSize, List<Command> setup) implements ImageSetup {
+    /** The image below this one in the chain (format version 3), or null when it has no backing file. */
+    BackingLayer backing();
+
+    /**
+     * A new image as {@code qemu-img create -f qcow2 -o cluster_size=C IMG SIZE} makes it, with {@code -b NAME
+     * -F FORMAT} when it has a backing layer.
+     */
+    record Fresh(long virtualSize, int clusterSize, List<Command> setup, BackingLayer backing) implements ImageSetup {
         public Fresh {
             setup = List.copyOf(setup);
+        }
+
+        public Fresh(long virtualSize, int clusterSize, List<Command> setup) {
+            this(virtualSize, clusterSize, setup, null);
         }
     }
 
@@ -22,9 +32,13 @@ public sealed interface ImageSetup {
      * A qcow2 file stored next to the trace file. {@code path} is relative to the trace's directory and may
      * not leave it; {@code sha256} (lower-case hex, optional) lets a replay refuse a different file.
      */
-    record Base(String path, String sha256, List<Command> setup) implements ImageSetup {
+    record Base(String path, String sha256, List<Command> setup, BackingLayer backing) implements ImageSetup {
         public Base {
             setup = List.copyOf(setup);
+        }
+
+        public Base(String path, String sha256, List<Command> setup) {
+            this(path, sha256, setup, null);
         }
     }
 }

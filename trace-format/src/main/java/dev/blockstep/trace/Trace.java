@@ -20,8 +20,8 @@ public record Trace(int formatVersion, Metadata metadata, ImageSetup image, List
                     List<ScheduleEntry> schedule, List<Checkpoint> checkpoints, QemuLog qemuLog,
                     WorkloadProducer producer, NodeOptions node) {
 
-    /** The newest version this build reads and writes. */
-    public static final int FORMAT_VERSION = 2;
+    /** The newest version this build reads and writes: version 3 adds the image's backing chain. */
+    public static final int FORMAT_VERSION = 3;
 
     /** The oldest version this build reads: version 1 has no producer and no node options. */
     public static final int OLDEST_FORMAT_VERSION = 1;
@@ -39,7 +39,19 @@ public record Trace(int formatVersion, Metadata metadata, ImageSetup image, List
         if (NodeOptions.isEmpty(node)) {
             node = null;
         }
-        formatVersion = producer == null && node == null ? OLDEST_FORMAT_VERSION : FORMAT_VERSION;
+        formatVersion = requiredVersion(image, producer, node);
+    }
+
+    /**
+     * The oldest format version that holds a trace with these sections: 3 with a backing chain, 2 with a
+     * producer or node options, else 1. Writers use it, so a trace that needs nothing new stays readable by older
+     * builds.
+     */
+    public static int requiredVersion(ImageSetup image, WorkloadProducer producer, NodeOptions node) {
+        if (image != null && image.backing() != null) {
+            return 3;
+        }
+        return producer == null && NodeOptions.isEmpty(node) ? OLDEST_FORMAT_VERSION : 2;
     }
 
     /** A trace without producer or node options, as every version-1 file is. */
@@ -48,10 +60,7 @@ public record Trace(int formatVersion, Metadata metadata, ImageSetup image, List
         this(formatVersion, metadata, image, workload, fix, schedule, checkpoints, qemuLog, null, null);
     }
 
-    /**
-     * The oldest format version that can hold this trace: 1 unless it names a producer or node options. Writers
-     * use it, so a trace that needs nothing new stays readable by older builds.
-     */
+    /** The oldest format version that can hold this trace (see {@link #requiredVersion(ImageSetup, WorkloadProducer, NodeOptions)}). */
     public int requiredVersion() {
         return formatVersion;
     }

@@ -171,7 +171,6 @@ class CheckCommandTest {
     static Stream<Arguments> unmodelledFeatures() {
         return Stream.of(
                 Arguments.of("internal snapshot", 0x3cL, 1L, 4, "nb_snapshots"),
-                Arguments.of("backing file", 0x0cL, 0x0000100000000005L, 8, "backing_file_size"),
                 Arguments.of("extended L2 entries", 0x48L, 0x10L, 8, "incompatible_features"));
     }
 

@@ -24,6 +24,8 @@ final class Qcow2Writev {
     private final long bytes;
     /** Every guest byte of this write has this value (qemu-io writes a pattern, or zeros for a fallback). */
     private final byte pattern;
+    /** The guest bytes of [offset, offset+bytes) when they are not one pattern (a copy-on-read's bounce buffer). */
+    private final byte[] data;
     private P p;
     private long pos;
     private long curHost = -1;
@@ -38,12 +40,22 @@ final class Qcow2Writev {
     private L2Meta linked;
 
     Qcow2Writev(RequestCoroutine co, BlockNode node, long offset, long bytes, int pattern) {
+        this(co, node, offset, bytes, pattern, null);
+    }
+
+    /** A write of {@code data} (its length is {@code bytes}). */
+    Qcow2Writev(RequestCoroutine co, BlockNode node, long offset, byte[] data) {
+        this(co, node, offset, data.length, 0, data);
+    }
+
+    private Qcow2Writev(RequestCoroutine co, BlockNode node, long offset, long bytes, int pattern, byte[] data) {
         this.co = co;
         this.node = node;
         this.offset = offset;
         this.bytes = bytes;
         this.pattern = (byte) pattern;
         this.spaceQueries = new BlockStatusQueries(co, node);
+        this.data = data;
         // A zero-length write skips qemu's chunk loop but still takes the lock for its final l2meta handling.
         this.p = bytes == 0 ? P.DONE_REQ_LOCK : P.START_PART;
     }
@@ -195,7 +207,11 @@ final class Qcow2Writev {
                 return submitData(cx);
             }
             case DATA_DONE -> {
-                node.driver().writeData(id, curHost, pattern, curBytes);
+                if (data != null) {
+                    node.driver().writeData(id, curHost, data, (int) pos, (int) curBytes);
+                } else {
+                    node.driver().writeData(id, curHost, pattern, curBytes);
+                }
                 cx.name("thread_pool_complete").guest(offset + pos, curBytes).host(curHost, curBytes)
                         .narrate(n + "'s data write completes: the bytes are now at host " + hex(curHost) + ".");
                 p = P.META_LOCK;
@@ -232,7 +248,9 @@ final class Qcow2Writev {
             }
             case COW_DONE -> {
                 L2Meta m = pending.get(0);
-                if (m == merged) {
+                if (m == merged && data != null) {
+                    node.driver().performCowIo(id, m, data, (int) pos, (int) curBytes);
+                } else if (m == merged) {
                     node.driver().performCowIo(id, m, pattern, curBytes);
                 } else {
                     node.driver().performCowIo(id, m, null, 0, 0);

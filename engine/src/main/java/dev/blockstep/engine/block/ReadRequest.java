@@ -2,13 +2,19 @@ package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
+import dev.blockstep.engine.qcow2.Qcow2Driver;
+import java.util.List;
 
 /**
  * A guest read (qemu-io {@code read [-P pattern]}): tracked as READ, waits only for serialising requests,
- * looks up each chunk under s->lock and reads the data without it.
+ * looks up each chunk under s->lock and reads the data without it. Clusters unallocated in an image with a
+ * backing file are read by qcow2_co_preadv_task through bdrv_co_preadv_part on the backing child, a request of
+ * its own that yields for its I/O, so each such run is a submit step and a completion step here. qemu issues
+ * the chunks in offset order (in parallel from an aio task pool when there are several); here the image's own
+ * data comes first, then the backing runs, and a chain below the backing image is read in the backing's step.
  */
 public final class ReadRequest extends RequestCoroutine {
-    private enum P { BEGIN, PREPARE, LOCK, LOOKUP, DATA_DONE, END, DONE }
+    private enum P { BEGIN, PREPARE, LOCK, LOOKUP, DATA_DONE, BACKING, BACKING_DONE, END, DONE }
 
     private P p = P.BEGIN;
     private final int pattern;
@@ -16,6 +22,9 @@ public final class ReadRequest extends RequestCoroutine {
     private long checkOffset;
     private long checkLength;
     private boolean dump;
+    /** The runs read from the backing child, found by the lookup; {@link #run} is the next one. */
+    private List<Qcow2Driver.GuestRange> backingRuns = List.of();
+    private int run;
 
     /** @param pattern byte to verify, or -1 */
     public ReadRequest(int id, String name, BlockNode node, String request, long offset, int bytes, int pattern) {
@@ -45,7 +54,8 @@ public final class ReadRequest extends RequestCoroutine {
             case PREPARE -> "bdrv_wait_serialising_requests";
             case LOCK -> "qemu_co_mutex_lock";
             case LOOKUP -> "qcow2_co_preadv_part";
-            case DATA_DONE -> "thread_pool_complete";
+            case DATA_DONE, BACKING_DONE -> "thread_pool_complete";
+            case BACKING -> "bdrv_co_preadv_part";
             case END -> "tracked_request_end";
             case DONE -> "done";
         };
@@ -81,17 +91,40 @@ public final class ReadRequest extends RequestCoroutine {
             }
             case LOOKUP -> {
                 lockReturned(cx);
+                backingRuns = node.driver().backingRuns(id(), offset, bytes);
                 unlock(cx);
-                cx.name("qcow2_co_preadv_part").guest(offset, bytes).narrate(n + " looks up where guest "
-                        + hex(offset) + " lives, releases s->lock and submits its read.");
+                cx.name("qcow2_co_preadv_part").guest(offset, bytes);
+                if (backingBytes() == bytes) {
+                    cx.narrate(n + " finds guest " + hex(offset) + " unallocated in this image, releases s->lock "
+                            + "and reads it from the backing file.");
+                    p = P.BACKING;
+                    return Outcome.CONTINUE;
+                }
+                cx.narrate(n + " looks up where guest " + hex(offset) + " lives, releases s->lock and submits its read.");
                 p = P.DATA_DONE;
                 return Outcome.IN_DATA_IO;
             }
             case DATA_DONE -> {
                 // The driver looks up and reads in one call, so the lookup is repeated here, at completion.
-                node.driver().read(id(), offset, buf, 0, (int) bytes);
+                node.driver().readOwn(id(), offset, buf, 0, (int) bytes);
                 cx.name("thread_pool_complete").guest(offset, bytes).narrate(n + "'s read completes.");
-                p = P.END;
+                p = run < backingRuns.size() ? P.BACKING : P.END;
+                return Outcome.CONTINUE;
+            }
+            case BACKING -> {
+                Qcow2Driver.GuestRange r = backingRuns.get(run);
+                cx.name("bdrv_co_preadv_part").guest(r.offset(), r.bytes()).narrate(n + " reads guest "
+                        + hex(r.offset()) + " through the backing child " + node.driver().backingFile().name()
+                        + ", a request of its own that waits for its I/O.");
+                p = P.BACKING_DONE;
+                return Outcome.IN_DATA_IO;
+            }
+            case BACKING_DONE -> {
+                Qcow2Driver.GuestRange r = backingRuns.get(run++);
+                node.driver().readBacking(id(), r, buf, (int) (r.offset() - offset));
+                cx.name("thread_pool_complete").guest(r.offset(), r.bytes())
+                        .narrate(n + "'s read of guest " + hex(r.offset()) + " from the backing file completes.");
+                p = run < backingRuns.size() ? P.BACKING : P.END;
                 return Outcome.CONTINUE;
             }
             case END -> {
@@ -113,6 +146,10 @@ public final class ReadRequest extends RequestCoroutine {
             }
             default -> throw new IllegalStateException(n + " is done");
         }
+    }
+
+    private long backingBytes() {
+        return backingRuns.stream().mapToLong(Qcow2Driver.GuestRange::bytes).sum();
     }
 
     private static boolean allEqual(byte[] b, int from, int len, byte p) {

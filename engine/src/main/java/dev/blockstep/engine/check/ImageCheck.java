@@ -32,6 +32,12 @@ public final class ImageCheck {
      */
     public static CheckResult check(ImageBytes bytes, String file, String format, CheckOutput err)
             throws CheckException {
+        return check(bytes, file, format, null, err);
+    }
+
+    /** @param path where the image was read from, to open its backing chain as qemu-img does; null for none */
+    private static CheckResult check(ImageBytes bytes, String file, String format, Path path, CheckOutput err)
+            throws CheckException {
         if ("raw".equals(format)) {
             throw new CheckException(CheckException.Kind.NO_CHECK_FOR_FORMAT, "This image format does not support checks");
         }
@@ -40,6 +46,9 @@ public final class ImageCheck {
                     + format + "'");
         }
         OpenImage image = Qcow2Open.open(bytes, file, format == null);
+        if (path != null) {
+            CheckChain.open(path, file, image, bytes);
+        }
         return new Qcow2Check(image, bytes, err, false).run();
     }
 
@@ -79,7 +88,7 @@ public final class ImageCheck {
             err.flush();
             return e.exitCode();
         }
-        return report(bytes, name, imageFormat, format, quiet, out, err);
+        return report(bytes, name, imageFormat, format, quiet, path, out, err);
     }
 
     /**
@@ -88,8 +97,13 @@ public final class ImageCheck {
      */
     public static int report(ImageBytes bytes, String name, String imageFormat, CheckReport.Format format,
                              boolean quiet, PrintWriter out, PrintWriter err) {
+        return report(bytes, name, imageFormat, format, quiet, null, out, err);
+    }
+
+    private static int report(ImageBytes bytes, String name, String imageFormat, CheckReport.Format format,
+                              boolean quiet, Path path, PrintWriter out, PrintWriter err) {
         try (bytes) {
-            CheckResult r = check(bytes, name, imageFormat, line -> {
+            CheckResult r = check(bytes, name, imageFormat, path, line -> {
                 err.println(line);
                 err.flush();
             });

@@ -122,6 +122,10 @@ public final class ImageRepair {
                     + imageFormat + "'");
         }
         OpenImage image = Qcow2Open.open(target, name, imageFormat == null);
+        if (image.header().backingFileOffset() != 0 && image.header().backingFileSize() != 0) {
+            // qemu repairs the top image only; blockstep's repair has not been compared with it on a chain
+            throw Qcow2Open.unmodelled(name, "backing_file_size", 0x10, "repairing images with a backing file");
+        }
         Qcow2Check check = new Qcow2Check(image, target, mode, lines);
         try {
             return check.run();

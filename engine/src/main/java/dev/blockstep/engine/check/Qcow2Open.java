@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * Opens an image the way {@code qemu-img check} does: probes the format, then validates the qcow2 header
  * in the order qemu 7.2's qcow2_do_open does, failing with qemu's own message. Tables that lie past the
  * end of the file are not refused here, because qemu does not refuse them either; the check reports them.
- * Features blockstep does not model (snapshots, backing files, encryption, external data files, extended
+ * Features blockstep does not model (snapshots, encryption, external data files, extended
  * L2 entries, persistent bitmaps) are refused with a message that names the header field.
  */
 final class Qcow2Open {
@@ -185,9 +185,6 @@ final class Qcow2Open {
         if ((h.incompatibleFeatures() & INCOMPAT_EXTL2) != 0) {
             throw unmodelled(file, "incompatible_features", 0x48, "extended L2 entries (bit 4)");
         }
-        if (h.backingFileOffset() != 0 && h.backingFileSize() != 0) {
-            throw unmodelled(file, "backing_file_size", 0x10, "images with a backing file");
-        }
         if (h.nbSnapshots() != 0) {
             throw unmodelled(file, "nb_snapshots", 0x3c, "internal snapshots");
         }
@@ -197,7 +194,7 @@ final class Qcow2Open {
         }
     }
 
-    private static CheckException unmodelled(String file, String field, int at, String what) {
+    static CheckException unmodelled(String file, String field, int at, String what) {
         return CheckException.openFailed(file, "header field " + field + " at offset 0x" + Integer.toHexString(at)
                 + ": blockstep check does not support " + what);
     }

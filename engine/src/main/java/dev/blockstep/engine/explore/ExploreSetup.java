@@ -1,9 +1,11 @@
 package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.block.BlockStack;
+import dev.blockstep.engine.block.CommandSource;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.BackingImage;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.Workload;
 import dev.blockstep.trace.Producer;
@@ -18,9 +20,15 @@ import java.util.List;
  *
  * @param producers one per command (aio_flush included), who issued it
  * @param stack     the layers above the qcow2 node (qemu-io's BlockBackend, a drive's, an NBD export)
+ * @param backing   the image's backing chain, only read, or null
  */
 public record ExploreSetup(String name, HostFile image, List<QemuIoCommand> commands, List<Producer> producers,
-                           FixVariant fix, BlockStack stack) {
+                           FixVariant fix, BlockStack stack, BackingImage backing) {
+
+    public ExploreSetup(String name, HostFile image, List<QemuIoCommand> commands, List<Producer> producers,
+                        FixVariant fix, BlockStack stack) {
+        this(name, image, commands, producers, fix, stack, null);
+    }
 
     public ExploreSetup(String name, HostFile image, List<QemuIoCommand> commands, List<Producer> producers,
                         FixVariant fix) {
@@ -46,16 +54,16 @@ public record ExploreSetup(String name, HostFile image, List<QemuIoCommand> comm
     }
 
     public ExploreSetup withFix(FixVariant v) {
-        return new ExploreSetup(name, image, commands, producers, v, stack);
+        return new ExploreSetup(name, image, commands, producers, v, stack, backing);
     }
 
     public ExploreSetup withCommands(List<QemuIoCommand> cmds, List<Producer> prods) {
-        return new ExploreSetup(name, image, cmds, prods, fix, stack);
+        return new ExploreSetup(name, image, cmds, prods, fix, stack, backing);
     }
 
     /** A fresh engine; the caller chooses every step, so the policy is never asked. */
     public Engine newEngine() {
-        return new Engine(new Workload(image, name, commands, fix, Policies::fifo, stack));
+        return new Engine(new Workload(image, name, CommandSource.of(commands), fix, Policies::fifo, stack, backing));
     }
 
 }

@@ -4,11 +4,9 @@ import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.fix.FixVariants;
 import dev.blockstep.engine.image.HostFile;
-import dev.blockstep.engine.image.ImageFileException;
-import dev.blockstep.engine.image.ImageFiles;
-import dev.blockstep.engine.qcow2.Qcow2Create;
 import dev.blockstep.engine.trace.TraceImages;
 import dev.blockstep.engine.trace.TraceReplayException;
+import dev.blockstep.trace.BackingLayer;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.Producer;
@@ -16,7 +14,6 @@ import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.io.TraceFormatException;
 import dev.blockstep.trace.io.TraceReader;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,19 +48,13 @@ public record Scenario(String name, Trace trace, ExploreSetup setup) {
 
     /** @param dir where a base image's relative path is resolved; null when there is none */
     public static Scenario of(String name, Trace t, Path dir) throws ScenarioException {
-        HostFile image = image(name, t.image(), dir);
+        TraceImages.Start start = start(name, t.image(), dir);
         try {
-            TraceImages.checkWorkload(t, image, name);
+            TraceImages.checkWorkload(t, start.image(), name);
         } catch (TraceReplayException e) {
             throw new ScenarioException(e.getMessage());
         }
-        List<QemuIoCommand> setupCmds = t.image().setup().stream().map(TraceCommands::toQemuIo).toList();
-        HostFile base;
-        try {
-            base = SetupRunner.run(image, name, setupCmds);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ScenarioException(name + ": image setup: " + e.getMessage());
-        }
+        HostFile base = start.image();
         List<QemuIoCommand> cmds = new ArrayList<>();
         List<Producer> producers = new ArrayList<>();
         for (Command c : t.workload()) {
@@ -86,25 +77,20 @@ public record Scenario(String name, Trace trace, ExploreSetup setup) {
         } catch (IllegalArgumentException e) {
             throw new ScenarioException(name + ": node: " + e.getMessage());
         }
-        return new Scenario(name, t, new ExploreSetup(name, base, cmds, producers, fix, stack));
+        return new Scenario(name, t, new ExploreSetup(name, base, cmds, producers, fix, stack, start.backing()));
     }
 
-    private static HostFile image(String name, ImageSetup img, Path dir) throws ScenarioException {
-        if (img instanceof ImageSetup.Fresh f) {
-            try {
-                return Qcow2Create.create(f.virtualSize(), f.clusterSize());
-            } catch (Qcow2Create.CreateException e) {
-                throw new ScenarioException(name + ": image: " + e.getMessage());
-            }
-        }
-        ImageSetup.Base b = (ImageSetup.Base) img;
-        if (dir == null) {
+    /** The start image after its setup, with its chain: the one path traces take ({@link TraceImages#start}). */
+    private static TraceImages.Start start(String name, ImageSetup img, Path dir) throws ScenarioException {
+        boolean fileBased = img instanceof ImageSetup.Base
+                || BackingLayer.below(img).stream().anyMatch(l -> l.image() instanceof ImageSetup.Base);
+        if (dir == null && fileBased) {
             throw new ScenarioException(name + ": image.path: a base image needs the scenario to be a file");
         }
         try {
-            return ImageFiles.loadBase(dir, b.path());
-        } catch (ImageFileException e) {
-            throw new ScenarioException(name + ": image.base: " + e.getMessage());
+            return TraceImages.start(img, dir, name);
+        } catch (TraceReplayException e) {
+            throw new ScenarioException(e.getMessage());
         }
     }
 

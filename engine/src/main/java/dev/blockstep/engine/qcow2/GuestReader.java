@@ -39,13 +39,24 @@ final class GuestReader {
 
     /** Reads the guest view of [guestOffset, guestOffset+len) into dst. */
     void read(long guestOffset, byte[] dst, int dstOff, int len) {
+        read(guestOffset, dst, dstOff, len, true);
+    }
+
+    /**
+     * Reads this image's own clusters of [guestOffset, guestOffset+len) into dst; with {@code withBacking} false,
+     * the bytes of clusters that fall through to the backing image are left as they are, for the read on the
+     * backing child that qemu issues as a request of its own.
+     */
+    void read(long guestOffset, byte[] dst, int dstOff, int len, boolean withBacking) {
         while (len > 0) {
             int n = (int) Math.min(len, s.clusterSize - s.offsetIntoCluster(guestOffset));
             Mapping m = map(guestOffset);
             switch (m.type()) {
                 case UNALLOCATED -> {
                     if (s.backing != null) {
-                        s.backing.read(guestOffset, dst, dstOff, n);
+                        if (withBacking) {
+                            s.backing.read(guestOffset, dst, dstOff, n);
+                        }
                     } else {
                         java.util.Arrays.fill(dst, dstOff, dstOff + n, (byte) 0);
                     }
@@ -59,6 +70,31 @@ final class GuestReader {
             dstOff += n;
             len -= n;
         }
+    }
+
+    /**
+     * The parts of [guestOffset, guestOffset+len) that qcow2_co_preadv_task reads from the backing child:
+     * unallocated clusters of an image that has a backing file, as {offset, bytes} runs; empty without one.
+     */
+    java.util.List<long[]> backingRuns(long guestOffset, long len) {
+        java.util.List<long[]> runs = new java.util.ArrayList<>();
+        if (s.backing == null) {
+            return runs;
+        }
+        long end = guestOffset + len;
+        for (long off = guestOffset; off < end; off = s.startOfCluster(off) + s.clusterSize) {
+            long n = Math.min(end, s.startOfCluster(off) + s.clusterSize) - off;
+            if (map(off).type() != ClusterType.UNALLOCATED) {
+                continue;
+            }
+            long[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last != null && last[0] + last[1] == off) {
+                last[1] += n;
+            } else {
+                runs.add(new long[] {off, n});
+            }
+        }
+        return runs;
     }
 
     /**

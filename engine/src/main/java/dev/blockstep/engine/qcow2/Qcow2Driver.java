@@ -309,7 +309,18 @@ public final class Qcow2Driver {
         zero.clusterDiscard(offset, bytes, true);
     }
 
-    /** Lock held: qcow2_get_host_offset for the cluster holding offset (never allocates). */
+    /**
+     * qcow2_change_backing_file to no backing file (what a stream to the bottom ends with, and qemu-img rebase -u
+     * -b ''): qcow2_update_header rewrites the header cluster without the link and its format extension.
+     */
+    public void dropBackingFile(int co) {
+        s.enter(co);
+        s.header = s.header.withoutBacking();
+        s.file.write(0, s.header.toClusterBytes());
+        s.backingLink = null;
+        s.backing = null;
+    }
+
     /**
      * The first guest offset at or after {@code offset} whose L1 entry points at an L2 table, or the virtual
      * size when there is none: walks over the guest use it to skip the unmapped ranges of huge images.
@@ -325,6 +336,7 @@ public final class Qcow2Driver {
         return s.virtualSize;
     }
 
+    /** Lock held: qcow2_get_host_offset for the cluster holding offset (never allocates). */
     public GuestMapping map(int co, long offset) {
         s.enter(co);
         GuestReader.Mapping m = reader.map(offset);
@@ -351,6 +363,27 @@ public final class Qcow2Driver {
     public void read(int co, long offset, byte[] dst, int off, int len) {
         s.enter(co);
         reader.read(offset, dst, off, len);
+    }
+
+    /** As {@link #read}, leaving in dst the parts that fall through to the backing image ({@link #readBacking}). */
+    public void readOwn(int co, long offset, byte[] dst, int off, int len) {
+        s.enter(co);
+        reader.read(offset, dst, off, len, false);
+    }
+
+    /**
+     * Lock held: the runs of a guest range that qcow2_get_host_offset finds unallocated in an image with a
+     * backing file, which qcow2_co_preadv_task then reads through bdrv_co_preadv_part on the backing child.
+     */
+    public List<GuestRange> backingRuns(int co, long offset, long bytes) {
+        s.enter(co);
+        return reader.backingRuns(offset, bytes).stream().map(r -> new GuestRange(r[0], r[1])).toList();
+    }
+
+    /** The backing child's read of one run (bdrv_co_preadv_part on bs->backing), zeroes past its end. */
+    public void readBacking(int co, GuestRange run, byte[] dst, int off) {
+        s.co = co; // nothing writes a backing image, so its read shares no state with other steps
+        s.backing.read(run.offset(), dst, off, (int) run.bytes());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.blockstep.engine.session;
 
+import dev.blockstep.engine.block.CommandSource;
 import dev.blockstep.engine.block.BlockNode;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
@@ -23,8 +24,15 @@ public record ScriptRun(List<String> stdout, List<String> stderr, List<BlockNode
                         int steps, boolean stuck) {
 
     public static ScriptRun run(HostFile image, String name, List<QemuIoCommand> commands, FixVariant fix, Long seed) {
+        return run(image, null, name, commands, fix, seed);
+    }
+
+    /** As above, on an image over the backing chain {@code backing} (null for none). */
+    public static ScriptRun run(HostFile image, dev.blockstep.engine.qcow2.BackingImage backing, String name,
+                                List<QemuIoCommand> commands, FixVariant fix, Long seed) {
         SchedulingPolicy p = seed == null ? Policies.fifo() : Policies.seededRandom(seed);
-        Engine e = new Engine(new Workload(image, name, commands, fix, () -> p));
+        Engine e = new Engine(new Workload(image, name, CommandSource.of(commands), fix, () -> p,
+                dev.blockstep.engine.block.BlockStack.QEMU_IO, backing));
         int steps = e.runToEnd();
         return new ScriptRun(e.node().stdoutLines(), e.node().stderrLines(), e.node().output(), e.file(), steps,
                 e.stuck());

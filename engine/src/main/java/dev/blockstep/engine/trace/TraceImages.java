@@ -4,8 +4,15 @@ import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.image.ImageFileException;
 import dev.blockstep.engine.image.ImageFiles;
+import dev.blockstep.engine.event.EngineEventSink;
+import dev.blockstep.engine.qcow2.BackingImage;
+import dev.blockstep.engine.qcow2.BackingOpener;
 import dev.blockstep.engine.qcow2.Qcow2Create;
+import dev.blockstep.engine.qcow2.Qcow2Driver;
+import dev.blockstep.engine.qcow2.format.BackingFile;
+import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.engine.session.ScriptRun;
+import dev.blockstep.trace.BackingLayer;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.importer.QemuIoMapping;
@@ -28,14 +35,47 @@ public final class TraceImages {
     private TraceImages() {
     }
 
+    /** The image a workload starts from and the chain below it (null without one). */
+    public record Start(HostFile image, BackingImage backing) {
+    }
+
     /** @param traceDir the directory of the trace file, against which a base image path is resolved */
     public static HostFile startImage(ImageSetup image, Path traceDir, String name) throws TraceReplayException {
+        return start(image, traceDir, name).image();
+    }
+
+    /**
+     * The start image and its backing chain, built from the trace alone: each layer is made (or loaded from
+     * next to the trace) and set up bottom first, each setup session running over the layers below it, and a
+     * base file's header link must name the layer the trace gives it.
+     */
+    public static Start start(ImageSetup image, Path traceDir, String name) throws TraceReplayException {
+        return start(image, traceDir, name, "image");
+    }
+
+    private static Start start(ImageSetup image, Path traceDir, String name, String where)
+            throws TraceReplayException {
+        BackingLayer layer = image.backing();
+        BackingImage below = null;
+        if (layer != null) {
+            String lowerWhere = where + ".backing.image";
+            Start lower = start(layer.image(), traceDir, name, lowerWhere);
+            try {
+                below = new BackingImage.Qcow2(Qcow2Driver.open(lower.image(), layer.name(), EngineEventSink.NONE,
+                        opener(layer.image(), lower.backing(),
+                                name + ": " + lowerWhere)));
+            } catch (ImageFormatException e) {
+                throw new TraceReplayException(name + ": " + lowerWhere + ": " + e.getMessage());
+            }
+        }
         HostFile file;
         if (image instanceof ImageSetup.Fresh f) {
             try {
-                file = Qcow2Create.create(f.virtualSize(), f.clusterSize());
+                file = layer == null ? Qcow2Create.create(f.virtualSize(), f.clusterSize())
+                        : Qcow2Create.create(f.virtualSize(), f.clusterSize(), new BackingFile(layer.name(),
+                        layer.format()));
             } catch (Qcow2Create.CreateException e) {
-                throw new TraceReplayException(name + ": image: " + e.getMessage());
+                throw new TraceReplayException(name + ": " + where + ": " + e.getMessage());
             }
         } else {
             ImageSetup.Base b = (ImageSetup.Base) image;
@@ -43,26 +83,51 @@ public final class TraceImages {
             try {
                 file = ImageFiles.loadBase(traceDir, b.path());
             } catch (ImageFileException e) {
-                throw new TraceReplayException(name + ": image.base: " + e.getMessage());
+                throw new TraceReplayException(name + ": " + where + ".base: " + e.getMessage());
             }
             if (b.sha256() != null && !b.sha256().equals(sha256(file))) {
-                throw new TraceReplayException(name + ": image.base: " + path + " has SHA-256 " + sha256(file)
+                throw new TraceReplayException(name + ": " + where + ".base: " + path + " has SHA-256 " + sha256(file)
                         + ", the trace expects " + b.sha256());
             }
-        }
-        if (image instanceof ImageSetup.Base) {
-            List<Command> all = new java.util.ArrayList<>(image.setup());
-            checkRanges(all, file, name + ": image.setup");
+            checkRanges(image.setup(), file, name + ": " + where + ".setup");
+            if (layer != null) {
+                try {
+                    Qcow2Driver.open(file, b.path(), EngineEventSink.NONE, opener(image, below, ""));
+                } catch (ImageFormatException e) {
+                    throw new TraceReplayException(name + ": " + where + ".base: " + e.getMessage());
+                }
+            }
         }
         if (!image.setup().isEmpty()) {
             List<QemuIoCommand> setup = image.setup().stream().map(QemuIoMapping::toQemuIo).toList();
-            ScriptRun run = ScriptRun.run(file, name, setup, FixVariant.NONE, null);
+            ScriptRun run = ScriptRun.run(file, below, name, setup, FixVariant.NONE, null);
             if (run.stuck()) {
-                throw new TraceReplayException(name + ": image.setup: the setup commands could not finish");
+                throw new TraceReplayException(name + ": " + where + ".setup: the setup commands could not finish");
             }
             file = run.file();
         }
-        return file;
+        return new Start(file, below);
+    }
+
+    /**
+     * Opens the backing link an image's header names as the trace's layer below it: the chain already built,
+     * after checking that the header names that layer (a base file could name any path).
+     */
+    private static BackingOpener opener(ImageSetup image, BackingImage below, String where) {
+        BackingLayer layer = image.backing();
+        if (layer == null) {
+            return null;
+        }
+        BackingFile expected = new BackingFile(layer.name(), layer.format());
+        return link -> {
+            if (!link.equals(expected)) {
+                throw new ImageFormatException((where.isEmpty() ? "" : where + ": ") + "the header names backing file "
+                        + link.name() + " (format " + (link.format().isEmpty() ? "unset" : link.format())
+                        + "), expected " + expected.name() + " (format " + expected.format() + ") as the trace's "
+                        + "backing says");
+            }
+            return below;
+        };
     }
 
     /** {@link #checkRanges} for a trace's workload on a base image (the reader already checked fresh images). */

@@ -1,11 +1,11 @@
 package dev.blockstep.engine.trace;
 
+import dev.blockstep.engine.block.CommandSource;
 import dev.blockstep.engine.block.CommandMap;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.fix.FixVariants;
-import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.block.BlockStack;
@@ -37,10 +37,10 @@ public final class TraceReplay {
     /** The engine workload of a trace, run by {@code policy} (for traces without a schedule). */
     public static Workload workload(Trace trace, Path traceDir, String name, Supplier<SchedulingPolicy> policy)
             throws TraceReplayException {
-        HostFile image = TraceImages.startImage(trace.image(), traceDir, name);
-        TraceImages.checkWorkload(trace, image, name);
-        return new Workload(image, name, TraceImages.commands(trace.workload(), name), initialFix(trace, name),
-                policy, stack(trace, name));
+        TraceImages.Start start = TraceImages.start(trace.image(), traceDir, name);
+        TraceImages.checkWorkload(trace, start.image(), name);
+        return new Workload(start.image(), name, CommandSource.of(TraceImages.commands(trace.workload(), name)),
+                initialFix(trace, name), policy, stack(trace, name), start.backing());
     }
 
     /** The variant the trace starts under; an unknown name is a one-line error naming the trace and the field. */

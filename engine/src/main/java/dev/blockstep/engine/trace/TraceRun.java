@@ -1,5 +1,6 @@
 package dev.blockstep.engine.trace;
 
+import dev.blockstep.engine.block.CommandSource;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.fix.FixVariant;
@@ -73,14 +74,15 @@ public final class TraceRun {
     public static Result headless(TraceFile file, Path traceDir, String name, Options options)
             throws TraceReplayException {
         Trace header = file.header();
-        HostFile image = TraceImages.startImage(header.image(), traceDir, name);
+        TraceImages.Start start = TraceImages.start(header.image(), traceDir, name);
+        HostFile image = start.image();
         TraceImages.checkWorkload(file, image, name);
         boolean replay = options.forceFix() == null && options.seed() == null && file.scheduleLength() > 0;
         FixVariant fix = options.forceFix() != null ? options.forceFix() : TraceReplay.initialFix(header, name);
         try (StreamedCommands commands = new StreamedCommands(file, name)) {
             Workload w = new Workload(image, name, commands, fix,
                     replay ? Policies::fifo : policy(header.metadata(), options.seed()),
-                    TraceReplay.stack(header, name));
+                    TraceReplay.stack(header, name), start.backing());
             Engine engine = new Engine(w).forgetFinished();
             if (replay) {
                 TraceReplay.followFile(file, header, TraceNames.of(file), TraceReplay.Driven.of(engine), name);
@@ -156,11 +158,11 @@ public final class TraceRun {
 
     private static EngineSession byPolicy(Trace trace, Path traceDir, String name, Options options)
             throws TraceReplayException {
-        HostFile image = TraceImages.startImage(trace.image(), traceDir, name);
-        TraceImages.checkWorkload(trace, image, name);
+        TraceImages.Start start = TraceImages.start(trace.image(), traceDir, name);
+        TraceImages.checkWorkload(trace, start.image(), name);
         FixVariant fix = options.forceFix() != null ? options.forceFix() : TraceReplay.initialFix(trace, name);
-        Workload w = new Workload(image, name, TraceImages.commands(trace.workload(), name), fix,
-                policy(trace.metadata(), options.seed()), TraceReplay.stack(trace, name));
+        Workload w = new Workload(start.image(), name, CommandSource.of(TraceImages.commands(trace.workload(), name)),
+                fix, policy(trace.metadata(), options.seed()), TraceReplay.stack(trace, name), start.backing());
         EngineSession session = new EngineSession(w);
         session.setFix(fix);
         Map<Long, FixVariant> flips = options.forceFix() != null ? Map.of() : TraceReplay.fixChanges(trace, name);

@@ -5,6 +5,7 @@ import dev.blockstep.trace.Alignment;
 import dev.blockstep.trace.Checkpoint;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.FixSetting;
+import dev.blockstep.trace.BackingLayer;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.Metadata;
 import java.util.ArrayList;
@@ -52,13 +53,19 @@ final class SectionReaders {
     record Image(ImageSetup setup, List<CommandReader.Read> commands) {
     }
 
-    static Image image(JsonCursor c, String path) throws TraceFormatException {
+    /** @param version the file's format version: a backing chain needs 3 */
+    static Image image(JsonCursor c, String path, int version) throws TraceFormatException {
+        return image(c, path, version, 0);
+    }
+
+    private static Image image(JsonCursor c, String path, int version, int depth) throws TraceFormatException {
         c.startObject(path, "an image object");
         Place start = c.place(path);
         long virtualSize = -1;
         int clusterSize = -1;
         String base = null;
         String sha = null;
+        BackingLayer backing = null;
         List<CommandReader.Read> setup = new ArrayList<>();
         for (String f = c.nextField(path); f != null; f = c.nextField(path)) {
             String p = path + "." + f;
@@ -75,8 +82,17 @@ final class SectionReaders {
                         setup.add(CommandReader.read(c, p + "[" + i + "]", true));
                     }
                 }
+                case "backing" -> {
+                    if (version < 3) {
+                        throw c.fail(p, "field \"backing\" needs formatVersion 3, the file says " + version);
+                    }
+                    if (depth >= BackingLayer.MAX_DEPTH) {
+                        throw c.fail(p, "expected at most " + BackingLayer.MAX_DEPTH + " images below the top");
+                    }
+                    backing = backing(c, p, version, depth + 1);
+                }
                 default -> throw c.fail(p, "unknown field \"" + f
-                        + "\" (expected virtualSize and clusterSize, or base and sha256; and setup)");
+                        + "\" (expected virtualSize and clusterSize, or base and sha256; setup; and backing)");
             }
         }
         List<Command> commands = setup.stream().map(CommandReader.Read::command).toList();
@@ -84,7 +100,7 @@ final class SectionReaders {
             if (virtualSize >= 0 || clusterSize >= 0) {
                 throw c.fail(start, "expected either base or virtualSize and clusterSize, got both");
             }
-            return new Image(new ImageSetup.Base(base, sha, commands), setup);
+            return new Image(new ImageSetup.Base(base, sha, commands, backing), setup);
         }
         if (sha != null) {
             throw c.fail(start, "expected sha256 only together with base");
@@ -95,7 +111,51 @@ final class SectionReaders {
         if (clusterSize < 0) {
             throw c.fail(start, "missing field \"clusterSize\"");
         }
-        return new Image(new ImageSetup.Fresh(virtualSize, clusterSize, commands), setup);
+        if (depth > 0) {
+            checkWithin(c, setup, virtualSize);
+        }
+        return new Image(new ImageSetup.Fresh(virtualSize, clusterSize, commands, backing), setup);
+    }
+
+    /** A lower image's setup commands stay inside its virtual size (the top's are checked with the workload). */
+    private static void checkWithin(JsonCursor c, List<CommandReader.Read> setup, long virtualSize)
+            throws TraceFormatException {
+        for (CommandReader.Read r : setup) {
+            if (r.end() > virtualSize) {
+                throw c.fail(r.offsetPlace(), "expected offset + bytes within the virtual size " + virtualSize
+                        + ", got a request ending at " + r.end());
+            }
+        }
+    }
+
+    /** One backing layer: the name and format the upper header stores, and the image below. */
+    private static BackingLayer backing(JsonCursor c, String path, int version, int depth) throws TraceFormatException {
+        c.startObject(path, "a backing object");
+        Place start = c.place(path);
+        String name = null;
+        String format = null;
+        ImageSetup image = null;
+        for (String f = c.nextField(path); f != null; f = c.nextField(path)) {
+            String p = path + "." + f;
+            switch (f) {
+                case "name" -> name = c.readString(p, "a relative file name, as the upper image's header stores it",
+                        RELATIVE_PATH);
+                case "format" -> format = c.readString(p, "qcow2 (the backing formats traces hold)",
+                        Pattern.compile("qcow2"));
+                case "image" -> image = image(c, p, version, depth).setup();
+                default -> throw c.fail(p, "unknown field \"" + f + "\" (expected name, format and image)");
+            }
+        }
+        if (name == null) {
+            throw c.fail(start, "missing field \"name\"");
+        }
+        if (format == null) {
+            throw c.fail(start, "missing field \"format\"");
+        }
+        if (image == null) {
+            throw c.fail(start, "missing field \"image\"");
+        }
+        return new BackingLayer(name, format, image);
     }
 
     /**

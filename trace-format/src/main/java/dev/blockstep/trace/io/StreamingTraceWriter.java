@@ -42,9 +42,7 @@ public final class StreamingTraceWriter implements AutoCloseable {
         g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
         g.setPrettyPrinter(new LinePrettyPrinter());
         g.writeStartObject();
-        // the oldest version that holds the trace, so traces without format-2 fields stay readable by older builds
-        boolean v2 = producer != null || !NodeOptions.isEmpty(node);
-        g.writeNumberField("formatVersion", v2 ? Trace.FORMAT_VERSION : Trace.OLDEST_FORMAT_VERSION);
+        g.writeNumberField("formatVersion", Trace.requiredVersion(image, producer, node));
         metadata(metadata);
         image(image);
         if (producer != null) {
@@ -159,6 +157,13 @@ public final class StreamingTraceWriter implements AutoCloseable {
                 ItemWriter.command(g, c);
             }
             g.writeEndArray();
+        }
+        if (image.backing() != null) {
+            g.writeObjectFieldStart("backing");
+            g.writeStringField("name", image.backing().name());
+            g.writeStringField("format", image.backing().format());
+            image(image.backing().image());
+            g.writeEndObject();
         }
         g.writeEndObject();
     }

@@ -92,7 +92,7 @@ final class TraceParser {
             String p = "$." + f;
             switch (f) {
                 case "metadata" -> metadata = SectionReaders.metadata(c, p);
-                case "image" -> image = SectionReaders.image(c, p);
+                case "image" -> image = SectionReaders.image(c, p, version);
                 case "producer" -> {
                     needsVersion2(version, p, f);
                     producer = ProducerReaders.producer(c, p);

@@ -3,6 +3,7 @@ package dev.blockstep.trace.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.blockstep.trace.Checkpoint;
+import dev.blockstep.trace.BackingLayer;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.ImageSetup;
@@ -97,6 +98,9 @@ class RoundTripTest {
                         List.of(new Command.Write(false, null, Producer.GUEST, 0, 65536, 0x11, false, false, false)))
                 : new ImageSetup.Base("images/base-" + seed + ".qcow2", r.nextBoolean() ? null : "0f".repeat(32),
                         List.of());
+        if (r.nextInt(3) == 0) {
+            image = overChain(image, r, 1 + r.nextInt(3));
+        }
         QemuLog log = null;
         if (r.nextBoolean()) {
             Map<String, String> symbols = new LinkedHashMap<>();
@@ -111,6 +115,21 @@ class RoundTripTest {
                 "blockstep test", r.nextBoolean() ? null : r.nextLong(), r.nextBoolean() ? "random" : null);
         return new Trace(Trace.FORMAT_VERSION, m, image, workload, FixSetting.ofToggles(r.nextBoolean(), flips), schedule,
                 checkpoints, log);
+    }
+
+    /** {@code top} over {@code depth} layers, each fresh with a setup write or a base file next to the trace. */
+    private static ImageSetup overChain(ImageSetup top, Random r, int depth) {
+        ImageSetup below = null;
+        for (int i = depth - 1; i >= 0; i--) {
+            BackingLayer next = below == null ? null : new BackingLayer("layer" + (i + 1) + ".qcow2", "qcow2", below);
+            below = r.nextBoolean()
+                    ? new ImageSetup.Fresh(1L << 20, 65536, List.of(new Command.Write(false, null, Producer.GUEST,
+                            0, 65536, 0x10 + i, false, false, false)), next)
+                    : new ImageSetup.Base("images/layer" + i + ".qcow2", null, List.of(), next);
+        }
+        BackingLayer layer = new BackingLayer("layer0.qcow2", "qcow2", below);
+        return top instanceof ImageSetup.Fresh f ? new ImageSetup.Fresh(f.virtualSize(), f.clusterSize(), f.setup(), layer)
+                : new ImageSetup.Base(((ImageSetup.Base) top).path(), ((ImageSetup.Base) top).sha256(), top.setup(), layer);
     }
 
     @Test

@@ -48,8 +48,10 @@ class SchemaTest {
     }
 
     @Test
-    void theSchemaAllowsFormatVersionsOneAndTwo() throws Exception {
-        assertEquals("[1,2]", schema().at("/properties/formatVersion/enum").toString());
+    void theSchemaAllowsFormatVersionsOneToThree() throws Exception {
+        assertEquals("[1,2,3]", schema().at("/properties/formatVersion/enum").toString());
+        assertEquals("{\"image\":{\"not\":{\"required\":[\"backing\"]}}}",
+                schema().at("/allOf/0/then/properties").toString());
         assertEquals("[{\"required\":[\"producer\"]},{\"required\":[\"node\"]}]",
                 schema().at("/then/not/anyOf").toString());
     }

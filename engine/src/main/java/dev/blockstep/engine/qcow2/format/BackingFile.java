@@ -68,7 +68,15 @@ public record BackingFile(String name, String format) {
                     + "of at most 1023 bytes inside the header cluster, got " + Integer.toUnsignedString(h.backingFileSize())
                     + " bytes at 0x" + Long.toHexString(h.backingFileOffset()));
         }
-        String name = new String(cluster, (int) h.backingFileOffset(), h.backingFileSize(), StandardCharsets.UTF_8);
+        int len = 0;
+        while (len < h.backingFileSize() && cluster[(int) h.backingFileOffset() + len] != 0) {
+            len++;
+        }
+        if (len == 0) {
+            // qemu copies the name as a C string: one that starts with NUL names no backing file at all
+            return null;
+        }
+        String name = new String(cluster, (int) h.backingFileOffset(), len, StandardCharsets.UTF_8);
         return new BackingFile(name, formatExtension(cluster, h, file));
     }
 

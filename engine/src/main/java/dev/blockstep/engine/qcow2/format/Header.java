@@ -59,6 +59,13 @@ public record Header(int version, long backingFileOffset, int backingFileSize, i
                 refcountTableClusters, 0, 0, 0, 0, 0, DEFAULT_REFCOUNT_ORDER, HEADER_LENGTH_V3, 0);
     }
 
+    /** The same header naming no backing file (backing_file_offset and backing_file_size 0). */
+    public Header withoutBacking() {
+        return new Header(version, 0, 0, clusterBits, size, cryptMethod, l1Size, l1TableOffset, refcountTableOffset,
+                refcountTableClusters, nbSnapshots, snapshotsOffset, incompatibleFeatures, compatibleFeatures,
+                autoclearFeatures, refcountOrder, headerLength, compressionType);
+    }
+
     public Header withL1(int newL1Size, long newL1TableOffset) {
         return new Header(version, backingFileOffset, backingFileSize, clusterBits, size, cryptMethod, newL1Size,
                 newL1TableOffset, refcountTableOffset, refcountTableClusters, nbSnapshots, snapshotsOffset,
