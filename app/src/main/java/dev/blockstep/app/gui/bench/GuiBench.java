@@ -49,9 +49,9 @@ public final class GuiBench {
 
     private GuiBench(boolean quick, int commands) {
         this.commands = commands;
-        steps = quick ? 20 : 200;
-        backs = quick ? 10 : 50;
-        jumps = quick ? 5 : 30;
+        steps = quick ? 10 : 200;
+        backs = quick ? 5 : 50;
+        jumps = quick ? 3 : 30;
     }
 
     /**

@@ -53,11 +53,7 @@ class BreakpointConditionsTest {
     @Test
     void anL2WriteBreakpointForW1SkipsZ2sUnmapAndStopsAtW1sRelink(FxRobot robot) {
         addL2WriteBreakpointFor(robot, "W1");
-        long before = state().stepRevision();
-        robot.push(KeyCode.F9);
-        WindowFixture.until("the run stops", () -> fx.vm.session().state().stepRevision() > before
-                && !fx.vm.busyProperty().get());
-        SessionState s = state();
+        SessionState s = resume(robot);
         assertNotNull(s.lastHit(), "stopped on the breakpoint");
         var step = s.snapshot().lastStep();
         assertTrue(step.events().stream().anyMatch(e -> e instanceof EngineEvent.L2EntryWritten), step.toString());

@@ -72,8 +72,7 @@ class ClassroomWindowTest {
     private SessionState press(FxRobot robot, KeyCode... keys) {
         long before = onFx(() -> fx.vm.session().state().stepRevision());
         robot.push(keys);
-        WindowFixture.until("the engine answers", () -> fx.vm.session().state().stepRevision() > before
-                && !fx.vm.busyProperty().get());
+        fx.landed(before);
         WaitForAsyncUtils.waitForFxEvents();
         return onFx(() -> fx.vm.session().state());
     }

@@ -56,8 +56,7 @@ class MinimalRaceWalkthroughTest {
     private SessionState press(FxRobot robot, KeyCode... keys) {
         long before = state().stepRevision();
         robot.push(keys);
-        WindowFixture.until("the step lands", () -> fx.vm.session().state().stepRevision() > before
-                && !fx.vm.busyProperty().get());
+        fx.landed(before);
         return state();
     }
 
@@ -158,8 +157,7 @@ class MinimalRaceWalkthroughTest {
         javafx.geometry.Bounds b = slider.localToScreen(slider.getBoundsInLocal());
         long before = state().stepRevision();
         robot.clickOn(b.getMinX() + b.getWidth() * 0.25, b.getCenterY());
-        WindowFixture.until("the travel lands", () -> fx.vm.session().state().stepRevision() > before
-                && !fx.vm.busyProperty().get());
+        fx.landed(before);
         int at = state().snapshot().step();
         assertTrue(at > 0 && at < end.snapshot().step() / 2, "travelled to step " + at);
         assertEquals(at, state().steps().size());

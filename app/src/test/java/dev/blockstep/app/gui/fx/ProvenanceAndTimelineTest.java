@@ -8,7 +8,6 @@ import dev.blockstep.app.gui.panels.TablesPanel;
 import dev.blockstep.app.gui.session.EngineWiring;
 import dev.blockstep.app.gui.session.SessionState;
 import dev.blockstep.engine.event.EngineEvent;
-import javafx.application.Platform;
 import javafx.geometry.Point2D;
 import javafx.scene.control.TableRow;
 import javafx.scene.input.KeyCode;
@@ -44,24 +43,16 @@ class ProvenanceAndTimelineTest {
         return fx.state();
     }
 
-    private SessionState landed(long before) {
-        WindowFixture.until("the command lands", () -> fx.vm.session().state().stepRevision() > before
-                && !fx.vm.busyProperty().get());
-        return state();
-    }
-
     private SessionState resumeToEnd(FxRobot robot) {
         long before = state().stepRevision();
         robot.push(KeyCode.F9);
-        landed(before);
+        fx.landed(before);
         WindowFixture.until("the run ends", () -> fx.vm.finishedProperty().get());
         return state();
     }
 
     private SessionState goTo(int step) {
-        long before = state().stepRevision();
-        Platform.runLater(() -> fx.vm.goToStep(step));
-        return landed(before);
+        return fx.goTo(step);
     }
 
     private String provenanceText(FxRobot robot) {
@@ -85,7 +76,7 @@ class ProvenanceAndTimelineTest {
         assertTrue(relink > 0 && relink < end.snapshot().step());
         long before = state().stepRevision();
         robot.clickOn("#provenance-go");
-        SessionState at = landed(before);
+        SessionState at = fx.landed(before);
         assertEquals(relink, at.snapshot().step());
         assertTrue(at.snapshot().lastStep().events().stream().anyMatch(e -> e instanceof EngineEvent.L2EntryWritten w
                 && w.guestCluster() == 0), "travelled to the write itself: " + at.snapshot().lastStep());
@@ -98,10 +89,10 @@ class ProvenanceAndTimelineTest {
         int relink = fx.window.provenanceBar().model().lastWriteStepProperty().get();
         long before = state().stepRevision();
         robot.clickOn("#provenance-reverse");
-        assertEquals(relink, landed(before).snapshot().step(), "from the end, the previous write is the relink");
+        assertEquals(relink, fx.landed(before).snapshot().step(), "from the end, the previous write is the relink");
         before = state().stepRevision();
         robot.clickOn("#provenance-reverse");
-        SessionState at = landed(before);
+        SessionState at = fx.landed(before);
         assertTrue(at.snapshot().step() < relink, "went back from the end past the relink to " + at.snapshot().step());
         assertTrue(provenanceText(robot).contains(" by Z2 in "), provenanceText(robot));
         assertEquals(at.snapshot().step(), fx.window.provenanceBar().model().lastWriteStepProperty().get(),

@@ -62,8 +62,7 @@ class TellsTheTruthTest {
     private SessionState press(FxRobot robot, KeyCode... keys) {
         long before = state().stepRevision();
         robot.push(keys);
-        WindowFixture.until("the step lands", () -> fx.vm.session().state().stepRevision() > before
-                && !fx.vm.busyProperty().get());
+        fx.landed(before);
         return state();
     }
 
@@ -154,8 +153,7 @@ class TellsTheTruthTest {
         int step = at;
         long before = state().stepRevision();
         Platform.runLater(() -> fx.vm.goToStep(step));
-        WindowFixture.until("the travel lands", () -> fx.vm.session().state().stepRevision() > before
-                && !fx.vm.busyProperty().get());
+        fx.landed(before);
         int id = refused.id();
         Platform.runLater(() -> fx.vm.selectedCoroutineProperty().set(id));
         List<LogRecord> warnings = new ArrayList<>();
