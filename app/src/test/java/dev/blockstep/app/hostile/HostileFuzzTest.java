@@ -8,11 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 15's hostile-input suite with a CI budget: every fixed case plus a few seeded image mutants, each run
- * as a child JVM with -Xmx256m and a CPU-time budget ({@link HangWatch}). It fails on any stack trace, hang, out-of-memory, changed input,
- * output larger than qemu's, exit code unlike qemu-img's or qemu-io's, or unhelpful error; every case is asserted,
- * the 100,000-command trace, the 2 GiB write and the 2 PiB searches included. The long run for
- * release checks is {@link HostileRun#main} (200 mutants by default; see docs/hostile-input.md).
+ * Issue 15's hostile-input suite with a CI budget: every fixed case plus a few seeded image mutants, each run as a
+ * child JVM with -Xmx256m and a CPU-time budget ({@link HangWatch}). It fails on any stack trace, hang,
+ * out-of-memory, changed input, output larger than qemu's, exit code unlike qemu-img's or qemu-io's, or unhelpful
+ * error; every case is asserted, the 100,000-command trace, the 2 GiB write and the 2 PiB searches included. The
+ * long run for release checks is {@link HostileRun#main} (200 mutants by default; see docs/hostile-input.md).
  */
 class HostileFuzzTest {
 

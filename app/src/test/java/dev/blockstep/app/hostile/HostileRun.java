@@ -20,8 +20,8 @@ final class HostileRun {
     record Result(HostileCase c, Outcome o, Set<Failure> failures) {
         String line() {
             String err = o.stderr().strip().replace('\n', '|');
-            return c.name() + ": exit " + o.exit() + " in " + o.millis() + " ms (cpu " + o.cpuMillis() + " ms) " + failures + " "
-                    + (err.length() > 300 ? err.substring(0, 300) + "..." : err);
+            return c.name() + ": exit " + o.exit() + " in " + o.millis() + " ms (cpu " + o.cpuMillis() + " ms) "
+                    + failures + " " + (err.length() > 300 ? err.substring(0, 300) + "..." : err);
         }
     }
 

@@ -1,13 +1,12 @@
 package dev.blockstep.engine.qcow2;
 
 import dev.blockstep.engine.image.HostFile;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The dirty tables of one of qemu's metadata caches (the L2 table cache or the refcount block cache) that the
@@ -31,12 +30,16 @@ final class HeldTables {
     /** The held tables' offsets, in the order they were held. */
     private final Set<Long> held = new LinkedHashSet<>();
     /**
-     * qcow2_cache_set_dependency: an update went into this cache while the other held a table, so this cache may
-     * be written back only after the other one has been.
+     * qcow2_cache_set_dependency: an update made this cache depend on the other one, so this cache is written back
+     * only after the other one has been.
      */
     boolean dependsOnOther;
-    /** Offset to its first old bytes, for every update written through since the last flush. */
-    private final Map<Long, byte[]> unflushed = new LinkedHashMap<>();
+    /**
+     * Offset to its first old bytes, for every update written through since the last flush. Updates of one cache
+     * never overlap partly, so the order they are put back in does not matter; sorted, a punch drops its range
+     * without a walk over the rest.
+     */
+    private final NavigableMap<Long, byte[]> unflushed = new TreeMap<>();
     /**
      * qemu writes a dirty table back when the cache evicts it; without modelling the eviction order, the updates
      * of a long run without flushes count as written back once this many offsets are pending, which bounds memory.
@@ -87,23 +90,22 @@ final class HeldTables {
 
     /** A punch replaced the bytes of {@code [offset, offset + length)}: nothing there is to be put back. */
     void punched(long offset, long length) {
-        unflushed.keySet().removeIf(at -> at >= offset && at < offset + length);
+        unflushed.subMap(offset, true, offset + length, false).clear();
     }
 
     /**
-     * The driver detaches: the updates written through since the last flush are undone on the file, newest first,
-     * while their tables stay as they are in the cache (held), where qemu's fail paths go on reading them.
+     * The driver detaches: the updates written through since the last flush are undone on the file, while their
+     * tables stay as they are in the cache (held), where qemu's fail paths go on reading them.
      */
     void dropUnflushed() {
-        List<Map.Entry<Long, byte[]>> undo = new ArrayList<>(unflushed.entrySet());
-        for (Map.Entry<Long, byte[]> e : undo) {
-            long table = s.startOfCluster(e.getKey());
+        for (long at : unflushed.keySet()) {
+            long table = s.startOfCluster(at);
             if (held.add(table)) {
                 shadow.write(table, s.file.read(table, s.clusterSize));
             }
         }
-        for (int i = undo.size() - 1; i >= 0; i--) {
-            s.file.write(undo.get(i).getKey(), undo.get(i).getValue());
+        for (Map.Entry<Long, byte[]> e : unflushed.entrySet()) {
+            s.file.write(e.getKey(), e.getValue());
         }
         unflushed.clear();
     }

@@ -46,6 +46,23 @@ final class MetadataCaches {
         refuseOn(cache.writeBack());
     }
 
+    /** Whether either cache holds a table it could not write back. */
+    boolean holdsTables() {
+        return !l2.isEmpty() || !refcountBlocks.isEmpty();
+    }
+
+    /**
+     * The flush bdrv_close makes on a driver still attached: as {@link #writeCaches}, but bdrv_close ignores its
+     * result, so a refusal shows only as the corruption line.
+     */
+    void close() {
+        try {
+            writeCaches();
+        } catch (Qcow2Error ignored) {
+            // the image is marked corrupt; qemu-io's exit status does not change
+        }
+    }
+
     /** The driver detaches after a fatal corruption: what the caches have not written back never reaches the file. */
     void detach() {
         refcountBlocks.dropUnflushed();

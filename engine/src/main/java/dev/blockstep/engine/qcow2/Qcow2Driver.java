@@ -396,19 +396,13 @@ public final class Qcow2Driver {
     }
 
     /**
-     * The flush bdrv_close makes when qemu-io exits, on a driver still attached: as {@link #flushToOs}, but its
-     * failure changes nothing qemu-io reports beyond the corruption line. Only a damaged image can leave tables
-     * held, and nothing runs after the close, so an intact image's close declares no access.
+     * The flush bdrv_close makes when qemu-io exits ({@link MetadataCaches#close}). Only a damaged image can leave
+     * tables held, so an intact image's close declares no access.
      */
     public void close(int co) {
-        if (s.corrupt || refcounts.caches.l2.isEmpty() && refcounts.caches.refcountBlocks.isEmpty()) {
-            return;
-        }
-        s.enter(co);
-        try {
-            refcounts.caches.writeCaches();
-        } catch (Qcow2Error ignored) {
-            // bdrv_close ignores the flush's result
+        if (!s.corrupt && refcounts.caches.holdsTables()) {
+            s.enter(co);
+            refcounts.caches.close();
         }
     }
 
