@@ -1,6 +1,5 @@
 package dev.blockstep.engine.check;
 
-import dev.blockstep.engine.qcow2.BackingChain;
 import dev.blockstep.engine.qcow2.format.BackingFile;
 import dev.blockstep.engine.qcow2.format.Header;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
@@ -45,7 +44,7 @@ final class CheckChain {
             }
             Path next;
             try {
-                next = BackingChain.resolve(path, link);
+                next = link.resolveFrom(path);
             } catch (InvalidPathException e) {
                 throw CheckException.openFailed(link.name(), "No such file or directory");
             }

@@ -38,12 +38,7 @@ public final class BackingChain implements BackingOpener {
 
     /** Where qemu looks for {@code link}, named by the image at {@code image}. */
     public static Path resolve(Path image, BackingFile link) {
-        Path name = Path.of(link.name());
-        if (name.isAbsolute()) {
-            return name;
-        }
-        Path dir = image.getParent();
-        return dir == null ? name : dir.resolve(name);
+        return link.resolveFrom(image);
     }
 
     @Override

@@ -25,6 +25,16 @@ public record BackingFile(String name, String format) {
         }
     }
 
+    /** Where qemu looks for this backing file, named by the image at {@code image}: beside it unless absolute. */
+    public java.nio.file.Path resolveFrom(java.nio.file.Path image) {
+        java.nio.file.Path p = java.nio.file.Path.of(name);
+        if (p.isAbsolute()) {
+            return p;
+        }
+        java.nio.file.Path dir = image.getParent();
+        return dir == null ? p : dir.resolve(p);
+    }
+
     /**
      * The header cluster qcow2_update_header writes for an image with this backing file: the backing
      * format extension first, then the extensions {@code header} writes by itself, the end marker, and the
