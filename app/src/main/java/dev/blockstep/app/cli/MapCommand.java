@@ -1,6 +1,6 @@
 package dev.blockstep.app.cli;
 
-import dev.blockstep.engine.check.ImageMap;
+import dev.blockstep.engine.qcow2.ImageMap;
 import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.image.ImageFileException;

@@ -1,7 +1,5 @@
-package dev.blockstep.engine.check;
+package dev.blockstep.engine.qcow2;
 
-import dev.blockstep.engine.qcow2.BackingImage;
-import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.qcow2.format.BackingFile;
 import java.util.ArrayList;
 import java.util.List;
