@@ -1,9 +1,8 @@
 package dev.blockstep.engine.explore;
 
 /**
- * How an exhaustive search is run, shared by {@code explore}, {@code verify}, {@code verify --matrix}, the GUI's
- * Explore window and the minimizer, so that they all search the same way: sleep sets, source sets, and the state
- * cache wherever it pays.
+ * How an exhaustive search is run, shared by {@code explore}, {@code verify}, {@code verify --matrix} and the
+ * minimizer, so that they all search the same way: sleep sets, source sets, and the state cache wherever it pays.
  *
  * @param maxStates       stop after this many states (the result says it is incomplete)
  * @param maxEngineSteps  stop after this many engine steps, replays included

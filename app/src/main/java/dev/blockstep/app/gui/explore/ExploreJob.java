@@ -7,7 +7,6 @@ import dev.blockstep.engine.explore.Judge;
 import dev.blockstep.engine.explore.QemuImgCheck;
 import dev.blockstep.engine.explore.RandomSearch;
 import dev.blockstep.engine.explore.Scenario;
-import dev.blockstep.engine.explore.SearchSettings;
 import dev.blockstep.engine.explore.Strategy;
 import dev.blockstep.engine.explore.Verdict;
 import java.util.ArrayList;
@@ -35,9 +34,7 @@ public final class ExploreJob {
         Judge judge = new Judge(s.setup(), new QemuImgCheck());
         long t0 = System.nanoTime();
         if (!req.mode().random()) {
-            // the search explore and verify run: sleep sets, source sets and the state cache where it pays
-            Explorer ex = SearchSettings.of(req.maxStates(), Long.MAX_VALUE).explorer(s.setup(), judge, KEEP)
-                    .cancelWhen(cancel)
+            Explorer ex = new Explorer(s.setup(), judge, true, req.maxStates(), KEEP).cancelWhen(cancel)
                     .onProgress((states, inter, bad) -> progress.report(-1, states + " states, " + inter
                             + " interleavings, " + bad + " bad"));
             Exploration x = ex.run();
