@@ -4,7 +4,6 @@ import dev.blockstep.engine.block.CommandSource;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.fix.FixVariant;
-import dev.blockstep.engine.fix.FixVariants;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.EngineSession;
