@@ -70,11 +70,7 @@ class ClassroomWindowTest {
     }
 
     private SessionState press(FxRobot robot, KeyCode... keys) {
-        long before = onFx(() -> fx.vm.session().state().stepRevision());
-        robot.push(keys);
-        fx.landed(before);
-        WaitForAsyncUtils.waitForFxEvents();
-        return onFx(() -> fx.vm.session().state());
+        return fx.press(robot, keys);
     }
 
     private static boolean inside(Bounds outer, Bounds inner) {

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The default sample on the real engine, driven through the window as a user would: keys, the fix switch,
@@ -45,19 +44,11 @@ class MinimalRaceWalkthroughTest {
     }
 
     private SessionState state() {
-        try {
-            return WaitForAsyncUtils.asyncFx(() -> fx.vm.session().state()).get();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return fx.state();
     }
 
-    /** Presses a key and waits until the engine's answer has reached the panels. */
     private SessionState press(FxRobot robot, KeyCode... keys) {
-        long before = state().stepRevision();
-        robot.push(keys);
-        fx.landed(before);
-        return state();
+        return fx.press(robot, keys);
     }
 
     private SessionState stepUntilLockDrop(FxRobot robot) {

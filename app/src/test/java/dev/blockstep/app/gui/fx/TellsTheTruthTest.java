@@ -52,18 +52,11 @@ class TellsTheTruthTest {
     }
 
     private SessionState state() {
-        try {
-            return WaitForAsyncUtils.asyncFx(() -> fx.vm.session().state()).get();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return fx.state();
     }
 
     private SessionState press(FxRobot robot, KeyCode... keys) {
-        long before = state().stepRevision();
-        robot.push(keys);
-        fx.landed(before);
-        return state();
+        return fx.press(robot, keys);
     }
 
     private String verdict() {

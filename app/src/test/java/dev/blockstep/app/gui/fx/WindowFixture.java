@@ -10,7 +10,9 @@ import java.util.function.BooleanSupplier;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 import javafx.application.Platform;
+import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
+import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The real window with the real engine wiring, a worker thread as in the app, and throwaway preferences. */
@@ -61,6 +63,15 @@ public final class WindowFixture {
     public dev.blockstep.app.gui.session.SessionState landed(long revisionBefore) {
         until("the command lands", () -> vm.session().state().stepRevision() > revisionBefore
                 && !vm.busyProperty().get());
+        return state();
+    }
+
+    /** Presses keys and waits until the engine's answer has reached the panels. */
+    public dev.blockstep.app.gui.session.SessionState press(FxRobot robot, KeyCode... keys) {
+        long before = state().stepRevision();
+        robot.push(keys);
+        landed(before);
+        WaitForAsyncUtils.waitForFxEvents();
         return state();
     }
 
