@@ -31,10 +31,7 @@ public final class ExportDiagramCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    FixOption fix;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Run a seeded random schedule instead of the recorded one.")
-    Long seed;
+    ReplayOptions replay;
 
     @Option(names = "-o", required = true, paramLabel = "OUT", description = "The diagram file: NAME.svg or NAME.png.")
     String output;
@@ -68,7 +65,7 @@ public final class ExportDiagramCommand implements Callable<Integer> {
         try {
             TraceFile file = TraceReader.open(tracePath);
             run = TraceRun.run(file, tracePath.toAbsolutePath().getParent(), tracePath.getFileName().toString(),
-                    new TraceRun.Options(fix.chosen(), seed));
+                    replay.toRunOptions());
         } catch (TraceFormatException | TraceReplayException e) {
             throw new CliException(e.getMessage());
         }

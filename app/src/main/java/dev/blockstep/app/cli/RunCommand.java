@@ -40,10 +40,7 @@ public final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    FixOption fix;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Run a seeded random schedule instead of the recorded one.")
-    Long seed;
+    ReplayOptions replay;
 
     @Option(names = "--image-out", paramLabel = "FILE", description = "Write the final qcow2 image to FILE.")
     String imageOut;
@@ -79,7 +76,7 @@ public final class RunCommand implements Callable<Integer> {
                 CliFiles.refuseOverwrite(outPath, "--image-out", tracePath, baseImage(file, dir));
                 CliFiles.requireWritable(outPath);
             }
-            run = TraceRun.headless(file, dir, tracePath.getFileName().toString(), new TraceRun.Options(fix.chosen(), seed));
+            run = TraceRun.headless(file, dir, tracePath.getFileName().toString(), replay.toRunOptions());
         } catch (TraceFormatException | TraceReplayException e) {
             throw new CliException(e.getMessage());
         }
