@@ -42,12 +42,8 @@ class ExploreGuiCliParityTest {
 
     @Test
     void minimalRaceUnfixedAndFixed() throws Exception {
+        // minimal-race only: guest-mirror agrees too but takes seconds
         same("minimal-race", FixVariant.NONE);
         same("minimal-race", FixVariant.PATCH);
-    }
-
-    @Test
-    void guestMirrorUnfixed() throws Exception {
-        same("guest-mirror", FixVariant.NONE);
     }
 }
