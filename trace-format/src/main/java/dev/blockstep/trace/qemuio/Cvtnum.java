@@ -35,6 +35,10 @@ public final class Cvtnum {
             shift = suffix;
             s = s.substring(0, s.length() - 1);
         }
+        long plain = plainDecimal(s, shift);
+        if (plain >= 0) {
+            return plain;
+        }
         BigInteger value;
         try {
             if (hex) {
@@ -62,6 +66,26 @@ public final class Cvtnum {
             throw new NumberException("Parsing error: argument too large -- " + text);
         }
         return value.longValueExact();
+    }
+
+    /**
+     * Up to 18 decimal digits with no fraction, shifted without overflow: the common case, without BigDecimal or a
+     * regular expression (every io command parses two or three numbers). -1 for anything else.
+     */
+    private static long plainDecimal(String digits, int shift) {
+        int n = digits.length();
+        if (n == 0 || n > 18) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v <= Long.MAX_VALUE >> shift ? v << shift : -1;
     }
 
     private static int suffixShift(char c) {

@@ -7,6 +7,7 @@ import dev.blockstep.engine.explore.Judge;
 import dev.blockstep.engine.explore.QemuImgCheck;
 import dev.blockstep.engine.explore.RandomSearch;
 import dev.blockstep.engine.explore.Scenario;
+import dev.blockstep.engine.explore.SearchSettings;
 import dev.blockstep.engine.explore.Strategy;
 import dev.blockstep.engine.explore.Verdict;
 import java.util.ArrayList;
@@ -15,7 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-/** Runs one search on the calling (background) thread with the engine's explorer; no JavaFX here. */
+/**
+ * Runs one search on the calling (background) thread; no JavaFX here. The exhaustive search is the one
+ * {@code explore --exhaustive} runs (sleep sets, source sets, and the state cache where it pays, from
+ * {@link SearchSettings}), so the window and the CLI count the same states and find the same end states.
+ */
 public final class ExploreJob {
     /** Counterexamples kept for the list; all are counted. */
     public static final int KEEP = 500;
@@ -34,7 +39,8 @@ public final class ExploreJob {
         Judge judge = new Judge(s.setup(), new QemuImgCheck());
         long t0 = System.nanoTime();
         if (!req.mode().random()) {
-            Explorer ex = new Explorer(s.setup(), judge, true, req.maxStates(), KEEP).cancelWhen(cancel)
+            Explorer ex = SearchSettings.of(req.maxStates(), Long.MAX_VALUE).explorer(s.setup(), judge, KEEP)
+                    .cancelWhen(cancel)
                     .onProgress((states, inter, bad) -> progress.report(-1, states + " states, " + inter
                             + " interleavings, " + bad + " bad"));
             Exploration x = ex.run();

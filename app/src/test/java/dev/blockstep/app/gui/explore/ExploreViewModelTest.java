@@ -82,20 +82,18 @@ class ExploreViewModelTest {
 
     @Test
     void cancelDuringALongSearchStopsTheEngineLoopPartWay() throws Exception {
-        // guest-mirror unfixed takes tens of thousands of states; cancel as soon as progress has been reported.
+        // random-5000's exhaustive search cannot end within the test (awaitOutcome gives up after 60 s), so an
+        // outcome at all means Cancel stopped the engine loop; cancel as soon as progress has been reported.
         vm.progressTextProperty().addListener((o, was, now) -> {
             if (now.contains("states,")) {
                 vm.cancel();
             }
         });
-        ui.submit(() -> vm.run("guest-mirror", shipped("guest-mirror"))).get();
+        ui.submit(() -> vm.run("random-5000", shipped("random-5000"))).get();
         ExploreOutcome o = awaitOutcome();
         assertTrue(o.cancelled(), "cancelled");
         assertFalse(o.complete());
         assertTrue(o.states() > 0);
-        ExploreOutcome full = ExploreJob.run(shipped("guest-mirror").open(), o.request(), () -> false, (f, t) -> { });
-        assertTrue(o.states() < full.states(), o.states() + " states visited when cancelled, " + full.states()
-                + " in the whole search");
         assertNotNull(ui.submit(() -> vm.statusProperty().get()).get());
         assertTrue(ui.submit(() -> vm.statusProperty().get()).get().contains("cancelled"));
     }
