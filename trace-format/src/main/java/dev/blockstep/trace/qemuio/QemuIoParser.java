@@ -66,8 +66,32 @@ public final class QemuIoParser {
             case "quit", "q" -> new QemuIoCommand.Quit();
             case "flush", "f" -> noArgs(name, args, where, new QemuIoCommand.Flush());
             case "aio_flush" -> noArgs(name, args, where, new QemuIoCommand.AioFlush());
+            case "info", "i" -> noArgs(name, args, where, new QemuIoCommand.Info());
+            case "close", "c" -> noArgs(name, args, where, new QemuIoCommand.Close());
+            case "help", "?" -> help(name, args, where);
+            case "open", "o" -> OpenCommand.parse(name, args, where);
             default -> throw new QemuIoSyntaxException(where, "command \"" + name + "\" not found", true);
         };
+    }
+
+    /** Command words qemu-io 7.2 runs without an open file: help, quit, open and sleep, under either name. */
+    private static final java.util.Set<String> NO_FILE_NEEDED = java.util.Set.of("help", "?", "quit", "q", "open", "o",
+            "sleep");
+
+    /**
+     * Whether qemu-io refuses the command word {@code name} with "no file open" once the image is closed
+     * (init_check_command runs before the argument count is checked, so the arguments do not matter).
+     */
+    public static boolean needsOpenFile(String name) {
+        return QemuIoHelp.knows(name) && !NO_FILE_NEEDED.contains(name);
+    }
+
+    private static QemuIoCommand help(String name, List<String> args, String where) throws QemuIoSyntaxException {
+        if (args.size() > 1) {
+            throw new QemuIoSyntaxException(where, "bad argument count " + args.size() + " to " + name
+                    + ", expected between 0 and 1 arguments", true);
+        }
+        return new QemuIoCommand.Help(args.isEmpty() ? "" : args.get(0));
     }
 
     private static QemuIoCommand write(List<String> args, String where, boolean aio) throws QemuIoSyntaxException {
