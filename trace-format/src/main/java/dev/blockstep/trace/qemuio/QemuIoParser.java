@@ -100,7 +100,8 @@ public final class QemuIoParser {
         Getopt g = Getopt.parse(cmd, args, aio ? "CfiquzP:" : "bcCfnpquzP:s:", where,
                 aio ? "aio_write [-Cfiquz] [-P pattern] off len [len..] -- asynchronously writes a number of bytes"
                         : "write [-bcCfnquz] [-P pattern | -s source_file] off len -- writes a number of bytes at a specified offset");
-        for (char unsupported : new char[] {'b', 'c', 'C', 'n', 'p', 's', 'i'}) {
+        // -p is accepted and ignored, for backwards compatibility
+        for (char unsupported : new char[] {'b', 'c', 'C', 'n', 's', 'i'}) {
             if (g.has(unsupported)) {
                 throw new QemuIoSyntaxException(where, cmd + ": option -" + unsupported
                         + " is not supported by blockstep (supported: -P, -z, -u, -q, -f)", false);
