@@ -6,6 +6,7 @@ import dev.blockstep.app.cli.CreateCommand;
 import dev.blockstep.app.cli.ImportQemuIoCommand;
 import dev.blockstep.app.cli.ImportQemuLogCommand;
 import dev.blockstep.app.cli.IoCommand;
+import dev.blockstep.app.cli.InfoCommand;
 import dev.blockstep.app.cli.MapCommand;
 import dev.blockstep.app.cli.ExploreCommand;
 import dev.blockstep.app.cli.ExportDiagramCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
                 CreateCommand.class,
                 IoCommand.class,
                 MapCommand.class,
+                InfoCommand.class,
                 ImportQemuIoCommand.class,
                 ImportQemuLogCommand.class,
                 ExploreCommand.class,

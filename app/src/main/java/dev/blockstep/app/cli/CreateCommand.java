@@ -42,6 +42,15 @@ public final class CreateCommand implements Callable<Integer> {
     @Option(names = "-F", paramLabel = "BACKING_FMT", description = "Format of the backing file: qcow2 or raw.")
     String backingFormat;
 
+    @Option(names = "-f", paramLabel = "FMT", description = "Image format: qcow2, the only one create writes.")
+    String format;
+
+    @Option(names = "-q", description = "Quiet: do not print the Formatting line.")
+    boolean quiet;
+
+    @Option(names = "-u", description = "Unsafe: do not open the backing file (SIZE is then required).")
+    boolean unsafe;
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The image file to write.")
     String image;
 
@@ -53,6 +62,11 @@ public final class CreateCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        if (format != null && !format.equals("qcow2")) {
+            err.println("qemu-img: " + image + ": blockstep create writes only qcow2 images, not '" + format + "'");
+            err.flush();
+            return 1;
+        }
         // qemu-img create accepts the file protocol's prefix; the file itself is named without it
         String file = image.startsWith("file:") ? image.substring("file:".length()) : image;
         long clusterSize = 65536;
@@ -92,13 +106,17 @@ public final class CreateCommand implements Callable<Integer> {
                 return 1;
             }
             backing = new BackingFile(backingFile, backingFormat);
-            try {
-                backingImage = BackingChain.openReadOnly(BackingChain.resolve(Path.of(file), backing), backingFormat);
-            } catch (ImageFormatException | InvalidPathException e) {
-                err.println("qemu-img: " + image + ": " + e.getMessage());
-                err.println("Could not open backing image.");
-                err.flush();
-                return 1;
+            // -u with a size: qemu-img neither opens nor checks the backing file
+            if (!(unsafe && size != null)) {
+                try {
+                    backingImage = BackingChain.openReadOnly(BackingChain.resolve(Path.of(file), backing),
+                            backingFormat);
+                } catch (ImageFormatException | InvalidPathException e) {
+                    err.println("qemu-img: " + image + ": " + e.getMessage());
+                    err.println("Could not open backing image.");
+                    err.flush();
+                    return 1;
+                }
             }
         }
         if (size == null && backingImage == null) {
@@ -115,8 +133,10 @@ public final class CreateCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        out.println(Qcow2Create.formattingLine(image, bytes, clusterSize,
-                new Qcow2Create.Spelling(extendedL2, prealloc, compat, lazy, refcountBits), backing));
+        if (!quiet) {
+            out.println(Qcow2Create.formattingLine(image, bytes, clusterSize,
+                    new Qcow2Create.Spelling(extendedL2, prealloc, compat, lazy, refcountBits), backing));
+        }
         out.flush();
         try {
             Qcow2Create.Options o = new Qcow2Create.Options(clusterSize > Integer.MAX_VALUE ? -1 : (int) clusterSize,

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Seeded generated scripts of writev, readv, aio_read, read -v/-s/-l/-p, length, map, alloc, sleep and quit
+ * Seeded generated scripts of writev, readv, aio_read, read -v/-s/-l/-p, length, map, alloc, sleep, quit, help,
+ * info, close and open (refused while the image is open)
  * (with the writes, discards and zero writes that give them something to see, and lines qemu-io refuses),
  * through real qemu-io and {@code blockstep io}: same stdout (timing figures masked), stderr, exit status and
  * image bytes. Each seed picks the image (64 KiB or 4 KiB clusters, or an overlay on a backing file), stdin or
@@ -72,17 +73,40 @@ class IoCommandsDifferentialTest {
     }
 
     /** What a generated line exercises, counted so that the test shows it covered each. */
-    private enum Vocabulary { WRITEV, READV, AIO_READ, READ_DUMP, READ_RANGE, LENGTH, MAP, ALLOC, SLEEP, QUIT, REFUSED }
+    private enum Vocabulary { WRITEV, READV, AIO_READ, READ_DUMP, READ_RANGE, LENGTH, MAP, ALLOC, SLEEP, QUIT, REFUSED,
+        HELP, INFO, CLOSE, OPEN }
+
+    /** Every command word qemu-io 7.2 knows, by name and other name, and some it does not. */
+    private static final String[] HELP_TOPICS = {"abort", "aio_flush", "aio_read", "aio_write", "alloc", "break",
+        "close", "discard", "flush", "help", "info", "length", "map", "open", "quit", "read", "readv",
+        "remove_break", "reopen", "resume", "sigraise", "sleep", "truncate", "wait_break", "write", "writev", "r",
+        "w", "f", "t", "l", "i", "d", "a", "?", "c", "o", "q", "nope", "-x", "READ"};
 
     private static List<String> script(Random r, int[] used) {
         List<String> lines = new ArrayList<>();
         int n = 6 + r.nextInt(10);
+        boolean closed = false;
         for (int i = 0; i < n; i++) {
             if (r.nextInt(40) == 0) {
                 used[Vocabulary.QUIT.ordinal()]++;
                 lines.add(r.nextBoolean() ? "quit" : "q");
             }
-            lines.addAll(List.of(line(r, used).split("\n")));
+            if (r.nextInt(80) == 0) {
+                // everything after it that needs a file is refused, aio requests in flight are drained first
+                used[Vocabulary.CLOSE.ordinal()]++;
+                if (r.nextBoolean()) {
+                    // close drains it: its lines come before the image closes
+                    lines.add("aio_write -P 9 " + offset(r) + " " + length(r));
+                }
+                lines.add(r.nextBoolean() ? "close" : "c");
+                closed = true;
+            }
+            String l = line(r, used);
+            if (closed && l.startsWith("o")) {
+                // blockstep does not open a second image after close
+                continue;
+            }
+            lines.addAll(List.of(l.split("\n")));
         }
         return lines;
     }
@@ -91,7 +115,23 @@ class IoCommandsDifferentialTest {
         // now and then a letter or digit, which the hex dump prints as itself
         int p = r.nextInt(8) == 0 ? "Aa0".charAt(r.nextInt(3)) : 1 + r.nextInt(4);
         long off = offset(r);
-        switch (r.nextInt(14)) {
+        switch (r.nextInt(17)) {
+            case 14 -> {
+                used[Vocabulary.HELP.ordinal()]++;
+                int k = r.nextInt(HELP_TOPICS.length + 4);
+                return (r.nextBoolean() ? "help" : "?") + (k < HELP_TOPICS.length ? " " + HELP_TOPICS[k]
+                        : k == HELP_TOPICS.length ? " read write" : "");
+            }
+            case 15 -> {
+                used[Vocabulary.INFO.ordinal()]++;
+                return r.nextInt(6) == 0 ? "info x" : r.nextBoolean() ? "info" : "i";
+            }
+            case 16 -> {
+                used[Vocabulary.OPEN.ordinal()]++;
+                String[] opens = {"open img", "o -r img", "open", "open -t bogus img", "open -d bogus img",
+                    "open -i bogus img", "open a b", "open -Z img", "open -n -t none -k -U img", "open -o"};
+                return opens[r.nextInt(opens.length)];
+            }
             case 0, 1 -> {
                 used[Vocabulary.WRITEV.ordinal()]++;
                 return "writev" + (r.nextInt(4) == 0 ? " -q" : "") + (r.nextInt(4) == 0 ? " -f" : "") + " -P " + p

@@ -22,6 +22,10 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
     private RequestCoroutine awaited;
     private boolean draining;
     private boolean done;
+    /** The close command has drained the requests in flight and closes the image in its next step. */
+    private boolean closing;
+    /** The close command closed the image: qemu-io's exit has nothing left to close. */
+    private boolean closed;
 
     /** qemu-io on its own BlockBackend, with qemu-io's defaults. */
     public QemuIoMain(BlockNode node, List<QemuIoCommand> commands) {
@@ -67,7 +71,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
 
     /** Whether a checkpoint can describe this loop: nothing in flight, nothing awaited. */
     public boolean quiescent() {
-        return inFlight == 0 && awaited == null && !draining && !done;
+        return inFlight == 0 && awaited == null && !draining && !closing && !done;
     }
 
     /** Which coroutine runs each command issued so far, under which name. */
@@ -98,6 +102,12 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
 
     @Override
     protected Outcome run(StepContext cx) {
+        if (closing) {
+            closing = false;
+            cx.name("close");
+            closeImage(cx);
+            return Outcome.YIELD;
+        }
         if (pc >= commands.size()) {
             cx.name("quit");
             node.outputGroup(commands.size());
@@ -106,9 +116,9 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
                 cx.narrate("qemu-io has no more commands and waits for " + inFlight + " requests before closing.");
                 return Outcome.blocked(CoState.WAITING_COMPLETION, "close: " + inFlight + " requests in flight");
             }
-            node.routeEventsTo(cx);
-            node.driver().close(id());
-            cx.narrate("qemu-io closes the image.");
+            if (!closed) {
+                closeImage(cx);
+            }
             done = true;
             return Outcome.DONE;
         }
@@ -117,6 +127,18 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         cx.name(commandName(c));
         if (c instanceof QemuIoCommand.Query || c instanceof QemuIoCommand.Quit) {
             return answer(cx, c);
+        }
+        if (c instanceof QemuIoCommand.Close) {
+            issued.add(new IssuedCommand(pc - 1, id(), name(), IssuedCommand.Kind.DRAIN));
+            if (inFlight == 0) {
+                node.outputGroup(pc);
+                closeImage(cx);
+                return Outcome.YIELD;
+            }
+            draining = true;
+            closing = true;
+            cx.narrate("close: blk_unref drains the " + inFlight + " requests in flight before the image closes.");
+            return Outcome.blocked(CoState.WAITING_COMPLETION, "close: " + inFlight + " requests in flight");
         }
         boolean aio = c instanceof QemuIoCommand.AioWrite || c instanceof QemuIoCommand.AioRead;
         String refusal = refusal(c);
@@ -179,12 +201,24 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         return Outcome.blocked(CoState.WAITING_COMPLETION, c.toLine() + " (" + r.name() + ")");
     }
 
+    /** bdrv_close's flush of the metadata caches, for the close command or qemu-io's exit. */
+    private void closeImage(StepContext cx) {
+        node.routeEventsTo(cx);
+        node.driver().close(id());
+        closed = true;
+        cx.narrate("qemu-io closes the image.");
+    }
+
     /** A command answered from the tables in this step, with no request (see {@link QemuIoQueries}). */
     private Outcome answer(StepContext cx, QemuIoCommand c) {
         issued.add(new IssuedCommand(pc - 1, id(), name(), IssuedCommand.Kind.ANSWERED));
         if (c instanceof QemuIoCommand.Query q) {
-            for (String line : QemuIoQueries.answer(node.driver(), id(), q)) {
-                node.stdout(BlockNode.Kind.NOTICE, line, pc - 1, 0);
+            QemuIoQueries.Answer a = QemuIoQueries.answer(node.driver(), id(), q);
+            for (String line : a.lines()) {
+                node.stdout(a.failed() ? BlockNode.Kind.FAILURE : BlockNode.Kind.NOTICE, line, pc - 1, 0);
+            }
+            if (a.failed() && a.lines().isEmpty()) {
+                node.stdout(BlockNode.Kind.SILENT_FAILURE, "", pc - 1, 0);
             }
         }
         node.outputGroup(pc);

@@ -1,8 +1,11 @@
 package dev.blockstep.engine.block;
 
+import dev.blockstep.engine.qcow2.FormatSpecificInfo;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
+import dev.blockstep.engine.qcow2.format.Header;
 import dev.blockstep.engine.qcow2.format.ClusterType;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
+import dev.blockstep.trace.qemuio.QemuIoHelp;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,18 +20,53 @@ final class QemuIoQueries {
     private QemuIoQueries() {
     }
 
+    /** What a query printed on stdout, and whether qemu-io counts it as failed. */
+    record Answer(List<String> lines, boolean failed) {
+        static Answer ok(List<String> lines) {
+            return new Answer(lines, false);
+        }
+    }
+
     /** The lines qemu-io prints for {@code q}; {@code co} is qemu-io's coroutine, which reads the tables. */
-    static List<String> answer(Qcow2Driver d, int co, QemuIoCommand.Query q) {
+    static Answer answer(Qcow2Driver d, int co, QemuIoCommand.Query q) {
         if (q instanceof QemuIoCommand.Length) {
-            return List.of(QemuIoReport.cvtstr(d.size()));
+            return Answer.ok(List.of(QemuIoReport.cvtstr(d.size())));
         }
         if (q instanceof QemuIoCommand.Alloc a) {
-            return List.of(alloc(d, co, a.offset(), a.count()));
+            return Answer.ok(List.of(alloc(d, co, a.offset(), a.count())));
         }
         if (q instanceof QemuIoCommand.Map) {
-            return map(d, co);
+            return Answer.ok(map(d, co));
         }
-        return List.of();
+        if (q instanceof QemuIoCommand.Info) {
+            return info(d);
+        }
+        if (q instanceof QemuIoCommand.Help h) {
+            if (h.command().isEmpty()) {
+                return Answer.ok(QemuIoHelp.all());
+            }
+            return QemuIoHelp.one(h.command()).map(Answer::ok)
+                    .orElseGet(() -> new Answer(List.of("command " + h.command() + " not found"), true));
+        }
+        return Answer.ok(List.of());
+    }
+
+    /**
+     * info_f: the format name, bdrv_get_info's cluster size and vm state offset, then the format-specific lines.
+     * A driver detached after a corruption has no format and bdrv_get_info fails with no line of its own.
+     */
+    private static Answer info(Qcow2Driver d) {
+        if (d.detached()) {
+            return new Answer(List.of(), true);
+        }
+        Header h = d.header();
+        List<String> out = new ArrayList<>();
+        out.add("format name: qcow2");
+        out.add("cluster size: " + QemuIoReport.cvtstr(h.clusterSize()));
+        out.add("vm state offset: " + QemuIoReport.cvtstr(FormatSpecificInfo.vmStateOffset(h)));
+        out.add("Format specific information:");
+        out.addAll(FormatSpecificInfo.of(h, false).humanLines());
+        return Answer.ok(out);
     }
 
     /**

@@ -96,14 +96,31 @@ public final class QemuIoScript {
     private boolean quit;
     /** qemu-io -r. */
     private boolean readOnly;
+    /** A close line was read: qemu-io has no file for the lines after it. */
+    private boolean closed;
 
     private static boolean needsWrite(QemuIoCommand c) {
         return c instanceof QemuIoCommand.DataWrite || c instanceof QemuIoCommand.Discard;
     }
 
     private void parse(String line, String where) {
+        String word = line.replaceFirst("^ +", "").split(" ", 2)[0];
+        if (closed && QemuIoParser.needsOpenFile(word)) {
+            // init_check_command refuses before the arguments are looked at
+            entries.add(new Entry(-1, new QemuIoSyntaxException(where, "no file open, try 'help open'", true)));
+            return;
+        }
         try {
             QemuIoParser.parseLine(line, where, 1).ifPresentOrElse(c -> {
+                if (c instanceof QemuIoCommand.Open) {
+                    entries.add(new Entry(-1, new QemuIoSyntaxException(where, closed
+                            ? "blockstep io: open after close is not supported (blockstep runs one image per session)"
+                            : "qemu-io: file open already, try 'help close'", true)));
+                    return;
+                }
+                if (c instanceof QemuIoCommand.Close) {
+                    closed = true;
+                }
                 if (readOnly && needsWrite(c)) {
                     // command() asks for BLK_PERM_WRITE first, and the read-only node refuses it
                     entries.add(new Entry(-1, new QemuIoSyntaxException(where, "qemu-io: Block node is read-only",

@@ -205,6 +205,48 @@ public sealed interface QemuIoCommand {
         }
     }
 
+    /** {@code info}: the format, cluster size, vm state offset and the format-specific information. */
+    record Info() implements Query {
+        @Override
+        public String toLine() {
+            return "info";
+        }
+    }
+
+    /**
+     * {@code help [command]}: every command's one-line summary, or one command's (under the name asked for) with
+     * its extended help; {@code command} is empty for the list.
+     */
+    record Help(String command) implements Query {
+        @Override
+        public String toLine() {
+            return command.isEmpty() ? "help" : "help " + command;
+        }
+    }
+
+    /**
+     * {@code close}: blk_unref on qemu-io's BlockBackend, which drains the requests in flight and closes the
+     * image; every later command that needs a file is refused with "no file open".
+     */
+    record Close() implements QemuIoCommand {
+        @Override
+        public String toLine() {
+            return "close";
+        }
+    }
+
+    /**
+     * {@code open [-rsCnkU] [-t cache] [-d discard] [-o options] [path]} with its options checked. qemu-io opens
+     * one file at a time: while the image is open it refuses with "file open already", and blockstep does not
+     * open a second image after {@code close}.
+     */
+    record Open(String arguments) implements QemuIoCommand {
+        @Override
+        public String toLine() {
+            return "open " + arguments;
+        }
+    }
+
     /** {@code quit}: qemu-io reads no further line; a parser hands it back and the script ends there. */
     record Quit() implements QemuIoCommand {
         @Override

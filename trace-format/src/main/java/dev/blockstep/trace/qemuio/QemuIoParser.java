@@ -66,8 +66,32 @@ public final class QemuIoParser {
             case "quit", "q" -> new QemuIoCommand.Quit();
             case "flush", "f" -> noArgs(name, args, where, new QemuIoCommand.Flush());
             case "aio_flush" -> noArgs(name, args, where, new QemuIoCommand.AioFlush());
+            case "info", "i" -> noArgs(name, args, where, new QemuIoCommand.Info());
+            case "close", "c" -> noArgs(name, args, where, new QemuIoCommand.Close());
+            case "help", "?" -> help(name, args, where);
+            case "open", "o" -> OpenCommand.parse(name, args, where);
             default -> throw new QemuIoSyntaxException(where, "command \"" + name + "\" not found", true);
         };
+    }
+
+    /** Command words qemu-io 7.2 runs without an open file: help, quit, open and sleep, under either name. */
+    private static final java.util.Set<String> NO_FILE_NEEDED = java.util.Set.of("help", "?", "quit", "q", "open", "o",
+            "sleep");
+
+    /**
+     * Whether qemu-io refuses the command word {@code name} with "no file open" once the image is closed
+     * (init_check_command runs before the argument count is checked, so the arguments do not matter).
+     */
+    public static boolean needsOpenFile(String name) {
+        return QemuIoHelp.knows(name) && !NO_FILE_NEEDED.contains(name);
+    }
+
+    private static QemuIoCommand help(String name, List<String> args, String where) throws QemuIoSyntaxException {
+        if (args.size() > 1) {
+            throw new QemuIoSyntaxException(where, "bad argument count " + args.size() + " to " + name
+                    + ", expected between 0 and 1 arguments", true);
+        }
+        return new QemuIoCommand.Help(args.isEmpty() ? "" : args.get(0));
     }
 
     private static QemuIoCommand write(List<String> args, String where, boolean aio) throws QemuIoSyntaxException {
@@ -76,7 +100,8 @@ public final class QemuIoParser {
         Getopt g = Getopt.parse(cmd, args, aio ? "CfiquzP:" : "bcCfnpquzP:s:", where,
                 aio ? "aio_write [-Cfiquz] [-P pattern] off len [len..] -- asynchronously writes a number of bytes"
                         : "write [-bcCfnquz] [-P pattern | -s source_file] off len -- writes a number of bytes at a specified offset");
-        for (char unsupported : new char[] {'b', 'c', 'C', 'n', 'p', 's', 'i'}) {
+        // -p is accepted and ignored, for backwards compatibility
+        for (char unsupported : new char[] {'b', 'c', 'C', 'n', 's', 'i'}) {
             if (g.has(unsupported)) {
                 throw new QemuIoSyntaxException(where, cmd + ": option -" + unsupported
                         + " is not supported by blockstep (supported: -P, -z, -u, -q, -f)", false);

@@ -40,6 +40,9 @@ public final class Qcow2Constants {
     public static final long INCOMPAT_EXTL2 = 1L << 4;
     public static final long INCOMPAT_MASK = 0x1fL;
 
+    /** Compatible feature bits. */
+    public static final long COMPAT_LAZY_REFCOUNTS = 1L;
+
     private Qcow2Constants() {
     }
 }

@@ -1,0 +1,152 @@
+package dev.blockstep.app.cli;
+
+import dev.blockstep.engine.check.ImageInfoReport;
+import dev.blockstep.engine.event.EngineEventSink;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.image.ImageFileException;
+import dev.blockstep.engine.image.ImageFiles;
+import dev.blockstep.engine.qcow2.BackingChain;
+import dev.blockstep.engine.qcow2.FormatSpecificInfo;
+import dev.blockstep.engine.qcow2.Qcow2Driver;
+import dev.blockstep.engine.qcow2.format.BackingFile;
+import dev.blockstep.engine.qcow2.format.Header;
+import dev.blockstep.engine.qcow2.format.ImageFormatException;
+import dev.blockstep.engine.qcow2.format.Qcow2Constants;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code blockstep info}: qemu-img info for a qcow2 image (and with {@code --backing-chain}, every image under
+ * it), human or JSON, as qemu-img 7.2 prints it. Images are opened read-only and never written.
+ */
+@Command(name = "info", description = "Print what qemu-img info (qemu 7.2) prints for a qcow2 image.",
+        mixinStandardHelpOptions = true)
+public final class InfoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--output", paramLabel = "human|json", defaultValue = "human",
+            description = "human (default) or json, as qemu-img prints them.")
+    String output;
+
+    @Option(names = "-f", paramLabel = "FMT", description = "Image format: qcow2 (the only one info opens on top).")
+    String imageFormat;
+
+    @Option(names = "--backing-chain", description = "Report every image of the backing chain, top first.")
+    boolean backingChain;
+
+    @Option(names = {"-U", "--force-share"}, description = "Open with shared permissions (changes nothing here).")
+    boolean forceShare;
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "The qcow2 image file (read only).")
+    String image;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return info(out, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private int info(PrintWriter out, PrintWriter err) {
+        if (!output.equals("human") && !output.equals("json")) {
+            err.println("qemu-img: --output must be used with human or json as argument.");
+            return 1;
+        }
+        if (imageFormat != null && !imageFormat.equals("qcow2")) {
+            err.println("qemu-img: blockstep info opens only qcow2 images, not '" + imageFormat + "'");
+            return 1;
+        }
+        List<ImageInfoReport> chain = new ArrayList<>();
+        String name = image;
+        String format = "qcow2";
+        while (name != null) {
+            try {
+                Path path = Path.of(name);
+                HostFile file = ImageFiles.load(path, name);
+                if (format.equals("raw")) {
+                    chain.add(new ImageInfoReport(name, "raw", file.length(), 0, allocated(path), false, null, null));
+                    break;
+                }
+                Qcow2Driver d = Qcow2Driver.open(file, name, EngineEventSink.NONE, BackingChain.of(path));
+                Header h = d.header();
+                BackingFile b = d.backingFile();
+                ImageInfoReport.Backing backing = b == null ? null
+                        : new ImageInfoReport.Backing(b.name(), pathCombine(name, b.name()), b.format());
+                chain.add(new ImageInfoReport(name, "qcow2", h.size(), h.clusterSize(), allocated(path),
+                        (h.incompatibleFeatures() & Qcow2Constants.INCOMPAT_DIRTY) != 0, backing,
+                        FormatSpecificInfo.of(h, false)));
+                name = backingChain && b != null ? backing.fullFilename() : null;
+                format = b != null && "raw".equals(b.format()) ? "raw" : "qcow2";
+            } catch (InvalidPathException e) {
+                err.println("qemu-img: Could not open '" + name + "': " + e.getReason());
+                return 1;
+            } catch (ImageFileException | ImageFormatException e) {
+                err.println("qemu-img: Could not open '" + name + "': " + e.getMessage());
+                return 1;
+            }
+        }
+        if (output.equals("json")) {
+            out.print(backingChain ? ImageInfoReport.json(chain) : chain.get(0).json());
+            return 0;
+        }
+        for (int i = 0; i < chain.size(); i++) {
+            if (i > 0) {
+                out.println();
+            }
+            chain.get(i).humanLines().forEach(out::println);
+        }
+        return 0;
+    }
+
+    /** path_combine: a relative backing name is taken from the directory of the image that names it. */
+    static String pathCombine(String base, String name) {
+        if (name.startsWith("/")) {
+            return name;
+        }
+        int slash = base.lastIndexOf('/');
+        return slash < 0 ? name : base.substring(0, slash + 1) + name;
+    }
+
+    /**
+     * st_blocks * 512, which qemu-img reports as the disk size. Java's file attributes do not carry st_blocks, so
+     * coreutils' stat is asked; without it the size is "unavailable", as qemu says when it cannot tell.
+     */
+    private static OptionalLong allocated(Path path) {
+        try {
+            Process p = new ProcessBuilder("stat", "-L", "--format=%b %B", path.toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return OptionalLong.empty();
+            }
+            String[] f = text.split(" ");
+            return OptionalLong.of(Long.parseLong(f[0]) * Long.parseLong(f[1]));
+        } catch (IOException | NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            return OptionalLong.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalLong.empty();
+        }
+    }
+}
