@@ -28,6 +28,9 @@ public final class GuideBar implements SessionPanel {
     private final BorderPane root = new BorderPane();
     private long open = -1;
     private boolean dismissed;
+    /** On a short window (a projector at 1024x640) the description, which can run to three lines, gives its
+     *  rows to the timeline; it stays a tooltip on the title. */
+    private boolean compact;
     private Guide guide;
 
     GuideBar(DebuggerViewModel vm, EngineWiring wiring) {
@@ -56,7 +59,25 @@ public final class GuideBar implements SessionPanel {
         root.setRight(close);
         root.setId("guide");
         root.getStyleClass().add("guide");
+        root.sceneProperty().addListener((o, was, scene) -> {
+            if (scene != null) {
+                scene.heightProperty().addListener((h, before, now) -> compact(now.doubleValue() < COMPACT_BELOW));
+                compact(scene.getHeight() < COMPACT_BELOW);
+            }
+        });
         show(false);
+    }
+
+    /** Below this window height the card drops its description. */
+    static final double COMPACT_BELOW = 760;
+
+    private void compact(boolean on) {
+        if (on != compact) {
+            compact = on;
+            if (guide != null) {
+                fill();
+            }
+        }
     }
 
     Node node() {
@@ -93,9 +114,12 @@ public final class GuideBar implements SessionPanel {
     private void fill() {
         title.setText(guide.title());
         description.setText(guide.description());
-        description.setTooltip(guide.description().isEmpty() ? null : new Tooltip(guide.description()));
-        description.setVisible(!guide.description().isEmpty());
-        description.setManaged(!guide.description().isEmpty());
+        Tooltip all = guide.description().isEmpty() ? null : new Tooltip(guide.description());
+        description.setTooltip(all);
+        title.setTooltip(compact ? all : null);
+        boolean shown = !compact && !guide.description().isEmpty();
+        description.setVisible(shown);
+        description.setManaged(shown);
         watch.setText(guide.watch());
     }
 

@@ -34,6 +34,7 @@ import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.scene.shape.Rectangle;
 import javafx.scene.text.Font;
 
 /**
@@ -81,7 +82,6 @@ public final class TimelinePanel implements SessionPanel {
         hbar.setId("timeline-hbar");
         canvasHolder.getChildren().add(palette);
         palette.onChange(this::redraw);
-        canvasHolder.setMinSize(0, 0);
         canvas.widthProperty().bind(canvasHolder.widthProperty());
         canvas.heightProperty().bind(canvasHolder.heightProperty());
         canvas.widthProperty().addListener(o -> redraw());
@@ -137,9 +137,16 @@ public final class TimelinePanel implements SessionPanel {
         BorderPane center = new BorderPane(canvasHolder);
         center.setBottom(hbar);
         center.setRight(vbar);
+        // a short window cuts the legend, never the lanes: the canvas keeps room for the ruler and two lanes
+        canvasHolder.setMinSize(0, RULER_H + 2 * LANE_H);
+        legend.setMinHeight(0);
+        Rectangle legendClip = new Rectangle();
+        legendClip.widthProperty().bind(legend.widthProperty());
+        legendClip.heightProperty().bind(legend.heightProperty());
+        legend.setClip(legendClip);
         HBox.setHgrow(zoom, Priority.NEVER);
-        root.setTop(new VBox(2, controls, legend));
-        root.setCenter(center);
+        VBox.setVgrow(center, Priority.ALWAYS);
+        root.setCenter(new VBox(2, controls, legend, center));
         root.setId("timeline");
     }
 
@@ -188,7 +195,11 @@ public final class TimelinePanel implements SessionPanel {
         return Math.max(1, (int) ((canvas.getHeight() - RULER_H) / LANE_H));
     }
 
-    /** The lanes shown, in coroutine order: all of them, or the unfinished ones while collapsed. */
+    /** How many whole lanes the canvas has room for below its ruler, at its current size. */
+    public int lanesThatFit() {
+        return (int) ((canvas.getHeight() - RULER_H) / LANE_H);
+    }
+
     /** The label drawn at the left of {@code coroutine}'s lane. */
     public String laneLabel(int coroutine) {
         return name(coroutine);

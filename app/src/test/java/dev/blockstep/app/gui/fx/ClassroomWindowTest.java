@@ -140,6 +140,21 @@ class ClassroomWindowTest {
     }
 
     @Test
+    void at1024x640TheStep0GuideLeavesTheTimelineLanesOnScreen(FxRobot robot) {
+        size(1024, 640);
+        open("minimal-race");
+        WindowFixture.until("the guide has the trace's title",
+                () -> fx.window.guide().titleText().startsWith("minimal-race: an allocating write"));
+        assertTrue(onFx(() -> fx.window.guide().showing()), "the guide is up at step 0");
+        Node canvas = robot.lookup("#timeline-canvas").query();
+        Bounds b = onFx(() -> canvas.localToScene(canvas.getLayoutBounds()));
+        assertTrue(inside(sceneBounds(), b), "the timeline at " + b + " leaves the window " + sceneBounds());
+        // minimal-race has two requests (W1, Z2); both lanes must show under the ruler beside the guide
+        int fit = onFx(() -> fx.window.timelinePanel().lanesThatFit());
+        assertTrue(fit >= 2, "the timeline has room for " + fit + " lanes (" + b.getHeight() + " px high)");
+    }
+
+    @Test
     void at800x500TheSliderAndTheStepCounterStay(FxRobot robot) {
         size(800, 500);
         open("minimal-race");
