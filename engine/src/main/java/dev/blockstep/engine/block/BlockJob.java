@@ -9,7 +9,7 @@ import dev.blockstep.engine.snapshot.Resource;
  * What the block jobs' coroutines share: the loop head of stream_run and commit_run, and the wait for a request
  * the job issues. The job spans the whole disk, [0, {@link #bytes}).
  */
-abstract class BlockJob extends RequestCoroutine {
+public abstract class BlockJob extends RequestCoroutine {
     static final String RATELIMIT_SLEEP = "block_job_ratelimit_sleep";
 
     protected BlockJob(int id, String name, BlockNode node, String request) {
