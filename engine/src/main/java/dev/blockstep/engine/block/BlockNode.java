@@ -29,6 +29,8 @@ public final class BlockNode {
     private final List<String> stderr = new ArrayList<>();
     private final List<String> stdout = new ArrayList<>();
     private final List<OutputLine> output = new ArrayList<>();
+    /** The filter nodes running jobs have inserted next to this node, oldest first. */
+    private final List<FilterNode> filters = new ArrayList<>();
 
     /** Commands qemu-io has issued and returned from, at the current point: see {@link OutputLine#group()}. */
     private int outputGroup;
@@ -113,6 +115,21 @@ public final class BlockNode {
                 stderr(s.line());
             }
         };
+    }
+
+    /** A job inserts its filter node (bdrv_append / bdrv_replace_node in qemu). */
+    public void insertFilter(FilterNode f) {
+        filters.add(f);
+    }
+
+    /** The job ends and drops its filter node from the graph. */
+    public void removeFilter(FilterNode f) {
+        filters.remove(f);
+    }
+
+    /** The filter nodes in the graph around this node now. */
+    public List<FilterNode> filters() {
+        return List.copyOf(filters);
     }
 
     public TrackedRequests trackedRequests() {

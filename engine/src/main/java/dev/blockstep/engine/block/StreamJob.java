@@ -4,7 +4,6 @@ import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
 import dev.blockstep.engine.qcow2.BackingImage;
 import dev.blockstep.engine.qcow2.format.ClusterType;
-import dev.blockstep.engine.snapshot.CoState;
 
 /**
  * block-stream of the whole chain into the top image (no base), as qemu 7.2's stream_run: in chunks of at most
@@ -17,7 +16,7 @@ import dev.blockstep.engine.snapshot.CoState;
  * waits for it, so the steps and their order are the same. Block status of the top takes s->lock and that of the
  * images below is answered in the same step: nothing writes the images below while a stream runs.
  */
-public final class StreamJob extends RequestCoroutine {
+public final class StreamJob extends BlockJob {
     /** STREAM_CHUNK in block/stream.c. */
     static final long STREAM_CHUNK = 512 * 1024;
 
@@ -28,13 +27,13 @@ public final class StreamJob extends RequestCoroutine {
     private long n;
 
     public StreamJob(int id, String name, BlockNode node) {
-        super(id, name, node, "block-stream", 0, node.driver().size(), RequestFlags.NONE);
+        super(id, name, node, "block-stream");
     }
 
     @Override
     public String phase() {
         return switch (p) {
-            case SLEEP -> "block_job_ratelimit_sleep";
+            case SLEEP -> RATELIMIT_SLEEP;
             case LOCK -> "qemu_co_mutex_lock";
             case ITERATE -> "stream_one_iteration";
             case POPULATE -> "stream_populate";
@@ -48,13 +47,10 @@ public final class StreamJob extends RequestCoroutine {
         String name = name();
         switch (p) {
             case SLEEP -> {
-                cx.name("block_job_ratelimit_sleep");
-                if (pos >= bytes) {
-                    cx.narrate(name + " has walked the whole disk.");
+                if (walkedAll(cx, pos)) {
                     p = P.PREPARE;
                     return Outcome.CONTINUE;
                 }
-                cx.narrate(name + " yields before the chunk at guest " + hex(pos) + ".");
                 p = P.LOCK;
                 return Outcome.YIELD;
             }
@@ -77,15 +73,10 @@ public final class StreamJob extends RequestCoroutine {
                     return Outcome.CONTINUE;
                 }
                 CopyOnReadRequest r = new CopyOnReadRequest(cx.scheduler().nextId(), name + ".cor", node, pos, n);
-                r.onDone((c, done) -> {
-                    c.writes(new dev.blockstep.engine.snapshot.Resource.CoroutineState(id()));
-                    c.scheduler().wake(this);
-                });
-                cx.scheduler().spawn(r);
                 cx.narrate(name + " copies guest " + hex(pos) + "+" + hex(n) + " up from the backing chain with "
                         + r.name() + " and waits for it.");
                 p = P.POPULATE;
-                return Outcome.blocked(CoState.WAITING_COMPLETION, "stream_populate (" + r.name() + ")");
+                return issueAndWait(cx, r, "stream_populate");
             }
             case POPULATE -> {
                 cx.name("stream_populate").guest(pos, n).narrate(name + "'s copy of guest " + hex(pos) + " is done.");
@@ -94,7 +85,7 @@ public final class StreamJob extends RequestCoroutine {
                 return Outcome.CONTINUE;
             }
             case PREPARE -> {
-                node.driver().dropBackingFile(id());
+                node.driver().changeBackingFile(id(), null, null);
                 cx.name("stream_prepare").narrate(name + " completes: the top image no longer names a backing file.");
                 p = P.DONE;
                 return finishUntracked(cx);

@@ -37,6 +37,19 @@ public final class WriteRequest extends RequestCoroutine {
         this.flush = new Flush(this, node);
     }
 
+    /**
+     * blk_co_pwrite of {@code data} with no flags, as a block job writes its target (a commit's base): the bytes
+     * come from the job's buffer, not from one pattern, and nothing is printed.
+     */
+    public WriteRequest(int id, String name, BlockNode node, long offset, byte[] data) {
+        super(id, name, node, "write " + offset + " " + data.length, offset, data.length, RequestFlags.NONE);
+        // never all-zero by pattern: detect-zeroes is off on a job's target, so the pattern is never asked
+        this.pattern = 1;
+        this.writev = new Qcow2Writev(this, node, offset, data);
+        this.flush = new Flush(this, node);
+        quiet(true);
+    }
+
     @Override
     public String phase() {
         return switch (p) {

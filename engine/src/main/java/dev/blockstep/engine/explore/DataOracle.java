@@ -35,7 +35,7 @@ public final class DataOracle {
     public DataOracle(ExploreSetup setup) {
         this.setup = setup;
         try {
-            this.initial = new GuestIo(setup.image(), setup.name());
+            this.initial = new GuestIo(setup.image(), setup.name(), setup.backing());
         } catch (ImageFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -94,7 +94,7 @@ public final class DataOracle {
         HostFile end = run.finalImage();
         if (end != null) {
             try {
-                GuestIo io = new GuestIo(end, setup.name());
+                GuestIo io = new GuestIo(end, setup.name(), setup.backing());
                 for (long[] r : merged(req.effects())) {
                     byte[] got = io.read(r[0], (int) (r[1] - r[0]));
                     checkRange(run, req.effects(), "final image", r[0], r[1], Long.MAX_VALUE, Long.MAX_VALUE, got,

@@ -1,5 +1,6 @@
 package dev.blockstep.engine.explore;
 
+import dev.blockstep.engine.block.BlockJobSpec;
 import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.block.CommandSource;
 import dev.blockstep.engine.coroutine.Policies;
@@ -21,9 +22,15 @@ import java.util.List;
  * @param producers one per command (aio_flush included), who issued it
  * @param stack     the layers above the qcow2 node (qemu-io's BlockBackend, a drive's, an NBD export)
  * @param backing   the image's backing chain, only read, or null
+ * @param job       the block job every run starts beside the commands, or null
  */
 public record ExploreSetup(String name, HostFile image, List<QemuIoCommand> commands, List<Producer> producers,
-                           FixVariant fix, BlockStack stack, BackingImage backing) {
+                           FixVariant fix, BlockStack stack, BackingImage backing, BlockJobSpec job) {
+
+    public ExploreSetup(String name, HostFile image, List<QemuIoCommand> commands, List<Producer> producers,
+                        FixVariant fix, BlockStack stack, BackingImage backing) {
+        this(name, image, commands, producers, fix, stack, backing, null);
+    }
 
     public ExploreSetup(String name, HostFile image, List<QemuIoCommand> commands, List<Producer> producers,
                         FixVariant fix, BlockStack stack) {
@@ -54,16 +61,16 @@ public record ExploreSetup(String name, HostFile image, List<QemuIoCommand> comm
     }
 
     public ExploreSetup withFix(FixVariant v) {
-        return new ExploreSetup(name, image, commands, producers, v, stack, backing);
+        return new ExploreSetup(name, image, commands, producers, v, stack, backing, job);
     }
 
     public ExploreSetup withCommands(List<QemuIoCommand> cmds, List<Producer> prods) {
-        return new ExploreSetup(name, image, cmds, prods, fix, stack, backing);
+        return new ExploreSetup(name, image, cmds, prods, fix, stack, backing, job);
     }
 
     /** A fresh engine; the caller chooses every step, so the policy is never asked. */
     public Engine newEngine() {
-        return new Engine(new Workload(image, name, CommandSource.of(commands), fix, Policies::fifo, stack, backing));
+        return new Engine(new Workload(image, name, CommandSource.of(commands), fix, Policies::fifo, stack, backing, job));
     }
 
 }

@@ -2,6 +2,7 @@ package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.BackingImage;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
 
@@ -12,8 +13,12 @@ import dev.blockstep.engine.qcow2.format.ImageFormatException;
 final class GuestIo {
     private final Qcow2Driver d;
 
-    GuestIo(HostFile image, String name) throws ImageFormatException {
-        this.d = Qcow2Driver.open(image.copy(), name, EngineEventSink.NONE);
+    /**
+     * @param backing the setup's backing chain, or null. An end image a commit pointed at its base reads through
+     *                the setup's chain too: the commit copied exactly what that chain reads.
+     */
+    GuestIo(HostFile image, String name, BackingImage backing) throws ImageFormatException {
+        this.d = Qcow2Driver.open(image.copy(), name, EngineEventSink.NONE, backing == null ? null : link -> backing);
     }
 
     int clusterSize() {

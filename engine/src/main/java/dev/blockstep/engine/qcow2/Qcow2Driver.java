@@ -310,15 +310,19 @@ public final class Qcow2Driver {
     }
 
     /**
-     * qcow2_change_backing_file to no backing file (what a stream to the bottom ends with, and qemu-img rebase -u
-     * -b ''): qcow2_update_header rewrites the header cluster without the link and its format extension.
+     * qcow2_change_backing_file: qcow2_update_header rewrites the header cluster with {@code link} (its format
+     * extension and name) or, for null, without any (what a stream to the bottom ends with, and qemu-img rebase
+     * -u -b ''); reads that fall through go to {@code image} from now on. A commit's bdrv_drop_intermediate does
+     * this to the overlay.
      */
-    public void dropBackingFile(int co) {
+    public void changeBackingFile(int co, dev.blockstep.engine.qcow2.format.BackingFile link, BackingImage image) {
         s.enter(co);
-        s.header = s.header.withoutBacking();
-        s.file.write(0, s.header.toClusterBytes());
-        s.backingLink = null;
-        s.backing = null;
+        byte[] cluster = link == null ? s.header.withoutBacking().toClusterBytes()
+                : link.headerCluster(s.header.withoutBacking());
+        s.file.write(0, cluster);
+        s.header = dev.blockstep.engine.qcow2.format.Header.decode(cluster);
+        s.backingLink = link;
+        s.backing = image;
     }
 
     /**

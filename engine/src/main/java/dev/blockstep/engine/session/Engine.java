@@ -53,6 +53,13 @@ public final class Engine {
         this.scheduler = new Scheduler(policy);
         declareAccesses();
         this.main = scheduler.spawn(new QemuIoMain(node, w.stack().target(node), w.commands()));
+        if (w.job() != null) {
+            try {
+                scheduler.spawn(w.job().start(scheduler.nextId(), node));
+            } catch (ImageFormatException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
         this.fixAtLastStep = w.fixAtStart();
     }
 

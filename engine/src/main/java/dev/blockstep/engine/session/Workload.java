@@ -1,5 +1,6 @@
 package dev.blockstep.engine.session;
 
+import dev.blockstep.engine.block.BlockJobSpec;
 import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.block.CommandSource;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
@@ -18,14 +19,21 @@ import java.util.function.Supplier;
  * @param stack  the producer's layers above the qcow2 node
  * @param policy makes a fresh policy for each (re)start, so a restart replays the same choices
  * @param backing the image's backing chain, opened once and only read, or null when the image has none
+ * @param job     the block job started beside the commands, or null
  */
 public record Workload(HostFile image, String name, CommandSource commands, FixVariant fixAtStart,
-                       Supplier<SchedulingPolicy> policy, BlockStack stack, BackingImage backing) {
+                       Supplier<SchedulingPolicy> policy, BlockStack stack, BackingImage backing, BlockJobSpec job) {
     public Workload {
         image = image.copy();
         if (stack == null) {
             stack = BlockStack.QEMU_IO;
         }
+    }
+
+    /** A workload without a block job. */
+    public Workload(HostFile image, String name, CommandSource commands, FixVariant fixAtStart,
+                    Supplier<SchedulingPolicy> policy, BlockStack stack, BackingImage backing) {
+        this(image, name, commands, fixAtStart, policy, stack, backing, null);
     }
 
     public Workload(HostFile image, String name, CommandSource commands, FixVariant fixAtStart,

@@ -82,7 +82,7 @@ class BlockStreamReferenceTest {
         Path top = chain("drop");
         HostFile ours = HostFile.load(top);
         Qcow2Driver d = Qcow2Driver.open(ours, top.toString(), EngineEventSink.NONE, BackingChain.of(top));
-        d.dropBackingFile(0);
+        d.changeBackingFile(0, null, null);
         assertNull(d.backingFile());
         assertEquals(0, Qemu.img("rebase", "-u", "-b", "", top.toString()).exitCode());
         assertArrayEquals(Files.readAllBytes(top), ours.read(0, (int) ours.length()));
