@@ -39,19 +39,8 @@ class CaptureReplayTest {
             + "qcow2_free_clusters failed";
 
     /** Capture to the reason its replay does not agree with real qemu yet (empty once the engine has the layers). */
-    private static final String FLUSH_ORDER = "the order of the FUA flushes: z3 queues on the qcow2 node's "
-            + "flush_queue (log line 228), z2's flush ends and wakes it (line 442), but z11, which z2 woke just before "
-            + "from the file node's flush_queue, where it waited inside qcow2's metadata cache (qcow2_cache_flush "
-            + "syncs the file, line 433, holding s->lock), runs first and takes the flag (line 457); z3 looks again "
-            + "at line 525 and waits once more. The engine models neither the cache's file flushes nor qemu's "
-            + "depth-first order of deferred wake-ups, so z3 flushes at once and the later requests queue on s->lock "
-            + "in another order: z17's write-zeroes with unmap frees guest cluster 4 before w16 relinks it, not "
-            + "after. The importer says so (FlushSections.unmodeledOrders)";
-
     static final Map<String, String> EXPECTED_GAPS = new TreeMap<>(Map.of(
-            "nbd-two-a", TWO_CLIENTS,
-            "nbd-two-b", TWO_CLIENTS,
-            "nbd-flush-order-a", FLUSH_ORDER));
+            "nbd-two-a", TWO_CLIENTS));
 
     /**
      * The captures whose log has a flush the engine cannot order as qemu did. Read off the logs independently of
