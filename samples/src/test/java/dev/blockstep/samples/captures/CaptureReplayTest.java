@@ -42,14 +42,6 @@ class CaptureReplayTest {
     static final Map<String, String> EXPECTED_GAPS = new TreeMap<>(Map.of(
             "nbd-two-a", TWO_CLIENTS));
 
-    /**
-     * The captures whose log has a flush the engine cannot order as qemu did. Read off the logs independently of
-     * {@link FlushSections} (a woken flush_queue waiter that looks at active_flush_req a third time); three of
-     * them agree all the same, because there the flush order does not change which request frees what.
-     */
-    static final Set<String> FLUSH_ORDER_CAVEATS = Set.of("nbd-flush-order-a", "nbd-one-b", "nbd-two-b",
-            "nbd-unmap-a");
-
     /** What disagreed for one capture, or null when the replay's check output equals the real one. */
     static String disagreement(String capture, Path dir) throws Exception {
         Trace trace = Captures.importRaw(capture, dir);
@@ -89,16 +81,26 @@ class CaptureReplayTest {
         assertEquals(EXPECTED_GAPS.keySet(), gaps.keySet(), "disagreements: " + gaps);
     }
 
+    /**
+     * The captures whose log has a flush_queue waiter that, woken at the end of the flush ahead of it, found another
+     * flush running: a coroutine the same flush had woken from the file node's flush_queue, where it waited inside
+     * qcow2's metadata cache, ran first (qemu runs deferred wake-ups depth-first) and took the flag. Read off the logs
+     * by hand (a third look at active_flush_req). They are here so that the captures keep covering that order: each
+     * is replayed by {@link #exactlyTheListedCapturesDisagreeWithRealQemu}; before the engine had file-node flushes and
+     * depth-first wake-ups, nbd-flush-order-a replayed to another image.
+     */
+    static final Set<String> FLUSH_LOST_AFTER_A_WAKE = Set.of("nbd-flush-order-a", "nbd-one-b", "nbd-two-b",
+            "nbd-unmap-a");
+
     @Test
-    void theImporterNamesEveryFlushOrderTheEngineCannotTake(@TempDir Path tmp) throws Exception {
-        Set<String> flagged = new TreeSet<>();
+    void theCapturesCoverAFlushWaiterThatLosesTheFlagAfterItsWake(@TempDir Path tmp) throws Exception {
+        Set<String> found = new TreeSet<>();
         for (String capture : Captures.names()) {
             Trace trace = Captures.importRaw(capture, Files.createDirectory(tmp.resolve(capture)));
-            if (!FlushSections.unmodeledOrders(trace.qemuLog().events()).isEmpty()) {
-                flagged.add(capture);
-                assertTrue(trace.metadata().description().startsWith("Caveat: "), capture);
+            if (FlushSections.of(trace.qemuLog().events()).stream().anyMatch(FlushSections.Flush::lostTheFlagAfterAWake)) {
+                found.add(capture);
             }
         }
-        assertEquals(new TreeSet<>(FLUSH_ORDER_CAVEATS), flagged);
+        assertEquals(new TreeSet<>(FLUSH_LOST_AFTER_A_WAKE), found);
     }
 }
