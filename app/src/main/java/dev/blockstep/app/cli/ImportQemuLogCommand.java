@@ -12,7 +12,6 @@ import dev.blockstep.trace.WorkloadProducer;
 import dev.blockstep.trace.importer.ImportException;
 import dev.blockstep.trace.importer.QemuIoScriptImporter;
 import dev.blockstep.trace.importer.QemuIoScriptImporter.ScriptCommand;
-import dev.blockstep.trace.qemulog.FlushSections;
 import dev.blockstep.trace.qemulog.QemuLogImporter;
 import java.nio.file.Path;
 import java.util.List;
@@ -106,9 +105,6 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
                     + trace.qemuLog().events().size() + " qemu events, " + trace.qemuLog().inferred().size()
                     + " inferred facts");
             spec.commandLine().getOut().println(QemuLogImporter.summary(trace));
-            for (String caveat : FlushSections.unmodeledOrders(trace.qemuLog().events())) {
-                spec.commandLine().getErr().println("blockstep: caveat: " + log.getFileName() + ": " + caveat);
-            }
             return 0;
         } catch (CliException | ImportException | TraceReplayException e) {
             spec.commandLine().getErr().println("blockstep: " + e.getMessage());

@@ -23,6 +23,7 @@ public final class BlockNode {
     private final CoMutex sLock = new CoMutex("s->lock");
     private final CoQueue flushQueue = new CoQueue();
     private boolean activeFlush;
+    private final FileNode file = new FileNode();
     private FixVariant fix;
     /** Where the driver's events go during the current step. */
     private Consumer<EngineEvent> eventTarget = e -> { };
@@ -148,6 +149,11 @@ public final class BlockNode {
     /** Requests that begin after this call get the new variant; those in flight keep theirs. */
     public void setFix(FixVariant v) {
         this.fix = v;
+    }
+
+    /** The file child, for its flushes. */
+    FileNode file() {
+        return file;
     }
 
     /** active_flush_req, read by the step {@code cx}. */

@@ -6,14 +6,17 @@ import dev.blockstep.engine.snapshot.CoState;
 
 /**
  * bdrv_co_flush on the qcow2 node: flushes are serialised per node (active_flush_req and flush_queue), then
- * qcow2_co_flush_to_os writes the caches under s->lock, then the file is synced with the lock released.
+ * qcow2_co_flush_to_os writes the caches under s->lock, then, with the lock released, the file child is flushed
+ * (bdrv_co_flush on the file node, {@link FileFlush}), and the flush ends: the flag is cleared and the next waiter
+ * woken, in the same run as the file flush's end.
  */
 final class Flush {
-    private enum P { BEGIN, LOCK, FLUSH, UNLOCK_SYNC, SYNC_DONE, FINISHED }
+    private enum P { BEGIN, LOCK, FLUSH, UNLOCK_SYNC, FILE, SYNC_DONE, FINISHED }
 
     private final RequestCoroutine co;
     private final BlockNode node;
     private P p = P.BEGIN;
+    private FileFlush file;
 
     Flush(RequestCoroutine co, BlockNode node) {
         this.co = co;
@@ -30,6 +33,7 @@ final class Flush {
             case LOCK -> "qemu_co_mutex_lock";
             case FLUSH -> "qcow2_co_flush_to_os";
             case UNLOCK_SYNC -> "bdrv_co_flush (file)";
+            case FILE -> file.syncing() ? "thread_pool_complete" : FileFlush.LOOK;
             case SYNC_DONE -> "thread_pool_complete";
             case FINISHED -> "done";
         };
@@ -74,18 +78,39 @@ final class Flush {
             }
             case UNLOCK_SYNC -> {
                 co.unlock(cx);
-                cx.name("bdrv_co_flush (file)").narrate(n + " releases s->lock and syncs the host file.");
-                p = P.SYNC_DONE;
-                return Outcome.IN_DATA_IO;
+                cx.name("bdrv_co_flush (file)").narrate(n + " releases s->lock and flushes the host file.");
+                file = new FileFlush(co, node);
+                return fileFlushed(file.look(cx));
+            }
+            case FILE -> {
+                if (!file.syncing()) {
+                    return fileFlushed(file.step(cx));
+                }
+                file.step(cx);
+                // the file's flush and the node's flush end in one run: what each wakes runs after this one yields
+                end(cx);
+                return Outcome.CONTINUE;
             }
             case SYNC_DONE -> {
-                node.setActiveFlush(cx, false);
-                node.flushQueue(cx).restartNext(cx);
-                cx.name("thread_pool_complete").narrate(n + "'s flush completes.");
-                p = P.FINISHED;
+                cx.name("thread_pool_complete");
+                end(cx);
                 return Outcome.CONTINUE;
             }
             default -> throw new IllegalStateException(n + " stepped a finished flush");
         }
+    }
+
+    /** The file flush went as far as it could without a yield: it finished (the node's flush ends next) or waits. */
+    private Outcome fileFlushed(Outcome o) {
+        p = file.finished() ? P.SYNC_DONE : P.FILE;
+        return o;
+    }
+
+    /** bdrv_co_flush's out: clear active_flush_req and wake the next flush_queue waiter. */
+    private void end(StepContext cx) {
+        node.setActiveFlush(cx, false);
+        node.flushQueue(cx).restartNext(cx);
+        cx.narrate(co.name() + "'s flush completes.");
+        p = P.FINISHED;
     }
 }

@@ -21,6 +21,7 @@ public abstract class RequestCoroutine extends Coroutine {
     private boolean lockResumePending;
     private String result = "";
     private RequestListener listener;
+    private final CacheFileFlushes cacheFlushes;
 
     /** Told when a request ends, so qemu-io's main loop can print and stop waiting. */
     public interface RequestListener {
@@ -35,6 +36,7 @@ public abstract class RequestCoroutine extends Coroutine {
         this.offset = offset;
         this.bytes = bytes;
         this.flags = flags;
+        this.cacheFlushes = new CacheFileFlushes(this, node);
     }
 
     private boolean quiet;
@@ -130,7 +132,18 @@ public abstract class RequestCoroutine extends Coroutine {
     protected final Outcome run(StepContext cx) {
         node.routeEventsTo(cx);
         try {
-            return runPhase(cx);
+            if (cacheFlushes.pending()) {
+                return cacheFlushes.step(cx);
+            }
+            if (node.driver() == null) {
+                return runPhase(cx);
+            }
+            node.driver().takeFileFlushes();
+            Outcome o = runPhase(cx);
+            long[] flushes = node.driver().takeFileFlushes();
+            // a step that ends blocked, in data I/O or done has left its lock-held section: nothing to flush there
+            boolean goesOn = o instanceof Outcome.Continue || o instanceof Outcome.Yield;
+            return cacheFlushes.start(cx, goesOn ? flushes : new long[0], o);
         } catch (Qcow2Error e) {
             return failWith(cx, e);
         }

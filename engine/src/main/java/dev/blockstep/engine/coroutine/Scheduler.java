@@ -14,8 +14,10 @@ import java.util.List;
  * <p>Some orderings are not scheduling choices in qemu, and the scheduler enforces them for every policy:
  * <ul>
  *   <li>A coroutine whose phase ended in {@link Outcome.Continue} did not yield, so it steps again.</li>
- *   <li>A coroutine woken by another (CoMutex hand-off, CoQueue restart) runs as soon as its waker yields,
- *       in wake order (qemu's deferred co_queue_wakeup).</li>
+ *   <li>A coroutine woken by another (CoMutex hand-off, CoQueue restart) runs as soon as its waker yields or
+ *       ends, in wake order, and depth-first: what it wakes in turn runs before anything that was owed a run
+ *       already. qemu's aio_co_wake from a coroutine queues the woken one on the waker's co_queue_wakeup, and
+ *       qemu_aio_coroutine_enter prepends that list to the pending ones when the waker switches back.</li>
  *   <li>A freshly spawned coroutine runs at once until its first yield (aio requests are entered on submit).</li>
  * </ul>
  * Only when none of these applies does the policy choose among every coroutine that can step.
@@ -25,6 +27,10 @@ public final class Scheduler {
     /** Coroutines not yet done, in id order, so that a long run does not rescan finished ones at every step. */
     private final List<Coroutine> live = new ArrayList<>();
     private final Deque<Coroutine> owedRuns = new ArrayDeque<>();
+    /** co_queue_wakeup of the coroutine running now: woken during its run, owed a run once it yields. */
+    private final List<Coroutine> coQueueWakeup = new ArrayList<>();
+    /** Spawned during the running coroutine's run: they are entered ahead of what it woke. */
+    private final List<Coroutine> spawnedInRun = new ArrayList<>();
     private SchedulingPolicy policy;
     private Coroutine forced;
     private long readyCounter;
@@ -65,7 +71,8 @@ public final class Scheduler {
 
     /** Whether {@code co} is owed a run (woken or spawned and not yet run). */
     public boolean owes(Coroutine co) {
-        return owedRuns.contains(co) && co.state().canStep();
+        return (owedRuns.contains(co) || coQueueWakeup.contains(co) || spawnedInRun.contains(co))
+                && co.state().canStep();
     }
 
     public long readyCounter() {
@@ -127,19 +134,30 @@ public final class Scheduler {
         coroutines.add(co);
         live.add(co);
         markReady(co);
-        owedRuns.addFirst(co);
+        if (current != null) {
+            spawnedInRun.add(co);
+        } else {
+            owedRuns.addFirst(co);
+        }
         touch(new Resource.CoroutineState(co.id()), true);
         return co;
     }
 
-    /** Makes a sleeping coroutine runnable; it runs when the current one yields. */
+    /**
+     * Makes a sleeping coroutine runnable. Woken by a running coroutine, it runs when that one yields or ends, after
+     * what that one woke before it; woken between steps, after every coroutine owed a run already.
+     */
     public void wake(Coroutine co) {
         if (co.state().canStep() || co.state() == CoState.DONE) {
             throw new IllegalStateException("wake of " + co + " which is not waiting");
         }
         co.setState(CoState.RUNNABLE, "");
         markReady(co);
-        owedRuns.addLast(co);
+        if (current != null) {
+            coQueueWakeup.add(co);
+        } else {
+            owedRuns.addLast(co);
+        }
         touch(new Resource.CoroutineState(co.id()), true);
     }
 
@@ -268,10 +286,25 @@ public final class Scheduler {
                 coroutines.set(id, null);
             }
         }
+        if (!(out instanceof Outcome.Continue)) {
+            switchedBack();
+        }
         Step s = new Step(stepIndex, id, cx.name(), ids, cx.guestOffset(), cx.guestBytes(), cx.hostOffset(),
                 cx.hostBytes(), cx.events(), cx.narration(), cx.touches());
         stepIndex++;
         return s;
+    }
+
+    /** The running coroutine yielded or ended: what it spawned, then what it woke, run before anything else. */
+    private void switchedBack() {
+        for (int i = coQueueWakeup.size() - 1; i >= 0; i--) {
+            owedRuns.addFirst(coQueueWakeup.get(i));
+        }
+        for (int i = spawnedInRun.size() - 1; i >= 0; i--) {
+            owedRuns.addFirst(spawnedInRun.get(i));
+        }
+        coQueueWakeup.clear();
+        spawnedInRun.clear();
     }
 
     private void markReady(Coroutine co) {

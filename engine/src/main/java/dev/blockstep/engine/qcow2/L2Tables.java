@@ -96,6 +96,9 @@ final class L2Tables {
             throw overlap;
         }
         s.file.writeBe64(s.l1TableOffset + 8L * l1Index, entry);
+        // qcow2_write_l1_entry: bdrv_pwrite_sync
+        refcounts.caches.deps.fileWritten();
+        refcounts.caches.deps.fileFlush();
         s.emit(new EngineEvent.L1EntryWritten(s.co, l1Index, old, entry));
     }
 
@@ -114,6 +117,7 @@ final class L2Tables {
      */
     void setEntry(long l2Table, long guestOffset, long raw, boolean link) {
         long at = l2Table + 8L * s.l2Index(guestOffset);
+        refcounts.caches.deps.updated(CacheDependencies.Cache.L2, link ? CacheDependencies.Cache.REFCOUNT : null);
         HostFile table = refcounts.caches.l2.writeTo(l2Table, link ? refcounts.caches.refcountBlocks : null);
         long old = table.readBe64(at);
         if (table == s.file) {

@@ -15,6 +15,8 @@ final class MetadataCaches {
     /** qcow2_cache_entry_flush checks a refcount block with QCOW2_OL_REFCOUNT_BLOCK left out. */
     final HeldTables refcountBlocks;
     private final Refcounts refcounts;
+    /** When these flushes reach the file node as bdrv_flush, and the file node's write_gen. */
+    final CacheDependencies deps = new CacheDependencies();
 
     MetadataCaches(Qcow2State s, Refcounts refcounts) {
         this.l2 = new HeldTables(s, MetadataOverlap.ACTIVE_L2);
@@ -25,17 +27,21 @@ final class MetadataCaches {
     /** qcow2_cache_flush(l2_table_cache). */
     void flushL2() {
         flush(l2, refcountBlocks);
+        deps.cacheFlush(CacheDependencies.Cache.L2);
     }
 
     /** qcow2_cache_flush(refcount_block_cache). */
     void flushRefcountBlocks() {
         flush(refcountBlocks, l2);
+        deps.cacheFlush(CacheDependencies.Cache.REFCOUNT);
     }
 
     /** qcow2_write_caches: the L2 cache, then the refcount cache; the first failure ends it. */
     void writeCaches() {
-        flushL2();
-        flushRefcountBlocks();
+        deps.cacheWrite(CacheDependencies.Cache.L2);
+        deps.cacheWrite(CacheDependencies.Cache.REFCOUNT);
+        flush(l2, refcountBlocks);
+        flush(refcountBlocks, l2);
     }
 
     private void flush(HeldTables cache, HeldTables other) {

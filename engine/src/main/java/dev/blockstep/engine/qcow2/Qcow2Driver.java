@@ -50,7 +50,17 @@ public final class Qcow2Driver {
     /** As {@link #open(HostFile, String, EngineEventSink)}, opening the image's backing file with {@code backing}. */
     public static Qcow2Driver open(HostFile file, String name, EngineEventSink sink, BackingOpener backing)
             throws ImageFormatException {
-        return new Qcow2Driver(Qcow2Open.open(file, name, sink, true, backing));
+        return open(file, name, sink, backing, true);
+    }
+
+    /**
+     * As {@link #open(HostFile, String, EngineEventSink, BackingOpener)} on a node opened with BDRV_O_UNMAP or
+     * without it ({@code unmap}): pass-discard-request follows that flag, so without it (qemu-nbd's and -drive's
+     * default discard=ignore) the clusters a guest request frees are not punched.
+     */
+    public static Qcow2Driver open(HostFile file, String name, EngineEventSink sink, BackingOpener backing,
+                                   boolean unmap) throws ImageFormatException {
+        return new Qcow2Driver(Qcow2Open.open(file, name, sink, unmap, backing));
     }
 
     /** The backing file the header names, or null. */
@@ -149,6 +159,7 @@ public final class Qcow2Driver {
     public void zeroFillCow(int co, L2Meta m) {
         s.enter(co);
         linker.zeroFillCow(m);
+        refcounts.caches.deps.fileWritten();
     }
 
     /** merge_cow: the allocation whose COW write will carry this chunk's data, or null. Pure decision. */
@@ -162,6 +173,7 @@ public final class Qcow2Driver {
         s.co = co; // data I/O only: the host file declares the clusters it writes
         s.emit(new EngineEvent.DataIoSubmitted(co, hostOffset, len));
         s.file.write(hostOffset, data, off, len);
+        refcounts.caches.deps.fileWritten();
         s.emit(new EngineEvent.DataIoCompleted(co, hostOffset, len));
     }
 
@@ -173,7 +185,27 @@ public final class Qcow2Driver {
         s.co = co;
         s.emit(new EngineEvent.DataIoSubmitted(co, hostOffset, len));
         s.file.fill(hostOffset, len, pattern);
+        refcounts.caches.deps.fileWritten();
         s.emit(new EngineEvent.DataIoCompleted(co, hostOffset, len));
+    }
+
+    /** perform_cow's writes completed; the L2 cache then flushes the file before it writes (depends_on_flush). */
+    private void cowWritten() {
+        refcounts.caches.deps.fileWritten();
+        refcounts.caches.deps.dependsOnFlush(CacheDependencies.Cache.L2);
+    }
+
+    /** The file node's write_gen: completed writes of the host file as qemu counts them. */
+    public long fileWriteGen() {
+        return refcounts.caches.deps.writeGen();
+    }
+
+    /**
+     * The bdrv_flush(bs->file) calls the driver made under s->lock since the last call, each as the write_gen it
+     * read on entry; the block layer makes them.
+     */
+    public long[] takeFileFlushes() {
+        return refcounts.caches.deps.takeFileFlushes();
     }
 
     /** Lock held: whether link_l2's perform_cow drops the lock for COW I/O on this allocation. */
@@ -186,12 +218,14 @@ public final class Qcow2Driver {
     public void performCowIo(int co, L2Meta m, byte[] mergedData, int off, int len) {
         s.enter(co);
         linker.performCowIo(m, mergedData == null ? null : (at, n) -> s.file.write(at, mergedData, off, (int) n), len);
+        cowWritten();
     }
 
     /** The same with merged guest data of {@code len} bytes that all equal {@code pattern}. */
     public void performCowIo(int co, L2Meta m, byte pattern, long len) {
         s.enter(co);
         linker.performCowIo(m, (at, n) -> s.file.fill(at, n, pattern), len);
+        cowWritten();
     }
 
     /**

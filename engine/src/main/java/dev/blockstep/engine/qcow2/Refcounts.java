@@ -151,6 +151,7 @@ final class Refcounts {
                         throw again;
                     }
                     // a decrease makes the refcount cache depend on the L2 cache (qcow2_cache_set_dependency)
+                    caches.deps.updated(CacheDependencies.Cache.REFCOUNT, decrease ? CacheDependencies.Cache.L2 : null);
                     blockFile = caches.refcountBlocks.writeTo(block, decrease ? caches.l2 : null);
                 }
                 oldTableIndex = tableIndex;
@@ -226,6 +227,7 @@ final class Refcounts {
             if (punch) {
                 s.file.punch(d[0], d[1]);
                 caches.punched(d[0], d[1]);
+                caches.deps.fileWritten();
                 s.emit(new EngineEvent.HolePunched(s.co, d[0], d[1]));
             }
         }
@@ -243,6 +245,7 @@ final class Refcounts {
         long[] d = s.discards.remove(0);
         s.file.punch(d[0], d[1]);
         caches.punched(d[0], d[1]);
+        caches.deps.fileWritten();
         s.emit(new EngineEvent.HolePunched(s.co, d[0], d[1]));
         return d;
     }

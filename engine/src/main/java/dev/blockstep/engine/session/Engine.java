@@ -46,7 +46,7 @@ public final class Engine {
         this.file = w.image().copy();
         this.node = w.stack().node(w.fixAtStart());
         try {
-            node.attach(Qcow2Driver.open(file, w.name(), node.eventSink(), w.backingOpener()));
+            node.attach(Qcow2Driver.open(file, w.name(), node.eventSink(), w.backingOpener(), node.unmap()));
         } catch (ImageFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

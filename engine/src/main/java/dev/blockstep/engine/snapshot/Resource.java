@@ -22,6 +22,8 @@ public sealed interface Resource {
         TRACKED_REQUESTS,
         /** The flush serialisation: active_flush_req and flush_queue. */
         FLUSH_QUEUE,
+        /** The file node's flush serialisation: its active_flush_req, flush_queue and flushed_gen. */
+        FILE_FLUSH_QUEUE,
         /**
          * The driver's in-memory state (BDRVQcow2State): L1/L2 and refcount tables, cluster_allocs,
          * free_cluster_index, the queued discards.

@@ -18,7 +18,9 @@ import java.util.Set;
  * metadata read or write) announced; its completion is the anchor. Metadata I/O under the lock, cache events and
  * the reqs_lock traffic have no engine step of their own, except around a flush (see {@link FlushAnchors}): which
  * flusher takes active_flush_req decides the order of the flushes, and a woken flush_queue waiter can lose the flag
- * to a newcomer, so those reqs_lock events are anchors too.
+ * to a newcomer, so those reqs_lock events are anchors too. The fdatasync of a file flush that qcow2's metadata
+ * cache makes under s->lock (a thread_pool_submit that no bdrv_co_p*_part announced, after qcow2_cache_flush or
+ * qcow2_cache_entry_flush) is the engine's file-node flush sync, and its completion is an anchor.
  */
 final class QemuLogAnchors {
 
@@ -52,6 +54,9 @@ final class QemuLogAnchors {
         Map<String, String> punchSubmitter = new HashMap<>();
         Map<String, Boolean> zeroing = new HashMap<>();
         Map<String, Boolean> fileIoAnnounced = new HashMap<>();
+        Map<String, String> cacheSyncSubmitter = new HashMap<>();
+        Map<String, Boolean> holdsLock = new HashMap<>();
+        Map<String, Boolean> inCacheFlush = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
             QemuEvent e = events.get(i);
             String co = e.coroutine();
@@ -61,13 +66,29 @@ final class QemuLogAnchors {
             if (e.event().equals("thread_pool_submit") && co != null && awaitingDataSubmit.getOrDefault(co, false)) {
                 dataSubmitter.put(arg(e.args(), "req"), co);
                 awaitingDataSubmit.put(co, false);
+                fileIoAnnounced.put(co, false);
                 continue;
             }
             if (co != null && (e.event().equals("bdrv_co_preadv_part") || e.event().equals("bdrv_co_pwritev_part"))) {
                 fileIoAnnounced.put(co, true);
             }
+            if (co != null && e.event().startsWith("qcow2_cache_")) {
+                inCacheFlush.put(co, e.event().equals("qcow2_cache_flush")
+                        || e.event().equals("qcow2_cache_entry_flush"));
+            }
+            if (co != null && e.args().startsWith("mutex s->lock ")) {
+                if (e.event().equals("qemu_co_mutex_unlock_entry")) {
+                    holdsLock.put(co, false);
+                } else if (e.event().equals("qemu_co_mutex_lock_uncontended")
+                        || e.event().equals("qemu_co_mutex_lock_return")) {
+                    holdsLock.put(co, true);
+                }
+            }
             if (e.event().equals("thread_pool_submit") && co != null) {
-                if (zeroing.getOrDefault(co, false) && !fileIoAnnounced.getOrDefault(co, false)) {
+                boolean unannounced = !fileIoAnnounced.getOrDefault(co, false);
+                if (unannounced && holdsLock.getOrDefault(co, false) && inCacheFlush.getOrDefault(co, false)) {
+                    cacheSyncSubmitter.put(arg(e.args(), "req"), co);
+                } else if (zeroing.getOrDefault(co, false) && unannounced) {
                     punchSubmitter.put(arg(e.args(), "req"), co);
                 }
                 fileIoAnnounced.put(co, false);
@@ -78,6 +99,10 @@ final class QemuLogAnchors {
                 String submitter = dataSubmitter.remove(req);
                 if (submitter != null) {
                     add(submitter, i, e.event());
+                }
+                String syncer = cacheSyncSubmitter.remove(req);
+                if (syncer != null) {
+                    add(syncer, i, e.event());
                 }
                 String puncher = punchSubmitter.remove(req);
                 if (puncher != null) {

@@ -48,7 +48,10 @@ class ClusterAllocsInSnapshotTest {
             if (freed) {
                 sawFreedWhileHeld = !now.clusterAllocs().isEmpty();
             }
-            if (linked && now.lastStep().coroutine() == firstRequest(now)) {
+            // link_l2's own flush of the file (its cache write-back depends on the refcount cache) is part of it
+            boolean linkFlush = now.lastStep().name().equals("bdrv_co_flush (file node)")
+                    || now.lastStep().name().equals("thread_pool_complete");
+            if (linked && now.lastStep().coroutine() == firstRequest(now) && !linkFlush) {
                 assertEquals(List.of(), now.clusterAllocs(), "qcow2_handle_l2meta takes the allocation off "
                         + "cluster_allocs right after link_l2");
                 linked = false;

@@ -29,10 +29,9 @@ public final class FlushSections {
         }
 
         /**
-         * Whether the flusher was woken from flush_queue and found another flush running: three looks or more.
-         * qemu runs a woken coroutine after everything its waker woke before it, and depth-first after what those
-         * wake in turn; among them are coroutines that waited for the file's flush inside qcow2's metadata cache,
-         * which blockstep does not model. The engine cannot take this order.
+         * Whether the flusher was woken from flush_queue and found another flush running (three looks or more): a
+         * coroutine its waker had woken before it, or one those woke in turn, took the flag first (qemu runs deferred
+         * wake-ups depth-first).
          */
         public boolean lostTheFlagAfterAWake() {
             return attempts.size() >= 3;
@@ -56,22 +55,6 @@ public final class FlushSections {
         }
         flushes.sort((a, b) -> Integer.compare(a.lock(), b.lock()));
         return flushes;
-    }
-
-    /** Plain-language notes on the flushes whose order the engine cannot take, with log lines; empty if none. */
-    public static List<String> unmodeledOrders(List<QemuEvent> events) {
-        List<String> notes = new ArrayList<>();
-        for (Flush f : of(events)) {
-            if (f.lostTheFlagAfterAWake()) {
-                long woke = events.get(f.attempts().get(1)).line();
-                notes.add("line " + woke + ": " + f.coroutine() + " was woken from the qcow2 node's flush_queue "
-                        + "and found another flush running (it took the flag only at line "
-                        + events.get(f.attempts().get(f.attempts().size() - 1)).line() + "); qemu ran coroutines "
-                        + "woken by a file flush inside qcow2's metadata cache first, which blockstep does not model, "
-                        + "so the replay may order the flushes differently and end with a different image");
-            }
-        }
-        return notes;
     }
 
     private static void flushesOf(String co, List<Integer> mine, List<QemuEvent> events, List<Flush> out) {

@@ -110,18 +110,10 @@ public final class QemuLogImporter {
                     + "drops them in bdrv_co_pdiscard before any tracked request)" : ""));
         }
         QemuLog log = qemuLog(attribution, marks);
-        List<String> unmodeled = FlushSections.unmodeledOrders(log.events());
-        if (!unmodeled.isEmpty()) {
-            inferred.addAll(unmodeled);
-            log = new QemuLog(log.source(), log.symbols(), log.events(), inferred);
-        }
-        String caveat = unmodeled.isEmpty() ? "" : "Caveat: the log orders " + unmodeled.size() + " flush"
-                + (unmodeled.size() == 1 ? "" : "es") + " in a way the engine cannot take (see the inferred facts), "
-                + "so the replay may end differently from the real image. ";
         String patterns = script == null && workload.stream().anyMatch(QemuLogImporter::dataWriteWithoutPattern)
                 ? "Data patterns are not in the log: data writes assume qemu-io's default 0xcd, so the metadata "
                 + "replay is exact but data bytes may differ. " : "";
-        Metadata m = new Metadata("qemu -T log " + source, caveat + patterns + raw.summary() + ".",
+        Metadata m = new Metadata("qemu -T log " + source, patterns + raw.summary() + ".",
                 "blockstep import-qemu-log", null, "qemu-log");
         return new Trace(Trace.FORMAT_VERSION, m, image, workload, FixSetting.off(), List.of(), List.of(), log,
                 producer, options.nodeOptions());
