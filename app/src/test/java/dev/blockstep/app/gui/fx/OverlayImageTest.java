@@ -55,9 +55,11 @@ class OverlayImageTest {
 
         long before = fx.vm.session().openRevision();
         Platform.runLater(() -> fx.window.openFile(overlay));
-        WindowFixture.until("the overlay is open", () -> fx.vm.session().openRevision() > before
-                && fx.vm.session().state() != null && !fx.vm.busyProperty().get());
+        WindowFixture.until("the overlay is open or refused", () -> !fx.vm.errorDialogProperty().get().isEmpty()
+                || fx.vm.session().openRevision() > before && fx.vm.session().state() != null
+                && !fx.vm.busyProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("", fx.vm.errorDialogProperty().get(), "the overlay was refused");
         String shown = WaitForAsyncUtils.asyncFx(() -> fx.window.tablesPanel().backingText()).get();
 
         assertEquals("Backing file base.qcow2 (qcow2): " + fromBacking(overlay), shown,
