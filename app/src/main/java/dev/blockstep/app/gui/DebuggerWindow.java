@@ -113,6 +113,7 @@ public final class DebuggerWindow {
                 DebuggerWindow.class.getResource(Styles.THEME_CSS).toExternalForm(),
                 DebuggerWindow.class.getResource(Styles.DEBUGGER_CSS).toExternalForm());
         installDragAndDrop();
+        SettledCss.install(scene);
         scene.widthProperty().addListener((o, was, w) -> fitWidth(w.doubleValue()));
         fitWidth(scene.getWidth());
         vm.errorDialogProperty().addListener((o, was, now) -> {

@@ -6,6 +6,8 @@ import dev.blockstep.engine.check.HostClusterUse;
 import dev.blockstep.engine.check.ReferenceCounts;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.engine.qcow2.format.L2Entry;
+import dev.blockstep.engine.qcow2.format.ClusterType;
+import dev.blockstep.engine.snapshot.BackingView;
 import dev.blockstep.engine.snapshot.HostClusterRow;
 import dev.blockstep.engine.snapshot.ImageView;
 import dev.blockstep.engine.snapshot.L2Row;
@@ -46,6 +48,43 @@ final class ImageViews {
         } catch (ImageFormatException e) {
             // the header itself no longer parses; the L1/L2 rows above still show what the tables say
         }
-        return new ImageView(s.clusterSize, s.virtualSize, s.file.length(), l1, l2Rows, hostRows);
+        return new ImageView(s.clusterSize, s.virtualSize, s.file.length(), l1, l2Rows, hostRows, backing(s));
+    }
+
+    /**
+     * Which guest clusters a read takes from the backing file: those this image leaves unallocated (no L2
+     * table, or an entry with neither a host cluster nor the zero flag) below the backing image's size.
+     */
+    private static BackingView backing(Qcow2State s) {
+        if (s.backing == null || s.backingLink == null) {
+            return null;
+        }
+        long limit = Math.min(s.virtualSize, s.backing.size());
+        long clusters = (limit + s.clusterSize - 1) / s.clusterSize;
+        List<BackingView.Run> runs = new ArrayList<>();
+        long start = -1;
+        for (long g = 0; g < clusters; g++) {
+            boolean through = readsThrough(s, g);
+            if (through && start < 0) {
+                start = g;
+            } else if (!through && start >= 0) {
+                runs.add(new BackingView.Run(start, g - start));
+                start = -1;
+            }
+        }
+        if (start >= 0) {
+            runs.add(new BackingView.Run(start, clusters - start));
+        }
+        return new BackingView(s.backingLink.name(), s.backingLink.format(), s.backing.size(), runs);
+    }
+
+    private static boolean readsThrough(Qcow2State s, long guestCluster) {
+        int i = (int) (guestCluster / s.l2Size);
+        long l2 = i < s.l1Size ? s.l1Table.get(i) & L1E_OFFSET_MASK : 0;
+        if (l2 == 0) {
+            return true;
+        }
+        L2Entry e = new L2Entry(s.file.readBe64(l2 + 8L * (guestCluster % s.l2Size)));
+        return e.type() == ClusterType.UNALLOCATED;
     }
 }

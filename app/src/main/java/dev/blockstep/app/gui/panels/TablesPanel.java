@@ -1,5 +1,6 @@
 package dev.blockstep.app.gui.panels;
 
+import dev.blockstep.app.gui.present.BackingPresentation;
 import dev.blockstep.app.gui.present.Hex;
 import dev.blockstep.app.gui.present.L2EntryPresentation;
 import dev.blockstep.app.gui.session.SessionPanel;
@@ -64,6 +65,7 @@ public final class TablesPanel implements SessionPanel {
     private final TableView<L2Item> l2 = new TableView<>();
     private final SplitPane root;
     private final CheckBox hideUnchanged = new CheckBox("Hide unchanged");
+    private final Label backing = new Label();
     private Consumer<Provenance.Value> onPick = v -> { };
     private SessionState last;
 
@@ -102,6 +104,11 @@ public final class TablesPanel implements SessionPanel {
         HBox header = new HBox(8, bottom.getTop(), hideUnchanged);
         HBox.setHgrow(header.getChildren().get(0), Priority.ALWAYS);
         bottom.setTop(header);
+        backing.setId("backing-read-through");
+        backing.setWrapText(true);
+        backing.setVisible(false);
+        backing.setManaged(false);
+        bottom.setBottom(backing);
         root = new SplitPane(top, bottom);
         root.setOrientation(Orientation.VERTICAL);
         root.setDividerPositions(0.25);
@@ -109,6 +116,20 @@ public final class TablesPanel implements SessionPanel {
     }
 
     private int clusterSize = 65536;
+
+    private void showBacking(String text) {
+        if (!text.equals(backing.getText())) {
+            backing.setText(text);
+            backing.setTooltip(text.isEmpty() ? null : new javafx.scene.control.Tooltip(text));
+        }
+        backing.setVisible(!text.isEmpty());
+        backing.setManaged(!text.isEmpty());
+    }
+
+    /** The backing-file line under the L2 table, as shown (empty without a backing file). */
+    public String backingText() {
+        return backing.isVisible() ? backing.getText() : "";
+    }
 
     /** Where a picked L2 entry goes (the provenance bar). */
     public void onPick(Consumer<Provenance.Value> pick) {
@@ -140,9 +161,11 @@ public final class TablesPanel implements SessionPanel {
         if (image == null) {
             l1.getItems().clear();
             l2.getItems().clear();
+            showBacking("");
             return;
         }
         clusterSize = image.clusterSize();
+        showBacking(BackingPresentation.text(image.backing()));
         // The entry before the step's first write of it and after its last: what the step changed, overall.
         Map<Long, Long> oldRaw = new HashMap<>();
         Set<Integer> changedL1 = new HashSet<>();

@@ -139,6 +139,8 @@ public final class TimelinePanel implements SessionPanel {
         center.setRight(vbar);
         // a short window cuts the legend, never the lanes: the canvas keeps room for the ruler and two lanes
         canvasHolder.setMinSize(0, RULER_H + 2 * LANE_H);
+        // the canvas follows the holder, so the holder asks only for its minimum and takes what is left
+        canvasHolder.setPrefHeight(RULER_H + 2 * LANE_H);
         legend.setMinHeight(0);
         Rectangle legendClip = new Rectangle();
         legendClip.widthProperty().bind(legend.widthProperty());

@@ -7,7 +7,14 @@ import dev.blockstep.engine.check.ImageBytes;
 import dev.blockstep.engine.check.ImageCheck;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.fix.FixVariant;
+import dev.blockstep.engine.block.BlockStack;
+import dev.blockstep.engine.block.CommandSource;
+import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.BackingChain;
+import dev.blockstep.engine.qcow2.BackingImage;
+import dev.blockstep.engine.qcow2.Qcow2Driver;
+import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.engine.session.DebugTarget;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.session.Workload;
@@ -94,7 +101,11 @@ public final class EngineWiring {
         return LogBaseImage.noneChosen(log);
     }
 
-    /** An image on its own: no workload, step 0 shows its tables. The user's file is never written. */
+    /**
+     * An image on its own: no workload, step 0 shows its tables. An overlay's backing chain is opened as
+     * {@code blockstep io} and {@code run} open it (names relative to the image naming them, each layer read-only
+     * from a private copy). The user's files are never written.
+     */
     private DebugTarget image(Path path) throws TargetSource.OpenException {
         HostFile file;
         try {
@@ -102,9 +113,16 @@ public final class EngineWiring {
         } catch (IOException e) {
             throw new TargetSource.OpenException(path + ": cannot read: " + e.getMessage(), e);
         }
+        BackingImage backing;
         try {
-            return remember(new EngineSession(new Workload(file, path.getFileName().toString(), List.of(), FixVariant.NONE,
-                    Policies::fifo)), null);
+            backing = Qcow2Driver.open(file.copy(), path.toString(), EngineEventSink.NONE, BackingChain.of(path))
+                    .backingImage();
+        } catch (ImageFormatException e) {
+            throw new TargetSource.OpenException(path + ": " + e.getMessage(), e);
+        }
+        try {
+            return remember(new EngineSession(new Workload(file, path.getFileName().toString(),
+                    CommandSource.of(List.of()), FixVariant.NONE, Policies::fifo, BlockStack.QEMU_IO, backing)), null);
         } catch (IllegalArgumentException e) {
             throw new TargetSource.OpenException(e.getMessage(), e);
         }

@@ -155,6 +155,17 @@ class ClassroomWindowTest {
     }
 
     @Test
+    void atTheDefaultSizeTheStep0GuideLeavesTheTimelineLegendWhole(FxRobot robot) {
+        open("minimal-race");
+        assertTrue(onFx(() -> fx.window.guide().showing()), "the guide is up at step 0");
+        javafx.scene.layout.Region legend = robot.lookup("#timeline-legend").queryAs(javafx.scene.layout.Region.class);
+        double[] shown = onFx(() -> new double[] {legend.getHeight(), legend.prefHeight(legend.getWidth()),
+                fx.window.scene().getHeight()});
+        assertTrue(shown[1] > 0 && shown[0] >= shown[1] - 0.5,
+                "in a " + shown[2] + " px high window the legend shows " + shown[0] + " of " + shown[1] + " px");
+    }
+
+    @Test
     void at800x500TheSliderAndTheStepCounterStay(FxRobot robot) {
         size(800, 500);
         open("minimal-race");

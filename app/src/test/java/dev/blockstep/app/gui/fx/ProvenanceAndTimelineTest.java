@@ -146,7 +146,7 @@ class ProvenanceAndTimelineTest {
     }
 
     @Test
-    void finishedLanesCollapseAtTheEndAndComeBackWhenUnchecked(FxRobot robot) {
+    void finishedLanesCollapseAtTheEndAndComeBackWhenUnchecked(FxRobot robot) throws Exception {
         resumeToEnd(robot);
         robot.clickOn("#tab-timeline");
         WaitForAsyncUtils.waitForFxEvents();
@@ -156,6 +156,10 @@ class ProvenanceAndTimelineTest {
         robot.clickOn("#timeline-collapse");
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(all, fx.window.timelinePanel().shownLanes().size());
-        assertFalse(robot.lookup("#timeline-legend").queryAll().isEmpty());
+        javafx.scene.layout.Region legend = robot.lookup("#timeline-legend").queryAs(javafx.scene.layout.Region.class);
+        double[] shown = WaitForAsyncUtils.asyncFx(() -> new double[] {legend.getHeight(),
+                legend.prefHeight(legend.getWidth())}).get();
+        assertTrue(shown[1] > 0 && shown[0] >= shown[1] - 0.5,
+                "at the default size the legend shows whole: " + shown[0] + " of " + shown[1] + " px");
     }
 }
