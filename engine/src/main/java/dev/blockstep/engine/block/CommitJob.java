@@ -62,16 +62,18 @@ public final class CommitJob extends BlockJob {
     public static CommitJob start(int id, String name, BlockNode node, String backingFile)
             throws ImageFormatException {
         if (!(node.driver().backingImage() instanceof BackingImage.Qcow2 top)) {
-            throw new ImageFormatException(name + ": block-commit: expected a qcow2 backing image under the node "
-                    + "to commit, got " + (node.driver().backingImage() == null ? "none" : "a raw file"));
+            throw new ImageFormatException(name + ": block-commit: expected a qcow2 backing image under the node to "
+                    + "commit, got " + (node.driver().backingFile() == null ? "none" : node.driver().backingFile()));
         }
+        String committed = node.driver().backingFile().name();
         if (!(top.driver().backingImage() instanceof BackingImage.Qcow2 below)) {
-            throw new ImageFormatException(name + ": block-commit: expected a qcow2 base under the committed image "
-                    + top.driver().file() + ", got " + (top.driver().backingImage() == null ? "none" : "a raw file"));
+            throw new ImageFormatException(name + ": block-commit: expected a qcow2 base under " + committed
+                    + ", got " + (top.driver().backingFile() == null ? "none" : top.driver().backingFile()));
         }
         if (below.size() < top.size()) {
-            throw new ImageFormatException(name + ": block-commit: the base is smaller than the committed image "
-                    + "(" + below.size() + " < " + top.size() + "); blockstep does not model the base's resize");
+            throw new ImageFormatException(name + ": block-commit: base " + top.driver().backingFile().name()
+                    + " is smaller than " + committed + " (" + below.size() + " < " + top.size()
+                    + " bytes); blockstep does not model growing the base");
         }
         BlockNode base = new BlockNode(FixVariant.NONE, false, DetectZeroes.OFF);
         BackingImage underBase = below.driver().backingImage();

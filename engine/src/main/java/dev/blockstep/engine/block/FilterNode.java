@@ -15,7 +15,10 @@ public record FilterNode(String nodeName, Kind kind, Position position) {
     public enum Kind {
         /** bdrv_commit_top: reads go to its backing child unchanged; the guest never writes through it. */
         COMMIT_TOP,
-        /** bdrv_mirror_top: guest requests pass it on their way to the source, and the job sees its writes. */
+        /**
+         * bdrv_mirror_top: guest requests pass it on their way to the source, and the job sees its writes. No job
+         * inserts it yet: blockdev-mirror and active commit are not modelled.
+         */
         MIRROR_TOP
     }
 
@@ -23,7 +26,7 @@ public record FilterNode(String nodeName, Kind kind, Position position) {
     public enum Position {
         /** Between the node and its backing image (an intermediate commit: commit_top above the image committed). */
         ABOVE_BACKING,
-        /** Between the BlockBackend and the node (mirror, active commit). */
+        /** Between the BlockBackend and the node (mirror, active commit; not modelled yet). */
         ABOVE_NODE
     }
 }
