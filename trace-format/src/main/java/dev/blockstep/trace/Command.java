@@ -50,8 +50,15 @@ public sealed interface Command {
         }
     }
 
-    /** discard (synchronous; qemu-io has no aio_discard). */
-    record Discard(String coroutine, Producer producer, long offset, long bytes) implements Command {
+    /**
+     * discard (synchronous; qemu-io has no aio_discard). {@code fua} is an NBD TRIM's NBD_CMD_FLAG_FUA: qemu-nbd
+     * flushes after the discard (qemu-io itself never sets it); it needs format version 4.
+     */
+    record Discard(String coroutine, Producer producer, long offset, long bytes, boolean fua) implements Command {
+        public Discard(String coroutine, Producer producer, long offset, long bytes) {
+            this(coroutine, producer, offset, bytes, false);
+        }
+
         @Override
         public String op() {
             return "discard";
@@ -59,7 +66,7 @@ public sealed interface Command {
 
         @Override
         public Discard withCoroutine(String name) {
-            return new Discard(name, producer, offset, bytes);
+            return new Discard(name, producer, offset, bytes, fua);
         }
     }
 

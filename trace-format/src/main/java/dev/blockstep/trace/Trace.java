@@ -20,8 +20,11 @@ public record Trace(int formatVersion, Metadata metadata, ImageSetup image, List
                     List<ScheduleEntry> schedule, List<Checkpoint> checkpoints, QemuLog qemuLog,
                     WorkloadProducer producer, NodeOptions node) {
 
-    /** The newest version this build reads and writes: version 3 adds the image's backing chain. */
-    public static final int FORMAT_VERSION = 3;
+    /**
+     * The newest version this build reads and writes: version 3 adds the image's backing chain, version 4 the FUA
+     * flag of a discard (an NBD TRIM with NBD_CMD_FLAG_FUA).
+     */
+    public static final int FORMAT_VERSION = 4;
 
     /** The oldest version this build reads: version 1 has no producer and no node options. */
     public static final int OLDEST_FORMAT_VERSION = 1;
@@ -39,7 +42,14 @@ public record Trace(int formatVersion, Metadata metadata, ImageSetup image, List
         if (NodeOptions.isEmpty(node)) {
             node = null;
         }
-        formatVersion = requiredVersion(image, producer, node);
+        formatVersion = requiredVersion(image, producer, node, workload);
+    }
+
+    /** As {@link #requiredVersion(ImageSetup, WorkloadProducer, NodeOptions)}, and 4 when a discard carries FUA. */
+    public static int requiredVersion(ImageSetup image, WorkloadProducer producer, NodeOptions node,
+                                      List<Command> workload) {
+        boolean fuaDiscard = workload.stream().anyMatch(c -> c instanceof Command.Discard d && d.fua());
+        return fuaDiscard ? 4 : requiredVersion(image, producer, node);
     }
 
     /**

@@ -11,7 +11,8 @@ import dev.blockstep.trace.qemuio.QemuIoCommand;
  *
  * <p>The clients are qemu-io processes on a raw node over NBD: their BlockBackend is writethrough, so every
  * write and write-zeroes carries FUA; a zero write without {@code -u} reaches the NBD client without MAY_UNMAP and
- * is sent with NO_HOLE; a discard is a TRIM without flags. Receiving the request from the socket is not a step:
+ * is sent with NO_HOLE; a discard is a TRIM without flags, unless the trace says the client set FUA on it (qemu-io
+ * never does; an imported log can show it). Receiving the request from the socket is not a step:
  * which coroutine the server runs next is already the scheduler's choice of request coroutine.
  */
 public final class NbdServer implements QemuIoTarget {
@@ -47,7 +48,7 @@ public final class NbdServer implements QemuIoTarget {
             return write(w.offset(), w.length(), w.zero(), w.unmap());
         }
         if (c instanceof QemuIoCommand.Discard d) {
-            return new NbdRequest(Type.TRIM, d.offset(), d.length(), false, false);
+            return new NbdRequest(Type.TRIM, d.offset(), d.length(), d.fua(), false);
         }
         if (c instanceof QemuIoCommand.DataRead rd) {
             return new NbdRequest(Type.READ, rd.offset(), rd.length(), false, false);

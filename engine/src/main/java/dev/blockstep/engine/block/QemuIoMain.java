@@ -266,10 +266,23 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         if (awaited == r) {
             awaited = null;
             node.outputGroup(pc);
-            cx.scheduler().wake(this);
+            resume(cx);
         } else if (draining && inFlight == 0 && awaited == null) {
             draining = false;
             node.outputGroup(pc);
+            resume(cx);
+        }
+    }
+
+    /**
+     * qemu-io's loop goes on at once when the request it waited for ends. Behind qemu-nbd the clients are other
+     * processes: the next request arrives on a socket and the server's nbd_trip reads it when the event loop comes
+     * round to it (aio_co_schedule), so when it goes on is a scheduling choice.
+     */
+    private void resume(StepContext cx) {
+        if (target instanceof NbdServer) {
+            cx.scheduler().schedule(this);
+        } else {
             cx.scheduler().wake(this);
         }
     }

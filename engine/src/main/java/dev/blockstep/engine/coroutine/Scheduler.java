@@ -162,6 +162,19 @@ public final class Scheduler {
     }
 
     /**
+     * aio_co_schedule: makes a sleeping coroutine runnable without owing it a run. qemu enters it from the event
+     * loop's bottom half later, so when it runs is the policy's choice, like any coroutine that is ready.
+     */
+    public void schedule(Coroutine co) {
+        if (co.state().canStep() || co.state() == CoState.DONE) {
+            throw new IllegalStateException("schedule of " + co + " which is not waiting");
+        }
+        co.setState(CoState.RUNNABLE, "");
+        markReady(co);
+        touch(new Resource.CoroutineState(co.id()), true);
+    }
+
+    /**
      * Declares an access to shared state for the step that is running; does nothing between steps (setup,
      * checks and views read the same objects, but they are not steps). The driver and the host file report here.
      */

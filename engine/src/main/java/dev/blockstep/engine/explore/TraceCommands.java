@@ -21,7 +21,7 @@ final class TraceCommands {
                     r.verifyPattern() == null ? OptionalInt.empty() : OptionalInt.of(r.verifyPattern()), false);
         }
         if (c instanceof Command.Discard d) {
-            return new QemuIoCommand.Discard(d.offset(), d.bytes(), false);
+            return new QemuIoCommand.Discard(d.offset(), d.bytes(), false, d.fua());
         }
         if (c instanceof Command.Flush) {
             return new QemuIoCommand.Flush();
@@ -58,7 +58,7 @@ final class TraceCommands {
                     r.pattern().isPresent() ? r.pattern().getAsInt() : null);
         }
         if (c instanceof QemuIoCommand.Discard d) {
-            return new Command.Discard(co, producer, d.offset(), d.length());
+            return new Command.Discard(co, producer, d.offset(), d.length(), d.fua());
         }
         if (c instanceof QemuIoCommand.Flush) {
             return new Command.Flush(co, producer);

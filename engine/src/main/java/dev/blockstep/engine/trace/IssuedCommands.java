@@ -29,7 +29,7 @@ final class IssuedCommands {
             return new Command.Read(r.coroutine(), Producer.GUEST, r.offset(), r.bytes(), r.verifyPattern());
         }
         if (c instanceof Command.Discard d && d.producer() != Producer.GUEST) {
-            return new Command.Discard(d.coroutine(), Producer.GUEST, d.offset(), d.bytes());
+            return new Command.Discard(d.coroutine(), Producer.GUEST, d.offset(), d.bytes(), d.fua());
         }
         if (c instanceof Command.Flush f && f.producer() != Producer.GUEST) {
             return new Command.Flush(f.coroutine(), Producer.GUEST);

@@ -21,6 +21,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.engine.trace.QemuLogReplay;
+import dev.blockstep.trace.Command;
+import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.NodeOptions;
+import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.qemulog.QemuLogImporter;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -68,22 +77,7 @@ class NbdTrimFuaTest {
     @ParameterizedTest(name = "discard={0} fua={1}")
     @CsvSource({"ignore,true", "ignore,false", "unmap,true", "unmap,false"})
     void theEngineFlushesWhereRealQemuNbdDoes(String discard, boolean fua) throws Exception {
-        Path img = dir.resolve("img.qcow2");
-        Qemu.img("create", "-q", "-f", "qcow2", img.toString(), "16M");
-        Qemu.io("-f", "qcow2", "-c", "write -P 0x11 0 512k", "-c", "write -z 0 512k", img.toString());
-        Path sock = dir.resolve("nbd.sock");
-        Path log = dir.resolve("trace.log");
-        // without --persistent qemu-nbd exits when its one client disconnects
-        Process nbd = new ProcessBuilder("qemu-nbd", "-f", "qcow2", "-k", sock.toString(), "--discard=" + discard,
-                "-T", "qcow2_*", "-T", "nbd_*", img.toString()).redirectError(log.toFile())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            trim(sock, nbd, fua);
-            assertTrue(nbd.waitFor(60, TimeUnit.SECONDS), "qemu-nbd did not exit after its client left");
-        } finally {
-            nbd.destroyForcibly();
-        }
-        List<String> lines = Files.readAllLines(log);
+        List<String> lines = Files.readAllLines(serve(dir, discard, fua, false));
         int from = -1;
         int to = -1;
         for (int i = 0; i < lines.size(); i++) {
@@ -100,10 +94,59 @@ class NbdTrimFuaTest {
         boolean engineFlushes = steps(discard.equals("unmap"), fua).contains("qcow2_co_flush_to_os");
         assertEquals(realFlushes, engineFlushes, "the engine's TRIM against qemu-nbd's, discard=" + discard
                 + " fua=" + fua);
+        if (discard.equals("unmap")) {
+            Path again = Files.createDirectory(dir.resolve("with-write"));
+            importedTrimReplaysAsQemuNbdRanIt(again, serve(again, discard, fua, true), fua);
+        }
     }
 
-    /** One NBD TRIM of guest cluster 1 over a fresh connection, then NBD_CMD_DISC. */
-    private static void trim(Path sock, Process nbd, boolean fua) throws Exception {
+    /** Runs qemu-nbd with tracing on over a fresh image in {@code in} and sends the TRIM; returns the log. */
+    private static Path serve(Path in, String discard, boolean fua, boolean writeFirst) throws Exception {
+        Path base = in.resolve("base.qcow2");
+        Qemu.img("create", "-q", "-f", "qcow2", base.toString(), "16M");
+        Qemu.io("-f", "qcow2", "-c", "write -P 0x11 0 512k", "-c", "write -z 0 512k", base.toString());
+        Path img = Files.copy(base, in.resolve("img.qcow2"));
+        Path sock = in.resolve("nbd.sock");
+        Path log = in.resolve("trace.log");
+        // without --persistent qemu-nbd exits when its one client disconnects
+        Process nbd = new ProcessBuilder("qemu-nbd", "-f", "qcow2", "-k", sock.toString(), "--discard=" + discard,
+                "-T", "qcow2_*", "-T", "nbd_*", "-T", "qemu_co_mutex*", "-T", "bdrv_co_*", "-T", "thread_pool_*",
+                img.toString()).redirectError(log.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            trim(sock, nbd, fua, writeFirst);
+            assertTrue(nbd.waitFor(60, TimeUnit.SECONDS), "qemu-nbd did not exit after its client left");
+        } finally {
+            nbd.destroyForcibly();
+        }
+        return log;
+    }
+
+    /**
+     * The raw log imported: the discard carries the TRIM's FUA (nbd_receive_request's flags), and its replay flushes
+     * after the discard exactly when qemu-nbd did. With --discard=ignore the TRIM never reaches the qcow2 node, so
+     * such a log has no request to import.
+     */
+    private static void importedTrimReplaysAsQemuNbdRanIt(Path in, Path log, boolean fua) throws Exception {
+        Path base = in.resolve("base.qcow2");
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(base)));
+        Trace t = QemuLogImporter.importLog(Files.readString(log), "trace.log",
+                new ImageSetup.Base("base.qcow2", sha, List.of()), null, null, new QemuLogImporter.Options(null, null,
+                        new NodeOptions(NodeOptions.Discard.UNMAP, null, null)));
+        List<Command.Discard> discards = t.workload().stream().filter(c -> c instanceof Command.Discard)
+                .map(c -> (Command.Discard) c).toList();
+        assertEquals(1, discards.size(), t.workload().toString());
+        assertTrue(t.workload().get(1) instanceof Command.Discard, t.workload().toString());
+        assertEquals(fua, discards.get(0).fua(), "the imported discard's FUA");
+        assertEquals(fua ? 4 : 2, t.formatVersion(), "a discard with FUA needs format version 4");
+        EngineSession s = QemuLogReplay.run(t, in, "trim");
+        int co = s.engine().commands().command(1).coroutine();
+        boolean replayFlushes = s.steps().stream().anyMatch(st -> st.coroutine() == co
+                && st.name().equals("qcow2_co_flush_to_os"));
+        assertEquals(fua, replayFlushes, "the replayed TRIM flushes as qemu-nbd's did");
+    }
+
+    /** One NBD WRITE of guest cluster 2, then one TRIM of guest cluster 1, over a fresh connection; then NBD_CMD_DISC. */
+    private static void trim(Path sock, Process nbd, boolean fua, boolean writeFirst) throws Exception {
         SocketChannel ch = null;
         for (int i = 0; ch == null; i++) {
             try {
@@ -124,12 +167,27 @@ class NbdTrimFuaTest {
             write(c, ByteBuffer.allocate(4).putInt(3));
             write(c, ByteBuffer.allocate(16).put("IHAVEOPT".getBytes(StandardCharsets.US_ASCII)).putInt(1).putInt(0));
             read(c, 10);
+            if (writeFirst) {
+                // a WRITE without FUA first, of guest cluster 2: the importer finds the qcow2 node by its writes
+                writeCluster2(c);
+            }
             write(c, request(fua ? 1 : 0, 4, 7, Images.CS, (int) Images.CS));
             ByteBuffer reply = read(c, 16);
             assertEquals(0x67446698, reply.getInt(0), "simple reply magic");
             assertEquals(0, reply.getInt(4), "TRIM error");
             write(c, request(0, 2, 8, 0, 0));
         }
+    }
+
+    /** An NBD WRITE of 0x33 bytes to guest cluster 2, without FUA, and its reply. */
+    private static void writeCluster2(SocketChannel c) throws IOException {
+        ByteBuffer data = ByteBuffer.allocate(28 + (int) Images.CS);
+        data.put(request(0, 1, 6, 2 * Images.CS, (int) Images.CS).flip());
+        while (data.hasRemaining()) {
+            data.put((byte) 0x33);
+        }
+        write(c, data);
+        assertEquals(0, read(c, 16).getInt(4), "WRITE error");
     }
 
     private static ByteBuffer request(int flags, int type, long handle, long from, int len) {

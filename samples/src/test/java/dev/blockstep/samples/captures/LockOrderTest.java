@@ -63,13 +63,15 @@ class LockOrderTest {
      * qemu restarts the writers waiting on an allocation only once link_l2 has returned (qcow2_handle_l2meta), and
      * they run at the linking coroutine's next yield. Waking them at the link itself lets a dependent take s->lock
      * before the linking writer has released it: nbd-two-a's replay then follows the real log only through its 10th
-     * s->lock acquisition. 16 is what the replay matched when this was written, counted against the
-     * real log; the 17th differs for another reason (see CaptureReplayTest's TWO_CLIENTS).
+     * s->lock acquisition. It matched 16 when that was fixed; the 17th differed because the replay's producer went on
+     * at once when a request ended, where qemu-nbd reads the next request when its event loop comes round to it. With
+     * that a scheduling choice, the replay matches 135 of the log's 152 (counted against the real log when this was
+     * written).
      */
     @Test
     void dependentsOfALinkedAllocationWakeAfterTheLinkAsInTheRealLog(@TempDir Path tmp) throws Exception {
         int n = agreeing("nbd-two-a", tmp);
-        assertTrue(n >= 16, "nbd-two-a: the replay takes s->lock as the real log does for the first " + n
-                + " acquisitions, expected at least 16");
+        assertTrue(n >= 135, "nbd-two-a: the replay takes s->lock as the real log does for the first " + n
+                + " acquisitions, expected at least 135");
     }
 }

@@ -30,7 +30,7 @@ public final class QemuIoMapping {
         }
         if (c instanceof Command.Discard d) {
             guest(c, d.producer());
-            return new QemuIoCommand.Discard(d.offset(), d.bytes(), false);
+            return new QemuIoCommand.Discard(d.offset(), d.bytes(), false, d.fua());
         }
         if (c instanceof Command.Flush f) {
             guest(c, f.producer());

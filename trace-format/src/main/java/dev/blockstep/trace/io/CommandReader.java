@@ -19,7 +19,7 @@ final class CommandReader {
             "write", List.of("op", "co", "producer", "offset", "bytes", "pattern", "zero", "unmap", "fua"),
             "aio_write", List.of("op", "co", "producer", "offset", "bytes", "pattern", "zero", "unmap", "fua"),
             "read", List.of("op", "co", "producer", "offset", "bytes", "pattern"),
-            "discard", List.of("op", "co", "producer", "offset", "bytes"),
+            "discard", List.of("op", "co", "producer", "offset", "bytes", "fua"),
             "flush", List.of("op", "co", "producer"),
             "aio_flush", List.of("op", "co"));
 
@@ -117,7 +117,7 @@ final class CommandReader {
             case "write", "aio_write" -> new Command.Write(op.equals("aio_write"), co, producer, offset, bytes,
                     pattern, zero, unmap, fua);
             case "read" -> new Command.Read(co, producer, offset, bytes, pattern);
-            case "discard" -> new Command.Discard(co, producer, offset, bytes);
+            case "discard" -> new Command.Discard(co, producer, offset, bytes, fua);
             case "flush" -> new Command.Flush(co, producer);
             default -> new Command.AioFlush(co);
         };

@@ -38,6 +38,7 @@ final class ItemWriter {
         } else if (cmd instanceof Command.Discard d) {
             producer(g, d.producer());
             range(g, d.offset(), d.bytes());
+            flag(g, "fua", d.fua());
         } else if (cmd instanceof Command.Flush f) {
             producer(g, f.producer());
         }

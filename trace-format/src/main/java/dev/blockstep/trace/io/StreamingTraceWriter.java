@@ -42,7 +42,7 @@ public final class StreamingTraceWriter implements AutoCloseable {
         g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
         g.setPrettyPrinter(new LinePrettyPrinter());
         g.writeStartObject();
-        g.writeNumberField("formatVersion", Trace.requiredVersion(image, producer, node));
+        g.writeNumberField("formatVersion", Trace.requiredVersion(image, producer, node, workload));
         metadata(metadata);
         image(image);
         if (producer != null) {

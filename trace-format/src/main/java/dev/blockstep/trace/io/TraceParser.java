@@ -44,6 +44,7 @@ final class TraceParser {
     private Metadata metadata = Metadata.empty();
     private SectionReaders.Image image;
     private long workloadLength = -1;
+    private int version;
     /**
      * When the workload comes before the image: the places of requests that end further out than every request
      * before them (with those ends). The first of them past a fresh image's virtual size is the first request past
@@ -83,6 +84,7 @@ final class TraceParser {
                     + (first == null ? "an empty object" : JsonCursor.quote(first)));
         }
         int version = c.readInt("$.formatVersion", "a format version (a positive integer)", v -> v >= 1);
+        this.version = version;
         if (version > Trace.FORMAT_VERSION) {
             throw c.fail("$.formatVersion", "unsupported format version " + version + " (this blockstep reads versions "
                     + Trace.OLDEST_FORMAT_VERSION + " to " + Trace.FORMAT_VERSION
@@ -154,6 +156,9 @@ final class TraceParser {
         for (int i = 0; c.next(p) != JsonToken.END_ARRAY; i++) {
             String ip = p + "[" + i + "]";
             CommandReader.Read r = CommandReader.read(c, ip, false);
+            if (r.command() instanceof Command.Discard d && d.fua() && version < 4) {
+                throw c.fail(r.start(), "field \"fua\" on a discard needs formatVersion 4, the file says " + version);
+            }
             String co = r.command().coroutine();
             if (Trace.MAIN_COROUTINE.equals(co)) {
                 throw c.fail(r.start(), "coroutine name \"" + co + "\" is reserved for qemu-io's command loop");

@@ -130,7 +130,15 @@ public sealed interface QemuIoCommand {
     }
 
     /** {@code discard [-q] off len} (synchronous; qemu-io has no aio_discard). */
-    record Discard(long offset, long length, boolean quiet) implements GuestRange {
+    /**
+     * {@code discard}. {@code fua} is not a qemu-io option: it is an NBD TRIM's NBD_CMD_FLAG_FUA from a trace,
+     * which qemu-nbd follows with a flush.
+     */
+    record Discard(long offset, long length, boolean quiet, boolean fua) implements GuestRange {
+        public Discard(long offset, long length, boolean quiet) {
+            this(offset, length, quiet, false);
+        }
+
         @Override
         public String toLine() {
             return "discard" + (quiet ? " -q" : "") + " " + offset + " " + length;

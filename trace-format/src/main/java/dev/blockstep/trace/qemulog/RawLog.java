@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
  */
 final class RawLog {
 
-    private static final Pattern NBD_REQUEST = Pattern.compile(".*\\.type = (0x[0-9a-f]+), from = ([0-9]+), "
-            + "len = ([0-9]+) }");
+    private static final Pattern NBD_REQUEST = Pattern.compile(".*\\.flags = (0x[0-9a-f]+), \\.type = (0x[0-9a-f]+), "
+            + "from = ([0-9]+), len = ([0-9]+) }");
+    /** NBD_CMD_FLAG_FUA in an NBD request's flags. */
+    private static final int NBD_CMD_FLAG_FUA = 1;
     private static final int NBD_CMD_TRIM = 4;
 
     final List<LogLine> used = new ArrayList<>();
@@ -29,7 +31,7 @@ final class RawLog {
     long total;
 
     /** An NBD_CMD_TRIM as nbd_receive_request printed it: its log line and byte range. */
-    record NbdTrim(long line, long offset, long bytes) {
+    record NbdTrim(long line, long offset, long bytes, boolean fua) {
     }
 
     private RawLog() {
@@ -72,8 +74,9 @@ final class RawLog {
         }
         if (event.equals("nbd_receive_request")) {
             Matcher m = NBD_REQUEST.matcher(l.args());
-            if (m.matches() && Integer.decode(m.group(1)) == NBD_CMD_TRIM) {
-                nbdTrims.add(new NbdTrim(l.line(), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
+            if (m.matches() && Integer.decode(m.group(2)) == NBD_CMD_TRIM) {
+                nbdTrims.add(new NbdTrim(l.line(), Long.parseLong(m.group(3)), Long.parseLong(m.group(4)),
+                        (Integer.decode(m.group(1)) & NBD_CMD_FLAG_FUA) != 0));
             }
         }
     }

@@ -89,7 +89,7 @@ final class WorkloadInference {
         }
         inferred.add(c.name + " = the NBD TRIM at line " + trim.line() + " (from " + trim.offset() + " len "
                 + trim.bytes() + "): the last TRIM received before the discard's first event at line " + first);
-        return new Command.Discard(c.name, Producer.GUEST, trim.offset(), trim.bytes());
+        return new Command.Discard(c.name, Producer.GUEST, trim.offset(), trim.bytes(), trim.fua());
     }
 
     static List<Command> fromScript(List<CoInstance> requests, List<ScriptCommand> script, String source,

@@ -48,8 +48,8 @@ class SchemaTest {
     }
 
     @Test
-    void theSchemaAllowsFormatVersionsOneToThree() throws Exception {
-        assertEquals("[1,2,3]", schema().at("/properties/formatVersion/enum").toString());
+    void theSchemaAllowsFormatVersionsOneToFour() throws Exception {
+        assertEquals("[1,2,3,4]", schema().at("/properties/formatVersion/enum").toString());
         assertEquals("{\"image\":{\"not\":{\"required\":[\"backing\"]}}}",
                 schema().at("/allOf/0/then/properties").toString());
         assertEquals("[{\"required\":[\"producer\"]},{\"required\":[\"node\"]}]",
