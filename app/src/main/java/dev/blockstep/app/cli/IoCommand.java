@@ -169,7 +169,7 @@ public final class IoCommand implements Callable<Integer> {
             failed = true;
         }
         out.flush();
-        if (readOnly) {
+        if (readOnly && !run.reopenedWritable()) {
             err.flush();
             return failed ? 1 : 0;
         }

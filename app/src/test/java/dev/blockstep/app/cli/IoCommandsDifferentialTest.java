@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seeded generated scripts of writev, readv, aio_read, read -v/-s/-l/-p, length, map, alloc, sleep, quit, help,
- * info, close and open (refused while the image is open)
+ * info, close, open (refused while the image is open) and reopen
  * (with the writes, discards and zero writes that give them something to see, and lines qemu-io refuses),
  * through real qemu-io and {@code blockstep io}: same stdout (timing figures masked), stderr, exit status and
  * image bytes. Each seed picks the image (64 KiB or 4 KiB clusters, or an overlay on a backing file), stdin or
@@ -74,7 +74,7 @@ class IoCommandsDifferentialTest {
 
     /** What a generated line exercises, counted so that the test shows it covered each. */
     private enum Vocabulary { WRITEV, READV, AIO_READ, READ_DUMP, READ_RANGE, LENGTH, MAP, ALLOC, SLEEP, QUIT, REFUSED,
-        HELP, INFO, CLOSE, OPEN }
+        HELP, INFO, CLOSE, OPEN, REOPEN }
 
     /** Every command word qemu-io 7.2 knows, by name and other name, and some it does not. */
     private static final String[] HELP_TOPICS = {"abort", "aio_flush", "aio_read", "aio_write", "alloc", "break",
@@ -115,7 +115,18 @@ class IoCommandsDifferentialTest {
         // now and then a letter or digit, which the hex dump prints as itself
         int p = r.nextInt(8) == 0 ? "Aa0".charAt(r.nextInt(3)) : 1 + r.nextInt(4);
         long off = offset(r);
-        switch (r.nextInt(17)) {
+        switch (r.nextInt(18)) {
+            case 17 -> {
+                used[Vocabulary.REOPEN.ordinal()]++;
+                String[] reopens = {"reopen -r", "reopen -w", "reopen", "reopen -c none", "reopen -c writeback -w",
+                    "reopen -cunsafe", "reopen -r -w", "reopen -c bogus", "reopen x", "reopen -Z", "reopen -c",
+                    "reopen -rr"};
+                int k = r.nextInt(reopens.length);
+                // bdrv_reopen drains: a request in flight completes first (a refused reopen drains nothing, so it
+                // gets none, as qemu's own completion order would then depend on timing)
+                return (k < 6 && r.nextInt(3) == 0 ? "aio_write -P 6 " + off + " " + length(r) + "\n" : "")
+                        + reopens[k];
+            }
             case 14 -> {
                 used[Vocabulary.HELP.ordinal()]++;
                 int k = r.nextInt(HELP_TOPICS.length + 4);
