@@ -72,6 +72,41 @@ class IoCommandsDifferentialTest {
         assertEquals("", String.join("\n", failures));
     }
 
+    /** --image-opts on the file protocol, with the options blockstep refuses as qemu-io does. */
+    @Test
+    void imageOptsMatchQemuIo() throws Exception {
+        Path base = image("opts", "cluster_size=65536", null);
+        Path work = dir.resolve("work.qcow2");
+        List<String> script = List.of("-c", "write -P 7 0 4k", "-c", "read -P 7 0 4k", "-c", "info");
+        List<String> failures = new ArrayList<>();
+        for (List<String> args : List.of(List.of("--image-opts", "driver=qcow2,file.filename=" + work),
+                List.of("--image-opts", "file.filename=" + work),
+                List.of("--image-opts", "driver=qcow2,file.driver=file,file.filename=" + work),
+                List.of("--image-opts", "driver=qcow2,file.filename=" + dir.resolve("missing.qcow2")),
+                List.of("--image-opts", "-f", "qcow2", "driver=qcow2,file.filename=" + work),
+                List.of("--image-opts", "driver=qcow2,file.filename=" + work + ",bogus=1"),
+                List.of("-r", "--image-opts", "driver=qcow2,file.filename=" + work))) {
+            List<String> all = new ArrayList<>(script);
+            all.addAll(args);
+            java.nio.file.Files.copy(base, work, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Qemu.Result q = Qemu.run("qemu-io", all, null);
+            byte[] qemuImage = java.nio.file.Files.readAllBytes(work);
+            java.nio.file.Files.copy(base, work, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            List<String> ours = new ArrayList<>(List.of("io"));
+            ours.addAll(all);
+            CreateAndIoCommandTest.Run b = CreateAndIoCommandTest.run(null, ours.toArray(String[]::new));
+            if (!IoParity.masked(q.stdout()).equals(IoParity.masked(b.stdout())) || !q.stderr().equals(b.stderr())
+                    || q.exitCode() != b.exitCode()) {
+                failures.add(args + ": qemu-io printed\n" + q.stdout() + q.stderr() + "exit " + q.exitCode()
+                        + "\nblockstep printed\n" + b.stdout() + b.stderr() + "exit " + b.exitCode());
+            }
+            if (!java.util.Arrays.equals(qemuImage, java.nio.file.Files.readAllBytes(work))) {
+                failures.add(args + ": the images differ");
+            }
+        }
+        assertEquals("", String.join("\n", failures));
+    }
+
     /** What a generated line exercises, counted so that the test shows it covered each. */
     private enum Vocabulary { WRITEV, READV, AIO_READ, READ_DUMP, READ_RANGE, LENGTH, MAP, ALLOC, SLEEP, QUIT, REFUSED,
         HELP, INFO, CLOSE, OPEN, REOPEN }
