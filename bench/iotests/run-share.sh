@@ -2,7 +2,7 @@
 # The share of qemu 7.2's bash qcow2 iotests (on the file protocol, needing no VM, QMP, NBD or storage daemon)
 # that pass when blockstep stands in for qemu-img and qemu-io, beside the share that pass with real qemu 7.2.
 #
-# Usage: bench/iotests/run-share.sh QEMU_SOURCE_DIR [TEST...]
+# Usage: [ONLY=qemu|blockstep] [OUT=DIR] bench/iotests/run-share.sh QEMU_SOURCE_DIR [TEST...]
 #   QEMU_SOURCE_DIR: an unpacked qemu 7.2 source tree (Debian's: apt-get source qemu), read in place; its tests
 #   are not part of this project. Without TEST names, every test the selection below keeps.
 # Needs qemu 7.2 installed and app/target/blockstep.jar built. Writes results under ${OUT:-/tmp/iotests-share}:
@@ -56,8 +56,14 @@ run() {
         echo "${r:-$t missing}" >> "$out/$who.txt"
     done
 }
-run qemu "$(command -v qemu-img)" "$(command -v qemu-io)"
-run blockstep "$here/qemu-img" "$here/qemu-io"
+# ONLY=qemu or ONLY=blockstep runs one side (e.g. both at once in two shells); the summary reads what is there
+case "${ONLY:-both}" in
+    qemu) run qemu "$(command -v qemu-img)" "$(command -v qemu-io)" ;;
+    blockstep) run blockstep "$here/qemu-img" "$here/qemu-io" ;;
+    *) run qemu "$(command -v qemu-img)" "$(command -v qemu-io)"
+       run blockstep "$here/qemu-img" "$here/qemu-io" ;;
+esac
+[ -f "$out/qemu.txt" ] && [ -f "$out/blockstep.txt" ] || exit 0
 
 q_pass=$(grep -c ' pass$' "$out/qemu.txt")
 both=$(join <(grep ' pass$' "$out/qemu.txt" | cut -d' ' -f1 | sort) \

@@ -6,7 +6,7 @@ import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.image.ImageFileException;
 import dev.blockstep.engine.image.ImageFiles;
 import dev.blockstep.engine.qcow2.BackingChain;
-import dev.blockstep.engine.qcow2.FormatSpecificInfo;
+import dev.blockstep.engine.qcow2.format.FormatSpecificInfo;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.qcow2.format.BackingFile;
 import dev.blockstep.engine.qcow2.format.Header;
@@ -88,9 +88,15 @@ public final class InfoCommand implements Callable<Integer> {
                     chain.add(new ImageInfoReport(name, "raw", file.length(), 0, allocated(path), false, null, null));
                     break;
                 }
-                Qcow2Driver d = Qcow2Driver.open(file, name, EngineEventSink.NONE, BackingChain.of(path));
-                Header h = d.header();
-                BackingFile b = d.backingFile();
+                Header h = headerOnly(file);
+                BackingFile b;
+                if (h != null) {
+                    b = BackingFile.read(file.read(0, (int) Math.min(file.length(), h.clusterSize())), h, name);
+                } else {
+                    Qcow2Driver d = Qcow2Driver.open(file, name, EngineEventSink.NONE, BackingChain.of(path));
+                    h = d.header();
+                    b = d.backingFile();
+                }
                 ImageInfoReport.Backing backing = b == null ? null
                         : new ImageInfoReport.Backing(b.name(), pathCombine(name, b.name()), b.format());
                 chain.add(new ImageInfoReport(name, "qcow2", h.size(), h.clusterSize(), allocated(path),
@@ -117,6 +123,25 @@ public final class InfoCommand implements Callable<Integer> {
             chain.get(i).humanLines().forEach(out::println);
         }
         return 0;
+    }
+
+    /**
+     * The header of an image qemu opens but the engine does not model (version 2, lazy refcounts, extended L2
+     * entries), which info reads from the header alone; null for every other file, which the driver opens (and
+     * refuses with its own line when qemu would).
+     */
+    private static Header headerOnly(HostFile file) {
+        if (file.length() < 112 || file.readBe64(0) >>> 32 != (Qcow2Constants.QCOW_MAGIC & 0xffffffffL)) {
+            return null;
+        }
+        Header h = Header.decode(file.read(0, 112));
+        boolean clusterOk = h.clusterBits() >= Qcow2Constants.MIN_CLUSTER_BITS
+                && h.clusterBits() <= Qcow2Constants.MAX_CLUSTER_BITS;
+        boolean engineLacks = h.version() == 2 || (h.compatibleFeatures() & Qcow2Constants.COMPAT_LAZY_REFCOUNTS) != 0
+                || (h.incompatibleFeatures() & Qcow2Constants.INCOMPAT_EXTL2) != 0;
+        boolean otherwiseKnown = (h.incompatibleFeatures() & ~Qcow2Constants.INCOMPAT_EXTL2) == 0
+                && h.autoclearFeatures() == 0 && (h.version() == 2 || h.version() == 3);
+        return clusterOk && engineLacks && otherwiseKnown ? h : null;
     }
 
     /** path_combine: a relative backing name is taken from the directory of the image that names it. */

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "io",
         description = "Run qemu-io commands (read, readv, write, writev, aio_read, aio_write, aio_flush, discard, flush, "
-                + "length, map, alloc, sleep, quit) on a qcow2 image "
+                + "length, map, alloc, info, help, close, reopen, sleep, quit) on a qcow2 image "
                 + "in place.",
         mixinStandardHelpOptions = true)
 public final class IoCommand implements Callable<Integer> {
@@ -76,8 +76,17 @@ public final class IoCommand implements Callable<Integer> {
             + "submits file I/O, which does not change the order of the driver's steps or the bytes.")
     String aio;
 
+    @Option(names = "--image-opts", description = "IMAGE is an option string: driver=qcow2,file.filename=PATH "
+            + "(file.driver=file); other options are refused.")
+    boolean imageOpts;
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The qcow2 image file (changed in place).")
     String image;
+
+    /** The start of qemu-io's line when the image does not open: --image-opts names no device. */
+    private String cantOpen() {
+        return imageOpts ? "qemu-io: can't open: " : "qemu-io: can't open device " + image + ": ";
+    }
 
     /** Image formats qemu 7.2 knows, which blockstep io does not open. */
     private static final List<String> QEMU_FORMATS = List.of("raw", "file", "qcow", "qed", "vmdk", "vdi", "vpc",
@@ -95,13 +104,16 @@ public final class IoCommand implements Callable<Integer> {
         if (cache != null && (cache.equals("writethrough") || cache.equals("directsync"))) {
             return "blockstep io: cache mode " + cache + " is not modelled (writeback, none and unsafe are)";
         }
+        if (imageOpts && format != null) {
+            return "qemu-io: --image-opts and -f are mutually exclusive";
+        }
         boolean direct = nocache || cache != null && (cache.equals("none") || cache.equals("directsync"));
         if ("native".equals(aio) && !direct) {
-            return "qemu-io: can't open device " + image + ": aio=native was specified, but it requires "
+            return cantOpen() + "aio=native was specified, but it requires "
                     + "cache.direct=on, which was not specified.";
         }
         if (format != null && !format.equals("qcow2")) {
-            return "qemu-io: can't open device " + image + ": " + (QEMU_FORMATS.contains(format)
+            return cantOpen() + (QEMU_FORMATS.contains(format)
                     ? "blockstep io opens only qcow2 images, not '" + format + "'"
                     : "Unknown driver '" + format + "'");
         }
@@ -118,29 +130,39 @@ public final class IoCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        String name = image;
+        if (imageOpts) {
+            ImageOptsArgument a = ImageOptsArgument.parse(image);
+            if (a.error() != null) {
+                err.println(a.error());
+                err.flush();
+                return 1;
+            }
+            name = a.filename();
+        }
         Path path;
         HostFile file;
         HostFile original;
         BackingImage backing;
         try {
-            path = Path.of(image);
-            original = ImageFiles.load(path, image);
+            path = Path.of(name);
+            original = ImageFiles.load(path, name);
             file = original.copy();
             // opened here to report a bad image as qemu-io does and to open its backing chain (read-only) once;
             // the engine opens its own copy of the image
-            backing = Qcow2Driver.open(file, image, EngineEventSink.NONE, BackingChain.of(path)).backingImage();
+            backing = Qcow2Driver.open(file, name, EngineEventSink.NONE, BackingChain.of(path)).backingImage();
         } catch (InvalidPathException e) {
-            err.println("qemu-io: can't open device " + image + ": " + e.getMessage());
+            err.println(cantOpen() + e.getMessage());
             err.flush();
             return 1;
         } catch (ImageFileException | ImageFormatException e) {
-            err.println("qemu-io: can't open device " + image + ": " + e.getMessage());
+            err.println(cantOpen() + e.getMessage());
             err.flush();
             return 1;
         }
         QemuIoScript.Result run;
         try {
-            run = QemuIoScript.run(file, backing, readOnly, image, scriptLines(),
+            run = QemuIoScript.run(file, backing, readOnly, name, scriptLines(),
                     i -> commands.isEmpty() ? "<stdin>:" + (i + 1) : "-c #" + (i + 1), commands.isEmpty(), fix.orElse(FixVariant.NONE), seed,
                     new QemuIoScript.Console() {
                         @Override
@@ -158,25 +180,25 @@ public final class IoCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             // An engine bug must not leave a stack trace or a half-written image: report it and keep the file.
             out.flush();
-            err.println("blockstep io: " + image + ": the engine failed: " + e.getMessage());
+            err.println("blockstep io: " + name + ": the engine failed: " + e.getMessage());
             err.flush();
             return 1;
         }
         boolean failed = run.failed();
         if (run.stuck()) {
             out.flush();
-            err.println("blockstep io: " + image + ": requests deadlocked; qemu would hang here");
+            err.println("blockstep io: " + name + ": requests deadlocked; qemu would hang here");
             failed = true;
         }
         out.flush();
-        if (readOnly) {
+        if (readOnly && !run.reopenedWritable()) {
             err.flush();
             return failed ? 1 : 0;
         }
         try {
             run.file().saveChanges(path, original);
         } catch (IOException e) {
-            err.println("qemu-io: " + image + ": writing the image back failed: " + e.getMessage());
+            err.println("qemu-io: " + name + ": writing the image back failed: " + e.getMessage());
             failed = true;
         }
         err.flush();

@@ -158,7 +158,8 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             cx.narrate("qemu-io's " + c.toLine() + " fails before any request runs: " + refusal + ".");
             return Outcome.YIELD;
         }
-        if (c instanceof QemuIoCommand.AioFlush) {
+        if (c instanceof QemuIoCommand.AioFlush || c instanceof QemuIoCommand.Reopen) {
+            // bdrv_reopen drains as aio_flush does; the rest of a reopen (permissions, cache mode) changes no step
             issued.add(new IssuedCommand(pc - 1, id(), name(), IssuedCommand.Kind.DRAIN));
             if (inFlight == 0) {
                 node.outputGroup(pc);
@@ -232,7 +233,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
      * the range reaches past the end of the disk.
      */
     private String refusal(QemuIoCommand c) {
-        if (c instanceof QemuIoCommand.AioFlush) {
+        if (c instanceof QemuIoCommand.AioFlush || c instanceof QemuIoCommand.Reopen) {
             return null;
         }
         if (node.driver().detached()) {

@@ -1,6 +1,6 @@
 package dev.blockstep.engine.block;
 
-import dev.blockstep.engine.qcow2.FormatSpecificInfo;
+import dev.blockstep.engine.qcow2.format.FormatSpecificInfo;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.qcow2.format.Header;
 import dev.blockstep.engine.qcow2.format.ClusterType;

@@ -1,6 +1,6 @@
 package dev.blockstep.engine.check;
 
-import dev.blockstep.engine.qcow2.FormatSpecificInfo;
+import dev.blockstep.engine.qcow2.format.FormatSpecificInfo;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;

@@ -38,8 +38,9 @@ public final class QemuIoScript {
      * @param failed whether qemu-io would exit 1: a syntax error, or a synchronous command failed
      * @param stuck  requests were left that could never run (a deadlock; qemu would hang)
      * @param file   the image at the end
+     * @param reopenedWritable a {@code reopen -w} made an image opened read-only (-r) writable
      */
-    public record Result(boolean failed, boolean stuck, HostFile file, int steps) {
+    public record Result(boolean failed, boolean stuck, HostFile file, int steps, boolean reopenedWritable) {
     }
 
     /** A script line parsed: the index of its command, or the error qemu-io prints for it, or neither. */
@@ -96,8 +97,14 @@ public final class QemuIoScript {
     private boolean quit;
     /** qemu-io -r. */
     private boolean readOnly;
+    /** A reopen -w line was read. */
+    private boolean reopenedWritable;
     /** A close line was read: qemu-io has no file for the lines after it. */
     private boolean closed;
+
+    /** The command words whose cmdinfo asks for BLK_PERM_WRITE, each taking at least two arguments. */
+    private static final java.util.Set<String> WRITE_COMMANDS = java.util.Set.of("write", "w", "writev", "aio_write",
+            "discard", "d");
 
     private static boolean needsWrite(QemuIoCommand c) {
         return c instanceof QemuIoCommand.DataWrite || c instanceof QemuIoCommand.Discard;
@@ -108,6 +115,12 @@ public final class QemuIoScript {
         if (closed && QemuIoParser.needsOpenFile(word)) {
             // init_check_command refuses before the arguments are looked at
             entries.add(new Entry(-1, new QemuIoSyntaxException(where, "no file open, try 'help open'", true)));
+            return;
+        }
+        if (readOnly && WRITE_COMMANDS.contains(word)
+                && Arrays.stream(line.split(" ")).filter(w -> !w.isEmpty()).count() > 2) {
+            // command() asks for BLK_PERM_WRITE after the argument count and before the command reads its options
+            entries.add(new Entry(-1, new QemuIoSyntaxException(where, "qemu-io: Block node is read-only", true)));
             return;
         }
         try {
@@ -133,6 +146,10 @@ public final class QemuIoScript {
                     entries.add(new Entry(-1, null));
                     return;
                 }
+                if (c instanceof QemuIoCommand.Reopen r && r.readOnly() != null) {
+                    readOnly = r.readOnly();
+                    reopenedWritable |= !readOnly;
+                }
                 entries.add(new Entry(commands.size(), null));
                 commands.add(c);
             }, () -> entries.add(new Entry(-1, null)));
@@ -157,7 +174,7 @@ public final class QemuIoScript {
             p.stepped(before, main.commandIndex());
         }
         p.finish(commands.size());
-        return new Result(p.failed, e.stuck(), e.file(), steps);
+        return new Result(p.failed, e.stuck(), e.file(), steps, reopenedWritable);
     }
 
     /**

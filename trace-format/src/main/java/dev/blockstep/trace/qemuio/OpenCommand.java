@@ -10,6 +10,10 @@ final class OpenCommand {
     static final String USAGE = "open [-rsCnkU] [-t cache] [-d discard] [-o options] [path] -- open the file "
             + "specified by path";
 
+    /** bdrv_parse_cache_mode's names. */
+    private static final List<String> CACHE_MODES = List.of("none", "off", "writeback", "unsafe", "directsync",
+            "writethrough");
+
     private OpenCommand() {
     }
 
@@ -19,8 +23,7 @@ final class OpenCommand {
                     + ", expected at least 1 arguments", true);
         }
         Getopt g = Getopt.parse(name, args, "snCro:ki:t:d:U", where, USAGE);
-        if (g.has('t') && !List.of("none", "off", "writeback", "unsafe", "directsync", "writethrough")
-                .contains(g.value('t'))) {
+        if (g.has('t') && !CACHE_MODES.contains(g.value('t'))) {
             throw new QemuIoSyntaxException(where, "qemu-io: Invalid cache option: " + g.value('t'), true);
         }
         if (g.has('d') && !List.of("ignore", "off", "unmap", "on").contains(g.value('d'))) {
@@ -33,5 +36,70 @@ final class OpenCommand {
             throw new QemuIoSyntaxException(where, USAGE, false);
         }
         return new QemuIoCommand.Open(String.join(" ", args));
+    }
+
+    static final String REOPEN_USAGE = "reopen [(-r|-w)] [-c cache] [-o options] -- reopens an image with new options";
+
+    /** reopen_f's options, refused in the order getopt hands them over: a second -r/-w, a bad cache mode. */
+    static QemuIoCommand reopen(String name, List<String> args, String where) throws QemuIoSyntaxException {
+        Boolean readOnly = null;
+        String cache = null;
+        String options = null;
+        boolean operands = false;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--")) {
+                operands |= i + 1 < args.size();
+                break;
+            }
+            if (a.length() < 2 || a.charAt(0) != '-') {
+                operands = true;
+                continue;
+            }
+            for (int j = 1; j < a.length(); j++) {
+                char c = a.charAt(j);
+                if (c == 'r' || c == 'w') {
+                    if (readOnly != null) {
+                        throw new QemuIoSyntaxException(where, "qemu-io: Only one -r/-w option may be given", true);
+                    }
+                    readOnly = c == 'r';
+                    continue;
+                }
+                if (c != 'c' && c != 'o') {
+                    throw new QemuIoSyntaxException(where, name + ": invalid option -- '" + c + "'", true,
+                            REOPEN_USAGE);
+                }
+                String value;
+                if (j + 1 < a.length()) {
+                    value = a.substring(j + 1);
+                } else if (i + 1 < args.size()) {
+                    value = args.get(++i);
+                } else {
+                    throw new QemuIoSyntaxException(where, name + ": option requires an argument -- '" + c + "'",
+                            true, REOPEN_USAGE);
+                }
+                if (c == 'c' && !CACHE_MODES.contains(value)) {
+                    throw new QemuIoSyntaxException(where, "qemu-io: Invalid cache option: " + value, true);
+                }
+                if (c == 'c') {
+                    cache = value;
+                } else {
+                    options = value;
+                }
+                break;
+            }
+        }
+        if (operands) {
+            throw new QemuIoSyntaxException(where, REOPEN_USAGE, false);
+        }
+        if (options != null) {
+            throw new QemuIoSyntaxException(where, "blockstep io: reopen -o is not supported (it would change the "
+                    + "driver's options)", true);
+        }
+        if ("writethrough".equals(cache) || "directsync".equals(cache)) {
+            throw new QemuIoSyntaxException(where, "blockstep io: cache mode " + cache + " is not modelled "
+                    + "(writeback, none and unsafe are)", true);
+        }
+        return new QemuIoCommand.Reopen(readOnly, String.join(" ", args));
     }
 }

@@ -255,6 +255,17 @@ public sealed interface QemuIoCommand {
         }
     }
 
+    /**
+     * {@code reopen [(-r|-w)] [-c cache]}: bdrv_reopen drains the requests in flight, then the image is read-only
+     * ({@code readOnly} true), writable (false) or as it was (null).
+     */
+    record Reopen(Boolean readOnly, String arguments) implements QemuIoCommand {
+        @Override
+        public String toLine() {
+            return arguments.isEmpty() ? "reopen" : "reopen " + arguments;
+        }
+    }
+
     /** {@code quit}: qemu-io reads no further line; a parser hands it back and the script ends there. */
     record Quit() implements QemuIoCommand {
         @Override

@@ -70,6 +70,7 @@ public final class QemuIoParser {
             case "close", "c" -> noArgs(name, args, where, new QemuIoCommand.Close());
             case "help", "?" -> help(name, args, where);
             case "open", "o" -> OpenCommand.parse(name, args, where);
+            case "reopen" -> OpenCommand.reopen(name, args, where);
             default -> throw new QemuIoSyntaxException(where, "command \"" + name + "\" not found", true);
         };
     }

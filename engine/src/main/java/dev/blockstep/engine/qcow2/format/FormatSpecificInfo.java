@@ -1,7 +1,5 @@
-package dev.blockstep.engine.qcow2;
+package dev.blockstep.engine.qcow2.format;
 
-import dev.blockstep.engine.qcow2.format.Header;
-import dev.blockstep.engine.qcow2.format.Qcow2Constants;
 import java.util.ArrayList;
 import java.util.List;
 
