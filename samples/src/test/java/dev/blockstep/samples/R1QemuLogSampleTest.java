@@ -52,7 +52,7 @@ class R1QemuLogSampleTest {
     @Test
     void itsQemuLogShowsTheWriteZeroesQueuedOnTheLockTheWriterHolds() throws Exception {
         List<QemuEvent> waits = sample().qemuLog().events().stream()
-                .filter(e -> "z1".equals(e.coroutine()) && e.event().equals("qemu_co_mutex_lock_entry")).toList();
-        assertEquals("mutex s->lock self z1", waits.get(0).args());
+                .filter(e -> "Z2".equals(e.coroutine()) && e.event().equals("qemu_co_mutex_lock_entry")).toList();
+        assertEquals("mutex s->lock self Z2", waits.get(0).args());
     }
 }

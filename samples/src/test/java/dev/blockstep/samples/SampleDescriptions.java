@@ -7,7 +7,7 @@ final class SampleDescriptions {
 
     static final String MINIMAL_RACE = "One aio_write -P 0x22 0 64k (W1) and one aio_write -z -u 0 64k (Z2) on guest"
             + " cluster 0, which a separate setup session made ZERO_ALLOC at host cluster 5 (0x50000); fix off, FIFO"
-            + " order (qemu-io -c's own order), 34 steps. W1 decides to reuse host cluster 5 in place and drops s->lock"
+            + " order (qemu-io -c's own order), 36 steps. W1 decides to reuse host cluster 5 in place and drops s->lock"
             + " for its data write; Z2 takes the lock, zeroes guest cluster 0 and frees host cluster 5; W1 then"
             + " relinks guest cluster 0 to host cluster 5, whose refcount is now 0. qemu-img check of the final image"
             + " prints ERROR cluster 5 refcount=0 reference=1 and ERROR OFLAG_COPIED data cluster:"
@@ -16,18 +16,18 @@ final class SampleDescriptions {
 
     static final String MINIMAL_RACE_FIXED = "The workload of minimal-race with the fix on from step 0: Z2 is"
             + " serialising, so it waits for W1's overlapping tracked request to end before it takes s->lock; FIFO"
-            + " order, 33 steps. qemu-img check of the final image: No errors were found on the image (exit 0).";
+            + " order, 35 steps. qemu-img check of the final image: No errors were found on the image (exit 0).";
 
     static final String UPSTREAM = "The upstream test's workload: 5000 commands from java.util.Random(1), each an"
             + " aio_write -P of a random byte or an aio_write -z -u, 64k at one of guest clusters 0..7, with an"
-            + " aio_flush after every 50; fresh 16 MiB image, fix off, FIFO order (qemu-io -c's own order), 82507"
+            + " aio_flush after every 50; fresh 16 MiB image, fix off, FIFO order (qemu-io -c's own order), 83821"
             + " steps. What this engine shows: qemu-img check finds No errors were found on the image (exit 0), and"
             + " no qcow2_free_clusters failed line is printed. Without a plain write-zeroes no cluster is ever"
             + " ZERO_ALLOC, so the in-place reuse that relinks a freed cluster (facts 5.1, variant A) never happens;"
             + " on this recorded run the data oracle (DataOracle) finds no drift either. Other schedules do drift:"
             + " exhaustive exploration of the upstream mix in its smallest form (scenario upstream-mix: W1 aio_write"
             + " -P 0x22 0 64k, Z2 aio_write -z -u 0 64k and W3 aio_write -P 0x33 64k 64k, after a setup session"
-            + " wrote 0x11 to guest cluster 0) finds 408 of the 2542 interleavings (each a class of equivalent"
+            + " wrote 0x11 to guest cluster 0) finds 408 of the 2404 interleavings (each a class of equivalent"
             + " schedules) in which guest data drifts while qemu-img check stays clean: W1's in-place data write is"
             + " still in flight when Z2 frees its host cluster and W3 reallocates it, so guest cluster 1 ends up"
             + " holding 0x22 instead of W3's 0x33 (variant B). With the fix none of the 364 interleavings drifts."
@@ -35,7 +35,7 @@ final class SampleDescriptions {
 
     static final String UPSTREAM_Z = "upstream-regression with plain aio_write -z mixed in: 5000 commands from"
             + " java.util.Random(1), each uniformly an aio_write -P, an aio_write -z -u or an aio_write -z, 64k at"
-            + " one of guest clusters 0..7, with an aio_flush after every 50; fix off, FIFO order, 76300 steps."
+            + " one of guest clusters 0..7, with an aio_flush after every 50; fix off, FIFO order, 77396 steps."
             + " Plain write-zeroes make clusters ZERO_ALLOC, and the race corrupts: the run prints 65"
             + " qcow2_free_clusters failed: Invalid argument lines, and qemu-img check of the final image prints"
             + " ERROR cluster 5 refcount=0 reference=1 and ERROR OFLAG_COPIED data cluster:"
@@ -45,7 +45,7 @@ final class SampleDescriptions {
             + " and 1 of the target, producer mirror) race a discard the guest issues for cluster 0 (D3); both"
             + " clusters are ZERO_ALLOC after the setup session, and the guest has one request in flight at a time."
             + " The engine issues the job's requests from qemu-io's loop, through the same block layer. Fix off,"
-            + " FIFO order, 47 steps: W1 reuses host cluster 5 in place and drops s->lock, the discard frees it, W1"
+            + " FIFO order, 49 steps: W1 reuses host cluster 5 in place and drops s->lock, the discard frees it, W1"
             + " relinks it. qemu-img check of the final image prints ERROR cluster 5 refcount=0 reference=1 and ERROR"
             + " OFLAG_COPIED data cluster: l2_entry=8000000000050000 refcount=0 and exits 2. Run with --fix and the"
             + " discard waits for W1: No errors were found on the image.";
@@ -53,14 +53,14 @@ final class SampleDescriptions {
     static final String GUEST_ONLY = "Ordered guest traffic: 8 batches of 5 aio requests (aio_write -P, aio_write"
             + " -z -u or aio_write -z, from java.util.Random(1)) on 5 distinct clusters of 0..7, each batch ended by"
             + " aio_flush, so no two overlapping requests are ever in flight; clusters 0..3 start ZERO_ALLOC. Fix"
-            + " off, recorded under a random schedule with seed 1, 612 steps. qemu-img check: No errors were found"
+            + " off, recorded under a random schedule with seed 1, 620 steps. qemu-img check: No errors were found"
             + " on the image, and it stays clean under every schedule tried (the test runs 200 random seeds).";
 
     static final String NBD_ZERO_RACE = "The minimal race through qemu-nbd: the export has qemu-nbd's defaults"
             + " (--discard=ignore, writeback) and one qemu-io client (raw over nbd+unix://, writethrough, so each"
             + " write carries FUA) sends aio_write -P 0x22 0 64k (W1, an NBD WRITE) and aio_write -z -u 0 64k (Z2, an"
             + " NBD WRITE_ZEROES without NO_HOLE) on guest cluster 0, ZERO_ALLOC at host cluster 5; fix off, FIFO"
-            + " order, 34 steps. The server calls blk_co_pwrite_zeroes with MAY_UNMAP, which never passes"
+            + " order, 35 steps. The server calls blk_co_pwrite_zeroes with MAY_UNMAP, which never passes"
             + " bdrv_co_pwrite_zeroes' BDRV_O_UNMAP check, so --discard=ignore does not stop Z2 from freeing host"
             + " cluster 5 while W1's data write is in flight; W1 relinks it. qemu-img check of the final image prints"
             + " ERROR cluster 5 refcount=0 reference=1 and ERROR OFLAG_COPIED data cluster:"
@@ -69,7 +69,7 @@ final class SampleDescriptions {
 
     static final String DETECT_ZEROES_RACE = "Two data writes and no write-zeroes command: qemu-io opens the image"
             + " with discard=unmap,detect-zeroes=unmap and sends aio_write -P 0x22 0 64k (W1) and aio_write -P 0 0 64k"
-            + " (W2) on guest cluster 0, ZERO_ALLOC at host cluster 5; fix off, FIFO order, 34 steps. After"
+            + " (W2) on guest cluster 0, ZERO_ALLOC at host cluster 5; fix off, FIFO order, 36 steps. After"
             + " bdrv_co_write_req_prepare, bdrv_aligned_pwritev finds W2's buffer all zero and turns W2 into a zero"
             + " write with MAY_UNMAP, which frees host cluster 5 while W1's data write is in flight; W1 relinks it."
             + " qemu-img check of the final image prints ERROR cluster 5 refcount=0 reference=1 and ERROR"
@@ -80,7 +80,7 @@ final class SampleDescriptions {
 
     static final String SUBCLUSTER = "No overlap: one aio_write -P 0x22 0 32k (W1) on the first half and one"
             + " aio_write -z -u 32k 32k (Z2) on the second half of guest cluster 0, which a separate setup session made"
-            + " ZERO_ALLOC at host cluster 5 (0x50000); fix off, FIFO order (qemu-io -c's own order), 43 steps. W1"
+            + " ZERO_ALLOC at host cluster 5 (0x50000); fix off, FIFO order (qemu-io -c's own order), 45 steps. W1"
             + " decides to reuse host cluster 5 in place and drops s->lock (handle_alloc_space finds the second half"
             + " reading as zero, so W1 zeroes the cluster on the file instead of copying it); Z2 does not cover its"
             + " cluster, so"

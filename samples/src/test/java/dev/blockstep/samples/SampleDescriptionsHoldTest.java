@@ -27,16 +27,16 @@ class SampleDescriptionsHoldTest {
 
     static Stream<Arguments> samples() {
         return Stream.of(
-                Arguments.of("minimal-race", 34, 0, List.of(A, B), 2, "2 errors were found on the image"),
-                Arguments.of("minimal-race-fixed", 33, 0, List.of(), 0, "No errors were found on the image"),
-                Arguments.of("upstream-regression", 82507, 0, List.of(), 0, "No errors were found on the image"),
-                Arguments.of("upstream-regression-z", 76300, 65, List.of(A, B), 2,
+                Arguments.of("minimal-race", 36, 0, List.of(A, B), 2, "2 errors were found on the image"),
+                Arguments.of("minimal-race-fixed", 35, 0, List.of(), 0, "No errors were found on the image"),
+                Arguments.of("upstream-regression", 83821, 0, List.of(), 0, "No errors were found on the image"),
+                Arguments.of("upstream-regression-z", 77396, 65, List.of(A, B), 2,
                         "2 errors were found on the image"),
-                Arguments.of("subcluster-race", 43, 0, List.of(A, B), 2, "2 errors were found on the image"),
-                Arguments.of("block-job-discard", 47, 0, List.of(A, B), 2, "exits 2"),
-                Arguments.of("guest-only", 612, 0, List.of(), 0, "No errors were found on the image"),
-                Arguments.of("nbd-zero-race", 34, 0, List.of(A, B), 2, "exits 2"),
-                Arguments.of("detect-zeroes-race", 34, 0, List.of(A, B), 2, "exits 2"));
+                Arguments.of("subcluster-race", 45, 0, List.of(A, B), 2, "2 errors were found on the image"),
+                Arguments.of("block-job-discard", 49, 0, List.of(A, B), 2, "exits 2"),
+                Arguments.of("guest-only", 620, 0, List.of(), 0, "No errors were found on the image"),
+                Arguments.of("nbd-zero-race", 35, 0, List.of(A, B), 2, "exits 2"),
+                Arguments.of("detect-zeroes-race", 36, 0, List.of(A, B), 2, "exits 2"));
     }
 
     @ParameterizedTest(name = "{0}")
