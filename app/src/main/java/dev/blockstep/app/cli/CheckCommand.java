@@ -7,6 +7,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,9 +27,8 @@ public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--output", paramLabel = "human|json", defaultValue = "human",
-            description = "Summary format: human (default) or json, as qemu-img prints them.")
-    String output;
+    @Mixin
+    QemuImgOutput output;
 
     @Option(names = "-f", paramLabel = "FMT", description = "Image format (qcow2 or raw); probed when absent.")
     String imageFormat;
@@ -46,16 +46,11 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
-        CheckReport.Format format;
-        switch (output) {
-            case "human" -> format = CheckReport.Format.HUMAN;
-            case "json" -> format = CheckReport.Format.JSON;
-            default -> {
-                err.println("qemu-img: --output must be used with human or json as argument.");
-                err.flush();
-                return 1;
-            }
+        if (!output.accepted(err)) {
+            err.flush();
+            return 1;
         }
+        CheckReport.Format format = output.json() ? CheckReport.Format.JSON : CheckReport.Format.HUMAN;
         RepairMode mode = RepairMode.NONE;
         if (repair != null) {
             mode = RepairMode.parse(repair);

@@ -24,6 +24,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,9 +41,8 @@ public final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--output", paramLabel = "human|json", defaultValue = "human",
-            description = "human (default) or json, as qemu-img prints them.")
-    String output;
+    @Mixin
+    QemuImgOutput output;
 
     @Option(names = "-f", paramLabel = "FMT", description = "Image format: qcow2 (the only one info opens on top).")
     String imageFormat;
@@ -69,8 +69,7 @@ public final class InfoCommand implements Callable<Integer> {
     }
 
     private int info(PrintWriter out, PrintWriter err) {
-        if (!output.equals("human") && !output.equals("json")) {
-            err.println("qemu-img: --output must be used with human or json as argument.");
+        if (!output.accepted(err)) {
             return 1;
         }
         if (imageFormat != null && !imageFormat.equals("qcow2")) {
@@ -112,7 +111,7 @@ public final class InfoCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        if (output.equals("json")) {
+        if (output.json()) {
             out.print(backingChain ? ImageInfoReport.json(chain) : chain.get(0).json());
             return 0;
         }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,9 +32,8 @@ public final class MapCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--output", paramLabel = "human|json", defaultValue = "human",
-            description = "human (default) or json, as qemu-img prints them.")
-    String output;
+    @Mixin
+    QemuImgOutput output;
 
     @Option(names = "-f", paramLabel = "FMT", description = "Image format: qcow2 (the only one map reads).")
     String imageFormat;
@@ -60,8 +60,7 @@ public final class MapCommand implements Callable<Integer> {
     }
 
     private int map(PrintWriter out, PrintWriter err) {
-        if (!output.equals("human") && !output.equals("json")) {
-            err.println("qemu-img: --output must be used with human or json as argument.");
+        if (!output.accepted(err)) {
             return 1;
         }
         if (imageFormat != null && !imageFormat.equals("qcow2")) {
@@ -92,7 +91,7 @@ public final class MapCommand implements Callable<Integer> {
             return 1;
         }
         List<ImageMap.Entry> entries = ImageMap.map(driver, image, start, max);
-        if (output.equals("json")) {
+        if (output.json()) {
             out.print(ImageMap.json(entries));
             return 0;
         }
