@@ -23,6 +23,8 @@ final class CaseJudge {
     private static final Pattern OOM = Pattern.compile("OutOfMemoryError|Java heap space|out of memory", Pattern.CASE_INSENSITIVE);
     private static final Pattern BARE = Pattern.compile("Input length = \\d+$|cannot write (\\S+): \\1$");
     private static final int LONGEST_LINE = 400;
+    /** CliErrors' words for a failure no command turned into its own message. */
+    private static final String INTERNAL_ERROR = "internal error (a bug in blockstep";
 
     private CaseJudge() {
     }
@@ -67,6 +69,9 @@ final class CaseJudge {
             expectation(c.expect(), o, f);
         }
         for (String line : o.stderr().lines().toList()) {
+            if (line.contains(INTERNAL_ERROR)) {
+                f.add(Failure.BLAMED_ITSELF);
+            }
             if (line.length() > LONGEST_LINE || BARE.matcher(line).find()) {
                 f.add(Failure.UNHELPFUL_ERROR);
             }

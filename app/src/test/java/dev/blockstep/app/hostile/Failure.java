@@ -17,5 +17,8 @@ enum Failure {
     /** An exit code differs from the one qemu-img or qemu-io gives for the same input. */
     QEMU_MISMATCH,
     /** An error without a place or an expectation: an echo of a huge input, a bare exception text. */
-    UNHELPFUL_ERROR
+    UNHELPFUL_ERROR,
+    /** A refusal of bad input worded as blockstep's own bug ("internal error"), which sends the user to the wrong
+     *  place: every case here is hostile input, so a correct refusal names the input, not blockstep. */
+    BLAMED_ITSELF
 }

@@ -61,6 +61,14 @@ final class FixedCases {
         Path t = text(d, "t.json", TraceText.base("b.qcow2", List.of(TraceText.write("w0", 0, 65536, 1))));
         c.add(HostileCase.of("run --image-out BASE (the trace's own base image)", d, REFUSED, List.of(base, t),
                 "run", "--image-out", "b.qcow2", "t.json"));
+        d = c.dir("run-base-l1-size-0");
+        Path noL1 = qemuImage(d, "b.qcow2", "16M");
+        try (FileChannel ch = FileChannel.open(noL1, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(4), 0x24); // l1_size 0: qemu-img says "L1 table is too small"
+        }
+        t = text(d, "t.json", TraceText.base("b.qcow2", List.of(TraceText.write("w0", 0, 65536, 1))));
+        c.add(HostileCase.of("run --image-out on a base image whose l1_size is 0", d, REFUSED, List.of(noL1, t),
+                "run", "--image-out", "out.qcow2", "t.json"));
         d = c.dir("run-image-out-trace");
         t = text(d, "t.json", TraceText.fresh(16 << 20, List.of(TraceText.write("w0", 0, 65536, 1))));
         c.add(HostileCase.of("run --image-out T T", d, REFUSED, List.of(t), "run", "--image-out", "t.json", "t.json"));

@@ -90,12 +90,12 @@ public final class TraceImages {
                         + ", the trace expects " + b.sha256());
             }
             checkRanges(image.setup(), file, name + ": " + where + ".setup");
-            if (layer != null) {
-                try {
-                    Qcow2Driver.open(file, b.path(), EngineEventSink.NONE, opener(image, below, ""));
-                } catch (ImageFormatException e) {
-                    throw new TraceReplayException(name + ": " + where + ".base: " + e.getMessage());
-                }
+            // Opened here, on a copy, so a bad header is the user's input error naming the base image, not an
+            // engine failure later.
+            try {
+                Qcow2Driver.open(file.copy(), b.path(), EngineEventSink.NONE, opener(image, below, ""));
+            } catch (ImageFormatException e) {
+                throw new TraceReplayException(name + ": " + where + ".base: " + e.getMessage());
             }
         }
         if (!image.setup().isEmpty()) {
