@@ -3,6 +3,7 @@ package dev.blockstep.app.cli;
 import dev.blockstep.engine.check.CheckReport;
 import dev.blockstep.engine.check.ImageCheck;
 import dev.blockstep.engine.check.RepairMode;
+import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -45,11 +46,10 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var err = spec.commandLine().getErr();
-        if (!output.accepted(err)) {
-            err.flush();
-            return 1;
-        }
+        return output.run(spec, this::check);
+    }
+
+    private int check(PrintWriter out, PrintWriter err) {
         CheckReport.Format format = output.json() ? CheckReport.Format.JSON : CheckReport.Format.HUMAN;
         RepairMode mode = RepairMode.NONE;
         if (repair != null) {
@@ -57,7 +57,6 @@ public final class CheckCommand implements Callable<Integer> {
             if (mode == null) {
                 err.println("qemu-img: Unknown option value for -r (expecting 'leaks' or 'all'): " + repair);
                 err.println("Try 'qemu-img --help' for more information");
-                err.flush();
                 return 1;
             }
         }
@@ -66,9 +65,8 @@ public final class CheckCommand implements Callable<Integer> {
             path = Path.of(image);
         } catch (InvalidPathException e) {
             err.println("qemu-img: Could not open '" + image + "': " + e.getReason());
-            err.flush();
             return 1;
         }
-        return ImageCheck.run(path, image, imageFormat, format, quiet, mode, spec.commandLine().getOut(), err);
+        return ImageCheck.run(path, image, imageFormat, format, quiet, mode, out, err);
     }
 }

@@ -58,20 +58,10 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            return info(out, err);
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return output.run(spec, this::info);
     }
 
     private int info(PrintWriter out, PrintWriter err) {
-        if (!output.accepted(err)) {
-            return 1;
-        }
         if (imageFormat != null && !imageFormat.equals("qcow2")) {
             err.println("qemu-img: blockstep info opens only qcow2 images, not '" + imageFormat + "'");
             return 1;

@@ -49,20 +49,10 @@ public final class MapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            return map(out, err);
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return output.run(spec, this::map);
     }
 
     private int map(PrintWriter out, PrintWriter err) {
-        if (!output.accepted(err)) {
-            return 1;
-        }
         if (imageFormat != null && !imageFormat.equals("qcow2")) {
             err.println("qemu-img: blockstep map reads only qcow2 images, not '" + imageFormat + "'");
             return 1;

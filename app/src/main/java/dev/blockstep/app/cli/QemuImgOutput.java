@@ -1,6 +1,7 @@
 package dev.blockstep.app.cli;
 
 import java.io.PrintWriter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -13,8 +14,28 @@ final class QemuImgOutput {
             description = "human (default) or json, as qemu-img prints them.")
     String output;
 
-    /** Whether the value is one qemu-img takes; when not, qemu-img's line is printed on {@code err}. */
-    boolean accepted(PrintWriter err) {
+    /** What a qemu-img style command does once its {@code --output} value is known to be good. */
+    @FunctionalInterface
+    interface Body {
+        int run(PrintWriter out, PrintWriter err);
+    }
+
+    /**
+     * Runs {@code body} on the command's streams when the value is one qemu-img takes, else refuses it with exit 1;
+     * both streams are flushed either way, since picocli's writers do not flush on their own.
+     */
+    int run(CommandSpec spec, Body body) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return accepted(err) ? body.run(out, err) : 1;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private boolean accepted(PrintWriter err) {
         if (output.equals("human") || output.equals("json")) {
             return true;
         }
