@@ -1,7 +1,6 @@
 package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.CoMutex;
-import dev.blockstep.engine.coroutine.CoQueue;
 import dev.blockstep.engine.coroutine.StepContext;
 import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.event.EngineEventSink;
@@ -21,9 +20,8 @@ public final class BlockNode {
     private Qcow2Driver driver;
     private final TrackedRequests trackedRequests = new TrackedRequests();
     private final CoMutex sLock = new CoMutex("s->lock");
-    private final CoQueue flushQueue = new CoQueue();
-    private boolean activeFlush;
-    private final FileNode file = new FileNode();
+    private final FlushState flush = new FlushState(Resource.Shared.FLUSH_QUEUE);
+    private final FlushState file = new FlushState(Resource.Shared.FILE_FLUSH_QUEUE);
     private FixVariant fix;
     /** Where the driver's events go during the current step. */
     private Consumer<EngineEvent> eventTarget = e -> { };
@@ -151,25 +149,14 @@ public final class BlockNode {
         this.fix = v;
     }
 
-    /** The file child, for its flushes. */
-    FileNode file() {
+    /** The node's own flush serialisation. */
+    FlushState flush() {
+        return flush;
+    }
+
+    /** The file child's, for its flushes. */
+    FlushState file() {
         return file;
-    }
-
-    /** active_flush_req, read by the step {@code cx}. */
-    boolean activeFlush(StepContext cx) {
-        cx.writes(Resource.Shared.FLUSH_QUEUE);
-        return activeFlush;
-    }
-
-    void setActiveFlush(StepContext cx, boolean on) {
-        cx.writes(Resource.Shared.FLUSH_QUEUE);
-        activeFlush = on;
-    }
-
-    CoQueue flushQueue(StepContext cx) {
-        cx.writes(Resource.Shared.FLUSH_QUEUE);
-        return flushQueue;
     }
 
     public void stderr(String line) {
@@ -232,7 +219,7 @@ public final class BlockNode {
 
     /** No request holds or waits for anything on this node. */
     public boolean idle() {
-        return sLock.ownerId() < 0 && sLock.waiterIds().isEmpty() && !activeFlush && flushQueue.isEmpty()
+        return sLock.ownerId() < 0 && sLock.waiterIds().isEmpty() && flush.idle()
                 && trackedRequests.list().isEmpty() && driver.clusterAllocs().isEmpty();
     }
 

@@ -19,7 +19,7 @@ final class FileFlush {
     private enum P { LOOK, SYNC, FINISHED }
 
     private final RequestCoroutine co;
-    private final FileNode file;
+    private final FlushState file;
     private final long currentGen;
     private P p = P.LOOK;
 

@@ -44,12 +44,12 @@ final class Flush {
         switch (p) {
             case BEGIN -> {
                 cx.name("bdrv_co_flush");
-                if (node.activeFlush(cx)) {
-                    node.flushQueue(cx).queueWait(cx);
+                if (node.flush().activeFlush(cx)) {
+                    node.flush().flushQueue(cx).queueWait(cx);
                     cx.narrate(n + " must flush, but another flush of the node is running, so " + n + " waits.");
                     return Outcome.blocked(CoState.WAITING_FLUSH, "flush_queue (another flush is active)");
                 }
-                node.setActiveFlush(cx, true);
+                node.flush().setActiveFlush(cx, true);
                 cx.narrate(n + " starts the flush that writethrough mode adds after every write (FUA).");
                 p = P.LOCK;
                 return Outcome.CONTINUE;
@@ -66,8 +66,8 @@ final class Flush {
                     node.driver().flushToOs(co.id());
                 } catch (dev.blockstep.engine.qcow2.Qcow2Error e) {
                     // bdrv_co_flush's exit path: the next queued flush may run; the request then fails
-                    node.setActiveFlush(cx, false);
-                    node.flushQueue(cx).restartNext(cx);
+                    node.flush().setActiveFlush(cx, false);
+                    node.flush().flushQueue(cx).restartNext(cx);
                     p = P.FINISHED;
                     throw e;
                 }
@@ -108,8 +108,8 @@ final class Flush {
 
     /** bdrv_co_flush's out: clear active_flush_req and wake the next flush_queue waiter. */
     private void end(StepContext cx) {
-        node.setActiveFlush(cx, false);
-        node.flushQueue(cx).restartNext(cx);
+        node.flush().setActiveFlush(cx, false);
+        node.flush().flushQueue(cx).restartNext(cx);
         cx.narrate(co.name() + "'s flush completes.");
         p = P.FINISHED;
     }

@@ -46,7 +46,7 @@ class StateCacheOracleTest {
         Set<String> all = endStates(s, false, false, Set.of());
         // the file node's write_gen, and the flushed_gen and current_gen read off it, count the file's writes, so
         // they tell apart states whose bytes differ: a digest blind to the bytes must not see them either
-        Set<String> blind = endStates(s, true, true, Set.of("HostFile", "CacheDependencies", "FileNode", "FileFlush",
+        Set<String> blind = endStates(s, true, true, Set.of("HostFile", "CacheDependencies", "FlushState", "FileFlush",
                 "CacheFileFlushes"));
         assertNotEquals(all, blind);
         assertTrue(all.containsAll(blind));
