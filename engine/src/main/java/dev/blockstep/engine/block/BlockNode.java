@@ -1,6 +1,7 @@
 package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.CoMutex;
+import dev.blockstep.engine.coroutine.Coroutine;
 import dev.blockstep.engine.coroutine.CoQueue;
 import dev.blockstep.engine.coroutine.StepContext;
 import dev.blockstep.engine.event.EngineEvent;
@@ -32,6 +33,10 @@ public final class BlockNode {
     private final List<OutputLine> output = new ArrayList<>();
     /** The filter nodes running jobs have inserted next to this node, oldest first. */
     private final List<FilterNode> filters = new ArrayList<>();
+    /** bs->dirty_bitmaps: what writes and discards ending on the node mark. */
+    private final List<DirtyBitmap> dirtyBitmaps = new ArrayList<>();
+    /** A job in bdrv_drained_begin, woken when the node's last tracked request ends. */
+    private Coroutine drainWaiter;
 
     /** Commands qemu-io has issued and returned from, at the current point: see {@link OutputLine#group()}. */
     private int outputGroup;
@@ -126,6 +131,51 @@ public final class BlockNode {
     /** The job ends and drops its filter node from the graph. */
     public void removeFilter(FilterNode f) {
         filters.remove(f);
+    }
+
+    /** Whether a job's filter of this kind sits next to the node now. */
+    public boolean hasFilter(FilterNode.Kind kind) {
+        return filters.stream().anyMatch(f -> f.kind() == kind);
+    }
+
+    void addDirtyBitmap(DirtyBitmap b) {
+        dirtyBitmaps.add(b);
+    }
+
+    void removeDirtyBitmap(DirtyBitmap b) {
+        dirtyBitmaps.remove(b);
+    }
+
+    /** bdrv_co_write_req_finish's bdrv_set_dirty: a write or discard over the range has ended, failed or not. */
+    void writeFinished(StepContext cx, long offset, long bytes) {
+        for (DirtyBitmap b : dirtyBitmaps) {
+            if (b.enabled()) {
+                cx.writes(Resource.Shared.BLOCK_JOB);
+                b.set(offset, bytes);
+            }
+        }
+    }
+
+    /** {@code co} sleeps until no tracked request is left on the node (bdrv_drained_begin's poll). */
+    void awaitDrained(Coroutine co) {
+        drainWaiter = co;
+    }
+
+    /** A tracked request has ended: wakes the draining job once none is left. */
+    void requestEnded(StepContext cx) {
+        if (drainWaiter != null && trackedRequests.list().isEmpty()) {
+            cx.scheduler().wake(drainWaiter);
+            drainWaiter = null;
+        }
+    }
+
+    /**
+     * A job's completion replaces this node in the graph by {@code target} (bdrv_replace_node): the guest's requests
+     * from now on run with the target's driver, and the target's driver reports into this node's steps.
+     */
+    void pivotTo(BlockNode target) {
+        this.driver = target.driver;
+        target.eventTarget = e -> this.eventTarget.accept(e);
     }
 
     /** The filter nodes in the graph around this node now. */

@@ -6,6 +6,8 @@ import dev.blockstep.engine.coroutine.StepContext;
 import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.qcow2.Qcow2Error;
+import dev.blockstep.engine.snapshot.CoState;
+import dev.blockstep.engine.snapshot.Resource;
 
 /**
  * A guest request on the qcow2 node, from tracked_request_begin to tracked_request_end. Subclasses are the
@@ -276,7 +278,11 @@ public abstract class RequestCoroutine extends Coroutine {
 
     /** tracked_request_end, then the completion callback. */
     protected Outcome finish(StepContext cx, String ret) {
+        if (tracked.type() == TrackedRequestType.WRITE || tracked.type() == TrackedRequestType.DISCARD) {
+            node.writeFinished(cx, offset, bytes);
+        }
         node.trackedRequests().end(cx, tracked);
+        node.requestEnded(cx);
         result = ret;
         cx.event(new EngineEvent.RequestFinished(id(), ret));
         if (listener != null) {
@@ -293,6 +299,20 @@ public abstract class RequestCoroutine extends Coroutine {
             listener.requestDone(cx, this);
         }
         return Outcome.DONE;
+    }
+
+    /**
+     * Issues {@code r} and blocks until it ends. qemu runs such a request in the issuer's own coroutine (a job's,
+     * a mirror operation's); here it is a coroutine of its own the issuer waits for, so the steps and their order
+     * are the same.
+     */
+    protected final Outcome issueAndWait(StepContext cx, RequestCoroutine r, String waitingIn) {
+        r.onDone((c, done) -> {
+            c.writes(new Resource.CoroutineState(id()));
+            c.scheduler().wake(this);
+        });
+        cx.scheduler().spawn(r);
+        return Outcome.blocked(CoState.WAITING_COMPLETION, waitingIn + " (" + r.name() + ")");
     }
 
     protected static String hex(long v) {
