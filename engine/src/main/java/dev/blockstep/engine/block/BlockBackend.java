@@ -24,7 +24,12 @@ public final class BlockBackend implements QemuIoTarget {
 
     /** blk_co_pwritev_part of a buffer filled with {@code pattern}. */
     public WriteRequest pwritev(int id, String line, long offset, int bytes, int pattern, RequestFlags flags) {
-        return new WriteRequest(id, "W" + id, node, line, offset, bytes, pattern, cache(flags));
+        WriteRequest w = new WriteRequest(id, "W" + id, node, line, offset, bytes, pattern, cache(flags));
+        MirrorState m = node.writeBlockingMirror();
+        if (m != null) {
+            w.throughMirrorTop(new ActiveMirrorWrite(m, offset, bytes, pattern & 0xff));
+        }
+        return w;
     }
 
     /**
@@ -34,7 +39,13 @@ public final class BlockBackend implements QemuIoTarget {
      */
     public ZeroWriteRequest pwriteZeroes(int id, String line, long offset, long bytes, RequestFlags flags) {
         RequestFlags f = node.hasFilter(FilterNode.Kind.MIRROR_TOP) ? flags.without(RequestFlags.MAY_UNMAP) : flags;
-        return new ZeroWriteRequest(id, "Z" + id, node, line, offset, bytes, cache(f.with(RequestFlags.ZERO_WRITE)));
+        ZeroWriteRequest z = new ZeroWriteRequest(id, "Z" + id, node, line, offset, bytes,
+                cache(f.with(RequestFlags.ZERO_WRITE)));
+        MirrorState m = node.writeBlockingMirror();
+        if (m != null) {
+            z.throughMirrorTop(new ActiveMirrorWrite(m, offset, bytes, -1));
+        }
+        return z;
     }
 
     /**

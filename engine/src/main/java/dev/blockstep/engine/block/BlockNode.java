@@ -35,6 +35,8 @@ public final class BlockNode {
     private final List<FilterNode> filters = new ArrayList<>();
     /** bs->dirty_bitmaps: what writes and discards ending on the node mark. */
     private final List<DirtyBitmap> dirtyBitmaps = new ArrayList<>();
+    /** The mirror whose mirror_top copies guest writes to its target (copy-mode write-blocking), or null. */
+    private MirrorState writeBlockingMirror;
     /** A job in bdrv_drained_begin, woken when the node's last tracked request ends. */
     private Coroutine drainWaiter;
 
@@ -72,7 +74,7 @@ public final class BlockNode {
     }
 
     /** BDRV_O_UNMAP: the node was opened with discard=unmap (qemu-io always opens with it). */
-    private final boolean unmap;
+    private boolean unmap;
     private final DetectZeroes detectZeroes;
 
     /** A node as qemu-io opens it: BDRV_O_UNMAP, detect-zeroes off. */
@@ -138,6 +140,15 @@ public final class BlockNode {
         return filters.stream().anyMatch(f -> f.kind() == kind);
     }
 
+    /** A write-blocking mirror's filter starts or stops copying guest writes (null). */
+    void writeBlockingMirror(MirrorState m) {
+        writeBlockingMirror = m;
+    }
+
+    MirrorState writeBlockingMirror() {
+        return writeBlockingMirror;
+    }
+
     void addDirtyBitmap(DirtyBitmap b) {
         dirtyBitmaps.add(b);
     }
@@ -171,10 +182,12 @@ public final class BlockNode {
 
     /**
      * A job's completion replaces this node in the graph by {@code target} (bdrv_replace_node): the guest's requests
-     * from now on run with the target's driver, and the target's driver reports into this node's steps.
+     * from now on run with the target's driver and its discard option, and the target's driver reports into this
+     * node's steps.
      */
     void pivotTo(BlockNode target) {
         this.driver = target.driver;
+        this.unmap = target.unmap;
         target.eventTarget = e -> this.eventTarget.accept(e);
     }
 

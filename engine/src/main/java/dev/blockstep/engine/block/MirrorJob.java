@@ -29,7 +29,7 @@ import dev.blockstep.trace.NodeOptions.DetectZeroes;
  * the job waits for the source's tracked requests to end and then looks at the bitmap once more.
  */
 public final class MirrorJob extends BlockJob {
-    private enum P { INIT, LOOP, CONFLICT, STATUS, SLOT, ITERATION_END, READY, DRAIN, PIVOT, DONE }
+    private enum P { INIT, LOOP, CONFLICT, LOCK, STATUS, SLOT, ITERATION_END, READY, DRAIN, PIVOT, DONE }
 
     private final MirrorState s;
     private final FilterNode filter;
@@ -54,12 +54,14 @@ public final class MirrorJob extends BlockJob {
         this.filter = new FilterNode(name + "-mirror-top", FilterNode.Kind.MIRROR_TOP, FilterNode.Position.ABOVE_NODE);
         node.insertFilter(filter);
         node.addDirtyBitmap(s.dirty);
+        if (s.copyMode == BlockJobSpec.CopyMode.WRITE_BLOCKING) {
+            // guest writes no longer mark the bitmap: mirror_top copies them to the target itself
+            s.dirty.disable();
+            node.writeBlockingMirror(s);
+        }
     }
 
     static BlockJob mirror(int id, String name, BlockNode node, BlockJobSpec.Mirror spec) throws ImageFormatException {
-        if (spec.copyMode() == BlockJobSpec.CopyMode.WRITE_BLOCKING) {
-            throw new ImageFormatException(name + ": blockdev-mirror copy-mode write-blocking is not modelled yet");
-        }
         long size = node.driver().size();
         HostFile file;
         try {
@@ -87,7 +89,8 @@ public final class MirrorJob extends BlockJob {
                     + " is smaller than the active layer (" + below.size() + " < " + node.driver().size()
                     + " bytes); blockstep does not model growing the base");
         }
-        BlockNode base = new BlockNode(FixVariant.NONE, false, DetectZeroes.OFF);
+        // bdrv_inherited_options opens every child, backing files included, with discard=unmap by default
+        BlockNode base = new BlockNode(FixVariant.NONE, true, DetectZeroes.OFF);
         BackingImage underBase = below.driver().backingImage();
         base.attach(Qcow2Driver.open(below.driver().file().copy(), node.driver().backingFile().name(),
                 base.eventSink(), underBase == null ? null : link -> underBase));
@@ -113,6 +116,7 @@ public final class MirrorJob extends BlockJob {
             case INIT -> "mirror_dirty_init";
             case LOOP -> "mirror_run";
             case CONFLICT -> "mirror_wait_on_conflicts";
+            case LOCK -> "qemu_co_mutex_lock";
             case STATUS -> "bdrv_block_status_above";
             case SLOT -> "mirror_wait_for_free_in_flight_slot";
             case ITERATION_END -> "job_sleep_ns";
@@ -130,6 +134,12 @@ public final class MirrorJob extends BlockJob {
             case INIT -> dirtyInit(cx);
             case LOOP -> loopHead(cx);
             case CONFLICT -> conflicts(cx);
+            case LOCK -> {
+                cx.name("qemu_co_mutex_lock").guest(offset, chunksLeft * s.granularity);
+                p = P.STATUS;
+                yield lockOrQueue(cx, name() + " queues for s->lock to ask block status.",
+                        name() + " takes s->lock to ask block status at guest " + hex(offset) + ".");
+            }
             case STATUS -> blockStatus(cx);
             case SLOT -> perform(cx);
             case ITERATION_END -> iterationEnd(cx);
@@ -225,17 +235,13 @@ public final class MirrorJob extends BlockJob {
         chunksLeft = n;
         cx.narrate(name() + " claims guest " + hex(offset) + "+" + hex(n * s.granularity) + " (" + n
                 + " chunks) and clears their dirty bits.");
-        p = P.STATUS;
+        p = P.LOCK;
         return Outcome.CONTINUE;
     }
 
-    /** bdrv_block_status_above on the source for the rest of the area, under s->lock; decides the op. */
+    /** bdrv_block_status_above on the source for the rest of the area, holding s->lock; decides the op. */
     private Outcome blockStatus(StepContext cx) {
         cx.name("qcow2_co_block_status").guest(offset, chunksLeft * s.granularity);
-        if (!lock(cx)) {
-            cx.name("qemu_co_mutex_lock_entry").narrate(name() + " queues for s->lock to ask block status.");
-            return lockBlocked();
-        }
         lockReturned(cx);
         long want = Math.min(chunksLeft * s.granularity, bytes - offset);
         Status st = status(offset);
@@ -283,7 +289,7 @@ public final class MirrorJob extends BlockJob {
                 + hex(offset) + "+" + hex(ioBytes) + ".");
         offset += ioBytes;
         chunksLeft -= s.chunks(ioBytes);
-        p = chunksLeft > 0 && offset < bytes ? P.STATUS : P.ITERATION_END;
+        p = chunksLeft > 0 && offset < bytes ? P.LOCK : P.ITERATION_END;
         return Outcome.CONTINUE;
     }
 
@@ -307,6 +313,13 @@ public final class MirrorJob extends BlockJob {
     /** bdrv_drained_begin on the source: wait for its requests to end, then look at the bitmap once more. */
     private Outcome drain(StepContext cx) {
         cx.name("bdrv_drained_begin");
+        MirrorOp active = s.anyOp();
+        if (active != null) {
+            MirrorState.waitFor(cx, active);
+            cx.narrate(name() + " drains the source: it waits for the guest write mirror_top is copying.");
+            return Outcome.blocked(CoState.WAITING_COMPLETION, "bdrv_drained_begin: active write at guest "
+                    + hex(active.offset()));
+        }
         if (!node.trackedRequests().list().isEmpty()) {
             node.awaitDrained(this);
             cx.narrate(name() + " drains the source: it waits for the requests in flight there.");
@@ -327,6 +340,7 @@ public final class MirrorJob extends BlockJob {
         node.driver().close(id());
         node.removeFilter(filter);
         node.removeDirtyBitmap(s.dirty);
+        node.writeBlockingMirror(null);
         node.pivotTo(s.target);
         cx.name("mirror_exit_common").narrate(name() + " completes: mirror_top leaves the graph and the guest now "
                 + "writes " + (commit ? "the base" : "the target") + ".");

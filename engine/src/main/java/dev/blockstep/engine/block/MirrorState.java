@@ -129,6 +129,11 @@ final class MirrorState {
         throw new IllegalStateException("mirror: waiting for a free slot with no operation in flight");
     }
 
+    /** Any op in ops_in_flight (at the drain only active writes can be left), or null. */
+    MirrorOp anyOp() {
+        return ops.isEmpty() ? null : ops.get(0);
+    }
+
     /** Queues {@code co} on {@code op}'s waiting_requests (the caller then returns a blocked outcome). */
     static void waitFor(StepContext cx, MirrorOp op) {
         op.waiting().queueWait(cx);

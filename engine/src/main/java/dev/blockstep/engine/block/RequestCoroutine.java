@@ -24,6 +24,10 @@ public abstract class RequestCoroutine extends Coroutine {
     private String result = "";
     private RequestListener listener;
     private final CacheFileFlushes cacheFlushes;
+    /** The copy to the target a write-blocking mirror_top adds around this guest write, or null. */
+    private ActiveMirrorWrite activeWrite;
+    /** What the source's request returned, kept while the active write's steps after it run. */
+    private String sourceResult;
 
     /** Told when a request ends, so qemu-io's main loop can print and stop waiting. */
     public interface RequestListener {
@@ -90,6 +94,12 @@ public abstract class RequestCoroutine extends Coroutine {
         failure((op.equals("aio_read") ? "readv" : op) + " failed: " + e.strerror());
     }
 
+    /** The guest write passes a write-blocking mirror_top, which copies it to the mirror's target. */
+    RequestCoroutine throughMirrorTop(ActiveMirrorWrite w) {
+        this.activeWrite = w;
+        return this;
+    }
+
     public RequestCoroutine onDone(RequestListener l) {
         this.listener = l;
         return this;
@@ -136,6 +146,13 @@ public abstract class RequestCoroutine extends Coroutine {
         try {
             if (cacheFlushes.pending()) {
                 return cacheFlushes.step(cx);
+            }
+            if (activeWrite != null && activeWrite.beforeSource()) {
+                return activeWrite.prepare(cx, this);
+            }
+            if (activeWrite != null && activeWrite.afterSource()) {
+                Outcome o = activeWrite.after(cx, this);
+                return activeWrite.finished() ? complete(cx, sourceResult) : o;
             }
             if (node.driver() == null) {
                 return runPhase(cx);
@@ -283,6 +300,16 @@ public abstract class RequestCoroutine extends Coroutine {
         }
         node.trackedRequests().end(cx, tracked);
         node.requestEnded(cx);
+        if (activeWrite != null) {
+            activeWrite.sourceDone(ret.equals("0"));
+            sourceResult = ret;
+            return Outcome.CONTINUE;
+        }
+        return complete(cx, ret);
+    }
+
+    /** The request's completion: its result, its end event, and the completion callback. */
+    private Outcome complete(StepContext cx, String ret) {
         result = ret;
         cx.event(new EngineEvent.RequestFinished(id(), ret));
         if (listener != null) {
