@@ -21,9 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * blockdev-mirror sync=full run alone on real qemu 7.2 (qemu-system, QMP, no guest: blockdev-add of a fresh
@@ -51,8 +52,9 @@ class BlockMirrorReferenceTest {
         return d;
     }
 
-    @Test
-    void blockstepsMirrorLeavesTheTargetQemusMirrorLeaves() throws Exception {
+    @ParameterizedTest
+    @EnumSource(BlockJobSpec.CopyMode.class)
+    void blockstepsMirrorLeavesTheTargetQemusMirrorLeaves(BlockJobSpec.CopyMode mode) throws Exception {
         Path q = source("qemu");
         byte[] srcBefore = Files.readAllBytes(q.resolve("src.qcow2"));
         assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", q.resolve("tgt.qcow2").toString(), "1M").exitCode());
@@ -62,7 +64,7 @@ class BlockMirrorReferenceTest {
                     .set("file", QemuSystem.args().put("driver", "file").put("filename",
                             q.resolve("tgt.qcow2").toString())));
             qemu.execute("blockdev-mirror", QemuSystem.args().put("job-id", "m0").put("device", "src")
-                    .put("target", "tgt").put("sync", "full"));
+                    .put("target", "tgt").put("sync", "full").put("copy-mode", mode.qmpName()));
             qemu.awaitEvent("BLOCK_JOB_READY");
             qemu.execute("job-complete", QemuSystem.args().put("id", "m0"));
             assertEquals("mirror", qemu.awaitEvent("BLOCK_JOB_COMPLETED").path("type").asText());
@@ -72,7 +74,7 @@ class BlockMirrorReferenceTest {
         Path src = ours.resolve("src.qcow2");
         Engine e = new Engine(new Workload(HostFile.load(src), "src.qcow2", CommandSource.of(List.of()),
                 FixVariant.NONE, Policies::fifo, BlockStack.QEMU_IO, null,
-                BlockJobSpec.Mirror.background("tgt.qcow2")));
+                new BlockJobSpec.Mirror("tgt.qcow2", 65536, mode, 0, 0)));
         assertEquals(List.of(FilterNode.Kind.MIRROR_TOP), e.node().filters().stream().map(FilterNode::kind).toList());
         e.runToEnd();
         assertTrue(e.finished());
