@@ -24,18 +24,38 @@ public final class BlockBackend implements QemuIoTarget {
 
     /** blk_co_pwritev_part of a buffer filled with {@code pattern}. */
     public WriteRequest pwritev(int id, String line, long offset, int bytes, int pattern, RequestFlags flags) {
-        return new WriteRequest(id, "W" + id, node, line, offset, bytes, pattern, cache(flags));
+        WriteRequest w = new WriteRequest(id, "W" + id, node, line, offset, bytes, pattern, cache(flags));
+        MirrorState m = node.writeBlockingMirror();
+        if (m != null) {
+            w.throughMirrorTop(new ActiveMirrorWrite(m, offset, bytes, pattern & 0xff));
+        }
+        return w;
     }
 
-    /** blk_co_pwrite_zeroes: BDRV_REQ_ZERO_WRITE plus the caller's MAY_UNMAP and FUA. */
+    /**
+     * blk_co_pwrite_zeroes: BDRV_REQ_ZERO_WRITE plus the caller's MAY_UNMAP and FUA. While a mirror_top filter
+     * sits above the node, bdrv_co_do_pwrite_zeroes passes it only the flags it supports (not MAY_UNMAP) and it
+     * forwards the zero write to the node with bdrv_co_pwrite_zeroes: the node sees ZERO_WRITE alone.
+     */
     public ZeroWriteRequest pwriteZeroes(int id, String line, long offset, long bytes, RequestFlags flags) {
-        return new ZeroWriteRequest(id, "Z" + id, node, line, offset, bytes,
-                cache(flags.with(RequestFlags.ZERO_WRITE)));
+        RequestFlags f = node.hasFilter(FilterNode.Kind.MIRROR_TOP) ? flags.without(RequestFlags.MAY_UNMAP) : flags;
+        ZeroWriteRequest z = new ZeroWriteRequest(id, "Z" + id, node, line, offset, bytes,
+                cache(f.with(RequestFlags.ZERO_WRITE)));
+        MirrorState m = node.writeBlockingMirror();
+        if (m != null) {
+            z.throughMirrorTop(new ActiveMirrorWrite(m, offset, bytes, -1));
+        }
+        return z;
     }
 
-    /** blk_co_pdiscard. */
+    /**
+     * blk_co_pdiscard. A mirror_top filter above the node is opened without BDRV_O_UNMAP, so bdrv_co_pdiscard on
+     * it returns 0 before the node sees anything.
+     */
     public DiscardRequest pdiscard(int id, String line, long offset, long bytes) {
-        return new DiscardRequest(id, "D" + id, node, line, offset, bytes);
+        return node.hasFilter(FilterNode.Kind.MIRROR_TOP)
+                ? DiscardRequest.droppedByFilter(id, "D" + id, node, line, offset, bytes)
+                : new DiscardRequest(id, "D" + id, node, line, offset, bytes);
     }
 
     /** blk_co_pdiscard and then blk_co_flush, in one coroutine: what the NBD server does for a TRIM with FUA. */

@@ -2,8 +2,6 @@ package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
-import dev.blockstep.engine.snapshot.CoState;
-import dev.blockstep.engine.snapshot.Resource;
 
 /**
  * What the block jobs' coroutines share: the loop head of stream_run and commit_run, and the wait for a request
@@ -28,18 +26,5 @@ public abstract class BlockJob extends RequestCoroutine {
         }
         cx.narrate(name() + " yields before the chunk at guest " + hex(pos) + ".");
         return false;
-    }
-
-    /**
-     * Issues {@code r} and blocks until it ends. qemu runs the request in the job's own coroutine; here it is a
-     * coroutine of its own the job waits for, so the steps and their order are the same.
-     */
-    protected final Outcome issueAndWait(StepContext cx, RequestCoroutine r, String waitingIn) {
-        r.onDone((c, done) -> {
-            c.writes(new Resource.CoroutineState(id()));
-            c.scheduler().wake(this);
-        });
-        cx.scheduler().spawn(r);
-        return Outcome.blocked(CoState.WAITING_COMPLETION, waitingIn + " (" + r.name() + ")");
     }
 }

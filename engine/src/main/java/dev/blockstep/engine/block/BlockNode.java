@@ -1,6 +1,7 @@
 package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.CoMutex;
+import dev.blockstep.engine.coroutine.Coroutine;
 import dev.blockstep.engine.coroutine.StepContext;
 import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.event.EngineEventSink;
@@ -30,6 +31,12 @@ public final class BlockNode {
     private final List<OutputLine> output = new ArrayList<>();
     /** The filter nodes running jobs have inserted next to this node, oldest first. */
     private final List<FilterNode> filters = new ArrayList<>();
+    /** bs->dirty_bitmaps: what writes and discards ending on the node mark. */
+    private final List<DirtyBitmap> dirtyBitmaps = new ArrayList<>();
+    /** The mirror whose mirror_top copies guest writes to its target (copy-mode write-blocking), or null. */
+    private MirrorState writeBlockingMirror;
+    /** A job in bdrv_drained_begin, woken when the node's last tracked request ends. */
+    private Coroutine drainWaiter;
 
     /** Commands qemu-io has issued and returned from, at the current point: see {@link OutputLine#group()}. */
     private int outputGroup;
@@ -65,7 +72,7 @@ public final class BlockNode {
     }
 
     /** BDRV_O_UNMAP: the node was opened with discard=unmap (qemu-io always opens with it). */
-    private final boolean unmap;
+    private boolean unmap;
     private final DetectZeroes detectZeroes;
 
     /** A node as qemu-io opens it: BDRV_O_UNMAP, detect-zeroes off. */
@@ -124,6 +131,62 @@ public final class BlockNode {
     /** The job ends and drops its filter node from the graph. */
     public void removeFilter(FilterNode f) {
         filters.remove(f);
+    }
+
+    /** Whether a job's filter of this kind sits next to the node now. */
+    public boolean hasFilter(FilterNode.Kind kind) {
+        return filters.stream().anyMatch(f -> f.kind() == kind);
+    }
+
+    /** A write-blocking mirror's filter starts or stops copying guest writes (null). */
+    void writeBlockingMirror(MirrorState m) {
+        writeBlockingMirror = m;
+    }
+
+    MirrorState writeBlockingMirror() {
+        return writeBlockingMirror;
+    }
+
+    void addDirtyBitmap(DirtyBitmap b) {
+        dirtyBitmaps.add(b);
+    }
+
+    void removeDirtyBitmap(DirtyBitmap b) {
+        dirtyBitmaps.remove(b);
+    }
+
+    /** bdrv_co_write_req_finish's bdrv_set_dirty: a write or discard over the range has ended, failed or not. */
+    void writeFinished(StepContext cx, long offset, long bytes) {
+        for (DirtyBitmap b : dirtyBitmaps) {
+            if (b.enabled()) {
+                cx.writes(Resource.Shared.BLOCK_JOB);
+                b.set(offset, bytes);
+            }
+        }
+    }
+
+    /** {@code co} sleeps until no tracked request is left on the node (bdrv_drained_begin's poll). */
+    void awaitDrained(Coroutine co) {
+        drainWaiter = co;
+    }
+
+    /** A tracked request has ended: wakes the draining job once none is left. */
+    void requestEnded(StepContext cx) {
+        if (drainWaiter != null && trackedRequests.list().isEmpty()) {
+            cx.scheduler().wake(drainWaiter);
+            drainWaiter = null;
+        }
+    }
+
+    /**
+     * A job's completion replaces this node in the graph by {@code target} (bdrv_replace_node): the guest's requests
+     * from now on run with the target's driver and its discard option, and the target's driver reports into this
+     * node's steps.
+     */
+    void pivotTo(BlockNode target) {
+        this.driver = target.driver;
+        this.unmap = target.unmap;
+        target.eventTarget = e -> this.eventTarget.accept(e);
     }
 
     /** The filter nodes in the graph around this node now. */

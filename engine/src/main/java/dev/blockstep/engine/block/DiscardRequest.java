@@ -22,6 +22,8 @@ public final class DiscardRequest extends RequestCoroutine {
     private long pos;
     private long pieceLen;
     private Flush flush;
+    /** A filter above the node (mirror_top) has no BDRV_O_UNMAP: bdrv_co_pdiscard stops there. */
+    private boolean droppedByFilter;
 
     public DiscardRequest(int id, String name, BlockNode node, String request, long offset, long bytes) {
         this(id, name, node, request, offset, bytes, RequestFlags.NONE);
@@ -31,6 +33,14 @@ public final class DiscardRequest extends RequestCoroutine {
     public DiscardRequest(int id, String name, BlockNode node, String request, long offset, long bytes,
                           RequestFlags flags) {
         super(id, name, node, request, offset, bytes, flags);
+    }
+
+    /** A discard whose BlockBackend sits on a mirror_top filter: it returns 0 there and never reaches the node. */
+    static DiscardRequest droppedByFilter(int id, String name, BlockNode node, String request, long offset,
+                                          long bytes) {
+        DiscardRequest d = new DiscardRequest(id, name, node, request, offset, bytes);
+        d.droppedByFilter = true;
+        return d;
     }
 
     @Override
@@ -54,6 +64,11 @@ public final class DiscardRequest extends RequestCoroutine {
         switch (p) {
             case BEGIN -> {
                 readFix();
+                if (droppedByFilter) {
+                    cx.name("bdrv_co_pdiscard").guest(offset, bytes).narrate(n + " reaches mirror_top, a filter opened "
+                            + "without BDRV_O_UNMAP: bdrv_co_pdiscard returns 0 and nothing is discarded.");
+                    return completeUntracked(cx);
+                }
                 if (!node.unmap()) {
                     // discard=ignore: bdrv_co_pdiscard returns 0 before tracking anything
                     cx.name("bdrv_co_pdiscard").guest(offset, bytes).narrate(n + " reaches a node opened without "

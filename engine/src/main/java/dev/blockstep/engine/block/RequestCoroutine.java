@@ -6,6 +6,8 @@ import dev.blockstep.engine.coroutine.StepContext;
 import dev.blockstep.engine.event.EngineEvent;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.qcow2.Qcow2Error;
+import dev.blockstep.engine.snapshot.CoState;
+import dev.blockstep.engine.snapshot.Resource;
 
 /**
  * A guest request on the qcow2 node, from tracked_request_begin to tracked_request_end. Subclasses are the
@@ -22,6 +24,10 @@ public abstract class RequestCoroutine extends Coroutine {
     private String result = "";
     private RequestListener listener;
     private final CacheFileFlushes cacheFlushes;
+    /** The copy to the target a write-blocking mirror_top adds around this guest write, or null. */
+    private ActiveMirrorWrite activeWrite;
+    /** What the source's request returned, kept while the active write's steps after it run. */
+    private String sourceResult;
 
     /** Told when a request ends, so qemu-io's main loop can print and stop waiting. */
     public interface RequestListener {
@@ -88,6 +94,12 @@ public abstract class RequestCoroutine extends Coroutine {
         failure((op.equals("aio_read") ? "readv" : op) + " failed: " + e.strerror());
     }
 
+    /** The guest write passes a write-blocking mirror_top, which copies it to the mirror's target. */
+    RequestCoroutine throughMirrorTop(ActiveMirrorWrite w) {
+        this.activeWrite = w;
+        return this;
+    }
+
     public RequestCoroutine onDone(RequestListener l) {
         this.listener = l;
         return this;
@@ -134,6 +146,13 @@ public abstract class RequestCoroutine extends Coroutine {
         try {
             if (cacheFlushes.pending()) {
                 return cacheFlushes.step(cx);
+            }
+            if (activeWrite != null && activeWrite.beforeSource()) {
+                return activeWrite.prepare(cx, this);
+            }
+            if (activeWrite != null && activeWrite.afterSource()) {
+                Outcome o = activeWrite.after(cx, this);
+                return activeWrite.finished() ? complete(cx, sourceResult) : o;
             }
             if (node.driver() == null) {
                 return runPhase(cx);
@@ -276,7 +295,21 @@ public abstract class RequestCoroutine extends Coroutine {
 
     /** tracked_request_end, then the completion callback. */
     protected Outcome finish(StepContext cx, String ret) {
+        if (tracked.type() == TrackedRequestType.WRITE || tracked.type() == TrackedRequestType.DISCARD) {
+            node.writeFinished(cx, offset, bytes);
+        }
         node.trackedRequests().end(cx, tracked);
+        node.requestEnded(cx);
+        if (activeWrite != null) {
+            activeWrite.sourceDone(ret.equals("0"));
+            sourceResult = ret;
+            return Outcome.CONTINUE;
+        }
+        return complete(cx, ret);
+    }
+
+    /** The request's completion: its result, its end event, and the completion callback. */
+    private Outcome complete(StepContext cx, String ret) {
         result = ret;
         cx.event(new EngineEvent.RequestFinished(id(), ret));
         if (listener != null) {
@@ -293,6 +326,20 @@ public abstract class RequestCoroutine extends Coroutine {
             listener.requestDone(cx, this);
         }
         return Outcome.DONE;
+    }
+
+    /**
+     * Issues {@code r} and blocks until it ends. qemu runs such a request in the issuer's own coroutine (a job's,
+     * a mirror operation's); here it is a coroutine of its own the issuer waits for, so the steps and their order
+     * are the same.
+     */
+    protected final Outcome issueAndWait(StepContext cx, RequestCoroutine r, String waitingIn) {
+        r.onDone((c, done) -> {
+            c.writes(new Resource.CoroutineState(id()));
+            c.scheduler().wake(this);
+        });
+        cx.scheduler().spawn(r);
+        return Outcome.blocked(CoState.WAITING_COMPLETION, waitingIn + " (" + r.name() + ")");
     }
 
     protected static String hex(long v) {

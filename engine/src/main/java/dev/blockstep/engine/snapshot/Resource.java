@@ -30,6 +30,11 @@ public sealed interface Resource {
          */
         METADATA,
         /** Whether the driver is still attached (bs->drv): a fatal corruption detaches it. */
-        MEDIUM
+        MEDIUM,
+        /**
+         * A mirror job's own state (dirty bitmap, in-flight bitmap, operations) and its target node, which the
+         * engine does not split into finer resources: every step that touches them conflicts with every other.
+         */
+        BLOCK_JOB
     }
 }

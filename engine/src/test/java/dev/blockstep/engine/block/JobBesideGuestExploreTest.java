@@ -25,6 +25,7 @@ import dev.blockstep.trace.qemuio.QemuIoCommand;
 import dev.blockstep.trace.qemuio.QemuIoParser;
 import java.util.Collections;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -48,18 +49,28 @@ class JobBesideGuestExploreTest {
      * [64k, 68k); top: 0x21 over [0, 128k), allocated so the guest's zero write and discard free it.
      */
     static ExploreSetup setup(FixVariant fix, BlockJobSpec job, String topScript) throws Exception {
-        HostFile base = ScriptRun.run(Qcow2Create.create(SIZE, CS), "base.qcow2",
+        return setup(fix, job, topScript, SIZE);
+    }
+
+    /** The same chain at {@code size} bytes (at least 128 KiB, where the guest's requests fall). */
+    static ExploreSetup setup(FixVariant fix, BlockJobSpec job, String topScript, int size) throws Exception {
+        return setup(fix, job, topScript, size, GUEST);
+    }
+
+    static ExploreSetup setup(FixVariant fix, BlockJobSpec job, String topScript, int size, String guestScript)
+            throws Exception {
+        HostFile base = ScriptRun.run(Qcow2Create.create(size, CS), "base.qcow2",
                 QemuIoParser.parseScript("write -P 0x11 0 128k\n", "base"), FixVariant.NONE,
                 null).file();
         BackingImage baseImage = new BackingImage.Qcow2(Qcow2Driver.open(base, "base.qcow2", EngineEventSink.NONE));
-        HostFile mid = ScriptRun.run(Qcow2Create.create(SIZE, CS, new BackingFile("base.qcow2", "qcow2")),
+        HostFile mid = ScriptRun.run(Qcow2Create.create(size, CS, new BackingFile("base.qcow2", "qcow2")),
                 baseImage, "mid.qcow2", QemuIoParser.parseScript("write -P 0x33 64k 4k\n",
                         "mid"), FixVariant.NONE, null).file();
         BackingImage midImage = new BackingImage.Qcow2(Qcow2Driver.open(mid, "mid.qcow2", EngineEventSink.NONE,
                 link -> baseImage));
-        HostFile top = ScriptRun.run(Qcow2Create.create(SIZE, CS, new BackingFile("mid.qcow2", "qcow2")),
+        HostFile top = ScriptRun.run(Qcow2Create.create(size, CS, new BackingFile("mid.qcow2", "qcow2")),
                 midImage, "top.qcow2", QemuIoParser.parseScript(topScript, "top"), FixVariant.NONE, null).file();
-        List<QemuIoCommand> guest = QemuIoParser.parseScript(GUEST, "guest");
+        List<QemuIoCommand> guest = QemuIoParser.parseScript(guestScript, "guest");
         return new ExploreSetup("top.qcow2", top, guest, Collections.nCopies(guest.size(), Producer.GUEST), fix,
                 BlockStack.QEMU_IO, midImage, job);
     }
@@ -118,5 +129,61 @@ class JobBesideGuestExploreTest {
         assertTrue(x.interleavings() > 1, "interleavings " + x.interleavings());
         assertEquals(0, x.badEndStates(), x.endStates().values().stream().map(e -> e.verdict().summary()).toList()
                 .toString());
+    }
+
+    /**
+     * The jobs of block/mirror.c beside the same guest traffic on the same chain: blockdev-mirror of the top (sync=full,
+     * both copy modes) into a fresh target, and an active block-commit of the top into mid. While mirror_top sits
+     * above the top, the guest's zero write reaches it without MAY_UNMAP and the discard stops at the filter, so no
+     * guest request frees a cluster there; once the job pivots, the guest writes the target (or mid), which no job
+     * writes any more. Every end state of the source is clean, with and without the fix. The chain is cut to the
+     * two clusters the guest touches: the mirror copies every cluster, and four make the search take minutes.
+     */
+    @ParameterizedTest
+    @EnumSource(value = FixVariant.class, names = {"NONE", "PATCH"})
+    void noInterleavingOfAMirrorOrActiveCommitWithGuestZeroWritesAndDiscardsCorrupts(FixVariant fix) throws Exception {
+        for (BlockJobSpec job : List.of(new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.BACKGROUND, 0, 0),
+                new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.WRITE_BLOCKING, 0, 0),
+                new BlockJobSpec.ActiveCommit())) {
+            ExploreSetup s = setup(fix, job, "write -P 0x21 0 128k\n", 2 * CS);
+            Exploration x = new Explorer(s, new Judge(s, new QemuImgCheck()), true, 200_000, 10).run();
+            System.out.println(job + " beside guest, fix " + fix.id() + ": " + x.states() + " states, "
+                    + x.interleavings() + " interleavings, " + x.endStates().size() + " end states, " + x.badEndStates()
+                    + " bad");
+            assertFalse(x.truncated(), job.toString());
+            assertTrue(x.interleavings() > 1, job + ": interleavings " + x.interleavings());
+            assertEquals(0, x.badEndStates(), job + ": " + x.endStates().values().stream()
+                    .map(e -> e.verdict().summary()).toList());
+        }
+    }
+
+    /**
+     * The race itself on the top, with and without a job of block/mirror.c: cluster 0 of the top is ZERO_ALLOC and
+     * the guest writes data to its first half while it zeroes the second half with unmap. Without a job some
+     * interleaving corrupts the top (the zero write widens to the whole cluster, which reads as zero, and frees it
+     * under the data write). While mirror_top sits above the top it strips MAY_UNMAP, so no interleaving does.
+     */
+    @Test
+    void mirrorTopKeepsTheRaceOffTheSourceThatCorruptsWithoutAJob() throws Exception {
+        String top = "write -P 0x21 0 64k\nwrite -z 0 64k\n";
+        String race = "aio_write -P 0x22 0 32k\naio_write -z -u 32k 32k\n";
+        List<BlockJobSpec> jobs = new java.util.ArrayList<>();
+        jobs.add(null);
+        jobs.add(new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.WRITE_BLOCKING, 0, 0));
+        jobs.add(new BlockJobSpec.ActiveCommit());
+        for (BlockJobSpec job : jobs) {
+            ExploreSetup s = setup(FixVariant.NONE, job, top, CS, race);
+            Exploration x = new Explorer(s, new Judge(s, new QemuImgCheck()), true, 200_000, 10).run();
+            System.out.println("race on the top beside " + job + ", fix none: " + x.states() + " states, "
+                    + x.interleavings() + " interleavings, " + x.endStates().size() + " end states, " + x.badEndStates()
+                    + " bad");
+            assertFalse(x.truncated(), String.valueOf(job));
+            if (job == null) {
+                assertTrue(x.badEndStates() > 0, "the race without a job: no bad end state");
+            } else {
+                assertEquals(0, x.badEndStates(), job + ": " + x.endStates().values().stream()
+                        .map(e -> e.verdict().summary()).toList());
+            }
+        }
     }
 }

@@ -14,6 +14,7 @@ import dev.blockstep.engine.qcow2.format.BackingFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.Workload;
 import dev.blockstep.engine.testing.Qemu;
+import dev.blockstep.engine.testing.QemuChain;
 import dev.blockstep.engine.testing.QemuSystem;
 import dev.blockstep.trace.qemuio.QemuIoParser;
 import java.nio.file.Files;
@@ -41,19 +42,9 @@ class BlockCommitBesideGuestQemuTest {
 
     /** base: 0x11 over [0, 128k); mid: 0x33 at [64k, 68k); top: 0x21 over [0, 128k). */
     private Path chain(String sub) throws Exception {
-        Path d = Files.createDirectories(dir.resolve(sub));
-        String base = d.resolve("base.qcow2").toString();
-        String mid = d.resolve("mid.qcow2").toString();
-        String top = d.resolve("top.qcow2").toString();
-        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", base, "256k").exitCode());
-        assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write -P 0x11 0 128k", base).exitCode());
-        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", mid, "256k")
-                .exitCode());
-        assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write -P 0x33 64k 4k", mid).exitCode());
-        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", "-b", "mid.qcow2", "-F", "qcow2", top, "256k")
-                .exitCode());
-        assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write -P 0x21 0 128k", top).exitCode());
-        return d;
+        return QemuChain.create(dir.resolve(sub), "256k", new QemuChain.Layer("base.qcow2", "write -P 0x11 0 128k"),
+                new QemuChain.Layer("mid.qcow2", "write -P 0x33 64k 4k"),
+                new QemuChain.Layer("top.qcow2", "write -P 0x21 0 128k"));
     }
 
     /** The guest view of the chain under {@code top}, as qemu-img convert reads it. */

@@ -14,7 +14,7 @@ import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.format.BackingFile;
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.session.Workload;
-import dev.blockstep.engine.testing.Qemu;
+import dev.blockstep.engine.testing.QemuChain;
 import dev.blockstep.engine.testing.QemuSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,21 +40,10 @@ class BlockCommitReferenceTest {
      * 0x34 at [768k, 772k); top: 0x22 at [0, 4k).
      */
     private Path chain(String sub) throws Exception {
-        Path d = Files.createDirectories(dir.resolve(sub));
-        String base = d.resolve("base.qcow2").toString();
-        String mid = d.resolve("mid.qcow2").toString();
-        String top = d.resolve("top.qcow2").toString();
-        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", base, "1M").exitCode());
-        assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write -P 0x11 0 128k", "-c", "write -P 0x12 512k 64k", base)
-                .exitCode());
-        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", mid, "1M")
-                .exitCode());
-        assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write -P 0x33 64k 128k", "-c", "write -z 320k 64k",
-                "-c", "write -P 0x34 768k 4k", mid).exitCode());
-        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", "-b", "mid.qcow2", "-F", "qcow2", top, "1M")
-                .exitCode());
-        assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write -P 0x22 0 4k", top).exitCode());
-        return d;
+        return QemuChain.create(dir.resolve(sub), "1M",
+                new QemuChain.Layer("base.qcow2", "write -P 0x11 0 128k", "write -P 0x12 512k 64k"),
+                new QemuChain.Layer("mid.qcow2", "write -P 0x33 64k 128k", "write -z 320k 64k", "write -P 0x34 768k 4k"),
+                new QemuChain.Layer("top.qcow2", "write -P 0x22 0 4k"));
     }
 
     @Test

@@ -1,0 +1,86 @@
+package dev.blockstep.engine.qcow2;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.blockstep.engine.block.BlockJobSpec;
+import dev.blockstep.engine.block.BlockStack;
+import dev.blockstep.engine.block.CommandSource;
+import dev.blockstep.engine.block.FilterNode;
+import dev.blockstep.engine.block.MirrorJob;
+import dev.blockstep.engine.coroutine.Policies;
+import dev.blockstep.engine.fix.FixVariant;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.format.BackingFile;
+import dev.blockstep.engine.session.Engine;
+import dev.blockstep.engine.session.Workload;
+import dev.blockstep.engine.testing.MirrorOutcome;
+import dev.blockstep.engine.testing.QemuChain;
+import dev.blockstep.engine.testing.QemuSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An active block-commit (top into base, top being the guest's own image) run alone on real qemu 7.2 (qemu-system,
+ * QMP block-commit without top-node, job-complete on BLOCK_JOB_READY) and blockstep's {@link MirrorJob} in commit
+ * mode on the same chain: the bases must agree on everything {@link MirrorOutcome} compares (the job's ops run in
+ * parallel in qemu, so the order of newly allocated host clusters is not deterministic), and neither job may change
+ * the top.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class BlockActiveCommitReferenceTest {
+
+    @TempDir
+    Path dir;
+
+    /**
+     * base: 0x11 over [0, 192k), 0x12 over [512k, 576k); top: 0x22 over [64k, 128k), a zero cluster over
+     * [128k, 192k) (hiding base data), 0x23 at [512k, 516k) (a partial cluster over base data), 0x24 over
+     * [768k, 832k).
+     */
+    private Path chain(String sub) throws Exception {
+        return QemuChain.create(dir.resolve(sub), "1M",
+                new QemuChain.Layer("base.qcow2", "write -P 0x11 0 192k", "write -P 0x12 512k 64k"),
+                new QemuChain.Layer("top.qcow2", "write -P 0x22 64k 64k", "write -z 128k 64k",
+                        "write -P 0x23 512k 4k", "write -P 0x24 768k 64k"));
+    }
+
+    @Test
+    void blockstepsActiveCommitLeavesTheBaseQemusLeaves() throws Exception {
+        Path q = chain("qemu");
+        byte[] topBefore = Files.readAllBytes(q.resolve("top.qcow2"));
+        try (QemuSystem qemu = QemuSystem.start(q, "if=none,id=d0,node-name=top,format=qcow2,file="
+                + q.resolve("top.qcow2") + ",backing.node-name=base")) {
+            qemu.execute("block-commit", QemuSystem.args().put("job-id", "c0").put("device", "top")
+                    .put("base-node", "base"));
+            qemu.awaitEvent("BLOCK_JOB_READY");
+            qemu.execute("job-complete", QemuSystem.args().put("id", "c0"));
+            assertEquals("commit", qemu.awaitEvent("BLOCK_JOB_COMPLETED").path("type").asText());
+        }
+
+        Path ours = chain("ours");
+        Path top = ours.resolve("top.qcow2");
+        BackingImage base = BackingChain.of(top).open(new BackingFile("base.qcow2", "qcow2"));
+        Engine e = new Engine(new Workload(HostFile.load(top), "top.qcow2", CommandSource.of(List.of()),
+                FixVariant.NONE, Policies::fifo, BlockStack.QEMU_IO, base, new BlockJobSpec.ActiveCommit()));
+        assertEquals(List.of(FilterNode.Kind.MIRROR_TOP), e.node().filters().stream().map(FilterNode::kind).toList());
+        e.runToEnd();
+        assertTrue(e.finished());
+        assertEquals(List.of(), e.node().filters());
+        MirrorJob job = (MirrorJob) e.scheduler().coroutines().stream().filter(c -> c instanceof MirrorJob)
+                .findFirst().orElseThrow();
+        HostFile b = job.target().file();
+        Files.write(ours.resolve("base-after.qcow2"), b.read(0, (int) b.length()));
+        Files.write(ours.resolve("top-after.qcow2"), e.file().read(0, (int) e.file().length()));
+
+        MirrorOutcome.assertSameOutcome(q.resolve("base.qcow2"), ours.resolve("base-after.qcow2"), "base");
+        assertArrayEquals(topBefore, Files.readAllBytes(q.resolve("top.qcow2")), "qemu changed the top");
+        assertArrayEquals(topBefore, Files.readAllBytes(ours.resolve("top-after.qcow2")), "blockstep changed the top");
+    }
+}
