@@ -19,6 +19,17 @@ public sealed interface JobCommand {
     /** The QMP command's name, as {@code execute} spells it. */
     String execute();
 
+    /** qemu's job type ("stream", "commit"), which names the job's coroutine in schedules. */
+    String type();
+
+    /**
+     * Whether a schedule's coroutine name is the job's: its type, or the type and a dot for a request the job
+     * issues ("stream.cor"). No workload command may take such a name.
+     */
+    default boolean names(String coroutine) {
+        return coroutine.equals(type()) || coroutine.startsWith(type() + ".");
+    }
+
     /**
      * {@code block-stream}: copies the chain below {@code device} down to {@code base} (null: the whole chain) into
      * it.
@@ -32,6 +43,11 @@ public sealed interface JobCommand {
         @Override
         public String execute() {
             return EXECUTE;
+        }
+
+        @Override
+        public String type() {
+            return "stream";
         }
     }
 
@@ -48,6 +64,11 @@ public sealed interface JobCommand {
         @Override
         public String execute() {
             return EXECUTE;
+        }
+
+        @Override
+        public String type() {
+            return "commit";
         }
     }
 }

@@ -210,9 +210,12 @@ final class TraceParser {
                 if (name.equals(Trace.MAIN_COROUTINE)) {
                     continue;
                 }
-                if (coroutines == null) {
-                    unresolved.putIfAbsent(name, c.place(ip));
-                } else if (!coroutines.contains(name)) {
+                if (coroutines == null || job == null) {
+                    // the job section may come later: names the workload does not know are checked at the end
+                    if (coroutines == null || !coroutines.contains(name)) {
+                        unresolved.putIfAbsent(name, c.place(ip));
+                    }
+                } else if (!coroutines.contains(name) && !job.job().names(name)) {
                     throw c.fail(ip, notInWorkload(name));
                 }
             }
@@ -237,13 +240,13 @@ final class TraceParser {
     private String notInWorkload(String name) {
         String shown = coroutines.size() <= 8 ? String.join(", ", firstCoroutines)
                 : String.join(", ", firstCoroutines) + ", ... (" + coroutines.size() + " in all)";
-        return "expected " + Trace.MAIN_COROUTINE + " or a coroutine of the workload (" + shown + "), got \"" + name
-                + "\"";
+        return "expected " + Trace.MAIN_COROUTINE + (job == null ? "" : ", the job's " + job.job().type())
+                + " or a coroutine of the workload (" + shown + "), got \"" + name + "\"";
     }
 
     private void crossCheck() throws TraceFormatException {
         for (Map.Entry<String, Place> u : unresolved.entrySet()) {
-            if (!coroutines.contains(u.getKey())) {
+            if (!coroutines.contains(u.getKey()) && (job == null || !job.job().names(u.getKey()))) {
                 throw c.fail(u.getValue(), notInWorkload(u.getKey()));
             }
         }
@@ -265,6 +268,13 @@ final class TraceParser {
             }
         }
         if (job != null) {
+            for (String co : coroutines) {
+                if (job.job().names(co)) {
+                    throw c.fail(job.afterPlace(), "the workload's coroutine \"" + co + "\" takes a name of the "
+                            + job.job().type() + " job's coroutines (" + job.job().type() + ", " + job.job().type()
+                            + ".*); rename it");
+                }
+            }
             TraceFormatException bad = JobReader.crossCheck(c, job, image.setup(), workloadLength);
             if (bad != null) {
                 throw bad;
