@@ -95,6 +95,12 @@ public record Trace(int formatVersion, Metadata metadata, ImageSetup image, List
                 newNode, job);
     }
 
+    /** The same trace with other metadata. */
+    public Trace withMetadata(Metadata newMetadata) {
+        return new Trace(formatVersion, newMetadata, image, workload, fix, schedule, checkpoints, qemuLog, producer,
+                node, job);
+    }
+
     /** The same trace with another block job (null: none). */
     public Trace withJob(JobCommand newJob) {
         return new Trace(formatVersion, metadata, image, workload, fix, schedule, checkpoints, qemuLog, producer,
