@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.event.EngineEventSink;
+import dev.blockstep.engine.explore.Counterexample;
 import dev.blockstep.engine.explore.ExploreSetup;
 import dev.blockstep.engine.explore.Scenario;
 import dev.blockstep.engine.explore.ScenarioException;
 import dev.blockstep.engine.explore.ScheduleReplay;
+import dev.blockstep.engine.explore.TraceExport;
+import dev.blockstep.engine.explore.Verdict;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.BackingImage;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
@@ -138,6 +141,33 @@ class JobTraceRunTest {
         e.runToEnd();
         assertTrue(e.finished());
         assertNull(e.node().driver().backingFile());
+    }
+
+    @Test
+    void anExportedRunNamesTheJobsCoroutinesAndReplays(@TempDir Path dir) throws Exception {
+        Trace source = jobTrace(new JobCommand.BlockStream(null, "d", null, null, 1));
+        ExploreSetup setup = Scenario.of("t.json", source, dir).setup();
+        var e = setup.newEngine();
+        List<Counterexample.ScheduledStep> steps = new java.util.ArrayList<>();
+        List<Integer> choices = new java.util.ArrayList<>();
+        while (!e.scheduler().runnable().isEmpty()) {
+            List<Integer> runnable = e.scheduler().runnable();
+            // the last runnable coroutine each time: the job and its requests run as soon as they can
+            int chosen = runnable.get(runnable.size() - 1);
+            choices.add(chosen);
+            steps.add(new Counterexample.ScheduledStep(chosen, runnable, e.step(chosen).name()));
+        }
+        assertTrue(e.finished());
+        Verdict v = new Verdict(e.file().contentHash(), List.of(), false, List.of(), List.of(), false);
+        Trace t = TraceExport.of(setup, source.image(), source.job(),
+                new Counterexample(choices, steps, List.of(), v, e.commands().all()), "run", "test", null);
+        assertEquals(source.job(), t.job());
+        assertTrue(t.schedule().stream().anyMatch(x -> x.chosen().equals("stream.cor")), t.schedule().toString());
+        Path f = dir.resolve("x.json");
+        TraceWriter.write(t, f);
+        EngineSession replayed = TraceReplay.replay(TraceReader.open(f), dir, "x.json");
+        assertEquals(steps.size(), replayed.engine().scheduler().stepIndex());
+        assertEquals(e.file().contentHash(), replayed.engine().file().contentHash());
     }
 
     @Test
