@@ -49,29 +49,6 @@ class SampleBehaviourTest {
     }
 
     @Test
-    void blockJobDiscardIsCleanWhenRunWithTheFix(@TempDir Path tmp) throws Exception {
-        EngineSession s = SampleRuns.replay("block-job-discard", new TraceRun.Options(FixVariant.PATCH, null));
-        Qemu.Result check = SampleRuns.realCheck(s, tmp, "block-job-discard-fixed");
-        assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
-        assertTrue(check.stdout().startsWith("No errors were found on the image."), check.stdout());
-        assertTrue(SampleRuns.description("block-job-discard").contains("No errors were found on the image"));
-    }
-
-    @Test
-    void blockJobDiscardHasTheMirrorRacingTheGuestsDiscard() throws Exception {
-        List<ScheduleEntry> s = Samples.open("block-job-discard").schedule();
-        int copied = indexOf(s, "W1", "qcow2_handle_copied");
-        int link = indexOf(s, "W1", "qcow2_cluster_link_l2");
-        int discard = -1;
-        for (int i = copied; i < link; i++) {
-            if (s.get(i).chosen().equals("D3")) {
-                discard = i;
-            }
-        }
-        assertTrue(discard > copied, "the discard steps between W1's decision and its relink");
-    }
-
-    @Test
     void guestOnlyStaysCleanUnderTwoHundredRandomSchedules(@TempDir Path tmp) throws Exception {
         List<Long> dirty = new ArrayList<>();
         for (long seed = 0; seed < 200; seed++) {

@@ -43,8 +43,8 @@ class SampleNamesTest {
         for (String name : Samples.NAMES) {
             String resource = Samples.resource(name);
             Scenario s = load(resource);
-            List<Integer> choices = ScheduleReplay.choices(s.setup(), s.coroutineNames(), s.trace().schedule(),
-                    resource);
+            List<Integer> choices = ScheduleReplay.choices(s.setup(), s.coroutineNames(), s.trace().job(),
+                    s.trace().schedule(), resource);
             Run run = Run.replay(s.setup(), choices);
             assertEquals(s.trace().schedule().size(), run.stepCount(), resource);
             namesAreTheEngines(s, run, resource);
@@ -57,7 +57,7 @@ class SampleNamesTest {
         try (Stream<Path> l = Files.list(Path.of("src", "main", "resources", "scenarios"))) {
             files = l.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".json")).sorted().toList();
         }
-        assertEquals(13, files.size(), files.toString());
+        assertEquals(14, files.size(), files.toString());
         for (String file : files) {
             String resource = "/scenarios/" + file;
             Scenario s = load(resource);

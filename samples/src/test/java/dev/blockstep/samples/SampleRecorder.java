@@ -57,8 +57,8 @@ final class SampleRecorder {
         if (args.length > 1 && args[1].equals("measure")) {
             measure("minimal-race", SampleWorkloads.minimalRace(false), null);
             measure("minimal-race-fixed", SampleWorkloads.minimalRace(true), null);
-            measure("block-job-discard", SampleWorkloads.blockJobDiscard(), null);
-            measure("block-job-discard fixed", SampleWorkloads.fixed(SampleWorkloads.blockJobDiscard()), null);
+            measure("block-stream-discard", SampleWorkloads.blockStream(), null);
+            measure("block-commit-discard", SampleWorkloads.blockCommit(), null);
             measure("guest-only", SampleWorkloads.guestOnly(1, 8), 1L);
             measure("nbd-zero-race", SampleWorkloads.scenario("nbd-zero-race"), null);
             measure("detect-zeroes-race", SampleWorkloads.scenario("detect-zeroes-race"), null);

@@ -1,5 +1,6 @@
 package dev.blockstep.samples;
 
+import dev.blockstep.engine.block.CommitJob;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.testing.Qemu;
 import dev.blockstep.engine.trace.TraceRun;
@@ -18,10 +19,18 @@ final class SampleRuns {
         return TraceRun.run(Samples.open(name), Path.of("."), name + ".json", options);
     }
 
-    /** Saves the session's image and runs the real {@code qemu-img check} on it. */
+    /**
+     * Saves the session's image and runs the real {@code qemu-img check} on it. qemu-img opens the backing file a
+     * header names, so a committed base is saved beside the image under the name the header gives it.
+     */
     static Qemu.Result realCheck(EngineSession s, Path dir, String name) throws Exception {
         Path image = dir.resolve(name + ".qcow2");
         s.engine().file().save(image);
+        for (var c : s.engine().scheduler().coroutines()) {
+            if (c instanceof CommitJob job) {
+                job.base().file().save(dir.resolve(s.engine().node().driver().backingFile().name()));
+            }
+        }
         return Qemu.img("check", image.toString());
     }
 

@@ -1,8 +1,10 @@
 package dev.blockstep.samples;
 
+import dev.blockstep.trace.BackingLayer;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.JobCommand;
 import dev.blockstep.trace.Metadata;
 import dev.blockstep.trace.Producer;
 import dev.blockstep.trace.Trace;
@@ -44,7 +46,7 @@ final class SampleWorkloads {
     /** The same trace with the fix on from step 0. */
     static Trace fixed(Trace t) {
         return Trace.of(t.metadata(), t.image(), t.workload(), FixSetting.ofToggles(true, List.of()))
-                .withProducer(t.producer(), t.node());
+                .withProducer(t.producer(), t.node()).withJob(t.job());
     }
 
     static Trace minimalRace(boolean fix) {
@@ -96,17 +98,36 @@ final class SampleWorkloads {
                 FixSetting.ofToggles(false, List.of()));
     }
 
+    /** The chains' virtual size: small enough that exploration covers every interleaving with the job. */
+    static final long CHAIN_SIZE = 4L * CLUSTER;
+
     /**
-     * An active mirror's copy writes land on the target's clusters 0 and 1 (both ZERO_ALLOC) while the guest,
-     * whose writes the mirror forwards, discards cluster 0. The guest has one request in flight at a time.
+     * base.qcow2: 0x11 over [0, 128k); mid.qcow2 over it: 0x33 at [64k, 68k); the top over mid.qcow2: 0x21 over
+     * [0, topBytes). The layout of the real qemu-system runs the job samples are checked against.
      */
-    static Trace blockJobDiscard() {
-        List<Command> w = List.of(
-                new Command.Write(true, "m0", Producer.MIRROR, 0, CLUSTER, 0x22, false, false, false),
-                new Command.Write(true, "m1", Producer.MIRROR, CLUSTER, CLUSTER, 0x22, false, false, false),
-                new Command.Discard("d2", Producer.GUEST, 0, CLUSTER),
-                new Command.AioFlush(null));
-        return Trace.of(Metadata.empty(), zeroAlloc(2), w, FixSetting.ofToggles(false, List.of()));
+    static ImageSetup chain(long topBytes) {
+        ImageSetup base = new ImageSetup.Fresh(CHAIN_SIZE, CLUSTER, List.of(serialWrite(0, 2L * CLUSTER, 0x11)));
+        ImageSetup mid = new ImageSetup.Fresh(CHAIN_SIZE, CLUSTER, List.of(serialWrite(CLUSTER, 4096, 0x33)),
+                new BackingLayer("base.qcow2", "qcow2", base));
+        return new ImageSetup.Fresh(CHAIN_SIZE, CLUSTER, List.of(serialWrite(0, topBytes, 0x21)),
+                new BackingLayer("mid.qcow2", "qcow2", mid));
+    }
+
+    /** The guest traffic beside the jobs: aio_write -z -u 0 64k (Z2), then discard 64k 64k (D3), named as the engine names them (the job is coroutine 1). */
+    static List<Command> jobGuest() {
+        return List.of(zero("Z2", 0, true), new Command.Discard("D3", Producer.GUEST, CLUSTER, CLUSTER));
+    }
+
+    /** block-stream of the whole chain into the top (whose second cluster is unallocated) beside the guest. */
+    static Trace blockStream() {
+        return Trace.of(Metadata.empty(), chain(CLUSTER), jobGuest(), FixSetting.off())
+                .withJob(new JobCommand.BlockStream("job0", "d0", null, null, 0));
+    }
+
+    /** An intermediate block-commit of mid.qcow2 into base.qcow2 beside the guest on the top. */
+    static Trace blockCommit() {
+        return Trace.of(Metadata.empty(), chain(2L * CLUSTER), jobGuest(), FixSetting.off())
+                .withJob(new JobCommand.BlockCommit("job0", "d0", "mid.qcow2", "base.qcow2", "base.qcow2", 0));
     }
 
     /**

@@ -83,9 +83,12 @@ class ScenarioVerdictsTest {
     }
 
     @Test
-    void guestPlusCommitCorruptsUnfixedAndNeverFixed() throws Exception {
-        assertTrue(explore("guest-commit", false).corruptEndStates() > 0);
-        assertEquals(0, explore("guest-commit", true).badEndStates());
+    void realStreamAndCommitJobsBesideTheGuestNeverCorruptFixedOrNot() throws Exception {
+        for (String name : List.of("guest-stream", "guest-commit")) {
+            assertTrue(load(name).setup().job() != null, name);
+            assertEquals(0, explore(name, false).badEndStates(), name);
+            assertEquals(0, explore(name, true).badEndStates(), name);
+        }
     }
 
     @Test
@@ -98,7 +101,7 @@ class ScenarioVerdictsTest {
 
     @Test
     void theGuestProducerNeverHasTwoOverlappingRequestsInFlight() throws Exception {
-        for (String name : List.of("guest-only", "guest-mirror", "guest-commit")) {
+        for (String name : List.of("guest-only", "guest-mirror", "guest-commit", "guest-stream")) {
             Scenario s = load(name);
             List<long[]> inFlight = new ArrayList<>();
             for (int i = 0; i < s.setup().commands().size(); i++) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class VariantMatrixTest {
 
     private static final List<String> SCENARIOS = List.of("detect-zeroes-race", "discard-race", "five-requests",
-            "guest-commit", "guest-mirror", "guest-only", "hmp-drive-race", "minimal-race", "minimal-race-no-unmap", "nbd-zero-race",
+            "guest-commit", "guest-mirror", "guest-only", "guest-stream", "hmp-drive-race", "minimal-race", "minimal-race-no-unmap", "nbd-zero-race",
             "subcluster-race", "upstream-mix");
 
     /** Rows in SCENARIOS order; columns none, patch, wrapper, unmap-only, patch+post-detect-zeroes. */
@@ -31,9 +31,10 @@ class VariantMatrixTest {
             "detect-zeroes-race     corrupts corrupts corrupts corrupts clean",
             "discard-race           corrupts clean    clean    clean    clean",
             "five-requests          corrupts clean    corrupts clean    clean",
-            "guest-commit           corrupts clean    corrupts clean    clean",
+            "guest-commit           clean    clean    clean    clean    clean",
             "guest-mirror           corrupts clean    corrupts clean    clean",
             "guest-only             clean    clean    clean    clean    clean",
+            "guest-stream           clean    clean    clean    clean    clean",
             "hmp-drive-race         corrupts clean    corrupts clean    clean",
             "minimal-race           corrupts clean    corrupts clean    clean",
             "minimal-race-no-unmap  clean    clean    clean    clean    clean",

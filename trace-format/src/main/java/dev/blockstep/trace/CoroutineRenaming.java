@@ -71,7 +71,7 @@ public final class CoroutineRenaming {
 
     public Trace apply(Trace t) {
         return new Trace(t.formatVersion(), t.metadata(), t.image(), t.workload().stream().map(this::apply).toList(),
-                t.fix(), t.schedule().stream().map(this::apply).toList(), t.checkpoints(), apply(t.qemuLog()));
+                t.fix(), t.schedule().stream().map(this::apply).toList(), t.checkpoints(), apply(t.qemuLog()), t.producer(), t.node(), t.job());
     }
 
     private String words(String text) {

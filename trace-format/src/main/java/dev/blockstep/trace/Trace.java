@@ -15,16 +15,17 @@ import java.util.List;
  * @param qemuLog       the qemu-level schedule of an imported {@code -T} log, or null
  * @param producer      the program that issued the workload (format 2), or null: qemu-io
  * @param node          the qcow2 node's options (format 2), or null: qemu's defaults
+ * @param job           the block job started beside the workload (format 5), or null
  */
 public record Trace(int formatVersion, Metadata metadata, ImageSetup image, List<Command> workload, FixSetting fix,
                     List<ScheduleEntry> schedule, List<Checkpoint> checkpoints, QemuLog qemuLog,
-                    WorkloadProducer producer, NodeOptions node) {
+                    WorkloadProducer producer, NodeOptions node, JobCommand job) {
 
     /**
      * The newest version this build reads and writes: version 3 adds the image's backing chain, version 4 the FUA
-     * flag of a discard (an NBD TRIM with NBD_CMD_FLAG_FUA).
+     * flag of a discard (an NBD TRIM with NBD_CMD_FLAG_FUA), version 5 the block job started beside the workload.
      */
-    public static final int FORMAT_VERSION = 4;
+    public static final int FORMAT_VERSION = 5;
 
     /** The oldest version this build reads: version 1 has no producer and no node options. */
     public static final int OLDEST_FORMAT_VERSION = 1;
@@ -42,7 +43,13 @@ public record Trace(int formatVersion, Metadata metadata, ImageSetup image, List
         if (NodeOptions.isEmpty(node)) {
             node = null;
         }
-        formatVersion = requiredVersion(image, producer, node, workload);
+        formatVersion = requiredVersion(image, producer, node, workload, job);
+    }
+
+    /** As {@link #requiredVersion(ImageSetup, WorkloadProducer, NodeOptions, List)}, and 5 with a block job. */
+    public static int requiredVersion(ImageSetup image, WorkloadProducer producer, NodeOptions node,
+                                      List<Command> workload, JobCommand job) {
+        return job != null ? 5 : requiredVersion(image, producer, node, workload);
     }
 
     /** As {@link #requiredVersion(ImageSetup, WorkloadProducer, NodeOptions)}, and 4 when a discard carries FUA. */
@@ -67,7 +74,14 @@ public record Trace(int formatVersion, Metadata metadata, ImageSetup image, List
     /** A trace without producer or node options, as every version-1 file is. */
     public Trace(int formatVersion, Metadata metadata, ImageSetup image, List<Command> workload, FixSetting fix,
                  List<ScheduleEntry> schedule, List<Checkpoint> checkpoints, QemuLog qemuLog) {
-        this(formatVersion, metadata, image, workload, fix, schedule, checkpoints, qemuLog, null, null);
+        this(formatVersion, metadata, image, workload, fix, schedule, checkpoints, qemuLog, null, null, null);
+    }
+
+    /** A trace without a block job, as every file before version 5 is. */
+    public Trace(int formatVersion, Metadata metadata, ImageSetup image, List<Command> workload, FixSetting fix,
+                 List<ScheduleEntry> schedule, List<Checkpoint> checkpoints, QemuLog qemuLog,
+                 WorkloadProducer producer, NodeOptions node) {
+        this(formatVersion, metadata, image, workload, fix, schedule, checkpoints, qemuLog, producer, node, null);
     }
 
     /** The oldest format version that can hold this trace (see {@link #requiredVersion(ImageSetup, WorkloadProducer, NodeOptions)}). */
@@ -78,13 +92,25 @@ public record Trace(int formatVersion, Metadata metadata, ImageSetup image, List
     /** The same trace with a producer and node options. */
     public Trace withProducer(WorkloadProducer newProducer, NodeOptions newNode) {
         return new Trace(formatVersion, metadata, image, workload, fix, schedule, checkpoints, qemuLog, newProducer,
-                newNode);
+                newNode, job);
+    }
+
+    /** The same trace with other metadata. */
+    public Trace withMetadata(Metadata newMetadata) {
+        return new Trace(formatVersion, newMetadata, image, workload, fix, schedule, checkpoints, qemuLog, producer,
+                node, job);
+    }
+
+    /** The same trace with another block job (null: none). */
+    public Trace withJob(JobCommand newJob) {
+        return new Trace(formatVersion, metadata, image, workload, fix, schedule, checkpoints, qemuLog, producer,
+                node, newJob);
     }
 
     /** The same trace with another workload. */
     public Trace withWorkload(List<Command> newWorkload) {
         return new Trace(formatVersion, metadata, image, newWorkload, fix, schedule, checkpoints, qemuLog, producer,
-                node);
+                node, job);
     }
 
     /** Every coroutine a schedule may name: {@link #MAIN_COROUTINE}, then the workload's, in workload order. */

@@ -200,7 +200,7 @@ public final class ExploreCommand implements Callable<Integer> {
             return null;
         }
         try {
-            TraceWriter.write(TraceExport.of(s.setup(), s.trace().image(), c, "counterexample of " + s.name(),
+            TraceWriter.write(TraceExport.of(s.setup(), s.trace().image(), s.trace().job(), c, "counterexample of " + s.name(),
                     policy, seed), file);
             return file.toString();
         } catch (IOException e) {

@@ -151,6 +151,6 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
         QemuLog log = TraceRecorder.engineNames(imported, session).apply(imported.qemuLog());
         return new Trace(recorded.formatVersion(), recorded.metadata(), recorded.image(), recorded.workload(),
                 recorded.fix(), recorded.schedule(), recorded.checkpoints(), log, recorded.producer(),
-                recorded.node());
+                recorded.node(), recorded.job());
     }
 }

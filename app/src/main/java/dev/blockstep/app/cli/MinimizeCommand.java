@@ -55,7 +55,8 @@ public final class MinimizeCommand implements Callable<Integer> {
             ScenarioLoader.checkOutput(Path.of(output), "-o", ScenarioLoader.inputs(traceArg, s));
             TraceSchedule ts = TraceSchedule.read(Path.of(traceArg));
             if (!ts.entries().isEmpty()) {
-                choices = ScheduleReplay.choices(s.setup(), s.coroutineNames(), ts.entries(), traceArg);
+                choices = ScheduleReplay.choices(s.setup(), s.coroutineNames(), s.trace().job(), ts.entries(),
+                        traceArg);
             }
         } catch (ScenarioException e) {
             err.println("blockstep minimize: " + e.getMessage());
@@ -71,7 +72,7 @@ public final class MinimizeCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            TraceWriter.write(TraceExport.of(r.setup(), s.trace().image(), r.counterexample(),
+            TraceWriter.write(TraceExport.of(r.setup(), s.trace().image(), s.trace().job(), r.counterexample(),
                     "minimized from " + traceArg, "minimize", null), Path.of(output));
         } catch (IOException | RuntimeException e) {
             err.println("blockstep minimize: cannot write " + output + ": " + e.getMessage());

@@ -53,7 +53,7 @@ class RunCommandTest {
 
     @Test
     void jsonOutputIsQemuImgsJsonForTheSameFile() throws Exception {
-        Path trace = sample("block-job-discard");
+        Path trace = sample("subcluster-race");
         Path out = dir.resolve("job.qcow2");
         Run ours = blockstep("run", "--json", "--image-out", out.toString(), trace.toString());
         Run real = qemuImg("check", "--output=json", out.toString());

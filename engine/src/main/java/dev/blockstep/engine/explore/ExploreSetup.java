@@ -23,9 +23,15 @@ import java.util.List;
  * @param stack     the layers above the qcow2 node (qemu-io's BlockBackend, a drive's, an NBD export)
  * @param backing   the image's backing chain, only read, or null
  * @param job       the block job every run starts beside the commands, or null
+ * @param jobAfter  how many commands qemu-io issues before the job starts
  */
 public record ExploreSetup(String name, HostFile image, List<QemuIoCommand> commands, List<Producer> producers,
-                           FixVariant fix, BlockStack stack, BackingImage backing, BlockJobSpec job) {
+                           FixVariant fix, BlockStack stack, BackingImage backing, BlockJobSpec job, int jobAfter) {
+
+    public ExploreSetup(String name, HostFile image, List<QemuIoCommand> commands, List<Producer> producers,
+                        FixVariant fix, BlockStack stack, BackingImage backing, BlockJobSpec job) {
+        this(name, image, commands, producers, fix, stack, backing, job, 0);
+    }
 
     public ExploreSetup(String name, HostFile image, List<QemuIoCommand> commands, List<Producer> producers,
                         FixVariant fix, BlockStack stack, BackingImage backing) {
@@ -61,16 +67,17 @@ public record ExploreSetup(String name, HostFile image, List<QemuIoCommand> comm
     }
 
     public ExploreSetup withFix(FixVariant v) {
-        return new ExploreSetup(name, image, commands, producers, v, stack, backing, job);
+        return new ExploreSetup(name, image, commands, producers, v, stack, backing, job, jobAfter);
     }
 
     public ExploreSetup withCommands(List<QemuIoCommand> cmds, List<Producer> prods) {
-        return new ExploreSetup(name, image, cmds, prods, fix, stack, backing, job);
+        return new ExploreSetup(name, image, cmds, prods, fix, stack, backing, job, jobAfter);
     }
 
     /** A fresh engine; the caller chooses every step, so the policy is never asked. */
     public Engine newEngine() {
-        return new Engine(new Workload(image, name, CommandSource.of(commands), fix, Policies::fifo, stack, backing, job));
+        return new Engine(new Workload(image, name, CommandSource.of(commands), fix, Policies::fifo, stack, backing, job,
+                jobAfter));
     }
 
 }

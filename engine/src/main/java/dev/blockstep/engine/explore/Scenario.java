@@ -1,10 +1,12 @@
 package dev.blockstep.engine.explore;
 
+import dev.blockstep.engine.block.BlockJobSpec;
 import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.fix.FixVariants;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.trace.TraceImages;
+import dev.blockstep.engine.trace.TraceJob;
 import dev.blockstep.engine.trace.TraceReplayException;
 import dev.blockstep.trace.BackingLayer;
 import dev.blockstep.trace.Command;
@@ -77,7 +79,14 @@ public record Scenario(String name, Trace trace, ExploreSetup setup) {
         } catch (IllegalArgumentException e) {
             throw new ScenarioException(name + ": node: " + e.getMessage());
         }
-        return new Scenario(name, t, new ExploreSetup(name, base, cmds, producers, fix, stack, start.backing()));
+        BlockJobSpec job;
+        try {
+            job = TraceJob.spec(t.job(), t.image(), name);
+        } catch (TraceReplayException e) {
+            throw new ScenarioException(e.getMessage());
+        }
+        return new Scenario(name, t, new ExploreSetup(name, base, cmds, producers, fix, stack, start.backing(), job,
+                t.job() == null ? 0 : t.job().afterCommands()));
     }
 
     /** The start image after its setup, with its chain: the one path traces take ({@link TraceImages#start}). */

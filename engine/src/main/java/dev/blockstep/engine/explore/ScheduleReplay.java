@@ -2,6 +2,7 @@ package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.session.Engine;
 import dev.blockstep.engine.trace.TraceNames;
+import dev.blockstep.trace.JobCommand;
 import dev.blockstep.trace.ScheduleEntry;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +19,18 @@ public final class ScheduleReplay {
      */
     public static List<Integer> choices(ExploreSetup setup, List<String> names, List<ScheduleEntry> schedule,
                                         String file) throws ScenarioException {
-        TraceNames traceNames = new TraceNames(names);
+        return choices(setup, names, null, schedule, file);
+    }
+
+    /** The same for a trace whose block job's coroutines the schedule names too ({@code job} null: none). */
+    public static List<Integer> choices(ExploreSetup setup, List<String> names, JobCommand job,
+                                        List<ScheduleEntry> schedule, String file) throws ScenarioException {
+        TraceNames traceNames = new TraceNames(names, job);
         Engine e = setup.newEngine();
         List<Integer> choices = new ArrayList<>();
         for (int i = 0; i < schedule.size(); i++) {
             String name = schedule.get(i).chosen();
-            int id = traceNames.id(e.commands(), name);
+            int id = traceNames.id(e.commands(), e.scheduler(), e.scheduler().runnable(), name);
             if (id == -1) {
                 throw new ScenarioException(file + ": schedule[" + i + "]: expected one of the trace's coroutines "
                         + traceNames.all() + ", got \"" + name + "\"");
@@ -31,7 +38,7 @@ public final class ScheduleReplay {
             List<Integer> runnable = e.scheduler().runnable();
             if (id < 0 || !runnable.contains(id)) {
                 throw new ScenarioException(file + ": schedule[" + i + "]: " + name + " cannot run at this step; "
-                        + "runnable " + traceNames.names(e.commands(), runnable));
+                        + "runnable " + traceNames.names(e.commands(), e.scheduler(), runnable));
             }
             if (e.scheduler().choiceOpen()) {
                 choices.add(id);

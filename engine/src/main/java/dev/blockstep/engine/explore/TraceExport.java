@@ -1,9 +1,11 @@
 package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.block.IssuedCommand;
+import dev.blockstep.engine.session.Engine;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.JobCommand;
 import dev.blockstep.trace.Metadata;
 import dev.blockstep.trace.ScheduleEntry;
 import dev.blockstep.trace.Trace;
@@ -30,6 +32,15 @@ public final class TraceExport {
      */
     public static Trace of(ExploreSetup setup, ImageSetup image, Counterexample c, String title, String policy,
                            Long seed) {
+        return of(setup, image, null, c, title, policy, seed);
+    }
+
+    /**
+     * The same for a setup that starts the block job {@code job} names (null: none); the job's coroutines keep the
+     * engine's names ("stream", "stream.cor"), which the trace format reserves for them.
+     */
+    public static Trace of(ExploreSetup setup, ImageSetup image, JobCommand job, Counterexample c, String title,
+                           String policy, Long seed) {
         Map<Integer, String> names = new HashMap<>();
         names.put(0, Trace.MAIN_COROUTINE);
         List<Command> workload = new ArrayList<>();
@@ -50,6 +61,9 @@ public final class TraceExport {
             }
             workload.add(TraceCommands.toTrace(q, co, setup.producers().get(i)));
         }
+        if (setup.job() != null) {
+            jobNames(setup, c, names);
+        }
         List<ScheduleEntry> schedule = new ArrayList<>();
         for (Counterexample.ScheduledStep s : c.schedule()) {
             List<String> runnable = s.runnable().stream().map(names::get).toList();
@@ -57,6 +71,17 @@ public final class TraceExport {
         }
         Metadata md = new Metadata(title, c.verdict().summary(), "blockstep 0.1.0", seed, policy);
         return new Trace(Trace.FORMAT_VERSION, md, image, workload, FixSetting.of(setup.fix().id()), schedule,
-                List.of(), null, setup.stack().producer(), setup.stack().options());
+                List.of(), null, setup.stack().producer(), setup.stack().options(), job);
+    }
+
+    /** Runs the counterexample again to learn the engine's names of the coroutines no command ran in. */
+    private static void jobNames(ExploreSetup setup, Counterexample c, Map<Integer, String> names) {
+        Engine e = setup.newEngine();
+        for (Counterexample.ScheduledStep s : c.schedule()) {
+            for (int id : s.runnable()) {
+                names.computeIfAbsent(id, k -> e.scheduler().coroutine(k).name());
+            }
+            e.step(s.coroutine());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.blockstep.engine.session;
 
+import dev.blockstep.engine.block.BlockJobSpec;
 import dev.blockstep.engine.block.BlockNode;
 import dev.blockstep.engine.block.CommandMap;
 import dev.blockstep.engine.block.QemuIoMain;
@@ -34,6 +35,9 @@ public final class Engine {
     private boolean imageDirty = true;
     /** The fix variant the previous step ran with; a different one at the next step means a flip. */
     private FixVariant fixAtLastStep;
+    /** The block job qemu-io has not yet issued enough commands for, or null. */
+    private BlockJobSpec pendingJob;
+    private int jobAfter;
     private CoroutineView[] viewCache = new CoroutineView[64];
     private long[] viewVersion = new long[64];
 
@@ -53,14 +57,28 @@ public final class Engine {
         this.scheduler = new Scheduler(policy);
         declareAccesses();
         this.main = scheduler.spawn(new QemuIoMain(node, w.stack().target(node), w.commands()));
-        if (w.job() != null) {
-            try {
-                scheduler.spawn(w.job().start(scheduler.nextId(), node));
-            } catch (ImageFormatException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
-        }
+        this.pendingJob = w.job();
+        this.jobAfter = w.jobAfter();
+        startJobWhenDue();
         this.fixAtLastStep = w.fixAtStart();
+    }
+
+    /**
+     * Starts the block job once qemu-io has issued the commands it comes after, as a QMP command the main loop
+     * handles between two of qemu-io's: right after the step that issued the last of them, so the next choice
+     * already sees the job.
+     */
+    private void startJobWhenDue() {
+        if (pendingJob == null || main.commandIndex() < jobAfter) {
+            return;
+        }
+        BlockJobSpec job = pendingJob;
+        pendingJob = null;
+        try {
+            scheduler.spawn(job.start(scheduler.nextId(), node));
+        } catch (ImageFormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** Rebuilds the engine a checkpoint describes, as if the steps before it had been replayed. */
@@ -105,8 +123,8 @@ public final class Engine {
 
     /** A checkpoint of this engine, or null when a request is in flight (only quiescent steps qualify). */
     Checkpoint checkpoint() {
-        if (!main.quiescent() || !main.state().canStep() || !scheduler.quiescentExcept(main) || !node.idle()
-                || node.driver().detached()) {
+        if (pendingJob != null || !main.quiescent() || !main.state().canStep() || !scheduler.quiescentExcept(main)
+                || !node.idle() || node.driver().detached()) {
             return null;
         }
         List<CoroutineView> finished = new ArrayList<>();
@@ -127,11 +145,16 @@ public final class Engine {
      * requests that begin from that step on), so recorders and views see flips in the one event stream.
      */
     public Step step() {
-        return noteMetadata(noteFix(scheduler.step()));
+        return afterStep(scheduler.step());
     }
 
     public Step step(int coroutineId) {
-        return noteMetadata(noteFix(scheduler.step(coroutineId)));
+        return afterStep(scheduler.step(coroutineId));
+    }
+
+    private Step afterStep(Step s) {
+        startJobWhenDue();
+        return noteMetadata(noteFix(s));
     }
 
     private Step noteFix(Step s) {

@@ -20,14 +20,25 @@ import java.util.function.Supplier;
  * @param policy makes a fresh policy for each (re)start, so a restart replays the same choices
  * @param backing the image's backing chain, opened once and only read, or null when the image has none
  * @param job     the block job started beside the commands, or null
+ * @param jobAfter how many commands qemu-io issues before the job starts (0: with the engine)
  */
 public record Workload(HostFile image, String name, CommandSource commands, FixVariant fixAtStart,
-                       Supplier<SchedulingPolicy> policy, BlockStack stack, BackingImage backing, BlockJobSpec job) {
+                       Supplier<SchedulingPolicy> policy, BlockStack stack, BackingImage backing, BlockJobSpec job,
+                       int jobAfter) {
     public Workload {
         image = image.copy();
         if (stack == null) {
             stack = BlockStack.QEMU_IO;
         }
+        if (jobAfter < 0) {
+            throw new IllegalArgumentException("jobAfter " + jobAfter);
+        }
+    }
+
+    /** A workload whose job (if any) starts with the engine, before qemu-io's first command. */
+    public Workload(HostFile image, String name, CommandSource commands, FixVariant fixAtStart,
+                    Supplier<SchedulingPolicy> policy, BlockStack stack, BackingImage backing, BlockJobSpec job) {
+        this(image, name, commands, fixAtStart, policy, stack, backing, job, 0);
     }
 
     /** A workload without a block job. */

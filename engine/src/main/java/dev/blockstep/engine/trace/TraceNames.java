@@ -2,7 +2,9 @@ package dev.blockstep.engine.trace;
 
 import dev.blockstep.engine.block.CommandMap;
 import dev.blockstep.engine.block.IssuedCommand;
+import dev.blockstep.engine.coroutine.Scheduler;
 import dev.blockstep.trace.Command;
+import dev.blockstep.trace.JobCommand;
 import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.io.TraceFile;
 import dev.blockstep.trace.io.TraceFormatException;
@@ -20,9 +22,16 @@ import java.util.Map;
 public final class TraceNames {
     private final List<String> names;
     private final Map<String, Integer> commandOf = new HashMap<>();
+    /** The trace's block job, whose coroutines keep the engine's names (its type, "stream.cor"), or null. */
+    private final JobCommand job;
 
     /** @param names the trace's coroutine name of each workload command, in workload order; null for none */
     public TraceNames(List<String> names) {
+        this(names, null);
+    }
+
+    public TraceNames(List<String> names, JobCommand job) {
+        this.job = job;
         this.names = new ArrayList<>(names);
         for (int i = 0; i < names.size(); i++) {
             if (names.get(i) != null) {
@@ -32,7 +41,11 @@ public final class TraceNames {
     }
 
     public static TraceNames of(List<Command> workload) {
-        return new TraceNames(workload.stream().map(Command::coroutine).toList());
+        return of(workload, null);
+    }
+
+    public static TraceNames of(List<Command> workload, JobCommand job) {
+        return new TraceNames(workload.stream().map(Command::coroutine).toList(), job);
     }
 
     /**
@@ -40,6 +53,7 @@ public final class TraceNames {
      * a recorded schedule (which may name any command).
      */
     static TraceNames of(TraceFile file) throws TraceReplayException {
+        JobCommand job = file.header().job();
         List<String> names = new ArrayList<>();
         try (TraceFile.CommandStream s = file.commands()) {
             for (Command c = s.next(); c != null; c = s.next()) {
@@ -48,7 +62,44 @@ public final class TraceNames {
         } catch (TraceFormatException e) {
             throw new TraceReplayException(e.getMessage());
         }
-        return new TraceNames(names);
+        return new TraceNames(names, job);
+    }
+
+    /**
+     * The trace's name of engine coroutine {@code id}: as {@link #name(CommandMap, int)}, or the engine's own name
+     * of one of the block job's coroutines.
+     */
+    public String name(CommandMap map, Scheduler scheduler, int id) {
+        String n = name(map, id);
+        if (n != null || job == null) {
+            return n;
+        }
+        String engineName = scheduler.coroutine(id).name();
+        return job.names(engineName) ? engineName : null;
+    }
+
+    public List<String> names(CommandMap map, Scheduler scheduler, List<Integer> ids) {
+        List<String> out = new ArrayList<>(ids.size());
+        for (int id : ids) {
+            out.add(name(map, scheduler, id));
+        }
+        return out;
+    }
+
+    /**
+     * As {@link #id(CommandMap, String)}, and for a name of the block job's coroutines the runnable one the engine
+     * calls so (-2 when none is runnable).
+     */
+    public int id(CommandMap map, Scheduler scheduler, List<Integer> runnable, String name) {
+        if (job == null || !job.names(name)) {
+            return id(map, name);
+        }
+        for (int id : runnable) {
+            if (scheduler.coroutine(id).name().equals(name)) {
+                return id;
+            }
+        }
+        return -2;
     }
 
     /** The trace's name of engine coroutine {@code id}, or null when it runs no command the trace names. */

@@ -1,6 +1,7 @@
 package dev.blockstep.engine.trace;
 
 import dev.blockstep.engine.block.CommandMap;
+import dev.blockstep.engine.coroutine.Scheduler;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.fix.FixVariants;
 import dev.blockstep.engine.block.IssuedCommand;
@@ -49,11 +50,12 @@ public final class TraceRecorder {
         CommandMap map = session.engine().commands();
         CoroutineRenaming engineNames = engineNames(source, map);
         List<Command> workload = source.workload().stream().map(engineNames::apply).toList();
-        TraceNames names = TraceNames.of(workload);
+        TraceNames names = TraceNames.of(workload, source.job());
+        Scheduler scheduler = session.engine().scheduler();
         List<ScheduleEntry> schedule = new ArrayList<>();
         for (Step s : session.steps()) {
-            schedule.add(new ScheduleEntry(names.name(map, s.coroutine()), names.names(map, s.runnable()), s.name(),
-                    null));
+            schedule.add(new ScheduleEntry(names.name(map, scheduler, s.coroutine()),
+                    names.names(map, scheduler, s.runnable()), s.name(), null));
         }
         FixVariant initial = TraceReplay.initialFix(source, "the trace");
         TreeMap<Integer, FixVariant> flips = new TreeMap<>();
@@ -77,7 +79,8 @@ public final class TraceRecorder {
         checkpoints.add(Checkpoints.take(end, session.current().image(), session.engine().file()));
         // the producer and node options are what the engine ran with; without them a replay would build another stack
         return new Trace(Trace.FORMAT_VERSION, metadata, source.image(), workload,
-                FixVariants.setting(initial, flips), schedule, checkpoints, null, source.producer(), source.node());
+                FixVariants.setting(initial, flips), schedule, checkpoints, null, source.producer(), source.node(),
+                source.job());
     }
 
     /**

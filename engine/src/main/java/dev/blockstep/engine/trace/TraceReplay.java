@@ -40,7 +40,13 @@ public final class TraceReplay {
         TraceImages.Start start = TraceImages.start(trace.image(), traceDir, name);
         TraceImages.checkWorkload(trace, start.image(), name);
         return new Workload(start.image(), name, CommandSource.of(TraceImages.commands(trace.workload(), name)),
-                initialFix(trace, name), policy, stack(trace, name), start.backing());
+                initialFix(trace, name), policy, stack(trace, name), start.backing(),
+                TraceJob.spec(trace.job(), trace.image(), name), jobAfter(trace));
+    }
+
+    /** How many workload commands qemu-io issues before the trace's job starts. */
+    static int jobAfter(Trace trace) {
+        return trace.job() == null ? 0 : trace.job().afterCommands();
     }
 
     /** The variant the trace starts under; an unknown name is a one-line error naming the trace and the field. */
@@ -80,7 +86,7 @@ public final class TraceReplay {
     public static EngineSession replay(Trace trace, Path traceDir, String name) throws TraceReplayException {
         Iterator<ScheduleEntry> it = trace.schedule().iterator();
         EngineSession session = new EngineSession(workload(trace, traceDir, name, Policies::fifo));
-        follow(trace, TraceNames.of(trace.workload()), () -> it.hasNext() ? it.next() : null, Driven.of(session),
+        follow(trace, TraceNames.of(trace.workload(), trace.job()), () -> it.hasNext() ? it.next() : null, Driven.of(session),
                 name);
         return session;
     }
@@ -94,7 +100,7 @@ public final class TraceReplay {
             throw new TraceReplayException(e.getMessage());
         }
         EngineSession session = new EngineSession(workload(trace, traceDir, name, Policies::fifo));
-        followFile(file, trace, TraceNames.of(trace.workload()), Driven.of(session), name);
+        followFile(file, trace, TraceNames.of(trace.workload(), trace.job()), Driven.of(session), name);
         return session;
     }
 
@@ -196,7 +202,7 @@ public final class TraceReplay {
             if (drift != null) {
                 throw new TraceReplayException(name + ": " + drift);
             }
-            String taken = session.advance(names.id(map, entry.chosen()));
+            String taken = session.advance(names.id(map, session.engine().scheduler(), runnable, entry.chosen()));
             if (entry.step() != null && !entry.step().equals(taken)) {
                 throw new TraceReplayException(name + ": step " + step + ": " + entry.chosen() + " took step "
                         + taken + ", the trace recorded " + entry.step());
@@ -212,7 +218,7 @@ public final class TraceReplay {
     /** The trace's names of the runnable coroutines; each must run a command the trace names. */
     private static List<String> named(TraceNames names, CommandMap map, List<Integer> runnable, Engine engine,
                                       String name, long step) throws TraceReplayException {
-        List<String> out = names.names(map, runnable);
+        List<String> out = names.names(map, engine.scheduler(), runnable);
         for (int i = 0; i < out.size(); i++) {
             if (out.get(i) == null) {
                 throw new TraceReplayException(name + ": step " + step + ": the engine's coroutine "

@@ -81,7 +81,8 @@ public final class TraceRun {
         try (StreamedCommands commands = new StreamedCommands(file, name)) {
             Workload w = new Workload(image, name, commands, fix,
                     replay ? Policies::fifo : policy(header.metadata(), options.seed()),
-                    TraceReplay.stack(header, name), start.backing());
+                    TraceReplay.stack(header, name), start.backing(), TraceJob.spec(header.job(), header.image(), name),
+                    TraceReplay.jobAfter(header));
             Engine engine = new Engine(w).forgetFinished();
             if (replay) {
                 TraceReplay.followFile(file, header, TraceNames.of(file), TraceReplay.Driven.of(engine), name);
@@ -161,7 +162,8 @@ public final class TraceRun {
         TraceImages.checkWorkload(trace, start.image(), name);
         FixVariant fix = options.forceFix() != null ? options.forceFix() : TraceReplay.initialFix(trace, name);
         Workload w = new Workload(start.image(), name, CommandSource.of(TraceImages.commands(trace.workload(), name)),
-                fix, policy(trace.metadata(), options.seed()), TraceReplay.stack(trace, name), start.backing());
+                fix, policy(trace.metadata(), options.seed()), TraceReplay.stack(trace, name), start.backing(),
+                TraceJob.spec(trace.job(), trace.image(), name), TraceReplay.jobAfter(trace));
         EngineSession session = new EngineSession(w);
         session.setFix(fix);
         Map<Long, FixVariant> flips = options.forceFix() != null ? Map.of() : TraceReplay.fixChanges(trace, name);

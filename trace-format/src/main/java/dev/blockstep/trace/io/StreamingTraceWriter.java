@@ -7,6 +7,7 @@ import dev.blockstep.trace.Checkpoint;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.JobCommand;
 import dev.blockstep.trace.Metadata;
 import dev.blockstep.trace.NodeOptions;
 import dev.blockstep.trace.QemuEvent;
@@ -38,11 +39,11 @@ public final class StreamingTraceWriter implements AutoCloseable {
     private boolean finished;
 
     private StreamingTraceWriter(OutputStream out, Metadata metadata, ImageSetup image, List<Command> workload,
-                                 WorkloadProducer producer, NodeOptions node) throws IOException {
+                                 WorkloadProducer producer, NodeOptions node, JobCommand job) throws IOException {
         g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
         g.setPrettyPrinter(new LinePrettyPrinter());
         g.writeStartObject();
-        g.writeNumberField("formatVersion", Trace.requiredVersion(image, producer, node, workload));
+        g.writeNumberField("formatVersion", Trace.requiredVersion(image, producer, node, workload, job));
         metadata(metadata);
         image(image);
         if (producer != null) {
@@ -50,6 +51,9 @@ public final class StreamingTraceWriter implements AutoCloseable {
         }
         if (!NodeOptions.isEmpty(node)) {
             node(node);
+        }
+        if (job != null) {
+            job(job);
         }
         g.writeArrayFieldStart("workload");
         for (Command c : workload) {
@@ -67,8 +71,15 @@ public final class StreamingTraceWriter implements AutoCloseable {
     /** Starts a trace file whose workload names its producer and node options (either may be null). */
     public static StreamingTraceWriter create(Path file, Metadata metadata, ImageSetup image, List<Command> workload,
                                               WorkloadProducer producer, NodeOptions node) throws IOException {
+        return create(file, metadata, image, workload, producer, node, null);
+    }
+
+    /** Starts a trace file whose workload runs beside a block job (producer, node and job may be null). */
+    public static StreamingTraceWriter create(Path file, Metadata metadata, ImageSetup image, List<Command> workload,
+                                              WorkloadProducer producer, NodeOptions node, JobCommand job)
+            throws IOException {
         return create(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), metadata, image, workload,
-                producer, node);
+                producer, node, job);
     }
 
     public static StreamingTraceWriter create(OutputStream out, Metadata metadata, ImageSetup image,
@@ -79,7 +90,13 @@ public final class StreamingTraceWriter implements AutoCloseable {
     public static StreamingTraceWriter create(OutputStream out, Metadata metadata, ImageSetup image,
                                               List<Command> workload, WorkloadProducer producer, NodeOptions node)
             throws IOException {
-        return new StreamingTraceWriter(out, metadata, image, workload, producer, node);
+        return create(out, metadata, image, workload, producer, node, null);
+    }
+
+    public static StreamingTraceWriter create(OutputStream out, Metadata metadata, ImageSetup image,
+                                              List<Command> workload, WorkloadProducer producer, NodeOptions node,
+                                              JobCommand job) throws IOException {
+        return new StreamingTraceWriter(out, metadata, image, workload, producer, node, job);
     }
 
     /** Appends the next step of the schedule. */
@@ -181,6 +198,26 @@ public final class StreamingTraceWriter implements AutoCloseable {
         optional("discard", n.discard() == null ? null : NodeOptions.jsonName(n.discard()));
         optional("detectZeroes", n.detectZeroes() == null ? null : NodeOptions.jsonName(n.detectZeroes()));
         optional("cache", n.cache() == null ? null : NodeOptions.jsonName(n.cache()));
+        g.writeEndObject();
+    }
+
+    /** The QMP command as a client sends it: execute and arguments, in QMP's own order of the arguments. */
+    private void job(JobCommand job) throws IOException {
+        g.writeObjectFieldStart("job");
+        g.writeStringField("execute", job.execute());
+        g.writeObjectFieldStart("arguments");
+        optional("job-id", job.jobId());
+        g.writeStringField("device", job.device());
+        if (job instanceof JobCommand.BlockStream s) {
+            optional("base", s.base());
+            optional("backing-file", s.backingFile());
+        } else if (job instanceof JobCommand.BlockCommit c) {
+            optional("top", c.top());
+            optional("base", c.base());
+            optional("backing-file", c.backingFile());
+        }
+        g.writeEndObject();
+        g.writeNumberField("afterCommands", job.afterCommands());
         g.writeEndObject();
     }
 

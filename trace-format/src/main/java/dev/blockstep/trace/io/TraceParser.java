@@ -34,7 +34,7 @@ final class TraceParser {
     }
 
     private static final String TOP_FIELDS =
-            "formatVersion, metadata, image, producer, node, workload, fix, schedule, checkpoints or qemuLog";
+            "formatVersion, metadata, image, producer, node, job, workload, fix, schedule, checkpoints or qemuLog";
 
     private final JsonCursor c;
     private final Consumer<Command> workloadSink;
@@ -62,6 +62,7 @@ final class TraceParser {
     private QemuLog qemuLog;
     private WorkloadProducer producer;
     private NodeOptions node;
+    private JobReader.Read job;
     private long scheduleLength;
     private long eventCount;
     /** Coroutines a schedule named before the workload was read: name to first place. */
@@ -103,6 +104,12 @@ final class TraceParser {
                     needsVersion2(version, p, f);
                     node = ProducerReaders.node(c, p);
                 }
+                case "job" -> {
+                    if (version < 5) {
+                        throw c.fail(p, "field \"job\" needs formatVersion 5, the file says " + version);
+                    }
+                    job = JobReader.read(c, p);
+                }
                 case "workload" -> readWorkload(p);
                 case "fix" -> fix = SectionReaders.fix(c, p);
                 case "schedule" -> readSchedule(p);
@@ -132,7 +139,7 @@ final class TraceParser {
         crossCheck();
         FixSetting fixSetting = fix == null ? FixSetting.off() : fix.setting();
         Trace trace = new Trace(version, metadata, image.setup(), List.of(), fixSetting, List.of(), checkpoints,
-                qemuLog, producer, node);
+                qemuLog, producer, node, job == null ? null : job.job());
         return new Parsed(trace, workloadLength, scheduleLength, eventCount);
     }
 
@@ -203,9 +210,12 @@ final class TraceParser {
                 if (name.equals(Trace.MAIN_COROUTINE)) {
                     continue;
                 }
-                if (coroutines == null) {
-                    unresolved.putIfAbsent(name, c.place(ip));
-                } else if (!coroutines.contains(name)) {
+                if (coroutines == null || job == null) {
+                    // the job section may come later: names the workload does not know are checked at the end
+                    if (coroutines == null || !coroutines.contains(name)) {
+                        unresolved.putIfAbsent(name, c.place(ip));
+                    }
+                } else if (!coroutines.contains(name) && !job.job().names(name)) {
                     throw c.fail(ip, notInWorkload(name));
                 }
             }
@@ -230,13 +240,13 @@ final class TraceParser {
     private String notInWorkload(String name) {
         String shown = coroutines.size() <= 8 ? String.join(", ", firstCoroutines)
                 : String.join(", ", firstCoroutines) + ", ... (" + coroutines.size() + " in all)";
-        return "expected " + Trace.MAIN_COROUTINE + " or a coroutine of the workload (" + shown + "), got \"" + name
-                + "\"";
+        return "expected " + Trace.MAIN_COROUTINE + (job == null ? "" : ", the job's " + job.job().type())
+                + " or a coroutine of the workload (" + shown + "), got \"" + name + "\"";
     }
 
     private void crossCheck() throws TraceFormatException {
         for (Map.Entry<String, Place> u : unresolved.entrySet()) {
-            if (!coroutines.contains(u.getKey())) {
+            if (!coroutines.contains(u.getKey()) && (job == null || !job.job().names(u.getKey()))) {
                 throw c.fail(u.getValue(), notInWorkload(u.getKey()));
             }
         }
@@ -255,6 +265,19 @@ final class TraceParser {
                     throw c.fail(checkpointPlaces.get(i), "expected a step index in 0.." + scheduleLength
                             + " (the schedule has " + scheduleLength + " steps), got " + checkpoints.get(i).step());
                 }
+            }
+        }
+        if (job != null) {
+            for (String co : coroutines) {
+                if (job.job().names(co)) {
+                    throw c.fail(job.afterPlace(), "the workload's coroutine \"" + co + "\" takes a name of the "
+                            + job.job().type() + " job's coroutines (" + job.job().type() + ", " + job.job().type()
+                            + ".*); rename it");
+                }
+            }
+            TraceFormatException bad = JobReader.crossCheck(c, job, image.setup(), workloadLength);
+            if (bad != null) {
+                throw bad;
             }
         }
         if (image.setup() instanceof ImageSetup.Fresh fresh) {

@@ -46,7 +46,7 @@ public final class TraceReader {
         QemuLog log = t.qemuLog() == null ? null
                 : new QemuLog(t.qemuLog().source(), t.qemuLog().symbols(), events, t.qemuLog().inferred());
         return new Trace(t.formatVersion(), t.metadata(), t.image(), workload, t.fix(), schedule,
-                t.checkpoints(), log, t.producer(), t.node());
+                t.checkpoints(), log, t.producer(), t.node(), t.job());
     }
 
     /**

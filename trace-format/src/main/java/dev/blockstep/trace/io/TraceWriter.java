@@ -16,14 +16,14 @@ public final class TraceWriter {
 
     public static void write(Trace trace, Path file) throws IOException {
         try (StreamingTraceWriter w = StreamingTraceWriter.create(file, trace.metadata(), trace.image(),
-                trace.workload(), trace.producer(), trace.node())) {
+                trace.workload(), trace.producer(), trace.node(), trace.job())) {
             body(trace, w);
         }
     }
 
     public static void write(Trace trace, OutputStream out) throws IOException {
         try (StreamingTraceWriter w = StreamingTraceWriter.create(out, trace.metadata(), trace.image(),
-                trace.workload(), trace.producer(), trace.node())) {
+                trace.workload(), trace.producer(), trace.node(), trace.job())) {
             body(trace, w);
         }
     }

@@ -84,6 +84,12 @@ public final class QemuLogImporter {
     private Trace run(ImageSetup image, List<ScriptCommand> script, String scriptName, Options options)
             throws ImportException {
         inferred.add(source + ": " + raw.summary());
+        if (raw.jobStart != null) {
+            // the job's own requests would look like the guest's and be imported as guest commands
+            throw new ImportException(source, raw.jobStart.line(), "the log shows a block job ("
+                    + raw.jobStart.event() + "); importing a job's events is not supported yet, so its requests "
+                    + "cannot be told from the guest's (write the job into a trace's job section instead, format 5)");
+        }
         Landmarks marks = Landmarks.find(lines, options.node(), source);
         if (marks.qcow2Node == null) {
             throw new ImportException(source, lines.get(0).line(), "expected a bdrv_co_pwritev_part on the qcow2 "

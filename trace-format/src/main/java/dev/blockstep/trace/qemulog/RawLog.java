@@ -29,6 +29,8 @@ final class RawLog {
     /** Every NBD TRIM request the server received, in log order. */
     final List<NbdTrim> nbdTrims = new ArrayList<>();
     long total;
+    /** The first line that starts a block job (stream_start, commit_start, mirror_start), or null. */
+    LogLine jobStart;
 
     /** An NBD_CMD_TRIM as nbd_receive_request printed it: its log line and byte range. */
     record NbdTrim(long line, long offset, long bytes, boolean fua) {
@@ -69,6 +71,10 @@ final class RawLog {
         String event = l.event();
         int cut = event.indexOf('_');
         skipped.merge(cut < 0 ? event : event.substring(0, cut + 1) + "*", 1, Integer::sum);
+        if (jobStart == null && (event.equals("stream_start") || event.equals("commit_start")
+                || event.equals("mirror_start"))) {
+            jobStart = l;
+        }
         if (event.equals("nbd_negotiate_success")) {
             nbdClients++;
         }

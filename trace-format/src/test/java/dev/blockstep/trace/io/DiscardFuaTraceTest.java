@@ -56,7 +56,7 @@ class DiscardFuaTraceTest {
 
     @Test
     void theSchemaRefusesFuaOnADiscardBeforeVersionFour() throws Exception {
-        assertEquals("[1,2,3,4]", SchemaTest.schema().at("/properties/formatVersion/enum").toString());
+        assertEquals("[1,2,3,4,5]", SchemaTest.schema().at("/properties/formatVersion/enum").toString());
         assertEquals("{\"not\":{\"properties\":{\"op\":{\"const\":\"discard\"}},\"required\":[\"op\",\"fua\"]}}",
                 SchemaTest.schema().at("/allOf/1/then/properties/workload/items").toString());
     }

@@ -3,6 +3,7 @@ package dev.blockstep.trace.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,8 +49,10 @@ class SchemaTest {
     }
 
     @Test
-    void theSchemaAllowsFormatVersionsOneToFour() throws Exception {
-        assertEquals("[1,2,3,4]", schema().at("/properties/formatVersion/enum").toString());
+    void theSchemaAllowsFormatVersionsOneToFive() throws Exception {
+        assertEquals("[1,2,3,4,5]", schema().at("/properties/formatVersion/enum").toString());
+        assertEquals("{\"if\":{\"properties\":{\"formatVersion\":{\"enum\":[1,2,3,4]}}},\"then\":{\"not\":"
+                + "{\"required\":[\"job\"]}}}", schema().at("/allOf/2").toString());
         assertEquals("{\"image\":{\"not\":{\"required\":[\"backing\"]}}}",
                 schema().at("/allOf/0/then/properties").toString());
         assertEquals("[{\"required\":[\"producer\"]},{\"required\":[\"node\"]}]",
@@ -79,14 +82,44 @@ class SchemaTest {
         }
         String error = errorOf(base() + ", \"notInSchema\": 0}");
         assertEquals("s.json:1:149: $.notInSchema: unknown field \"notInSchema\" (expected formatVersion, metadata, "
-                + "image, producer, node, workload, fix, schedule, checkpoints or qemuLog)", error);
+                + "image, producer, node, job, workload, fix, schedule, checkpoints or qemuLog)", error);
     }
 
     @Test
     void theTopLevelFieldsOfTheSchemaAreTheOnesTheReaderListsInItsError() throws Exception {
         TreeSet<String> schemaNames = new TreeSet<>(names(schema().get("properties")));
-        assertEquals(new TreeSet<>(List.of("formatVersion", "metadata", "image", "producer", "node", "workload",
+        assertEquals(new TreeSet<>(List.of("formatVersion", "metadata", "image", "producer", "node", "job", "workload",
                 "fix", "schedule", "checkpoints", "qemuLog")), schemaNames);
+    }
+
+    @Test
+    void everyJobSchemaArgumentIsOneTheReaderKnowsAndNoOtherIs() throws Exception {
+        String chain = "{\"formatVersion\": 5, \"image\": {\"virtualSize\": 1048576, \"clusterSize\": 65536,"
+                + " \"backing\": {\"name\": \"mid.qcow2\", \"format\": \"qcow2\", \"image\": {\"virtualSize\": 1048576,"
+                + " \"clusterSize\": 65536, \"backing\": {\"name\": \"base.qcow2\", \"format\": \"qcow2\", \"image\":"
+                + " {\"virtualSize\": 1048576, \"clusterSize\": 65536}}}}},"
+                + " \"workload\": [{\"op\": \"flush\", \"co\": \"f0\"}], \"job\": ";
+        JsonNode shapes = schema().at("/properties/job/oneOf");
+        assertEquals(2, shapes.size());
+        for (JsonNode shape : shapes) {
+            String execute = shape.at("/properties/execute/const").asText();
+            assertEquals(List.of("execute", "arguments", "afterCommands"), names(shape.get("properties")));
+            for (String name : names(shape.at("/properties/arguments/properties"))) {
+                if (name.equals("device") || name.equals("top")) {
+                    continue;
+                }
+                String value = name.equals("top") ? "mid.qcow2" : name.equals("base") ? "base.qcow2" : "d0";
+                String args = "{\"device\": \"d0\", \"top\": \"mid.qcow2\", \"" + name + "\": \"" + value + "\"}";
+                if (execute.equals("block-stream")) {
+                    args = "{\"device\": \"d0\", \"" + name + "\": \"" + value + "\"}";
+                }
+                String error = errorOf(chain + "{\"execute\": \"" + execute + "\", \"arguments\": " + args + "}}");
+                assertEquals("", error, execute + " " + name);
+            }
+            String error = errorOf(chain + "{\"execute\": \"" + execute + "\", \"arguments\": {\"device\": \"d0\","
+                    + " \"speed\": \"1\"}}}");
+            assertTrue(error.contains("unknown " + execute + " argument \"speed\""), error);
+        }
     }
 
     @Test

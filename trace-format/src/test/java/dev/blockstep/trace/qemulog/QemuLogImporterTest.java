@@ -132,6 +132,14 @@ class QemuLogImporterTest {
     }
 
     @Test
+    void aLogWithABlockJobIsRefusedInOneLineAtTheJobsStart() {
+        ImportException e = assertThrows(ImportException.class, () -> alone("stream-beside-hmp"));
+        assertEquals("stream-beside-hmp.log:156: the log shows a block job (stream_start); importing a job's events "
+                + "is not supported yet, so its requests cannot be told from the guest's (write the job into a "
+                + "trace's job section instead, format 5)", e.getMessage());
+    }
+
+    @Test
     void aDiscardWithoutTheScriptIsAOneLineErrorAskingForIt() {
         ImportException e = assertThrows(ImportException.class, () -> alone("serial-zero-discard"));
         assertEquals("serial-zero-discard.log:221: cannot tell the range of the discard run by co 0x5621b65b20e0 "

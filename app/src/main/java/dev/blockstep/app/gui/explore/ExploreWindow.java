@@ -181,7 +181,7 @@ public final class ExploreWindow {
 
     private static Trace withoutSchedule(Trace t) {
         return new Trace(t.formatVersion(), t.metadata(), t.image(), t.workload(), t.fix(), List.of(), List.of(),
-                null);
+                null, t.producer(), t.node(), t.job());
     }
 
     private static String label(String sel) {
@@ -220,7 +220,7 @@ public final class ExploreWindow {
             try {
                 file = Files.createTempFile("blockstep-counterexample-", ".json");
                 file.toFile().deleteOnExit();
-                TraceWriter.write(TraceExport.of(f.scenario().setup(), f.scenario().trace().image(),
+                TraceWriter.write(TraceExport.of(f.scenario().setup(), f.scenario().trace().image(), f.scenario().trace().job(),
                         f.counterexample(), title, f.policy(), f.seed()), file);
             } catch (IOException e) {
                 throw new dev.blockstep.app.gui.session.TargetSource.OpenException(

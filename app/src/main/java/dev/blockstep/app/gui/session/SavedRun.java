@@ -32,7 +32,7 @@ final class SavedRun {
         Metadata saved = new Metadata(title, description, m.createdBy(), m.seed(), m.policy());
         return new Trace(recorded.formatVersion(), saved, recorded.image(), recorded.workload(), recorded.fix(),
                 recorded.schedule(), recorded.checkpoints(), recorded.qemuLog(), recorded.producer(),
-                recorded.node());
+                recorded.node(), recorded.job());
     }
 
     /** Same choices, same fix: the source's description still tells the truth. */

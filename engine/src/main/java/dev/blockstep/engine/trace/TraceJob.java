@@ -1,0 +1,53 @@
+package dev.blockstep.engine.trace;
+
+import dev.blockstep.engine.block.BlockJobSpec;
+import dev.blockstep.trace.BackingLayer;
+import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.JobCommand;
+import java.util.List;
+
+/**
+ * The engine's job for a trace's QMP job command. The trace reader has already checked the command against qemu's
+ * rules and the trace's chain; this refuses, in one line naming the argument, what qemu accepts but blockstep does
+ * not model, so a run never starts a job other than the one the trace names.
+ */
+public final class TraceJob {
+
+    private TraceJob() {
+    }
+
+    /** The engine's job, or null when the trace names none. */
+    public static BlockJobSpec spec(JobCommand job, ImageSetup image, String name) throws TraceReplayException {
+        if (job == null) {
+            return null;
+        }
+        List<String> chain = BackingLayer.below(image).stream().map(BackingLayer::name).toList();
+        if (job instanceof JobCommand.BlockStream s) {
+            if (s.base() != null) {
+                throw refused(name, "base", "blockstep streams the whole chain into the image (no base), got base "
+                        + s.base());
+            }
+            if (s.backingFile() != null) {
+                throw refused(name, "backing-file", "expected none when the whole chain is streamed (the image keeps "
+                        + "no backing file), got " + s.backingFile());
+            }
+            return new BlockJobSpec.Stream();
+        }
+        JobCommand.BlockCommit c = (JobCommand.BlockCommit) job;
+        if (chain.isEmpty() || !chain.get(0).equals(c.top())) {
+            throw refused(name, "top", "blockstep commits the image's own backing file ("
+                    + (chain.isEmpty() ? "none" : chain.get(0)) + ") into the one below it, got top " + c.top());
+        }
+        if (c.base() != null && !c.base().equals(chain.get(1))) {
+            throw refused(name, "base", "blockstep commits into the image right below top (" + chain.get(1)
+                    + "), got base " + c.base());
+        }
+        // without backing-file qemu writes the base's file name as it opened it; a trace's chain opens it by the
+        // name the top's header stores
+        return new BlockJobSpec.Commit(c.backingFile() != null ? c.backingFile() : chain.get(1));
+    }
+
+    private static TraceReplayException refused(String name, String argument, String problem) {
+        return new TraceReplayException(name + ": $.job.arguments." + argument + ": " + problem);
+    }
+}

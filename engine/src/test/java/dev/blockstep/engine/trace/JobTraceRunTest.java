@@ -1,0 +1,192 @@
+package dev.blockstep.engine.trace;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.blockstep.engine.event.EngineEventSink;
+import dev.blockstep.engine.explore.Counterexample;
+import dev.blockstep.engine.explore.ExploreSetup;
+import dev.blockstep.engine.explore.Scenario;
+import dev.blockstep.engine.explore.ScenarioException;
+import dev.blockstep.engine.explore.ScheduleReplay;
+import dev.blockstep.engine.explore.TraceExport;
+import dev.blockstep.engine.explore.Verdict;
+import dev.blockstep.engine.image.HostFile;
+import dev.blockstep.engine.qcow2.BackingImage;
+import dev.blockstep.engine.qcow2.Qcow2Driver;
+import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.trace.BackingLayer;
+import dev.blockstep.trace.Command;
+import dev.blockstep.trace.FixSetting;
+import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.JobCommand;
+import dev.blockstep.trace.Metadata;
+import dev.blockstep.trace.Producer;
+import dev.blockstep.trace.ScheduleEntry;
+import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.io.TraceReader;
+import dev.blockstep.trace.io.TraceWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A trace that names a block job starts it beside its workload in every way a trace runs: headless, in a
+ * session, replayed from a recorded schedule that names the job's coroutines, and as an explorer scenario; it
+ * starts after the workload commands the trace says; what blockstep does not model is refused in one line.
+ */
+class JobTraceRunTest {
+    private static final long SIZE = 256 * 1024;
+
+    private static Command write(String co, long offset, long bytes, int pattern) {
+        return new Command.Write(co != null, co, Producer.GUEST, offset, bytes, pattern, false, false, false);
+    }
+
+    /** base: 0x11 over [0, 128k) and 0x33 at [64k, 68k) of mid; top: 0x21 over its first cluster. */
+    static Trace jobTrace(JobCommand job) {
+        ImageSetup base = new ImageSetup.Fresh(SIZE, 65536, List.of(write(null, 0, 131072, 0x11)));
+        ImageSetup mid = new ImageSetup.Fresh(SIZE, 65536, List.of(write(null, 65536, 4096, 0x33)),
+                new BackingLayer("base.qcow2", "qcow2", base));
+        ImageSetup top = new ImageSetup.Fresh(SIZE, 65536, List.of(write(null, 0, 65536, 0x21)),
+                new BackingLayer("mid.qcow2", "qcow2", mid));
+        return Trace.of(Metadata.empty(), top, List.of(
+                new Command.Write(true, "z0", Producer.GUEST, 0, 65536, null, true, true, false),
+                new Command.Discard("d1", Producer.GUEST, 131072, 65536)), FixSetting.off()).withJob(job);
+    }
+
+    private static final JobCommand STREAM = new JobCommand.BlockStream("job0", "drive0", null, null, 0);
+
+    private static byte[] guestView(HostFile top) throws Exception {
+        byte[] out = new byte[(int) SIZE];
+        new BackingImage.Qcow2(Qcow2Driver.open(top.copy(), "top", EngineEventSink.NONE)).read(0, out, 0, out.length);
+        return out;
+    }
+
+    @Test
+    void aStreamTraceRunsTheStreamHeadlessAndInASession(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("stream.json");
+        TraceWriter.write(jobTrace(STREAM), f);
+        TraceRun.Result headless = TraceRun.headless(TraceReader.open(f), dir, "stream.json", TraceRun.Options.DEFAULT);
+        // the stream dropped the backing link, so the top opens alone and reads the data streamed into it
+        byte[] want = new byte[(int) SIZE];
+        java.util.Arrays.fill(want, 65536, 131072, (byte) 0x11);
+        java.util.Arrays.fill(want, 65536, 65536 + 4096, (byte) 0x33);
+        assertArrayEquals(want, guestView(headless.image()));
+        EngineSession s = TraceRun.run(TraceReader.read(f), dir, "stream.json", TraceRun.Options.DEFAULT);
+        assertArrayEquals(want, guestView(s.engine().file()));
+        assertTrue(s.engine().scheduler().coroutines().stream().anyMatch(c -> c.name().equals("stream")));
+    }
+
+    @Test
+    void withoutTheJobTheSameTraceKeepsItsBackingFile(@TempDir Path dir) throws Exception {
+        EngineSession s = TraceRun.run(jobTrace(null), dir, "t.json", TraceRun.Options.DEFAULT);
+        assertEquals("mid.qcow2", s.engine().node().driver().backingFile().name());
+        assertFalse(s.engine().scheduler().coroutines().stream().anyMatch(c -> c.name().startsWith("stream")));
+    }
+
+    @Test
+    void theJobStartsAfterTheCommandsTheTraceSays(@TempDir Path dir) throws Exception {
+        for (int after = 0; after <= 2; after++) {
+            EngineSession s = TraceRun.run(jobTrace(new JobCommand.BlockStream(null, "d", null, null, after)), dir,
+                    "t.json", TraceRun.Options.DEFAULT);
+            Trace rec = TraceRecorder.record(jobTrace(STREAM), Metadata.empty(), s);
+            int mainSteps = 0;
+            int firstSeen = -1;
+            for (int i = 0; i < rec.schedule().size() && firstSeen < 0; i++) {
+                ScheduleEntry e = rec.schedule().get(i);
+                if (e.runnable().contains("stream")) {
+                    firstSeen = mainSteps;
+                }
+                if (e.chosen().equals(Trace.MAIN_COROUTINE)) {
+                    mainSteps++;
+                }
+            }
+            // qemu-io's loop takes one step per command it issues; the job is runnable from the step after the
+            // last command it comes after
+            assertEquals(after, firstSeen, "afterCommands " + after + ": " + rec.schedule());
+        }
+    }
+
+    @Test
+    void aRecordedRunWithTheJobsCoroutinesReplaysFromItsFile(@TempDir Path dir) throws Exception {
+        Trace source = jobTrace(new JobCommand.BlockStream(null, "d", null, null, 1));
+        EngineSession s = TraceRun.run(source, dir, "t.json", new TraceRun.Options(null, 7L));
+        Trace rec = TraceRecorder.record(source, Metadata.empty(), s);
+        assertTrue(rec.schedule().stream().anyMatch(e -> e.chosen().equals("stream.cor")), rec.schedule().toString());
+        Path f = dir.resolve("rec.json");
+        TraceWriter.write(rec, f);
+        Trace back = TraceReader.read(f);
+        assertEquals(rec, back);
+        EngineSession replayed = TraceReplay.replay(back, dir, "rec.json");
+        assertArrayEquals(s.engine().file().read(0, (int) s.engine().file().length()),
+                replayed.engine().file().read(0, (int) replayed.engine().file().length()));
+        TraceRun.Result headless = TraceRun.headless(TraceReader.open(f), dir, "rec.json", TraceRun.Options.DEFAULT);
+        assertEquals(rec.schedule().size(), headless.steps());
+        Scenario sc = Scenario.of("rec.json", back, dir);
+        assertEquals(1, sc.setup().jobAfter());
+        List<Integer> choices = ScheduleReplay.choices(sc.setup(), sc.coroutineNames(), back.job(), back.schedule(),
+                "rec.json");
+        assertFalse(choices.isEmpty());
+    }
+
+    @Test
+    void anExplorerScenarioStartsTheJob(@TempDir Path dir) throws Exception {
+        ExploreSetup setup = Scenario.of("t.json", jobTrace(STREAM), dir).setup();
+        var e = setup.newEngine();
+        e.runToEnd();
+        assertTrue(e.finished());
+        assertNull(e.node().driver().backingFile());
+    }
+
+    @Test
+    void anExportedRunNamesTheJobsCoroutinesAndReplays(@TempDir Path dir) throws Exception {
+        Trace source = jobTrace(new JobCommand.BlockStream(null, "d", null, null, 1));
+        ExploreSetup setup = Scenario.of("t.json", source, dir).setup();
+        var e = setup.newEngine();
+        List<Counterexample.ScheduledStep> steps = new java.util.ArrayList<>();
+        List<Integer> choices = new java.util.ArrayList<>();
+        while (!e.scheduler().runnable().isEmpty()) {
+            List<Integer> runnable = e.scheduler().runnable();
+            // the last runnable coroutine each time: the job and its requests run as soon as they can
+            int chosen = runnable.get(runnable.size() - 1);
+            choices.add(chosen);
+            steps.add(new Counterexample.ScheduledStep(chosen, runnable, e.step(chosen).name()));
+        }
+        assertTrue(e.finished());
+        Verdict v = new Verdict(e.file().contentHash(), List.of(), false, List.of(), List.of(), false);
+        Trace t = TraceExport.of(setup, source.image(), source.job(),
+                new Counterexample(choices, steps, List.of(), v, e.commands().all()), "run", "test", null);
+        assertEquals(source.job(), t.job());
+        assertTrue(t.schedule().stream().anyMatch(x -> x.chosen().equals("stream.cor")), t.schedule().toString());
+        Path f = dir.resolve("x.json");
+        TraceWriter.write(t, f);
+        EngineSession replayed = TraceReplay.replay(TraceReader.open(f), dir, "x.json");
+        assertEquals(steps.size(), replayed.engine().scheduler().stepIndex());
+        assertEquals(e.file().contentHash(), replayed.engine().file().contentHash());
+    }
+
+    @Test
+    void whatBlockstepDoesNotModelIsRefusedInOneLine(@TempDir Path dir) {
+        Object[][] cases = {
+            {new JobCommand.BlockStream(null, "d", "base.qcow2", null, 0),
+                "t.json: $.job.arguments.base: blockstep streams the whole chain into the image (no base), got base "
+                        + "base.qcow2"},
+            {new JobCommand.BlockCommit(null, "d", "base.qcow2", null, null, 0),
+                "t.json: $.job.arguments.top: blockstep commits the image's own backing file (mid.qcow2) into the "
+                        + "one below it, got top base.qcow2"},
+        };
+        for (Object[] c : cases) {
+            Trace t = jobTrace((JobCommand) c[0]);
+            TraceReplayException e = assertThrows(TraceReplayException.class,
+                    () -> TraceRun.run(t, dir, "t.json", TraceRun.Options.DEFAULT));
+            assertEquals(c[1], e.getMessage());
+            ScenarioException x = assertThrows(ScenarioException.class, () -> Scenario.of("t.json", t, dir));
+            assertEquals(c[1], x.getMessage());
+        }
+    }
+}
