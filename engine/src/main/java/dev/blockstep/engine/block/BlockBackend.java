@@ -27,6 +27,11 @@ public final class BlockBackend implements QemuIoTarget {
         return new WriteRequest(id, "W" + id, node, line, offset, bytes, pattern, cache(flags));
     }
 
+    /** blk_pwrite_compressed of a buffer filled with {@code pattern}. */
+    public CompressedWriteRequest pwriteCompressed(int id, String line, long offset, long bytes, int pattern) {
+        return new CompressedWriteRequest(id, "W" + id, node, line, offset, bytes, pattern, cache(RequestFlags.NONE));
+    }
+
     /** blk_co_pwrite_zeroes: BDRV_REQ_ZERO_WRITE plus the caller's MAY_UNMAP and FUA. */
     public ZeroWriteRequest pwriteZeroes(int id, String line, long offset, long bytes, RequestFlags flags) {
         return new ZeroWriteRequest(id, "Z" + id, node, line, offset, bytes,
@@ -60,6 +65,9 @@ public final class BlockBackend implements QemuIoTarget {
     /** qemu-io's command functions on its own BlockBackend (qemu-io IMAGE, or HMP qemu-io on a drive). */
     @Override
     public RequestCoroutine request(int id, QemuIoCommand c) {
+        if (c instanceof QemuIoCommand.WriteCompressed w) {
+            return pwriteCompressed(id, w.toLine(), w.offset(), w.length(), w.pattern()).quiet(w.quiet());
+        }
         if (c instanceof QemuIoCommand.DataWrite w) {
             return write(id, w.toLine(), w.offset(), w.length(), w.pattern(), w.zero(), w.unmap()).quiet(w.quiet());
         }

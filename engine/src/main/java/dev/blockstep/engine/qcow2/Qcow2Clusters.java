@@ -16,12 +16,14 @@ public final class Qcow2Clusters {
     private final GuestReader reader;
     private final L2Linker linker;
     private final ZeroAndDiscard zero;
+    private final CompressedClusters compressed;
 
-    Qcow2Clusters(Qcow2State s, Refcounts refcounts, HostOffsetAllocator allocator, GuestReader reader,
-                  L2Linker linker, ZeroAndDiscard zero) {
+    Qcow2Clusters(Qcow2State s, Refcounts refcounts, L2Tables tables, GuestReader reader, L2Linker linker,
+                  ZeroAndDiscard zero) {
         this.s = s;
         this.refcounts = refcounts;
-        this.allocator = allocator;
+        this.allocator = new HostOffsetAllocator(s, refcounts, tables);
+        this.compressed = new CompressedClusters(s, refcounts, tables);
         this.reader = reader;
         this.linker = linker;
         this.zero = zero;
@@ -31,6 +33,18 @@ public final class Qcow2Clusters {
     public AllocResult allocHostOffset(int co, long offset, long bytes) {
         s.enter(co);
         return allocator.allocHostOffset(offset, bytes);
+    }
+
+    /**
+     * Lock held: qcow2_alloc_compressed_cluster_offset, then qcow2_pre_write_overlap_check on the bytes it
+     * allocated: links the guest cluster at {@code offset} to {@code compressedSize} new bytes and returns their
+     * host offset. EIO when the guest cluster already has a host cluster.
+     */
+    public long allocCompressedClusterOffset(int co, long offset, int compressedSize) {
+        s.enter(co);
+        long host = compressed.allocCompressedClusterOffset(offset, compressedSize);
+        OverlapCheck.preWrite(s, refcounts, 0, host, compressedSize);
+        return host;
     }
 
     /** perform_cow's writes completed; the L2 cache then flushes the file before it writes (depends_on_flush). */

@@ -36,8 +36,7 @@ public final class Qcow2Driver {
         this.reader = new GuestReader(s, tables, refcounts);
         this.linker = new L2Linker(s, refcounts, tables, reader);
         this.zero = new ZeroAndDiscard(s, refcounts, tables, linker, reader);
-        this.clusters = new Qcow2Clusters(s, refcounts, new HostOffsetAllocator(s, refcounts, tables), reader, linker,
-                zero);
+        this.clusters = new Qcow2Clusters(s, refcounts, tables, reader, linker, zero);
     }
 
     /** qcow2-cluster.c's steps on this image: mapping, allocating writes, cluster-aligned zeroize and discard. */
@@ -166,6 +165,18 @@ public final class Qcow2Driver {
     public L2Meta mergeCow(List<L2Meta> metas, long guestOffset, long bytes) {
         s.read();
         return linker.mergeCow(metas, guestOffset, bytes);
+    }
+
+    /**
+     * qcow2_co_pwritev_compressed_part's checks before any cluster is compressed: a compressed write covers whole
+     * clusters from a cluster boundary, except a last piece that ends at the end of the disk. EINVAL otherwise.
+     */
+    public void checkCompressedWrite(long offset, long bytes) {
+        boolean tailAtEnd = offset + bytes == size();
+        if (bytes != 0 && (s.offsetIntoCluster(offset) != 0 || s.offsetIntoCluster(bytes) != 0 && !tailAtEnd)) {
+            throw new Qcow2Error(Qcow2Error.EINVAL, "a compressed write must cover whole clusters (offset "
+                    + offset + ", " + bytes + " bytes, cluster size " + s.clusterSize + ")");
+        }
     }
 
     /** Unlocked: the guest data write (qcow2_writev_data); the bytes land when this runs. */

@@ -28,9 +28,15 @@ public sealed interface QemuIoCommand {
     sealed interface DataWrite extends GuestRange {
         int pattern();
 
-        boolean zero();
+        /** -z: a zero write (write and aio_write only). */
+        default boolean zero() {
+            return false;
+        }
 
-        boolean unmap();
+        /** -u: BDRV_REQ_MAY_UNMAP on a zero write. */
+        default boolean unmap() {
+            return false;
+        }
     }
 
     /**
@@ -43,6 +49,18 @@ public sealed interface QemuIoCommand {
         public String toLine() {
             return "write" + (quiet ? " -q" : "") + (zero ? " -z" + (unmap ? " -u" : "")
                     : " -P 0x" + Integer.toHexString(pattern)) + " " + offset + " " + length;
+        }
+    }
+
+    /**
+     * {@code write -c [-q] [-P pattern] off len}: blk_pwrite_compressed, whole clusters written compressed. The
+     * range is sector-aligned (the parser checks it as qemu-io does).
+     */
+    record WriteCompressed(long offset, long length, int pattern, boolean quiet) implements DataWrite {
+        @Override
+        public String toLine() {
+            return "write -c" + (quiet ? " -q" : "") + " -P 0x" + Integer.toHexString(pattern) + " " + offset + " "
+                    + length;
         }
     }
 
@@ -112,16 +130,6 @@ public sealed interface QemuIoCommand {
 
     /** {@code writev [-fq] [-P pattern] off len [len..]}: one write of the lengths' sum, named writev. */
     record Writev(long offset, long length, int pattern, boolean quiet) implements DataWrite {
-        @Override
-        public boolean zero() {
-            return false;
-        }
-
-        @Override
-        public boolean unmap() {
-            return false;
-        }
-
         @Override
         public String toLine() {
             return "writev" + (quiet ? " -q" : "") + " -P 0x" + Integer.toHexString(pattern) + " " + offset + " "

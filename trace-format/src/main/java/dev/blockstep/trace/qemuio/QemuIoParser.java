@@ -102,10 +102,11 @@ public final class QemuIoParser {
                 aio ? "aio_write [-Cfiquz] [-P pattern] off len [len..] -- asynchronously writes a number of bytes"
                         : "write [-bcCfnquz] [-P pattern | -s source_file] off len -- writes a number of bytes at a specified offset");
         // -p is accepted and ignored, for backwards compatibility
-        for (char unsupported : new char[] {'b', 'c', 'C', 'n', 's', 'i'}) {
+        for (char unsupported : new char[] {'b', 'C', 'n', 's', 'i'}) {
             if (g.has(unsupported)) {
                 throw new QemuIoSyntaxException(where, cmd + ": option -" + unsupported
-                        + " is not supported by blockstep (supported: -P, -z, -u, -q, -f)", false);
+                        + " is not supported by blockstep (supported: -P, -z, -u, -q, -f" + (aio ? "" : ", -c") + ")",
+                        false);
             }
         }
         int expectedOperands = aio ? -1 : 2;
@@ -114,6 +115,10 @@ public final class QemuIoParser {
         }
         boolean zero = g.has('z');
         boolean unmap = g.has('u');
+        boolean compressed = !aio && g.has('c');
+        if (g.has('f') && compressed) {
+            throw new QemuIoSyntaxException(where, "-f and -b or -c cannot be specified at the same time", false);
+        }
         if (unmap && !zero) {
             throw new QemuIoSyntaxException(where, "-u requires -z to be specified", false);
         }
@@ -129,7 +134,8 @@ public final class QemuIoParser {
         for (String len : g.operands.subList(1, g.operands.size())) {
             long l = number(len, where);
             if (l > REQUEST_MAX_BYTES) {
-                throw new QemuIoSyntaxException(where, "length cannot exceed " + REQUEST_MAX_BYTES + ", given " + len, false);
+                throw new QemuIoSyntaxException(where, "length cannot exceed " + REQUEST_MAX_BYTES
+                        + (aio ? "" : " without -n") + ", given " + len, false);
             }
             length += l;
         }
@@ -138,8 +144,23 @@ public final class QemuIoParser {
                     + length, false);
         }
         boolean quiet = g.has('q');
+        if (compressed) {
+            sectorAligned(offset, "offset", where);
+            sectorAligned(length, "count", where);
+            if (!zero) {
+                // -z wins over -c: write_f tries the zero write first
+                return new QemuIoCommand.WriteCompressed(offset, length, pattern, quiet);
+            }
+        }
         return aio ? new QemuIoCommand.AioWrite(offset, length, pattern, zero, unmap, quiet)
                 : new QemuIoCommand.Write(offset, length, pattern, zero, unmap, quiet);
+    }
+
+    /** write_f's check for -b and -c: "N is not a sector-aligned value for 'offset'" (or 'count'). */
+    private static void sectorAligned(long value, String what, String where) throws QemuIoSyntaxException {
+        if (value % 512 != 0) {
+            throw new QemuIoSyntaxException(where, value + " is not a sector-aligned value for '" + what + "'", false);
+        }
     }
 
     private static QemuIoCommand read(List<String> args, String where) throws QemuIoSyntaxException {
