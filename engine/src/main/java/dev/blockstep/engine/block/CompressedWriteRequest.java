@@ -131,11 +131,8 @@ public final class CompressedWriteRequest extends RequestCoroutine {
                 return o;
             }
             case END -> {
-                cx.name("tracked_request_end").guest(offset, bytes)
-                        .narrate(name() + " ends tracked request #" + tracked.id() + " and completes.");
                 p = P.DONE;
-                report("wrote");
-                return finish(cx, "0");
+                return endWrite(cx);
             }
             default -> throw new IllegalStateException(name() + " is done");
         }

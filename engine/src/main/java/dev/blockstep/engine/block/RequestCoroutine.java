@@ -293,6 +293,14 @@ public abstract class RequestCoroutine extends Coroutine {
         return w;
     }
 
+    /** A write's last step: tracked_request_end, qemu-io's "wrote" report, the completion callback. */
+    protected Outcome endWrite(StepContext cx) {
+        cx.name("tracked_request_end").guest(offset, bytes)
+                .narrate(name() + " ends tracked request #" + tracked.id() + " and completes.");
+        report("wrote");
+        return finish(cx, "0");
+    }
+
     /** tracked_request_end, then the completion callback. */
     protected Outcome finish(StepContext cx, String ret) {
         node.trackedRequests().end(cx, tracked);
