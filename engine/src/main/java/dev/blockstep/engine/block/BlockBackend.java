@@ -65,6 +65,15 @@ public final class BlockBackend implements QemuIoTarget {
     /** qemu-io's command functions on its own BlockBackend (qemu-io IMAGE, or HMP qemu-io on a drive). */
     @Override
     public RequestCoroutine request(int id, QemuIoCommand c) {
+        if (c instanceof QemuIoCommand.SaveVmstate w) {
+            return new VmstateWriteRequest(id, "W" + id, node, w.toLine(), w.offset(), w.length(), w.pattern(),
+                    cache(RequestFlags.NONE)).quiet(w.quiet());
+        }
+        if (c instanceof QemuIoCommand.LoadVmstate rd) {
+            return preadv(id, rd.toLine(), rd.offset(), (int) rd.length(), rd.pattern().orElse(-1))
+                    .checking(rd.checkOffset(), rd.checkLength(), rd.verbose()).vmstate(node.driver().vmStateOffset())
+                    .quiet(rd.quiet());
+        }
         if (c instanceof QemuIoCommand.WriteCompressed w) {
             return pwriteCompressed(id, w.toLine(), w.offset(), w.length(), w.pattern()).quiet(w.quiet());
         }

@@ -168,6 +168,15 @@ public final class Qcow2Driver {
     }
 
     /**
+     * qcow2_vm_state_offset: where the VM state area (qemu-io's read -b and write -b) starts, at the first L1
+     * entry's range past the end of the disk.
+     */
+    public long vmStateOffset() {
+        long span = (long) s.clusterSize * s.l2Size;
+        return (s.virtualSize + span - 1) / span * span;
+    }
+
+    /**
      * qcow2_co_pwritev_compressed_part's checks before any cluster is compressed: a compressed write covers whole
      * clusters from a cluster boundary, except a last piece that ends at the end of the disk. EINVAL otherwise.
      */

@@ -64,6 +64,40 @@ public sealed interface QemuIoCommand {
         }
     }
 
+    /**
+     * {@code write -b} and {@code read -b}: the VM state area, which qcow2 keeps past the end of the disk
+     * (qcow2_vm_state_offset), reached through blk_save_vmstate and blk_load_vmstate without a tracked request.
+     * Offsets are relative to the start of that area, and never checked against the disk size.
+     */
+    sealed interface Vmstate extends QemuIoCommand {
+        long offset();
+
+        long length();
+
+        boolean quiet();
+    }
+
+    /** {@code write -b [-q] [-P pattern] off len}: blk_save_vmstate of a buffer filled with the pattern. */
+    record SaveVmstate(long offset, long length, int pattern, boolean quiet) implements Vmstate {
+        @Override
+        public String toLine() {
+            return "write -b" + (quiet ? " -q" : "") + " -P 0x" + Integer.toHexString(pattern) + " " + offset + " "
+                    + length;
+        }
+    }
+
+    /** {@code read -b [-qv] [-P pattern [-s off] [-l len]] off len}: blk_load_vmstate, checked as read checks. */
+    record LoadVmstate(long offset, long length, OptionalInt pattern, long checkOffset, long checkLength,
+                       boolean quiet, boolean verbose) implements Vmstate {
+        @Override
+        public String toLine() {
+            return "read -b" + (quiet ? " -q" : "") + (verbose ? " -v" : "")
+                    + (pattern.isPresent() ? " -P 0x" + Integer.toHexString(pattern.getAsInt()) : "")
+                    + (checkOffset != 0 || checkLength != length ? " -s " + checkOffset + " -l " + checkLength : "")
+                    + " " + offset + " " + length;
+        }
+    }
+
     /** read or readv: one guest read, verified against a pattern and dumped on request. */
     sealed interface DataRead extends GuestRange {
         /** The byte the checked part must hold, if any. */

@@ -102,7 +102,7 @@ public final class QemuIoParser {
                 aio ? "aio_write [-Cfiquz] [-P pattern] off len [len..] -- asynchronously writes a number of bytes"
                         : "write [-bcCfnquz] [-P pattern | -s source_file] off len -- writes a number of bytes at a specified offset");
         // -p is accepted and ignored, for backwards compatibility
-        for (char unsupported : new char[] {'b', 'C', 'n', 's', 'i'}) {
+        for (char unsupported : new char[] {'C', 'n', 's', 'i'}) {
             if (g.has(unsupported)) {
                 throw new QemuIoSyntaxException(where, cmd + ": option -" + unsupported
                         + " is not supported by blockstep (supported: -P, -z, -u, -q, -f" + (aio ? "" : ", -c") + ")",
@@ -116,7 +116,11 @@ public final class QemuIoParser {
         boolean zero = g.has('z');
         boolean unmap = g.has('u');
         boolean compressed = !aio && g.has('c');
-        if (g.has('f') && compressed) {
+        boolean vmstate = !aio && g.has('b');
+        if (vmstate && g.has('z')) {
+            throw new QemuIoSyntaxException(where, "-b and -z cannot be specified at the same time", false);
+        }
+        if (g.has('f') && (compressed || vmstate)) {
             throw new QemuIoSyntaxException(where, "-f and -b or -c cannot be specified at the same time", false);
         }
         if (unmap && !zero) {
@@ -144,9 +148,13 @@ public final class QemuIoParser {
                     + length, false);
         }
         boolean quiet = g.has('q');
-        if (compressed) {
+        if (compressed || vmstate) {
             sectorAligned(offset, "offset", where);
             sectorAligned(length, "count", where);
+            if (vmstate) {
+                // -b wins over -c: write_f saves VM state first
+                return new QemuIoCommand.SaveVmstate(offset, length, pattern, quiet);
+            }
             if (!zero) {
                 // -z wins over -c: write_f tries the zero write first
                 return new QemuIoCommand.WriteCompressed(offset, length, pattern, quiet);
@@ -167,7 +175,7 @@ public final class QemuIoParser {
         atLeast("read", args, 2, where);
         Getopt g = Getopt.parse("read", args, "abCqvpP:s:l:", where,
                 "read [-abCqv] [-P pattern [-s off] [-l len]] off len -- reads a number of bytes at a specified offset");
-        unsupported("read", g, "abC", "-P, -s, -l, -p, -q, -v", where);
+        unsupported("read", g, "aC", "-P, -s, -l, -p, -q, -v, -b", where);
         OptionalInt pattern = g.has('P') ? OptionalInt.of(pattern(g.value('P'), where)) : OptionalInt.empty();
         long checkOffset = g.has('s') ? number(g.value('s'), where) : 0;
         long checkLength = g.has('l') ? number(g.value('l'), where) : -1;
@@ -185,6 +193,12 @@ public final class QemuIoParser {
         }
         if (checkLength < 0 || checkOffset + checkLength > length) {
             throw new QemuIoSyntaxException(where, "pattern verification range exceeds end of read data", false);
+        }
+        if (g.has('b')) {
+            sectorAligned(offset, "offset", where);
+            sectorAligned(length, "count", where);
+            return new QemuIoCommand.LoadVmstate(offset, length, pattern, checkOffset, checkLength, g.has('q'),
+                    g.has('v'));
         }
         return new QemuIoCommand.Read(offset, length, pattern, checkOffset, checkLength, g.has('q'), g.has('v'));
     }
