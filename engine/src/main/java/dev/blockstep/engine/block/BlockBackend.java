@@ -65,6 +65,9 @@ public final class BlockBackend implements QemuIoTarget {
     /** qemu-io's command functions on its own BlockBackend (qemu-io IMAGE, or HMP qemu-io on a drive). */
     @Override
     public RequestCoroutine request(int id, QemuIoCommand c) {
+        if (c instanceof QemuIoCommand.Truncate t) {
+            return new TruncateRequest(id, "T" + id, node, t.toLine(), t.offset(), t.prealloc());
+        }
         if (c instanceof QemuIoCommand.SaveVmstate w) {
             return new VmstateWriteRequest(id, "W" + id, node, w.toLine(), w.offset(), w.length(), w.pattern(),
                     cache(RequestFlags.NONE)).quiet(w.quiet());

@@ -93,6 +93,26 @@ final class L2Tables {
         refcounts.freeClusters(oldOffset, 8L * oldSize, DiscardType.OTHER);
     }
 
+    /**
+     * qcow2_shrink_l1_table: zeroes the entries from {@code exactSize} on in the file, then frees their L2 tables;
+     * the table keeps its size in the header.
+     */
+    void shrinkL1Table(long exactSize) {
+        if (exactSize >= s.l1Size) {
+            return;
+        }
+        s.file.writeZeroes(s.l1TableOffset + 8 * exactSize, 8 * (s.l1Size - exactSize));
+        refcounts.caches.deps.fileWritten();
+        refcounts.caches.deps.fileFlush();
+        for (int i = s.l1Size - 1; i >= exactSize; i--) {
+            long l2 = s.l1Table.get(i) & L1E_OFFSET_MASK;
+            if (l2 != 0) {
+                refcounts.freeClusters(l2, s.clusterSize, DiscardType.ALWAYS);
+                s.l1Table.set(i, 0);
+            }
+        }
+    }
+
     /** The L2 table for guestOffset without allocating: 0 when there is none (reads use this). */
     long l2TableIfPresent(long guestOffset) {
         int l1Index = s.l1Index(guestOffset);

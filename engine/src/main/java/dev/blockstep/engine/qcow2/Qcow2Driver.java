@@ -28,6 +28,7 @@ public final class Qcow2Driver {
     private final L2Linker linker;
     private final ZeroAndDiscard zero;
     private final Qcow2Clusters clusters;
+    private final Qcow2Truncate truncate;
 
     Qcow2Driver(Qcow2State s) {
         this.s = s;
@@ -37,6 +38,7 @@ public final class Qcow2Driver {
         this.linker = new L2Linker(s, refcounts, tables, reader);
         this.zero = new ZeroAndDiscard(s, refcounts, tables, linker, reader);
         this.clusters = new Qcow2Clusters(s, refcounts, tables, reader, linker, zero);
+        this.truncate = new Qcow2Truncate(s, refcounts, tables, zero);
     }
 
     /** qcow2-cluster.c's steps on this image: mapping, allocating writes, cluster-aligned zeroize and discard. */
@@ -165,6 +167,23 @@ public final class Qcow2Driver {
     public L2Meta mergeCow(List<L2Meta> metas, long guestOffset, long bytes) {
         s.read();
         return linker.mergeCow(metas, guestOffset, bytes);
+    }
+
+    /**
+     * Lock held: qcow2_co_truncate up to the size update, preallocation {@code prealloc} ("off", "metadata",
+     * "falloc", "full"; only "off" grows), zeroing the new area when {@code zeroNew} (BDRV_REQ_ZERO_WRITE). Returns
+     * the unaligned head to fill with a write of zeros before {@link #setSize}, or null. Errors carry qemu's text.
+     */
+    public GuestRange truncate(int co, long offset, String prealloc, boolean zeroNew) {
+        s.enter(co);
+        long[] head = truncate.resize(offset, prealloc, zeroNew);
+        return head == null ? null : new GuestRange(head[0], head[1]);
+    }
+
+    /** Lock held: the end of qcow2_co_truncate: the header's new size. */
+    public void setSize(int co, long offset) {
+        s.enter(co);
+        truncate.setSize(offset);
     }
 
     /**

@@ -26,7 +26,8 @@ public final class Qcow2State {
     final int clusterSize;
     /** Entries per L2 table (l2_size; the L2 slice is the whole table). */
     final int l2Size;
-    final long virtualSize;
+    /** The disk size in the header; truncate changes it. */
+    long virtualSize;
 
     int l1Size;
     long l1TableOffset;

@@ -108,7 +108,7 @@ public final class QemuIoScript {
 
     private static boolean needsWrite(QemuIoCommand c) {
         return c instanceof QemuIoCommand.DataWrite || c instanceof QemuIoCommand.Discard
-                || c instanceof QemuIoCommand.SaveVmstate;
+                || c instanceof QemuIoCommand.SaveVmstate || c instanceof QemuIoCommand.Truncate;
     }
 
     private void parse(String line, String where) {

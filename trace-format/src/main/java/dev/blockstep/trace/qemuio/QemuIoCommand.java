@@ -187,6 +187,17 @@ public sealed interface QemuIoCommand {
         }
     }
 
+    /**
+     * {@code truncate [-m prealloc_mode] off}: blk_truncate to {@code offset} with preallocation {@code prealloc}
+     * (off, metadata, falloc or full), exact=false; qemu-io prints nothing when it succeeds.
+     */
+    record Truncate(long offset, String prealloc) implements QemuIoCommand {
+        @Override
+        public String toLine() {
+            return "truncate" + (prealloc.equals("off") ? "" : " -m " + prealloc) + " " + offset;
+        }
+    }
+
     /** {@code flush}: blk_flush. */
     record Flush() implements QemuIoCommand {
         @Override

@@ -71,6 +71,7 @@ public final class QemuIoParser {
             case "help", "?" -> help(name, args, where);
             case "open", "o" -> OpenCommand.parse(name, args, where);
             case "reopen" -> OpenCommand.reopen(name, args, where);
+            case "truncate", "t" -> truncate(name, args, where);
             default -> throw new QemuIoSyntaxException(where, "command \"" + name + "\" not found", true);
         };
     }
@@ -259,6 +260,33 @@ public final class QemuIoParser {
         long offset = number(args.get(0), where);
         long count = args.size() == 2 ? number(args.get(1), where) : 512;
         return new QemuIoCommand.Alloc(offset, count);
+    }
+
+    private static final List<String> PREALLOC_MODES = List.of("off", "metadata", "falloc", "full");
+
+    private static QemuIoCommand truncate(String name, List<String> args, String where) throws QemuIoSyntaxException {
+        if (args.isEmpty() || args.size() > 3) {
+            throw new QemuIoSyntaxException(where, "bad argument count " + args.size() + " to " + name
+                    + ", expected between 1 and 3 arguments", true);
+        }
+        Getopt g = Getopt.parse("truncate", args, "m:", where,
+                "truncate [-m prealloc_mode] off -- truncates the current file at the given offset");
+        String prealloc = g.has('m') ? g.value('m') : "off";
+        if (!PREALLOC_MODES.contains(prealloc)) {
+            throw new QemuIoSyntaxException(where, "qemu-io: Invalid preallocation mode '" + prealloc + "'", true);
+        }
+        if (g.operands.isEmpty()) {
+            // qemu-io would read past its arguments here
+            throw new QemuIoSyntaxException(where, g.usage, false);
+        }
+        String operand = g.operands.get(0);
+        try {
+            return new QemuIoCommand.Truncate(Cvtnum.parse(operand), prealloc);
+        } catch (Cvtnum.NumberException e) {
+            // truncate_f names its first argument in the message, whichever word failed to parse
+            String m = e.getMessage();
+            throw new QemuIoSyntaxException(where, m.substring(0, m.length() - operand.length()) + args.get(0), false);
+        }
     }
 
     private static QemuIoCommand sleep(String name, List<String> args, String where) throws QemuIoSyntaxException {
