@@ -32,6 +32,11 @@ public final class BlockBackend implements QemuIoTarget {
         return w;
     }
 
+    /** blk_pwrite_compressed of a buffer filled with {@code pattern}. */
+    public CompressedWriteRequest pwriteCompressed(int id, String line, long offset, long bytes, int pattern) {
+        return new CompressedWriteRequest(id, "W" + id, node, line, offset, bytes, pattern, cache(RequestFlags.NONE));
+    }
+
     /**
      * blk_co_pwrite_zeroes: BDRV_REQ_ZERO_WRITE plus the caller's MAY_UNMAP and FUA. While a mirror_top filter
      * sits above the node, bdrv_co_do_pwrite_zeroes passes it only the flags it supports (not MAY_UNMAP) and it
@@ -80,6 +85,21 @@ public final class BlockBackend implements QemuIoTarget {
     /** qemu-io's command functions on its own BlockBackend (qemu-io IMAGE, or HMP qemu-io on a drive). */
     @Override
     public RequestCoroutine request(int id, QemuIoCommand c) {
+        if (c instanceof QemuIoCommand.Truncate t) {
+            return new TruncateRequest(id, "T" + id, node, t.toLine(), t.offset(), t.prealloc());
+        }
+        if (c instanceof QemuIoCommand.SaveVmstate w) {
+            return new VmstateWriteRequest(id, "W" + id, node, w.toLine(), w.offset(), w.length(), w.pattern(),
+                    cache(RequestFlags.NONE)).quiet(w.quiet());
+        }
+        if (c instanceof QemuIoCommand.LoadVmstate rd) {
+            return preadv(id, rd.toLine(), rd.offset(), (int) rd.length(), rd.pattern().orElse(-1))
+                    .checking(rd.checkOffset(), rd.checkLength(), rd.verbose()).vmstate(node.driver().vmStateOffset())
+                    .quiet(rd.quiet());
+        }
+        if (c instanceof QemuIoCommand.WriteCompressed w) {
+            return pwriteCompressed(id, w.toLine(), w.offset(), w.length(), w.pattern()).quiet(w.quiet());
+        }
         if (c instanceof QemuIoCommand.DataWrite w) {
             return write(id, w.toLine(), w.offset(), w.length(), w.pattern(), w.zero(), w.unmap()).quiet(w.quiet());
         }

@@ -180,6 +180,6 @@ public final class CommitJob extends BlockJob {
     }
 
     private boolean allocated(Qcow2Driver d, long guest) {
-        return d.map(id(), guest).type() != ClusterType.UNALLOCATED;
+        return d.clusters().map(id(), guest).type() != ClusterType.UNALLOCATED;
     }
 }

@@ -112,7 +112,7 @@ final class Qcow2Writev {
             case ALLOC -> {
                 co.lockReturned(cx);
                 cx.guest(offset + pos, bytes - pos);
-                AllocResult a = node.driver().allocHostOffset(id, offset + pos, bytes - pos);
+                AllocResult a = node.driver().clusters().allocHostOffset(id, offset + pos, bytes - pos);
                 if (a instanceof AllocResult.MustWait w) {
                     L2Meta dep = w.dependency();
                     dep.addDependent(id);
@@ -237,7 +237,7 @@ final class Qcow2Writev {
                     p = P.DONE_PART;
                     return Outcome.CONTINUE;
                 }
-                if (node.driver().needsCow(pending.get(0))) {
+                if (node.driver().clusters().needsCow(pending.get(0))) {
                     co.unlock(cx);
                     cx.name("qcow2_cluster_link_l2").narrate(n + " must first copy the untouched parts of the "
                             + "cluster; perform_cow drops s->lock for that I/O.");
@@ -249,11 +249,11 @@ final class Qcow2Writev {
             case COW_DONE -> {
                 L2Meta m = pending.get(0);
                 if (m == merged && data != null) {
-                    node.driver().performCowIo(id, m, data, (int) pos, (int) curBytes);
+                    node.driver().clusters().performCowIo(id, m, data, (int) pos, (int) curBytes);
                 } else if (m == merged) {
-                    node.driver().performCowIo(id, m, pattern, curBytes);
+                    node.driver().clusters().performCowIo(id, m, pattern, curBytes);
                 } else {
-                    node.driver().performCowIo(id, m, null, 0, 0);
+                    node.driver().clusters().performCowIo(id, m, null, 0, 0);
                 }
                 cx.name("thread_pool_complete").host(m.allocOffset, (long) m.nbClusters * node.driver().clusterSize())
                         .narrate(n + "'s copy-on-write I/O completes.");
@@ -340,7 +340,7 @@ final class Qcow2Writev {
     private Outcome link(StepContext cx, String stepName) {
         retireLinked(cx);
         L2Meta m = pending.remove(0);
-        node.driver().linkL2Entries(co.id(), m);
+        node.driver().clusters().linkL2Entries(co.id(), m);
         linked = m;
         cx.name(stepName).narrate(co.name() + " writes the L2 entry for guest " + hex(m.offset)
                 + " to point at host " + hex(m.allocOffset) + ", whatever the entry says now.");

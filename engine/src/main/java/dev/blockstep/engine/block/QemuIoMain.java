@@ -237,7 +237,8 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             return null;
         }
         if (node.driver().detached()) {
-            return "No medium found";
+            // blk_truncate says so in an error line of its own, which the request prints
+            return c instanceof QemuIoCommand.Truncate ? null : "No medium found";
         }
         if (!(c instanceof QemuIoCommand.GuestRange g)) {
             return null;

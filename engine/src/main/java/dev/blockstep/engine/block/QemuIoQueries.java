@@ -78,7 +78,7 @@ final class QemuIoQueries {
         long allocated = 0;
         for (long off = offset; off < end; ) {
             long n = Math.min(end, clusterEnd(d, off)) - off;
-            if (d.map(co, off).type() != ClusterType.UNALLOCATED) {
+            if (d.clusters().map(co, off).type() != ClusterType.UNALLOCATED) {
                 allocated += n;
             }
             off += n;
@@ -97,8 +97,8 @@ final class QemuIoQueries {
         boolean runAllocated = false;
         for (long off = 0; off < size; ) {
             // ranges without an L2 table are unallocated: skipped whole, so a huge empty disk maps quickly
-            long next = d.nextWithL2Table(off);
-            boolean allocated = next == off && d.map(co, off).type() != ClusterType.UNALLOCATED;
+            long next = d.clusters().nextWithL2Table(off);
+            boolean allocated = next == off && d.clusters().map(co, off).type() != ClusterType.UNALLOCATED;
             if (allocated != runAllocated && off > runStart) {
                 out.add(line(runStart, off - runStart, runAllocated));
                 runStart = off;

@@ -25,6 +25,8 @@ public final class ReadRequest extends RequestCoroutine {
     /** The runs read from the backing child, found by the lookup; {@link #run} is the next one. */
     private List<Qcow2Driver.GuestRange> backingRuns = List.of();
     private int run;
+    /** Where the driver reads: the guest offset, or the VM state area's offset plus it for read -b. */
+    private long at;
 
     /** @param pattern byte to verify, or -1 */
     public ReadRequest(int id, String name, BlockNode node, String request, long offset, int bytes, int pattern) {
@@ -32,6 +34,17 @@ public final class ReadRequest extends RequestCoroutine {
         this.pattern = pattern;
         this.buf = new byte[bytes];
         this.checkLength = bytes;
+        this.at = offset;
+    }
+
+    /**
+     * read -b: blk_load_vmstate, which calls qcow2's bdrv_co_preadv_part at the VM state area's {@code areaOffset}
+     * plus the offset, with no tracked request and no check against the disk size.
+     */
+    public ReadRequest vmstate(long areaOffset) {
+        this.at = areaOffset + offset;
+        this.p = bytes == 0 ? P.END : P.LOCK;
+        return this;
     }
 
     /** read -s/-l: verify only [from, from+len) of the data; read -v: hex-dump it before the report. */
@@ -91,7 +104,7 @@ public final class ReadRequest extends RequestCoroutine {
             }
             case LOOKUP -> {
                 lockReturned(cx);
-                backingRuns = node.driver().backingRuns(id(), offset, bytes);
+                backingRuns = node.driver().backingRuns(id(), at, bytes);
                 unlock(cx);
                 cx.name("qcow2_co_preadv_part").guest(offset, bytes);
                 if (backingBytes() == bytes) {
@@ -106,7 +119,7 @@ public final class ReadRequest extends RequestCoroutine {
             }
             case DATA_DONE -> {
                 // The driver looks up and reads in one call, so the lookup is repeated here, at completion.
-                node.driver().readOwn(id(), offset, buf, 0, (int) bytes);
+                node.driver().readOwn(id(), at, buf, 0, (int) bytes);
                 cx.name("thread_pool_complete").guest(offset, bytes).narrate(n + "'s read completes.");
                 p = run < backingRuns.size() ? P.BACKING : P.END;
                 return Outcome.CONTINUE;
@@ -121,15 +134,16 @@ public final class ReadRequest extends RequestCoroutine {
             }
             case BACKING_DONE -> {
                 Qcow2Driver.GuestRange r = backingRuns.get(run++);
-                node.driver().readBacking(id(), r, buf, (int) (r.offset() - offset));
+                node.driver().readBacking(id(), r, buf, (int) (r.offset() - at));
                 cx.name("thread_pool_complete").guest(r.offset(), r.bytes())
                         .narrate(n + "'s read of guest " + hex(r.offset()) + " from the backing file completes.");
                 p = run < backingRuns.size() ? P.BACKING : P.END;
                 return Outcome.CONTINUE;
             }
             case END -> {
-                cx.name("tracked_request_end").guest(offset, bytes).narrate(n + " ends tracked request #"
-                        + tracked.id() + " and completes.");
+                cx.name(tracked == null ? "bdrv_co_readv_vmstate" : "tracked_request_end").guest(offset, bytes)
+                        .narrate(tracked == null ? n + " completes." : n + " ends tracked request #" + tracked.id()
+                                + " and completes.");
                 p = P.DONE;
                 if (pattern >= 0 && !allEqual(buf, (int) checkOffset, (int) checkLength, (byte) pattern)) {
                     // qemu-io names the checked range, not the first differing byte
@@ -142,7 +156,7 @@ public final class ReadRequest extends RequestCoroutine {
                     }
                 }
                 report("read");
-                return finish(cx, "0");
+                return tracked == null ? finishUntracked(cx) : finish(cx, "0");
             }
             default -> throw new IllegalStateException(n + " is done");
         }

@@ -293,6 +293,33 @@ public abstract class RequestCoroutine extends Coroutine {
         return node.trackedRequests().waitSerialising(cx, tracked, !serialisingRequested);
     }
 
+    /** bdrv_co_pwritev_part's entry for a write: the variant is read and a WRITE tracked request begins. */
+    protected void enterPwritev(StepContext cx) {
+        readFix();
+        beginTracked(cx, TrackedRequestType.WRITE, gatedAtPwritev());
+        cx.name("bdrv_co_pwritev_part").guest(offset, bytes).narrate(name() + " enters the block layer with flags "
+                + flags.hex() + " and registers tracked request #" + tracked.id() + gateNarration());
+    }
+
+    /** bdrv_co_write_req_prepare's step: its wait, narrated, or null when the write goes on. */
+    protected Outcome writeReqPrepareWait(StepContext cx) {
+        cx.name("bdrv_co_write_req_prepare").guest(offset, bytes);
+        Outcome w = prepareWait(cx);
+        if (w != null) {
+            cx.narrate(name() + " overlaps serialising request #" + tracked.waitingFor().id()
+                    + " and waits for it to end.");
+        }
+        return w;
+    }
+
+    /** A write's last step: tracked_request_end, qemu-io's "wrote" report, the completion callback. */
+    protected Outcome endWrite(StepContext cx) {
+        cx.name("tracked_request_end").guest(offset, bytes)
+                .narrate(name() + " ends tracked request #" + tracked.id() + " and completes.");
+        report("wrote");
+        return finish(cx, "0");
+    }
+
     /** tracked_request_end, then the completion callback. */
     protected Outcome finish(StepContext cx, String ret) {
         if (tracked.type() == TrackedRequestType.WRITE || tracked.type() == TrackedRequestType.DISCARD) {

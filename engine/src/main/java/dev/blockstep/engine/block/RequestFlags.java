@@ -8,6 +8,7 @@ public record RequestFlags(int bits) {
     public static final int ZERO_WRITE = 0x2;
     public static final int MAY_UNMAP = 0x4;
     public static final int FUA = 0x10;
+    public static final int WRITE_COMPRESSED = 0x20;
     public static final int SERIALISING = 0x80;
 
     public static final RequestFlags NONE = new RequestFlags(0);

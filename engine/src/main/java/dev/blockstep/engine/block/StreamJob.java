@@ -124,6 +124,6 @@ public final class StreamJob extends BlockJob {
     }
 
     private boolean allocatedInTop(long guest) {
-        return node.driver().map(id(), guest).type() != ClusterType.UNALLOCATED;
+        return node.driver().clusters().map(id(), guest).type() != ClusterType.UNALLOCATED;
     }
 }

@@ -100,20 +100,13 @@ public final class WriteRequest extends RequestCoroutine {
     protected Outcome runPhase(StepContext cx) {
         switch (p) {
             case BEGIN -> {
-                readFix();
-                beginTracked(cx, TrackedRequestType.WRITE, gatedAtPwritev());
-                cx.name("bdrv_co_pwritev_part").guest(offset, bytes).narrate(name() + " enters the block layer "
-                        + "with flags " + flags.hex() + " and registers tracked request #" + tracked.id()
-                        + gateNarration());
+                enterPwritev(cx);
                 p = P.PREPARE;
                 return Outcome.CONTINUE;
             }
             case PREPARE -> {
-                cx.name("bdrv_co_write_req_prepare").guest(offset, bytes);
-                Outcome w = prepareWait(cx);
+                Outcome w = writeReqPrepareWait(cx);
                 if (w != null) {
-                    cx.narrate(name() + " overlaps serialising request #" + tracked.waitingFor().id()
-                            + " and waits for it to end.");
                     return w;
                 }
                 if (detectsZeroes()) {
@@ -162,11 +155,8 @@ public final class WriteRequest extends RequestCoroutine {
                 return o;
             }
             case END -> {
-                cx.name("tracked_request_end").guest(offset, bytes)
-                        .narrate(name() + " ends tracked request #" + tracked.id() + " and completes.");
                 p = P.DONE;
-                report("wrote");
-                return finish(cx, "0");
+                return endWrite(cx);
             }
             default -> throw new IllegalStateException(name() + " is done");
         }

@@ -113,11 +113,8 @@ public final class ZeroWriteRequest extends RequestCoroutine {
                 return o;
             }
             case END -> {
-                cx.name("tracked_request_end").guest(offset, bytes)
-                        .narrate(n + " ends tracked request #" + tracked.id() + " and completes.");
                 p = P.DONE;
-                report("wrote");
-                return finish(cx, "0");
+                return endWrite(cx);
             }
             default -> throw new IllegalStateException(n + " is done");
         }

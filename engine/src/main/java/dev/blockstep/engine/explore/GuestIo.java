@@ -37,11 +37,11 @@ final class GuestIo {
 
     /** The first guest offset at or after {@code offset} that may be allocated (the virtual size if none). */
     long nextCandidate(long offset) {
-        return d.nextWithL2Table(offset);
+        return d.clusters().nextWithL2Table(offset);
     }
 
     /** Whether the guest cluster at {@code offset} is backed by a host cluster (data, ZERO_ALLOC, compressed). */
     boolean allocated(long offset) {
-        return d.map(0, offset).hostClusterOffset() != 0;
+        return d.clusters().map(0, offset).hostClusterOffset() != 0;
     }
 }

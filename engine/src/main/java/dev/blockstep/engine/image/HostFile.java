@@ -322,6 +322,14 @@ public final class HostFile {
         }
     }
 
+    /** ftruncate to {@code newLength} when it is shorter: the bytes past it are gone. */
+    public void truncate(long newLength) {
+        if (newLength < length) {
+            punch(newLength, length - newLength);
+            length = newLength;
+        }
+    }
+
     /**
      * A 64-bit hash of the file's content and length: equal files hash equal however they were written (pages
      * of zeros count as holes). Pages are visited in offset order, so the hash never depends on map order.

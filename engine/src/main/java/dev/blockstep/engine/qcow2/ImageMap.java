@@ -116,14 +116,14 @@ public final class ImageMap {
         Qcow2Driver d = ((BackingImage.Qcow2) layer.image()).driver();
         BackingImage below = d.backingImage();
         if (below == null) {
-            long next = d.nextWithL2Table(off);
+            long next = d.clusters().nextWithL2Table(off);
             if (next > off) {
                 return new Entry(off, Math.min(len, next - off), depth, false, true, false, OptionalLong.empty(), null);
             }
         }
         long cs = d.clusterSize();
         len = Math.min(len, (off / cs + 1) * cs - off);
-        Qcow2Driver.GuestMapping m = d.map(0, off);
+        Qcow2Clusters.GuestMapping m = d.clusters().map(0, off);
         long host = m.hostClusterOffset() + off % cs;
         return switch (m.type()) {
             case NORMAL -> new Entry(off, len, depth, true, false, true, OptionalLong.of(host), layer.filename());

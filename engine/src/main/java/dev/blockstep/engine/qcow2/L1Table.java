@@ -37,6 +37,13 @@ final class L1Table {
         return t;
     }
 
+    /** A table of {@code newSize} entries holding this one's (qcow2_grow_l1_table's copy). */
+    L1Table withSize(int newSize) {
+        L1Table t = new L1Table(newSize);
+        t.entries.putAll(entries.headMap(newSize));
+        return t;
+    }
+
     int size() {
         return size;
     }

@@ -27,8 +27,7 @@ final class L2Tables {
     long getClusterTable(long guestOffset) {
         int l1Index = s.l1Index(guestOffset);
         if (l1Index >= s.l1Size) {
-            throw new Qcow2Error(Qcow2Error.EIO, "guest offset 0x" + Long.toHexString(guestOffset)
-                    + " is beyond the L1 table (L1 growth is not modelled)");
+            growL1Table(l1Index + 1L, false);
         }
         long l2Offset = s.l1Table.get(l1Index) & L1E_OFFSET_MASK;
         if (s.offsetIntoCluster(l2Offset) != 0) {
@@ -42,6 +41,76 @@ final class L2Tables {
             l2Offset = s.l1Table.get(l1Index) & L1E_OFFSET_MASK;
         }
         return l2Offset;
+    }
+
+    /**
+     * qcow2_grow_l1_table: a new, larger L1 table in newly allocated clusters, written whole, then the header's
+     * l1_size and l1_table_offset, then the old table freed. Without {@code exact} the size grows by half steps
+     * from the current one, so that later growth is rarer.
+     */
+    void growL1Table(long minSize, boolean exact) {
+        if (minSize <= s.l1Size) {
+            return;
+        }
+        if (minSize > Integer.MAX_VALUE / 8) {
+            throw new Qcow2Error(Qcow2Error.EFBIG, "an L1 table of " + minSize + " entries");
+        }
+        long newSize = minSize;
+        if (!exact) {
+            newSize = Math.max(s.l1Size, 1);
+            while (minSize > newSize) {
+                newSize = (newSize * 3 + 1) / 2;
+            }
+        }
+        // QCOW_MAX_L1_SIZE, 32 MiB of entries
+        if (newSize > 0x02000000L / 8) {
+            throw new Qcow2Error(Qcow2Error.EFBIG, "an L1 table of " + newSize + " entries");
+        }
+        int bytes = (int) (8 * newSize);
+        long newOffset = refcounts.allocClusters(bytes, "L1 table");
+        refcounts.caches.flushRefcountBlocks();
+        OverlapCheck.preWrite(s, refcounts, 0, newOffset, bytes);
+        L1Table grown = s.l1Table.withSize((int) newSize);
+        byte[] table = new byte[bytes];
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(table);
+        for (java.util.Map.Entry<Integer, Long> e : grown.nonZero()) {
+            b.putLong(8 * e.getKey(), e.getValue());
+        }
+        s.file.write(newOffset, table);
+        refcounts.caches.deps.fileWritten();
+        refcounts.caches.deps.fileFlush();
+        // the header's l1_size (4 bytes) and l1_table_offset (8 bytes), in one synchronous write
+        byte[] fields = java.nio.ByteBuffer.allocate(12).putInt((int) newSize).putLong(newOffset).array();
+        s.file.write(36, fields);
+        refcounts.caches.deps.fileWritten();
+        refcounts.caches.deps.fileFlush();
+        long oldOffset = s.l1TableOffset;
+        int oldSize = s.l1Size;
+        s.header = s.header.withL1((int) newSize, newOffset);
+        s.l1Table = grown;
+        s.l1Size = (int) newSize;
+        s.l1TableOffset = newOffset;
+        refcounts.freeClusters(oldOffset, 8L * oldSize, DiscardType.OTHER);
+    }
+
+    /**
+     * qcow2_shrink_l1_table: zeroes the entries from {@code exactSize} on in the file, then frees their L2 tables;
+     * the table keeps its size in the header.
+     */
+    void shrinkL1Table(long exactSize) {
+        if (exactSize >= s.l1Size) {
+            return;
+        }
+        s.file.writeZeroes(s.l1TableOffset + 8 * exactSize, 8 * (s.l1Size - exactSize));
+        refcounts.caches.deps.fileWritten();
+        refcounts.caches.deps.fileFlush();
+        for (int i = s.l1Size - 1; i >= exactSize; i--) {
+            long l2 = s.l1Table.get(i) & L1E_OFFSET_MASK;
+            if (l2 != 0) {
+                refcounts.freeClusters(l2, s.clusterSize, DiscardType.ALWAYS);
+                s.l1Table.set(i, 0);
+            }
+        }
     }
 
     /** The L2 table for guestOffset without allocating: 0 when there is none (reads use this). */

@@ -24,19 +24,26 @@ public final class Qcow2Driver {
     private final Qcow2State s;
     private final Refcounts refcounts;
     private final L2Tables tables;
-    private final HostOffsetAllocator allocator;
     private final GuestReader reader;
     private final L2Linker linker;
     private final ZeroAndDiscard zero;
+    private final Qcow2Clusters clusters;
+    private final Qcow2Truncate truncate;
 
     Qcow2Driver(Qcow2State s) {
         this.s = s;
         this.refcounts = new Refcounts(s);
         this.tables = new L2Tables(s, refcounts);
-        this.allocator = new HostOffsetAllocator(s, refcounts, tables);
         this.reader = new GuestReader(s, tables, refcounts);
         this.linker = new L2Linker(s, refcounts, tables, reader);
         this.zero = new ZeroAndDiscard(s, refcounts, tables, linker, reader);
+        this.clusters = new Qcow2Clusters(s, refcounts, tables, reader, linker, zero);
+        this.truncate = new Qcow2Truncate(s, refcounts, tables, zero);
+    }
+
+    /** qcow2-cluster.c's steps on this image: mapping, allocating writes, cluster-aligned zeroize and discard. */
+    public Qcow2Clusters clusters() {
+        return clusters;
     }
 
     /**
@@ -132,12 +139,6 @@ public final class Qcow2Driver {
         return s.stderrLines();
     }
 
-    /** Lock held: qcow2_alloc_host_offset (handle_dependencies, handle_copied, handle_alloc). */
-    public AllocResult allocHostOffset(int co, long offset, long bytes) {
-        s.enter(co);
-        return allocator.allocHostOffset(offset, bytes);
-    }
-
     /**
      * Lock held: qcow2_pre_write_overlap_check(ign 0) on the host range a guest write is about to use. A hit
      * marks the image corrupt (the driver detaches) and throws EIO, as qemu does.
@@ -168,6 +169,44 @@ public final class Qcow2Driver {
         return linker.mergeCow(metas, guestOffset, bytes);
     }
 
+    /**
+     * Lock held: qcow2_co_truncate up to the size update, preallocation {@code prealloc} ("off", "metadata",
+     * "falloc", "full"; only "off" grows), zeroing the new area when {@code zeroNew} (BDRV_REQ_ZERO_WRITE). Returns
+     * the unaligned head to fill with a write of zeros before {@link #setSize}, or null. Errors carry qemu's text.
+     */
+    public GuestRange truncate(int co, long offset, String prealloc, boolean zeroNew) {
+        s.enter(co);
+        long[] head = truncate.resize(offset, prealloc, zeroNew);
+        return head == null ? null : new GuestRange(head[0], head[1]);
+    }
+
+    /** Lock held: the end of qcow2_co_truncate: the header's new size. */
+    public void setSize(int co, long offset) {
+        s.enter(co);
+        truncate.setSize(offset);
+    }
+
+    /**
+     * qcow2_vm_state_offset: where the VM state area (qemu-io's read -b and write -b) starts, at the first L1
+     * entry's range past the end of the disk.
+     */
+    public long vmStateOffset() {
+        long span = (long) s.clusterSize * s.l2Size;
+        return (s.virtualSize + span - 1) / span * span;
+    }
+
+    /**
+     * qcow2_co_pwritev_compressed_part's checks before any cluster is compressed: a compressed write covers whole
+     * clusters from a cluster boundary, except a last piece that ends at the end of the disk. EINVAL otherwise.
+     */
+    public void checkCompressedWrite(long offset, long bytes) {
+        boolean tailAtEnd = offset + bytes == size();
+        if (bytes != 0 && (s.offsetIntoCluster(offset) != 0 || s.offsetIntoCluster(bytes) != 0 && !tailAtEnd)) {
+            throw new Qcow2Error(Qcow2Error.EINVAL, "a compressed write must cover whole clusters (offset "
+                    + offset + ", " + bytes + " bytes, cluster size " + s.clusterSize + ")");
+        }
+    }
+
     /** Unlocked: the guest data write (qcow2_writev_data); the bytes land when this runs. */
     public void writeData(int co, long hostOffset, byte[] data, int off, int len) {
         s.co = co; // data I/O only: the host file declares the clusters it writes
@@ -189,12 +228,6 @@ public final class Qcow2Driver {
         s.emit(new EngineEvent.DataIoCompleted(co, hostOffset, len));
     }
 
-    /** perform_cow's writes completed; the L2 cache then flushes the file before it writes (depends_on_flush). */
-    private void cowWritten() {
-        refcounts.caches.deps.fileWritten();
-        refcounts.caches.deps.dependsOnFlush(CacheDependencies.Cache.L2);
-    }
-
     /** The file node's write_gen: completed writes of the host file as qemu counts them. */
     public long fileWriteGen() {
         return refcounts.caches.deps.writeGen();
@@ -206,36 +239,6 @@ public final class Qcow2Driver {
      */
     public long[] takeFileFlushes() {
         return refcounts.caches.deps.takeFileFlushes();
-    }
-
-    /** Lock held: whether link_l2's perform_cow drops the lock for COW I/O on this allocation. */
-    public boolean needsCow(L2Meta m) {
-        s.read();
-        return linker.needsCow(m);
-    }
-
-    /** Unlocked: perform_cow's reads of the guest view and its writes (with merged data when given). */
-    public void performCowIo(int co, L2Meta m, byte[] mergedData, int off, int len) {
-        s.enter(co);
-        linker.performCowIo(m, mergedData == null ? null : (at, n) -> s.file.write(at, mergedData, off, (int) n), len);
-        cowWritten();
-    }
-
-    /** The same with merged guest data of {@code len} bytes that all equal {@code pattern}. */
-    public void performCowIo(int co, L2Meta m, byte pattern, long len) {
-        s.enter(co);
-        linker.performCowIo(m, (at, n) -> s.file.fill(at, n, pattern), len);
-        cowWritten();
-    }
-
-    /**
-     * Lock held: qcow2_alloc_cluster_link_l2 alone: relink the L2 entries and free the old clusters unless keep_old.
-     * The allocation stays on cluster_allocs: qemu takes it off only after the link returns, and the link's cache
-     * I/O yields first.
-     */
-    public void linkL2Entries(int co, L2Meta m) {
-        s.enter(co);
-        linker.linkL2(m);
     }
 
     /**
@@ -297,12 +300,6 @@ public final class Qcow2Driver {
     public record GuestRange(long offset, long bytes) {
     }
 
-    /** Lock held: qcow2_subcluster_zeroize over a cluster-aligned range (or up to the image end), punch included. */
-    public void zeroize(int co, long offset, long bytes, boolean mayUnmap) {
-        s.enter(co);
-        zero.subclusterZeroize(offset, bytes, mayUnmap, true);
-    }
-
     /**
      * The guest ranges qcow2_co_pwrite_zeroes' is_zero asks block status about before it widens an unaligned
      * piece, in order, each answered by one lock-held {@link #blockStatusZero} call; empty for an aligned piece
@@ -337,12 +334,6 @@ public final class Qcow2Driver {
         return reader.allocatedInChain(offset, bytes);
     }
 
-    /** Lock held: qcow2_cluster_discard over a cluster-aligned range (or up to the image end), punch included. */
-    public void clusterDiscard(int co, long offset, long bytes) {
-        s.enter(co);
-        zero.clusterDiscard(offset, bytes, true);
-    }
-
     /**
      * qcow2_change_backing_file: qcow2_update_header rewrites the header cluster with {@code link} (its format
      * extension and name) or, for null, without any (what a stream to the bottom ends with, and qemu-img rebase
@@ -357,33 +348,6 @@ public final class Qcow2Driver {
         s.header = dev.blockstep.engine.qcow2.format.Header.decode(cluster);
         s.backingLink = link;
         s.backing = image;
-    }
-
-    /**
-     * The first guest offset at or after {@code offset} whose L1 entry points at an L2 table, or the virtual
-     * size when there is none: walks over the guest use it to skip the unmapped ranges of huge images.
-     */
-    public long nextWithL2Table(long offset) {
-        long span = (long) s.clusterSize * s.l2Size;
-        long from = offset / span;
-        for (int i = from >= s.l1Size ? -1 : s.l1Table.nextNonZero((int) from); i >= 0; i = s.l1Table.nextNonZero(i + 1)) {
-            if ((s.l1Table.get(i) & dev.blockstep.engine.qcow2.format.Qcow2Constants.L1E_OFFSET_MASK) != 0) {
-                return Math.max(offset, i * span);
-            }
-        }
-        return s.virtualSize;
-    }
-
-    /** Lock held: qcow2_get_host_offset for the cluster holding offset (never allocates). */
-    public GuestMapping map(int co, long offset) {
-        s.enter(co);
-        GuestReader.Mapping m = reader.map(offset);
-        return new GuestMapping(m.type(), m.hostOffset(), m.entry());
-    }
-
-    /** What qcow2_get_host_offset says about one guest cluster. */
-    public record GuestMapping(dev.blockstep.engine.qcow2.format.ClusterType type, long hostClusterOffset,
-                               dev.blockstep.engine.qcow2.format.L2Entry entry) {
     }
 
     /** Lock held: qcow2_co_pdiscard for one piece (partial clusters: false, ignored), including the punch. */

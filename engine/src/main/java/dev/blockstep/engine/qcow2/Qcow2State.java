@@ -26,7 +26,8 @@ public final class Qcow2State {
     final int clusterSize;
     /** Entries per L2 table (l2_size; the L2 slice is the whole table). */
     final int l2Size;
-    final long virtualSize;
+    /** The disk size in the header; truncate changes it. */
+    long virtualSize;
 
     int l1Size;
     long l1TableOffset;
@@ -43,6 +44,8 @@ public final class Qcow2State {
 
     /** free_cluster_index: where the next search for free clusters starts; 0 at every open. */
     long freeClusterIndex;
+    /** free_byte_offset: where the next compressed cluster may start inside a partly used host cluster, or 0. */
+    long freeByteOffset;
     /** cluster_allocs: in-flight allocations of writers, newest first (QLIST_INSERT_HEAD). */
     final List<L2Meta> clusterAllocs = new ArrayList<>();
     /** cache_discards: while true, frees are queued in {@link #discards} instead of punched at once. */

@@ -155,12 +155,20 @@ final class ZeroAndDiscard {
     }
 
     void clusterDiscard(long offset, long bytes, boolean punchNow) {
+        clusterDiscard(offset, bytes, punchNow, DiscardType.REQUEST, false);
+    }
+
+    /**
+     * qcow2_cluster_discard with its discard type and full_discard: a full discard leaves the entries empty, so the
+     * clusters fall through to the backing file (truncate's shrink uses it with QCOW2_DISCARD_ALWAYS).
+     */
+    void clusterDiscard(long offset, long bytes, boolean punchNow, DiscardType type, boolean full) {
         long nbClusters = s.sizeToClusters(bytes);
         s.cacheDiscards = true;
         boolean ok = false;
         try {
             while (nbClusters > 0) {
-                long cleared = discardInL2Slice(offset, nbClusters);
+                long cleared = discardInL2Slice(offset, nbClusters, type, full);
                 nbClusters -= cleared;
                 offset += cleared * s.clusterSize;
             }
@@ -173,21 +181,21 @@ final class ZeroAndDiscard {
         }
     }
 
-    private long discardInL2Slice(long offset, long nbClusters) {
+    private long discardInL2Slice(long offset, long nbClusters, DiscardType type, boolean full) {
         long l2 = tables.getClusterTable(offset);
         nbClusters = Math.min(nbClusters, s.l2Size - s.l2Index(offset));
         for (long i = 0; i < nbClusters; i++) {
             long guest = offset + (i << s.clusterBits);
             L2Entry old = tables.entry(l2, guest);
-            // not a full discard: the cluster must read as zeroes afterwards, so with a backing file even an
-            // unallocated cluster becomes a zero cluster (qemu 7.2 discard_in_l2_slice)
-            long updated = old.type().isAllocated() || s.backing != null ? QCOW_OFLAG_ZERO : old.raw();
+            // a full discard empties the entry; otherwise the cluster must read as zeroes afterwards, so with a
+            // backing file even an unallocated cluster becomes a zero cluster (qemu 7.2 discard_in_l2_slice)
+            long updated = full ? 0 : old.type().isAllocated() || s.backing != null ? QCOW_OFLAG_ZERO : old.raw();
             if (updated == old.raw()) {
                 continue;
             }
             tables.setEntry(l2, guest, updated, false);
             if (old.type().isAllocated()) {
-                linker.freeAnyCluster(old, DiscardType.REQUEST);
+                linker.freeAnyCluster(old, type);
             }
         }
         return nbClusters;

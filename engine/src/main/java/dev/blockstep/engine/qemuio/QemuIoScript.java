@@ -107,7 +107,8 @@ public final class QemuIoScript {
             "discard", "d");
 
     private static boolean needsWrite(QemuIoCommand c) {
-        return c instanceof QemuIoCommand.DataWrite || c instanceof QemuIoCommand.Discard;
+        return c instanceof QemuIoCommand.DataWrite || c instanceof QemuIoCommand.Discard
+                || c instanceof QemuIoCommand.SaveVmstate || c instanceof QemuIoCommand.Truncate;
     }
 
     private void parse(String line, String where) {

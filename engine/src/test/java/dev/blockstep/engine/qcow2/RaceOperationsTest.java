@@ -40,7 +40,7 @@ class RaceOperationsTest {
         int w = 1;
         int z = 2;
         // W: lock, qcow2_alloc_host_offset -> handle_copied reuses H = 0x50000 with a keep_old L2Meta; unlock
-        AllocResult.Allocated a = (AllocResult.Allocated) d.allocHostOffset(w, 0, 65536);
+        AllocResult.Allocated a = (AllocResult.Allocated) d.clusters().allocHostOffset(w, 0, 65536);
         assertEquals(0x50000, a.hostOffset());
         assertEquals(1, a.metas().size());
         assertTrue(a.metas().get(0).keepOld);
@@ -49,7 +49,7 @@ class RaceOperationsTest {
         // Z: lock, zeroize with MAY_UNMAP: g0 := 0x1, H freed and punched; unlock
         assertTrue(d.pwriteZeroes(z, 0, 65536, true));
         // W: relock, link_l2 relinks g0 := H|COPIED although H is free
-        d.linkL2Entries(w, a.metas().get(0));
+        d.clusters().linkL2Entries(w, a.metas().get(0));
         d.retire(w, a.metas().get(0));
         Qemu.io("-f", "qcow2", "-c", "aio_write -P 0x22 0 64k", "-c", "aio_write -z -u 0 64k", "-c", "aio_flush",
                 q.toString());
@@ -64,8 +64,8 @@ class RaceOperationsTest {
     @Test
     void aWaitingWriterOnTheSameClusterIsToldToWaitForTheInFlightAllocation() throws Exception {
         Qcow2Driver d = Qcow2Driver.open(Qcow2Create.create(16L << 20, 65536), "dep", EngineEventSink.NONE);
-        AllocResult.Allocated first = (AllocResult.Allocated) d.allocHostOffset(1, 0, 4096);
-        AllocResult second = d.allocHostOffset(2, 8192, 4096);
+        AllocResult.Allocated first = (AllocResult.Allocated) d.clusters().allocHostOffset(1, 0, 4096);
+        AllocResult second = d.clusters().allocHostOffset(2, 8192, 4096);
         assertTrue(second instanceof AllocResult.MustWait m && m.dependency() == first.metas().get(0));
         assertEquals(1, d.clusterAllocs().size());
     }

@@ -37,7 +37,7 @@ class SubclusterWideningTest {
         int w = 1;
         int z = 2;
         // W: handle_copied reuses H = 0x50000 in place with a keep_old L2Meta, then drops s->lock
-        AllocResult.Allocated a = (AllocResult.Allocated) d.allocHostOffset(w, 0, 32768);
+        AllocResult.Allocated a = (AllocResult.Allocated) d.clusters().allocHostOffset(w, 0, 32768);
         assertEquals(0x50000, a.hostOffset());
         assertTrue(a.metas().get(0).keepOld);
         // Z: is_zero asks about the first half only; it still reads as zero, W has not linked it
@@ -45,8 +45,8 @@ class SubclusterWideningTest {
         assertTrue(d.blockStatusZero(z, 0, 1));
         // Z, lock taken again: the cluster is still ZERO_ALLOC, so the piece becomes the whole cluster
         assertTrue(d.pwriteZeroes(z, 32768, 32768, true));
-        assertEquals(ClusterType.ZERO_PLAIN, d.map(z, 0).type());
-        d.linkL2Entries(w, a.metas().get(0));
+        assertEquals(ClusterType.ZERO_PLAIN, d.clusters().map(z, 0).type());
+        d.clusters().linkL2Entries(w, a.metas().get(0));
         d.retire(w, a.metas().get(0));
 
         Qemu.io("-f", "qcow2", "-c", "aio_write -P 0x22 0 32k", "-c", "aio_write -z -u 32k 32k", "-c", "aio_flush",
@@ -63,13 +63,13 @@ class SubclusterWideningTest {
     @Test
     void onceTheOtherHalfHoldsDataTheZeroWriteIsRefused() throws Exception {
         Qcow2Driver d = zeroAllocImage(dir.resolve("linked.qcow2"));
-        AllocResult.Allocated a = (AllocResult.Allocated) d.allocHostOffset(1, 0, 32768);
-        d.linkL2Entries(1, a.metas().get(0));
+        AllocResult.Allocated a = (AllocResult.Allocated) d.clusters().allocHostOffset(1, 0, 32768);
+        d.clusters().linkL2Entries(1, a.metas().get(0));
         d.retire(1, a.metas().get(0));
         assertFalse(d.blockStatusZero(2, 0, 1));
         // the type check under the second lock refuses too (-ENOTSUP: the generic layer writes zeros instead)
         assertFalse(d.pwriteZeroes(2, 32768, 32768, true));
-        assertEquals(ClusterType.NORMAL, d.map(2, 0).type());
+        assertEquals(ClusterType.NORMAL, d.clusters().map(2, 0).type());
     }
 
     @Test

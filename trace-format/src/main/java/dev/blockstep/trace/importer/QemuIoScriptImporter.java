@@ -114,7 +114,9 @@ public final class QemuIoScriptImporter {
     /** The trace command for one parsed qemu-io command at workload position {@code index}. */
     static Command toCommand(QemuIoCommand q, int index, String source, int line) throws ImportException {
         if (q instanceof QemuIoCommand.Query || q instanceof QemuIoCommand.AioRead || q instanceof QemuIoCommand.Close
-                || q instanceof QemuIoCommand.Open || q instanceof QemuIoCommand.Reopen) {
+                || q instanceof QemuIoCommand.Open || q instanceof QemuIoCommand.Reopen
+                || q instanceof QemuIoCommand.WriteCompressed || q instanceof QemuIoCommand.Vmstate
+                || q instanceof QemuIoCommand.Truncate) {
             throw new ImportException(source, line, "expected a command a trace can hold (write, writev, aio_write,"
                     + " read, readv, discard, flush, aio_flush), got " + q.toLine().split(" ")[0]);
         }

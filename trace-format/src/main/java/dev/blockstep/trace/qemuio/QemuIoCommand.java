@@ -28,9 +28,15 @@ public sealed interface QemuIoCommand {
     sealed interface DataWrite extends GuestRange {
         int pattern();
 
-        boolean zero();
+        /** -z: a zero write (write and aio_write only). */
+        default boolean zero() {
+            return false;
+        }
 
-        boolean unmap();
+        /** -u: BDRV_REQ_MAY_UNMAP on a zero write. */
+        default boolean unmap() {
+            return false;
+        }
     }
 
     /**
@@ -43,6 +49,52 @@ public sealed interface QemuIoCommand {
         public String toLine() {
             return "write" + (quiet ? " -q" : "") + (zero ? " -z" + (unmap ? " -u" : "")
                     : " -P 0x" + Integer.toHexString(pattern)) + " " + offset + " " + length;
+        }
+    }
+
+    /**
+     * {@code write -c [-q] [-P pattern] off len}: blk_pwrite_compressed, whole clusters written compressed. The
+     * range is sector-aligned (the parser checks it as qemu-io does).
+     */
+    record WriteCompressed(long offset, long length, int pattern, boolean quiet) implements DataWrite {
+        @Override
+        public String toLine() {
+            return "write -c" + (quiet ? " -q" : "") + " -P 0x" + Integer.toHexString(pattern) + " " + offset + " "
+                    + length;
+        }
+    }
+
+    /**
+     * {@code write -b} and {@code read -b}: the VM state area, which qcow2 keeps past the end of the disk
+     * (qcow2_vm_state_offset), reached through blk_save_vmstate and blk_load_vmstate without a tracked request.
+     * Offsets are relative to the start of that area, and never checked against the disk size.
+     */
+    sealed interface Vmstate extends QemuIoCommand {
+        long offset();
+
+        long length();
+
+        boolean quiet();
+    }
+
+    /** {@code write -b [-q] [-P pattern] off len}: blk_save_vmstate of a buffer filled with the pattern. */
+    record SaveVmstate(long offset, long length, int pattern, boolean quiet) implements Vmstate {
+        @Override
+        public String toLine() {
+            return "write -b" + (quiet ? " -q" : "") + " -P 0x" + Integer.toHexString(pattern) + " " + offset + " "
+                    + length;
+        }
+    }
+
+    /** {@code read -b [-qv] [-P pattern [-s off] [-l len]] off len}: blk_load_vmstate, checked as read checks. */
+    record LoadVmstate(long offset, long length, OptionalInt pattern, long checkOffset, long checkLength,
+                       boolean quiet, boolean verbose) implements Vmstate {
+        @Override
+        public String toLine() {
+            return "read -b" + (quiet ? " -q" : "") + (verbose ? " -v" : "")
+                    + (pattern.isPresent() ? " -P 0x" + Integer.toHexString(pattern.getAsInt()) : "")
+                    + (checkOffset != 0 || checkLength != length ? " -s " + checkOffset + " -l " + checkLength : "")
+                    + " " + offset + " " + length;
         }
     }
 
@@ -113,16 +165,6 @@ public sealed interface QemuIoCommand {
     /** {@code writev [-fq] [-P pattern] off len [len..]}: one write of the lengths' sum, named writev. */
     record Writev(long offset, long length, int pattern, boolean quiet) implements DataWrite {
         @Override
-        public boolean zero() {
-            return false;
-        }
-
-        @Override
-        public boolean unmap() {
-            return false;
-        }
-
-        @Override
         public String toLine() {
             return "writev" + (quiet ? " -q" : "") + " -P 0x" + Integer.toHexString(pattern) + " " + offset + " "
                     + length;
@@ -142,6 +184,17 @@ public sealed interface QemuIoCommand {
         @Override
         public String toLine() {
             return "discard" + (quiet ? " -q" : "") + " " + offset + " " + length;
+        }
+    }
+
+    /**
+     * {@code truncate [-m prealloc_mode] off}: blk_truncate to {@code offset} with preallocation {@code prealloc}
+     * (off, metadata, falloc or full), exact=false; qemu-io prints nothing when it succeeds.
+     */
+    record Truncate(long offset, String prealloc) implements QemuIoCommand {
+        @Override
+        public String toLine() {
+            return "truncate" + (prealloc.equals("off") ? "" : " -m " + prealloc) + " " + offset;
         }
     }
 

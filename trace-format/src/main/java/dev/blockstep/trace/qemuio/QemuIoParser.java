@@ -71,6 +71,7 @@ public final class QemuIoParser {
             case "help", "?" -> help(name, args, where);
             case "open", "o" -> OpenCommand.parse(name, args, where);
             case "reopen" -> OpenCommand.reopen(name, args, where);
+            case "truncate", "t" -> truncate(name, args, where);
             default -> throw new QemuIoSyntaxException(where, "command \"" + name + "\" not found", true);
         };
     }
@@ -102,10 +103,11 @@ public final class QemuIoParser {
                 aio ? "aio_write [-Cfiquz] [-P pattern] off len [len..] -- asynchronously writes a number of bytes"
                         : "write [-bcCfnquz] [-P pattern | -s source_file] off len -- writes a number of bytes at a specified offset");
         // -p is accepted and ignored, for backwards compatibility
-        for (char unsupported : new char[] {'b', 'c', 'C', 'n', 's', 'i'}) {
+        for (char unsupported : new char[] {'C', 'n', 's', 'i'}) {
             if (g.has(unsupported)) {
                 throw new QemuIoSyntaxException(where, cmd + ": option -" + unsupported
-                        + " is not supported by blockstep (supported: -P, -z, -u, -q, -f)", false);
+                        + " is not supported by blockstep (supported: -P, -z, -u, -q, -f" + (aio ? "" : ", -c") + ")",
+                        false);
             }
         }
         int expectedOperands = aio ? -1 : 2;
@@ -114,6 +116,14 @@ public final class QemuIoParser {
         }
         boolean zero = g.has('z');
         boolean unmap = g.has('u');
+        boolean compressed = !aio && g.has('c');
+        boolean vmstate = !aio && g.has('b');
+        if (vmstate && g.has('z')) {
+            throw new QemuIoSyntaxException(where, "-b and -z cannot be specified at the same time", false);
+        }
+        if (g.has('f') && (compressed || vmstate)) {
+            throw new QemuIoSyntaxException(where, "-f and -b or -c cannot be specified at the same time", false);
+        }
         if (unmap && !zero) {
             throw new QemuIoSyntaxException(where, "-u requires -z to be specified", false);
         }
@@ -129,7 +139,8 @@ public final class QemuIoParser {
         for (String len : g.operands.subList(1, g.operands.size())) {
             long l = number(len, where);
             if (l > REQUEST_MAX_BYTES) {
-                throw new QemuIoSyntaxException(where, "length cannot exceed " + REQUEST_MAX_BYTES + ", given " + len, false);
+                throw new QemuIoSyntaxException(where, "length cannot exceed " + REQUEST_MAX_BYTES
+                        + (aio ? "" : " without -n") + ", given " + len, false);
             }
             length += l;
         }
@@ -138,15 +149,34 @@ public final class QemuIoParser {
                     + length, false);
         }
         boolean quiet = g.has('q');
+        if (compressed || vmstate) {
+            sectorAligned(offset, "offset", where);
+            sectorAligned(length, "count", where);
+            if (vmstate) {
+                // -b wins over -c: write_f saves VM state first
+                return new QemuIoCommand.SaveVmstate(offset, length, pattern, quiet);
+            }
+            if (!zero) {
+                // -z wins over -c: write_f tries the zero write first
+                return new QemuIoCommand.WriteCompressed(offset, length, pattern, quiet);
+            }
+        }
         return aio ? new QemuIoCommand.AioWrite(offset, length, pattern, zero, unmap, quiet)
                 : new QemuIoCommand.Write(offset, length, pattern, zero, unmap, quiet);
+    }
+
+    /** write_f's check for -b and -c: "N is not a sector-aligned value for 'offset'" (or 'count'). */
+    private static void sectorAligned(long value, String what, String where) throws QemuIoSyntaxException {
+        if (value % 512 != 0) {
+            throw new QemuIoSyntaxException(where, value + " is not a sector-aligned value for '" + what + "'", false);
+        }
     }
 
     private static QemuIoCommand read(List<String> args, String where) throws QemuIoSyntaxException {
         atLeast("read", args, 2, where);
         Getopt g = Getopt.parse("read", args, "abCqvpP:s:l:", where,
                 "read [-abCqv] [-P pattern [-s off] [-l len]] off len -- reads a number of bytes at a specified offset");
-        unsupported("read", g, "abC", "-P, -s, -l, -p, -q, -v", where);
+        unsupported("read", g, "aC", "-P, -s, -l, -p, -q, -v, -b", where);
         OptionalInt pattern = g.has('P') ? OptionalInt.of(pattern(g.value('P'), where)) : OptionalInt.empty();
         long checkOffset = g.has('s') ? number(g.value('s'), where) : 0;
         long checkLength = g.has('l') ? number(g.value('l'), where) : -1;
@@ -164,6 +194,12 @@ public final class QemuIoParser {
         }
         if (checkLength < 0 || checkOffset + checkLength > length) {
             throw new QemuIoSyntaxException(where, "pattern verification range exceeds end of read data", false);
+        }
+        if (g.has('b')) {
+            sectorAligned(offset, "offset", where);
+            sectorAligned(length, "count", where);
+            return new QemuIoCommand.LoadVmstate(offset, length, pattern, checkOffset, checkLength, g.has('q'),
+                    g.has('v'));
         }
         return new QemuIoCommand.Read(offset, length, pattern, checkOffset, checkLength, g.has('q'), g.has('v'));
     }
@@ -224,6 +260,33 @@ public final class QemuIoParser {
         long offset = number(args.get(0), where);
         long count = args.size() == 2 ? number(args.get(1), where) : 512;
         return new QemuIoCommand.Alloc(offset, count);
+    }
+
+    private static final List<String> PREALLOC_MODES = List.of("off", "metadata", "falloc", "full");
+
+    private static QemuIoCommand truncate(String name, List<String> args, String where) throws QemuIoSyntaxException {
+        if (args.isEmpty() || args.size() > 3) {
+            throw new QemuIoSyntaxException(where, "bad argument count " + args.size() + " to " + name
+                    + ", expected between 1 and 3 arguments", true);
+        }
+        Getopt g = Getopt.parse("truncate", args, "m:", where,
+                "truncate [-m prealloc_mode] off -- truncates the current file at the given offset");
+        String prealloc = g.has('m') ? g.value('m') : "off";
+        if (!PREALLOC_MODES.contains(prealloc)) {
+            throw new QemuIoSyntaxException(where, "qemu-io: Invalid preallocation mode '" + prealloc + "'", true);
+        }
+        if (g.operands.isEmpty()) {
+            // qemu-io would read past its arguments here
+            throw new QemuIoSyntaxException(where, g.usage, false);
+        }
+        String operand = g.operands.get(0);
+        try {
+            return new QemuIoCommand.Truncate(Cvtnum.parse(operand), prealloc);
+        } catch (Cvtnum.NumberException e) {
+            // truncate_f names its first argument in the message, whichever word failed to parse
+            String m = e.getMessage();
+            throw new QemuIoSyntaxException(where, m.substring(0, m.length() - operand.length()) + args.get(0), false);
+        }
     }
 
     private static QemuIoCommand sleep(String name, List<String> args, String where) throws QemuIoSyntaxException {

@@ -66,6 +66,13 @@ public record Header(int version, long backingFileOffset, int backingFileSize, i
                 autoclearFeatures, refcountOrder, headerLength, compressionType);
     }
 
+    public Header withSize(long newSize) {
+        return new Header(version, backingFileOffset, backingFileSize, clusterBits, newSize, cryptMethod, l1Size,
+                l1TableOffset, refcountTableOffset, refcountTableClusters, nbSnapshots, snapshotsOffset,
+                incompatibleFeatures, compatibleFeatures, autoclearFeatures, refcountOrder, headerLength,
+                compressionType);
+    }
+
     public Header withL1(int newL1Size, long newL1TableOffset) {
         return new Header(version, backingFileOffset, backingFileSize, clusterBits, size, cryptMethod, newL1Size,
                 newL1TableOffset, refcountTableOffset, refcountTableClusters, nbSnapshots, snapshotsOffset,
