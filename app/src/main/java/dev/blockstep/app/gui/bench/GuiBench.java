@@ -81,6 +81,7 @@ public final class GuiBench {
 
     private static boolean startToolkit() throws InterruptedException {
         java.util.concurrent.CountDownLatch up = new java.util.concurrent.CountDownLatch(1);
+        dev.blockstep.app.gui.RenderSettings.beforeToolkit();
         try {
             Platform.startup(up::countDown);
         } catch (IllegalStateException alreadyRunning) {
@@ -125,6 +126,7 @@ public final class GuiBench {
         }
         double[] step = new double[steps];
         int before = probe.phases().size();
+        double[] jumpCpu = cpu(1, jumps);
         for (int i = 0; i < steps; i++) {
             step[i] = probe.time("F8", () -> press(KeyCode.F8, false));
             idle();
@@ -140,7 +142,15 @@ public final class GuiBench {
             back[i] = probe.time("Shift+F8", () -> press(KeyCode.F8, true));
             idle();
         }
-        return new GuiBenchFigures(open, step, back, jump, end, renderer());
+        double[] stepCpu = cpu(before, steps);
+        double[] backCpu = cpu(before + steps, backs);
+        return new GuiBenchFigures(open, step, back, jump, end, renderer(), new GuiBenchFigures.Cpu(stepCpu, backCpu,
+                jumpCpu));
+    }
+
+    /** The CPU times of {@code n} timed commands from the {@code from}th (0 is the open). */
+    private double[] cpu(int from, int n) {
+        return probe.cpuMs().subList(from, from + n).stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private Void openWindow() {
