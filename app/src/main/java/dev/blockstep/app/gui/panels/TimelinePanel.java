@@ -85,6 +85,7 @@ public final class TimelinePanel implements SessionPanel {
     private final Rectangle future = new Rectangle();
     /** What the canvas was last drawn from; a step that leaves it equal does not redraw the canvas. */
     private Drawn drawn;
+    private int redraws;
 
     /** Everything the canvas's pixels depend on, besides the palette (whose change redraws at once). */
     private record Drawn(int first, int firstLane, double zoom, double width, double height, int generation,
@@ -286,7 +287,13 @@ public final class TimelinePanel implements SessionPanel {
         vbar.setVisibleAmount(visibleLanes());
     }
 
+    /** How many times the canvas has been drawn: a test's view of the work a step costs. */
+    public int canvasRedraws() {
+        return redraws;
+    }
+
     private void redraw() {
+        redraws++;
         drawn = drawing();
         GraphicsContext g = canvas.getGraphicsContext2D();
         double w = canvas.getWidth();
