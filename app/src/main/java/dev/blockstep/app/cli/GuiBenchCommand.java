@@ -36,12 +36,14 @@ final class GuiBenchCommand {
         if (json) {
             StringBuilder sb = new StringBuilder("{");
             figures.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "\"%s\": %.2f, ", k, v)));
+            f.cpuFigures().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "\"%s\": %.2f, ", k, v)));
             sb.append(String.format(Locale.ROOT, "\"steps\": %d, \"stepSamples\": %d, \"backSamples\": %d, "
                     + "\"jumpSamples\": %d, \"renderer\": \"%s\"}", f.steps(), f.stepMs().length, f.backMs().length,
                     f.jumpMs().length, f.renderer()));
             out.println(sb);
         } else {
-            figures.forEach((k, v) -> out.printf(Locale.ROOT, "%-13s %9.2f%n", k, v));
+            figures.forEach((k, v) -> out.printf(Locale.ROOT, "%-16s %9.2f%n", k, v));
+            f.cpuFigures().forEach((k, v) -> out.printf(Locale.ROOT, "%-16s %9.2f%n", k, v));
             out.printf(Locale.ROOT, "workload: %d aio commands, %d steps; %d F8, %d Shift+F8, %d slider jumps; "
                     + "renderer %s%n", commands, f.steps(), f.stepMs().length, f.backMs().length, f.jumpMs().length,
                     f.renderer());

@@ -33,6 +33,7 @@ public final class GuiLauncher {
         if (screenshotDir != null) {
             args.add("--screenshot-dir=" + screenshotDir);
         }
+        RenderSettings.beforeToolkit();
         Application.launch(DebuggerApp.class, args.toArray(String[]::new));
     }
 }

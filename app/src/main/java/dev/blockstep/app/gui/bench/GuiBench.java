@@ -9,6 +9,7 @@ import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.qcow2.Qcow2Create;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.session.Workload;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,6 +82,7 @@ public final class GuiBench {
 
     private static boolean startToolkit() throws InterruptedException {
         java.util.concurrent.CountDownLatch up = new java.util.concurrent.CountDownLatch(1);
+        dev.blockstep.app.gui.RenderSettings.beforeToolkit();
         try {
             Platform.startup(up::countDown);
         } catch (IllegalStateException alreadyRunning) {
@@ -125,22 +127,40 @@ public final class GuiBench {
         }
         double[] step = new double[steps];
         int before = probe.phases().size();
+        double[] jumpCpu = cpu(1, jumps);
         for (int i = 0; i < steps; i++) {
             step[i] = probe.time("F8", () -> press(KeyCode.F8, false));
             idle();
-        }
-        if (Boolean.getBoolean("blockstep.bench.phases")) {
-            for (double[] p : probe.phases().subList(before, before + steps)) {
-                System.err.printf(java.util.Locale.ROOT, "F8 phases: to panels %.1f, to layout %.1f, to frame %.1f%n",
-                        p[0], p[1], p[2]);
-            }
         }
         double[] back = new double[backs];
         for (int i = 0; i < backs; i++) {
             back[i] = probe.time("Shift+F8", () -> press(KeyCode.F8, true));
             idle();
         }
-        return new GuiBenchFigures(open, step, back, jump, end, renderer());
+        if (Boolean.getBoolean("blockstep.bench.phases")) {
+            printPhases("jump", 1, jumps);
+            printPhases("F8", before, steps);
+            printPhases("Shift+F8", before + steps, backs);
+        }
+        double[] stepCpu = cpu(before, steps);
+        double[] backCpu = cpu(before + steps, backs);
+        return new GuiBenchFigures(open, step, back, jump, end, renderer(), new GuiBenchFigures.Cpu(stepCpu, backCpu,
+                jumpCpu));
+    }
+
+    private void printPhases(String what, int from, int n) {
+        List<double[]> phases = probe.phases();
+        List<Double> cpu = probe.cpuMs();
+        for (int i = from; i < from + n; i++) {
+            double[] p = phases.get(i);
+            System.err.printf(java.util.Locale.ROOT, "%s phases: to panels %.1f, to layout %.1f, to frame %.1f, cpu %.1f%n",
+                    what, p[0], p[1], p[2], cpu.get(i));
+        }
+    }
+
+    /** The CPU times of {@code n} timed commands from the {@code from}th (0 is the open). */
+    private double[] cpu(int from, int n) {
+        return probe.cpuMs().subList(from, from + n).stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private Void openWindow() {

@@ -10,9 +10,23 @@ import java.util.Map;
  *
  * @param steps the workload's steps at its end
  * @param renderer the toolkit's graphics pipeline (software or OpenGL)
+ * @param cpu the CPU time of the same commands
  */
 public record GuiBenchFigures(double openMs, double[] stepMs, double[] backMs, double[] jumpMs, int steps,
-                              String renderer) {
+                              String renderer, Cpu cpu) {
+
+    /** CPU time of the Java threads per command, in ms, from the command to its frame. */
+    public record Cpu(double[] stepMs, double[] backMs, double[] jumpMs) {
+    }
+
+    /** The medians of the CPU times, beside the wall-clock figures. */
+    public Map<String, Double> cpuFigures() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("stepCpuMedianMs", percentile(cpu.stepMs(), 50));
+        m.put("backCpuMedianMs", percentile(cpu.backMs(), 50));
+        m.put("jumpCpuMedianMs", percentile(cpu.jumpMs(), 50));
+        return m;
+    }
 
     /** The five figures the issue names, in its order. */
     public Map<String, Double> figures() {

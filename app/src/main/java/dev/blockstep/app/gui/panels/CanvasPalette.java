@@ -14,6 +14,11 @@ import javafx.scene.paint.Paint;
 public final class CanvasPalette extends Pane {
 
     private final Map<String, Label> swatches = new HashMap<>();
+    /**
+     * Colours already read. Reading one means restyling its swatch ({@code applyCss}), and a canvas asks for a
+     * colour per shape it draws: hundreds of CSS passes per redraw, most of the FX thread's time in a step.
+     */
+    private final Map<String, Color> read = new HashMap<>();
 
     public CanvasPalette(String... keys) {
         setManaged(false);
@@ -23,6 +28,7 @@ public final class CanvasPalette extends Pane {
             l.getStyleClass().add("swatch-" + key);
             swatches.put(key, l);
             getChildren().add(l);
+            l.textFillProperty().addListener(o -> read.remove(key));
         }
     }
 
@@ -46,12 +52,21 @@ public final class CanvasPalette extends Pane {
     }
 
     public Color color(String key) {
+        Color known = read.get(key);
+        if (known != null) {
+            return known;
+        }
         Label l = swatches.get(key);
         if (l == null) {
             return Color.MAGENTA;
         }
         l.applyCss();
         Paint p = l.getTextFill();
-        return p instanceof Color c ? c : Color.GRAY;
+        Color c = p instanceof Color col ? col : Color.GRAY;
+        if (l.getScene() != null) {
+            // before the swatch is in a scene its colour is the default, not the theme's: read it again later
+            read.put(key, c);
+        }
+        return c;
     }
 }

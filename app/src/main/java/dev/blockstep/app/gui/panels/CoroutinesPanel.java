@@ -10,14 +10,11 @@ import dev.blockstep.engine.snapshot.LockView;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Orientation;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TableColumn;
-import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.MouseButton;
@@ -30,7 +27,7 @@ import javafx.scene.layout.BorderPane;
 public final class CoroutinesPanel implements SessionPanel {
 
     private final DebuggerViewModel vm;
-    private final TableView<CoroutineRowItem> table = new TableView<>();
+    private final TableView<LiveRow<Integer, CoroutineRowItem>> table = new TableView<>();
     private final ListView<String> frames = new ListView<>();
     private final Label framesTitle = new Label("Frames");
     private final SplitPane root;
@@ -48,16 +45,16 @@ public final class CoroutinesPanel implements SessionPanel {
         table.setFixedCellSize(24);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("No coroutines"));
-        table.getColumns().add(column("Co", r -> r.view().name(), 72));
-        table.getColumns().add(column("Request", r -> r.view().request(), 150));
-        table.getColumns().add(column("State", CoroutinesPanel::stateText, 130));
-        table.getColumns().add(column("Next step", r -> r.view().phase(), 170));
+        table.getColumns().add(LiveCell.column("Co", 72, r -> r.view().name()));
+        table.getColumns().add(LiveCell.column("Request", 150, r -> r.view().request()));
+        table.getColumns().add(LiveCell.column("State", 130, CoroutinesPanel::stateText));
+        table.getColumns().add(LiveCell.column("Next step", 170, r -> r.view().phase()));
         table.setRowFactory(t -> new CoroutineRow());
         table.getSelectionModel().selectedItemProperty().addListener((obs, was, r) -> {
             if (!updating) {
-                vm.selectedCoroutineProperty().set(r == null ? -1 : r.view().id());
+                vm.selectedCoroutineProperty().set(r == null ? -1 : r.key());
             }
-            showFrames(r == null ? null : r.view());
+            showFrames(r == null ? null : r.value().view());
         });
         showFinished.setId("show-finished");
         hiddenNote.getStyleClass().add("panel-subtitle");
@@ -100,23 +97,23 @@ public final class CoroutinesPanel implements SessionPanel {
                     : all.stream().filter(c -> c.state() != CoState.DONE).toList();
             hiddenNote.setText(shown.size() == all.size() ? ""
                     : (all.size() - shown.size()) + " finished coroutines hidden");
-            // Each row carries what it shows about the lock and the policy, so a step re-lays out only the rows
-            // it changed; table.refresh() would throw away and rebuild every row's cells on every step.
-            ListUpdates.replaceChanged(table.getItems(), shown.stream().map(c -> new CoroutineRowItem(c,
-                    c.id() == next, lock.owner() == c.id(), lock.droppedForDataIo().contains(c.id()))).toList());
-            for (CoroutineRowItem r : table.getItems()) {
-                if (r.view().id() == selected) {
-                    table.getSelectionModel().select(r);
-                }
+            // Each row carries what it shows about the lock and the policy, so a step restyles only the rows it
+            // changed; table.refresh() would throw away and rebuild every row's cells on every step.
+            LiveRows.update(table.getItems(), shown.stream().map(c -> new CoroutineRowItem(c,
+                    c.id() == next, lock.owner() == c.id(), lock.droppedForDataIo().contains(c.id()))).toList(),
+                    r -> r.view().id());
+            var picked = table.getSelectionModel().getSelectedItem();
+            if (picked == null || picked.key() != selected) {
+                table.getItems().stream().filter(r -> r.key() == selected).findFirst()
+                        .ifPresent(r -> table.getSelectionModel().select(r));
             }
         } finally {
             updating = false;
         }
-        CoroutineRowItem shown = table.getSelectionModel().getSelectedItem();
-        if (shown == null) {
-            shown = table.getItems().stream().filter(CoroutineRowItem::next).findFirst().orElse(null);
-        }
-        showFrames(shown == null ? null : shown.view());
+        var shown = table.getSelectionModel().getSelectedItem();
+        CoroutineRowItem row = shown != null ? shown.value()
+                : table.getItems().stream().map(LiveRow::value).filter(CoroutineRowItem::next).findFirst().orElse(null);
+        showFrames(row == null ? null : row.view());
     }
 
     private void showFrames(CoroutineView c) {
@@ -154,31 +151,21 @@ public final class CoroutinesPanel implements SessionPanel {
         return (r.holdsLock() ? "holds s->lock" : s) + (c.serialising() ? ", serialising" : "");
     }
 
-    private static TableColumn<CoroutineRowItem, String> column(String title,
-            java.util.function.Function<CoroutineRowItem, String> value, double width) {
-        TableColumn<CoroutineRowItem, String> col = new TableColumn<>(title);
-        col.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(value.apply(cd.getValue())));
-        col.setPrefWidth(width);
-        col.setSortable(false);
-        return col;
-    }
-
-    private final class CoroutineRow extends TableRow<CoroutineRowItem> {
+    private final class CoroutineRow extends LiveTableRow<Integer, CoroutineRowItem> {
         private final Tooltip tip = new Tooltip();
 
         CoroutineRow() {
             setOnMouseClicked(e -> {
                 if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && getItem() != null) {
-                    vm.selectedCoroutineProperty().set(getItem().view().id());
+                    vm.selectedCoroutineProperty().set(getItem().key());
                     vm.stepSelected();
                 }
             });
         }
 
         @Override
-        protected void updateItem(CoroutineRowItem r, boolean empty) {
-            super.updateItem(r, empty);
-            boolean has = !empty && r != null;
+        protected void show(CoroutineRowItem r) {
+            boolean has = r != null;
             CoroutineView c = has ? r.view() : null;
             pseudoClassStateChanged(Styles.NEXT, has && r.next());
             pseudoClassStateChanged(Styles.LOCK_HELD, has && r.holdsLock());

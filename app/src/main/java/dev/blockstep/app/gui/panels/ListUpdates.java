@@ -4,8 +4,9 @@ import java.util.List;
 import javafx.collections.ObservableList;
 
 /**
- * Brings an observable list in line with new content touching only the rows that differ, so a table re-lays
- * out and repaints only what a step changed (setAll would rebuild every visible row on every step).
+ * Brings a ListView's items in line with new content touching only the rows that differ, so the list re-lays out
+ * and repaints only what a step changed (setAll would rebuild every visible row on every step). A ListView redraws
+ * just the replaced cells; a TableView rebuilds all its rows on any replacement, so tables use {@link LiveRows}.
  */
 final class ListUpdates {
     private ListUpdates() {

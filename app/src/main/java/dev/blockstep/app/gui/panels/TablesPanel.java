@@ -22,13 +22,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Orientation;
 import javafx.scene.Node;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
@@ -61,8 +59,8 @@ public final class TablesPanel implements SessionPanel {
     /** An L1 row. */
     public record L1Item(int index, long raw, boolean changed) { }
 
-    private final TableView<L1Item> l1 = new TableView<>();
-    private final TableView<L2Item> l2 = new TableView<>();
+    private final TableView<LiveRow<Integer, L1Item>> l1 = new TableView<>();
+    private final TableView<LiveRow<Long, L2Item>> l2 = new TableView<>();
     private final SplitPane root;
     private final CheckBox hideUnchanged = new CheckBox("Hide unchanged");
     private final Label backing = new Label();
@@ -88,7 +86,7 @@ public final class TablesPanel implements SessionPanel {
         l2.getColumns().add(l2Column("Type", i -> typeText(i.row().entry()), 80, Column.TYPE));
         l2.getSelectionModel().selectedItemProperty().addListener((o, was, item) -> {
             if (item != null) {
-                onPick.accept(new Provenance.GuestL2(item.row().guestCluster()));
+                onPick.accept(new Provenance.GuestL2(item.key()));
             }
         });
         hideUnchanged.setId("hide-unchanged");
@@ -185,7 +183,7 @@ public final class TablesPanel implements SessionPanel {
                 l1Items.add(new L1Item(i, image.l1().get(i), changedL1.contains(i)));
             }
         }
-        ListUpdates.replaceChanged(l1.getItems(), l1Items);
+        LiveRows.update(l1.getItems(), l1Items, L1Item::index);
 
         Map<Long, Integer> refcountByCluster = new HashMap<>();
         for (HostClusterRow r : image.hostClusters()) {
@@ -209,7 +207,7 @@ public final class TablesPanel implements SessionPanel {
             int rc = allocated ? refcountByCluster.getOrDefault(host / clusterSize, -1) : -1;
             items.add(new L2Item(r, L2EntryPresentation.of(r, clusterSize, !cells.isEmpty(), aliased, rc), cells));
         }
-        ListUpdates.replaceChanged(l2.getItems(), items);
+        LiveRows.update(l2.getItems(), items, i -> i.row().guestCluster());
         l2.setPlaceholder(new Label(hide ? "The last step changed no L2 entry" : "No L2 entries set"));
     }
 
@@ -243,7 +241,7 @@ public final class TablesPanel implements SessionPanel {
 
     /** The shown L2 items, for tests and the refcount view's links. */
     public List<L2Item> l2Items() {
-        return List.copyOf(l2.getItems());
+        return l2.getItems().stream().map(LiveRow::value).toList();
     }
 
     private static BorderPane titled(String title, Node content) {
@@ -254,18 +252,12 @@ public final class TablesPanel implements SessionPanel {
         return p;
     }
 
-    private static TableColumn<L1Item, String> l1Column(String title, Function<L1Item, String> f) {
-        TableColumn<L1Item, String> col = new TableColumn<>(title);
-        col.setSortable(false);
-        col.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
-        col.setCellFactory(c -> new TableCell<>() {
+    private static TableColumn<LiveRow<Integer, L1Item>, L1Item> l1Column(String title, Function<L1Item, String> f) {
+        return LiveCell.column(title, 0, () -> new LiveCell<>(f) {
             private final Tooltip tip = new Tooltip();
 
             @Override
-            protected void updateItem(String text, boolean empty) {
-                super.updateItem(text, empty);
-                L1Item item = empty ? null : getTableRow() == null ? null : getTableRow().getItem();
-                setText(empty ? null : text);
+            protected void show(L1Item item) {
                 if (item != null) {
                     tip.setText("L1[" + item.index() + "] raw " + Hex.raw64(item.raw()));
                 }
@@ -273,38 +265,30 @@ public final class TablesPanel implements SessionPanel {
                 pseudoClassStateChanged(dev.blockstep.app.gui.Styles.CHANGED, item != null && item.changed());
             }
         });
-        return col;
     }
 
-    private TableColumn<L2Item, String> l2Column(String title, Function<L2Item, String> f, double width,
+    private TableColumn<LiveRow<Long, L2Item>, L2Item> l2Column(String title, Function<L2Item, String> f, double width,
                                                  Column key) {
-        TableColumn<L2Item, String> col = new TableColumn<>(title);
-        col.setPrefWidth(width);
-        col.setSortable(false);
-        col.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
-        col.setCellFactory(c -> new L2Cell(key));
-        return col;
+        return LiveCell.column(title, width, () -> new L2Cell(f, key));
     }
 
     /**
      * Applies the presentation's states to every cell of the row (aliased, freed), and :changed only to the
      * cells whose value the step changed.
      */
-    private static final class L2Cell extends TableCell<L2Item, String> {
+    private static final class L2Cell extends LiveCell<Long, L2Item> {
         private final Tooltip tip = new Tooltip();
         private final Column key;
         private String typeClass;
 
-        L2Cell(Column key) {
+        L2Cell(Function<L2Item, String> text, Column key) {
+            super(text);
             this.key = key;
         }
 
         @Override
-        protected void updateItem(String text, boolean empty) {
-            super.updateItem(text, empty);
-            L2Item item = empty || getTableRow() == null ? null : getTableRow().getItem();
-            setText(empty ? null : text);
-            if (typeClass != null) {
+        protected void show(L2Item item) {
+            if (typeClass != null && (item == null || !typeClass.equals(item.look().typeClass()))) {
                 getStyleClass().remove(typeClass);
                 typeClass = null;
             }
@@ -315,8 +299,10 @@ public final class TablesPanel implements SessionPanel {
                     item != null && key != null && item.changedCells().contains(key));
             pseudoClassStateChanged(dev.blockstep.app.gui.Styles.ROW_CHANGED, item != null && item.changed());
             if (item != null) {
-                typeClass = item.look().typeClass();
-                getStyleClass().add(typeClass);
+                if (typeClass == null) {
+                    typeClass = item.look().typeClass();
+                    getStyleClass().add(typeClass);
+                }
                 tip.setText(item.look().tooltip());
                 setTooltip(tip);
             } else {

@@ -34,6 +34,7 @@ import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.scene.shape.Line;
 import javafx.scene.shape.Rectangle;
 import javafx.scene.text.Font;
 
@@ -74,13 +75,36 @@ public final class TimelinePanel implements SessionPanel {
     private final Map<Integer, String> names = new HashMap<>();
     private int current;
     private boolean followEnd = true;
+    /**
+     * The cursor and the dimmed known future are nodes over the canvas, not drawn in it: a step that leaves the
+     * visible lanes as they were moves only these two, and the canvas keeps its pixels. Redrawing a canvas marks
+     * all of it for repainting, and on the software renderer a full-width timeline cost more than the rest of a
+     * step's frame.
+     */
+    private final Line cursor = new Line();
+    private final Rectangle future = new Rectangle();
+    /** What the canvas was last drawn from; a step that leaves it equal does not redraw the canvas. */
+    private Drawn drawn;
+    private int redraws;
+
+    /** Everything the canvas's pixels depend on, besides the palette (whose change redraws at once). */
+    private record Drawn(int first, int firstLane, double zoom, double width, double height, int generation,
+                         int length, List<Integer> rows, List<String> labels, int collapsed) {
+    }
 
     public TimelinePanel(DebuggerViewModel vm) {
         this.vm = vm;
         canvas.setId("timeline-canvas");
         zoom.setId("timeline-zoom");
         hbar.setId("timeline-hbar");
-        canvasHolder.getChildren().add(palette);
+        cursor.setId("timeline-cursor");
+        future.setId("timeline-future");
+        cursor.setStrokeWidth(2);
+        cursor.setMouseTransparent(true);
+        future.setMouseTransparent(true);
+        cursor.setManaged(false);
+        future.setManaged(false);
+        canvasHolder.getChildren().addAll(future, cursor, palette);
         palette.onChange(this::redraw);
         canvas.widthProperty().bind(canvasHolder.widthProperty());
         canvas.heightProperty().bind(canvasHolder.heightProperty());
@@ -186,7 +210,24 @@ public final class TimelinePanel implements SessionPanel {
         if (followEnd || current < hbar.getValue() || current > hbar.getValue() + visibleSteps()) {
             hbar.setValue(clamp(current - visibleSteps() * 0.8, 0, hbar.getMax()));
         }
-        redraw();
+        if (!drawing().equals(drawn)) {
+            redraw();
+        } else {
+            placeCursor();
+        }
+    }
+
+    private Drawn drawing() {
+        int firstLane = (int) Math.floor(vbar.getValue());
+        int lastLane = Math.min(rows.size(), firstLane + visibleLanes() + 1);
+        List<Integer> shown = new ArrayList<>(Math.max(0, lastLane - firstLane));
+        List<String> labels = new ArrayList<>(shown.size());
+        for (int li = firstLane; li < lastLane; li++) {
+            shown.add(rows.get(li).coroutine());
+            labels.add(name(rows.get(li).coroutine()));
+        }
+        return new Drawn((int) Math.floor(hbar.getValue()), firstLane, zoom.getValue(), canvas.getWidth(),
+                canvas.getHeight(), model.generation(), model.length(), shown, labels, collapsedCount);
     }
 
     private double visibleSteps() {
@@ -246,7 +287,14 @@ public final class TimelinePanel implements SessionPanel {
         vbar.setVisibleAmount(visibleLanes());
     }
 
+    /** How many times the canvas has been drawn: a test's view of the work a step costs. */
+    public int canvasRedraws() {
+        return redraws;
+    }
+
     private void redraw() {
+        redraws++;
+        drawn = drawing();
         GraphicsContext g = canvas.getGraphicsContext2D();
         double w = canvas.getWidth();
         double h = canvas.getHeight();
@@ -270,17 +318,34 @@ public final class TimelinePanel implements SessionPanel {
             g.fillText("+ " + collapsedCount + " finished lane" + (collapsedCount == 1 ? "" : "s") + " collapsed",
                     4, y + LANE_H / 2);
         }
-        double end = x(last, first, px);
+        placeCursor();
+    }
+
+    /** The cursor after the current step, and the known steps past it dimmed (they stay drawn). */
+    private void placeCursor() {
+        double px = zoom.getValue();
+        double h = canvas.getHeight();
+        int first = (int) Math.floor(hbar.getValue());
+        int last = Math.min(model.length(), (int) Math.ceil(first + visibleSteps()) + 1);
+        double end = Math.min(canvas.getWidth(), x(last, first, px));
         double cx = x(current - 1, first, px) + px;
-        if (cx < end && end > LABEL_W) {
-            // The known future past the cursor stays drawn, dimmed.
-            g.setFill(palette.color("future"));
-            g.fillRect(Math.max(LABEL_W, cx), RULER_H, end - Math.max(LABEL_W, cx), h - RULER_H);
+        boolean dim = cx < end && end > LABEL_W;
+        future.setVisible(dim);
+        if (dim) {
+            double from = Math.max(LABEL_W, cx);
+            future.setFill(palette.color("future"));
+            future.setX(from);
+            future.setY(RULER_H);
+            future.setWidth(end - from);
+            future.setHeight(Math.max(0, h - RULER_H));
         }
+        cursor.setVisible(cx >= LABEL_W);
         if (cx >= LABEL_W) {
-            g.setStroke(palette.color("cursor"));
-            g.setLineWidth(2);
-            g.strokeLine(cx, 0, cx, h);
+            cursor.setStroke(palette.color("cursor"));
+            cursor.setStartX(cx);
+            cursor.setEndX(cx);
+            cursor.setStartY(0);
+            cursor.setEndY(h);
         }
     }
 

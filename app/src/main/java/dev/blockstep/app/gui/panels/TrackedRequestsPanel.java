@@ -9,17 +9,15 @@ import dev.blockstep.engine.snapshot.TrackedRequestView;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
-import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 
 /** The block layer's tracked requests on the qcow2 node, with the serialising flag and who waits for whom. */
 public final class TrackedRequestsPanel implements SessionPanel {
 
-    private final TableView<TrackedRequestView> table = new TableView<>();
+    private final TableView<LiveRow<Integer, TrackedRequestView>> table = new TableView<>();
     private final Map<Integer, String> coNames = new HashMap<>();
 
     public TrackedRequestsPanel() {
@@ -35,12 +33,11 @@ public final class TrackedRequestsPanel implements SessionPanel {
         table.getColumns().add(column("Overlap", r -> r.overlapBytes() == 0 ? "" :
                 Hex.of(r.overlapOffset()) + "+" + Hex.size(r.overlapBytes()), 80));
         table.getColumns().add(column("Waits", r -> r.waitingFor() < 0 ? "" : "#" + r.waitingFor(), 40));
-        table.setRowFactory(t -> new TableRow<>() {
+        table.setRowFactory(t -> new LiveTableRow<>() {
             @Override
-            protected void updateItem(TrackedRequestView r, boolean empty) {
-                super.updateItem(r, empty);
-                pseudoClassStateChanged(Styles.SERIALISING, !empty && r != null && r.serialising());
-                pseudoClassStateChanged(Styles.WAITING, !empty && r != null && r.waitingFor() >= 0);
+            protected void show(TrackedRequestView r) {
+                pseudoClassStateChanged(Styles.SERIALISING, r != null && r.serialising());
+                pseudoClassStateChanged(Styles.WAITING, r != null && r.waitingFor() >= 0);
             }
         });
     }
@@ -61,15 +58,11 @@ public final class TrackedRequestsPanel implements SessionPanel {
             coNames.put(c.id(), c.name());
         }
         // no table.refresh(): it rebuilds every row's cells; a row's coroutine name never changes while it is shown
-        ListUpdates.replaceChanged(table.getItems(), state.snapshot().trackedRequests());
+        LiveRows.update(table.getItems(), state.snapshot().trackedRequests(), TrackedRequestView::id);
     }
 
-    private static TableColumn<TrackedRequestView, String> column(String title, Function<TrackedRequestView, String> f,
-                                                               double width) {
-        TableColumn<TrackedRequestView, String> col = new TableColumn<>(title);
-        col.setPrefWidth(width);
-        col.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
-        col.setSortable(false);
-        return col;
+    private static TableColumn<LiveRow<Integer, TrackedRequestView>, TrackedRequestView> column(String title,
+            Function<TrackedRequestView, String> f, double width) {
+        return LiveCell.column(title, width, f);
     }
 }

@@ -177,8 +177,8 @@ class MinimalRaceWalkthroughTest {
         int other = choice.runnable().stream().filter(id -> id != choice.coroutine()).findFirst().orElseThrow();
         press(robot, KeyCode.SHIFT, KeyCode.F8);
         robot.clickOn(robot.lookup("#coroutines .table-row-cell").match(
-                (javafx.scene.control.TableRow<dev.blockstep.app.gui.panels.CoroutineRowItem> r) ->
-                        r.getItem() != null && r.getItem().view().id() == other).queryAs(Node.class));
+                (javafx.scene.control.TableRow<dev.blockstep.app.gui.panels.LiveRow<Integer, ?>> r) ->
+                        r.getItem() != null && r.getItem().key() == other).queryAs(Node.class));
         assertEquals(other, fx.vm.selectedCoroutineProperty().get(), "picked in the view");
         SessionState after = press(robot, KeyCode.F7);
         assertEquals(other, after.snapshot().lastStep().coroutine());

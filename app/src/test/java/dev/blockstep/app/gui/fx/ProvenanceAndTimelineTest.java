@@ -60,8 +60,9 @@ class ProvenanceAndTimelineTest {
     }
 
     private void pickL2Row(FxRobot robot, long guest) {
-        robot.clickOn(robot.lookup("#l2-table .table-row-cell").match((TableRow<TablesPanel.L2Item> r) ->
-                r.getItem() != null && r.getItem().row().guestCluster() == guest).queryAs(TableRow.class));
+        robot.clickOn(robot.lookup("#l2-table .table-row-cell").match(
+                (TableRow<dev.blockstep.app.gui.panels.LiveRow<Long, TablesPanel.L2Item>> r) ->
+                        r.getItem() != null && r.getItem().key() == guest).queryAs(TableRow.class));
         WaitForAsyncUtils.waitForFxEvents();
     }
 
@@ -121,7 +122,8 @@ class ProvenanceAndTimelineTest {
         java.util.Map<String, Boolean> lit = new java.util.TreeMap<>();
         for (javafx.scene.Node n : robot.lookup("#l2-table .table-cell").queryAll()) {
             if (n instanceof javafx.scene.control.TableCell<?, ?> c && c.getTableRow() != null
-                    && c.getTableRow().getItem() instanceof TablesPanel.L2Item i && i.row().guestCluster() == 0) {
+                    && c.getTableRow().getItem() instanceof dev.blockstep.app.gui.panels.LiveRow<?, ?> r
+                    && r.value() instanceof TablesPanel.L2Item i && i.row().guestCluster() == 0) {
                 lit.put(c.getTableColumn().getText(),
                         c.getPseudoClassStates().contains(dev.blockstep.app.gui.Styles.CHANGED));
             }

@@ -1,0 +1,33 @@
+package dev.blockstep.app.gui.panels;
+
+import javafx.beans.InvalidationListener;
+import javafx.scene.control.TableRow;
+
+/**
+ * A table row that restyles itself when its {@link LiveRow}'s value changes, not only when it is handed another
+ * row: a TableView tells its rows about new items, not about items that changed in place.
+ */
+abstract class LiveTableRow<K, T> extends TableRow<LiveRow<K, T>> {
+
+    private final InvalidationListener changed = o -> show(getItem() == null ? null : getItem().value());
+    private LiveRow<K, T> watched;
+
+    @Override
+    protected void updateItem(LiveRow<K, T> row, boolean empty) {
+        super.updateItem(row, empty);
+        LiveRow<K, T> now = empty ? null : row;
+        if (now != watched) {
+            if (watched != null) {
+                watched.valueProperty().removeListener(changed);
+            }
+            if (now != null) {
+                now.valueProperty().addListener(changed);
+            }
+            watched = now;
+        }
+        show(now == null ? null : now.value());
+    }
+
+    /** Styles the row for {@code value}, or for an empty row when it is null. */
+    protected abstract void show(T value);
+}
