@@ -161,7 +161,7 @@ public final class QemuIoScript {
     private Result run(HostFile image, String name, boolean prompts, FixVariant fix, Long seed, Console console) {
         SchedulingPolicy policy = seed == null ? Policies.fifo() : Policies.seededRandom(seed);
         Engine e = new Engine(new Workload(image, name, CommandSource.of(commands), fix, () -> policy,
-                BlockStack.QEMU_IO, backing));
+                BlockStack.QEMU_IO, backing)).unobserved();
         Printer p = new Printer(e.node(), prompts, console, commands.size());
         QemuIoMain main = e.main();
         int steps = 0;
