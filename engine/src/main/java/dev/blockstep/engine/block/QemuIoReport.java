@@ -50,6 +50,11 @@ public final class QemuIoReport {
                 long digits = (long) floor + (frac > 0.5 ? 1 : 0);
                 return withPoint(digits, decimals);
             }
+            // Near one half: fma gives the product's rounding error exactly, so frac - 0.5 + error has the sign of
+            // the exact value's distance from the tie (zero on a true tie, which goes to the even neighbour).
+            double above = (frac - 0.5) + Math.fma(value, POWERS[decimals], -scaled);
+            boolean up = above > 0 || above == 0 && ((long) floor & 1) == 1;
+            return withPoint((long) floor + (up ? 1 : 0), decimals);
         }
         return exactPrintf(value, decimals);
     }

@@ -111,7 +111,13 @@ public final class QemuIoScript {
     }
 
     private void parse(String line, String where) {
-        String word = line.replaceFirst("^ +", "").split(" ", 2)[0];
+        int start = 0;
+        while (start < line.length() && line.charAt(start) == ' ') {
+            start++;
+        }
+        int end = line.indexOf(' ', start);
+        // the first word after leading spaces, with no regex compiled per line
+        String word = line.substring(start, end < 0 ? line.length() : end);
         if (closed && QemuIoParser.needsOpenFile(word)) {
             // init_check_command refuses before the arguments are looked at
             entries.add(new Entry(-1, new QemuIoSyntaxException(where, "no file open, try 'help open'", true)));
