@@ -6,7 +6,8 @@
 # tools. On a shared machine the CPU time is the steadier figure; wall time includes waiting for a core.
 # Needs qemu-utils and the shaded jar (mvn -B package). Usage: bench/run-aio-io-bench.sh [SEED]
 # JAVA_OPTS is put before -jar (e.g. "-XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=F"); LAUNCHER=bin/blockstep
-# runs the launcher script instead of java -jar.
+# runs the launcher script instead of java -jar. QEMU_IO_OPTS go to qemu-io before -f (e.g. "-t unsafe": no
+# flushes reach the disk, as none reach it from blockstep, which writes the image back once at the end).
 set -e
 SEED=${1:-1}
 PAIRS=${PAIRS:-5}
@@ -39,7 +40,8 @@ run() {
 }
 for i in $(seq "$PAIRS"); do
   cp "$DIR/base.qcow2" "$DIR/q.qcow2"; cp "$DIR/base.qcow2" "$DIR/b.qcow2"
-  run qemu-io qemu-io -f qcow2 "$DIR/q.qcow2"
+  # shellcheck disable=SC2086
+  run qemu-io qemu-io $QEMU_IO_OPTS -f qcow2 "$DIR/q.qcow2"
   if [ -n "$LAUNCHER" ]; then
     run blockstep "$LAUNCHER" io "$DIR/b.qcow2"
   else

@@ -6,6 +6,7 @@ import dev.blockstep.app.cli.CreateCommand;
 import dev.blockstep.app.cli.ImportQemuIoCommand;
 import dev.blockstep.app.cli.ImportQemuLogCommand;
 import dev.blockstep.app.cli.IoCommand;
+import dev.blockstep.app.cli.IoFastPath;
 import dev.blockstep.app.cli.InfoCommand;
 import dev.blockstep.app.cli.MapCommand;
 import dev.blockstep.app.cli.ExploreCommand;
@@ -54,6 +55,10 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Runs the CLI and returns the exit code, so tests can call it in-process. */
     public static int run(String... args) {
+        IoCommand io = IoFastPath.parse(args);
+        if (io != null) {
+            return IoFastPath.run(io);
+        }
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("blockstep: " + ex.getMessage());

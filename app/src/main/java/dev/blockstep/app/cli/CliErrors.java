@@ -32,8 +32,12 @@ public final class CliErrors {
         String who = "blockstep" + (cl.getParent() == null ? "" : " " + cl.getCommandName());
         List<String> files = cl.getParseResult() == null ? List.of() : cl.getParseResult().matchedPositionals()
                 .stream().flatMap(p -> p.stringValues().stream()).toList();
-        String file = files.isEmpty() ? "" : " " + files.get(0) + ":";
-        return who + ":" + file + " " + what(t);
+        return line(who, files.isEmpty() ? null : files.get(0), t);
+    }
+
+    /** The line for {@code t} in the command {@code who} (e.g. "blockstep io") on {@code file}, or on no file. */
+    static String line(String who, String file, Throwable t) {
+        return who + ":" + (file == null ? "" : " " + file + ":") + " " + what(t);
     }
 
     private static String what(Throwable t) {

@@ -122,8 +122,11 @@ public final class IoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The command on {@code out} and {@code err}, without picocli (see {@link IoFastPath}). */
+    int run(PrintWriter out, PrintWriter err) {
         String refused = optionError();
         if (refused != null) {
             err.println(refused);

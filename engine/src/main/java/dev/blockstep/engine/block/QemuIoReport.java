@@ -1,6 +1,5 @@
 package dev.blockstep.engine.block;
 
-import java.util.Locale;
 
 /** qemu-io's print_report: the timing line with qemu's number formatting (cvtstr, timestr). */
 public final class QemuIoReport {
@@ -11,7 +10,7 @@ public final class QemuIoReport {
     public static String timing(long count, long nanos) {
         double secs = nanos / 1e9;
         return cvtstr(count) + ", 1 ops; " + timestr(nanos) + " (" + cvtstr(count / secs) + "/sec and "
-                + String.format(Locale.ROOT, "%.4f", 1 / secs) + " ops/sec)";
+                + printf(1 / secs, 4) + " ops/sec)";
     }
 
     public static String cvtstr(double value) {
@@ -51,6 +50,11 @@ public final class QemuIoReport {
                 long digits = (long) floor + (frac > 0.5 ? 1 : 0);
                 return withPoint(digits, decimals);
             }
+            // Near one half: fma gives the product's rounding error exactly, so frac - 0.5 + error has the sign of
+            // the exact value's distance from the tie (zero on a true tie, which goes to the even neighbour).
+            double above = (frac - 0.5) + Math.fma(value, POWERS[decimals], -scaled);
+            boolean up = above > 0 || above == 0 && ((long) floor & 1) == 1;
+            return withPoint((long) floor + (up ? 1 : 0), decimals);
         }
         return exactPrintf(value, decimals);
     }
@@ -72,12 +76,20 @@ public final class QemuIoReport {
         return d.substring(0, d.length() - decimals) + "." + d.substring(d.length() - decimals);
     }
 
+    /** timestr: "%05.2f sec" below a second, else "%d:%02d:%05.2f"; printf's rounding, as for the rates. */
     static String timestr(long nanos) {
         long sec = nanos / 1_000_000_000L;
         double frac = (nanos % 1_000_000_000L) / 1e9;
         if (sec > 0) {
-            return String.format(Locale.ROOT, "%d:%02d:%05.2f", sec / 3600, (sec / 60) % 60, (sec % 60) + frac);
+            long minutes = (sec / 60) % 60;
+            return sec / 3600 + ":" + (minutes < 10 ? "0" : "") + minutes + ":"
+                    + zeroPadded(printf((sec % 60) + frac, 2), 5);
         }
-        return String.format(Locale.ROOT, "%05.2f sec", frac);
+        return zeroPadded(printf(frac, 2), 5) + " sec";
+    }
+
+    /** printf's 0 flag with a width: zeros in front up to {@code width} characters (the values are not negative). */
+    private static String zeroPadded(String s, int width) {
+        return s.length() >= width ? s : "0".repeat(width - s.length()) + s;
     }
 }

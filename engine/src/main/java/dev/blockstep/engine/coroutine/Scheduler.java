@@ -40,6 +40,8 @@ public final class Scheduler {
     private StepContext current;
     /** A headless run keeps no finished coroutine and no frames: nothing will look back at them. */
     private boolean forgetful;
+    /** Nothing reads the steps' footprints, events or frames. */
+    private boolean unobserved;
 
     public Scheduler(SchedulingPolicy policy) {
         this.policy = policy;
@@ -114,6 +116,15 @@ public final class Scheduler {
      */
     public void forgetFinished() {
         forgetful = true;
+    }
+
+    /**
+     * Nothing will read this run's steps (a CLI run that prints only qemu-io's output): from now on a step records
+     * no footprint, no event and no frame, and its {@link Step} lists none. Which steps run, in which order, and
+     * every byte they write stay the same. Explorers and the debugger never call this: they read all three.
+     */
+    public void unobserved() {
+        unobserved = true;
     }
 
     /** Number of steps taken. */
@@ -266,8 +277,10 @@ public final class Scheduler {
             owedRuns.remove(co);
         }
         forced = null;
-        StepContext cx = new StepContext(this, co);
-        cx.writes(new Resource.CoroutineState(id));
+        StepContext cx = new StepContext(this, co, !unobserved);
+        if (!unobserved) {
+            cx.writes(new Resource.CoroutineState(id));
+        }
         current = cx;
         Outcome out;
         try {
@@ -278,7 +291,7 @@ public final class Scheduler {
         if (cx.name().isEmpty()) {
             throw new IllegalStateException(co + " took an unnamed step");
         }
-        if (!forgetful) {
+        if (!forgetful && !unobserved) {
             co.recordFrame(cx.name());
         }
         if (out instanceof Outcome.Continue) {

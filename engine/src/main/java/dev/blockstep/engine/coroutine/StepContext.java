@@ -22,13 +22,16 @@ public final class StepContext {
      * The resources touched, in first-touch order (which keeps the step's list deterministic), and whether each
      * was written. A step touches a handful of resources, so a linear scan beats hashing every record.
      */
-    private Resource[] touched = new Resource[8];
-    private boolean[] written = new boolean[8];
+    private Resource[] touched;
+    private boolean[] written;
     private int touchCount;
+    /** False when nothing will read the step's footprint and events (see {@link Scheduler#unobserved()}). */
+    private final boolean recording;
 
-    StepContext(Scheduler scheduler, Coroutine self) {
+    StepContext(Scheduler scheduler, Coroutine self, boolean recording) {
         this.scheduler = scheduler;
         this.self = self;
+        this.recording = recording;
     }
 
     public Scheduler scheduler() {
@@ -63,7 +66,9 @@ public final class StepContext {
     }
 
     public void event(EngineEvent e) {
-        events.add(e);
+        if (recording) {
+            events.add(e);
+        }
     }
 
     /**
@@ -72,6 +77,13 @@ public final class StepContext {
      * the step that runs them; a step only declares by hand what it touches outside them.
      */
     public StepContext touch(Resource r, boolean write) {
+        if (!recording) {
+            return this;
+        }
+        if (touched == null) {
+            touched = new Resource[8];
+            written = new boolean[8];
+        }
         for (int i = 0; i < touchCount; i++) {
             if (touched[i].equals(r)) {
                 written[i] |= write;
@@ -93,6 +105,9 @@ public final class StepContext {
 
     /** What the step touched, each resource once. */
     public List<Touch> touches() {
+        if (touchCount == 0) {
+            return List.of();
+        }
         Touch[] out = new Touch[touchCount];
         for (int i = 0; i < touchCount; i++) {
             out[i] = new Touch(touched[i], written[i]);

@@ -77,8 +77,17 @@ final class CacheDependencies {
      * The file flushes the operation running made since the last call, each as the write_gen it read on entry (the
      * tables written after it in the same operation do not count for it); the list starts again empty.
      */
+    private static final long[] NO_FLUSHES = new long[0];
+
     long[] takeFileFlushes() {
-        long[] gens = fileFlushes.stream().mapToLong(Long::longValue).toArray();
+        // twice in every request step, nearly always empty: no stream pipeline for that
+        if (fileFlushes.isEmpty()) {
+            return NO_FLUSHES;
+        }
+        long[] gens = new long[fileFlushes.size()];
+        for (int i = 0; i < gens.length; i++) {
+            gens[i] = fileFlushes.get(i);
+        }
         fileFlushes.clear();
         return gens;
     }

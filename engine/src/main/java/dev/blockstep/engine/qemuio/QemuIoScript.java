@@ -112,7 +112,13 @@ public final class QemuIoScript {
     }
 
     private void parse(String line, String where) {
-        String word = line.replaceFirst("^ +", "").split(" ", 2)[0];
+        int start = 0;
+        while (start < line.length() && line.charAt(start) == ' ') {
+            start++;
+        }
+        int end = line.indexOf(' ', start);
+        // the first word after leading spaces, with no regex compiled per line
+        String word = line.substring(start, end < 0 ? line.length() : end);
         if (closed && QemuIoParser.needsOpenFile(word)) {
             // init_check_command refuses before the arguments are looked at
             entries.add(new Entry(-1, new QemuIoSyntaxException(where, "no file open, try 'help open'", true)));
@@ -162,7 +168,7 @@ public final class QemuIoScript {
     private Result run(HostFile image, String name, boolean prompts, FixVariant fix, Long seed, Console console) {
         SchedulingPolicy policy = seed == null ? Policies.fifo() : Policies.seededRandom(seed);
         Engine e = new Engine(new Workload(image, name, CommandSource.of(commands), fix, () -> policy,
-                BlockStack.QEMU_IO, backing));
+                BlockStack.QEMU_IO, backing)).unobserved();
         Printer p = new Printer(e.node(), prompts, console, commands.size());
         QemuIoMain main = e.main();
         int steps = 0;

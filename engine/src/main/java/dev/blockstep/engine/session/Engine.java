@@ -212,6 +212,18 @@ public final class Engine {
         return this;
     }
 
+    /**
+     * For a run whose steps nobody reads (blockstep io prints only qemu-io's output): no step records a footprint,
+     * an event or a frame ({@link Scheduler#unobserved()}), and the driver and the file report no accesses. The
+     * steps, their order, the output and the image bytes are those of an observed run.
+     */
+    public Engine unobserved() {
+        scheduler.unobserved();
+        node.driver().observe((r, write) -> { });
+        file.observe(HostFile.Observer.NONE);
+        return this;
+    }
+
     public Scheduler scheduler() {
         return scheduler;
     }

@@ -16,6 +16,22 @@ class QemuIoReportTest {
         assertEquals("273.561 KiB", QemuIoReport.cvtstr(280126));
     }
 
+    /**
+     * Expected strings from C's printf (Python's % formatting, which rounds the binary value exactly as glibc
+     * does): 0.125 s is a tie that printf rounds to even, where Java's Formatter rounded it up to 00.13.
+     */
+    @Test
+    void timingLinesFormatAsCsPrintf() {
+        assertEquals("00.12 sec", QemuIoReport.timestr(125_000_000L));
+        assertEquals("00.01 sec", QemuIoReport.timestr(5_000_000L));
+        assertEquals("1:02:05.50", QemuIoReport.timestr(3_725_500_000_000L));
+        assertEquals("0:00:09.99", QemuIoReport.timestr(9_990_000_000L));
+        assertEquals("64 KiB, 1 ops; 00.00 sec (62.500 MiB/sec and 1000.0000 ops/sec)",
+                QemuIoReport.timing(65536, 1_000_000L));
+        assertEquals("512 bytes, 1 ops; 00.00 sec (12.887 GiB/sec and 27027027.0270 ops/sec)",
+                QemuIoReport.timing(512, 37L));
+    }
+
     @Test
     void theQuickPrintfRoundsAsTheExactOneOnRatesTiesAndSmallAndLargeValues() {
         java.util.Random r = new java.util.Random(16);
