@@ -166,7 +166,7 @@ public final class MirrorJob extends BlockJob {
         } else {
             long cs = node.driver().clusterSize();
             for (long g = 0; g < bytes; g += cs) {
-                if (node.driver().map(id(), g).type() != ClusterType.UNALLOCATED) {
+                if (node.driver().clusters().map(id(), g).type() != ClusterType.UNALLOCATED) {
                     s.dirty.set(g, Math.min(cs, bytes - g));
                 }
             }
@@ -357,7 +357,7 @@ public final class MirrorJob extends BlockJob {
 
     private Status status(long guest) {
         Qcow2Driver d = node.driver();
-        ClusterType t = d.map(id(), guest).type();
+        ClusterType t = d.clusters().map(id(), guest).type();
         if (t == ClusterType.NORMAL || t == ClusterType.COMPRESSED) {
             return Status.DATA;
         }
