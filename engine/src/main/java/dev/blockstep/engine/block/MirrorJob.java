@@ -156,7 +156,8 @@ public final class MirrorJob extends BlockJob {
      * itself allocates (bdrv_is_allocated_above down to the node).
      */
     private Outcome dirtyInit(StepContext cx) {
-        s.target.driver().observe(cx.scheduler()::touch);
+        // the target's state is one resource of the job's: it never meets the source's metadata or clusters
+        s.target.driver().observe((r, write) -> cx.scheduler().touch(Resource.Shared.BLOCK_JOB, true));
         s.target.driver().file().observe((off, len, write) -> cx.scheduler().touch(Resource.Shared.BLOCK_JOB, true));
         cx.name("mirror_dirty_init");
         if (!commit) {

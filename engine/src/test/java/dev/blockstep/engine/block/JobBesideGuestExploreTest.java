@@ -161,17 +161,20 @@ class JobBesideGuestExploreTest {
      * The race itself on the top, with and without a job of block/mirror.c: cluster 0 of the top is ZERO_ALLOC and
      * the guest writes data to its first half while it zeroes the second half with unmap. Without a job some
      * interleaving corrupts the top (the zero write widens to the whole cluster, which reads as zero, and frees it
-     * under the data write). While mirror_top sits above the top it strips MAY_UNMAP, so no interleaving does.
+     * under the data write). While mirror_top sits above the top it strips MAY_UNMAP, so no interleaving does with
+     * a write-blocking mirror (exhaustive; there active_write_prepare also makes the two guest writes on one chunk
+     * wait for each other, so this search stays clean even with MAY_UNMAP kept). A background mirror and an active
+     * commit copy the chunk again after each guest write, and their searches pass 200,000 states; they are sampled
+     * over 30 seeded schedules instead (seen failing at seed 1 with MAY_UNMAP kept through mirror_top).
      */
     @Test
     void mirrorTopKeepsTheRaceOffTheSourceThatCorruptsWithoutAJob() throws Exception {
         String top = "write -P 0x21 0 64k\nwrite -z 0 64k\n";
         String race = "aio_write -P 0x22 0 32k\naio_write -z -u 32k 32k\n";
-        List<BlockJobSpec> jobs = new java.util.ArrayList<>();
-        jobs.add(null);
-        jobs.add(new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.WRITE_BLOCKING, 0, 0));
-        jobs.add(new BlockJobSpec.ActiveCommit());
-        for (BlockJobSpec job : jobs) {
+        List<BlockJobSpec> exhaustive = new java.util.ArrayList<>();
+        exhaustive.add(null);
+        exhaustive.add(new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.WRITE_BLOCKING, 0, 0));
+        for (BlockJobSpec job : exhaustive) {
             ExploreSetup s = setup(FixVariant.NONE, job, top, CS, race);
             Exploration x = new Explorer(s, new Judge(s, new QemuImgCheck()), true, 200_000, 10).run();
             System.out.println("race on the top beside " + job + ", fix none: " + x.states() + " states, "
@@ -183,6 +186,21 @@ class JobBesideGuestExploreTest {
             } else {
                 assertEquals(0, x.badEndStates(), job + ": " + x.endStates().values().stream()
                         .map(e -> e.verdict().summary()).toList());
+            }
+        }
+        for (BlockJobSpec job : List.of(new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.BACKGROUND, 0, 0),
+                new BlockJobSpec.ActiveCommit())) {
+            ExploreSetup s = setup(FixVariant.NONE, job, top, CS, race);
+            for (long seed = 0; seed < 30; seed++) {
+                long sd = seed;
+                var e = new dev.blockstep.engine.session.Engine(new dev.blockstep.engine.session.Workload(s.image(),
+                        s.name(), CommandSource.of(s.commands()), FixVariant.NONE,
+                        () -> dev.blockstep.engine.coroutine.Policies.seededRandom(sd), s.stack(), s.backing(), job));
+                e.runToEnd();
+                assertTrue(e.finished(), job + " seed " + seed);
+                assertEquals(0, ImageCheck.check(ImageBytes.of(e.file()), "top", l -> { }).exitCode(),
+                        job + " seed " + seed);
+                assertEquals(List.of(), e.node().stderrLines(), job + " seed " + seed);
             }
         }
     }
