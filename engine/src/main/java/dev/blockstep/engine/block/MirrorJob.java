@@ -190,7 +190,8 @@ public final class MirrorJob extends BlockJob {
             if (offset < 0) {
                 offset = s.dirty.next(0);
             }
-            cx.narrate(name() + " has " + hex(cnt) + " dirty bytes; its iteration starts at guest " + hex(offset) + ".");
+            cx.narrate(name() + " has " + hex(cnt) + " dirty bytes; its iteration starts at guest " + hex(offset)
+                    + ".");
             p = P.CONFLICT;
             return Outcome.CONTINUE;
         }

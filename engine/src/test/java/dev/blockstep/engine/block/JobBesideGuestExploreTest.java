@@ -132,8 +132,8 @@ class JobBesideGuestExploreTest {
     }
 
     /**
-     * The jobs of block/mirror.c beside the same guest traffic on the same chain: blockdev-mirror of the top (sync=full,
-     * both copy modes) into a fresh target, and an active block-commit of the top into mid. While mirror_top sits
+     * The jobs of block/mirror.c beside the same guest traffic on the same chain: blockdev-mirror of the top
+     * (sync=full, both copy modes) into a fresh target, and an active block-commit of the top into mid. While mirror_top sits
      * above the top, the guest's zero write reaches it without MAY_UNMAP and the discard stops at the filter, so no
      * guest request frees a cluster there; once the job pivots, the guest writes the target (or mid), which no job
      * writes any more. Every end state of the source is clean, with and without the fix. The chain is cut to the
@@ -142,7 +142,8 @@ class JobBesideGuestExploreTest {
     @ParameterizedTest
     @EnumSource(value = FixVariant.class, names = {"NONE", "PATCH"})
     void noInterleavingOfAMirrorOrActiveCommitWithGuestZeroWritesAndDiscardsCorrupts(FixVariant fix) throws Exception {
-        for (BlockJobSpec job : List.of(new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.BACKGROUND, 0, 0),
+        for (BlockJobSpec job : List.of(
+                new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.BACKGROUND, 0, 0),
                 new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.WRITE_BLOCKING, 0, 0),
                 new BlockJobSpec.ActiveCommit())) {
             ExploreSetup s = setup(fix, job, "write -P 0x21 0 128k\n", 2 * CS);
@@ -188,7 +189,8 @@ class JobBesideGuestExploreTest {
                         .map(e -> e.verdict().summary()).toList());
             }
         }
-        for (BlockJobSpec job : List.of(new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.BACKGROUND, 0, 0),
+        for (BlockJobSpec job : List.of(
+                new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.BACKGROUND, 0, 0),
                 new BlockJobSpec.ActiveCommit())) {
             ExploreSetup s = setup(FixVariant.NONE, job, top, CS, race);
             for (long seed = 0; seed < 30; seed++) {
