@@ -4,8 +4,8 @@ import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
 
 /**
- * What the block jobs' coroutines share: the loop head of stream_run and commit_run, and the wait for a request
- * the job issues. The job spans the whole disk, [0, {@link #bytes}).
+ * What the block jobs' coroutines share: the job spans the whole disk, [0, {@link #bytes}), and stream_run and
+ * commit_run share their loop head.
  */
 public abstract class BlockJob extends RequestCoroutine {
     static final String RATELIMIT_SLEEP = "block_job_ratelimit_sleep";
@@ -15,16 +15,20 @@ public abstract class BlockJob extends RequestCoroutine {
     }
 
     /**
-     * block_job_ratelimit_sleep before the chunk at {@code pos}: it yields even with speed 0. Returns whether
-     * the loop is over instead (then the step does not yield).
+     * The loop head of stream_run and commit_run: block_job_ratelimit_sleep before the chunk at {@code pos}, which
+     * yields even with speed 0, then {@code nextChunk} sets the phase that handles the chunk. Once the job has walked
+     * the whole disk it does not yield: {@code walkedAll} sets the phase that completes the job, which follows at
+     * once.
      */
-    protected final boolean walkedAll(StepContext cx, long pos) {
+    protected final Outcome ratelimitSleep(StepContext cx, long pos, Runnable nextChunk, Runnable walkedAll) {
         cx.name(RATELIMIT_SLEEP);
         if (pos >= bytes) {
             cx.narrate(name() + " has walked the whole disk.");
-            return true;
+            walkedAll.run();
+            return Outcome.CONTINUE;
         }
         cx.narrate(name() + " yields before the chunk at guest " + hex(pos) + ".");
-        return false;
+        nextChunk.run();
+        return Outcome.YIELD;
     }
 }

@@ -35,6 +35,8 @@ public final class BlockNode {
     private final List<DirtyBitmap> dirtyBitmaps = new ArrayList<>();
     /** The mirror whose mirror_top copies guest writes to its target (copy-mode write-blocking), or null. */
     private MirrorState writeBlockingMirror;
+    /** Whether a job's completion has put another image's driver in place of the node's own. */
+    private boolean pivoted;
     /** A job in bdrv_drained_begin, woken when the node's last tracked request ends. */
     private Coroutine drainWaiter;
 
@@ -184,9 +186,15 @@ public final class BlockNode {
      * node's steps.
      */
     void pivotTo(BlockNode target) {
+        this.pivoted = true;
         this.driver = target.driver;
         this.unmap = target.unmap;
         target.eventTarget = e -> this.eventTarget.accept(e);
+    }
+
+    /** Whether a mirror or active commit has pivoted the node onto its target, whose driver it now runs. */
+    public boolean pivoted() {
+        return pivoted;
     }
 
     /** The filter nodes in the graph around this node now. */

@@ -105,12 +105,7 @@ public final class CommitJob extends BlockJob {
         String name = name();
         switch (p) {
             case SLEEP -> {
-                if (walkedAll(cx, pos)) {
-                    p = P.PREPARE;
-                    return Outcome.CONTINUE;
-                }
-                p = P.ITERATE;
-                return Outcome.YIELD;
+                return ratelimitSleep(cx, pos, () -> p = P.ITERATE, () -> p = P.PREPARE);
             }
             case ITERATE -> {
                 boolean copy = allocatedRun();

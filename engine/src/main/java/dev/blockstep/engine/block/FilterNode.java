@@ -16,8 +16,9 @@ public record FilterNode(String nodeName, Kind kind, Position position) {
         /** bdrv_commit_top: reads go to its backing child unchanged; the guest never writes through it. */
         COMMIT_TOP,
         /**
-         * bdrv_mirror_top: guest requests pass it on their way to the source, and the job sees its writes. No job
-         * inserts it yet: blockdev-mirror and active commit are not modelled.
+         * bdrv_mirror_top ({@link MirrorJob}: blockdev-mirror and active commit): guest requests pass it on their way
+         * to the source. It passes zero writes on without MAY_UNMAP, stops discards (it has no BDRV_O_UNMAP), and in
+         * copy-mode write-blocking copies each guest write to the target ({@link ActiveMirrorWrite}).
          */
         MIRROR_TOP
     }
@@ -26,7 +27,7 @@ public record FilterNode(String nodeName, Kind kind, Position position) {
     public enum Position {
         /** Between the node and its backing image (an intermediate commit: commit_top above the image committed). */
         ABOVE_BACKING,
-        /** Between the BlockBackend and the node (mirror, active commit; not modelled yet). */
+        /** Between the BlockBackend and the node (mirror, active commit). */
         ABOVE_NODE
     }
 }

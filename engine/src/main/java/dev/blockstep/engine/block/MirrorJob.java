@@ -156,7 +156,8 @@ public final class MirrorJob extends BlockJob {
      * itself allocates (bdrv_is_allocated_above down to the node).
      */
     private Outcome dirtyInit(StepContext cx) {
-        s.target.driver().observe(cx.scheduler()::touch);
+        // the target's state is one resource of the job's: it never meets the source's metadata or clusters
+        s.target.driver().observe((r, write) -> cx.scheduler().touch(Resource.Shared.BLOCK_JOB, true));
         s.target.driver().file().observe((off, len, write) -> cx.scheduler().touch(Resource.Shared.BLOCK_JOB, true));
         cx.name("mirror_dirty_init");
         if (!commit) {
@@ -189,7 +190,8 @@ public final class MirrorJob extends BlockJob {
             if (offset < 0) {
                 offset = s.dirty.next(0);
             }
-            cx.narrate(name() + " has " + hex(cnt) + " dirty bytes; its iteration starts at guest " + hex(offset) + ".");
+            cx.narrate(name() + " has " + hex(cnt) + " dirty bytes; its iteration starts at guest " + hex(offset)
+                    + ".");
             p = P.CONFLICT;
             return Outcome.CONTINUE;
         }

@@ -47,12 +47,7 @@ public final class StreamJob extends BlockJob {
         String name = name();
         switch (p) {
             case SLEEP -> {
-                if (walkedAll(cx, pos)) {
-                    p = P.PREPARE;
-                    return Outcome.CONTINUE;
-                }
-                p = P.LOCK;
-                return Outcome.YIELD;
+                return ratelimitSleep(cx, pos, () -> p = P.LOCK, () -> p = P.PREPARE);
             }
             case LOCK -> {
                 cx.name("qemu_co_mutex_lock").guest(pos, Math.min(STREAM_CHUNK, bytes - pos));

@@ -121,10 +121,13 @@ public final class Engine {
         });
     }
 
-    /** A checkpoint of this engine, or null when a request is in flight (only quiescent steps qualify). */
+    /**
+     * A checkpoint of this engine, or null when a request is in flight (only quiescent steps qualify) or a job has
+     * pivoted the node onto another image, which a checkpoint of the engine's own file cannot restore.
+     */
     Checkpoint checkpoint() {
         if (pendingJob != null || !main.quiescent() || !main.state().canStep() || !scheduler.quiescentExcept(main)
-                || !node.idle() || node.driver().detached()) {
+                || !node.idle() || node.driver().detached() || node.pivoted()) {
             return null;
         }
         List<CoroutineView> finished = new ArrayList<>();

@@ -132,8 +132,8 @@ class JobBesideGuestExploreTest {
     }
 
     /**
-     * The jobs of block/mirror.c beside the same guest traffic on the same chain: blockdev-mirror of the top (sync=full,
-     * both copy modes) into a fresh target, and an active block-commit of the top into mid. While mirror_top sits
+     * The jobs of block/mirror.c beside the same guest traffic on the same chain: blockdev-mirror of the top
+     * (sync=full, both copy modes) into a fresh target, and an active block-commit of the top into mid. While mirror_top sits
      * above the top, the guest's zero write reaches it without MAY_UNMAP and the discard stops at the filter, so no
      * guest request frees a cluster there; once the job pivots, the guest writes the target (or mid), which no job
      * writes any more. Every end state of the source is clean, with and without the fix. The chain is cut to the
@@ -142,7 +142,8 @@ class JobBesideGuestExploreTest {
     @ParameterizedTest
     @EnumSource(value = FixVariant.class, names = {"NONE", "PATCH"})
     void noInterleavingOfAMirrorOrActiveCommitWithGuestZeroWritesAndDiscardsCorrupts(FixVariant fix) throws Exception {
-        for (BlockJobSpec job : List.of(new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.BACKGROUND, 0, 0),
+        for (BlockJobSpec job : List.of(
+                new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.BACKGROUND, 0, 0),
                 new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.WRITE_BLOCKING, 0, 0),
                 new BlockJobSpec.ActiveCommit())) {
             ExploreSetup s = setup(fix, job, "write -P 0x21 0 128k\n", 2 * CS);
@@ -161,17 +162,20 @@ class JobBesideGuestExploreTest {
      * The race itself on the top, with and without a job of block/mirror.c: cluster 0 of the top is ZERO_ALLOC and
      * the guest writes data to its first half while it zeroes the second half with unmap. Without a job some
      * interleaving corrupts the top (the zero write widens to the whole cluster, which reads as zero, and frees it
-     * under the data write). While mirror_top sits above the top it strips MAY_UNMAP, so no interleaving does.
+     * under the data write). While mirror_top sits above the top it strips MAY_UNMAP, so no interleaving does with
+     * a write-blocking mirror (exhaustive; there active_write_prepare also makes the two guest writes on one chunk
+     * wait for each other, so this search stays clean even with MAY_UNMAP kept). A background mirror and an active
+     * commit copy the chunk again after each guest write, and their searches pass 200,000 states; they are sampled
+     * over 30 seeded schedules instead (seen failing at seed 1 with MAY_UNMAP kept through mirror_top).
      */
     @Test
     void mirrorTopKeepsTheRaceOffTheSourceThatCorruptsWithoutAJob() throws Exception {
         String top = "write -P 0x21 0 64k\nwrite -z 0 64k\n";
         String race = "aio_write -P 0x22 0 32k\naio_write -z -u 32k 32k\n";
-        List<BlockJobSpec> jobs = new java.util.ArrayList<>();
-        jobs.add(null);
-        jobs.add(new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.WRITE_BLOCKING, 0, 0));
-        jobs.add(new BlockJobSpec.ActiveCommit());
-        for (BlockJobSpec job : jobs) {
+        List<BlockJobSpec> exhaustive = new java.util.ArrayList<>();
+        exhaustive.add(null);
+        exhaustive.add(new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.WRITE_BLOCKING, 0, 0));
+        for (BlockJobSpec job : exhaustive) {
             ExploreSetup s = setup(FixVariant.NONE, job, top, CS, race);
             Exploration x = new Explorer(s, new Judge(s, new QemuImgCheck()), true, 200_000, 10).run();
             System.out.println("race on the top beside " + job + ", fix none: " + x.states() + " states, "
@@ -183,6 +187,22 @@ class JobBesideGuestExploreTest {
             } else {
                 assertEquals(0, x.badEndStates(), job + ": " + x.endStates().values().stream()
                         .map(e -> e.verdict().summary()).toList());
+            }
+        }
+        for (BlockJobSpec job : List.of(
+                new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.BACKGROUND, 0, 0),
+                new BlockJobSpec.ActiveCommit())) {
+            ExploreSetup s = setup(FixVariant.NONE, job, top, CS, race);
+            for (long seed = 0; seed < 30; seed++) {
+                long sd = seed;
+                var e = new dev.blockstep.engine.session.Engine(new dev.blockstep.engine.session.Workload(s.image(),
+                        s.name(), CommandSource.of(s.commands()), FixVariant.NONE,
+                        () -> dev.blockstep.engine.coroutine.Policies.seededRandom(sd), s.stack(), s.backing(), job));
+                e.runToEnd();
+                assertTrue(e.finished(), job + " seed " + seed);
+                assertEquals(0, ImageCheck.check(ImageBytes.of(e.file()), "top", l -> { }).exitCode(),
+                        job + " seed " + seed);
+                assertEquals(List.of(), e.node().stderrLines(), job + " seed " + seed);
             }
         }
     }

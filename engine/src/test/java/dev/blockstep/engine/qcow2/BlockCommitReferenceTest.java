@@ -42,7 +42,8 @@ class BlockCommitReferenceTest {
     private Path chain(String sub) throws Exception {
         return QemuChain.create(dir.resolve(sub), "1M",
                 new QemuChain.Layer("base.qcow2", "write -P 0x11 0 128k", "write -P 0x12 512k 64k"),
-                new QemuChain.Layer("mid.qcow2", "write -P 0x33 64k 128k", "write -z 320k 64k", "write -P 0x34 768k 4k"),
+                new QemuChain.Layer("mid.qcow2", "write -P 0x33 64k 128k", "write -z 320k 64k",
+                        "write -P 0x34 768k 4k"),
                 new QemuChain.Layer("top.qcow2", "write -P 0x22 0 4k"));
     }
 

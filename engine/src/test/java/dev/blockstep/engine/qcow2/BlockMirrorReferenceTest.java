@@ -88,6 +88,7 @@ class BlockMirrorReferenceTest {
 
         MirrorOutcome.assertSameOutcome(q.resolve("tgt.qcow2"), ours.resolve("tgt.qcow2"), "target");
         assertArrayEquals(srcBefore, Files.readAllBytes(q.resolve("src.qcow2")), "qemu changed the source");
-        assertArrayEquals(srcBefore, Files.readAllBytes(ours.resolve("src-after.qcow2")), "blockstep changed the source");
+        assertArrayEquals(srcBefore, Files.readAllBytes(ours.resolve("src-after.qcow2")),
+                "blockstep changed the source");
     }
 }
