@@ -52,6 +52,20 @@ class RunCommandTest {
     }
 
     @Test
+    void runStartsTheTracesBlockJob() throws Exception {
+        Path trace = sample("block-stream-discard");
+        Path out = dir.resolve("stream.qcow2");
+        Run ours = blockstep("run", "--image-out", out.toString(), trace.toString());
+        assertEquals(0, ours.exitCode(), ours.stderr());
+        // the stream ran: the top it wrote names no backing file, so qemu-img opens it alone
+        Run info = qemuImg("info", out.toString());
+        assertEquals(0, info.exitCode(), info.stderr());
+        assertFalse(info.stdout().contains("backing file"), info.stdout());
+        Run real = qemuImg("check", out.toString());
+        assertEquals(real.stdout(), ours.stdout());
+    }
+
+    @Test
     void jsonOutputIsQemuImgsJsonForTheSameFile() throws Exception {
         Path trace = sample("subcluster-race");
         Path out = dir.resolve("job.qcow2");
