@@ -70,7 +70,7 @@ public final class TruncateRequest extends RequestCoroutine {
             case BEGIN -> {
                 cx.name("bdrv_co_truncate");
                 if (d.detached()) {
-                    throw new Qcow2Error(Qcow2Error.ENOMEDIUM, "No medium found");
+                    throw new Qcow2Error(Qcow2Error.ENOMEDIUM, "No medium inserted");
                 }
                 if (newSize > MAX_LENGTH) {
                     throw new Qcow2Error(Qcow2Error.EIO, "offset(" + newSize + ") exceeds maximum(" + MAX_LENGTH + ")");
