@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Seeded generated scripts of write -c, write -b, read -b, writev, readv, aio_read, read -v/-s/-l/-p, length, map, alloc, sleep, quit, help,
+ * Seeded generated scripts of write -c, write -b, read -b, truncate, writev, readv, aio_read, read -v/-s/-l/-p, length, map, alloc, sleep, quit, help,
  * info, close, open (refused while the image is open) and reopen
  * (with the writes, discards and zero writes that give them something to see, and lines qemu-io refuses),
  * through real qemu-io and {@code blockstep io}: same stdout (timing figures masked), stderr, exit status and
@@ -31,6 +31,7 @@ class IoCommandsDifferentialTest {
                 overlay()};
         List<String> failures = new ArrayList<>();
         int[] used = new int[Vocabulary.values().length];
+        int crashed = 0;
         for (int seed = 1; seed <= SCRIPTS && failures.size() < 6; seed++) {
             Random r = new Random(seed);
             Path base = bases[seed % bases.length];
@@ -38,11 +39,17 @@ class IoCommandsDifferentialTest {
             boolean stdin = seed % 2 == 0;
             List<String> mode = seed % 3 == 0 ? List.of() : List.of("--seed", Integer.toString(seed));
             IoParity.QemuRun q = IoParity.qemu(base, dir.resolve("qemu.qcow2"), lines, stdin);
+            if (q.result().exitCode() > 128) {
+                // qemu-io itself crashed (seen: aio_write on a driver detached by a corruption, exit 139)
+                crashed++;
+                continue;
+            }
             IoParity.compare(q, base, dir.resolve("ours.qcow2"), lines, stdin, mode,
                     "seed " + seed + " on " + base.getFileName() + (stdin ? " (stdin, " : " (-c, ") + mode + ") "
                             + lines, failures);
         }
         assertEquals("", String.join("\n", failures));
+        assertTrue(crashed <= SCRIPTS / 50, crashed + " scripts crashed qemu-io: too few comparisons left");
         for (Vocabulary v : Vocabulary.values()) {
             assertTrue(used[v.ordinal()] >= 20, "the scripts used " + v + " only " + used[v.ordinal()] + " times");
         }
@@ -109,7 +116,7 @@ class IoCommandsDifferentialTest {
 
     /** What a generated line exercises, counted so that the test shows it covered each. */
     private enum Vocabulary { WRITEV, READV, AIO_READ, READ_DUMP, READ_RANGE, LENGTH, MAP, ALLOC, SLEEP, QUIT, REFUSED,
-        HELP, INFO, CLOSE, OPEN, REOPEN, WRITE_COMPRESSED, VMSTATE }
+        HELP, INFO, CLOSE, OPEN, REOPEN, WRITE_COMPRESSED, VMSTATE, TRUNCATE }
 
     /** Every command word qemu-io 7.2 knows, by name and other name, and some it does not. */
     private static final String[] HELP_TOPICS = {"abort", "aio_flush", "aio_read", "aio_write", "alloc", "break",
@@ -135,6 +142,10 @@ class IoCommandsDifferentialTest {
             if (extra.nextInt(4) == 0) {
                 used[Vocabulary.VMSTATE.ordinal()]++;
                 lines.add(vmstate(extra));
+            }
+            if (extra.nextInt(6) == 0) {
+                used[Vocabulary.TRUNCATE.ordinal()]++;
+                lines.add(truncate(extra));
             }
             if (r.nextInt(40) == 0) {
                 used[Vocabulary.QUIT.ordinal()]++;
@@ -291,6 +302,24 @@ class IoCommandsDifferentialTest {
             case 4 -> "read -b -v " + off + " " + (1 + r.nextInt(3)) * 512;
             case 5, 6 -> "read -b" + q + p + " " + off + " " + len;
             default -> "write -b" + q + p + (r.nextInt(5) == 0 ? " -c" : "") + " " + off + " " + len;
+        };
+    }
+
+    /**
+     * {@code truncate}: shrinks and growths of the 1 MiB disk (up to 4 MiB; over a longer backing file the new area is
+     * zeroed), and the refusals: unaligned sizes, preallocation on a shrink, bad modes, options and counts.
+     * Preallocation on a growth is left out: blockstep refuses it.
+     */
+    private static String truncate(Random r) {
+        long size = r.nextInt(3) == 0 ? 65536L * r.nextInt(64) : 512L * r.nextInt(8192);
+        String name = r.nextInt(4) == 0 ? "t" : "truncate";
+        return switch (r.nextInt(10)) {
+            case 0 -> name + " " + (size + 1 + r.nextInt(511));
+            case 1 -> name + " -m " + (r.nextBoolean() ? "metadata" : "full") + " " + Math.min(size, 4096);
+            case 2 -> name + " -m " + (r.nextBoolean() ? "bogus" : "Off") + " " + size;
+            case 3 -> name + (r.nextBoolean() ? " -x " + size : " " + size + " 1 2 3");
+            case 4 -> name + " -m off " + size;
+            default -> name + " " + size;
         };
     }
 

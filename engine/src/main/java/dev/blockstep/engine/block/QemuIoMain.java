@@ -215,6 +215,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         issued.add(new IssuedCommand(pc - 1, id(), name(), IssuedCommand.Kind.ANSWERED));
         if (c instanceof QemuIoCommand.Query q) {
             QemuIoQueries.Answer a = QemuIoQueries.answer(node.driver(), id(), q);
+            a.errors().forEach(node::stderr);
             for (String line : a.lines()) {
                 node.stdout(a.failed() ? BlockNode.Kind.FAILURE : BlockNode.Kind.NOTICE, line, pc - 1, 0);
             }

@@ -20,8 +20,12 @@ final class QemuIoQueries {
     private QemuIoQueries() {
     }
 
-    /** What a query printed on stdout, and whether qemu-io counts it as failed. */
-    record Answer(List<String> lines, boolean failed) {
+    /** What a query printed on stdout and on stderr, and whether qemu-io counts it as failed. */
+    record Answer(List<String> lines, boolean failed, List<String> errors) {
+        Answer(List<String> lines, boolean failed) {
+            this(lines, failed, List.of());
+        }
+
         static Answer ok(List<String> lines) {
             return new Answer(lines, false);
         }
@@ -29,6 +33,18 @@ final class QemuIoQueries {
 
     /** The lines qemu-io prints for {@code q}; {@code co} is qemu-io's coroutine, which reads the tables. */
     static Answer answer(Qcow2Driver d, int co, QemuIoCommand.Query q) {
+        if (d.detached()) {
+            // after a corruption bs->drv is gone: blk_getlength and block status fail with ENOMEDIUM
+            if (q instanceof QemuIoCommand.Length) {
+                return new Answer(List.of("getlength: No medium found"), true);
+            }
+            if (q instanceof QemuIoCommand.Alloc) {
+                return new Answer(List.of("is_allocated failed: No medium found"), true);
+            }
+            if (q instanceof QemuIoCommand.Map) {
+                return new Answer(List.of(), true, List.of("qemu-io: Failed to query image length: No medium found"));
+            }
+        }
         if (q instanceof QemuIoCommand.Length) {
             return Answer.ok(List.of(QemuIoReport.cvtstr(d.size())));
         }

@@ -50,15 +50,10 @@ public final class TruncateRequest extends RequestCoroutine {
         }
     }
 
-    /**
-     * error_report's line on stderr; qemu-io's exit status says it failed. What blockstep does not model
-     * (ENOTSUP) has its own "blockstep:" line instead.
-     */
+    /** bdrv_co_truncate's checks: error_report's line on stderr; qemu-io's exit status says it failed. */
     @Override
     protected void failedWith(Qcow2Error e) {
-        if (e.errno() != Qcow2Error.ENOTSUP) {
-            node.stderr("qemu-io: " + e.getMessage());
-        }
+        node.stderr("qemu-io: " + e.getMessage());
         node.stdout(BlockNode.Kind.SILENT_FAILURE, "", commandIndex(), 0);
     }
 
@@ -70,7 +65,7 @@ public final class TruncateRequest extends RequestCoroutine {
             case BEGIN -> {
                 cx.name("bdrv_co_truncate");
                 if (d.detached()) {
-                    throw new Qcow2Error(Qcow2Error.ENOMEDIUM, "No medium found");
+                    throw new Qcow2Error(Qcow2Error.ENOMEDIUM, "No medium inserted");
                 }
                 if (newSize > MAX_LENGTH) {
                     throw new Qcow2Error(Qcow2Error.EIO, "offset(" + newSize + ") exceeds maximum(" + MAX_LENGTH + ")");
@@ -106,7 +101,19 @@ public final class TruncateRequest extends RequestCoroutine {
                 cx.name("qcow2_co_truncate");
                 // a backing file that would show through the new area: bdrv_co_truncate asks for it to read as zero
                 boolean zeroNew = grows > 0 && d.backingImage() != null && d.backingImage().size() > oldSize;
-                Qcow2Driver.GuestRange h = d.truncate(id(), newSize, prealloc, zeroNew);
+                Qcow2Driver.GuestRange h;
+                try {
+                    h = d.truncate(id(), newSize, prealloc, zeroNew);
+                } catch (Qcow2Error e) {
+                    // qcow2_co_truncate's error_setg: qemu-io prints it (blockstep's own refusals say so instead)
+                    unlock(cx);
+                    String m = e.getMessage();
+                    node.stderr(m.startsWith("blockstep: ") ? m : "qemu-io: " + m);
+                    node.stdout(BlockNode.Kind.SILENT_FAILURE, "", commandIndex(), 0);
+                    cx.narrate(name() + " fails: " + m + ".");
+                    p = P.DONE;
+                    return finish(cx, "-" + e.errno());
+                }
                 if (h != null) {
                     unlock(cx);
                     head = new Qcow2Writev(this, node, h.offset(), h.bytes(), 0);

@@ -56,7 +56,7 @@ final class Qcow2Truncate {
             throw new Qcow2Error(e.errno(), "Failed to grow the L1 table: " + e.strerror());
         }
         if (!prealloc.equals("off")) {
-            throw new Qcow2Error(Qcow2Error.ENOTSUP, "truncate -m " + prealloc
+            throw new Qcow2Error(Qcow2Error.ENOTSUP, "blockstep: truncate -m " + prealloc
                     + " (preallocation of the new area) is not supported; only -m off is");
         }
         if (!zeroNew || offset <= oldLength) {
@@ -64,7 +64,11 @@ final class Qcow2Truncate {
         }
         long zeroStart = HostOffsetAllocator.roundUp(oldLength, s.clusterSize);
         if (offset > zeroStart) {
-            zero.subclusterZeroize(zeroStart, offset - zeroStart, false, true);
+            try {
+                zero.subclusterZeroize(zeroStart, offset - zeroStart, false, true);
+            } catch (Qcow2Error e) {
+                throw new Qcow2Error(e.errno(), "Failed to zero out new clusters: " + e.strerror());
+            }
         }
         return zeroStart > oldLength ? new long[] {oldLength, Math.min(zeroStart, offset) - oldLength} : null;
     }
@@ -94,7 +98,7 @@ final class Qcow2Truncate {
                 unused = c == block >>> s.clusterBits || refcounts.getRefcount(c) == 0;
             }
             if (unused) {
-                throw new Qcow2Error(Qcow2Error.ENOTSUP, "this shrink would drop the unused refcount "
+                throw new Qcow2Error(Qcow2Error.ENOTSUP, "blockstep: this shrink would drop the unused refcount "
                         + "block at " + Refcounts.px(block) + ", which is not modelled");
             }
         }

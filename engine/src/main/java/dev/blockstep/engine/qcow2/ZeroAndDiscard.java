@@ -83,6 +83,10 @@ final class ZeroAndDiscard {
             offset = s.startOfCluster(offset);
             bytes = s.clusterSize;
         }
+        if (s.header.version() < 3 && s.backing != null) {
+            // qcow2_subcluster_zeroize's -ENOTSUP: the generic layer writes a buffer of zeros instead
+            return false;
+        }
         subclusterZeroize(offset, bytes, mayUnmap, punchNow);
         return true;
     }
@@ -102,6 +106,14 @@ final class ZeroAndDiscard {
     }
 
     void subclusterZeroize(long offset, long bytes, boolean mayUnmap, boolean punchNow) {
+        if (s.header.version() < 3) {
+            // version 2 has no zero flag: without a backing file a discard reads as zeros, with one it cannot
+            if (s.backing != null) {
+                throw new Qcow2Error(Qcow2Error.ENOTSUP, "a version 2 image cannot hold zero clusters");
+            }
+            clusterDiscard(offset, bytes, punchNow);
+            return;
+        }
         long nbClusters = s.sizeToClusters(bytes);
         s.cacheDiscards = true;
         boolean ok = false;
@@ -145,6 +157,10 @@ final class ZeroAndDiscard {
      * cluster at the image end.
      */
     boolean pdiscard(long offset, long bytes, boolean punchNow) {
+        if (s.header.version() < 3 && s.backing != null) {
+            // -ENOTSUP, which bdrv_co_pdiscard ignores: a discard could expose the backing file's data
+            return false;
+        }
         if (((offset | bytes) & (s.clusterSize - 1)) != 0) {
             if (s.offsetIntoCluster(offset) != 0 || offset + bytes != roundedVirtualSize()) {
                 return false;
@@ -189,7 +205,8 @@ final class ZeroAndDiscard {
             L2Entry old = tables.entry(l2, guest);
             // a full discard empties the entry; otherwise the cluster must read as zeroes afterwards, so with a
             // backing file even an unallocated cluster becomes a zero cluster (qemu 7.2 discard_in_l2_slice)
-            long updated = full ? 0 : old.type().isAllocated() || s.backing != null ? QCOW_OFLAG_ZERO : old.raw();
+            long zeroEntry = s.header.version() >= 3 ? QCOW_OFLAG_ZERO : 0;
+            long updated = full ? 0 : old.type().isAllocated() || s.backing != null ? zeroEntry : old.raw();
             if (updated == old.raw()) {
                 continue;
             }

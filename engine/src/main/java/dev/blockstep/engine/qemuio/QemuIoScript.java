@@ -124,8 +124,11 @@ public final class QemuIoScript {
             entries.add(new Entry(-1, new QemuIoSyntaxException(where, "no file open, try 'help open'", true)));
             return;
         }
-        if (readOnly && WRITE_COMMANDS.contains(word)
-                && Arrays.stream(line.split(" ")).filter(w -> !w.isEmpty()).count() > 2) {
+        long words = Arrays.stream(line.split(" ")).filter(w -> !w.isEmpty()).count();
+        // truncate takes 1 to 3 arguments, the others at least 2
+        boolean counted = word.equals("truncate") || word.equals("t") ? words >= 2 && words <= 4
+                : WRITE_COMMANDS.contains(word) && words > 2;
+        if (readOnly && counted) {
             // command() asks for BLK_PERM_WRITE after the argument count and before the command reads its options
             entries.add(new Entry(-1, new QemuIoSyntaxException(where, "qemu-io: Block node is read-only", true)));
             return;

@@ -269,7 +269,7 @@ public final class QemuIoParser {
             throw new QemuIoSyntaxException(where, "bad argument count " + args.size() + " to " + name
                     + ", expected between 1 and 3 arguments", true);
         }
-        Getopt g = Getopt.parse("truncate", args, "m:", where,
+        Getopt g = Getopt.parse(name, args, "m:", where,
                 "truncate [-m prealloc_mode] off -- truncates the current file at the given offset");
         String prealloc = g.has('m') ? g.value('m') : "off";
         if (!PREALLOC_MODES.contains(prealloc)) {

@@ -147,18 +147,19 @@ public record Header(int version, long backingFileOffset, int backingFileSize, i
                     + Integer.toHexString(magic) + "; the image is not in qcow2 format");
         }
         int version = b.getInt(0x04);
-        if (version != 3) {
-            throw bad(file, "version", 0x04, version == 2
-                    ? "expected 3; qcow2 version 2 images are not supported by blockstep"
-                    : "expected 3, got " + Integer.toUnsignedString(version) + " (unsupported qcow2 version)");
+        if (version != 3 && version != 2) {
+            throw bad(file, "version", 0x04, "expected 2 or 3, got " + Integer.toUnsignedString(version)
+                    + " (unsupported qcow2 version)");
         }
+        // a version 2 header ends at 72 bytes: no feature bits, 16-bit refcounts, zlib
+        boolean v2 = version == 2;
         int clusterBits = b.getInt(0x14);
         if (clusterBits < MIN_CLUSTER_BITS || clusterBits > MAX_CLUSTER_BITS) {
             throw bad(file, "cluster_bits", 0x14, "expected 9 to 21, got " + Integer.toUnsignedString(clusterBits));
         }
         int clusterSize = 1 << clusterBits;
-        int headerLength = b.getInt(0x64);
-        if (Integer.compareUnsigned(headerLength, 104) < 0) {
+        int headerLength = v2 ? 72 : b.getInt(0x64);
+        if (!v2 && Integer.compareUnsigned(headerLength, 104) < 0) {
             throw bad(file, "header_length", 0x64, "expected at least 104, got " + Integer.toUnsignedString(headerLength));
         }
         if (Integer.compareUnsigned(headerLength, clusterSize) > 0) {
@@ -170,7 +171,7 @@ public record Header(int version, long backingFileOffset, int backingFileSize, i
             throw bad(file, "backing_file_offset", 0x08, "expected at most the cluster size " + clusterSize
                     + ", got 0x" + Long.toHexString(backingFileOffset));
         }
-        long incompatible = b.getLong(0x48);
+        long incompatible = v2 ? 0 : b.getLong(0x48);
         if ((incompatible & ~INCOMPAT_MASK) != 0) {
             throw bad(file, "incompatible_features", 0x48, "expected only known feature bits 0-4, got 0x"
                     + Long.toHexString(incompatible) + " (unsupported qcow2 feature)");
@@ -179,7 +180,7 @@ public record Header(int version, long backingFileOffset, int backingFileSize, i
             throw bad(file, "incompatible_features", 0x48, "expected no external data file, compression type or "
                     + "extended L2 bits, got 0x" + Long.toHexString(incompatible) + " (not supported by blockstep)");
         }
-        int refcountOrder = b.getInt(0x60);
+        int refcountOrder = v2 ? DEFAULT_REFCOUNT_ORDER : b.getInt(0x60);
         if (Integer.compareUnsigned(refcountOrder, 6) > 0) {
             throw bad(file, "refcount_order", 0x60, "expected 0 to 6, got " + Integer.toUnsignedString(refcountOrder));
         }
@@ -227,7 +228,7 @@ public record Header(int version, long backingFileOffset, int backingFileSize, i
         }
         return new Header(version, backingFileOffset, b.getInt(0x10), clusterBits, size, cryptMethod, l1Size,
                 l1TableOffset, refcountTableOffset, refcountTableClusters, nbSnapshots, snapshotsOffset, incompatible,
-                b.getLong(0x50), b.getLong(0x58), refcountOrder, headerLength, compressionType);
+                v2 ? 0 : b.getLong(0x50), v2 ? 0 : b.getLong(0x58), refcountOrder, headerLength, compressionType);
     }
 
     private static void checkTable(String file, String field, int at, long offset, int clusterSize,
