@@ -30,7 +30,14 @@ final class FrameProbe {
     private volatile long landedNanos;
     private volatile long layoutNanos;
     private volatile long startCpu;
+    /** The FX thread's own CPU time at the command, at the panels' redraw and at the end of the layout pass. */
+    private long fxCpuStart;
+    private long fxCpuLanded;
+    private volatile long fxCpuLayout;
     private volatile long endCpu;
+    private volatile java.util.Map<String, Long> startByThread = java.util.Map.of();
+    private volatile java.util.Map<String, Long> endByThread = java.util.Map.of();
+    private final java.util.List<java.util.Map<String, Double>> cpuByThread = new java.util.ArrayList<>();
     private final java.util.List<Double> cpu = new java.util.ArrayList<>();
     private final java.util.List<long[]> phases = new java.util.ArrayList<>();
 
@@ -48,6 +55,7 @@ final class FrameProbe {
             public void stepDidChange(SessionState state) {
                 landed = true;
                 landedNanos = System.nanoTime();
+                fxCpuLanded = fxCpu();
                 // a state that changes nothing on screen still gets its pulse, so the wait below always ends
                 Platform.requestNextPulse();
             }
@@ -65,16 +73,27 @@ final class FrameProbe {
         framesAtLayout = -1;
         Platform.runLater(() -> {
             landed = false;
-            startCpu = processCpuNanos();
+            startByThread = threadCpuNanos();
+            startCpu = sum(startByThread);
             startNanos = System.nanoTime();
+            fxCpuStart = fxCpu();
             command.run();
         });
         if (!done.await(600, TimeUnit.SECONDS)) {
             throw new IllegalStateException(what + " did not render within 600 s");
         }
         synchronized (phases) {
-            phases.add(new long[] {landedNanos - startNanos, layoutNanos - landedNanos, endNanos - layoutNanos});
+            phases.add(new long[] {landedNanos - startNanos, layoutNanos - landedNanos, endNanos - layoutNanos,
+                fxCpuLanded - fxCpuStart, fxCpuLayout - fxCpuLanded});
             cpu.add((endCpu - startCpu) / 1e6);
+            java.util.Map<String, Double> by = new java.util.TreeMap<>();
+            endByThread.forEach((t, ns) -> {
+                double ms = (ns - startByThread.getOrDefault(t, 0L)) / 1e6;
+                if (ms >= 0.05) {
+                    by.put(t, ms);
+                }
+            });
+            cpuByThread.add(by);
         }
         return (endNanos - startNanos) / 1e6;
     }
@@ -85,7 +104,8 @@ final class FrameProbe {
      */
     java.util.List<double[]> phases() {
         synchronized (phases) {
-            return phases.stream().map(p -> new double[] {p[0] / 1e6, p[1] / 1e6, p[2] / 1e6}).toList();
+            return phases.stream().map(p -> new double[] {p[0] / 1e6, p[1] / 1e6, p[2] / 1e6, p[3] / 1e6, p[4] / 1e6})
+                    .toList();
         }
     }
 
@@ -100,21 +120,42 @@ final class FrameProbe {
         }
     }
 
-    /** The sum over live threads (the process-wide figure the JDK offers has the 10 ms grain of times(2)). */
-    private static long processCpuNanos() {
+    /** The CPU time of each Java thread by name (the process-wide figure has the 10 ms grain of times(2)). */
+    private static java.util.Map<String, Long> threadCpuNanos() {
         com.sun.management.ThreadMXBean t = (com.sun.management.ThreadMXBean)
                 java.lang.management.ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (long ns : t.getThreadCpuTime(t.getAllThreadIds())) {
-            sum += Math.max(0, ns);
+        long[] ids = t.getAllThreadIds();
+        long[] ns = t.getThreadCpuTime(ids);
+        java.lang.management.ThreadInfo[] info = t.getThreadInfo(ids);
+        java.util.Map<String, Long> m = new java.util.HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (info[i] != null && ns[i] >= 0) {
+                m.merge(info[i].getThreadName(), ns[i], Long::sum);
+            }
         }
-        return sum;
+        return m;
+    }
+
+    private static long fxCpu() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    private static long sum(java.util.Map<String, Long> byThread) {
+        return byThread.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Per timed command, the CPU ms of each thread that used any. */
+    java.util.List<java.util.Map<String, Double>> cpuByThread() {
+        synchronized (phases) {
+            return java.util.List.copyOf(cpuByThread);
+        }
     }
 
     private void afterLayout() {
         if (landed && framesAtLayout < 0) {
             landed = false;
             layoutNanos = System.nanoTime();
+            fxCpuLayout = fxCpu();
             framesAtLayout = frames.get();
         }
     }
@@ -125,7 +166,8 @@ final class FrameProbe {
         long armed = framesAtLayout;
         if (armed >= 0 && n > armed && rendered.getCount() > 0) {
             endNanos = System.nanoTime();
-            endCpu = processCpuNanos();
+            endByThread = threadCpuNanos();
+            endCpu = sum(endByThread);
             rendered.countDown();
         }
     }

@@ -112,6 +112,8 @@ public final class GuiBench {
 
         SplittableRandom r = new SplittableRandom(SEED);
         double[] jump = new double[jumps];
+        java.time.Instant jumpsFrom = java.time.Instant.now();
+        java.util.Map<String, Long> panelsBefore = onFx(() -> new java.util.TreeMap<>(vm.session().panelNanos()));
         int at = end;
         for (int i = 0; i < jumps; i++) {
             int pick = r.nextInt(1, end);
@@ -126,6 +128,8 @@ public final class GuiBench {
             idle();
         }
         double[] step = new double[steps];
+        java.time.Instant jumpsTo = java.time.Instant.now();
+        java.util.Map<String, Long> panelsAfter = onFx(() -> new java.util.TreeMap<>(vm.session().panelNanos()));
         int before = probe.phases().size();
         double[] jumpCpu = cpu(1, jumps);
         for (int i = 0; i < steps; i++) {
@@ -138,7 +142,11 @@ public final class GuiBench {
             idle();
         }
         if (Boolean.getBoolean("blockstep.bench.phases")) {
+            // the times let a profile of the whole bench be cut to the jumps
+            System.err.println("jumps from " + jumpsFrom + " to " + jumpsTo);
             printPhases("jump", 1, jumps);
+            panelsAfter.forEach((panel, ns) -> System.err.printf(java.util.Locale.ROOT, "jump: %s %.2f ms a jump%n",
+                    panel, (ns - panelsBefore.getOrDefault(panel, 0L)) / 1e6 / (jumps + 1)));
             printPhases("F8", before, steps);
             printPhases("Shift+F8", before + steps, backs);
         }
@@ -153,8 +161,9 @@ public final class GuiBench {
         List<Double> cpu = probe.cpuMs();
         for (int i = from; i < from + n; i++) {
             double[] p = phases.get(i);
-            System.err.printf(java.util.Locale.ROOT, "%s phases: to panels %.1f, to layout %.1f, to frame %.1f, cpu %.1f%n",
-                    what, p[0], p[1], p[2], cpu.get(i));
+            System.err.printf(java.util.Locale.ROOT, "%s phases: to panels %.1f, to layout %.1f, to frame %.1f, cpu %.1f,"
+                    + " FX cpu to panels %.1f, in CSS and layout %.1f, %s%n",
+                    what, p[0], p[1], p[2], cpu.get(i), p[3], p[4], probe.cpuByThread().get(i));
         }
     }
 

@@ -149,7 +149,7 @@ public final class TimelinePanel implements SessionPanel {
         HBox controls = new HBox(6, zoomLabel, zoom, collapse,
                 new Label("Ctrl+wheel zooms, wheel scrolls lanes, click travels to a step"));
         controls.getStyleClass().add("timeline-controls");
-        FlowPane legend = new FlowPane(10, 2);
+        FlowPane legend = new WholeRowsFlow(10, 2);
         legend.setId("timeline-legend");
         legend.getStyleClass().add("timeline-legend");
         for (String[] item : LEGEND) {
@@ -161,15 +161,11 @@ public final class TimelinePanel implements SessionPanel {
         BorderPane center = new BorderPane(canvasHolder);
         center.setBottom(hbar);
         center.setRight(vbar);
-        // a short window cuts the legend, never the lanes: the canvas keeps room for the ruler and two lanes
+        // a short window drops legend rows (whole ones, the first stays), never the lanes: the canvas keeps room for
+        // the ruler and two lanes
         canvasHolder.setMinSize(0, RULER_H + 2 * LANE_H);
         // the canvas follows the holder, so the holder asks only for its minimum and takes what is left
         canvasHolder.setPrefHeight(RULER_H + 2 * LANE_H);
-        legend.setMinHeight(0);
-        Rectangle legendClip = new Rectangle();
-        legendClip.widthProperty().bind(legend.widthProperty());
-        legendClip.heightProperty().bind(legend.heightProperty());
-        legend.setClip(legendClip);
         HBox.setHgrow(zoom, Priority.NEVER);
         VBox.setVgrow(center, Priority.ALWAYS);
         root.setCenter(new VBox(2, controls, legend, center));

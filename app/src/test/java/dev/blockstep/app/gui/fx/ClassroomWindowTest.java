@@ -166,6 +166,33 @@ class ClassroomWindowTest {
     }
 
     @Test
+    void at1024x768TheStep0GuideCutsNoLegendEntryInHalf(FxRobot robot) {
+        size(1024, 768);
+        open("minimal-race");
+        assertTrue(onFx(() -> fx.window.guide().showing()), "the guide is up at step 0");
+        javafx.scene.layout.Region legend = robot.lookup("#timeline-legend").queryAs(javafx.scene.layout.Region.class);
+        List<String> cut = new java.util.ArrayList<>();
+        int shown = onFx(() -> {
+            int n = 0;
+            for (Node item : legend.getChildrenUnmodifiable()) {
+                if (!item.isVisible()) {
+                    continue;
+                }
+                Bounds b = item.getBoundsInParent();
+                if (b.getMaxY() > legend.getHeight() + 0.5 || b.getMinY() < -0.5) {
+                    cut.add(((javafx.scene.control.Labeled) item).getText() + " " + b.getMinY() + ".." + b.getMaxY()
+                            + " in " + legend.getHeight() + " px");
+                }
+                n++;
+            }
+            return n;
+        });
+        assertEquals(List.of(), cut, "legend entries drawn past the legend's edge");
+        assertTrue(shown > 0, "the legend shows no entry at all");
+        assertTrue(onFx(() -> fx.window.timelinePanel().lanesThatFit()) >= 2, "the lanes gave way to the legend");
+    }
+
+    @Test
     void at800x500TheSliderAndTheStepCounterStay(FxRobot robot) {
         size(800, 500);
         open("minimal-race");
