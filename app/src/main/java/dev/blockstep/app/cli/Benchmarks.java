@@ -51,8 +51,9 @@ final class Benchmarks {
     }
 
     List<Measurement> runAll() {
-        engineSteps(false);
-        engineSteps(true);
+        engineSteps(false, false);
+        engineSteps(false, true);
+        engineSteps(true, false);
         serialCommands();
         check();
         session();
@@ -74,14 +75,20 @@ final class Benchmarks {
         rows.add(Measurement.of(name, unit, s));
     }
 
-    /** The upstream-style aio workload run to its end under a seeded random schedule. */
-    private void engineSteps(boolean fix) {
+    /**
+     * The upstream-style aio workload run to its end under a seeded random schedule; {@code unobserved} as
+     * {@code blockstep io} runs it, without footprints, events or frames.
+     */
+    private void engineSteps(boolean fix, boolean unobserved) {
         HostFile img = create(16L << 20);
         List<QemuIoCommand> cmds = RandomWorkload.generate(SEED, COMMANDS);
         int steps = new Engine(new Workload(img, "bench", cmds, FixVariant.of(fix), () -> Policies.seededRandom(SEED))).runToEnd();
-        measure("engine, " + COMMANDS + " aio commands, fix " + (fix ? "on" : "off") + " (" + steps + " steps)",
-                "steps/s", () -> {
+        measure("engine" + (unobserved ? " unobserved (as io runs it)" : "") + ", " + COMMANDS + " aio commands, fix "
+                + (fix ? "on" : "off") + " (" + steps + " steps)", "steps/s", () -> {
             Engine e = new Engine(new Workload(img, "bench", cmds, FixVariant.of(fix), () -> Policies.seededRandom(SEED)));
+            if (unobserved) {
+                e.unobserved();
+            }
             long t0 = System.nanoTime();
             return e.runToEnd() / seconds(t0);
         });

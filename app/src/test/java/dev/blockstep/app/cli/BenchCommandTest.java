@@ -15,6 +15,7 @@ class BenchCommandTest {
 
     private static final List<String> ROWS = List.of(
             "engine, 5000 aio commands, fix off (",
+            "engine unobserved (as io runs it), 5000 aio commands, fix off (",
             "engine, 5000 aio commands, fix on (",
             "serial engine, 5000 commands",
             "check, 2 GiB image, 32768 data clusters",

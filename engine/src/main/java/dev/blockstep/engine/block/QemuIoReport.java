@@ -1,6 +1,5 @@
 package dev.blockstep.engine.block;
 
-
 /** qemu-io's print_report: the timing line with qemu's number formatting (cvtstr, timestr). */
 public final class QemuIoReport {
     private QemuIoReport() {

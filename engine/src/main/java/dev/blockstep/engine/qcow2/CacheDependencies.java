@@ -23,6 +23,7 @@ final class CacheDependencies {
     private long writeGen;
     /** write_gen as each bdrv_flush(bs->file) of the operation running read it on entry. */
     private final java.util.List<Long> fileFlushes = new java.util.ArrayList<>();
+    private static final long[] NO_FLUSHES = new long[0];
 
     /** A table of {@code c} was updated; {@code dependency} is the cache the update makes it depend on, or null. */
     void updated(Cache c, Cache dependency) {
@@ -77,8 +78,6 @@ final class CacheDependencies {
      * The file flushes the operation running made since the last call, each as the write_gen it read on entry (the
      * tables written after it in the same operation do not count for it); the list starts again empty.
      */
-    private static final long[] NO_FLUSHES = new long[0];
-
     long[] takeFileFlushes() {
         // twice in every request step, nearly always empty: no stream pipeline for that
         if (fileFlushes.isEmpty()) {
