@@ -1,5 +1,6 @@
 package dev.blockstep.app.cli;
 
+import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
@@ -10,6 +11,7 @@ import dev.blockstep.engine.qcow2.BackingImage;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.engine.qemuio.QemuIoScript;
+import dev.blockstep.trace.NodeOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -68,8 +70,10 @@ public final class IoCommand implements Callable<Integer> {
             + "bypass, which changes nothing blockstep models.")
     boolean nocache;
 
-    @Option(names = {"-t", "--cache"}, paramLabel = "MODE", description = "Cache mode. writeback (qemu-io's default),"
-            + " none and unsafe behave alike here; writethrough and directsync are not modelled and are refused.")
+    @Option(names = {"-t", "--cache"}, paramLabel = "MODE", description = "Cache mode, as qemu-io's -t: writethrough "
+            + "(qemu-io's default) and directsync make every write FUA, so each is followed by a flush; writeback, "
+            + "none (off) and unsafe do not (-n alone is none). unsafe's ignored flushes are not modelled: its flush "
+            + "commands still flush. The final image is the same in every mode.")
     String cache;
 
     @Option(names = {"-i", "--aio"}, paramLabel = "MODE", description = "threads, native or io_uring: how qemu "
@@ -101,9 +105,6 @@ public final class IoCommand implements Callable<Integer> {
         if (aio != null && !List.of("threads", "native", "io_uring").contains(aio)) {
             return "qemu-io: Invalid aio option: " + aio;
         }
-        if (cache != null && (cache.equals("writethrough") || cache.equals("directsync"))) {
-            return "blockstep io: cache mode " + cache + " is not modelled (writeback, none and unsafe are)";
-        }
         if (imageOpts && format != null) {
             return "qemu-io: --image-opts and -f are mutually exclusive";
         }
@@ -118,6 +119,23 @@ public final class IoCommand implements Callable<Integer> {
                     : "Unknown driver '" + format + "'");
         }
         return null;
+    }
+
+    /**
+     * The BlockBackend's cache as qemu-io's bdrv_parse_cache_mode sets it; null leaves qemu-io's writethrough default.
+     * qemu-io applies -n and -t in command-line order; picocli keeps no order, so -t wins over -n here.
+     */
+    NodeOptions.Cache cacheMode() {
+        if (cache == null) {
+            return nocache ? NodeOptions.Cache.NONE : null;
+        }
+        return switch (cache) {
+            case "none", "off" -> NodeOptions.Cache.NONE;
+            case "writeback" -> NodeOptions.Cache.WRITEBACK;
+            case "unsafe" -> NodeOptions.Cache.UNSAFE;
+            case "directsync" -> NodeOptions.Cache.DIRECTSYNC;
+            default -> NodeOptions.Cache.WRITETHROUGH;
+        };
     }
 
     @Override
@@ -165,7 +183,8 @@ public final class IoCommand implements Callable<Integer> {
         }
         QemuIoScript.Result run;
         try {
-            run = QemuIoScript.run(file, backing, readOnly, name, scriptLines(),
+            run = QemuIoScript.run(file, backing, readOnly, BlockStack.of(null, new NodeOptions(null, null, cacheMode())),
+                    name, scriptLines(),
                     i -> commands.isEmpty() ? "<stdin>:" + (i + 1) : "-c #" + (i + 1), commands.isEmpty(), fix.orElse(FixVariant.NONE), seed,
                     new QemuIoScript.Console() {
                         @Override

@@ -62,16 +62,19 @@ public final class QemuIoScript {
      */
     public static Result run(HostFile image, String name, List<String> lines, IntFunction<String> where,
                              boolean prompts, FixVariant fix, Long seed, Console console) {
-        return run(image, null, false, name, lines, where, prompts, fix, seed, console);
+        return run(image, null, false, BlockStack.QEMU_IO, name, lines, where, prompts, fix, seed, console);
     }
 
     /**
      * As above, on an image over the backing chain {@code backing} (null for none); {@code readOnly} is
-     * qemu-io's -r, under which every command that needs write permission is refused before it runs.
+     * qemu-io's -r, under which every command that needs write permission is refused before it runs; {@code stack}
+     * carries qemu-io's -t (its cache mode decides whether every write is FUA).
      */
-    public static Result run(HostFile image, BackingImage backing, boolean readOnly, String name, List<String> lines,
-                             IntFunction<String> where, boolean prompts, FixVariant fix, Long seed, Console console) {
+    public static Result run(HostFile image, BackingImage backing, boolean readOnly, BlockStack stack, String name,
+                             List<String> lines, IntFunction<String> where, boolean prompts, FixVariant fix, Long seed,
+                             Console console) {
         QemuIoScript s = new QemuIoScript();
+        s.stack = stack;
         s.backing = backing;
         s.readOnly = readOnly;
         for (int i = 0; i < lines.size() && !s.quit; i++) {
@@ -93,6 +96,7 @@ public final class QemuIoScript {
 
     /** The image's backing chain, or null. */
     private BackingImage backing;
+    private BlockStack stack = BlockStack.QEMU_IO;
     /** A quit line was read: the lines after it are not. */
     private boolean quit;
     /** qemu-io -r. */
@@ -171,7 +175,7 @@ public final class QemuIoScript {
     private Result run(HostFile image, String name, boolean prompts, FixVariant fix, Long seed, Console console) {
         SchedulingPolicy policy = seed == null ? Policies.fifo() : Policies.seededRandom(seed);
         Engine e = new Engine(new Workload(image, name, CommandSource.of(commands), fix, () -> policy,
-                BlockStack.QEMU_IO, backing)).unobserved();
+                stack, backing)).unobserved();
         Printer p = new Printer(e.node(), prompts, console, commands.size());
         QemuIoMain main = e.main();
         int steps = 0;

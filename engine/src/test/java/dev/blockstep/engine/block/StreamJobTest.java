@@ -42,7 +42,7 @@ class StreamJobTest {
                 new QemuIoCommand.Write(8 * CS, CS, 0x12, false, false, false));
         BackingImage chain = new BackingImage.Qcow2(Qcow2Driver.open(base, "base.qcow2", EngineEventSink.NONE));
         HostFile top = Qcow2Create.create(1 << 20, CS, new BackingFile("base.qcow2", "qcow2"));
-        top = dev.blockstep.engine.qemuio.QemuIoScript.run(top, chain, false, "top.qcow2", List.of("write -P 0x22 64k 4k"),
+        top = dev.blockstep.engine.qemuio.QemuIoScript.run(top, chain, false, dev.blockstep.engine.block.BlockStack.QEMU_IO, "top.qcow2", List.of("write -P 0x22 64k 4k"),
                 i -> "-c", false, FixVariant.NONE, null, new dev.blockstep.engine.qemuio.QemuIoScript.Console() {
                     @Override
                     public void out(String text) {
