@@ -269,6 +269,10 @@ public final class MirrorJob extends BlockJob {
             }
         }
         ioBytes = Math.min(io, bytes - offset);
+        if (method == MirrorOpCoroutine.Method.COPY) {
+            // mirror_co_read copies at most buf-size at a time; mirror_perform goes on after what it handled
+            ioBytes = Math.min(ioBytes, s.bufSize);
+        }
         cx.narrate(name() + " asks block status at guest " + hex(offset) + ": " + st.name().toLowerCase() + " for "
                 + hex(ioBytes) + " bytes, so a " + method.name().toLowerCase() + " op.");
         p = P.SLOT;
@@ -282,7 +286,7 @@ public final class MirrorJob extends BlockJob {
         if (s.inFlight() >= MirrorState.MAX_IN_FLIGHT || s.bufFree() < need) {
             return waitForSlot(cx, "mirror_iteration");
         }
-        MirrorOp op = new MirrorOp(MirrorOp.Kind.BACKGROUND, offset, ioBytes);
+        MirrorOp op = new MirrorOp(MirrorOp.Kind.BACKGROUND, offset, ioBytes, need > 0);
         s.add(op);
         MirrorOpCoroutine co = new MirrorOpCoroutine(cx.scheduler().nextId(), name() + ".op" + ops++, node, s, op,
                 method);

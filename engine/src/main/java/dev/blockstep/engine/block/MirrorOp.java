@@ -13,14 +13,25 @@ final class MirrorOp {
     private final Kind kind;
     private final long offset;
     private final long bytes;
+    /** A background copy holds buffer chunks until it is done; zero ops and the others hold none. */
+    private final boolean holdsBuffers;
     private final CoQueue waiting = new CoQueue();
     /** The op this one waits for in mirror_wait_on_conflicts, so that one op never waits for its own waiter. */
     private MirrorOp waitingFor;
 
     MirrorOp(Kind kind, long offset, long bytes) {
+        this(kind, offset, bytes, false);
+    }
+
+    MirrorOp(Kind kind, long offset, long bytes, boolean holdsBuffers) {
         this.kind = kind;
         this.offset = offset;
         this.bytes = bytes;
+        this.holdsBuffers = holdsBuffers;
+    }
+
+    boolean holdsBuffers() {
+        return holdsBuffers;
     }
 
     Kind kind() {

@@ -63,11 +63,13 @@ final class MirrorState {
         return inFlightBitmap[(int) (offset / granularity)];
     }
 
-    /** Adds an op to ops_in_flight; a background op also takes an in-flight slot and its buffer chunks. */
+    /** Adds an op to ops_in_flight; a background op also takes an in-flight slot, a copy its buffer chunks. */
     void add(MirrorOp op) {
         ops.add(op);
         if (op.kind() == MirrorOp.Kind.BACKGROUND) {
             inFlight++;
+        }
+        if (op.holdsBuffers()) {
             bufFree -= chunks(op.bytes());
         }
     }
@@ -88,6 +90,8 @@ final class MirrorState {
         ops.remove(op);
         if (op.kind() == MirrorOp.Kind.BACKGROUND) {
             inFlight--;
+        }
+        if (op.holdsBuffers()) {
             bufFree += chunks(op.bytes());
         }
         op.waiting().restartAll(cx);

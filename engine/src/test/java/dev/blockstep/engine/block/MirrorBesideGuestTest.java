@@ -74,4 +74,33 @@ class MirrorBesideGuestTest {
         // engine-measured: the seeds take different orders of the job and the guest
         assertTrue(orders > 10, "distinct orders " + orders);
     }
+
+    /**
+     * buf-size 128 KiB with 32 KiB granularity: the source's 192 KiB data run is copied in ops of at most the buffer,
+     * and the job waits for buffer chunks to come back; the target still reads as the source.
+     */
+    @ParameterizedTest
+    @EnumSource(BlockJobSpec.CopyMode.class)
+    void aSmallBufferCopiesInPiecesAndWaitsForFreeChunks(BlockJobSpec.CopyMode mode) throws Exception {
+        HostFile src = source();
+        byte[] want = new byte[SIZE];
+        Arrays.fill(want, 0, 3 * CS, (byte) 0x21);
+        for (long seed = 0; seed < 10; seed++) {
+            long sd = seed;
+            Engine e = new Engine(new Workload(src, "src.qcow2", CommandSource.of(java.util.List.of()),
+                    FixVariant.NONE, () -> Policies.seededRandom(sd), BlockStack.QEMU_IO, null,
+                    new BlockJobSpec.Mirror("tgt.qcow2", CS, mode, 32768, 131072)));
+            e.runToEnd();
+            assertTrue(e.finished(), "seed " + seed);
+            MirrorJob job = (MirrorJob) e.scheduler().coroutines().stream().filter(c -> c instanceof MirrorJob)
+                    .findFirst().orElseThrow();
+            assertEquals(32768, job.granularity());
+            byte[] got = new byte[SIZE];
+            new BackingImage.Qcow2(job.target()).read(0, got, 0, SIZE);
+            assertArrayEquals(want, got, "seed " + seed);
+            long ops = e.scheduler().coroutines().stream().filter(c -> c instanceof MirrorOpCoroutine).count();
+            // engine-measured: 192 KiB of data in ops of at most 128 KiB, and one zero op for the rest
+            assertTrue(ops >= 3, "ops " + ops);
+        }
+    }
 }
