@@ -71,4 +71,36 @@ public sealed interface JobCommand {
             return "commit";
         }
     }
+
+    /**
+     * {@code blockdev-mirror}: mirrors {@code device} into the node {@code target}, which the trace describes as
+     * {@code targetImage} (what {@code blockdev-add} opened).
+     *
+     * @param granularity QMP's {@code granularity} in bytes, or null for qemu's default (the target's cluster size)
+     */
+    record BlockdevMirror(String jobId, String device, String target, ImageSetup targetImage, Sync sync,
+                          CopyMode copyMode, Long granularity, int afterCommands) implements JobCommand {
+        public static final String EXECUTE = "blockdev-mirror";
+
+        @Override
+        public String execute() {
+            return EXECUTE;
+        }
+
+        @Override
+        public String type() {
+            return "mirror";
+        }
+    }
+
+    /** QMP's {@code MirrorSyncMode} values blockdev-mirror accepts. */
+    enum Sync { FULL, TOP, NONE }
+
+    /** QMP's {@code MirrorCopyMode}. */
+    enum CopyMode { BACKGROUND, WRITE_BLOCKING }
+
+    /** The QMP spelling of an enum value: lower case, '-' for '_'. */
+    static String qmpName(Enum<?> value) {
+        return value.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
 }

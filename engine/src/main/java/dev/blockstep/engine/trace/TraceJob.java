@@ -33,7 +33,10 @@ public final class TraceJob {
             }
             return new BlockJobSpec.Stream();
         }
-        JobCommand.BlockCommit c = (JobCommand.BlockCommit) job;
+        if (!(job instanceof JobCommand.BlockCommit c)) {
+            throw new TraceReplayException(name + ": $.job.execute: blockstep does not run " + job.execute()
+                    + " yet (it runs block-stream and block-commit)");
+        }
         if (chain.isEmpty() || !chain.get(0).equals(c.top())) {
             throw refused(name, "top", "blockstep commits the image's own backing file ("
                     + (chain.isEmpty() ? "none" : chain.get(0)) + ") into the one below it, got top " + c.top());

@@ -179,6 +179,10 @@ class JobTraceRunTest {
             {new JobCommand.BlockCommit(null, "d", "base.qcow2", null, null, 0),
                 "t.json: $.job.arguments.top: blockstep commits the image's own backing file (mid.qcow2) into the "
                         + "one below it, got top base.qcow2"},
+            {new JobCommand.BlockdevMirror(null, "d", "t", new ImageSetup.Fresh(SIZE, 65536, List.of()),
+                    JobCommand.Sync.FULL, null, null, 0),
+                "t.json: $.job.execute: blockstep does not run blockdev-mirror yet (it runs block-stream and "
+                        + "block-commit)"},
         };
         for (Object[] c : cases) {
             Trace t = jobTrace((JobCommand) c[0]);

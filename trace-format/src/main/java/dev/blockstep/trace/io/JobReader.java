@@ -21,7 +21,9 @@ final class JobReader {
 
     private static final Map<String, List<String>> ARGUMENTS = Map.of(
             JobCommand.BlockStream.EXECUTE, List.of("job-id", "device", "base", "backing-file"),
-            JobCommand.BlockCommit.EXECUTE, List.of("job-id", "device", "top", "base", "backing-file"));
+            JobCommand.BlockCommit.EXECUTE, List.of("job-id", "device", "top", "base", "backing-file"),
+            JobCommand.BlockdevMirror.EXECUTE, List.of("job-id", "device", "target", "sync", "copy-mode",
+                    "granularity"));
 
     /** What was read, with the places the cross-checks against the image and the workload point at. */
     record Read(JobCommand job, Place afterPlace, Map<String, Place> argumentPlaces) {
@@ -30,7 +32,7 @@ final class JobReader {
     private JobReader() {
     }
 
-    static Read read(JsonCursor c, String path) throws TraceFormatException {
+    static Read read(JsonCursor c, String path, int version) throws TraceFormatException {
         c.startObject(path, "a job object");
         Place start = c.place(path);
         String execute = null;
@@ -39,6 +41,8 @@ final class JobReader {
         Map<String, Place> argPlaces = new LinkedHashMap<>();
         int after = 0;
         Place afterPlace = start;
+        SectionReaders.Image targetImage = null;
+        Place targetPlace = null;
         String commands = String.join(", ", ARGUMENTS.keySet().stream().sorted().toList());
         for (String f = c.nextField(path); f != null; f = c.nextField(path)) {
             String p = path + "." + f;
@@ -57,14 +61,22 @@ final class JobReader {
                     for (String a = c.nextField(p); a != null; a = c.nextField(p)) {
                         String ap = p + "." + a;
                         argPlaces.put(a, c.place(ap));
-                        args.put(a, c.readString(ap, "a node or file name (a non-empty string)", null));
+                        args.put(a, a.equals("granularity")
+                                ? Long.toString(c.readLong(ap, "a power of two from 512 to 67108864",
+                                        v -> v >= 512 && v <= (64 << 20) && Long.bitCount(v) == 1))
+                                : c.readString(ap, "a node or file name (a non-empty string)", null));
                     }
+                }
+                case "targetImage" -> {
+                    targetPlace = c.place(p);
+                    targetImage = SectionReaders.image(c, p, version);
                 }
                 case "afterCommands" -> {
                     afterPlace = c.place(p);
                     after = c.readInt(p, "a number of workload commands (0 or more)", v -> v >= 0);
                 }
-                default -> throw c.fail(p, "unknown field \"" + f + "\" (expected execute, arguments or afterCommands)");
+                default -> throw c.fail(p, "unknown field \"" + f + "\" (expected execute, arguments, targetImage or "
+                        + "afterCommands)");
             }
         }
         if (execute == null) {
@@ -79,7 +91,7 @@ final class JobReader {
                 throw c.fail(a.getValue(), "unknown " + execute + " argument \"" + a.getKey() + "\" (expected "
                         + String.join(", ", known) + ")");
             }
-            boolean id = a.getKey().equals("job-id") || a.getKey().equals("device");
+            boolean id = a.getKey().equals("job-id") || a.getKey().equals("device") || a.getKey().equals("target");
             if (id && !ID.matcher(args.get(a.getKey())).matches()) {
                 throw c.fail(a.getValue(), "expected a QMP id (a letter, then letters, digits, '-', '.' or '_'), got "
                         + JsonCursor.quote(args.get(a.getKey())));
@@ -88,13 +100,49 @@ final class JobReader {
         if (!args.containsKey("device")) {
             throw c.fail(path + ".arguments", "missing " + execute + " argument \"device\"");
         }
+        boolean mirror = execute.equals(JobCommand.BlockdevMirror.EXECUTE);
+        if (targetImage != null && !mirror) {
+            throw c.fail(targetPlace, "field \"targetImage\" belongs to blockdev-mirror, not " + execute);
+        }
         JobCommand job = switch (execute) {
             case JobCommand.BlockStream.EXECUTE -> new JobCommand.BlockStream(args.get("job-id"), args.get("device"),
                     args.get("base"), args.get("backing-file"), after);
-            default -> new JobCommand.BlockCommit(args.get("job-id"), args.get("device"), args.get("top"),
-                    args.get("base"), args.get("backing-file"), after);
+            case JobCommand.BlockCommit.EXECUTE -> new JobCommand.BlockCommit(args.get("job-id"), args.get("device"),
+                    args.get("top"), args.get("base"), args.get("backing-file"), after);
+            default -> mirror(c, path, start, args, argPlaces, targetImage, after);
         };
         return new Read(job, afterPlace, argPlaces);
+    }
+
+    private static JobCommand.BlockdevMirror mirror(JsonCursor c, String path, Place start, Map<String, String> args,
+            Map<String, Place> places, SectionReaders.Image target, int after) throws TraceFormatException {
+        for (String required : List.of("target", "sync")) {
+            if (!args.containsKey(required)) {
+                throw c.fail(path + ".arguments", "missing blockdev-mirror argument \"" + required + "\"");
+            }
+        }
+        if (target == null) {
+            throw c.fail(start, "missing field \"targetImage\" (the image blockdev-add opened as node "
+                    + args.get("target") + ")");
+        }
+        JobCommand.Sync sync = qmpEnum(c, places.get("sync"), JobCommand.Sync.class, args.get("sync"));
+        JobCommand.CopyMode mode = args.containsKey("copy-mode")
+                ? qmpEnum(c, places.get("copy-mode"), JobCommand.CopyMode.class, args.get("copy-mode")) : null;
+        Long granularity = args.containsKey("granularity") ? Long.valueOf(args.get("granularity")) : null;
+        return new JobCommand.BlockdevMirror(args.get("job-id"), args.get("device"), args.get("target"),
+                target.setup(), sync, mode, granularity, after);
+    }
+
+    private static <E extends Enum<E>> E qmpEnum(JsonCursor c, Place at, Class<E> type, String name)
+            throws TraceFormatException {
+        for (E e : type.getEnumConstants()) {
+            if (JobCommand.qmpName(e).equals(name)) {
+                return e;
+            }
+        }
+        String names = String.join(", ", java.util.Arrays.stream(type.getEnumConstants()).map(JobCommand::qmpName)
+                .toList());
+        throw c.fail(at, "expected one of " + names + ", got " + JsonCursor.quote(name));
     }
 
     /**

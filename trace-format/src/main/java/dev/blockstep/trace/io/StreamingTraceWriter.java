@@ -160,7 +160,11 @@ public final class StreamingTraceWriter implements AutoCloseable {
     }
 
     private void image(ImageSetup image) throws IOException {
-        g.writeObjectFieldStart("image");
+        image("image", image);
+    }
+
+    private void image(String field, ImageSetup image) throws IOException {
+        g.writeObjectFieldStart(field);
         if (image instanceof ImageSetup.Fresh f) {
             g.writeNumberField("virtualSize", f.virtualSize());
             g.writeNumberField("clusterSize", f.clusterSize());
@@ -215,8 +219,18 @@ public final class StreamingTraceWriter implements AutoCloseable {
             optional("top", c.top());
             optional("base", c.base());
             optional("backing-file", c.backingFile());
+        } else if (job instanceof JobCommand.BlockdevMirror m) {
+            g.writeStringField("target", m.target());
+            g.writeStringField("sync", JobCommand.qmpName(m.sync()));
+            optional("copy-mode", m.copyMode() == null ? null : JobCommand.qmpName(m.copyMode()));
+            if (m.granularity() != null) {
+                g.writeNumberField("granularity", m.granularity());
+            }
         }
         g.writeEndObject();
+        if (job instanceof JobCommand.BlockdevMirror m) {
+            image("targetImage", m.targetImage());
+        }
         g.writeNumberField("afterCommands", job.afterCommands());
         g.writeEndObject();
     }

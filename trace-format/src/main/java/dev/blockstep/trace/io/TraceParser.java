@@ -108,7 +108,7 @@ final class TraceParser {
                     if (version < 5) {
                         throw c.fail(p, "field \"job\" needs formatVersion 5, the file says " + version);
                     }
-                    job = JobReader.read(c, p);
+                    job = JobReader.read(c, p, version);
                 }
                 case "workload" -> readWorkload(p);
                 case "fix" -> fix = SectionReaders.fix(c, p);

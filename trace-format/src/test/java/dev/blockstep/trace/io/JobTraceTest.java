@@ -45,7 +45,12 @@ class JobTraceTest {
     void aTraceWithAJobIsWrittenAsVersionFiveAndReadsBackEqual() throws Exception {
         for (JobCommand job : List.of(new JobCommand.BlockStream("job0", "drive0", null, null, 1),
                 new JobCommand.BlockStream(null, "top", "mid.qcow2", "mid.qcow2", 0),
-                new JobCommand.BlockCommit("c", "drive0", "mid.qcow2", "base.qcow2", "base.qcow2", 2))) {
+                new JobCommand.BlockCommit("c", "drive0", "mid.qcow2", "base.qcow2", "base.qcow2", 2),
+                new JobCommand.BlockdevMirror("m", "drive0", "tgt", new ImageSetup.Fresh(1 << 20, 65536,
+                        List.of(new Command.Write(false, null, Producer.GUEST, 0, 65536, 0x11, false, false, false))),
+                        JobCommand.Sync.FULL, JobCommand.CopyMode.WRITE_BLOCKING, 65536L, 1),
+                new JobCommand.BlockdevMirror(null, "drive0", "tgt", new ImageSetup.Fresh(1 << 20, 65536, List.of()),
+                        JobCommand.Sync.TOP, null, null, 0))) {
             Trace t = withJob(job);
             assertEquals(5, t.formatVersion());
             String json = TraceWriter.toJson(t);
@@ -75,7 +80,23 @@ class JobTraceTest {
     void badJobArgumentsAreRefusedInOneLineWithTheirPlace() {
         String[][] cases = {
             {"{\"execute\": \"blockdev-backup\", \"arguments\": {\"device\": \"d\"}}",
-                "$.job.execute: expected a QMP job command (block-commit, block-stream), got \"blockdev-backup\""},
+                "$.job.execute: expected a QMP job command (block-commit, block-stream, blockdev-mirror), got "
+                        + "\"blockdev-backup\""},
+            {"{\"execute\": \"blockdev-mirror\", \"arguments\": {\"device\": \"d\", \"target\": \"t\"}}",
+                "$.job.arguments: missing blockdev-mirror argument \"sync\""},
+            {"{\"execute\": \"blockdev-mirror\", \"arguments\": {\"device\": \"d\", \"target\": \"t\", \"sync\": "
+                    + "\"full\"}}", "$.job: missing field \"targetImage\" (the image blockdev-add opened as node t)"},
+            {"{\"execute\": \"blockdev-mirror\", \"arguments\": {\"device\": \"d\", \"target\": \"t\", \"sync\": "
+                    + "\"incremental\"}, \"targetImage\": {" + FRESH + "}}",
+                "$.job.arguments.sync: expected one of full, top, none, got \"incremental\""},
+            {"{\"execute\": \"blockdev-mirror\", \"arguments\": {\"device\": \"d\", \"target\": \"t\", \"sync\": "
+                    + "\"full\", \"copy-mode\": \"active\"}, \"targetImage\": {" + FRESH + "}}",
+                "$.job.arguments.copy-mode: expected one of background, write-blocking, got \"active\""},
+            {"{\"execute\": \"blockdev-mirror\", \"arguments\": {\"device\": \"d\", \"target\": \"t\", \"sync\": "
+                    + "\"full\", \"granularity\": 3000}, \"targetImage\": {" + FRESH + "}}",
+                "$.job.arguments.granularity: expected a power of two from 512 to 67108864, got 3000"},
+            {"{\"execute\": \"block-stream\", \"arguments\": {\"device\": \"d\"}, \"targetImage\": {" + FRESH + "}}",
+                "$.job.targetImage: field \"targetImage\" belongs to blockdev-mirror, not block-stream"},
             {"{\"arguments\": {\"device\": \"d\"}}", "$.job: missing field \"execute\""},
             {"{\"execute\": \"block-stream\"}", "$.job: missing field \"arguments\""},
             {"{\"execute\": \"block-stream\", \"arguments\": {}}",
@@ -102,7 +123,7 @@ class JobTraceTest {
             {"{\"execute\": \"block-stream\", \"arguments\": {\"device\": \"d\"}, \"afterCommands\": -1}",
                 "$.job.afterCommands: expected a number of workload commands (0 or more), got -1"},
             {"{\"execute\": \"block-stream\", \"arguments\": {\"device\": \"d\"}, \"when\": 0}",
-                "$.job.when: unknown field \"when\" (expected execute, arguments or afterCommands)"},
+                "$.job.when: unknown field \"when\" (expected execute, arguments, targetImage or afterCommands)"},
         };
         for (String[] c : cases) {
             String m = errorOf(5, c[0]);
