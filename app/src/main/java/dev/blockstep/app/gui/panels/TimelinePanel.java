@@ -161,8 +161,7 @@ public final class TimelinePanel implements SessionPanel {
         BorderPane center = new BorderPane(canvasHolder);
         center.setBottom(hbar);
         center.setRight(vbar);
-        // a short window drops legend rows (whole ones, the first stays), never the lanes: the canvas keeps room for
-        // the ruler and two lanes
+        // a short window drops whole legend rows, never the lanes: the canvas keeps room for the ruler and two lanes
         canvasHolder.setMinSize(0, RULER_H + 2 * LANE_H);
         // the canvas follows the holder, so the holder asks only for its minimum and takes what is left
         canvasHolder.setPrefHeight(RULER_H + 2 * LANE_H);

@@ -4,9 +4,9 @@ import javafx.scene.Node;
 import javafx.scene.layout.FlowPane;
 
 /**
- * A flow that, given less height than its rows need, shows the rows that fit whole and hides the rest, and never
- * asks for less than its first row. A clip instead cut the timeline's legend through the middle of a row on a
- * 1024x768 screen with the step-0 guide up.
+ * A flow that, given less height than its rows need, shows the rows that fit whole and hides the rest (all of them
+ * if need be: it asks for no minimum, so what it sits beside keeps its room). A clip instead cut the timeline's
+ * legend through the middle of a row on a 1024x768 screen with the step-0 guide up.
  */
 final class WholeRowsFlow extends FlowPane {
 
@@ -16,11 +16,7 @@ final class WholeRowsFlow extends FlowPane {
 
     @Override
     protected double computeMinHeight(double width) {
-        double row = 0;
-        for (Node n : getManagedChildren()) {
-            row = Math.max(row, n.prefHeight(-1));
-        }
-        return snappedTopInset() + row + snappedBottomInset();
+        return 0;
     }
 
     @Override

@@ -170,10 +170,17 @@ class ClassroomWindowTest {
         size(1024, 768);
         open("minimal-race");
         assertTrue(onFx(() -> fx.window.guide().showing()), "the guide is up at step 0");
+        assertLegendEntriesWholeAndTwoLanesShown(robot, "at 1024x768");
+        robot.push(KeyCode.F5);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(onFx(() -> fx.window.presentation()));
+        assertLegendEntriesWholeAndTwoLanesShown(robot, "in presentation mode at 1024x768");
+    }
+
+    private void assertLegendEntriesWholeAndTwoLanesShown(FxRobot robot, String where) {
         javafx.scene.layout.Region legend = robot.lookup("#timeline-legend").queryAs(javafx.scene.layout.Region.class);
         List<String> cut = new java.util.ArrayList<>();
-        int shown = onFx(() -> {
-            int n = 0;
+        onFx(() -> {
             for (Node item : legend.getChildrenUnmodifiable()) {
                 if (!item.isVisible()) {
                     continue;
@@ -183,13 +190,15 @@ class ClassroomWindowTest {
                     cut.add(((javafx.scene.control.Labeled) item).getText() + " " + b.getMinY() + ".." + b.getMaxY()
                             + " in " + legend.getHeight() + " px");
                 }
-                n++;
             }
-            return n;
+            return null;
         });
-        assertEquals(List.of(), cut, "legend entries drawn past the legend's edge");
-        assertTrue(shown > 0, "the legend shows no entry at all");
-        assertTrue(onFx(() -> fx.window.timelinePanel().lanesThatFit()) >= 2, "the lanes gave way to the legend");
+        // whole legend rows give way (all of them if need be), the lanes never
+        assertEquals(List.of(), cut, where + ": legend entries drawn past the legend's edge");
+        assertTrue(onFx(() -> fx.window.timelinePanel().lanesThatFit()) >= 2, where + ": the lanes gave way");
+        Node canvas = robot.lookup("#timeline-canvas").query();
+        Bounds b = onFx(() -> canvas.localToScene(canvas.getLayoutBounds()));
+        assertTrue(inside(sceneBounds(), b), where + ": the timeline at " + b + " leaves the window " + sceneBounds());
     }
 
     @Test
