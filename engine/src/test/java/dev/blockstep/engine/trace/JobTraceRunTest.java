@@ -82,6 +82,20 @@ class JobTraceRunTest {
         assertTrue(s.engine().scheduler().coroutines().stream().anyMatch(c -> c.name().equals("stream")));
     }
 
+    /** blockdev-mirror from a trace runs mirror_run to its pivot, in both copy modes. */
+    @Test
+    void aMirrorTraceRunsTheMirrorToItsPivot(@TempDir Path dir) throws Exception {
+        for (JobCommand.CopyMode mode : JobCommand.CopyMode.values()) {
+            JobCommand mirror = new JobCommand.BlockdevMirror("job0", "drive0", "target0",
+                    new ImageSetup.Fresh(SIZE, 65536, List.of()), JobCommand.Sync.FULL, mode, null, 0);
+            EngineSession s = TraceRun.run(jobTrace(mirror), dir, "t.json", TraceRun.Options.DEFAULT);
+            assertTrue(s.engine().scheduler().coroutines().stream().anyMatch(c -> c.name().equals("mirror")), mode
+                    + ": no mirror coroutine");
+            assertTrue(s.engine().node().pivoted(), mode + ": the guest was not pivoted onto the target");
+        }
+        assertFalse(TraceRun.run(jobTrace(null), dir, "t.json", TraceRun.Options.DEFAULT).engine().node().pivoted());
+    }
+
     @Test
     void withoutTheJobTheSameTraceKeepsItsBackingFile(@TempDir Path dir) throws Exception {
         EngineSession s = TraceRun.run(jobTrace(null), dir, "t.json", TraceRun.Options.DEFAULT);
@@ -180,9 +194,11 @@ class JobTraceRunTest {
                 "t.json: $.job.arguments.top: blockstep commits the image's own backing file (mid.qcow2) into the "
                         + "one below it, got top base.qcow2"},
             {new JobCommand.BlockdevMirror(null, "d", "t", new ImageSetup.Fresh(SIZE, 65536, List.of()),
+                    JobCommand.Sync.TOP, null, null, 0),
+                "t.json: $.job.arguments.sync: blockstep mirrors with sync=full, got top"},
+            {new JobCommand.BlockdevMirror(null, "d", "t", new ImageSetup.Fresh(2 * SIZE, 65536, List.of()),
                     JobCommand.Sync.FULL, null, null, 0),
-                "t.json: $.job.execute: blockstep does not run blockdev-mirror yet (it runs block-stream and "
-                        + "block-commit)"},
+                "t.json: $.job.targetImage.virtualSize: expected the source's size (262144 bytes), got 524288"},
         };
         for (Object[] c : cases) {
             Trace t = jobTrace((JobCommand) c[0]);
