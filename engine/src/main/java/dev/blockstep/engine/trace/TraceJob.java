@@ -33,10 +33,10 @@ public final class TraceJob {
             }
             return new BlockJobSpec.Stream();
         }
-        if (!(job instanceof JobCommand.BlockCommit c)) {
-            throw new TraceReplayException(name + ": $.job.execute: blockstep does not run " + job.execute()
-                    + " yet (it runs block-stream and block-commit)");
+        if (job instanceof JobCommand.BlockdevMirror m) {
+            return mirror(m, image, name);
         }
+        JobCommand.BlockCommit c = (JobCommand.BlockCommit) job;
         if (chain.isEmpty() || !chain.get(0).equals(c.top())) {
             throw refused(name, "top", "blockstep commits the image's own backing file ("
                     + (chain.isEmpty() ? "none" : chain.get(0)) + ") into the one below it, got top " + c.top());
@@ -48,6 +48,34 @@ public final class TraceJob {
         // without backing-file qemu writes the base's file name as it opened it; a trace's chain opens it by the
         // name the top's header stores
         return new BlockJobSpec.Commit(c.backingFile() != null ? c.backingFile() : chain.get(1));
+    }
+
+    /**
+     * blockdev-mirror into the fresh image blockdev-add opened: the engine creates that target itself, the source's
+     * size (qemu refuses a target of another size), so a target the engine would not create as described is refused.
+     */
+    private static BlockJobSpec mirror(JobCommand.BlockdevMirror m, ImageSetup image, String name)
+            throws TraceReplayException {
+        if (m.sync() != JobCommand.Sync.FULL) {
+            throw refused(name, "sync", "blockstep mirrors with sync=full, got " + JobCommand.qmpName(m.sync()));
+        }
+        if (!(m.targetImage() instanceof ImageSetup.Fresh t) || !t.setup().isEmpty() || t.backing() != null) {
+            throw new TraceReplayException(name + ": $.job.targetImage: expected a fresh image with no setup and no "
+                    + "backing file (blockstep creates the target as blockdev-add opened it, empty)");
+        }
+        if (!(image instanceof ImageSetup.Fresh f) || f.virtualSize() != t.virtualSize()) {
+            throw new TraceReplayException(name + ": $.job.targetImage.virtualSize: expected the source's size ("
+                    + (image instanceof ImageSetup.Fresh f ? f.virtualSize() + " bytes" : "a fresh image's stated size")
+                    + "), got " + t.virtualSize());
+        }
+        BlockJobSpec.CopyMode mode = m.copyMode() == JobCommand.CopyMode.WRITE_BLOCKING
+                ? BlockJobSpec.CopyMode.WRITE_BLOCKING : BlockJobSpec.CopyMode.BACKGROUND;
+        try {
+            return new BlockJobSpec.Mirror(m.target(), t.clusterSize(), mode,
+                    m.granularity() == null ? 0 : m.granularity(), 0);
+        } catch (IllegalArgumentException e) {
+            throw new TraceReplayException(name + ": $.job: " + e.getMessage());
+        }
     }
 
     private static TraceReplayException refused(String name, String argument, String problem) {
