@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  */
 final class IoParity {
     private static final Pattern TIMING = Pattern.compile("[0-9.]+ (bytes|KiB|MiB|GiB), 1 ops; .*");
+    /** print_report's -C line: bytes and ops are compared, the time and both rates only by their shape. */
+    private static final Pattern PARSABLE = Pattern.compile(
+            "([0-9]+,1),[0-9]+:[0-9]{2}:[0-9]{2}\\.[0-9]{2},(inf|[0-9]+\\.[0-9]{3}),(inf|[0-9]+\\.[0-9]{3})");
 
     private IoParity() {
     }
@@ -72,11 +75,12 @@ final class IoParity {
         return a;
     }
 
-    /** stdout split after each newline and after each prompt, timing figures replaced. */
+    /** stdout split after each newline and after each prompt, timing figures (and -C's) replaced. */
     static List<String> masked(String stdout) {
         List<String> out = new ArrayList<>();
         for (String l : stdout.replace("qemu-io> ", "qemu-io> \n").split("\n", -1)) {
-            out.add(TIMING.matcher(l).matches() ? "<timing>" : l);
+            java.util.regex.Matcher parsable = PARSABLE.matcher(l);
+            out.add(TIMING.matcher(l).matches() ? "<timing>" : parsable.matches() ? parsable.group(1) + ",<timing>" : l);
         }
         return out;
     }

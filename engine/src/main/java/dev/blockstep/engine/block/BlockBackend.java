@@ -90,25 +90,28 @@ public final class BlockBackend implements QemuIoTarget {
         }
         if (c instanceof QemuIoCommand.SaveVmstate w) {
             return new VmstateWriteRequest(id, "W" + id, node, w.toLine(), w.offset(), w.length(), w.pattern(),
-                    cache(RequestFlags.NONE)).quiet(w.quiet());
+                    cache(RequestFlags.NONE)).quiet(w.quiet()).parsable(w.parsable());
         }
         if (c instanceof QemuIoCommand.LoadVmstate rd) {
             return preadv(id, rd.toLine(), rd.offset(), (int) rd.length(), rd.pattern().orElse(-1))
                     .checking(rd.checkOffset(), rd.checkLength(), rd.verbose()).vmstate(node.driver().vmStateOffset())
-                    .quiet(rd.quiet());
+                    .quiet(rd.quiet()).parsable(rd.parsable());
         }
         if (c instanceof QemuIoCommand.WriteCompressed w) {
-            return pwriteCompressed(id, w.toLine(), w.offset(), w.length(), w.pattern()).quiet(w.quiet());
+            return pwriteCompressed(id, w.toLine(), w.offset(), w.length(), w.pattern()).quiet(w.quiet())
+                    .parsable(w.parsable());
         }
         if (c instanceof QemuIoCommand.DataWrite w) {
-            return write(id, w.toLine(), w.offset(), w.length(), w.pattern(), w.zero(), w.unmap()).quiet(w.quiet());
+            return write(id, w.toLine(), w.offset(), w.length(), w.pattern(), w.zero(), w.unmap()).quiet(w.quiet())
+                    .parsable(w.parsable());
         }
         if (c instanceof QemuIoCommand.Discard d) {
-            return pdiscard(id, d.toLine(), d.offset(), d.length()).quiet(d.quiet());
+            return pdiscard(id, d.toLine(), d.offset(), d.length()).quiet(d.quiet()).parsable(d.parsable());
         }
         if (c instanceof QemuIoCommand.DataRead rd) {
             return preadv(id, rd.toLine(), rd.offset(), (int) rd.length(), rd.pattern().orElse(-1))
-                    .checking(rd.checkOffset(), rd.checkLength(), rd.verbose()).quiet(rd.quiet());
+                    .checking(rd.checkOffset(), rd.checkLength(), rd.verbose()).quiet(rd.quiet())
+                    .parsable(rd.parsable());
         }
         return flush(id);
     }

@@ -51,7 +51,7 @@ public final class BlockNode {
      *                running or awaited when it was printed, or the next one when qemu-io was between commands;
      *                the command count for lines printed while closing
      * @param command the command whose request printed the line, or -1
-     * @param bytes   for a {@link Kind#REPORT}, the byte count print_report states; otherwise 0
+     * @param bytes   for a {@link Kind#REPORT} or {@link Kind#PARSABLE_REPORT}, the byte count print_report states; otherwise 0
      */
     public record OutputLine(Kind kind, String line, int group, int command, long bytes) {
         public boolean stderr() {
@@ -63,6 +63,11 @@ public final class BlockNode {
     public enum Kind {
         /** print_report's first line ("wrote 512/512 bytes at offset 0"); its timing line follows it. */
         REPORT,
+        /**
+         * print_report under -C: the line holds "bytes,ops"; the printer adds ",time,bytes/sec,ops/sec" from the
+         * request's wall time.
+         */
+        PARSABLE_REPORT,
         /** stdout, and the synchronous command that printed it fails (qemu-io exits 1). */
         FAILURE,
         /** stdout that does not change the exit status: an aio completion's failure. */

@@ -64,6 +64,9 @@ final class QemuIoQueries {
             return QemuIoHelp.one(h.command()).map(Answer::ok)
                     .orElseGet(() -> new Answer(List.of("command " + h.command() + " not found"), true));
         }
+        if (q instanceof QemuIoCommand.InvalidRequest i) {
+            return Answer.ok(List.of("injecting invalid " + (i.write() ? "write" : "read") + " request"));
+        }
         return Answer.ok(List.of());
     }
 

@@ -12,6 +12,15 @@ public final class QemuIoReport {
                 + printf(1 / secs, 4) + " ops/sec)";
     }
 
+    /**
+     * What -C prints after "bytes,ops": ",H:MM:SS.ss,bytes/sec,ops/sec" (timestr's VERBOSE_FIXED_TIME form, rates
+     * with three decimals) for one op of {@code count} bytes that took nanos.
+     */
+    public static String parsableTiming(long count, long nanos) {
+        double secs = nanos / 1e9;
+        return "," + fixedTime(nanos) + "," + printf(count / secs, 3) + "," + printf(1 / secs, 3);
+    }
+
     public static String cvtstr(double value) {
         String[] suffixes = {" EiB", " PiB", " TiB", " GiB", " MiB", " KiB"};
         int[] shifts = {60, 50, 40, 30, 20, 10};
@@ -80,11 +89,17 @@ public final class QemuIoReport {
         long sec = nanos / 1_000_000_000L;
         double frac = (nanos % 1_000_000_000L) / 1e9;
         if (sec > 0) {
-            long minutes = (sec / 60) % 60;
-            return sec / 3600 + ":" + (minutes < 10 ? "0" : "") + minutes + ":"
-                    + zeroPadded(printf((sec % 60) + frac, 2), 5);
+            return fixedTime(nanos);
         }
         return zeroPadded(printf(frac, 2), 5) + " sec";
+    }
+
+    /** timestr's "%u:%02u:%05.2f" (hours, minutes, seconds with their fraction). */
+    private static String fixedTime(long nanos) {
+        long sec = nanos / 1_000_000_000L;
+        long minutes = (sec / 60) % 60;
+        return sec / 3600 + ":" + (minutes < 10 ? "0" : "") + minutes + ":"
+                + zeroPadded(printf((sec % 60) + (nanos % 1_000_000_000L) / 1e9, 2), 5);
     }
 
     /** printf's 0 flag with a width: zeros in front up to {@code width} characters (the values are not negative). */

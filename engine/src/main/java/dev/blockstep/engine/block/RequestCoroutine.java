@@ -74,11 +74,19 @@ public abstract class RequestCoroutine extends Coroutine {
         return quiet;
     }
 
-    /** print_report's first line on qemu-io's stdout, unless the command was quiet. */
+    private boolean parsable;
+
+    /** qemu-io's -C: print_report's machine-parsable form. */
+    public RequestCoroutine parsable(boolean p) {
+        this.parsable = p;
+        return this;
+    }
+
+    /** print_report on qemu-io's stdout, unless the command was quiet. */
     protected void report(String op) {
         if (!quiet) {
-            node.stdout(BlockNode.Kind.REPORT, op + " " + bytes + "/" + bytes + " bytes at offset " + offset,
-                    commandIndex, bytes);
+            node.stdout(parsable ? BlockNode.Kind.PARSABLE_REPORT : BlockNode.Kind.REPORT,
+                    parsable ? bytes + ",1" : op + " " + bytes + "/" + bytes + " bytes at offset " + offset, commandIndex, bytes);
         }
     }
 

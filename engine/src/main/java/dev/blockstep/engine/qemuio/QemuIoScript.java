@@ -267,13 +267,24 @@ public final class QemuIoScript {
             }
         }
 
+        /**
+         * The wall time print_report states for the current line. aio_write -z never sets its start time, so qemu-io
+         * reports the time since the monotonic clock's origin, which System.nanoTime shares on Linux.
+         */
+        private long elapsed(BlockNode.OutputLine l) {
+            long end = printedAt[nextLine];
+            boolean unstarted = commands.get(l.command()) instanceof QemuIoCommand.AioWrite w && w.zero();
+            return Math.max(1, unstarted ? end : end - issuedAt[l.command()]);
+        }
+
         private void printLinesThrough(int group) {
             for (; nextLine < node.outputCount() && node.outputLine(nextLine).group() <= group; nextLine++) {
                 BlockNode.OutputLine l = node.outputLine(nextLine);
                 switch (l.kind()) {
                     case STDERR -> console.err(l.line());
-                    case REPORT -> console.out(l.line() + "\n" + QemuIoReport.timing(l.bytes(),
-                            Math.max(1, printedAt[nextLine] - issuedAt[l.command()])) + "\n");
+                    case REPORT -> console.out(l.line() + "\n" + QemuIoReport.timing(l.bytes(), elapsed(l)) + "\n");
+                    case PARSABLE_REPORT -> console.out(l.line() + QemuIoReport.parsableTiming(l.bytes(),
+                            elapsed(l)) + "\n");
                     case FAILURE -> {
                         failed = true;
                         console.out(l.line() + "\n");

@@ -5,11 +5,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** glibc getopt as qemu-io uses it: clustered flags, attached or separate values, operands anywhere, "--". */
+/**
+ * glibc getopt as qemu-io uses it: clustered flags, attached or separate values, operands anywhere, "--". qemu-io's
+ * command functions act on each option as getopt returns it (a bad pattern byte fails before a later unknown option
+ * is seen, {@code aio_read -i} returns at once), so a {@link Hook} sees the options in that order.
+ */
 final class Getopt {
     final Map<Character, String> options = new TreeMap<>();
     final List<String> operands = new ArrayList<>();
     final String usage;
+    /** The option whose hook ended the parse, or 0 when getopt ran to the end. */
+    char stoppedAt;
+
+    /** What the command's getopt loop does with one option, in argument order. */
+    interface Hook {
+        /** Checks {@code value} (throwing qemu's error); true when the command returns here, ignoring the rest. */
+        boolean seen(char option, String value) throws QemuIoSyntaxException;
+    }
+
+    private static final Hook NONE = (c, v) -> false;
 
     private Getopt(String usage) {
         this.usage = usage;
@@ -24,6 +38,11 @@ final class Getopt {
     }
 
     static Getopt parse(String cmd, List<String> args, String spec, String where, String usage)
+            throws QemuIoSyntaxException {
+        return parse(cmd, args, spec, where, usage, NONE);
+    }
+
+    static Getopt parse(String cmd, List<String> args, String spec, String where, String usage, Hook hook)
             throws QemuIoSyntaxException {
         Getopt g = new Getopt(usage);
         for (int i = 0; i < args.size(); i++) {
@@ -43,19 +62,23 @@ final class Getopt {
                     throw new QemuIoSyntaxException(where, cmd + ": invalid option -- '" + c + "'", true, usage);
                 }
                 boolean takesValue = at + 1 < spec.length() && spec.charAt(at + 1) == ':';
+                String value;
                 if (!takesValue) {
-                    g.options.put(c, "");
-                    continue;
-                }
-                if (j + 1 < a.length()) {
-                    g.options.put(c, a.substring(j + 1));
+                    value = "";
+                } else if (j + 1 < a.length()) {
+                    value = a.substring(j + 1);
+                    j = a.length();
                 } else if (i + 1 < args.size()) {
-                    g.options.put(c, args.get(++i));
+                    value = args.get(++i);
                 } else {
                     throw new QemuIoSyntaxException(where, cmd + ": option requires an argument -- '" + c + "'", true,
                             usage);
                 }
-                break;
+                g.options.put(c, value);
+                if (hook.seen(c, value)) {
+                    g.stoppedAt = c;
+                    return g;
+                }
             }
         }
         return g;

@@ -14,6 +14,11 @@ public sealed interface QemuIoCommand {
     /** The command as a qemu-io line, so a parsed script can be printed back and re-parsed. */
     String toLine();
 
+    /** The -q and -C flags as a line prints them. */
+    private static String flags(boolean quiet, boolean parsable) {
+        return (quiet ? " -q" : "") + (parsable ? " -C" : "");
+    }
+
     /** A command on a guest byte range: write, aio_write, read, discard. */
     sealed interface GuestRange extends QemuIoCommand {
         long offset();
@@ -22,6 +27,9 @@ public sealed interface QemuIoCommand {
 
         /** -q: print no result lines. */
         boolean quiet();
+
+        /** -C: print_report's machine-parsable line (bytes,ops,time,bytes/sec,ops/sec) instead of its two lines. */
+        boolean parsable();
     }
 
     /** write or aio_write: the same request, issued synchronously or not. */
@@ -43,11 +51,15 @@ public sealed interface QemuIoCommand {
      * {@code write [-q] [-P pattern | -z [-u]] off len}. With {@code zero}, pattern is meaningless and
      * {@code unmap} means BDRV_REQ_MAY_UNMAP.
      */
-    record Write(long offset, long length, int pattern, boolean zero, boolean unmap, boolean quiet)
+    record Write(long offset, long length, int pattern, boolean zero, boolean unmap, boolean quiet, boolean parsable)
             implements DataWrite {
+        public Write(long offset, long length, int pattern, boolean zero, boolean unmap, boolean quiet) {
+            this(offset, length, pattern, zero, unmap, quiet, false);
+        }
+
         @Override
         public String toLine() {
-            return "write" + (quiet ? " -q" : "") + (zero ? " -z" + (unmap ? " -u" : "")
+            return "write" + flags(quiet, parsable) + (zero ? " -z" + (unmap ? " -u" : "")
                     : " -P 0x" + Integer.toHexString(pattern)) + " " + offset + " " + length;
         }
     }
@@ -56,10 +68,15 @@ public sealed interface QemuIoCommand {
      * {@code write -c [-q] [-P pattern] off len}: blk_pwrite_compressed, whole clusters written compressed. The
      * range is sector-aligned (the parser checks it as qemu-io does).
      */
-    record WriteCompressed(long offset, long length, int pattern, boolean quiet) implements DataWrite {
+    record WriteCompressed(long offset, long length, int pattern, boolean quiet, boolean parsable)
+            implements DataWrite {
+        public WriteCompressed(long offset, long length, int pattern, boolean quiet) {
+            this(offset, length, pattern, quiet, false);
+        }
+
         @Override
         public String toLine() {
-            return "write -c" + (quiet ? " -q" : "") + " -P 0x" + Integer.toHexString(pattern) + " " + offset + " "
+            return "write -c" + flags(quiet, parsable) + " -P 0x" + Integer.toHexString(pattern) + " " + offset + " "
                     + length;
         }
     }
@@ -75,23 +92,35 @@ public sealed interface QemuIoCommand {
         long length();
 
         boolean quiet();
+
+        /** -C, as for {@link GuestRange#parsable()}. */
+        boolean parsable();
     }
 
     /** {@code write -b [-q] [-P pattern] off len}: blk_save_vmstate of a buffer filled with the pattern. */
-    record SaveVmstate(long offset, long length, int pattern, boolean quiet) implements Vmstate {
+    record SaveVmstate(long offset, long length, int pattern, boolean quiet, boolean parsable) implements Vmstate {
+        public SaveVmstate(long offset, long length, int pattern, boolean quiet) {
+            this(offset, length, pattern, quiet, false);
+        }
+
         @Override
         public String toLine() {
-            return "write -b" + (quiet ? " -q" : "") + " -P 0x" + Integer.toHexString(pattern) + " " + offset + " "
+            return "write -b" + flags(quiet, parsable) + " -P 0x" + Integer.toHexString(pattern) + " " + offset + " "
                     + length;
         }
     }
 
     /** {@code read -b [-qv] [-P pattern [-s off] [-l len]] off len}: blk_load_vmstate, checked as read checks. */
     record LoadVmstate(long offset, long length, OptionalInt pattern, long checkOffset, long checkLength,
-                       boolean quiet, boolean verbose) implements Vmstate {
+                       boolean quiet, boolean verbose, boolean parsable) implements Vmstate {
+        public LoadVmstate(long offset, long length, OptionalInt pattern, long checkOffset, long checkLength,
+                           boolean quiet, boolean verbose) {
+            this(offset, length, pattern, checkOffset, checkLength, quiet, verbose, false);
+        }
+
         @Override
         public String toLine() {
-            return "read -b" + (quiet ? " -q" : "") + (verbose ? " -v" : "")
+            return "read -b" + flags(quiet, parsable) + (verbose ? " -v" : "")
                     + (pattern.isPresent() ? " -P 0x" + Integer.toHexString(pattern.getAsInt()) : "")
                     + (checkOffset != 0 || checkLength != length ? " -s " + checkOffset + " -l " + checkLength : "")
                     + " " + offset + " " + length;
@@ -118,7 +147,7 @@ public sealed interface QemuIoCommand {
 
         /** The command as a line, under its name. */
         static String line(String name, DataRead r) {
-            return name + (r.quiet() ? " -q" : "") + (r.verbose() ? " -v" : "")
+            return name + flags(r.quiet(), r.parsable()) + (r.verbose() ? " -v" : "")
                     + (r.pattern().isPresent() ? " -P 0x" + Integer.toHexString(r.pattern().getAsInt()) : "")
                     + (r.checkOffset() != 0 || r.checkLength() != r.length()
                     ? " -s " + r.checkOffset() + " -l " + r.checkLength() : "")
@@ -131,10 +160,15 @@ public sealed interface QemuIoCommand {
      * are verified.
      */
     record Read(long offset, long length, OptionalInt pattern, long checkOffset, long checkLength, boolean quiet,
-                boolean verbose) implements DataRead {
+                boolean verbose, boolean parsable) implements DataRead {
         /** A read checked whole (or not at all), without a dump. */
         public Read(long offset, long length, OptionalInt pattern, boolean quiet) {
-            this(offset, length, pattern, 0, length, quiet, false);
+            this(offset, length, pattern, 0, length, quiet, false, false);
+        }
+
+        public Read(long offset, long length, OptionalInt pattern, long checkOffset, long checkLength, boolean quiet,
+                    boolean verbose) {
+            this(offset, length, pattern, checkOffset, checkLength, quiet, verbose, false);
         }
 
         @Override
@@ -144,7 +178,12 @@ public sealed interface QemuIoCommand {
     }
 
     /** {@code readv [-qv] [-P pattern] off len [len..]}: one read of the lengths' sum, named readv. */
-    record Readv(long offset, long length, OptionalInt pattern, boolean quiet, boolean verbose) implements DataRead {
+    record Readv(long offset, long length, OptionalInt pattern, boolean quiet, boolean verbose, boolean parsable)
+            implements DataRead {
+        public Readv(long offset, long length, OptionalInt pattern, boolean quiet, boolean verbose) {
+            this(offset, length, pattern, quiet, verbose, false);
+        }
+
         @Override
         public String toLine() {
             return DataRead.line("readv", this);
@@ -154,8 +193,12 @@ public sealed interface QemuIoCommand {
     /**
      * {@code aio_read [-qv] [-P pattern] off len [len..]}: submitted now, its lines printed when it completes.
      */
-    record AioRead(long offset, long length, OptionalInt pattern, boolean quiet, boolean verbose)
+    record AioRead(long offset, long length, OptionalInt pattern, boolean quiet, boolean verbose, boolean parsable)
             implements DataRead {
+        public AioRead(long offset, long length, OptionalInt pattern, boolean quiet, boolean verbose) {
+            this(offset, length, pattern, quiet, verbose, false);
+        }
+
         @Override
         public String toLine() {
             return DataRead.line("aio_read", this);
@@ -163,27 +206,34 @@ public sealed interface QemuIoCommand {
     }
 
     /** {@code writev [-fq] [-P pattern] off len [len..]}: one write of the lengths' sum, named writev. */
-    record Writev(long offset, long length, int pattern, boolean quiet) implements DataWrite {
+    record Writev(long offset, long length, int pattern, boolean quiet, boolean parsable) implements DataWrite {
+        public Writev(long offset, long length, int pattern, boolean quiet) {
+            this(offset, length, pattern, quiet, false);
+        }
+
         @Override
         public String toLine() {
-            return "writev" + (quiet ? " -q" : "") + " -P 0x" + Integer.toHexString(pattern) + " " + offset + " "
+            return "writev" + flags(quiet, parsable) + " -P 0x" + Integer.toHexString(pattern) + " " + offset + " "
                     + length;
         }
     }
 
-    /** {@code discard [-q] off len} (synchronous; qemu-io has no aio_discard). */
     /**
-     * {@code discard}. {@code fua} is not a qemu-io option: it is an NBD TRIM's NBD_CMD_FLAG_FUA from a trace,
-     * which qemu-nbd follows with a flush.
+     * {@code discard [-Cq] off len} (synchronous; qemu-io has no aio_discard). {@code fua} is not a qemu-io option:
+     * it is an NBD TRIM's NBD_CMD_FLAG_FUA from a trace, which qemu-nbd follows with a flush.
      */
-    record Discard(long offset, long length, boolean quiet, boolean fua) implements GuestRange {
+    record Discard(long offset, long length, boolean quiet, boolean fua, boolean parsable) implements GuestRange {
         public Discard(long offset, long length, boolean quiet) {
-            this(offset, length, quiet, false);
+            this(offset, length, quiet, false, false);
+        }
+
+        public Discard(long offset, long length, boolean quiet, boolean fua) {
+            this(offset, length, quiet, fua, false);
         }
 
         @Override
         public String toLine() {
-            return "discard" + (quiet ? " -q" : "") + " " + offset + " " + length;
+            return "discard" + flags(quiet, parsable) + " " + offset + " " + length;
         }
     }
 
@@ -207,11 +257,15 @@ public sealed interface QemuIoCommand {
     }
 
     /** {@code aio_write [-q] [-P pattern | -z [-u]] off len}: submitted now, completes later. */
-    record AioWrite(long offset, long length, int pattern, boolean zero, boolean unmap, boolean quiet)
-            implements DataWrite {
+    record AioWrite(long offset, long length, int pattern, boolean zero, boolean unmap, boolean quiet,
+                    boolean parsable) implements DataWrite {
+        public AioWrite(long offset, long length, int pattern, boolean zero, boolean unmap, boolean quiet) {
+            this(offset, length, pattern, zero, unmap, quiet, false);
+        }
+
         @Override
         public String toLine() {
-            return "aio_write" + (quiet ? " -q" : "") + (zero ? " -z" + (unmap ? " -u" : "")
+            return "aio_write" + flags(quiet, parsable) + (zero ? " -z" + (unmap ? " -u" : "")
                     : " -P 0x" + Integer.toHexString(pattern)) + " " + offset + " " + length;
         }
     }
@@ -229,6 +283,17 @@ public sealed interface QemuIoCommand {
      * {@code alloc}, or one that does nothing to the image ({@code sleep}).
      */
     sealed interface Query extends QemuIoCommand {
+    }
+
+    /**
+     * {@code aio_read -i} or {@code aio_write -i}: qemu-io counts an invalid request in the BlockBackend's
+     * statistics (which only QMP shows) and issues nothing; it prints one line and succeeds.
+     */
+    record InvalidRequest(boolean write) implements Query {
+        @Override
+        public String toLine() {
+            return (write ? "aio_write" : "aio_read") + " -i 0 0";
+        }
     }
 
     /** {@code length}: the disk size, in qemu-io's cvtstr form. */

@@ -97,72 +97,107 @@ public final class QemuIoParser {
     }
 
     private static QemuIoCommand write(List<String> args, String where, boolean aio) throws QemuIoSyntaxException {
-        String cmd = aio ? "aio_write" : "write";
-        atLeast(cmd, args, 2, where);
-        Getopt g = Getopt.parse(cmd, args, aio ? "CfiquzP:" : "bcCfnpquzP:s:", where,
-                aio ? "aio_write [-Cfiquz] [-P pattern] off len [len..] -- asynchronously writes a number of bytes"
-                        : "write [-bcCfnquz] [-P pattern | -s source_file] off len -- writes a number of bytes at a specified offset");
+        return aio ? aioWrite(args, where) : syncWrite(args, where);
+    }
+
+    /** write_f: getopt, then its checks in its order, then the operands. */
+    private static QemuIoCommand syncWrite(List<String> args, String where) throws QemuIoSyntaxException {
+        atLeast("write", args, 2, where);
+        Getopt g = Getopt.parse("write", args, "bcCfnpP:qs:uz", where,
+                "write [-bcCfnquz] [-P pattern | -s source_file] off len -- writes a number of bytes at a specified offset",
+                (c, v) -> patternHook(c, v, where));
         // -p is accepted and ignored, for backwards compatibility
-        for (char unsupported : new char[] {'C', 'n', 's', 'i'}) {
-            if (g.has(unsupported)) {
-                throw new QemuIoSyntaxException(where, cmd + ": option -" + unsupported
-                        + " is not supported by blockstep (supported: -P, -z, -u, -q, -f" + (aio ? "" : ", -c") + ")",
-                        false);
-            }
-        }
-        int expectedOperands = aio ? -1 : 2;
-        if (aio ? g.operands.size() < 2 : g.operands.size() != expectedOperands) {
+        if (g.operands.size() != 2) {
             throw new QemuIoSyntaxException(where, g.usage, false);
         }
         boolean zero = g.has('z');
-        boolean unmap = g.has('u');
-        boolean compressed = !aio && g.has('c');
-        boolean vmstate = !aio && g.has('b');
-        if (vmstate && g.has('z')) {
+        boolean compressed = g.has('c');
+        boolean vmstate = g.has('b');
+        if (vmstate && zero) {
             throw new QemuIoSyntaxException(where, "-b and -z cannot be specified at the same time", false);
         }
         if (g.has('f') && (compressed || vmstate)) {
             throw new QemuIoSyntaxException(where, "-f and -b or -c cannot be specified at the same time", false);
         }
-        if (unmap && !zero) {
+        if (g.has('n') && !zero) {
+            throw new QemuIoSyntaxException(where, "-n requires -z to be specified", false);
+        }
+        if (g.has('u') && !zero) {
             throw new QemuIoSyntaxException(where, "-u requires -z to be specified", false);
         }
-        if (zero && g.has('P')) {
+        if ((zero ? 1 : 0) + (g.has('P') ? 1 : 0) + (g.has('s') ? 1 : 0) > 1) {
             throw new QemuIoSyntaxException(where, "Only one of -z, -P, and -s can be specified at the same time", false);
         }
-        if (aio && zero && g.operands.size() > 2) {
-            throw new QemuIoSyntaxException(where, "-z supports only a single length parameter", false);
-        }
-        int pattern = g.has('P') ? pattern(g.value('P'), where) : QemuIoCommand.DEFAULT_WRITE_PATTERN;
         long offset = number(g.operands.get(0), where);
-        long length = 0;
-        for (String len : g.operands.subList(1, g.operands.size())) {
-            long l = number(len, where);
-            if (l > REQUEST_MAX_BYTES) {
-                throw new QemuIoSyntaxException(where, "length cannot exceed " + REQUEST_MAX_BYTES
-                        + (aio ? "" : " without -n") + ", given " + len, false);
-            }
-            length += l;
+        String len = g.operands.get(1);
+        long length = number(len, where);
+        if (length > REQUEST_MAX_BYTES && !g.has('n')) {
+            throw new QemuIoSyntaxException(where, "length cannot exceed " + REQUEST_MAX_BYTES + " without -n, given "
+                    + len, false);
         }
-        if (length > REQUEST_MAX_BYTES) {
-            throw new QemuIoSyntaxException(where, "length cannot exceed " + REQUEST_MAX_BYTES + ", given "
-                    + length, false);
-        }
-        boolean quiet = g.has('q');
         if (compressed || vmstate) {
             sectorAligned(offset, "offset", where);
             sectorAligned(length, "count", where);
-            if (vmstate) {
-                // -b wins over -c: write_f saves VM state first
-                return new QemuIoCommand.SaveVmstate(offset, length, pattern, quiet);
-            }
-            if (!zero) {
-                // -z wins over -c: write_f tries the zero write first
-                return new QemuIoCommand.WriteCompressed(offset, length, pattern, quiet);
+        }
+        // the flags qemu-io takes that blockstep does not model, refused only where qemu-io would go on to run
+        for (char unsupported : new char[] {'n', 's'}) {
+            if (g.has(unsupported)) {
+                throw new QemuIoSyntaxException(where, "write: option -" + unsupported
+                        + " is not supported by blockstep (supported: -b, -c, -C, -f, -p, -P, -q, -u, -z)", false);
             }
         }
-        return aio ? new QemuIoCommand.AioWrite(offset, length, pattern, zero, unmap, quiet)
-                : new QemuIoCommand.Write(offset, length, pattern, zero, unmap, quiet);
+        int pattern = g.has('P') ? pattern(g.value('P'), where) : QemuIoCommand.DEFAULT_WRITE_PATTERN;
+        boolean quiet = g.has('q');
+        boolean parsable = g.has('C');
+        if (vmstate) {
+            // -b wins over -c: write_f saves VM state first
+            return new QemuIoCommand.SaveVmstate(offset, length, pattern, quiet, parsable);
+        }
+        if (compressed && !zero) {
+            // -z wins over -c: write_f tries the zero write first
+            return new QemuIoCommand.WriteCompressed(offset, length, pattern, quiet, parsable);
+        }
+        return new QemuIoCommand.Write(offset, length, pattern, zero, g.has('u'), quiet, parsable);
+    }
+
+    /**
+     * aio_write_f. It never sets ctx->Pflag, so -z with -P is not refused (the zero write wins); the length of a
+     * zero write is not checked against the request limit here (the block layer refuses it).
+     */
+    private static QemuIoCommand aioWrite(List<String> args, String where) throws QemuIoSyntaxException {
+        atLeast("aio_write", args, 2, where);
+        Getopt g = Getopt.parse("aio_write", args, "CfiqP:uz", where,
+                "aio_write [-Cfiquz] [-P pattern] off len [len..] -- asynchronously writes a number of bytes",
+                (c, v) -> c == 'i' || patternHook(c, v, where));
+        if (g.stoppedAt == 'i') {
+            return new QemuIoCommand.InvalidRequest(true);
+        }
+        if (g.operands.size() < 2) {
+            throw new QemuIoSyntaxException(where, g.usage, false);
+        }
+        boolean zero = g.has('z');
+        if (zero && g.operands.size() != 2) {
+            throw new QemuIoSyntaxException(where, "-z supports only a single length parameter", false);
+        }
+        if (g.has('u') && !zero) {
+            throw new QemuIoSyntaxException(where, "-u requires -z to be specified", false);
+        }
+        long offset = number(g.operands.get(0), where);
+        long length = zero ? number(g.operands.get(1), where) : vectorLength(g.operands, where);
+        if (length > REQUEST_MAX_BYTES) {
+            throw new QemuIoSyntaxException(where, "aio_write: a zero write of more than " + REQUEST_MAX_BYTES
+                    + " bytes is not supported by blockstep", false);
+        }
+        int pattern = g.has('P') ? pattern(g.value('P'), where) : QemuIoCommand.DEFAULT_WRITE_PATTERN;
+        return new QemuIoCommand.AioWrite(offset, length, pattern, zero, g.has('u'), g.has('q'), g.has('C'));
+    }
+
+    /** parse_pattern, run as getopt returns -P. */
+    private static boolean patternHook(char option, String value, String where) throws QemuIoSyntaxException {
+        if (option == 'P') {
+            pattern(value, where);
+        }
+        return false;
     }
 
     /** write_f's check for -b and -c: "N is not a sector-aligned value for 'offset'" (or 'count'). */
@@ -172,15 +207,18 @@ public final class QemuIoParser {
         }
     }
 
+    /** read_f: -P, -s and -l are checked as getopt returns them; the operands before the pattern range. */
     private static QemuIoCommand read(List<String> args, String where) throws QemuIoSyntaxException {
         atLeast("read", args, 2, where);
-        Getopt g = Getopt.parse("read", args, "abCqvpP:s:l:", where,
-                "read [-abCqv] [-P pattern [-s off] [-l len]] off len -- reads a number of bytes at a specified offset");
-        unsupported("read", g, "aC", "-P, -s, -l, -p, -q, -v, -b", where);
-        OptionalInt pattern = g.has('P') ? OptionalInt.of(pattern(g.value('P'), where)) : OptionalInt.empty();
-        long checkOffset = g.has('s') ? number(g.value('s'), where) : 0;
-        long checkLength = g.has('l') ? number(g.value('l'), where) : -1;
-        if (g.operands.size() != 2 || pattern.isEmpty() && (g.has('s') || g.has('l'))) {
+        Getopt g = Getopt.parse("read", args, "bCl:pP:qs:v", where,
+                "read [-abCqv] [-P pattern [-s off] [-l len]] off len -- reads a number of bytes at a specified offset",
+                (c, v) -> {
+                    if (c == 'l' || c == 's') {
+                        number(v, where);
+                    }
+                    return patternHook(c, v, where);
+                });
+        if (g.operands.size() != 2) {
             throw new QemuIoSyntaxException(where, g.usage, false);
         }
         long offset = number(g.operands.get(0), where);
@@ -189,9 +227,12 @@ public final class QemuIoParser {
             throw new QemuIoSyntaxException(where, "length cannot exceed " + REQUEST_MAX_BYTES + ", given "
                     + g.operands.get(1), false);
         }
-        if (checkLength < 0) {
-            checkLength = length - checkOffset;
+        if (!g.has('P') && (g.has('s') || g.has('l'))) {
+            throw new QemuIoSyntaxException(where, g.usage, false);
         }
+        OptionalInt pattern = g.has('P') ? OptionalInt.of(pattern(g.value('P'), where)) : OptionalInt.empty();
+        long checkOffset = g.has('s') ? number(g.value('s'), where) : 0;
+        long checkLength = g.has('l') ? number(g.value('l'), where) : length - checkOffset;
         if (checkLength < 0 || checkOffset + checkLength > length) {
             throw new QemuIoSyntaxException(where, "pattern verification range exceeds end of read data", false);
         }
@@ -199,22 +240,24 @@ public final class QemuIoParser {
             sectorAligned(offset, "offset", where);
             sectorAligned(length, "count", where);
             return new QemuIoCommand.LoadVmstate(offset, length, pattern, checkOffset, checkLength, g.has('q'),
-                    g.has('v'));
+                    g.has('v'), g.has('C'));
         }
-        return new QemuIoCommand.Read(offset, length, pattern, checkOffset, checkLength, g.has('q'), g.has('v'));
+        return new QemuIoCommand.Read(offset, length, pattern, checkOffset, checkLength, g.has('q'), g.has('v'),
+                g.has('C'));
     }
 
     private static QemuIoCommand writev(List<String> args, String where) throws QemuIoSyntaxException {
         atLeast("writev", args, 2, where);
         Getopt g = Getopt.parse("writev", args, "CfqP:", where,
-                "writev [-Cfq] [-P pattern] off len [len..] -- writes a number of bytes at a specified offset");
-        unsupported("writev", g, "C", "-P, -f, -q", where);
-        int pattern = g.has('P') ? pattern(g.value('P'), where) : QemuIoCommand.DEFAULT_WRITE_PATTERN;
+                "writev [-Cfq] [-P pattern] off len [len..] -- writes a number of bytes at a specified offset",
+                (c, v) -> patternHook(c, v, where));
         if (g.operands.size() < 2) {
             throw new QemuIoSyntaxException(where, g.usage, false);
         }
         long offset = number(g.operands.get(0), where);
-        return new QemuIoCommand.Writev(offset, vectorLength(g.operands, where), pattern, g.has('q'));
+        long length = vectorLength(g.operands, where);
+        int pattern = g.has('P') ? pattern(g.value('P'), where) : QemuIoCommand.DEFAULT_WRITE_PATTERN;
+        return new QemuIoCommand.Writev(offset, length, pattern, g.has('q'), g.has('C'));
     }
 
     private static QemuIoCommand readv(List<String> args, String where, boolean aio) throws QemuIoSyntaxException {
@@ -222,16 +265,19 @@ public final class QemuIoParser {
         atLeast(cmd, args, 2, where);
         Getopt g = Getopt.parse(cmd, args, aio ? "CP:iqv" : "CP:qv", where, aio
                 ? "aio_read [-Ciqv] [-P pattern] off len [len..] -- asynchronously reads a number of bytes"
-                : "readv [-Cqv] [-P pattern] off len [len..] -- reads a number of bytes at a specified offset");
-        unsupported(cmd, g, "Ci", "-P, -q, -v", where);
-        OptionalInt pattern = g.has('P') ? OptionalInt.of(pattern(g.value('P'), where)) : OptionalInt.empty();
+                : "readv [-Cqv] [-P pattern] off len [len..] -- reads a number of bytes at a specified offset",
+                (c, v) -> c == 'i' || patternHook(c, v, where));
+        if (g.stoppedAt == 'i') {
+            return new QemuIoCommand.InvalidRequest(false);
+        }
         if (g.operands.size() < 2) {
             throw new QemuIoSyntaxException(where, g.usage, false);
         }
         long offset = number(g.operands.get(0), where);
         long length = vectorLength(g.operands, where);
-        return aio ? new QemuIoCommand.AioRead(offset, length, pattern, g.has('q'), g.has('v'))
-                : new QemuIoCommand.Readv(offset, length, pattern, g.has('q'), g.has('v'));
+        OptionalInt pattern = g.has('P') ? OptionalInt.of(pattern(g.value('P'), where)) : OptionalInt.empty();
+        return aio ? new QemuIoCommand.AioRead(offset, length, pattern, g.has('q'), g.has('v'), g.has('C'))
+                : new QemuIoCommand.Readv(offset, length, pattern, g.has('q'), g.has('v'), g.has('C'));
     }
 
     /** create_iovec's checks on the lengths after the offset; their sum. */
@@ -329,24 +375,10 @@ public final class QemuIoParser {
         return v.bitLength() > 63 ? Long.MAX_VALUE : v.longValue();
     }
 
-    /** Options qemu-io accepts that blockstep does not model, refused with a line naming what it does. */
-    private static void unsupported(String cmd, Getopt g, String letters, String supported, String where)
-            throws QemuIoSyntaxException {
-        for (char c : letters.toCharArray()) {
-            if (g.has(c)) {
-                throw new QemuIoSyntaxException(where, cmd + ": option -" + c
-                        + " is not supported by blockstep (supported: " + supported + ")", false);
-            }
-        }
-    }
-
     private static QemuIoCommand discard(List<String> args, String where) throws QemuIoSyntaxException {
         atLeast("discard", args, 2, where);
         Getopt g = Getopt.parse("discard", args, "Cq", where,
                 "discard [-Cq] off len -- discards a number of bytes at a specified offset");
-        if (g.has('C')) {
-            throw new QemuIoSyntaxException(where, "discard: option -C is not supported by blockstep (supported: -q)", false);
-        }
         if (g.operands.size() != 2) {
             throw new QemuIoSyntaxException(where, g.usage, false);
         }
@@ -356,7 +388,7 @@ public final class QemuIoParser {
             throw new QemuIoSyntaxException(where, "length cannot exceed " + REQUEST_MAX_BYTES + ", given "
                     + g.operands.get(1), false);
         }
-        return new QemuIoCommand.Discard(offset, length, g.has('q'));
+        return new QemuIoCommand.Discard(offset, length, g.has('q'), false, g.has('C'));
     }
 
     private static QemuIoCommand noArgs(String cmd, List<String> args, String where, QemuIoCommand c)
