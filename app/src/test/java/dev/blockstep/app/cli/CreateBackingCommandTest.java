@@ -31,7 +31,7 @@ class CreateBackingCommandTest {
         }
         List<String> failures = new ArrayList<>();
         int n = 0;
-        for (String cluster : List.of("512", "4k", "64k", "2M")) {
+        for (String cluster : List.of("512", "4k", "64k", "2M", "0.10,512", "0.10,4k", "0.10,64k", "0.10,2M")) {
             for (String[] link : new String[][] {{"base.qcow2", "qcow2"}, {"base.raw", "raw"},
                     {"../base.qcow2", "qcow2", "sub/"}, {"a-rather-long-name-" + "x".repeat(200), "raw", ""}}) {
                 for (String size : new String[] {null, "40M"}) {
@@ -43,7 +43,10 @@ class CreateBackingCommandTest {
                                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                         }
                     }
-                    List<String> args = new ArrayList<>(List.of("-o", "cluster_size=" + cluster, "-b", link[0], "-F", link[1]));
+                    // "0.10,..." is a version 2 image: the backing extension and name right after its 72-byte header
+                    String options = cluster.startsWith("0.10,") ? "compat=0.10,cluster_size=" + cluster.substring(5)
+                            : "cluster_size=" + cluster;
+                    List<String> args = new ArrayList<>(List.of("-o", options, "-b", link[0], "-F", link[1]));
                     Path ours = dir.resolve("ours/" + name);
                     Path theirs = dir.resolve("theirs/" + name);
                     List<String> mine = new ArrayList<>(List.of("create"));

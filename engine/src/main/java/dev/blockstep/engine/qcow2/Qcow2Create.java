@@ -93,10 +93,6 @@ public final class Qcow2Create {
             throw new CreateException("Backing file and preallocation can only be used at the same time if "
                     + "extended_l2 is on");
         }
-        if (backing != null && o.version() < 3) {
-            // qemu puts the extensions right after a 72-byte header; blockstep writes them only after v3's
-            throw new CreateException("blockstep create does not write compat=0.10 with a backing file");
-        }
         int clusterSize = o.clusterSize();
         size = storedSize(size);
         int clusterBits = Integer.numberOfTrailingZeros(clusterSize);
@@ -143,9 +139,12 @@ public final class Qcow2Create {
             preallocateMetadata(f, s, refcounts, size, l1Size);
         }
         if (o.version() == 2) {
-            // A version 2 header is 72 bytes with no extensions: everything after it in the cluster is zero.
+            // A version 2 header is 72 bytes; qemu writes no feature table after it, only the backing format
+            // extension and the backing file name when there is a backing file.
             f.writeBe64(0, 0x514649fb00000002L);
-            f.writeZeroes(0x48, clusterSize - 0x48);
+            byte[] v2 = new byte[clusterSize];
+            f.read(0, v2, 0, 0x48);
+            f.write(0, backing == null ? v2 : backing.headerCluster(v2, 0x48));
         }
         return f;
     }
