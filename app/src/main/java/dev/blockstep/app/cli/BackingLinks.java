@@ -21,4 +21,14 @@ final class BackingLinks {
         }
         return null;
     }
+
+    /** The format qemu's probe finds for a backing file given without -F: qcow2 by its magic, else raw. */
+    static String probe(java.nio.file.Path file) throws java.io.IOException {
+        byte[] magic = new byte[4];
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            int n = in.readNBytes(magic, 0, 4);
+            return n == 4 && magic[0] == 'Q' && magic[1] == 'F' && magic[2] == 'I' && magic[3] == (byte) 0xfb
+                    ? "qcow2" : "raw";
+        }
+    }
 }

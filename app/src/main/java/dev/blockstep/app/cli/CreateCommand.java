@@ -62,19 +62,29 @@ public final class CreateCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        if (format != null && !format.equals("qcow2")) {
-            err.println("qemu-img: " + image + ": blockstep create writes only qcow2 images, not '" + format + "'");
+        if (format != null && !format.equals("qcow2") && !format.equals("raw")) {
+            err.println("qemu-img: " + image + ": blockstep create writes only qcow2 and raw images, not '" + format
+                    + "'");
             err.flush();
             return 1;
         }
         // qemu-img create accepts the file protocol's prefix; the file itself is named without it
         String file = image.startsWith("file:") ? image.substring("file:".length()) : image;
+        if ("raw".equals(format)) {
+            return RawCreate.create(image, file, options, backingFile != null || backingFormat != null, size, quiet,
+                    out, err);
+        }
         long clusterSize = 65536;
         long refcountBits = 16;
         String extendedL2 = "off";
         String lazy = "off";
         String compat = null;
         String prealloc = null;
+        String sizeOption = null;
+        String compression = null;
+        String extentSizeHint = null;
+        String backingOption = null;
+        String backingFormatOption = null;
         try {
             for (String opt : options) {
                 for (String kv : opt.split(",")) {
@@ -87,21 +97,61 @@ public final class CreateCommand implements Callable<Integer> {
                         case "lazy_refcounts" -> lazy = bool(p[0], value);
                         case "compat" -> compat = value;
                         case "preallocation" -> prealloc = value;
+                        case "size" -> sizeOption = Long.toString(number(p[0], value, true));
+                        case "compression_type" -> compression = value;
+                        case "extent_size_hint" -> extentSizeHint = Long.toString(number(p[0], value, true));
+                        case "backing_file" -> backingOption = value;
+                        case "backing_fmt" -> backingFormatOption = value;
                         default -> throw new Qcow2Create.CreateException("Invalid parameter '" + p[0] + "'");
                     }
                 }
+            }
+            if (sizeOption != null && size != null) {
+                throw new Qcow2Create.CreateException("The image size must be specified only once");
             }
         } catch (Qcow2Create.CreateException e) {
             err.println("qemu-img: " + image + ": " + e.getMessage());
             err.flush();
             return 1;
         }
+        // -b and -F are set after -o is parsed, so they win over backing_file and backing_fmt
+        backingFile = backingFile != null ? backingFile : backingOption;
+        backingFormat = backingFormat != null ? backingFormat : backingFormatOption;
+        size = size != null ? size : sizeOption;
         BackingFile backing = null;
         BackingImage backingImage = null;
         if (backingFile != null || backingFormat != null) {
             String refusal = BackingLinks.refusal(backingFile, backingFormat);
+            if (refusal != null && backingFile == null && size != null && !quiet) {
+                // a format without a file is refused only after the Formatting line (qcow2_co_create_opts)
+                try {
+                    out.println(Qcow2Create.formattingLine(image, Cvtnum.parse(size), clusterSize,
+                            new Qcow2Create.Spelling(extendedL2, prealloc, compat, lazy, refcountBits), null,
+                            backingFormat, compression == null ? "zlib" : compression, extentSizeHint));
+                    out.flush();
+                } catch (Cvtnum.NumberException e) {
+                    // the size error below comes first in qemu too
+                }
+            }
+            if (refusal != null && backingFile == null && size == null) {
+                refusal = "Image creation needs a size parameter";
+            }
             if (refusal != null) {
+                String hint = "";
+                if (backingFormat == null && backingFile != null && !backingFile.isEmpty() && !(unsafe && size != null)) {
+                    // qemu opens the backing file first: a missing one fails there, an open one is named by its
+                    // probed format in a hint that ends without a newline
+                    try {
+                        Path at = BackingChain.resolve(Path.of(file), new BackingFile(backingFile, "raw"));
+                        String probed = java.nio.file.Files.isRegularFile(at) ? BackingLinks.probe(at) : "raw";
+                        BackingChain.openReadOnly(at, probed);
+                        hint = "Detected format of " + probed + ".";
+                    } catch (ImageFormatException | InvalidPathException | IOException e) {
+                        return openFailure(image, e.getMessage(), err);
+                    }
+                }
                 err.println("qemu-img: " + image + ": " + refusal);
+                err.print(hint);
                 err.flush();
                 return 1;
             }
@@ -112,10 +162,7 @@ public final class CreateCommand implements Callable<Integer> {
                     backingImage = BackingChain.openReadOnly(BackingChain.resolve(Path.of(file), backing),
                             backingFormat);
                 } catch (ImageFormatException | InvalidPathException e) {
-                    err.println("qemu-img: " + image + ": " + e.getMessage());
-                    err.println("Could not open backing image.");
-                    err.flush();
-                    return 1;
+                    return openFailure(image, e.getMessage(), err);
                 }
             }
         }
@@ -135,14 +182,17 @@ public final class CreateCommand implements Callable<Integer> {
         }
         if (!quiet) {
             out.println(Qcow2Create.formattingLine(image, bytes, clusterSize,
-                    new Qcow2Create.Spelling(extendedL2, prealloc, compat, lazy, refcountBits), backing));
+                    new Qcow2Create.Spelling(extendedL2, prealloc, compat, lazy, refcountBits), backing,
+                    compression == null ? "zlib" : compression, extentSizeHint));
         }
         out.flush();
         try {
             Qcow2Create.Options o = new Qcow2Create.Options(clusterSize > Integer.MAX_VALUE ? -1 : (int) clusterSize,
                     refcountBits > 64 ? 3 : (int) refcountBits, version(compat), isOn(lazy), isOn(extendedL2),
                     preallocation(prealloc));
+            compressionType(compression, o.version(), false);
             HostFile f = Qcow2Create.create(bytes, o, backing);
+            compressionType(compression, o.version(), true);
             f.save(Path.of(file));
             return 0;
         } catch (Qcow2Create.CreateException e) {
@@ -154,15 +204,48 @@ public final class CreateCommand implements Callable<Integer> {
         return 1;
     }
 
-    private static long number(String key, String value, boolean size) throws Qcow2Create.CreateException {
+    /** The backing file did not open: qemu's error, then its hint. */
+    private static int openFailure(String image, String message, java.io.PrintWriter err) {
+        err.println("qemu-img: " + image + ": " + message);
+        err.println("Could not open backing image.");
+        err.flush();
+        return 1;
+    }
+
+    /**
+     * compression_type: zlib is the default; QAPI refuses an unknown name before qcow2_co_create runs, which checks
+     * zstd against the version after its other checks ({@code afterCreate}); blockstep does not write zstd images.
+     */
+    private static void compressionType(String value, int version, boolean afterCreate)
+            throws Qcow2Create.CreateException {
+        if (value == null || value.equals("zlib")) {
+            return;
+        }
+        if (!value.equals("zstd")) {
+            throw new Qcow2Create.CreateException("Parameter 'compression-type' does not accept value '" + value + "'");
+        }
+        if (!afterCreate) {
+            return;
+        }
+        if (version < 3) {
+            throw new Qcow2Create.CreateException("Non-zlib compression type is only supported with compatibility "
+                    + "level 1.1 and above (use version=v3 or greater)");
+        }
+        throw new Qcow2Create.CreateException("blockstep create does not write compression_type=zstd (blockstep "
+                + "reads and writes zlib clusters only)");
+    }
+
+    static long number(String key, String value, boolean size) throws Qcow2Create.CreateException {
         try {
             if (value == null) {
                 throw new Cvtnum.NumberException("");
             }
             return size ? Cvtnum.parse(value) : Long.parseUnsignedLong(value);
         } catch (Cvtnum.NumberException | NumberFormatException e) {
+            // a size option's error carries qemu's hint on the suffixes, two lines of its own
             throw new Qcow2Create.CreateException("Parameter '" + key + "' expects "
-                    + (size ? "a non-negative number below 2^64" : "a number"));
+                    + (size ? "a non-negative number below 2^64\nOptional suffix k, M, G, T, P or E means kilo-, "
+                    + "mega-, giga-, tera-, peta-\nand exabytes, respectively." : "a number"));
         }
     }
 

@@ -40,6 +40,52 @@ class CreateOptionsParityTest {
         assertSameAsQemu(List.of("-o", options), "img", size);
     }
 
+    /**
+     * Whole command lines: size, compression_type and extent_size_hint in -o, backing_file and backing_fmt in -o (-b
+     * and -F win), a backing file without a format (qemu probes it and names the format in a hint without a newline),
+     * a format without a file, and raw images. BASE and RAW are images beside IMG.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {
+        "-f qcow2 -o size=1M IMG", "-f qcow2 -o size=1M IMG 2M", "-f qcow2 -o size=x IMG",
+        "-f qcow2 -o cluster_size=x IMG 1M", "-f qcow2 -o compression_type=zlib IMG 1M",
+        "-f qcow2 -o compression_type=bogus IMG 1M", "-f qcow2 -o compat=0.10,compression_type=zstd IMG 1M",
+        "-f qcow2 -o extent_size_hint=1M,cluster_size=4k IMG 1M", "-f qcow2 -o backing_fmt=qcow2 IMG 1M",
+        "-f qcow2 -F qcow2 IMG", "-f qcow2 -b BASE IMG", "-f qcow2 -b RAW IMG 2M", "-f qcow2 -b nope.qcow2 IMG",
+        "-f qcow2 -u -b nope.qcow2 IMG 1M", "-f qcow2 -o backing_file=BASE,backing_fmt=qcow2 IMG",
+        "-f qcow2 -o compat=0.10,backing_file=RAW,backing_fmt=raw IMG",
+        "-f qcow2 -b BASE -F qcow2 -o backing_file=nope,backing_fmt=raw IMG", "-f raw IMG 1000",
+        "-f raw -o size=2M IMG", "-f raw IMG", "-f raw -o preallocation=full IMG 1M",
+        "-f raw -o preallocation=metadata IMG 1M", "-f raw -o preallocation=bogus IMG 1M",
+        "-f raw -o extent_size_hint=1M,preallocation=falloc IMG 1M", "-f raw -o cluster_size=4k IMG 1M",
+        "-f raw -b BASE -F qcow2 IMG 1M",
+        "-f qcow2 -o compression_type=zlib,compat=0.10,extent_size_hint=0,preallocation=metadata IMG 1M",
+        "-f qcow2 -o preallocation=metadata,size=1M,extent_size_hint=0,compression_type=zlib,compat=1.1,"
+            + "lazy_refcounts=on,refcount_bits=8,extended_l2=off,cluster_size=4k IMG",
+    })
+    void commandLinesWithMoreOptionsWriteWhatQemuImgWrites(String line) throws Exception {
+        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", dir.resolve("base.qcow2").toString(), "3M").exitCode());
+        assertEquals(0, Qemu.img("create", "-q", "-f", "raw", dir.resolve("base.raw").toString(), "1M").exitCode());
+        Path theirs = dir.resolve("theirs.img");
+        Path ours = dir.resolve("ours.img");
+        List<String> q = new ArrayList<>(List.of("create"));
+        List<String> o = new ArrayList<>(List.of("create"));
+        for (String w : line.split(" ")) {
+            String v = w.replace("BASE", "base.qcow2").replace("RAW", "base.raw");
+            q.add(w.equals("IMG") ? theirs.toString() : v);
+            o.add(w.equals("IMG") ? ours.toString() : v);
+        }
+        Qemu.Result qemu = Qemu.img(q.toArray(new String[0]));
+        CreateAndIoCommandTest.Run run = CreateAndIoCommandTest.run(null, o.toArray(new String[0]));
+        assertEquals(qemu.stdout(), run.stdout().replace(ours.toString(), theirs.toString()), "stdout of " + line);
+        assertEquals(qemu.stderr(), run.stderr().replace(ours.toString(), theirs.toString()), "stderr of " + line);
+        assertEquals(qemu.exitCode(), run.exitCode(), "exit code of " + line);
+        assertEquals(Files.exists(theirs), Files.exists(ours), "whether a file was written, " + line);
+        if (Files.exists(theirs)) {
+            assertArrayEquals(Files.readAllBytes(theirs), Files.readAllBytes(ours), "bytes of " + line);
+        }
+    }
+
     @ParameterizedTest(name = "file: prefix, {0}")
     @CsvSource({"1M", "600M"})
     void theFileProtocolPrefixNamesTheSameFile(String size) throws Exception {

@@ -197,11 +197,30 @@ public final class Qcow2Create {
     /** As above, for an image with the backing link {@code backing} (null for none). */
     public static String formattingLine(String file, long requestedSize, long clusterSize, Spelling o,
                                         BackingFile backing) {
+        return formattingLine(file, requestedSize, clusterSize, o, backing, "zlib", null);
+    }
+
+    /**
+     * As above with compression_type as spelled (qemu prints "zlib" when none was given) and extent_size_hint in
+     * bytes, printed last and only when given (null otherwise).
+     */
+    public static String formattingLine(String file, long requestedSize, long clusterSize, Spelling o,
+                                        BackingFile backing, String compressionType, String extentSizeHint) {
+        return formattingLine(file, requestedSize, clusterSize, o, backing == null ? null : backing.name(),
+                backing == null ? null : backing.format(), compressionType, extentSizeHint);
+    }
+
+    /** As above, with the backing file's name and format each given or not (null). */
+    public static String formattingLine(String file, long requestedSize, long clusterSize, Spelling o,
+                                        String backingName, String backingFormat, String compressionType,
+                                        String extentSizeHint) {
         return "Formatting '" + file + "', fmt=qcow2 cluster_size=" + clusterSize + " extended_l2=" + o.extendedL2()
                 + (o.preallocation() == null ? "" : " preallocation=" + o.preallocation())
-                + " compression_type=zlib size=" + requestedSize
+                + " compression_type=" + compressionType + " size=" + requestedSize
                 + (o.compat() == null ? "" : " compat=" + o.compat())
-                + (backing == null ? "" : " backing_file=" + backing.name() + " backing_fmt=" + backing.format())
-                + " lazy_refcounts=" + o.lazyRefcounts() + " refcount_bits=" + o.refcountBits();
+                + (backingName == null ? "" : " backing_file=" + backingName)
+                + (backingFormat == null ? "" : " backing_fmt=" + backingFormat)
+                + " lazy_refcounts=" + o.lazyRefcounts() + " refcount_bits=" + o.refcountBits()
+                + (extentSizeHint == null ? "" : " extent_size_hint=" + extentSizeHint);
     }
 }
