@@ -60,6 +60,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             return IoFastPath.run(io);
         }
         CommandLine cli = new CommandLine(new Main());
+        // qemu-img and qemu-io read their options with getopt, where an option given again overrides the first
+        cli.setOverwrittenOptionsAllowed(true);
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("blockstep: " + ex.getMessage());
             return 1;
