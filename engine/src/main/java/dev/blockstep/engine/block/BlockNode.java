@@ -102,6 +102,19 @@ public final class BlockNode {
         return unmap;
     }
 
+    /** BDRV_O_NO_FLUSH (cache=unsafe), which the file node inherits: its flushes never reach the disk. */
+    private boolean noFlush;
+
+    /** Opens the node with cache=unsafe's BDRV_O_NO_FLUSH, or without it. */
+    public BlockNode noFlush(boolean on) {
+        this.noFlush = on;
+        return this;
+    }
+
+    public boolean noFlush() {
+        return noFlush;
+    }
+
     public DetectZeroes detectZeroes() {
         return detectZeroes;
     }

@@ -76,7 +76,7 @@ public record BlockStack(WorkloadProducer producer, NodeOptions options) {
 
     /** The qcow2 node with this stack's open flags. */
     public BlockNode node(FixVariant fix) {
-        return new BlockNode(fix, unmap(), detectZeroes());
+        return new BlockNode(fix, unmap(), detectZeroes()).noFlush(stated().cache() == Cache.UNSAFE);
     }
 
     /** What qemu-io's commands go through: the BlockBackend itself, or an NBD export of it. */

@@ -8,7 +8,8 @@ import dev.blockstep.engine.snapshot.CoState;
  * bdrv_co_flush on the file node, for one caller: the qcow2 node's flush once its caches are written, or a
  * bdrv_flush(bs->file) that qcow2's metadata cache makes with s->lock held. It reads write_gen on entry, waits on the
  * file's flush_queue while another flush of the file is active (and looks again each time it is woken), skips the
- * fdatasync when nothing was written since the last flush, and at its end clears the flag and wakes the next waiter.
+ * fdatasync when nothing was written since the last flush or the node has cache=unsafe, and at its end clears the
+ * flag and wakes the next waiter.
  */
 final class FileFlush {
     /** The step that looks at the file node's active_flush_req. */
@@ -21,6 +22,8 @@ final class FileFlush {
     private final RequestCoroutine co;
     private final FlushState file;
     private final long currentGen;
+    /** cache=unsafe: the flush ends without an fdatasync and counts as done. */
+    private final boolean noFlush;
     private P p = P.LOOK;
 
     /** A flush that reads write_gen now. */
@@ -33,6 +36,7 @@ final class FileFlush {
         this.co = co;
         this.file = node.file();
         this.currentGen = currentGen;
+        this.noFlush = node.noFlush();
     }
 
     boolean finished() {
@@ -57,6 +61,13 @@ final class FileFlush {
             return Outcome.blocked(CoState.WAITING_FLUSH, "flush_queue of the file node (another flush is active)");
         }
         file.setActiveFlush(cx, true);
+        if (noFlush) {
+            // bdrv_co_flush's "don't actually force it to the disk with cache=unsafe": a success, so flushed_gen moves
+            file.setFlushedGen(cx, currentGen);
+            end(cx);
+            cx.narrate(n + " would flush the host file, but cache=unsafe (BDRV_O_NO_FLUSH) skips the fdatasync.");
+            return Outcome.CONTINUE;
+        }
         if (file.flushedGen(cx) == currentGen) {
             end(cx);
             cx.narrate(n + " flushes the host file; nothing was written since its last flush, so no fdatasync.");
