@@ -20,19 +20,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code blockstep create}: writes the same bytes as {@code qemu-img create -f qcow2 [-o OPTIONS]
+ * {@code blockstep create}: writes the same bytes as {@code qemu-img create -f qcow2|raw [-o OPTIONS]
  * [-b BACKING -F FMT] IMAGE [SIZE]} (qemu 7.2) and prints what qemu-img prints. The backing image is opened
  * read-only, to check it and to take the size from it when SIZE is omitted.
  */
 @Command(name = "create",
-        description = "Create a qcow2 image byte-identical to what qemu-img create -f qcow2 (qemu 7.2) writes.",
+        description = "Create a qcow2 or raw image byte-identical to what qemu-img create (qemu 7.2) writes.",
         mixinStandardHelpOptions = true)
 public final class CreateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "-o", paramLabel = "OPTIONS", description = "Format options: cluster_size, refcount_bits, compat (0.10, 1.1), lazy_refcounts, extended_l2, preallocation (off, metadata).")
+    @Option(names = "-o", paramLabel = "OPTIONS", description = "Format options: cluster_size, refcount_bits, compat (0.10, 1.1), lazy_refcounts, extended_l2, preallocation (off, metadata), size, compression_type (zlib), extent_size_hint, backing_file, backing_fmt; for raw: size, preallocation, extent_size_hint.")
     List<String> options = new ArrayList<>();
 
     @Option(names = "-b", paramLabel = "BACKING_FILE",
@@ -42,7 +42,7 @@ public final class CreateCommand implements Callable<Integer> {
     @Option(names = "-F", paramLabel = "BACKING_FMT", description = "Format of the backing file: qcow2 or raw.")
     String backingFormat;
 
-    @Option(names = "-f", paramLabel = "FMT", description = "Image format: qcow2, the only one create writes.")
+    @Option(names = "-f", paramLabel = "FMT", description = "Image format: qcow2 or raw.")
     String format;
 
     @Option(names = "-q", description = "Quiet: do not print the Formatting line.")
