@@ -8,7 +8,9 @@ import dev.blockstep.engine.image.ImageFileException;
 import dev.blockstep.engine.image.ImageFiles;
 import dev.blockstep.engine.qcow2.BackingChain;
 import dev.blockstep.engine.qcow2.BackingImage;
+import dev.blockstep.engine.qcow2.Qcow2Create;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
+import dev.blockstep.engine.qcow2.format.BackingFile;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.engine.qemuio.QemuIoScript;
 import dev.blockstep.trace.NodeOptions;
@@ -66,14 +68,18 @@ public final class IoCommand implements Callable<Integer> {
             + "refused, as qemu-io refuses them, and the file is never written.")
     boolean readOnly;
 
+    @Option(names = {"-s", "--snapshot"}, description = "Run on a temporary qcow2 overlay over IMAGE, as qemu-io's "
+            + "snapshot mode does: writes go to the overlay, which is dropped at the end; IMAGE is never written.")
+    boolean snapshot;
+
     @Option(names = {"-n", "--nocache"}, description = "qemu-io's O_DIRECT (cache=none): host page-cache "
             + "bypass, which changes nothing blockstep models.")
     boolean nocache;
 
     @Option(names = {"-t", "--cache"}, paramLabel = "MODE", description = "Cache mode, as qemu-io's -t: writethrough "
             + "(qemu-io's default) and directsync make every write FUA, so each is followed by a flush; writeback, "
-            + "none (off) and unsafe do not (-n alone is none). unsafe's ignored flushes are not modelled: its flush "
-            + "commands still flush. The final image is the same in every mode.")
+            + "none (off) and unsafe do not (-n alone is none); unsafe's flushes write qcow2's caches but never sync "
+            + "the host file. The final image is the same in every mode.")
     String cache;
 
     @Option(names = {"-i", "--aio"}, paramLabel = "MODE", description = "threads, native or io_uring: how qemu "
@@ -172,11 +178,17 @@ public final class IoCommand implements Callable<Integer> {
             // opened here to report a bad image as qemu-io does and to open its backing chain (read-only) once;
             // the engine opens its own copy of the image
             backing = Qcow2Driver.open(file, name, EngineEventSink.NONE, BackingChain.of(path)).backingImage();
+            if (snapshot) {
+                // bdrv_append_temp_snapshot: a fresh qcow2 of the image's size, qemu-img's defaults, over the image
+                backing = BackingChain.openReadOnly(path, "qcow2");
+                file = Qcow2Create.create(backing.size(), Qcow2Create.Options.defaults(65536),
+                        new BackingFile(path.toAbsolutePath().toString(), "qcow2"));
+            }
         } catch (InvalidPathException e) {
             err.println(cantOpen() + e.getMessage());
             err.flush();
             return 1;
-        } catch (ImageFileException | ImageFormatException e) {
+        } catch (ImageFileException | ImageFormatException | Qcow2Create.CreateException e) {
             err.println(cantOpen() + e.getMessage());
             err.flush();
             return 1;
@@ -213,7 +225,7 @@ public final class IoCommand implements Callable<Integer> {
             failed = true;
         }
         out.flush();
-        if (readOnly && !run.reopenedWritable()) {
+        if (snapshot || readOnly && !run.reopenedWritable()) {
             err.flush();
             return failed ? 1 : 0;
         }

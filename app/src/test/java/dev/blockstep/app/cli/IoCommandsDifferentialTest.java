@@ -60,7 +60,7 @@ class IoCommandsDifferentialTest {
         }
     }
 
-    /** qemu-io's command-line options that apply to a file: -f, -r, -n, -t, --aio, and their refusals. */
+    /** qemu-io's command-line options that apply to a file: -f, -r, -n, -s, -t, --aio, and their refusals. */
     @Test
     void commandLineOptionsMatchQemuIo() throws Exception {
         Path base = image("options", "cluster_size=65536", null);
@@ -72,7 +72,9 @@ class IoCommandsDifferentialTest {
                 List.of("-t", "writeback", "-i", "io_uring"), List.of("-t", "bogus"), List.of("--aio", "bogus"),
                 List.of("-f", "bogus"), List.of("--read-only", "--nocache"),
                 // getopt: an option given again overrides the first (qemu's iotests add --cache to a test's -t)
-                List.of("-t", "none", "--cache", "writeback", "-f", "raw", "-f", "qcow2"));
+                List.of("-t", "none", "--cache", "writeback", "-f", "raw", "-f", "qcow2"),
+                // snapshot mode: a temporary overlay takes the writes (alloc and map see it), the image is unchanged
+                List.of("-s"), List.of("--snapshot", "-f", "qcow2", "-t", "unsafe"));
         List<String> failures = new ArrayList<>();
         for (List<String> options : optionSets) {
             for (boolean stdin : new boolean[] {true, false}) {
