@@ -92,6 +92,18 @@ final class StateDigest {
         h2 = mix2(h2 + v) ^ (h1 >>> 17);
     }
 
+    /** Each class's name as one hashed word: a name fed char by char cost more than all the state it named. */
+    private static final ClassValue<Long> NAME = new ClassValue<>() {
+        @Override
+        protected Long computeValue(Class<?> type) {
+            long h = 0x2545F4914F6CDD1DL;
+            for (char ch : type.getName().toCharArray()) {
+                h = mix(h ^ ch);
+            }
+            return h;
+        }
+    };
+
     private void add(String s) {
         add(s.length());
         for (int i = 0; i < s.length(); i++) {
@@ -105,7 +117,7 @@ final class StateDigest {
             return;
         }
         if (o instanceof Number || o instanceof Boolean || o instanceof Character) {
-            add(o.getClass().getSimpleName());
+            add(NAME.get(o.getClass()));
             add(o instanceof Boolean b ? (b ? 1 : 0) : o instanceof Character c ? c
                     : o instanceof Double d ? Double.doubleToLongBits(d) : o instanceof Float f
                     ? Float.floatToIntBits(f) : ((Number) o).longValue());
@@ -116,7 +128,7 @@ final class StateDigest {
             return;
         }
         if (o instanceof Enum<?> e) {
-            add(e.getDeclaringClass().getName());
+            add(NAME.get(e.getDeclaringClass()));
             add(e.ordinal());
             return;
         }
@@ -127,7 +139,7 @@ final class StateDigest {
         }
         seen.put(o, seen.size());
         Class<?> c = o.getClass();
-        add(c.getName());
+        add(NAME.get(c));
         if (!hidden.isEmpty() && hidden.contains(c.getSimpleName())) {
             return;
         }

@@ -293,7 +293,7 @@ public final class HostFile {
             if (n == PAGE_SIZE) {
                 pages.put(page, full);
                 owned.remove(page);
-                pageHashes.remove(page);
+                pageHashes.put(page, FILLED_HASHES[value & 0xff]);
             } else {
                 Arrays.fill(writablePage(page), inPage, inPage + n, value);
             }
@@ -402,14 +402,28 @@ public final class HostFile {
         if (isZero(p, PAGE_SIZE)) {
             return ZERO_PAGE;
         }
+        return hashWords(p, 0);
+    }
+
+    /** The hashes of a page's words, or, with {@code p} null, of a page whose every word is {@code word}. */
+    private static long[] hashWords(byte[] p, long word) {
         long a = 0x243F6A8885A308D3L;
         long b = 0x13198A2E03707344L;
         for (int i = 0; i < PAGE_SIZE; i += 8) {
-            long w = (long) WORDS.get(p, i);
+            long w = p == null ? word : (long) WORDS.get(p, i);
             a = mix(a ^ w) + 0x9E3779B97F4A7C15L;
             b = (b + w) * 0xFF51AFD7ED558CCDL ^ (b >>> 29);
         }
         return new long[] {mix(a), mix(b ^ a)};
+    }
+
+    /** The hashes of each shared filled page ({@link #fill}), known without reading it: data writes make many. */
+    private static final long[][] FILLED_HASHES = new long[256][];
+
+    static {
+        for (int v = 1; v < 256; v++) {
+            FILLED_HASHES[v] = hashWords(null, v * 0x0101010101010101L);
+        }
     }
 
     private static final java.lang.invoke.VarHandle WORDS =
