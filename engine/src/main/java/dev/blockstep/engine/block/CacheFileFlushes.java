@@ -2,6 +2,7 @@ package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
+import dev.blockstep.engine.snapshot.WriteGeneration;
 
 /**
  * The bdrv_flush(bs->file) calls that qcow2's metadata cache made during a request's lock-held step, made one
@@ -12,6 +13,7 @@ import dev.blockstep.engine.coroutine.StepContext;
 final class CacheFileFlushes {
     private final RequestCoroutine co;
     private final BlockNode node;
+    @WriteGeneration
     private long[] gens;
     private int next;
     private FileFlush current;
@@ -54,8 +56,13 @@ final class CacheFileFlushes {
     private Outcome next(StepContext cx, Outcome o) {
         while (current.finished()) {
             if (next == gens.length) {
+                // nothing of the finished flushes may stay behind: the state digest would tell states apart by it
+                Outcome then = after;
                 current = null;
-                return after;
+                gens = null;
+                after = null;
+                next = 0;
+                return then;
             }
             current = new FileFlush(co, node, gens[next++]);
             o = current.look(cx);

@@ -3,6 +3,7 @@ package dev.blockstep.engine.block;
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
 import dev.blockstep.engine.snapshot.CoState;
+import dev.blockstep.engine.snapshot.WriteGeneration;
 
 /**
  * bdrv_co_flush on the file node, for one caller: the qcow2 node's flush once its caches are written, or a
@@ -21,6 +22,7 @@ final class FileFlush {
 
     private final RequestCoroutine co;
     private final FlushState file;
+    @WriteGeneration
     private final long currentGen;
     /** cache=unsafe: the flush ends without an fdatasync and counts as done. */
     private final boolean noFlush;

@@ -102,7 +102,13 @@ final class Flush {
 
     /** The file flush went as far as it could without a yield: it finished (the node's flush ends next) or waits. */
     private Outcome fileFlushed(Outcome o) {
-        p = file.finished() ? P.SYNC_DONE : P.FILE;
+        if (file.finished()) {
+            // a finished file flush keeps the write_gen it read; the state digest must not tell states apart by it
+            file = null;
+            p = P.SYNC_DONE;
+        } else {
+            p = P.FILE;
+        }
         return o;
     }
 
@@ -112,5 +118,6 @@ final class Flush {
         node.flush().flushQueue(cx).restartNext(cx);
         cx.narrate(co.name() + "'s flush completes.");
         p = P.FINISHED;
+        file = null;
     }
 }

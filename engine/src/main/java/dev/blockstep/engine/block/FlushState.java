@@ -3,6 +3,7 @@ package dev.blockstep.engine.block;
 import dev.blockstep.engine.coroutine.CoQueue;
 import dev.blockstep.engine.coroutine.StepContext;
 import dev.blockstep.engine.snapshot.Resource;
+import dev.blockstep.engine.snapshot.WriteGeneration;
 
 /**
  * One BlockDriverState's flush serialisation as bdrv_co_flush sees it: active_flush_req and flush_queue, so a
@@ -14,6 +15,7 @@ final class FlushState {
     private final Resource resource;
     private final CoQueue flushQueue = new CoQueue();
     private boolean activeFlush;
+    @WriteGeneration
     private long flushedGen;
 
     FlushState(Resource resource) {

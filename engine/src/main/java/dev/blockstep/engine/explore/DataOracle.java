@@ -49,6 +49,24 @@ public final class DataOracle {
         }
     }
 
+    /**
+     * The guest range this oracle judges {@code c} by, as {@code {offset, end}}, or null when it never looks at the
+     * command (flushes and the rest): a write's or discard's effect lies inside it, a read is checked on it. Two
+     * requests' order in time matters to the oracle only when their ranges overlap.
+     */
+    static long[] judgedRange(QemuIoCommand c) {
+        if (c instanceof QemuIoCommand.DataWrite w) {
+            return new long[] {w.offset(), w.offset() + w.length()};
+        }
+        if (c instanceof QemuIoCommand.Discard d) {
+            return new long[] {d.offset(), d.offset() + d.length()};
+        }
+        if (c instanceof QemuIoCommand.Read r) {
+            return new long[] {r.offset(), r.offset() + r.length()};
+        }
+        return null;
+    }
+
     /** What the run's requests did to guest data, attributed as qemu-io's loop recorded who ran each command. */
     private record Requests(List<Effect> effects, List<IssuedCommand> reads) { }
 

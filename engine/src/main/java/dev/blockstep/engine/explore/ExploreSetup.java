@@ -55,6 +55,8 @@ public record ExploreSetup(String name, HostFile image, List<QemuIoCommand> comm
             throw new IllegalArgumentException(producers.size() + " producers for " + commands.size() + " commands");
         }
         image = image.copy();
+        // every run's engine copies this image, page hashes included: hashed once here, not once per run
+        image.hashPages();
         if (stack == null) {
             stack = BlockStack.QEMU_IO;
         }

@@ -1,6 +1,7 @@
 package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.block.CommandMap;
+import dev.blockstep.engine.block.IssuedCommand;
 import dev.blockstep.engine.block.ReadRequest;
 import dev.blockstep.engine.coroutine.Coroutine;
 import dev.blockstep.engine.coroutine.Scheduler;
@@ -153,22 +154,35 @@ public final class Run implements History {
     /**
      * Feeds what the data oracle will read of this run's history, with the step numbers abstracted away: for each
      * request begun, which requests had ended before it began; which have ended; and what each read returned.
-     * Equal feeds mean the oracle judges equal futures alike, whatever order led here.
+     * Only requests the oracle judges count ({@link DataOracle#judgedRange}), and of two requests only when their
+     * guest ranges overlap: the oracle never compares the times of any others. Equal feeds mean the oracle judges
+     * equal futures alike, whatever order led here.
      */
     void digestHistory(java.util.function.LongConsumer out) {
-        for (int co : new java.util.TreeSet<>(began.keySet())) {
-            out.accept(co);
-            long b = began.get(co);
-            for (int other : new java.util.TreeSet<>(ended.keySet())) {
-                if (ended.get(other) < b) {
-                    out.accept(other);
+        java.util.TreeMap<Integer, long[]> judged = new java.util.TreeMap<>();
+        for (int co : began.keySet()) {
+            long[] r = judgedRange(co);
+            if (r != null) {
+                judged.put(co, r);
+            }
+        }
+        for (var e : judged.entrySet()) {
+            out.accept(e.getKey());
+            long b = began.get(e.getKey());
+            for (var other : judged.entrySet()) {
+                Long end = ended.get(other.getKey());
+                if (end != null && end < b && other.getValue()[0] < e.getValue()[1]
+                        && e.getValue()[0] < other.getValue()[1]) {
+                    out.accept(other.getKey());
                 }
             }
             out.accept(-1);
         }
         out.accept(-2);
-        for (int co : new java.util.TreeSet<>(ended.keySet())) {
-            out.accept(co);
+        for (int co : judged.keySet()) {
+            if (ended.containsKey(co)) {
+                out.accept(co);
+            }
         }
         out.accept(-3);
         for (int co : new java.util.TreeSet<>(readResults.keySet())) {
@@ -184,6 +198,12 @@ public final class Run implements History {
                 }
             }
         }
+    }
+
+    /** The guest range the data oracle judges coroutine {@code co}'s command by, or null. */
+    private long[] judgedRange(int co) {
+        IssuedCommand ic = engine.commands().ofCoroutine(co);
+        return ic == null ? null : DataOracle.judgedRange(setup.commands().get(ic.index()));
     }
 
     public int stepCount() {

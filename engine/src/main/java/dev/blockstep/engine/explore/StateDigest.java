@@ -1,13 +1,17 @@
 package dev.blockstep.engine.explore;
 
+import dev.blockstep.engine.coroutine.Coroutine;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
+import dev.blockstep.engine.snapshot.CoState;
+import dev.blockstep.engine.snapshot.WriteGeneration;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,15 +41,18 @@ final class StateDigest {
             "Engine.fixAtLastStep",
             "Scheduler.stepIndex", "Scheduler.readyCounter", "Scheduler.readySince", "Scheduler.current",
             "Scheduler.policy",
-            "Coroutine.frames", "Coroutine.version",
+            // blockedOn is the debugger's text, fixed when the coroutine blocked ("aio_flush: 3 requests in flight")
+            "Coroutine.frames", "Coroutine.version", "Coroutine.blockedOn",
             "BlockNode.stdout", "BlockNode.output", "BlockNode.outputGroup", "BlockNode.eventTarget",
             "Qcow2State.sink", "Qcow2State.observer", "Qcow2State.co",
             // the workload is the same list in every state of one search; pc says how far it got
             "QemuIoMain.commands");
 
-    private static final Map<Class<?>, Field[]> FIELDS = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, Slot[]> FIELDS = new ConcurrentHashMap<>();
 
     private final IdentityHashMap<Object, Integer> seen = new IdentityHashMap<>();
+    /** Each write_gen value met so far, numbered in walk order ({@link WriteGeneration}). */
+    private final Map<Long, Integer> generations = new HashMap<>();
     /** Test hook: more "Class.field" names, or a bare class name, left out (a digest made to miss something). */
     private final Set<String> hidden;
     private long h1 = 0x243F6A8885A308D3L;
@@ -70,6 +77,13 @@ final class StateDigest {
         return new Key(d.h1, d.h2);
     }
 
+    /** The digest of any object graph, walked as {@link #of(Run)} walks an engine (for tests of the rules). */
+    static Key ofGraph(Object root) {
+        StateDigest d = new StateDigest(Set.of());
+        d.walk(root);
+        return new Key(d.h1, d.h2);
+    }
+
     /** Two independent 64-bit mixes of the same stream; equal keys for different streams are a 2^-128 accident. */
     record Key(long a, long b) { }
 
@@ -77,6 +91,18 @@ final class StateDigest {
         h1 = mix(h1 ^ v) + 0x9E3779B97F4A7C15L;
         h2 = mix2(h2 + v) ^ (h1 >>> 17);
     }
+
+    /** Each class's name as one hashed word: a name fed char by char cost more than all the state it named. */
+    private static final ClassValue<Long> NAME = new ClassValue<>() {
+        @Override
+        protected Long computeValue(Class<?> type) {
+            long h = 0x2545F4914F6CDD1DL;
+            for (char ch : type.getName().toCharArray()) {
+                h = mix(h ^ ch);
+            }
+            return h;
+        }
+    };
 
     private void add(String s) {
         add(s.length());
@@ -91,7 +117,7 @@ final class StateDigest {
             return;
         }
         if (o instanceof Number || o instanceof Boolean || o instanceof Character) {
-            add(o.getClass().getSimpleName());
+            add(NAME.get(o.getClass()));
             add(o instanceof Boolean b ? (b ? 1 : 0) : o instanceof Character c ? c
                     : o instanceof Double d ? Double.doubleToLongBits(d) : o instanceof Float f
                     ? Float.floatToIntBits(f) : ((Number) o).longValue());
@@ -102,7 +128,7 @@ final class StateDigest {
             return;
         }
         if (o instanceof Enum<?> e) {
-            add(e.getDeclaringClass().getName());
+            add(NAME.get(e.getDeclaringClass()));
             add(e.ordinal());
             return;
         }
@@ -113,8 +139,16 @@ final class StateDigest {
         }
         seen.put(o, seen.size());
         Class<?> c = o.getClass();
-        add(c.getName());
+        add(NAME.get(c));
         if (!hidden.isEmpty() && hidden.contains(c.getSimpleName())) {
+            return;
+        }
+        if (o instanceof Coroutine co && co.state() == CoState.DONE) {
+            // A finished coroutine never steps again, and no step reads another coroutine's locals: what it
+            // returned is in the run's history (reads) or already in the shared state. Its locals are history.
+            add(co.id());
+            add(co.name());
+            add(CoState.DONE.ordinal());
             return;
         }
         if (o instanceof HostFile f) {
@@ -138,32 +172,43 @@ final class StateDigest {
         } else if (c.getName().startsWith("java.")) {
             throw new IllegalStateException("cannot hash a " + c.getName() + " inside the engine");
         } else {
-            for (Field f : fields(c)) {
+            for (Slot slot : fields(c)) {
+                Field f = slot.field();
                 if (!hidden.isEmpty() && hidden.contains(f.getDeclaringClass().getSimpleName() + "." + f.getName())) {
                     continue;
                 }
                 try {
-                    Class<?> t = f.getType();
-                    if (t == long.class) {
-                        add(f.getLong(o));
-                    } else if (t == int.class) {
-                        add(f.getInt(o));
-                    } else if (t == boolean.class) {
-                        add(f.getBoolean(o) ? 1 : 0);
-                    } else if (t == byte.class || t == short.class || t == char.class) {
-                        add(f.getInt(o));
-                    } else if (t == double.class) {
-                        add(Double.doubleToLongBits(f.getDouble(o)));
-                    } else if (t == float.class) {
-                        add(Float.floatToIntBits(f.getFloat(o)));
-                    } else {
-                        walk(f.get(o));
+                    switch (slot.kind()) {
+                        case LONG -> add(f.getLong(o));
+                        case INT -> add(f.getInt(o));
+                        case BOOLEAN -> add(f.getBoolean(o) ? 1 : 0);
+                        case DOUBLE -> add(Double.doubleToLongBits(f.getDouble(o)));
+                        case FLOAT -> add(Float.floatToIntBits(f.getFloat(o)));
+                        case GENERATION -> add(generation(f.getLong(o)));
+                        case GENERATIONS -> {
+                            long[] g = (long[]) f.get(o);
+                            add(g == null ? -1 : g.length);
+                            for (int i = 0; g != null && i < g.length; i++) {
+                                add(generation(g[i]));
+                            }
+                        }
+                        case OBJECT -> walk(f.get(o));
                     }
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException(e);
                 }
             }
         }
+    }
+
+    /** A write_gen value as the number of distinct values met before it in the walk: its equality pattern. */
+    private int generation(long value) {
+        Integer n = generations.get(value);
+        if (n == null) {
+            n = generations.size();
+            generations.put(value, n);
+        }
+        return n;
     }
 
     private void walkArray(Object o) {
@@ -173,10 +218,15 @@ final class StateDigest {
                 add(x);
             }
         } else if (o instanceof long[] a) {
+            // sparse: tables such as the refcount table are mostly zeros; index and value of the rest, then an end
             add(a.length);
-            for (long x : a) {
-                add(x);
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] != 0) {
+                    add(i);
+                    add(a[i]);
+                }
             }
+            add(-1);
         } else if (o instanceof int[] a) {
             add(a.length);
             for (int x : a) {
@@ -215,10 +265,15 @@ final class StateDigest {
         }
     }
 
+    /** How a field is hashed: primitives by value, write_gen values by their equality pattern, the rest walked. */
+    private enum Kind { LONG, INT, BOOLEAN, DOUBLE, FLOAT, GENERATION, GENERATIONS, OBJECT }
+
+    private record Slot(Field field, Kind kind) { }
+
     /** The class's instance fields and its superclasses', history left out, in a fixed order. */
-    private static Field[] fields(Class<?> c) {
+    private static Slot[] fields(Class<?> c) {
         return FIELDS.computeIfAbsent(c, k -> {
-            List<Field> out = new ArrayList<>();
+            List<Slot> out = new ArrayList<>();
             for (Class<?> x = k; x != null && x != Object.class && x != Record.class; x = x.getSuperclass()) {
                 Field[] own = x.getDeclaredFields();
                 Arrays.sort(own, Comparator.comparing(Field::getName));
@@ -228,11 +283,37 @@ final class StateDigest {
                         continue;
                     }
                     f.setAccessible(true);
-                    out.add(f);
+                    out.add(new Slot(f, kind(f)));
                 }
             }
-            return out.toArray(new Field[0]);
+            return out.toArray(new Slot[0]);
         });
+    }
+
+    private static Kind kind(Field f) {
+        Class<?> t = f.getType();
+        if (f.isAnnotationPresent(WriteGeneration.class)) {
+            if (t == long.class) {
+                return Kind.GENERATION;
+            }
+            if (t == long[].class) {
+                return Kind.GENERATIONS;
+            }
+            throw new IllegalStateException(f + " is marked a write generation but is not a long or long[]");
+        }
+        if (t == long.class) {
+            return Kind.LONG;
+        }
+        if (t == int.class || t == byte.class || t == short.class || t == char.class) {
+            return Kind.INT;
+        }
+        if (t == boolean.class) {
+            return Kind.BOOLEAN;
+        }
+        if (t == double.class) {
+            return Kind.DOUBLE;
+        }
+        return t == float.class ? Kind.FLOAT : Kind.OBJECT;
     }
 
     private static long mix(long z) {

@@ -25,6 +25,11 @@ public final class HostFile {
     /** Pages this instance may write in place; everything else is shared with a copy. */
     private Map<Long, Boolean> owned;
     private long length;
+    /**
+     * Two 64-bit hashes of each page's bytes whose hash is known, for {@link #digest}; a page loses its entry when
+     * its bytes or its mapping change. Copies share pages unchanged, so they start with these hashes.
+     */
+    private Map<Long, long[]> pageHashes = new HashMap<>();
     /** Told of every read and change of the bytes; not carried over to copies. */
     private Observer observer = Observer.NONE;
 
@@ -154,6 +159,7 @@ public final class HostFile {
     /** A copy that shares pages with this one until either side writes them. */
     public HostFile copy() {
         HostFile c = new HostFile(new HashMap<>(pages), length);
+        c.pageHashes = new HashMap<>(pageHashes);
         owned.clear(); // both sides now share every page
         return c;
     }
@@ -222,6 +228,13 @@ public final class HostFile {
     }
 
     public long readBe64(long offset) {
+        int inPage = (int) (offset & (PAGE_SIZE - 1));
+        if (offset >= 0 && offset <= Long.MAX_VALUE - 8 && inPage <= PAGE_SIZE - 8) {
+            // within one page: no buffer (the driver reads table entries one by one)
+            observer.accessed(offset, 8, false);
+            byte[] p = pages.get(offset >>> PAGE_BITS);
+            return p == null ? 0 : (long) BE_WORDS.get(p, inPage);
+        }
         byte[] b = read(offset, 8);
         long v = 0;
         for (byte x : b) {
@@ -280,6 +293,7 @@ public final class HostFile {
             if (n == PAGE_SIZE) {
                 pages.put(page, full);
                 owned.remove(page);
+                pageHashes.put(page, FILLED_HASHES[value & 0xff]);
             } else {
                 Arrays.fill(writablePage(page), inPage, inPage + n, value);
             }
@@ -351,8 +365,9 @@ public final class HostFile {
 
     /**
      * Feeds the file's content to {@code out} in a canonical form: the length, then each page holding data, in
-     * ascending order, as its index and its bytes in 8-byte words. Two files with equal bytes feed equal
-     * sequences however their pages are shared or were written; the explorer's state cache hashes this.
+     * ascending order, as its index and two 64-bit hashes of its bytes. Two files with equal bytes feed equal
+     * sequences however their pages are shared or were written; the explorer's state cache hashes this. A page's
+     * hashes are kept until it changes, so a state reached by one more step rehashes only the pages it wrote.
      */
     public void digest(java.util.function.LongConsumer out) {
         out.accept(length);
@@ -363,19 +378,58 @@ public final class HostFile {
         }
         Arrays.sort(keys);
         for (long k : keys) {
-            byte[] p = pages.get(k);
-            if (isZero(p, PAGE_SIZE)) {
+            long[] h = pageHashes.computeIfAbsent(k, x -> pageHash(pages.get(x)));
+            if (h == ZERO_PAGE) {
                 continue;
             }
             out.accept(k);
-            for (int i = 0; i < PAGE_SIZE; i += 8) {
-                out.accept((long) WORDS.get(p, i));
-            }
+            out.accept(h[0]);
+            out.accept(h[1]);
+        }
+    }
+
+    /** Hashes every stored page now, so that copies made later start with the hashes ({@link #digest}). */
+    public void hashPages() {
+        for (long k : pages.keySet()) {
+            pageHashes.computeIfAbsent(k, x -> pageHash(pages.get(x)));
+        }
+    }
+
+    /** A stored page of zeros, which {@link #digest} leaves out as it would a hole. */
+    private static final long[] ZERO_PAGE = new long[0];
+
+    private static long[] pageHash(byte[] p) {
+        if (isZero(p, PAGE_SIZE)) {
+            return ZERO_PAGE;
+        }
+        return hashWords(p, 0);
+    }
+
+    /** The hashes of a page's words, or, with {@code p} null, of a page whose every word is {@code word}. */
+    private static long[] hashWords(byte[] p, long word) {
+        long a = 0x243F6A8885A308D3L;
+        long b = 0x13198A2E03707344L;
+        for (int i = 0; i < PAGE_SIZE; i += 8) {
+            long w = p == null ? word : (long) WORDS.get(p, i);
+            a = mix(a ^ w) + 0x9E3779B97F4A7C15L;
+            b = (b + w) * 0xFF51AFD7ED558CCDL ^ (b >>> 29);
+        }
+        return new long[] {mix(a), mix(b ^ a)};
+    }
+
+    /** The hashes of each shared filled page ({@link #fill}), known without reading it: data writes make many. */
+    private static final long[][] FILLED_HASHES = new long[256][];
+
+    static {
+        for (int v = 1; v < 256; v++) {
+            FILLED_HASHES[v] = hashWords(null, v * 0x0101010101010101L);
         }
     }
 
     private static final java.lang.invoke.VarHandle WORDS =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle BE_WORDS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
@@ -396,6 +450,7 @@ public final class HostFile {
             if (n == PAGE_SIZE) {
                 pages.remove(page);
                 owned.remove(page);
+                pageHashes.remove(page);
             } else if (pages.containsKey(page)) {
                 Arrays.fill(writablePage(page), inPage, inPage + n, (byte) 0);
             }
@@ -405,6 +460,7 @@ public final class HostFile {
     }
 
     private byte[] writablePage(long page) {
+        pageHashes.remove(page); // the caller changes its bytes
         byte[] p = pages.get(page);
         if (p == null) {
             p = new byte[PAGE_SIZE];

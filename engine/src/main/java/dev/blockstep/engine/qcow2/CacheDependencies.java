@@ -20,6 +20,7 @@ final class CacheDependencies {
     private final boolean[] dirty = new boolean[2];
     private final boolean[] dependsOnOther = new boolean[2];
     private final boolean[] dependsOnFlush = new boolean[2];
+    @dev.blockstep.engine.snapshot.WriteGeneration
     private long writeGen;
     /** write_gen as each bdrv_flush(bs->file) of the operation running read it on entry. */
     private final java.util.List<Long> fileFlushes = new java.util.ArrayList<>();

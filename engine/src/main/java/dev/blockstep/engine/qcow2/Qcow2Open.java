@@ -54,8 +54,14 @@ final class Qcow2Open {
         L1Table l1 = L1Table.read(file, h.l1TableOffset(), h.l1Size());
         int reftableEntries = h.refcountTableClusters() * (h.clusterSize() / 8);
         long[] reftable = new long[reftableEntries];
-        for (int i = 0; i < reftableEntries; i++) {
-            reftable[i] = file.readBe64(h.refcountTableOffset() + 8L * i);
+        long reftableEnd = h.refcountTableOffset() + 8L * reftableEntries;
+        // only the stored pages: the rest of a table cluster reads as zeros (an explorer opens the image per run)
+        for (long page : file.storedPages(h.refcountTableOffset(), 8L * reftableEntries)) {
+            long from = Math.max(h.refcountTableOffset(), page << HostFile.PAGE_BITS);
+            long to = Math.min(reftableEnd, (page + 1) << HostFile.PAGE_BITS);
+            for (long at = h.refcountTableOffset() + (from - h.refcountTableOffset()) / 8 * 8; at < to; at += 8) {
+                reftable[(int) ((at - h.refcountTableOffset()) / 8)] = file.readBe64(at);
+            }
         }
         Qcow2State s = new Qcow2State(file, h, l1, reftable, sink, unmap);
         if (link != null) {
