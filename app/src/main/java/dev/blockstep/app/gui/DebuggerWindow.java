@@ -65,6 +65,9 @@ public final class DebuggerWindow {
     private final javafx.beans.property.BooleanProperty presentation =
             new javafx.beans.property.SimpleBooleanProperty();
     private SplitPane requestsAndLock;
+    private SplitPane main;
+    /** The main divider as it was before presentation mode widened the left pane, restored when it ends. */
+    private double mainBeforePresentation = -1;
     private SplitPane state;
     private TabPane tablesTab;
     private TabPane refTab;
@@ -125,6 +128,8 @@ public final class DebuggerWindow {
 
     /** Below this width the L1/L2 tables become a tab beside the refcount map, which keeps the room it needs. */
     static final double NARROW_BELOW = 1300;
+    /** The least share of the width the Coroutines pane has in presentation mode. */
+    static final double PRESENTATION_LEFT = 0.35;
     static final double PREFERRED_WIDTH = 1600;
     static final double PREFERRED_HEIGHT = 1000;
 
@@ -162,6 +167,17 @@ public final class DebuggerWindow {
         } else if (!requestsAndLock.getItems().contains(requestsBox)) {
             requestsAndLock.getItems().add(0, requestsBox);
             requestsAndLock.setDividerPositions(0.55);
+        }
+        guide.setPresentation(on);
+        timeline.setPresentation(on);
+        coroutines.setPresentation(on);
+        // the coroutines' names and states at 17 px need about a third of a 1024 px projector
+        if (on && mainBeforePresentation < 0) {
+            mainBeforePresentation = main.getDividerPositions()[0];
+            main.setDividerPositions(Math.max(mainBeforePresentation, PRESENTATION_LEFT));
+        } else if (!on && mainBeforePresentation >= 0) {
+            main.setDividerPositions(mainBeforePresentation);
+            mainBeforePresentation = -1;
         }
         root.applyCss();
     }
@@ -284,7 +300,7 @@ public final class DebuggerWindow {
         center.setOrientation(Orientation.VERTICAL);
         center.setDividerPositions(0.62);
         center.setId("center-split");
-        SplitPane main = new SplitPane(left, center);
+        main = new SplitPane(left, center);
         main.setDividerPositions(0.28);
         main.setId("main-split");
         for (SplitPane s : List.of(main, center, state, requestsAndLock, coroutines.split(), tables.split(),
