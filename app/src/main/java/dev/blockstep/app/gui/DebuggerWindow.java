@@ -65,6 +65,10 @@ public final class DebuggerWindow {
     private final javafx.beans.property.BooleanProperty presentation =
             new javafx.beans.property.SimpleBooleanProperty();
     private SplitPane requestsAndLock;
+    private SplitPane main;
+    private SplitPane center;
+    /** The main divider as it was before presentation mode widened the left pane, restored when it ends. */
+    private double mainBeforePresentation = -1;
     private SplitPane state;
     private TabPane tablesTab;
     private TabPane refTab;
@@ -114,6 +118,7 @@ public final class DebuggerWindow {
                 DebuggerWindow.class.getResource(Styles.DEBUGGER_CSS).toExternalForm());
         installDragAndDrop();
         SettledCss.install(scene);
+        scene.addPostLayoutPulseListener(this::keepTimelineInItsPane);
         scene.widthProperty().addListener((o, was, w) -> fitWidth(w.doubleValue()));
         fitWidth(scene.getWidth());
         vm.errorDialogProperty().addListener((o, was, now) -> {
@@ -125,6 +130,10 @@ public final class DebuggerWindow {
 
     /** Below this width the L1/L2 tables become a tab beside the refcount map, which keeps the room it needs. */
     static final double NARROW_BELOW = 1300;
+    /** The least share of the height the state panes keep when the timeline asks for more room. */
+    static final double MIN_STATE_SHARE = 0.3;
+    /** The least share of the width the Coroutines pane has in presentation mode. */
+    static final double PRESENTATION_LEFT = 0.35;
     static final double PREFERRED_WIDTH = 1600;
     static final double PREFERRED_HEIGHT = 1000;
 
@@ -163,7 +172,36 @@ public final class DebuggerWindow {
             requestsAndLock.getItems().add(0, requestsBox);
             requestsAndLock.setDividerPositions(0.55);
         }
+        guide.setPresentation(on);
+        timeline.setPresentation(on);
+        coroutines.setPresentation(on);
+        // the coroutines' names and states at 17 px need about a third of a 1024 px projector
+        if (on && mainBeforePresentation < 0) {
+            mainBeforePresentation = main.getDividerPositions()[0];
+            main.setDividerPositions(Math.max(mainBeforePresentation, PRESENTATION_LEFT));
+        } else if (!on && mainBeforePresentation >= 0) {
+            main.setDividerPositions(mainBeforePresentation);
+            mainBeforePresentation = -1;
+        }
         root.applyCss();
+    }
+
+    /**
+     * Moves the timeline's divider up when the timeline's panel reaches past the bottom of its tab pane, where it
+     * is cut: the lanes ask for more room in presentation mode or when a run with more lanes opens, and a split
+     * pane keeps a pane's minimum only when it is resized or its divider dragged, not when the minimum grows.
+     */
+    private void keepTimelineInItsPane() {
+        Node panel = timeline.node();
+        if (panel.getScene() == null || !panel.isVisible() || center.getHeight() <= 0) {
+            return;
+        }
+        double past = panel.localToScene(panel.getLayoutBounds()).getMaxY()
+                - bottomTabs.localToScene(bottomTabs.getLayoutBounds()).getMaxY();
+        double at = center.getDividerPositions()[0];
+        if (past > 0.5 && at > MIN_STATE_SHARE) {
+            center.setDividerPositions(Math.max(MIN_STATE_SHARE, at - (past + 2) / center.getHeight()));
+        }
     }
 
     /**
@@ -274,17 +312,18 @@ public final class DebuggerWindow {
         state.setId("state-split");
         Tab timelineTab = tab("tab-timeline", "Timeline", timeline.node());
         Tab consoleTab = tab("tab-console", "Console", console.node());
+        bottomTabs.setId("bottom-tabs");
         bottomTabs.getTabs().addAll(timelineTab, consoleTab, tab("tab-check", "Check", check.node()));
         // The check stays live (it runs by itself at the end); the two heavy views redraw only when shown.
         vm.session().addPanel(new DeferredPanel(timeline, timelineTab.selectedProperty(), vm::panelFailed));
         vm.session().addPanel(new DeferredPanel(console, consoleTab.selectedProperty(), vm::panelFailed));
         BorderPane stateAndProvenance = new BorderPane(state);
         stateAndProvenance.setBottom(provenance.node());
-        SplitPane center = new SplitPane(stateAndProvenance, bottomTabs);
+        center = new SplitPane(stateAndProvenance, bottomTabs);
         center.setOrientation(Orientation.VERTICAL);
         center.setDividerPositions(0.62);
         center.setId("center-split");
-        SplitPane main = new SplitPane(left, center);
+        main = new SplitPane(left, center);
         main.setDividerPositions(0.28);
         main.setId("main-split");
         for (SplitPane s : List.of(main, center, state, requestsAndLock, coroutines.split(), tables.split(),

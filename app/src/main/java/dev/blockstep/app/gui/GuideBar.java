@@ -10,7 +10,9 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
-import javafx.scene.layout.BorderPane;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
@@ -25,12 +27,18 @@ public final class GuideBar implements SessionPanel {
     private final Label title = new Label();
     private final Label description = new Label();
     private final Label watch = new Label();
-    private final BorderPane root = new BorderPane();
+    private final StackPane root = new StackPane();
     private long open = -1;
     private boolean dismissed;
     /** On a short window (a projector at 1024x640) the description, which can run to three lines, gives its
      *  rows to the timeline; it stays a tooltip on the title. */
     private boolean compact;
+    private boolean shortWindow;
+    /**
+     * In presentation mode the card keeps the title and what to watch and drops the description, whatever the
+     * window's height: at 17 px type the three of them left a 1024x768 projector's timeline one lane.
+     */
+    private boolean presentation;
     private Guide guide;
 
     GuideBar(DebuggerViewModel vm, EngineWiring wiring) {
@@ -38,6 +46,8 @@ public final class GuideBar implements SessionPanel {
         this.wiring = wiring;
         title.setId("guide-title");
         title.getStyleClass().add("guide-title");
+        // a long title wraps rather than ending in "…": it is the first thing a class reads
+        title.setWrapText(true);
         description.setId("guide-description");
         description.setWrapText(true);
         description.setMaxHeight(64);
@@ -55,23 +65,41 @@ public final class GuideBar implements SessionPanel {
             dismissed = true;
             show(false);
         });
-        root.setCenter(new VBox(2, title, description, watch));
-        root.setRight(close);
+        // The ✕ sits over the text's right margin rather than in a column of its own: a BorderPane measured the
+        // wrapped labels at its whole width, the ✕'s column included, and cut the last line of what to watch.
+        VBox text = new VBox(2, title, description, watch);
+        text.setPadding(new Insets(0, CLOSE_ROOM, 0, 0));
+        StackPane.setAlignment(close, Pos.TOP_RIGHT);
+        root.getChildren().addAll(text, close);
         root.setId("guide");
         root.getStyleClass().add("guide");
         root.sceneProperty().addListener((o, was, scene) -> {
             if (scene != null) {
-                scene.heightProperty().addListener((h, before, now) -> compact(now.doubleValue() < COMPACT_BELOW));
-                compact(scene.getHeight() < COMPACT_BELOW);
+                scene.heightProperty().addListener((h, before, now) -> {
+                    shortWindow = now.doubleValue() < COMPACT_BELOW;
+                    compact();
+                });
+                shortWindow = scene.getHeight() < COMPACT_BELOW;
+                compact();
             }
         });
         show(false);
     }
 
+    /** The text's right margin, where the ✕ sits. */
+    private static final double CLOSE_ROOM = 40;
+
     /** Below this window height the card drops its description. */
     static final double COMPACT_BELOW = 760;
 
-    private void compact(boolean on) {
+    /** Presentation mode on or off: the card drops its description while it is on. */
+    void setPresentation(boolean on) {
+        presentation = on;
+        compact();
+    }
+
+    private void compact() {
+        boolean on = shortWindow || presentation;
         if (on != compact) {
             compact = on;
             if (guide != null) {

@@ -12,6 +12,12 @@ public final class Styles {
     public static final PseudoClass CHANGED = PseudoClass.getPseudoClass("changed");
     /** In a row the last step changed, though not this cell's value (a lighter mark than :changed). */
     public static final PseudoClass ROW_CHANGED = PseudoClass.getPseudoClass("row-changed");
+    /**
+     * An L2 entry that reads as zeros (ZERO_PLAIN or ZERO_ALLOC). A pseudo-class, not a style class: a cell is
+     * reused for another entry at every step, and a style class changing makes JavaFX look up the cell's whole
+     * style again, which a jump pays for every visible cell.
+     */
+    public static final PseudoClass READS_ZERO = PseudoClass.getPseudoClass("reads-zero");
     /** Coroutine holds s->lock. */
     public static final PseudoClass LOCK_HELD = PseudoClass.getPseudoClass("lock-held");
     /** Coroutine dropped s->lock for its data I/O while keeping its allocation. */

@@ -37,6 +37,14 @@ public final class CoroutinesPanel implements SessionPanel {
     static final int MANY = 64;
     private final javafx.scene.control.CheckBox showFinished = new javafx.scene.control.CheckBox("Show finished");
     private final Label hiddenNote = new Label();
+    private final javafx.scene.control.TableColumn<LiveRow<Integer, CoroutineRowItem>, CoroutineRowItem> name =
+            LiveCell.column("Co", 72, r -> r.view().name());
+    private final javafx.scene.control.TableColumn<LiveRow<Integer, CoroutineRowItem>, CoroutineRowItem> request =
+            LiveCell.column("Request", 150, r -> r.view().request());
+    private final javafx.scene.control.TableColumn<LiveRow<Integer, CoroutineRowItem>, CoroutineRowItem> state =
+            LiveCell.column("State", 130, CoroutinesPanel::stateText);
+    private final javafx.scene.control.TableColumn<LiveRow<Integer, CoroutineRowItem>, CoroutineRowItem> nextStep =
+            LiveCell.column("Next step", 170, r -> r.view().phase());
 
     public CoroutinesPanel(DebuggerViewModel vm) {
         this.vm = vm;
@@ -45,10 +53,10 @@ public final class CoroutinesPanel implements SessionPanel {
         table.setFixedCellSize(24);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("No coroutines"));
-        table.getColumns().add(LiveCell.column("Co", 72, r -> r.view().name()));
-        table.getColumns().add(LiveCell.column("Request", 150, r -> r.view().request()));
-        table.getColumns().add(LiveCell.column("State", 130, CoroutinesPanel::stateText));
-        table.getColumns().add(LiveCell.column("Next step", 170, r -> r.view().phase()));
+        table.getColumns().add(name);
+        table.getColumns().add(request);
+        table.getColumns().add(state);
+        table.getColumns().add(nextStep);
         table.setRowFactory(t -> new CoroutineRow());
         table.getSelectionModel().selectedItemProperty().addListener((obs, was, r) -> {
             if (!updating) {
@@ -73,6 +81,19 @@ public final class CoroutinesPanel implements SessionPanel {
 
     public Node node() {
         return root;
+    }
+
+    /**
+     * Presentation mode keeps each coroutine's name and state, in type a class can read: four columns of 17 px
+     * type in the left pane cut every state to "LOC…". The request and the next step are the first lines of the
+     * Frames list below, for the coroutine picked.
+     */
+    public void setPresentation(boolean on) {
+        request.setVisible(!on);
+        nextStep.setVisible(!on);
+        // "qemu-io" and "LOCK DROPPED, data I/O" at 17 px
+        name.setPrefWidth(on ? 95 : 72);
+        state.setPrefWidth(on ? 215 : 130);
     }
 
     public SplitPane split() {

@@ -277,9 +277,10 @@ public final class TablesPanel implements SessionPanel {
      * cells whose value the step changed.
      */
     private static final class L2Cell extends LiveCell<Long, L2Item> {
+        private static final List<javafx.css.PseudoClass> ROW_STATES = List.of(dev.blockstep.app.gui.Styles.ALIASED,
+                dev.blockstep.app.gui.Styles.FREED, dev.blockstep.app.gui.Styles.READS_ZERO);
         private final Tooltip tip = new Tooltip();
         private final Column key;
-        private String typeClass;
 
         L2Cell(Function<L2Item, String> text, Column key) {
             super(text);
@@ -288,21 +289,13 @@ public final class TablesPanel implements SessionPanel {
 
         @Override
         protected void show(L2Item item) {
-            if (typeClass != null && (item == null || !typeClass.equals(item.look().typeClass()))) {
-                getStyleClass().remove(typeClass);
-                typeClass = null;
-            }
-            for (var pc : List.of(dev.blockstep.app.gui.Styles.ALIASED, dev.blockstep.app.gui.Styles.FREED)) {
+            for (var pc : ROW_STATES) {
                 pseudoClassStateChanged(pc, item != null && item.look().states().contains(pc));
             }
             pseudoClassStateChanged(dev.blockstep.app.gui.Styles.CHANGED,
                     item != null && key != null && item.changedCells().contains(key));
             pseudoClassStateChanged(dev.blockstep.app.gui.Styles.ROW_CHANGED, item != null && item.changed());
             if (item != null) {
-                if (typeClass == null) {
-                    typeClass = item.look().typeClass();
-                    getStyleClass().add(typeClass);
-                }
                 tip.setText(item.look().tooltip());
                 setTooltip(tip);
             } else {

@@ -86,6 +86,9 @@ public final class TimelinePanel implements SessionPanel {
     /** What the canvas was last drawn from; a step that leaves it equal does not redraw the canvas. */
     private Drawn drawn;
     private int redraws;
+    /** In presentation mode the timeline asks for room for every lane of a small run (see {@link #minLanes}). */
+    private boolean presentation;
+    private int minLanes = -1;
 
     /** Everything the canvas's pixels depend on, besides the palette (whose change redraws at once). */
     private record Drawn(int first, int firstLane, double zoom, double width, double height, int generation,
@@ -162,9 +165,7 @@ public final class TimelinePanel implements SessionPanel {
         center.setBottom(hbar);
         center.setRight(vbar);
         // a short window drops whole legend rows, never the lanes: the canvas keeps room for the ruler and two lanes
-        canvasHolder.setMinSize(0, RULER_H + 2 * LANE_H);
-        // the canvas follows the holder, so the holder asks only for its minimum and takes what is left
-        canvasHolder.setPrefHeight(RULER_H + 2 * LANE_H);
+        askForLanes(2);
         HBox.setHgrow(zoom, Priority.NEVER);
         VBox.setVgrow(center, Priority.ALWAYS);
         root.setCenter(new VBox(2, controls, legend, center));
@@ -256,21 +257,47 @@ public final class TimelinePanel implements SessionPanel {
         return collapse;
     }
 
+    /** Presentation mode on or off (see {@link #minLanes}). */
+    public void setPresentation(boolean on) {
+        presentation = on;
+        askForLanes(minLanes());
+    }
+
+    /**
+     * How many lanes the canvas asks room for. Two, so that a short window gives its rows to the lanes only after
+     * the legend. In presentation mode, every lane of a run that has at most four (minimal-race has the qemu-io
+     * loop, W1 and Z2): a class must see both requests of the race at step 0, beside the guide card.
+     */
+    int minLanes() {
+        int lanes = rows.size() + (collapsedCount > 0 ? 1 : 0);
+        return presentation ? Math.max(2, Math.min(4, lanes)) : 2;
+    }
+
+    private void askForLanes(int lanes) {
+        if (lanes != minLanes) {
+            minLanes = lanes;
+            canvasHolder.setMinSize(0, RULER_H + lanes * LANE_H);
+            // the canvas follows the holder, so the holder asks only for its minimum and takes what is left
+            canvasHolder.setPrefHeight(RULER_H + lanes * LANE_H);
+        }
+    }
+
     private void updateRows() {
         List<Lane> all = model.lanes();
-        if (!collapse.isSelected()) {
+        if (collapse.isSelected()) {
+            List<Lane> open = new ArrayList<>();
+            for (Lane l : all) {
+                if (!done.contains(l.coroutine())) {
+                    open.add(l);
+                }
+            }
+            collapsedCount = all.size() - open.size();
+            rows = open;
+        } else {
             rows = all;
             collapsedCount = 0;
-            return;
         }
-        List<Lane> open = new ArrayList<>();
-        for (Lane l : all) {
-            if (!done.contains(l.coroutine())) {
-                open.add(l);
-            }
-        }
-        collapsedCount = all.size() - open.size();
-        rows = open;
+        askForLanes(minLanes());
     }
 
     private void updateBars() {

@@ -12,8 +12,7 @@ import javafx.css.PseudoClass;
  * How an L2 entry is shown: the same decision in the grid, a tooltip and a diff. {@code aliased} means the
  * host cluster it names is named by another entry too; {@code changed} means the last step wrote it.
  */
-public record L2EntryPresentation(String text, String flags, String tooltip, Set<PseudoClass> states,
-                                  String typeClass) {
+public record L2EntryPresentation(String text, String flags, String tooltip, Set<PseudoClass> states) {
 
     public static L2EntryPresentation of(L2Row row, int clusterSize, boolean changed, boolean aliased,
                                          int hostRefcount) {
@@ -55,7 +54,9 @@ public record L2EntryPresentation(String text, String flags, String tooltip, Set
         if (type.isAllocated() && hostRefcount == 0) {
             states.add(Styles.FREED);
         }
-        return new L2EntryPresentation(text, flags, tip.toString(), Set.copyOf(states),
-                "l2-" + type.name().toLowerCase().replace('_', '-'));
+        if (type == ClusterType.ZERO_PLAIN || type == ClusterType.ZERO_ALLOC) {
+            states.add(Styles.READS_ZERO);
+        }
+        return new L2EntryPresentation(text, flags, tip.toString(), Set.copyOf(states));
     }
 }

@@ -201,6 +201,66 @@ class ClassroomWindowTest {
         assertTrue(inside(sceneBounds(), b), where + ": the timeline at " + b + " leaves the window " + sceneBounds());
     }
 
+    /**
+     * A class at a 1024x768 projector, step 0, presentation mode: the sample's title and what to watch for, whole,
+     * and beside them every lane of the run (the qemu-io loop, W1 and Z2) and the race's host cluster. The card
+     * with its description used to leave the timeline the ruler and two lanes, so Z2 was off screen.
+     */
+    @Test
+    void inPresentationAt1024x768Step0ShowsTheTitleWhatToWatchEveryLaneAndTheRaceCluster(FxRobot robot) {
+        size(1024, 768);
+        open("minimal-race");
+        robot.push(KeyCode.F5);
+        WindowFixture.until("the guide has the trace's title",
+                () -> fx.window.guide().titleText().startsWith("minimal-race: an allocating write"));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(onFx(() -> fx.window.presentation() && fx.window.guide().showing()));
+        for (String id : List.of("#guide-title", "#guide-watch")) {
+            Labeled l = robot.lookup(id).queryAs(Labeled.class);
+            String drawn = onFx(() -> l.lookupAll(".text").stream().filter(n -> n instanceof Text)
+                    .map(n -> ((Text) n).getText()).findFirst().orElse(""));
+            assertEquals(onFx(l::getText), drawn, id + " is drawn cut");
+            assertShown(robot, id, 100);
+        }
+        int lanes = onFx(() -> fx.window.timelinePanel().model().lanes().size());
+        assertEquals(3, lanes, "minimal-race's lanes: the qemu-io loop, W1 and Z2");
+        int fit = onFx(() -> fx.window.timelinePanel().lanesThatFit());
+        assertTrue(fit >= lanes, "the timeline has room for " + fit + " of its " + lanes + " lanes");
+        // drawn inside the tab pane that shows it: a canvas kept at its minimum height but pushed past the pane's
+        // bottom edge is cut there, whatever its own height says
+        Node canvas = robot.lookup("#timeline-canvas").query();
+        Node tabs = robot.lookup("#bottom-tabs").query();
+        Bounds b = onFx(() -> canvas.localToScene(canvas.getLayoutBounds()));
+        Bounds pane = onFx(() -> tabs.localToScene(tabs.getLayoutBounds()));
+        assertTrue(inside(pane, b) && inside(sceneBounds(), pane), "the timeline canvas at " + b
+                + " leaves its tab pane " + pane + " or the window " + sceneBounds());
+        Bounds cell = onFx(() -> fx.window.refcountPanel().hostCellInScene(5).orElseThrow());
+        Bounds map = onFx(() -> fx.window.refcountPanel().visibleMapInScene());
+        assertTrue(inside(map, cell) && inside(sceneBounds(), cell), "host cluster 5 drawn at " + cell
+                + ", the map shows " + map);
+    }
+
+    /** At the lock drop, in presentation mode on a projector, W1's state reads whole: "LOCK DROPPED, data I/O". */
+    @Test
+    void inPresentationAt1024x768TheCoroutinesTableCutsNoCell(FxRobot robot) {
+        size(1024, 768);
+        open("minimal-race");
+        robot.push(KeyCode.F5);
+        WaitForAsyncUtils.waitForFxEvents();
+        press(robot, KeyCode.F6);
+        Parent table = robot.lookup("#coroutines").queryAs(Parent.class);
+        List<String> cut = onFx(() -> table.lookupAll(".table-cell").stream()
+                .filter(n -> n.isVisible() && n instanceof Labeled l && l.getText() != null && !l.getText().isEmpty())
+                .map(n -> (Labeled) n)
+                .filter(l -> l.lookupAll(".text").stream().filter(t -> t instanceof Text)
+                        .noneMatch(t -> ((Text) t).getText().equals(l.getText())))
+                .map(l -> l.getText() + " (" + l.getWidth() + " px wide, needs " + l.prefWidth(-1) + ")").toList());
+        List<String> shown = onFx(() -> table.lookupAll(".table-cell").stream()
+                .filter(n -> n instanceof Labeled l && l.getText() != null).map(n -> ((Labeled) n).getText()).toList());
+        assertTrue(shown.contains("LOCK DROPPED, data I/O"), "W1's state is in the table: " + shown);
+        assertEquals(List.of(), cut, "coroutine cells drawn cut");
+    }
+
     @Test
     void at800x500TheSliderAndTheStepCounterStay(FxRobot robot) {
         size(800, 500);

@@ -114,4 +114,33 @@ class StepTouchesOnlyWhatChangedTest {
         }
         assertEquals(redraws, onFx(timeline::canvasRedraws).intValue(), "canvas redraws over five steps in view");
     }
+
+    /**
+     * A changed style class makes JavaFX look a node's whole style up again; a jump that did so for every visible
+     * cell spent most of its frame there. States that come and go with the data are pseudo-classes.
+     */
+    @Test
+    void noStepOrJumpChangesAStyleClass(FxRobot robot) {
+        fx.openSample("minimal-race");
+        List<String> changes = new ArrayList<>();
+        javafx.collections.ListChangeListener<String> note = c -> changes.add(c.getList().toString());
+        List<Node> watched = onFx(() -> {
+            List<Node> all = new ArrayList<>(robot.lookup(".table-cell").queryAll());
+            all.forEach(n -> n.getStyleClass().addListener(note));
+            return all;
+        });
+        assertTrue(onFx(() -> watched.stream().anyMatch(n -> n.getPseudoClassStates()
+                .contains(dev.blockstep.app.gui.Styles.READS_ZERO))), "step 0 shows guest 0's ZERO entry muted");
+        fx.resumeToEnd();
+        int end = fx.state().snapshot().step();
+        for (int to : new int[] {1, end, 2, end - 1, 0, end / 2}) {
+            fx.goTo(to);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+        onFx(() -> {
+            watched.forEach(n -> n.getStyleClass().removeListener(note));
+            return null;
+        });
+        assertEquals(List.of(), changes, "style classes changed by stepping and jumping");
+    }
 }
