@@ -206,4 +206,21 @@ class JobBesideGuestExploreTest {
             }
         }
     }
+
+    /**
+     * An exploration's verdict covers the images the job wrote, not only the guest node's own: the target the
+     * guest was pivoted onto, the base a commit wrote. A check that flags every image shows whose lines it got.
+     */
+    @Test
+    void theJudgeChecksEveryImageTheJobWrote() throws Exception {
+        for (BlockJobSpec job : List.of(new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.BACKGROUND, 0,
+                0), new BlockJobSpec.Commit("base.qcow2"), new BlockJobSpec.ActiveCommit())) {
+            ExploreSetup s = setup(FixVariant.NONE, job, "write -P 0x21 0 128k\n", 2 * CS);
+            var run = dev.blockstep.engine.explore.RandomSearch.runOnce(s, dev.blockstep.engine.coroutine.Policies.fifo());
+            var verdict = new Judge(s, image -> List.of("flagged")).judge(run);
+            String written = job instanceof BlockJobSpec.Mirror ? "tgt.qcow2" : job instanceof BlockJobSpec.Commit
+                    ? "base.qcow2" : "mid.qcow2";
+            assertEquals(List.of("flagged", written + ": flagged"), verdict.checkLines(), job.toString());
+        }
+    }
 }

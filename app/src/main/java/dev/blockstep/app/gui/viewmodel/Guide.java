@@ -32,6 +32,9 @@ public record Guide(String title, String description, String watch) {
                     + " clean.",
             "block-commit-discard", "Watch the commit job write only base.qcow2 while the guest frees clusters of the"
                     + " top: no request of one touches the other's image, and the check stays clean.",
+            "blockdev-mirror-discard", "Watch the guest's zero write pass mirror_top without MAY_UNMAP and its"
+                    + " discard stop there, so no guest request frees a cluster while the mirror job copies into the"
+                    + " target; then the pivot, and the check stays clean.",
             "guest-only", "Ordered traffic: no two overlapping requests are in flight, so no key moment leads to a"
                     + " corrupt image.");
 
