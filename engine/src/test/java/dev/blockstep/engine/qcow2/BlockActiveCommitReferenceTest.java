@@ -2,25 +2,16 @@ package dev.blockstep.engine.qcow2;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.block.BlockJobSpec;
-import dev.blockstep.engine.block.BlockStack;
-import dev.blockstep.engine.block.CommandSource;
-import dev.blockstep.engine.block.FilterNode;
 import dev.blockstep.engine.block.MirrorJob;
-import dev.blockstep.engine.coroutine.Policies;
-import dev.blockstep.engine.fix.FixVariant;
-import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.format.BackingFile;
-import dev.blockstep.engine.session.Engine;
-import dev.blockstep.engine.session.Workload;
+import dev.blockstep.engine.testing.MirrorJobRun;
 import dev.blockstep.engine.testing.MirrorOutcome;
 import dev.blockstep.engine.testing.QemuChain;
 import dev.blockstep.engine.testing.QemuSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,17 +58,9 @@ class BlockActiveCommitReferenceTest {
         Path ours = chain("ours");
         Path top = ours.resolve("top.qcow2");
         BackingImage base = BackingChain.of(top).open(new BackingFile("base.qcow2", "qcow2"));
-        Engine e = new Engine(new Workload(HostFile.load(top), "top.qcow2", CommandSource.of(List.of()),
-                FixVariant.NONE, Policies::fifo, BlockStack.QEMU_IO, base, new BlockJobSpec.ActiveCommit()));
-        assertEquals(List.of(FilterNode.Kind.MIRROR_TOP), e.node().filters().stream().map(FilterNode::kind).toList());
-        e.runToEnd();
-        assertTrue(e.finished());
-        assertEquals(List.of(), e.node().filters());
-        MirrorJob job = (MirrorJob) e.scheduler().coroutines().stream().filter(c -> c instanceof MirrorJob)
-                .findFirst().orElseThrow();
-        HostFile b = job.target().file();
-        Files.write(ours.resolve("base-after.qcow2"), b.read(0, (int) b.length()));
-        Files.write(ours.resolve("top-after.qcow2"), e.file().read(0, (int) e.file().length()));
+        MirrorJobRun run = MirrorJobRun.alone(top, "top.qcow2", base, new BlockJobSpec.ActiveCommit());
+        run.writeTarget(ours.resolve("base-after.qcow2"));
+        run.writeSource(ours.resolve("top-after.qcow2"));
 
         MirrorOutcome.assertSameOutcome(q.resolve("base.qcow2"), ours.resolve("base-after.qcow2"), "base");
         assertArrayEquals(topBefore, Files.readAllBytes(q.resolve("top.qcow2")), "qemu changed the top");
