@@ -22,6 +22,7 @@ import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.testing.MirrorOutcome;
 import dev.blockstep.engine.testing.Qemu;
+import dev.blockstep.engine.testing.QemuMirrorJobs;
 import dev.blockstep.engine.testing.QemuSystem;
 import dev.blockstep.engine.trace.TraceRun;
 import dev.blockstep.trace.JobCommand;
@@ -204,19 +205,9 @@ class JobSamplesTest {
             assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", src, "128k").exitCode());
             assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write -P 0x21 0 128k", src).exitCode());
             assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", tgt, "128k").exitCode());
-            try (QemuSystem qemu = QemuSystem.start(d, "if=none,id=d0,node-name=src,format=qcow2,file=" + src
-                    + ",discard=unmap")) {
-                qemu.execute("blockdev-add", QemuSystem.args().put("driver", "qcow2").put("node-name", job.target())
-                        .set("file", QemuSystem.args().put("driver", "file").put("filename", tgt)));
-                qemu.execute(job.execute(), QemuSystem.args().put("job-id", job.jobId()).put("device", "d0")
-                        .put("target", job.target()).put("sync", "full")
-                        .put("copy-mode", job.copyMode() == null ? "background"
-                                : JobCommand.qmpName(job.copyMode())));
-                guest(qemu);
-                qemu.awaitEvent("BLOCK_JOB_READY");
-                qemu.execute("block-job-complete", QemuSystem.args().put("device", job.jobId()));
-                assertEquals(job.type(), qemu.awaitEvent("BLOCK_JOB_COMPLETED").path("type").asText());
-            }
+            QemuMirrorJobs.mirror(d, "if=none,id=d0,node-name=src,format=qcow2,file=" + src + ",discard=unmap", "d0",
+                    d.resolve("tgt.qcow2"), job.target(), job.copyMode() == null ? "background"
+                            : JobCommand.qmpName(job.copyMode()), JobSamplesTest::guest);
             MirrorOutcome.assertSameOutcome(d.resolve("src.qcow2"), ours.resolve("src.qcow2"), "run " + run
                     + ": source");
             MirrorOutcome.assertSameOutcome(d.resolve("tgt.qcow2"), ours.resolve("tgt.qcow2"), "run " + run

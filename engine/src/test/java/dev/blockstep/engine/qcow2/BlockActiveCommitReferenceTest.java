@@ -9,7 +9,7 @@ import dev.blockstep.engine.qcow2.format.BackingFile;
 import dev.blockstep.engine.testing.MirrorJobRun;
 import dev.blockstep.engine.testing.MirrorOutcome;
 import dev.blockstep.engine.testing.QemuChain;
-import dev.blockstep.engine.testing.QemuSystem;
+import dev.blockstep.engine.testing.QemuMirrorJobs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -46,14 +46,8 @@ class BlockActiveCommitReferenceTest {
     void blockstepsActiveCommitLeavesTheBaseQemusLeaves() throws Exception {
         Path q = chain("qemu");
         byte[] topBefore = Files.readAllBytes(q.resolve("top.qcow2"));
-        try (QemuSystem qemu = QemuSystem.start(q, "if=none,id=d0,node-name=top,format=qcow2,file="
-                + q.resolve("top.qcow2") + ",backing.node-name=base")) {
-            qemu.execute("block-commit", QemuSystem.args().put("job-id", "c0").put("device", "top")
-                    .put("base-node", "base"));
-            qemu.awaitEvent("BLOCK_JOB_READY");
-            qemu.execute("job-complete", QemuSystem.args().put("id", "c0"));
-            assertEquals("commit", qemu.awaitEvent("BLOCK_JOB_COMPLETED").path("type").asText());
-        }
+        QemuMirrorJobs.activeCommit(q, "if=none,id=d0,node-name=top,format=qcow2,file=" + q.resolve("top.qcow2")
+                + ",backing.node-name=base", "top", "base");
 
         Path ours = chain("ours");
         Path top = ours.resolve("top.qcow2");

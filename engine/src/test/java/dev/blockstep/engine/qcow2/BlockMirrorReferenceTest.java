@@ -8,7 +8,7 @@ import dev.blockstep.engine.block.MirrorJob;
 import dev.blockstep.engine.testing.MirrorJobRun;
 import dev.blockstep.engine.testing.MirrorOutcome;
 import dev.blockstep.engine.testing.Qemu;
-import dev.blockstep.engine.testing.QemuSystem;
+import dev.blockstep.engine.testing.QemuMirrorJobs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -49,17 +49,8 @@ class BlockMirrorReferenceTest {
         Path q = source("qemu");
         byte[] srcBefore = Files.readAllBytes(q.resolve("src.qcow2"));
         assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", q.resolve("tgt.qcow2").toString(), "1M").exitCode());
-        try (QemuSystem qemu = QemuSystem.start(q, "if=none,id=d0,node-name=src,format=qcow2,file="
-                + q.resolve("src.qcow2"))) {
-            qemu.execute("blockdev-add", QemuSystem.args().put("driver", "qcow2").put("node-name", "tgt")
-                    .set("file", QemuSystem.args().put("driver", "file").put("filename",
-                            q.resolve("tgt.qcow2").toString())));
-            qemu.execute("blockdev-mirror", QemuSystem.args().put("job-id", "m0").put("device", "src")
-                    .put("target", "tgt").put("sync", "full").put("copy-mode", mode.qmpName()));
-            qemu.awaitEvent("BLOCK_JOB_READY");
-            qemu.execute("job-complete", QemuSystem.args().put("id", "m0"));
-            assertEquals("mirror", qemu.awaitEvent("BLOCK_JOB_COMPLETED").path("type").asText());
-        }
+        QemuMirrorJobs.mirror(q, "if=none,id=d0,node-name=src,format=qcow2,file=" + q.resolve("src.qcow2"), "src",
+                q.resolve("tgt.qcow2"), "tgt", mode.qmpName(), qemu -> { });
 
         Path ours = source("ours");
         Path src = ours.resolve("src.qcow2");

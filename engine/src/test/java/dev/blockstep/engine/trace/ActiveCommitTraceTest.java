@@ -10,7 +10,7 @@ import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.testing.MirrorOutcome;
 import dev.blockstep.engine.testing.QemuChain;
-import dev.blockstep.engine.testing.QemuSystem;
+import dev.blockstep.engine.testing.QemuMirrorJobs;
 import dev.blockstep.trace.BackingLayer;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.FixSetting;
@@ -73,15 +73,9 @@ class ActiveCommitTraceTest {
                 new QemuChain.Layer("mid.qcow2", "write -P 0x33 64k 4k"),
                 new QemuChain.Layer("top.qcow2", "write -P 0x21 0 64k", "write -P 0x22 192k 4k"));
         byte[] realTopBefore = Files.readAllBytes(q.resolve("top.qcow2"));
-        try (QemuSystem qemu = QemuSystem.start(q, "if=none,id=d0,node-name=top,format=qcow2,file="
-                + q.resolve("top.qcow2") + ",backing.node-name=mid,backing.backing.node-name=base")) {
-            // the trace's base file name as a node name: qemu 7.2 deprecates file names for block-commit's base
-            qemu.execute("block-commit", QemuSystem.args().put("job-id", "c0").put("device", "d0")
-                    .put("base-node", "mid"));
-            qemu.awaitEvent("BLOCK_JOB_READY");
-            qemu.execute("job-complete", QemuSystem.args().put("id", "c0"));
-            assertEquals("commit", qemu.awaitEvent("BLOCK_JOB_COMPLETED").path("type").asText());
-        }
+        // the trace's base file name as a node name: qemu 7.2 deprecates file names for block-commit's base
+        QemuMirrorJobs.activeCommit(q, "if=none,id=d0,node-name=top,format=qcow2,file=" + q.resolve("top.qcow2")
+                + ",backing.node-name=mid,backing.backing.node-name=base", "d0", "mid");
         // mid still names base.qcow2, which neither job writes: the real one serves both
         Files.copy(q.resolve("base.qcow2"), ours.resolve("base.qcow2"));
         MirrorOutcome.assertSameOutcome(q.resolve("mid.qcow2"), ours.resolve("mid.qcow2"), "mid");
