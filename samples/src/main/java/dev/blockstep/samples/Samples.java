@@ -22,7 +22,7 @@ public final class Samples {
 
     /** Every sample, in the order samples/README.md lists them. */
     public static final List<String> NAMES = List.of("minimal-race", "minimal-race-fixed", "upstream-regression",
-            "upstream-regression-z", "block-stream-discard", "block-commit-discard", "guest-only", "captured-qemu", "nbd-zero-race",
+            "upstream-regression-z", "block-stream-discard", "block-commit-discard", "blockdev-mirror-discard", "guest-only", "captured-qemu", "nbd-zero-race",
             "detect-zeroes-race", "subcluster-race");
 
     private Samples() {

@@ -1,6 +1,8 @@
 package dev.blockstep.samples;
 
+import dev.blockstep.trace.Trace;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Titles and descriptions of the recorded samples; each sentence is checked by a test in this module. */
 final class SampleDescriptions {
@@ -45,17 +47,17 @@ final class SampleDescriptions {
             + " no base: the whole chain) into a 256 KiB top over mid.qcow2 over base.qcow2 (base 0x11 over [0, 128k),"
             + " mid 0x33 at [64k, 68k), top 0x21 over [0, 64k)), started before the guest's commands; the guest sends"
             + " aio_write -z -u 0 64k (Z2) on the top's allocated first cluster and discard 64k 64k (D3) on its second"
-            + " cluster, which the top does not allocate and the stream copies up. Fix off, FIFO order, 34 steps. The"
-            + " stream's copy-on-read request is serialising, so the discard and the copy never overlap; here the"
-            + " discard leaves a zero cluster, the stream finds it allocated and skips it, and the top ends with no"
-            + " backing file, reading zeros over [0, 256k). qemu-img check: No errors were found on the image."
-            + " Exhaustive exploration of this trace finds 125 interleavings, fix off and on alike, all clean and all"
-            + " ending in the same state. Real qemu 7.2 (qemu-system -machine none, the same chain on -drive"
-            + " discard=unmap, QMP block-stream, HMP qemu-io for the guest) corrupted 0 of 10 runs but disagrees on"
-            + " the data: block-stream inserts a copy-on-read filter node above the top, opened without"
-            + " BDRV_O_UNMAP, and bdrv_co_pdiscard ignores a discard on such a node, so in 6 of the 10 runs the"
-            + " guest's discard, sent while the job ran, did nothing and the stream copied 0x33 and 0x11 into the"
-            + " cluster the guest had discarded. blockstep's stream inserts no such filter.";
+            + " cluster, which the top does not allocate and the stream copies up. Fix off, FIFO order, 45 steps."
+            + " block-stream inserts a copy-on-read filter node above the top, opened without BDRV_O_UNMAP, and"
+            + " bdrv_co_pdiscard ignores a discard on such a node: D3, sent while the job runs, does nothing, and the"
+            + " stream copies 0x33 and 0x11 into the cluster the guest discarded. Z2 passes the filter with MAY_UNMAP"
+            + " and frees the top's first cluster. The top ends with no backing file, reading zeros over [0, 64k),"
+            + " 0x33 over [64k, 68k), 0x11 over [68k, 128k) and zeros after. qemu-img check: No errors were found on"
+            + " the image. Exhaustive exploration of this trace finds 33 interleavings, fix off and on alike, all"
+            + " clean, ending in 2 states: this replay's, and one where D3 comes after stream_prepare has dropped the"
+            + " filter and the second cluster reads as zeros. Real qemu 7.2 (qemu-system -machine none, the same chain on -drive discard=unmap, QMP"
+            + " block-stream, HMP qemu-io for the guest) corrupted 0 of 10 runs; in 6 of them the guest view was this"
+            + " replay's, in the other 4 the second cluster read as zeros, the discard having applied.";
 
     static final String BLOCK_COMMIT = "A real block job beside the guest: an intermediate QMP block-commit (job-id"
             + " job0, device d0, top mid.qcow2, base base.qcow2, backing-file base.qcow2) of a 256 KiB chain (base"
@@ -68,6 +70,25 @@ final class SampleDescriptions {
             + " finds 522 interleavings, fix off and on alike, all clean. Real qemu 7.2"
             + " (qemu-system -machine none, the same chain on -drive discard=unmap, QMP block-commit, HMP qemu-io for"
             + " the guest) agrees: it corrupted 0 of 10 runs, each leaving the guest view of this replay.";
+
+    static final String BLOCKDEV_MIRROR = "A real block job beside the guest: QMP blockdev-mirror (job-id job0, device"
+            + " d0, target tgt, sync full, copy-mode background) of a 128 KiB image holding 0x21 into a fresh empty"
+            + " qcow2 target (blockdev-add with its defaults, so discard=ignore), started before the guest's commands;"
+            + " the guest sends aio_write -z -u 0 64k (Z4) and discard 64k 64k (D6) on a drive with discard=unmap. The"
+            + " job is completed as soon as it is ready, which pivots the guest onto the target. Fix off, FIFO order,"
+            + " 67 steps. While the job runs its mirror_top filter node sits above the source, opened without"
+            + " BDRV_O_UNMAP: Z4 reaches the source without MAY_UNMAP, so its cluster stays allocated and reads as"
+            + " zeros, and D6 does nothing (bdrv_co_pdiscard ignores a discard on such a node), so no guest request"
+            + " frees a cluster the job reads. The job copies cluster 0 as a zero write (an unallocated zero cluster"
+            + " on the target) and cluster 1 as data; source and target end reading zeros over [0, 64k) and 0x21 over"
+            + " [64k, 128k). qemu-img check: No errors were found on the image, source and target. Exhaustive"
+            + " exploration of this trace, checking source and target, finds 4077 interleavings with the fix off and"
+            + " 2295 with it on, all clean and all ending in the same state. Real qemu 7.2 (qemu-system -machine"
+            + " none, the image on -drive discard=unmap, blockdev-add and QMP blockdev-mirror, HMP qemu-io for the"
+            + " guest, block-job-complete on BLOCK_JOB_READY) agrees: it corrupted 0 of 10 runs, each leaving a source"
+            + " and a target that read, map and check as this replay's. With copy-mode write-blocking (scenario"
+            + " guest-mirror-write-blocking) 10 real runs were clean too, the target's cluster 0 left allocated by"
+            + " mirror_top's own copy of Z4.";
 
     static final String GUEST_ONLY = "Ordered guest traffic: 8 batches of 5 aio requests (aio_write -P, aio_write"
             + " -z -u or aio_write -z, from java.util.Random(1)) on 5 distinct clusters of 0..7, each batch ended by"
@@ -113,37 +134,64 @@ final class SampleDescriptions {
     private SampleDescriptions() {
     }
 
-    static void recordAll(Path dir) throws Exception {
-        SampleRecorder.record(dir, "minimal-race", SampleWorkloads.minimalRace(false), null,
-                "an allocating write and a write-zeroes with unmap on one ZERO_ALLOC cluster corrupt the image",
-                MINIMAL_RACE);
-        SampleRecorder.record(dir, "minimal-race-fixed", SampleWorkloads.minimalRace(true), null,
-                "the same two requests with the fix on: the zero-write waits for the writer, the image is clean",
-                MINIMAL_RACE_FIXED);
-        SampleRecorder.record(dir, "upstream-regression", SampleWorkloads.upstream(1, 5000, 50, false), null,
-                "the upstream test's 5000-command aio_write / aio_write -z -u mix", UPSTREAM);
-        SampleRecorder.record(dir, "upstream-regression-z", SampleWorkloads.upstream(1, 5000, 50, true), null,
-                "the upstream mix with plain aio_write -z added corrupts the image", UPSTREAM_Z);
-        SampleRecorder.record(dir, "block-stream-discard", SampleWorkloads.blockStream(), null,
-                "block-stream beside guest zero writes and discards leaves a clean image", BLOCK_STREAM);
-        SampleRecorder.record(dir, "block-commit-discard", SampleWorkloads.blockCommit(), null,
-                "an intermediate block-commit beside guest zero writes and discards leaves clean images",
-                BLOCK_COMMIT);
-        SampleRecorder.record(dir, "subcluster-race", SampleWorkloads.subclusterRace(), null,
-                "a data write and a write-zeroes with unmap on the two halves of one ZERO_ALLOC cluster corrupt the"
-                + " image", SUBCLUSTER);
-        SampleRecorder.record(dir, "guest-only", SampleWorkloads.guestOnly(1, 8), 1L,
-                "ordered guest traffic never corrupts", GUEST_ONLY);
-        recordExposure(dir);
+    /** One recorded sample: its workload, the schedule's seed (null: FIFO), title and description. */
+    private record Entry(String name, Workload workload, Long seed, String title, String description) {
     }
 
-    /** The samples of the exposure paths, whose workloads are the shipped scenarios of the same names. */
-    static void recordExposure(Path dir) throws Exception {
-        SampleRecorder.record(dir, "nbd-zero-race", SampleWorkloads.scenario("nbd-zero-race"), null,
-                "an NBD client's WRITE and WRITE_ZEROES race on a qemu-nbd export with --discard=ignore",
-                NBD_ZERO_RACE);
-        SampleRecorder.record(dir, "detect-zeroes-race", SampleWorkloads.scenario("detect-zeroes-race"), null,
-                "detect-zeroes=unmap turns a write of zeros into the zero write that frees the writer's cluster",
-                DETECT_ZEROES_RACE);
+    private interface Workload {
+        Trace trace() throws Exception;
+    }
+
+    private static List<Entry> entries() {
+        return List.of(
+                new Entry("minimal-race", () -> SampleWorkloads.minimalRace(false), null,
+                        "an allocating write and a write-zeroes with unmap on one ZERO_ALLOC cluster corrupt the"
+                        + " image", MINIMAL_RACE),
+                new Entry("minimal-race-fixed", () -> SampleWorkloads.minimalRace(true), null,
+                        "the same two requests with the fix on: the zero-write waits for the writer, the image is"
+                        + " clean", MINIMAL_RACE_FIXED),
+                new Entry("upstream-regression", () -> SampleWorkloads.upstream(1, 5000, 50, false), null,
+                        "the upstream test's 5000-command aio_write / aio_write -z -u mix", UPSTREAM),
+                new Entry("upstream-regression-z", () -> SampleWorkloads.upstream(1, 5000, 50, true), null,
+                        "the upstream mix with plain aio_write -z added corrupts the image", UPSTREAM_Z),
+                new Entry("block-stream-discard", SampleWorkloads::blockStream, null,
+                        "block-stream beside guest zero writes and discards leaves a clean image", BLOCK_STREAM),
+                new Entry("block-commit-discard", SampleWorkloads::blockCommit, null,
+                        "an intermediate block-commit beside guest zero writes and discards leaves clean images",
+                        BLOCK_COMMIT),
+                new Entry("blockdev-mirror-discard", () -> SampleWorkloads.scenario("guest-mirror"), null,
+                        "blockdev-mirror beside guest zero writes and discards leaves clean images",
+                        BLOCKDEV_MIRROR),
+                new Entry("subcluster-race", SampleWorkloads::subclusterRace, null,
+                        "a data write and a write-zeroes with unmap on the two halves of one ZERO_ALLOC cluster"
+                        + " corrupt the image", SUBCLUSTER),
+                new Entry("guest-only", () -> SampleWorkloads.guestOnly(1, 8), 1L,
+                        "ordered guest traffic never corrupts", GUEST_ONLY),
+                // the samples of the exposure paths, whose workloads are the shipped scenarios of the same names
+                new Entry("nbd-zero-race", () -> SampleWorkloads.scenario("nbd-zero-race"), null,
+                        "an NBD client's WRITE and WRITE_ZEROES race on a qemu-nbd export with --discard=ignore",
+                        NBD_ZERO_RACE),
+                new Entry("detect-zeroes-race", () -> SampleWorkloads.scenario("detect-zeroes-race"), null,
+                        "detect-zeroes=unmap turns a write of zeros into the zero write that frees the writer's"
+                        + " cluster", DETECT_ZEROES_RACE));
+    }
+
+    static void recordAll(Path dir) throws Exception {
+        record(dir, entries().stream().map(Entry::name).toList());
+    }
+
+    /** Records the samples named, refusing a name that is not one of them. */
+    static void record(Path dir, List<String> names) throws Exception {
+        List<Entry> all = entries();
+        for (String n : names) {
+            if (all.stream().noneMatch(e -> e.name().equals(n))) {
+                throw new IllegalArgumentException("no recorded sample called " + n);
+            }
+        }
+        for (Entry e : all) {
+            if (names.contains(e.name())) {
+                SampleRecorder.record(dir, e.name(), e.workload().trace(), e.seed(), e.title(), e.description());
+            }
+        }
     }
 }

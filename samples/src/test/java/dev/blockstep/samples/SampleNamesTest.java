@@ -57,7 +57,7 @@ class SampleNamesTest {
         try (Stream<Path> l = Files.list(Path.of("src", "main", "resources", "scenarios"))) {
             files = l.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".json")).sorted().toList();
         }
-        assertEquals(14, files.size(), files.toString());
+        assertEquals(16, files.size(), files.toString());
         for (String file : files) {
             String resource = "/scenarios/" + file;
             Scenario s = load(resource);

@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * Records a sample: runs its workload on the engine (FIFO, or a seeded random schedule), and writes the trace with
  * its schedule and a checkpoint every {@value #CHECKPOINT_EVERY} steps. {@code main(dir)} regenerates the shipped
- * files; {@code main(dir, "measure")} prints what each run shows instead, to write the descriptions from.
+ * files; {@code main(dir, "measure")} prints what each run shows instead, to write the descriptions from;
+ * {@code main(dir, name...)} records only the samples named.
  */
 final class SampleRecorder {
 
@@ -59,6 +60,7 @@ final class SampleRecorder {
             measure("minimal-race-fixed", SampleWorkloads.minimalRace(true), null);
             measure("block-stream-discard", SampleWorkloads.blockStream(), null);
             measure("block-commit-discard", SampleWorkloads.blockCommit(), null);
+            measure("blockdev-mirror-discard", SampleWorkloads.scenario("guest-mirror"), null);
             measure("guest-only", SampleWorkloads.guestOnly(1, 8), 1L);
             measure("nbd-zero-race", SampleWorkloads.scenario("nbd-zero-race"), null);
             measure("detect-zeroes-race", SampleWorkloads.scenario("detect-zeroes-race"), null);
@@ -71,6 +73,11 @@ final class SampleRecorder {
             return;
         }
         Path dir = Path.of(args[0]);
+        if (args.length > 1) {
+            // main(DIR, NAME...): only these samples, so one new sample does not re-record the long ones
+            SampleDescriptions.record(dir, java.util.List.of(args).subList(1, args.length));
+            return;
+        }
         SampleDescriptions.recordAll(dir);
     }
 }

@@ -77,9 +77,9 @@ class ScenarioVerdictsTest {
     }
 
     @Test
-    void guestPlusMirrorCorruptsUnfixedAndNeverFixed() throws Exception {
-        assertTrue(explore("guest-mirror", false).corruptEndStates() > 0);
-        assertEquals(0, explore("guest-mirror", true).badEndStates());
+    void threeRequestsCorruptUnfixedAndNeverFixed() throws Exception {
+        assertTrue(explore("three-requests", false).corruptEndStates() > 0);
+        assertEquals(0, explore("three-requests", true).badEndStates());
     }
 
     @Test

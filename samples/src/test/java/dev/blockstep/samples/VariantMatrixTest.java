@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 class VariantMatrixTest {
 
     private static final List<String> SCENARIOS = List.of("detect-zeroes-race", "discard-race", "five-requests",
-            "guest-commit", "guest-mirror", "guest-only", "guest-stream", "hmp-drive-race", "minimal-race", "minimal-race-no-unmap", "nbd-zero-race",
-            "subcluster-race", "upstream-mix");
+            "guest-commit", "guest-mirror", "guest-mirror-write-blocking", "guest-only", "guest-stream", "hmp-drive-race",
+            "minimal-race", "minimal-race-no-unmap", "nbd-zero-race", "subcluster-race", "three-requests", "upstream-mix");
 
     /** Rows in SCENARIOS order; columns none, patch, wrapper, unmap-only, patch+post-detect-zeroes. */
     private static final List<String> EXPECTED = List.of(
@@ -32,7 +32,8 @@ class VariantMatrixTest {
             "discard-race           corrupts clean    clean    clean    clean",
             "five-requests          corrupts clean    corrupts clean    clean",
             "guest-commit           clean    clean    clean    clean    clean",
-            "guest-mirror           corrupts clean    corrupts clean    clean",
+            "guest-mirror           clean    clean    clean    clean    clean",
+            "guest-mirror-write-blocking clean    clean    clean    clean    clean",
             "guest-only             clean    clean    clean    clean    clean",
             "guest-stream           clean    clean    clean    clean    clean",
             "hmp-drive-race         corrupts clean    corrupts clean    clean",
@@ -40,6 +41,7 @@ class VariantMatrixTest {
             "minimal-race-no-unmap  clean    clean    clean    clean    clean",
             "nbd-zero-race          corrupts clean    corrupts clean    clean",
             "subcluster-race        corrupts clean    corrupts clean    clean",
+            "three-requests         corrupts clean    corrupts clean    clean",
             "upstream-mix           bad      clean    bad      clean    clean");
 
     private static Scenario load(String name) throws Exception {

@@ -52,8 +52,9 @@ public sealed interface JobCommand {
     }
 
     /**
-     * {@code block-commit}: commits {@code top} (a backing file name in {@code device}'s chain) into {@code base}
-     * (null: the image right below top).
+     * {@code block-commit}: commits {@code top} (a backing file name in {@code device}'s chain; null: the active
+     * layer, {@code device}'s own image, which qemu runs as an active commit) into {@code base} (null: the image
+     * right below top).
      *
      * @param backingFile QMP's {@code backing-file}: what the overlay of top names when the job ends, or null
      */

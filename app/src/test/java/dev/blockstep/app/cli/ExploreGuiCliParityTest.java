@@ -42,7 +42,7 @@ class ExploreGuiCliParityTest {
 
     @Test
     void minimalRaceUnfixedAndFixed() throws Exception {
-        // minimal-race only: guest-mirror agrees too but takes seconds
+        // minimal-race only: three-requests agrees too but takes seconds
         same("minimal-race", FixVariant.NONE);
         same("minimal-race", FixVariant.PATCH);
     }

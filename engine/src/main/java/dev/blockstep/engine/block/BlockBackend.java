@@ -54,12 +54,14 @@ public final class BlockBackend implements QemuIoTarget {
     }
 
     /**
-     * blk_co_pdiscard. A mirror_top filter above the node is opened without BDRV_O_UNMAP, so bdrv_co_pdiscard on
-     * it returns 0 before the node sees anything.
+     * blk_co_pdiscard. A mirror_top or copy-on-read filter above the node is opened without BDRV_O_UNMAP, so
+     * bdrv_co_pdiscard on it returns 0 before the node sees anything.
      */
     public DiscardRequest pdiscard(int id, String line, long offset, long bytes) {
-        return node.hasFilter(FilterNode.Kind.MIRROR_TOP)
-                ? DiscardRequest.droppedByFilter(id, "D" + id, node, line, offset, bytes)
+        FilterNode dropping = node.filters().stream().filter(f -> f.kind() == FilterNode.Kind.MIRROR_TOP
+                || f.kind() == FilterNode.Kind.COPY_ON_READ).findFirst().orElse(null);
+        return dropping != null
+                ? DiscardRequest.droppedByFilter(id, "D" + id, node, line, offset, bytes, dropping)
                 : new DiscardRequest(id, "D" + id, node, line, offset, bytes);
     }
 

@@ -2,6 +2,8 @@ package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
+import dev.blockstep.engine.qcow2.Qcow2Driver;
+import java.util.List;
 
 /**
  * What the block jobs' coroutines share: the job spans the whole disk, [0, {@link #bytes}), and stream_run and
@@ -12,6 +14,20 @@ public abstract class BlockJob extends RequestCoroutine {
 
     protected BlockJob(int id, String name, BlockNode node, String request) {
         super(id, name, node, request, 0, node.driver().size(), RequestFlags.NONE);
+    }
+
+    /**
+     * An image the job writes that is not the guest node's own: a commit's base, a mirror's target.
+     *
+     * @param name   its file name, as the chain or the job's command names it
+     * @param driver the image as the job leaves it
+     */
+    public record WrittenImage(String name, Qcow2Driver driver) {
+    }
+
+    /** The images this job writes besides the guest node's own file; a stream writes none. */
+    public List<WrittenImage> writtenImages() {
+        return List.of();
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.blockstep.engine.qcow2.format.BackingFile;
 import dev.blockstep.engine.qcow2.format.ClusterType;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.trace.NodeOptions.DetectZeroes;
+import java.util.List;
 
 /**
  * An intermediate block-commit, as qemu 7.2's block/commit.c: the image under the guest's node (the commit's
@@ -34,6 +35,8 @@ public final class CommitJob extends BlockJob {
 
     private final BackingImage.Qcow2 committed;
     private final BlockNode base;
+    /** The base's file name, as the committed image's header names it. */
+    private final String baseName;
     private final BackingFile newLink;
     private final FilterNode filter;
     private P p = P.SLEEP;
@@ -42,10 +45,11 @@ public final class CommitJob extends BlockJob {
     private byte[] buf;
 
     private CommitJob(int id, String name, BlockNode node, BackingImage.Qcow2 committed, BlockNode base,
-                      BackingFile newLink) {
+                      String baseName, BackingFile newLink) {
         super(id, name, node, "block-commit");
         this.committed = committed;
         this.base = base;
+        this.baseName = baseName;
         this.newLink = newLink;
         this.filter = new FilterNode(name + "-commit-top", FilterNode.Kind.COMMIT_TOP,
                 FilterNode.Position.ABOVE_BACKING);
@@ -79,12 +83,18 @@ public final class CommitJob extends BlockJob {
         BackingImage underBase = below.driver().backingImage();
         base.attach(Qcow2Driver.open(below.driver().file().copy(), backingFile, base.eventSink(),
                 underBase == null ? null : link -> underBase));
-        return new CommitJob(id, name, node, top, base, new BackingFile(backingFile, "qcow2"));
+        return new CommitJob(id, name, node, top, base, top.driver().backingFile().name(),
+                new BackingFile(backingFile, "qcow2"));
     }
 
     /** The base as the job leaves it: a copy of the chain's base with the committed clusters written. */
     public Qcow2Driver base() {
         return base.driver();
+    }
+
+    @Override
+    public List<WrittenImage> writtenImages() {
+        return List.of(new WrittenImage(baseName, base.driver()));
     }
 
     @Override

@@ -23,7 +23,8 @@ public final class DiscardRequest extends RequestCoroutine {
     private long pieceLen;
     private Flush flush;
     /** A filter above the node (mirror_top) has no BDRV_O_UNMAP: bdrv_co_pdiscard stops there. */
-    private boolean droppedByFilter;
+    /** The filter above the node that drops this discard, or null. */
+    private FilterNode droppedByFilter;
 
     public DiscardRequest(int id, String name, BlockNode node, String request, long offset, long bytes) {
         this(id, name, node, request, offset, bytes, RequestFlags.NONE);
@@ -35,11 +36,14 @@ public final class DiscardRequest extends RequestCoroutine {
         super(id, name, node, request, offset, bytes, flags);
     }
 
-    /** A discard whose BlockBackend sits on a mirror_top filter: it returns 0 there and never reaches the node. */
+    /**
+     * A discard whose BlockBackend sits on a filter opened without BDRV_O_UNMAP (mirror_top, copy-on-read): it
+     * returns 0 there and never reaches the node.
+     */
     static DiscardRequest droppedByFilter(int id, String name, BlockNode node, String request, long offset,
-                                          long bytes) {
+                                          long bytes, FilterNode filter) {
         DiscardRequest d = new DiscardRequest(id, name, node, request, offset, bytes);
-        d.droppedByFilter = true;
+        d.droppedByFilter = filter;
         return d;
     }
 
@@ -64,9 +68,11 @@ public final class DiscardRequest extends RequestCoroutine {
         switch (p) {
             case BEGIN -> {
                 readFix();
-                if (droppedByFilter) {
-                    cx.name("bdrv_co_pdiscard").guest(offset, bytes).narrate(n + " reaches mirror_top, a filter opened "
-                            + "without BDRV_O_UNMAP: bdrv_co_pdiscard returns 0 and nothing is discarded.");
+                if (droppedByFilter != null) {
+                    String filter = droppedByFilter.kind() == FilterNode.Kind.MIRROR_TOP ? "mirror_top"
+                            : "the stream's copy-on-read filter";
+                    cx.name("bdrv_co_pdiscard").guest(offset, bytes).narrate(n + " reaches " + filter + ", a filter "
+                            + "opened without BDRV_O_UNMAP: bdrv_co_pdiscard returns 0 and nothing is discarded.");
                     return completeUntracked(cx);
                 }
                 if (!node.unmap()) {

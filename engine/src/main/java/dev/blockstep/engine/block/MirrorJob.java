@@ -35,6 +35,8 @@ public final class MirrorJob extends BlockJob {
     private final FilterNode filter;
     /** Active commit: the target is the node's backing image. */
     private final boolean commit;
+    /** The target's file name: blockdev-mirror's target, or the base an active commit writes. */
+    private final String targetName;
     private P p = P.INIT;
     /** Where the dirty-bitmap iterator stands (s->dbi). */
     private long iterPos;
@@ -47,10 +49,11 @@ public final class MirrorJob extends BlockJob {
     private MirrorOpCoroutine.Method method;
     private int ops;
 
-    private MirrorJob(int id, String name, BlockNode node, MirrorState s, boolean commit) {
+    private MirrorJob(int id, String name, BlockNode node, MirrorState s, boolean commit, String targetName) {
         super(id, name, node, commit ? "block-commit" : "blockdev-mirror");
         this.s = s;
         this.commit = commit;
+        this.targetName = targetName;
         this.filter = new FilterNode(name + "-mirror-top", FilterNode.Kind.MIRROR_TOP, FilterNode.Position.ABOVE_NODE);
         node.insertFilter(filter);
         node.addDirtyBitmap(s.dirty);
@@ -76,7 +79,7 @@ public final class MirrorJob extends BlockJob {
                 : Math.min(65536, Math.max(4096, spec.targetClusterSize()));
         long buf = spec.bufSize() != 0 ? spec.bufSize() : MirrorState.MAX_IN_FLIGHT * MirrorState.MAX_IO_BYTES;
         return new MirrorJob(id, name, node, new MirrorState(granularity, roundUp(buf, granularity), size,
-                spec.copyMode(), target, true), false);
+                spec.copyMode(), target, true), false, spec.target());
     }
 
     static BlockJob activeCommit(int id, String name, BlockNode node) throws ImageFormatException {
@@ -97,12 +100,18 @@ public final class MirrorJob extends BlockJob {
         long granularity = Math.min(65536, Math.max(4096, base.driver().clusterSize()));
         long buf = MirrorState.MAX_IN_FLIGHT * MirrorState.MAX_IO_BYTES;
         return new MirrorJob(id, name, node, new MirrorState(granularity, roundUp(buf, granularity),
-                node.driver().size(), BlockJobSpec.CopyMode.BACKGROUND, base, true), true);
+                node.driver().size(), BlockJobSpec.CopyMode.BACKGROUND, base, true), true,
+                node.driver().backingFile().name());
     }
 
     /** The target's driver: a blockdev-mirror's fresh image, or a copy of the base an active commit writes. */
     public Qcow2Driver target() {
         return s.target.driver();
+    }
+
+    @Override
+    public java.util.List<WrittenImage> writtenImages() {
+        return java.util.List.of(new WrittenImage(targetName, s.target.driver()));
     }
 
     /** The job's granularity (qemu's default, or QMP's). */

@@ -9,8 +9,9 @@ import dev.blockstep.engine.qcow2.format.ClusterType;
  * block-stream of the whole chain into the top image (no base), as qemu 7.2's stream_run: in chunks of at most
  * 512 KiB it sleeps (block_job_ratelimit_sleep yields even without a speed limit), asks block status whether the
  * chunk is allocated in the top image and, where it is not, whether any image below allocates it; such a run is
- * copied by a copy-on-read prefetch ({@link CopyOnReadRequest}, stream_populate), which the job waits for. When
- * the last chunk is done, stream_prepare drops the backing link from the top image's header.
+ * copied by a copy-on-read prefetch ({@link CopyOnReadRequest}, stream_populate), which the job waits for. While it
+ * runs its copy-on-read {@link FilterNode} sits above the node, which drops the guest's discards. When the last
+ * chunk is done, stream_prepare drops the filter from the graph and the backing link from the top image's header.
  *
  * <p>The prefetch runs as a coroutine of its own here, while qemu runs it in the job's coroutine; the job only
  * waits for it, so the steps and their order are the same. Block status of the top takes s->lock and that of the
@@ -25,9 +26,13 @@ public final class StreamJob extends BlockJob {
     private P p = P.SLEEP;
     private long pos;
     private long n;
+    private final FilterNode filter;
 
     public StreamJob(int id, String name, BlockNode node) {
         super(id, name, node, "block-stream");
+        // stream_start: bdrv_insert_node of a copy-on-read driver, opened with BDRV_O_RDWR alone
+        this.filter = new FilterNode(name + "-cor", FilterNode.Kind.COPY_ON_READ, FilterNode.Position.ABOVE_NODE);
+        node.insertFilter(filter);
     }
 
     @Override
@@ -80,8 +85,10 @@ public final class StreamJob extends BlockJob {
                 return Outcome.CONTINUE;
             }
             case PREPARE -> {
+                node.removeFilter(filter);
                 node.driver().changeBackingFile(id(), null, null);
-                cx.name("stream_prepare").narrate(name + " completes: the top image no longer names a backing file.");
+                cx.name("stream_prepare").narrate(name + " completes: " + filter.nodeName() + " leaves the graph and"
+                        + " the top image no longer names a backing file.");
                 p = P.DONE;
                 return finishUntracked(cx);
             }

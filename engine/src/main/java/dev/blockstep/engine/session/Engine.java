@@ -1,5 +1,6 @@
 package dev.blockstep.engine.session;
 
+import dev.blockstep.engine.block.BlockJob;
 import dev.blockstep.engine.block.BlockJobSpec;
 import dev.blockstep.engine.block.BlockNode;
 import dev.blockstep.engine.block.CommandMap;
@@ -244,9 +245,28 @@ public final class Engine {
         return main.commandMap();
     }
 
-    /** The host file as it stands (live; copy before keeping). */
+    /**
+     * The guest node's own image file as it stands (live; copy before keeping). A mirror or active commit that
+     * pivoted leaves the guest on another image: {@link #guestFile()} is that one, {@link #jobImages()} lists it.
+     */
     public HostFile file() {
         return file;
+    }
+
+    /** The image the guest reads and writes as it stands: {@link #file()}, or the target a job pivoted it onto. */
+    public HostFile guestFile() {
+        return node.pivoted() ? node.driver().file() : file;
+    }
+
+    /** Every image the run's block job writes besides {@link #file()} (a commit's base, a mirror's target). */
+    public List<BlockJob.WrittenImage> jobImages() {
+        List<BlockJob.WrittenImage> out = new ArrayList<>();
+        for (Coroutine c : scheduler.coroutines()) {
+            if (c instanceof BlockJob j) {
+                out.addAll(j.writtenImages());
+            }
+        }
+        return out;
     }
 
     /** Every coroutine has finished (qemu-io closed the image). */

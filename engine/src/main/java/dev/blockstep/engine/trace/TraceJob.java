@@ -37,13 +37,27 @@ public final class TraceJob {
             return mirror(m, image, name);
         }
         JobCommand.BlockCommit c = (JobCommand.BlockCommit) job;
-        if (chain.isEmpty() || !chain.get(0).equals(c.top())) {
-            throw refused(name, "top", "blockstep commits the image's own backing file ("
-                    + (chain.isEmpty() ? "none" : chain.get(0)) + ") into the one below it, got top " + c.top());
+        if (chain.isEmpty()) {
+            throw refused(name, "device", "block-commit needs an image with a backing file");
         }
-        if (c.base() != null && !c.base().equals(chain.get(1))) {
+        // without base qemu commits into the deepest image of the chain
+        String base = c.base() != null ? c.base() : chain.get(chain.size() - 1);
+        if (c.top() == null) {
+            if (!base.equals(chain.get(0))) {
+                throw refused(name, "base", "blockstep's active commit writes the image right below the active layer ("
+                        + chain.get(0) + "), got " + (c.base() != null ? "base " + base : "no base (qemu's default: the"
+                        + " deepest image, " + base + ")"));
+            }
+            return new BlockJobSpec.ActiveCommit();
+        }
+        if (!chain.get(0).equals(c.top())) {
+            throw refused(name, "top", "blockstep commits the image's own backing file (" + chain.get(0)
+                    + ") into the one below it, or the image itself (no top), got top " + c.top());
+        }
+        if (!base.equals(chain.get(1))) {
             throw refused(name, "base", "blockstep commits into the image right below top (" + chain.get(1)
-                    + "), got base " + c.base());
+                    + "), got " + (c.base() != null ? "base " + base : "no base (qemu's default: the deepest image, "
+                    + base + ")"));
         }
         // without backing-file qemu writes the base's file name as it opened it; a trace's chain opens it by the
         // name the top's header stores

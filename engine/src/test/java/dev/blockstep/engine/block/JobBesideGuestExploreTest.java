@@ -113,10 +113,10 @@ class JobBesideGuestExploreTest {
     }
 
     /**
-     * block-stream of the whole chain into the top, whose second cluster is unallocated, so the stream would copy it
-     * up while the guest discards it. On an image with a backing file the discard leaves a zero cluster: if it
-     * comes first the stream finds the cluster allocated and skips it, if it comes after it zeroes the copy (the
-     * copy-on-read request is serialising, so the two never overlap). Every order ends in the one clean state.
+     * block-stream of the whole chain into the top, whose second cluster is unallocated, so the stream copies it
+     * up while the guest discards it. While the job runs its copy-on-read filter drops the discard, so the copy
+     * stands; a discard that comes after stream_prepare has dropped the filter leaves a zero cluster over the copy.
+     * Every order ends in one of these two clean states.
      */
     @ParameterizedTest
     @EnumSource(value = FixVariant.class, names = {"NONE", "PATCH"})
@@ -126,6 +126,8 @@ class JobBesideGuestExploreTest {
         System.out.println("stream beside guest, fix " + fix.id() + ": " + x.states() + " states, " + x.interleavings()
                 + " interleavings, " + x.endStates().size() + " end states, " + x.badEndStates() + " bad");
         assertFalse(x.truncated());
+        // engine-measured: the discard dropped by the copy-on-read filter, or applied after stream_prepare
+        assertEquals(2, x.endStates().size(), "end states");
         assertTrue(x.interleavings() > 1, "interleavings " + x.interleavings());
         assertEquals(0, x.badEndStates(), x.endStates().values().stream().map(e -> e.verdict().summary()).toList()
                 .toString());
@@ -204,6 +206,23 @@ class JobBesideGuestExploreTest {
                         job + " seed " + seed);
                 assertEquals(List.of(), e.node().stderrLines(), job + " seed " + seed);
             }
+        }
+    }
+
+    /**
+     * An exploration's verdict covers the images the job wrote, not only the guest node's own: the target the
+     * guest was pivoted onto, the base a commit wrote. A check that flags every image shows whose lines it got.
+     */
+    @Test
+    void theJudgeChecksEveryImageTheJobWrote() throws Exception {
+        for (BlockJobSpec job : List.of(new BlockJobSpec.Mirror("tgt.qcow2", CS, BlockJobSpec.CopyMode.BACKGROUND, 0,
+                0), new BlockJobSpec.Commit("base.qcow2"), new BlockJobSpec.ActiveCommit())) {
+            ExploreSetup s = setup(FixVariant.NONE, job, "write -P 0x21 0 128k\n", 2 * CS);
+            var run = dev.blockstep.engine.explore.RandomSearch.runOnce(s, dev.blockstep.engine.coroutine.Policies.fifo());
+            var verdict = new Judge(s, image -> List.of("flagged")).judge(run);
+            String written = job instanceof BlockJobSpec.Mirror ? "tgt.qcow2" : job instanceof BlockJobSpec.Commit
+                    ? "base.qcow2" : "mid.qcow2";
+            assertEquals(List.of("flagged", written + ": flagged"), verdict.checkLines(), job.toString());
         }
     }
 }

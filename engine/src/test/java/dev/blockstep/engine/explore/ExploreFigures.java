@@ -16,7 +16,7 @@ public final class ExploreFigures {
         String[][] cases = {
             {"minimal-race", "write -P 0x11 0 64k\nwrite -z 0 64k\n", "aio_write -P 0x22 0 64k\naio_write -z -u 0 64k\naio_flush\n"},
             {"upstream-mix", "write -P 0x11 0 64k\n", "aio_write -P 0x22 0 64k\naio_write -z -u 0 64k\naio_write -P 0x33 64k 64k\naio_flush\n"},
-            {"guest-mirror", "write -P 0x11 0 64k\nwrite -z 0 64k\n", "aio_write -P 0x22 0 64k\naio_write -z -u 0 64k\naio_write -P 0x33 64k 64k\naio_flush\n"},
+            {"three-requests", "write -P 0x11 0 64k\nwrite -z 0 64k\n", "aio_write -P 0x22 0 64k\naio_write -z -u 0 64k\naio_write -P 0x33 64k 64k\naio_flush\n"},
         };
         for (String[] c : cases) {
             for (boolean fix : new boolean[] {false, true}) {

@@ -2,25 +2,16 @@ package dev.blockstep.engine.qcow2;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.block.BlockJobSpec;
-import dev.blockstep.engine.block.BlockStack;
-import dev.blockstep.engine.block.CommandSource;
-import dev.blockstep.engine.block.FilterNode;
 import dev.blockstep.engine.block.MirrorJob;
-import dev.blockstep.engine.coroutine.Policies;
-import dev.blockstep.engine.fix.FixVariant;
-import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.format.BackingFile;
-import dev.blockstep.engine.session.Engine;
-import dev.blockstep.engine.session.Workload;
+import dev.blockstep.engine.testing.MirrorJobRun;
 import dev.blockstep.engine.testing.MirrorOutcome;
 import dev.blockstep.engine.testing.QemuChain;
-import dev.blockstep.engine.testing.QemuSystem;
+import dev.blockstep.engine.testing.QemuMirrorJobs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,29 +46,15 @@ class BlockActiveCommitReferenceTest {
     void blockstepsActiveCommitLeavesTheBaseQemusLeaves() throws Exception {
         Path q = chain("qemu");
         byte[] topBefore = Files.readAllBytes(q.resolve("top.qcow2"));
-        try (QemuSystem qemu = QemuSystem.start(q, "if=none,id=d0,node-name=top,format=qcow2,file="
-                + q.resolve("top.qcow2") + ",backing.node-name=base")) {
-            qemu.execute("block-commit", QemuSystem.args().put("job-id", "c0").put("device", "top")
-                    .put("base-node", "base"));
-            qemu.awaitEvent("BLOCK_JOB_READY");
-            qemu.execute("job-complete", QemuSystem.args().put("id", "c0"));
-            assertEquals("commit", qemu.awaitEvent("BLOCK_JOB_COMPLETED").path("type").asText());
-        }
+        QemuMirrorJobs.activeCommit(q, "if=none,id=d0,node-name=top,format=qcow2,file=" + q.resolve("top.qcow2")
+                + ",backing.node-name=base", "top", "base");
 
         Path ours = chain("ours");
         Path top = ours.resolve("top.qcow2");
         BackingImage base = BackingChain.of(top).open(new BackingFile("base.qcow2", "qcow2"));
-        Engine e = new Engine(new Workload(HostFile.load(top), "top.qcow2", CommandSource.of(List.of()),
-                FixVariant.NONE, Policies::fifo, BlockStack.QEMU_IO, base, new BlockJobSpec.ActiveCommit()));
-        assertEquals(List.of(FilterNode.Kind.MIRROR_TOP), e.node().filters().stream().map(FilterNode::kind).toList());
-        e.runToEnd();
-        assertTrue(e.finished());
-        assertEquals(List.of(), e.node().filters());
-        MirrorJob job = (MirrorJob) e.scheduler().coroutines().stream().filter(c -> c instanceof MirrorJob)
-                .findFirst().orElseThrow();
-        HostFile b = job.target().file();
-        Files.write(ours.resolve("base-after.qcow2"), b.read(0, (int) b.length()));
-        Files.write(ours.resolve("top-after.qcow2"), e.file().read(0, (int) e.file().length()));
+        MirrorJobRun run = MirrorJobRun.alone(top, "top.qcow2", base, new BlockJobSpec.ActiveCommit());
+        run.writeTarget(ours.resolve("base-after.qcow2"));
+        run.writeSource(ours.resolve("top-after.qcow2"));
 
         MirrorOutcome.assertSameOutcome(q.resolve("base.qcow2"), ours.resolve("base-after.qcow2"), "base");
         assertArrayEquals(topBefore, Files.readAllBytes(q.resolve("top.qcow2")), "qemu changed the top");

@@ -2,24 +2,15 @@ package dev.blockstep.engine.qcow2;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.engine.block.BlockJobSpec;
-import dev.blockstep.engine.block.BlockStack;
-import dev.blockstep.engine.block.CommandSource;
-import dev.blockstep.engine.block.FilterNode;
 import dev.blockstep.engine.block.MirrorJob;
-import dev.blockstep.engine.coroutine.Policies;
-import dev.blockstep.engine.fix.FixVariant;
-import dev.blockstep.engine.image.HostFile;
-import dev.blockstep.engine.session.Engine;
-import dev.blockstep.engine.session.Workload;
+import dev.blockstep.engine.testing.MirrorJobRun;
 import dev.blockstep.engine.testing.MirrorOutcome;
 import dev.blockstep.engine.testing.Qemu;
-import dev.blockstep.engine.testing.QemuSystem;
+import dev.blockstep.engine.testing.QemuMirrorJobs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,33 +49,16 @@ class BlockMirrorReferenceTest {
         Path q = source("qemu");
         byte[] srcBefore = Files.readAllBytes(q.resolve("src.qcow2"));
         assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", q.resolve("tgt.qcow2").toString(), "1M").exitCode());
-        try (QemuSystem qemu = QemuSystem.start(q, "if=none,id=d0,node-name=src,format=qcow2,file="
-                + q.resolve("src.qcow2"))) {
-            qemu.execute("blockdev-add", QemuSystem.args().put("driver", "qcow2").put("node-name", "tgt")
-                    .set("file", QemuSystem.args().put("driver", "file").put("filename",
-                            q.resolve("tgt.qcow2").toString())));
-            qemu.execute("blockdev-mirror", QemuSystem.args().put("job-id", "m0").put("device", "src")
-                    .put("target", "tgt").put("sync", "full").put("copy-mode", mode.qmpName()));
-            qemu.awaitEvent("BLOCK_JOB_READY");
-            qemu.execute("job-complete", QemuSystem.args().put("id", "m0"));
-            assertEquals("mirror", qemu.awaitEvent("BLOCK_JOB_COMPLETED").path("type").asText());
-        }
+        QemuMirrorJobs.mirror(q, "if=none,id=d0,node-name=src,format=qcow2,file=" + q.resolve("src.qcow2"), "src",
+                q.resolve("tgt.qcow2"), "tgt", mode.qmpName(), qemu -> { });
 
         Path ours = source("ours");
         Path src = ours.resolve("src.qcow2");
-        Engine e = new Engine(new Workload(HostFile.load(src), "src.qcow2", CommandSource.of(List.of()),
-                FixVariant.NONE, Policies::fifo, BlockStack.QEMU_IO, null,
-                new BlockJobSpec.Mirror("tgt.qcow2", 65536, mode, 0, 0)));
-        assertEquals(List.of(FilterNode.Kind.MIRROR_TOP), e.node().filters().stream().map(FilterNode::kind).toList());
-        e.runToEnd();
-        assertTrue(e.finished());
-        assertEquals(List.of(), e.node().filters());
-        MirrorJob job = (MirrorJob) e.scheduler().coroutines().stream().filter(c -> c instanceof MirrorJob)
-                .findFirst().orElseThrow();
-        assertEquals(65536, job.granularity());
-        HostFile t = job.target().file();
-        Files.write(ours.resolve("tgt.qcow2"), t.read(0, (int) t.length()));
-        Files.write(ours.resolve("src-after.qcow2"), e.file().read(0, (int) e.file().length()));
+        MirrorJobRun run = MirrorJobRun.alone(src, "src.qcow2", null, new BlockJobSpec.Mirror("tgt.qcow2", 65536, mode,
+                0, 0));
+        assertEquals(65536, run.job().granularity());
+        run.writeTarget(ours.resolve("tgt.qcow2"));
+        run.writeSource(ours.resolve("src-after.qcow2"));
 
         MirrorOutcome.assertSameOutcome(q.resolve("tgt.qcow2"), ours.resolve("tgt.qcow2"), "target");
         assertArrayEquals(srcBefore, Files.readAllBytes(q.resolve("src.qcow2")), "qemu changed the source");

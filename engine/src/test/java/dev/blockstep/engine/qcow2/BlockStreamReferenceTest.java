@@ -96,8 +96,11 @@ class BlockStreamReferenceTest {
         Engine e = new Engine(new Workload(HostFile.load(top), "top.qcow2", CommandSource.of(List.of()),
                 FixVariant.NONE, Policies::fifo, BlockStack.QEMU_IO, backing));
         e.scheduler().spawn(new StreamJob(e.scheduler().nextId(), "stream", e.node()));
+        assertEquals(List.of(dev.blockstep.engine.block.FilterNode.Kind.COPY_ON_READ), e.node().filters().stream()
+                .map(dev.blockstep.engine.block.FilterNode::kind).toList());
         e.runToEnd();
         assertTrue(e.finished());
+        assertEquals(List.of(), e.node().filters());
         assertNull(e.node().driver().backingFile());
         assertArrayEquals(streamed, e.file().read(0, (int) e.file().length()));
     }

@@ -192,7 +192,7 @@ class JobTraceRunTest {
                         + "base.qcow2"},
             {new JobCommand.BlockCommit(null, "d", "base.qcow2", null, null, 0),
                 "t.json: $.job.arguments.top: blockstep commits the image's own backing file (mid.qcow2) into the "
-                        + "one below it, got top base.qcow2"},
+                        + "one below it, or the image itself (no top), got top base.qcow2"},
             {new JobCommand.BlockdevMirror(null, "d", "t", new ImageSetup.Fresh(SIZE, 65536, List.of()),
                     JobCommand.Sync.TOP, null, null, 0),
                 "t.json: $.job.arguments.sync: blockstep mirrors with sync=full, got top"},

@@ -147,7 +147,8 @@ final class JobReader {
 
     /**
      * The checks that need the image and the workload: a stream's base and a commit's top and base name backing
-     * files of the image's chain, base below top, and the job starts within the workload. Returns the problem and
+     * files of the image's chain, base below top (a commit without top commits the active layer), and the job
+     * starts within the workload. Returns the problem and
      * where, or null.
      */
     static TraceFormatException crossCheck(JsonCursor c, Read r, ImageSetup image, long workloadLength) {
@@ -169,9 +170,21 @@ final class JobReader {
             }
         } else if (r.job() instanceof JobCommand.BlockCommit m) {
             if (m.top() == null) {
-                return c.fail(r.argumentPlaces().getOrDefault("device", r.afterPlace()),
-                        "missing block-commit argument \"top\" (blockstep runs an intermediate commit; " + names
-                                + ")");
+                // no top: qemu commits the active layer (commit_active_start)
+                if (chain.isEmpty()) {
+                    return c.fail(r.argumentPlaces().get("device"), "block-commit needs an image with a backing file; "
+                            + names);
+                }
+                if (m.backingFile() != null) {
+                    // qemu 7.2's qmp_block_commit refuses it the same way
+                    return c.fail(r.argumentPlaces().get("backing-file"), "'backing-file' specified, but 'top' is the"
+                            + " active layer (no top given)");
+                }
+                if (m.base() != null && !chain.contains(m.base())) {
+                    return c.fail(r.argumentPlaces().get("base"), "expected a backing file of the chain (" + names
+                            + "), got " + JsonCursor.quote(m.base()));
+                }
+                return null;
             }
             int top = chain.indexOf(m.top());
             if (top < 0) {

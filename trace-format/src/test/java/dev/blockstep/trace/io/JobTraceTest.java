@@ -116,8 +116,11 @@ class JobTraceTest {
                         + "is mid.qcow2 -> base.qcow2), got \"base.qcow2\""},
             {"{\"execute\": \"block-commit\", \"arguments\": {\"device\": \"d\", \"top\": \"mid.qcow2\", \"base\": "
                     + "\"mid.qcow2\"}}", "$.job.arguments.base: expected a backing file below top mid.qcow2"},
-            {"{\"execute\": \"block-commit\", \"arguments\": {\"device\": \"d\"}}",
-                "$.job.arguments.device: missing block-commit argument \"top\""},
+            {"{\"execute\": \"block-commit\", \"arguments\": {\"device\": \"d\", \"backing-file\": \"b\"}}",
+                "$.job.arguments.backing-file: 'backing-file' specified, but 'top' is the active layer"},
+            {"{\"execute\": \"block-commit\", \"arguments\": {\"device\": \"d\", \"base\": \"x.qcow2\"}}",
+                "$.job.arguments.base: expected a backing file of the chain (the chain below the image is mid.qcow2 "
+                        + "-> base.qcow2), got \"x.qcow2\""},
             {"{\"execute\": \"block-stream\", \"arguments\": {\"device\": \"d\"}, \"afterCommands\": 2}",
                 "$.job.afterCommands: expected a number of workload commands in 0..1 (the workload has 1), got 2"},
             {"{\"execute\": \"block-stream\", \"arguments\": {\"device\": \"d\"}, \"afterCommands\": -1}",

@@ -15,7 +15,8 @@ public final class ScenarioChooser {
     public static final String CURRENT = "Current workload (the debugger's)";
     /** The scenarios the samples module ships under /scenarios/. */
     public static final List<String> SHIPPED = List.of("minimal-race", "minimal-race-no-unmap", "guest-only",
-            "guest-mirror", "guest-stream", "guest-commit", "upstream-mix", "five-requests", "random-5000");
+            "guest-mirror", "guest-mirror-write-blocking", "guest-stream", "guest-commit", "upstream-mix",
+            "three-requests", "five-requests", "random-5000");
     private static final String FILE_PREFIX = "File: ";
 
     private final ComboBox<String> combo = new ComboBox<>();

@@ -27,11 +27,14 @@ public record Guide(String title, String description, String watch) {
             "nbd-zero-race", RACE + " The requests arrive as NBD WRITE and WRITE_ZEROES through qemu-nbd.",
             "detect-zeroes-race", "Watch W2, a data write of zeros: detect-zeroes turns it into a zero write that"
                     + " frees W1's cluster while W1 has dropped s->lock. The fix does not close this path.",
-            "block-stream-discard", "Watch the stream job copy the top's unallocated cluster up with a serialising"
-                    + " copy-on-read request while the guest discards it: the two never overlap, and the check stays"
-                    + " clean.",
+            "block-stream-discard", "Watch the guest's discard stop at the stream's copy-on-read filter, then the"
+                    + " stream copy the top's unallocated cluster up with a serialising copy-on-read request: the"
+                    + " discarded cluster ends holding the backing data, and the check stays clean.",
             "block-commit-discard", "Watch the commit job write only base.qcow2 while the guest frees clusters of the"
                     + " top: no request of one touches the other's image, and the check stays clean.",
+            "blockdev-mirror-discard", "Watch the guest's zero write pass mirror_top without MAY_UNMAP and its"
+                    + " discard stop there, so no guest request frees a cluster while the mirror job copies into the"
+                    + " target; then the pivot, and the check stays clean.",
             "guest-only", "Ordered traffic: no two overlapping requests are in flight, so no key moment leads to a"
                     + " corrupt image.");
 

@@ -205,7 +205,7 @@ class ExplorePanelTest {
     void theCancelButtonStopsALongSearchAndTheWindowKeepsAnsweringMeanwhile(FxRobot robot) {
         fx(() -> {
             // 5000 requests: an exhaustive search that cannot end within the test, so only Cancel stops it (the
-            // state cache ends guest-mirror's search before a click can land)
+            // state cache ends three-requests' search before a click can land)
             explore.chooser().chooseShipped("random-5000");
             return null;
         });
