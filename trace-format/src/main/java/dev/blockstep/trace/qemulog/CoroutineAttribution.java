@@ -18,7 +18,13 @@ import java.util.Map;
  * <li>thread_pool_complete runs in a main-loop bottom half: no coroutine.</li>
  * <li>Everything else without a coroutine (thread_pool_submit, qcow2_l2_allocate*, stderr lines) belongs to the
  *     coroutine that was running: the one of the previous event.</li>
+ * <li>A block job's own events: *_one_iteration runs in the job's coroutine; the others (stream_start, job state
+ *     changes, job_completed) run in the main loop.</li>
  * </ul>
+ * A block-stream's coroutine is split as the engine runs it: each prefetch (from its PREFETCH read on the
+ * copy-on-read filter to the end of that read's tracked request on the filter) is the job's ".cor" request, the rest
+ * is the job itself. A guest request that enters the filter starts there, and its request on the qcow2 node below
+ * (a write-zeroes enters as bdrv_co_pwrite_zeroes, then bdrv_co_pwritev_part) stays the same instance.
  */
 final class CoroutineAttribution {
 
@@ -30,15 +36,18 @@ final class CoroutineAttribution {
         byLine = new CoInstance[n];
     }
 
-    static CoroutineAttribution of(List<LogLine> lines, Landmarks marks) {
+    static CoroutineAttribution of(List<LogLine> lines, Landmarks marks, JobEvents job) {
         CoroutineAttribution a = new CoroutineAttribution(lines.size());
         Map<String, CoInstance> live = new HashMap<>();
         String current = null;
         String qcow2Reqs = marks.reqsLockOf("qcow2");
+        JobSplit split = job == null ? null : new JobSplit(job);
         for (int i = 0; i < lines.size(); i++) {
             LogLine l = lines.get(i);
             String co = l.ownCoroutine();
-            if (co == null && l.isBdrvRequest()) {
+            if (l.kind() == LogLine.Kind.JOB) {
+                co = l.event().endsWith("_one_iteration") ? current : null;
+            } else if (co == null && l.isBdrvRequest()) {
                 co = nextMutexSelf(lines, i);
                 if (co == null) {
                     co = current;
@@ -50,8 +59,21 @@ final class CoroutineAttribution {
                 continue;
             }
             current = co;
+            if (split != null && job.owns(i, co)) {
+                CoInstance inst = split.instanceFor(l, i, a.instances);
+                inst.events.add(i);
+                a.byLine[i] = inst;
+                live.remove(co);
+                continue;
+            }
             CoInstance inst = live.get(co);
-            boolean startsRequest = l.isBdrvRequest() && l.field("bs").equals(marks.qcow2Node);
+            boolean entersFilter = job != null && l.isBdrvRequest() && l.field("bs").equals(job.filterNode);
+            boolean onQcow2 = l.isBdrvRequest() && l.field("bs").equals(marks.qcow2Node);
+            boolean below = onQcow2 && inst != null && (inst.enteredFilter && inst.request == null
+                    || inst.request != null && inst.request.event().equals("bdrv_co_pwrite_zeroes")
+                    && l.event().equals("bdrv_co_pwritev_part") && l.field("offset").equals(inst.request.field("offset"))
+                    && l.field("bytes").equals(inst.request.field("bytes")));
+            boolean startsRequest = entersFilter || onQcow2 && !below;
             boolean startsTracking = l.isMutexLock() && l.field("mutex").equals(qcow2Reqs) && inst != null
                     && inst.request == null && !inst.takesQcow2ReqsLock && inst.takesAnyMutex;
             if (inst == null || startsRequest || startsTracking) {
@@ -59,7 +81,8 @@ final class CoroutineAttribution {
                 live.put(co, inst);
                 a.instances.add(inst);
             }
-            if (startsRequest && inst.request == null) {
+            inst.enteredFilter |= entersFilter;
+            if (onQcow2 && (inst.request == null || below)) {
                 inst.request = l;
             }
             if (l.isMutexLock()) {
@@ -77,7 +100,53 @@ final class CoroutineAttribution {
         return a;
     }
 
-    private static String nextMutexSelf(List<LogLine> lines, int i) {
+    /**
+     * Hands out the job coroutine's events: to the job itself, or to the prefetch it is in. A prefetch ends when its
+     * tracked request on the filter ends: the second release of the mutex it took first (the filter's reqs_lock).
+     */
+    private static final class JobSplit {
+        private final JobEvents job;
+        private CoInstance self;
+        private CoInstance prefetch;
+        private String prefetchLock;
+        private int prefetchReleases;
+
+        JobSplit(JobEvents job) {
+            this.job = job;
+        }
+
+        CoInstance instanceFor(LogLine l, int i, List<CoInstance> all) {
+            if (prefetch == null && l.isBdrvRequest() && l.field("bs").equals(job.filterNode)
+                    && (LogLineParser.number(l.field("flags")) & JobEvents.PREFETCH) != 0) {
+                prefetch = named(new CoInstance(job.coroutine, l.line()), job.type + ".cor", all);
+                prefetchLock = null;
+                prefetchReleases = 0;
+            }
+            if (prefetch == null) {
+                if (self == null) {
+                    self = named(new CoInstance(job.coroutine, l.line()), job.type, all);
+                }
+                return self;
+            }
+            CoInstance p = prefetch;
+            if (prefetchLock == null && l.isMutexLock()) {
+                prefetchLock = l.field("mutex");
+            } else if (l.event().equals("qemu_co_mutex_unlock_entry") && l.field("mutex").equals(prefetchLock)
+                    && ++prefetchReleases == 2) {
+                prefetch = null;
+            }
+            return p;
+        }
+
+        private static CoInstance named(CoInstance c, String name, List<CoInstance> all) {
+            c.kind = CoInstance.Kind.JOB;
+            c.name = name;
+            all.add(c);
+            return c;
+        }
+    }
+
+    static String nextMutexSelf(List<LogLine> lines, int i) {
         for (int j = i + 1; j < lines.size(); j++) {
             if (lines.get(j).isMutex()) {
                 return lines.get(j).field("self");

@@ -3,6 +3,7 @@ package dev.blockstep.trace.qemulog;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.JobCommand;
 import dev.blockstep.trace.Metadata;
 import dev.blockstep.trace.NodeOptions;
 import dev.blockstep.trace.QemuEvent;
@@ -84,12 +85,7 @@ public final class QemuLogImporter {
     private Trace run(ImageSetup image, List<ScriptCommand> script, String scriptName, Options options)
             throws ImportException {
         inferred.add(source + ": " + raw.summary());
-        if (raw.jobStart != null) {
-            // the job's own requests would look like the guest's and be imported as guest commands
-            throw new ImportException(source, raw.jobStart.line(), "the log shows a block job ("
-                    + raw.jobStart.event() + "); importing a job's events is not supported yet, so its requests "
-                    + "cannot be told from the guest's (write the job into a trace's job section instead, format 5)");
-        }
+        JobEvents job = JobEvents.find(lines, source);
         Landmarks marks = Landmarks.find(lines, options.node(), source);
         if (marks.qcow2Node == null) {
             throw new ImportException(source, lines.get(0).line(), "expected a bdrv_co_pwritev_part on the qcow2 "
@@ -97,7 +93,7 @@ public final class QemuLogImporter {
                     + "with -T 'qcow2_*' -T 'qemu_co_mutex*' -T 'bdrv_co_*' -T 'thread_pool_*')");
         }
         inferred.addAll(marks.notes);
-        CoroutineAttribution attribution = CoroutineAttribution.of(lines, marks);
+        CoroutineAttribution attribution = CoroutineAttribution.of(lines, marks, job);
         inferred.add("bdrv_co_* events print no coroutine: each is given to the coroutine of the next mutex event "
                 + "(tracked_request_begin takes the node's reqs_lock); thread_pool_submit, qcow2_l2_allocate* and "
                 + "stderr lines to the coroutine of the previous event; thread_pool_complete to the main loop");
@@ -109,6 +105,7 @@ public final class QemuLogImporter {
         List<Command> workload = script == null ? WorkloadInference.fromLog(requests, raw.nbdTrims, source, inferred)
                 : WorkloadInference.fromScript(requests, script, source, scriptName, inferred);
         WorkloadProducer producer = options.producer() != null ? options.producer() : producer();
+        JobCommand jobCommand = job == null ? null : jobCommand(job, marks, requests, producer);
         if (!raw.nbdTrims.isEmpty()) {
             long discards = requests.stream().filter(c -> c.kind == CoInstance.Kind.DISCARD).count();
             inferred.add(raw.nbdTrims.size() + " NBD TRIM requests arrived (nbd_receive_request type 0x4); " + discards
@@ -122,7 +119,33 @@ public final class QemuLogImporter {
         Metadata m = new Metadata("qemu -T log " + source, patterns + raw.summary() + ".",
                 "blockstep import-qemu-log", null, "qemu-log");
         return new Trace(Trace.FORMAT_VERSION, m, image, workload, FixSetting.off(), List.of(), List.of(), log,
-                producer, options.nodeOptions());
+                producer, options.nodeOptions(), jobCommand);
+    }
+
+    /**
+     * The QMP command that started the log's job. The log prints neither the job's id nor its device: the device is
+     * the drive the guest's HMP commands name, and the job starts after the guest requests whose first event comes
+     * before stream_start (qemu handles the QMP command in the main loop between two of the guest's).
+     */
+    private JobCommand jobCommand(JobEvents job, Landmarks marks, List<CoInstance> requests, WorkloadProducer producer)
+            throws ImportException {
+        if (!job.start.field("bs").equals(marks.qcow2Node)) {
+            throw new ImportException(source, job.start.line(), "expected the job to stream into the qcow2 node the "
+                    + "guest writes (bs " + marks.qcow2Node + "), got stream_start bs " + job.start.field("bs"));
+        }
+        int after = (int) requests.stream().filter(c -> c.first() < job.startIndex).count();
+        String device = producer != null && producer.drive() != null ? producer.drive() : "d0";
+        inferred.add("block-stream (whole chain) into the qcow2 node: stream_start at line " + job.start.line()
+                + " names bs " + marks.qcow2Node + " and base (nil); it starts after " + after + " guest request"
+                + (after == 1 ? "" : "s") + " (those whose first event comes before it); the log names neither job-id "
+                + "nor device, so the device is " + (producer != null && producer.drive() != null
+                ? "the HMP drive " + device : "assumed to be d0"));
+        inferred.add("the job's coroutine = co " + job.coroutine + ": it runs when the job prints its first "
+                + "stream_one_iteration; its events up to job_completed at line " + lines.get(job.endIndex).line()
+                + " are the job's (\"" + job.type + "\"), and each prefetch through the copy-on-read filter"
+                + (job.filterNode == null ? "" : " (bs " + job.filterNode + ")") + " is its \"" + job.type
+                + ".cor\" request");
+        return new JobCommand.BlockStream(null, device, null, null, after);
     }
 
     private static boolean dataWriteWithoutPattern(Command c) {
