@@ -34,7 +34,7 @@ import time
 
 EVENTS = ["qcow2_*", "qemu_co_mutex*", "bdrv_co_*", "thread_pool_*", "blk_co_*", "stream_*", "commit_*",
           "mirror_*", "job_*"]
-GUEST = ["aio_write -z -u 0 64k", "aio_write -P 0x44 128k 64k", "aio_write -z -u 192k 64k"]
+GUEST = ["aio_write -z -u 0 64k", "aio_write -P 0x44 128k 64k", "aio_write -z -u 192k 64k", "discard 64k 64k"]
 
 
 def quote(s):

@@ -109,7 +109,7 @@ class CaptureReplayTest {
     }
 
     /** The committed job captures (captures/README.md says how each was made). */
-    static final Set<String> JOB_CAPTURES = Set.of("stream-hmp-a");
+    static final Set<String> JOB_CAPTURES = Set.of("stream-hmp-a", "stream-hmp-b");
 
     /**
      * The captures whose log has a flush_queue waiter that, woken at the end of the flush ahead of it, found another

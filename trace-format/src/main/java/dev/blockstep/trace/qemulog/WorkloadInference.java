@@ -92,10 +92,23 @@ final class WorkloadInference {
         return new Command.Discard(c.name, Producer.GUEST, trim.offset(), trim.bytes(), trim.fua());
     }
 
+    /**
+     * The script's workload, checked against the log's requests. {@code jobFilter}: the copy-on-read filter node a
+     * block-stream put above the qcow2 node, or null.
+     */
     static List<Command> fromScript(List<CoInstance> requests, List<ScriptCommand> script, String source,
-                                    String scriptName, List<String> inferred) throws ImportException {
+                                    String scriptName, String jobFilter, List<String> inferred)
+            throws ImportException {
         List<ScriptCommand> wanted = script.stream().filter(s -> !(s.command() instanceof Command.AioFlush)).toList();
         for (int i = 0; i < Math.max(wanted.size(), requests.size()); i++) {
+            boolean discardMissing = i < wanted.size() && wanted.get(i).command() instanceof Command.Discard
+                    && (i >= requests.size() || requests.get(i).kind != Kind.DISCARD);
+            if (discardMissing && jobFilter != null) {
+                throw new ImportException(scriptName, wanted.get(i).line(), "expected this discard's request in "
+                        + source + ", found none: while block-stream runs, qemu 7.2's copy-on-read filter (bs "
+                        + jobFilter + ") is opened without BDRV_O_UNMAP and drops a guest discard before any traced "
+                        + "event, so the log cannot say where it ran");
+            }
             if (i >= requests.size()) {
                 throw new ImportException(scriptName, wanted.get(i).line(), "expected a request in " + source
                         + " for this command, found only " + requests.size());

@@ -150,6 +150,15 @@ class QemuLogImporterTest {
     }
 
     @Test
+    void aDiscardTheStreamsFilterDroppedIsRefusedInOneLineNamingTheFilter() {
+        ImportException e = assertThrows(ImportException.class, () -> withScript("stream-drops-discard"));
+        assertEquals("stream-drops-discard.qemu-io:4: expected this discard's request in stream-drops-discard.log, "
+                + "found none: while block-stream runs, qemu 7.2's copy-on-read filter (bs 0x55d0018ca100) is opened "
+                + "without BDRV_O_UNMAP and drops a guest discard before any traced event, so the log cannot say "
+                + "where it ran", e.getMessage());
+    }
+
+    @Test
     void aLogWithAJobOtherThanBlockStreamIsRefusedInOneLineAtItsStart() {
         ImportException e = assertThrows(ImportException.class, () -> edited("stream_start bs 0x560affb7f420 base "
                 + "(nil) s", "commit_start bs 0x560affb7f420 base 0x1 top 0x2 s"));
