@@ -31,4 +31,6 @@ while read -r name job order; do
 done <<'LIST'
 stream-hmp-a stream job-second
 stream-hmp-b stream guest-first
+commit-hmp-a commit job-second
+commit-hmp-b commit guest-first
 LIST

@@ -78,6 +78,11 @@ final class Captures {
                 .toList() : List.of();
     }
 
+    /** The QMP command of a job capture's job ("block-stream"). */
+    static String jobExecute(String capture) throws Exception {
+        return new ObjectMapper().readTree(bytes(capture, "capture.json")).path("job").path("execute").asText();
+    }
+
     /** The file real qemu-img check ran on after the capture's run: the chain's top, or img.qcow2. */
     static String checkedImage(String capture) throws Exception {
         List<String> chain = chain(capture);

@@ -19,11 +19,12 @@ import java.util.Map;
  * <li>Everything else without a coroutine (thread_pool_submit, qcow2_l2_allocate*, stderr lines) belongs to the
  *     coroutine that was running: the one of the previous event.</li>
  * <li>A block job's own events: *_one_iteration runs in the job's coroutine; the others (stream_start, job state
- *     changes, job_completed) run in the main loop.</li>
+ *     changes) run in the main loop, and so does job_completed, which is given to the job's coroutine all the same:
+ *     it is where the job's run has returned.</li>
  * </ul>
- * A block-stream's coroutine is split as the engine runs it: each prefetch (from its PREFETCH read on the
- * copy-on-read filter to the end of that read's tracked request on the filter) is the job's ".cor" request, the rest
- * is the job itself. A guest request that enters the filter starts there, and its request on the qcow2 node below
+ * A job's coroutine is split as the engine runs it: each request the job makes on a node of its own (see
+ * {@link JobEvents}), up to the end of that request's tracked request, is the job's sub-request ("stream.cor",
+ * "commit.write"); the rest is the job itself. A guest request that enters the filter starts there, and its request on the qcow2 node below
  * (a write-zeroes enters as bdrv_co_pwrite_zeroes, then bdrv_co_pwritev_part) stays the same instance.
  */
 final class CoroutineAttribution {
@@ -45,6 +46,13 @@ final class CoroutineAttribution {
         for (int i = 0; i < lines.size(); i++) {
             LogLine l = lines.get(i);
             String co = l.ownCoroutine();
+            if (split != null && i == job.endIndex) {
+                // job_completed runs in the main loop once the job's coroutine has returned: it marks that return
+                CoInstance inst = split.instanceFor(l, i, a.instances);
+                inst.events.add(i);
+                a.byLine[i] = inst;
+                continue;
+            }
             if (l.kind() == LogLine.Kind.JOB) {
                 co = l.event().endsWith("_one_iteration") ? current : null;
             } else if (co == null && l.isBdrvRequest()) {
@@ -101,39 +109,38 @@ final class CoroutineAttribution {
     }
 
     /**
-     * Hands out the job coroutine's events: to the job itself, or to the prefetch it is in. A prefetch ends when its
-     * tracked request on the filter ends: the second release of the mutex it took first (the filter's reqs_lock).
+     * Hands out the job coroutine's events: to the job itself, or to the sub-request it is in. A sub-request ends
+     * when its tracked request ends: the second release of the mutex it took first (that node's reqs_lock).
      */
     private static final class JobSplit {
         private final JobEvents job;
         private CoInstance self;
-        private CoInstance prefetch;
-        private String prefetchLock;
-        private int prefetchReleases;
+        private CoInstance sub;
+        private String subLock;
+        private int subReleases;
 
         JobSplit(JobEvents job) {
             this.job = job;
         }
 
         CoInstance instanceFor(LogLine l, int i, List<CoInstance> all) {
-            if (prefetch == null && l.isBdrvRequest() && l.field("bs").equals(job.filterNode)
-                    && (LogLineParser.number(l.field("flags")) & JobEvents.PREFETCH) != 0) {
-                prefetch = named(new CoInstance(job.coroutine, l.line()), job.type + ".cor", all);
-                prefetchLock = null;
-                prefetchReleases = 0;
+            if (sub == null && job.startsSubRequest(l)) {
+                sub = named(new CoInstance(job.coroutine, l.line()), job.type + "." + job.subName, all);
+                subLock = null;
+                subReleases = 0;
             }
-            if (prefetch == null) {
+            if (sub == null) {
                 if (self == null) {
                     self = named(new CoInstance(job.coroutine, l.line()), job.type, all);
                 }
                 return self;
             }
-            CoInstance p = prefetch;
-            if (prefetchLock == null && l.isMutexLock()) {
-                prefetchLock = l.field("mutex");
-            } else if (l.event().equals("qemu_co_mutex_unlock_entry") && l.field("mutex").equals(prefetchLock)
-                    && ++prefetchReleases == 2) {
-                prefetch = null;
+            CoInstance p = sub;
+            if (subLock == null && l.isMutexLock()) {
+                subLock = l.field("mutex");
+            } else if (l.event().equals("qemu_co_mutex_unlock_entry") && l.field("mutex").equals(subLock)
+                    && ++subReleases == 2) {
+                sub = null;
             }
             return p;
         }

@@ -1,5 +1,6 @@
 package dev.blockstep.trace.qemulog;
 
+import dev.blockstep.trace.BackingLayer;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.ImageSetup;
@@ -86,7 +87,7 @@ public final class QemuLogImporter {
             throws ImportException {
         inferred.add(source + ": " + raw.summary());
         JobEvents job = JobEvents.find(lines, source);
-        Landmarks marks = Landmarks.find(lines, options.node(), source);
+        Landmarks marks = Landmarks.find(lines, options.node(), source, job);
         if (marks.qcow2Node == null) {
             throw new ImportException(source, lines.get(0).line(), "expected a bdrv_co_pwritev_part on the qcow2 "
                     + "node followed by qcow2_writev_start_req or qcow2_pwrite_zeroes_start_req, found none (capture "
@@ -106,7 +107,7 @@ public final class QemuLogImporter {
                 : WorkloadInference.fromScript(requests, script, source, scriptName, job == null ? null : job.filterNode,
                 inferred);
         WorkloadProducer producer = options.producer() != null ? options.producer() : producer();
-        JobCommand jobCommand = job == null ? null : jobCommand(job, marks, requests, producer);
+        JobCommand jobCommand = job == null ? null : jobCommand(job, marks, requests, producer, image);
         if (!raw.nbdTrims.isEmpty()) {
             long discards = requests.stream().filter(c -> c.kind == CoInstance.Kind.DISCARD).count();
             inferred.add(raw.nbdTrims.size() + " NBD TRIM requests arrived (nbd_receive_request type 0x4); " + discards
@@ -126,27 +127,44 @@ public final class QemuLogImporter {
     /**
      * The QMP command that started the log's job. The log prints neither the job's id nor its device: the device is
      * the drive the guest's HMP commands name, and the job starts after the guest requests whose first event comes
-     * before stream_start (qemu handles the QMP command in the main loop between two of the guest's).
+     * before the job's start (qemu handles the QMP command in the main loop between two of the guest's). A commit's
+     * top and base are printed as node addresses: they are the two images below the guest's in {@code image}'s chain,
+     * the only intermediate commit blockstep runs.
      */
-    private JobCommand jobCommand(JobEvents job, Landmarks marks, List<CoInstance> requests, WorkloadProducer producer)
-            throws ImportException {
-        if (!job.start.field("bs").equals(marks.qcow2Node)) {
-            throw new ImportException(source, job.start.line(), "expected the job to stream into the qcow2 node the "
-                    + "guest writes (bs " + marks.qcow2Node + "), got stream_start bs " + job.start.field("bs"));
+    private JobCommand jobCommand(JobEvents job, Landmarks marks, List<CoInstance> requests, WorkloadProducer producer,
+                                  ImageSetup image) throws ImportException {
+        LogLine start = job.start;
+        if (!start.field("bs").equals(marks.qcow2Node)) {
+            throw new ImportException(source, start.line(), "expected the job to run on the qcow2 node the guest "
+                    + "writes (bs " + marks.qcow2Node + "), got " + start.event() + " bs " + start.field("bs"));
         }
         int after = (int) requests.stream().filter(c -> c.first() < job.startIndex).count();
         String device = producer != null && producer.drive() != null ? producer.drive() : "d0";
-        inferred.add("block-stream (whole chain) into the qcow2 node: stream_start at line " + job.start.line()
-                + " names bs " + marks.qcow2Node + " and base (nil); it starts after " + after + " guest request"
-                + (after == 1 ? "" : "s") + " (those whose first event comes before it); the log names neither job-id "
-                + "nor device, so the device is " + (producer != null && producer.drive() != null
-                ? "the HMP drive " + device : "assumed to be d0"));
+        String what;
+        JobCommand command;
+        if (job.type.equals("stream")) {
+            what = "block-stream of the whole chain (base (nil))";
+            command = new JobCommand.BlockStream(null, device, null, null, after);
+        } else {
+            List<BackingLayer> chain = BackingLayer.below(image);
+            if (chain.size() < 2) {
+                throw new ImportException(source, start.line(), "expected the image to have two images below it for "
+                        + "the commit_start here (top " + start.field("top") + ", base " + start.field("base")
+                        + "), got " + chain.size() + " (give the image's backing chain)");
+            }
+            what = "block-commit of top " + start.field("top") + " (" + chain.get(0).name() + ", the image's backing "
+                    + "file) into base " + start.field("base") + " (" + chain.get(1).name() + ")";
+            command = new JobCommand.BlockCommit(null, device, chain.get(0).name(), chain.get(1).name(), null, after);
+        }
+        inferred.add(what + ": " + start.event() + " at line " + start.line() + " names bs " + marks.qcow2Node
+                + "; it starts after " + after + " guest request" + (after == 1 ? "" : "s") + " (those whose first "
+                + "event comes before it); the log names neither job-id nor device, so the device is "
+                + (producer != null && producer.drive() != null ? "the HMP drive " + device : "assumed to be d0"));
         inferred.add("the job's coroutine = co " + job.coroutine + ": it runs when the job prints its first "
-                + "stream_one_iteration; its events up to job_completed at line " + lines.get(job.endIndex).line()
-                + " are the job's (\"" + job.type + "\"), and each prefetch through the copy-on-read filter"
-                + (job.filterNode == null ? "" : " (bs " + job.filterNode + ")") + " is its \"" + job.type
-                + ".cor\" request");
-        return new JobCommand.BlockStream(null, device, null, null, after);
+                + job.type + "_one_iteration; its events up to job_completed at line " + lines.get(job.endIndex).line()
+                + " are the job's (\"" + job.type + "\"), and each request it makes on bs " + job.subNode + " is its \""
+                + job.type + "." + job.subName + "\" request");
+        return command;
     }
 
     private static boolean dataWriteWithoutPattern(Command c) {

@@ -159,12 +159,22 @@ class QemuLogImporterTest {
     }
 
     @Test
-    void aLogWithAJobOtherThanBlockStreamIsRefusedInOneLineAtItsStart() {
+    void aMirrorIsRefusedInOneLineAtItsStart() {
+        ImportException e = assertThrows(ImportException.class, () -> edited("stream_start bs 0x560affb7f420 base "
+                + "(nil) s 0x560affb851f0", "mirror_start bs 0x560affb7f420 s 0x560affb851f0 opaque 0x1"));
+        assertEquals("stream-beside-hmp.log:156: expected stream_start or commit_start: the importer reads "
+                + "block-stream's and intermediate block-commit's events, got mirror_start (blockdev-mirror or an "
+                + "active commit; write the job into a trace's job section instead, format 5)", e.getMessage());
+    }
+
+    @Test
+    void aJobWhoseIterationsAreNotTracedIsRefusedInOneLine() {
+        // a commit_start whose job printed stream_one_iteration: as if the log had no commit_* events
         ImportException e = assertThrows(ImportException.class, () -> edited("stream_start bs 0x560affb7f420 base "
                 + "(nil) s", "commit_start bs 0x560affb7f420 base 0x1 top 0x2 s"));
-        assertEquals("stream-beside-hmp.log:156: expected stream_start: the importer reads block-stream's events "
-                + "only, got commit_start (write the job into a trace's job section instead, format 5)",
-                e.getMessage());
+        assertEquals("stream-beside-hmp.log:156: expected a commit_one_iteration of the job commit_start starts here "
+                + "(s 0x560affb851f0) before its job_completed at line 376, found none: capture with -trace "
+                + "'commit_*'", e.getMessage());
     }
 
     @Test
