@@ -150,6 +150,26 @@ class QemuLogImporterTest {
     }
 
     @Test
+    void aGuestRequestThroughTheStreamsFilterIsOneRequestFromTheFilterOn() throws Exception {
+        // the three writes of stream-drops-discard, which all entered the copy-on-read filter (bs 0x55d0018ca100)
+        String log = resource("stream-drops-discard.log");
+        Trace t = QemuLogImporter.importLog(log, "stream-drops-discard.log", IMAGE, QemuIoScriptImporter.parse(
+                "aio_write -z -u 0 64k\naio_write -P 0x44 128k 64k\naio_write -z -u 192k 64k\n", "three.qemu-io"),
+                "three.qemu-io");
+        assertEquals(List.of("z0", "w1", "z2", "f3"), t.workload().stream().map(Command::coroutine)
+                .filter(java.util.Objects::nonNull).toList());
+        String filter = t.qemuLog().events().stream().filter(e -> e.line() == 227).findFirst().orElseThrow().args();
+        for (String co : List.of("z0", "w1", "z2")) {
+            QemuEvent first = t.qemuLog().events().stream().filter(e -> co.equals(e.coroutine())).findFirst()
+                    .orElseThrow();
+            assertEquals("bdrv_co_pwritev_part", first.event(), co);
+            assertEquals(filter.split(" ")[1], first.args().split(" ")[1], co + " starts on the filter");
+        }
+        // z0 enters the qcow2 node as bdrv_co_pwrite_zeroes (line 230), then bdrv_co_pwritev_part: one request
+        assertEquals(List.of(230L), events(t, "z0", "bdrv_co_pwrite_zeroes").stream().map(QemuEvent::line).toList());
+    }
+
+    @Test
     void aDiscardTheStreamsFilterDroppedIsRefusedInOneLineNamingTheFilter() {
         ImportException e = assertThrows(ImportException.class, () -> withScript("stream-drops-discard"));
         assertEquals("stream-drops-discard.qemu-io:4: expected this discard's request in stream-drops-discard.log, "
