@@ -24,8 +24,9 @@ import java.util.Map;
  * </ul>
  * A job's coroutine is split as the engine runs it: each request the job makes on a node of its own (see
  * {@link JobEvents}), up to the end of that request's tracked request, is the job's sub-request ("stream.cor",
- * "commit.write"); the rest is the job itself. A guest request that enters the filter starts there, and its request on the qcow2 node below
- * (a write-zeroes enters as bdrv_co_pwrite_zeroes, then bdrv_co_pwritev_part) stays the same instance.
+ * "commit.write"); the rest is the job itself. A guest request that enters the stream's filter starts there, and
+ * its request on the qcow2 node below (a write-zeroes enters as bdrv_co_pwrite_zeroes, then bdrv_co_pwritev_part)
+ * stays the same instance.
  */
 final class CoroutineAttribution {
 
@@ -78,9 +79,7 @@ final class CoroutineAttribution {
             boolean entersFilter = job != null && l.isBdrvRequest() && l.field("bs").equals(job.filterNode);
             boolean onQcow2 = l.isBdrvRequest() && l.field("bs").equals(marks.qcow2Node);
             boolean below = onQcow2 && inst != null && (inst.enteredFilter && inst.request == null
-                    || inst.request != null && inst.request.event().equals("bdrv_co_pwrite_zeroes")
-                    && l.event().equals("bdrv_co_pwritev_part") && l.field("offset").equals(inst.request.field("offset"))
-                    && l.field("bytes").equals(inst.request.field("bytes")));
+                    || zeroesGoOn(inst.request, l));
             boolean startsRequest = entersFilter || onQcow2 && !below;
             boolean startsTracking = l.isMutexLock() && l.field("mutex").equals(qcow2Reqs) && inst != null
                     && inst.request == null && !inst.takesQcow2ReqsLock && inst.takesAnyMutex;
@@ -151,6 +150,13 @@ final class CoroutineAttribution {
             all.add(c);
             return c;
         }
+    }
+
+    /** Whether {@code l} is the bdrv_co_pwritev_part that bdrv_co_pwrite_zeroes {@code request} goes on to. */
+    private static boolean zeroesGoOn(LogLine request, LogLine l) {
+        return request != null && request.event().equals("bdrv_co_pwrite_zeroes")
+                && l.event().equals("bdrv_co_pwritev_part") && l.field("offset").equals(request.field("offset"))
+                && l.field("bytes").equals(request.field("bytes"));
     }
 
     static String nextMutexSelf(List<LogLine> lines, int i) {

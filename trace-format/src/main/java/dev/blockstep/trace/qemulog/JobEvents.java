@@ -91,8 +91,8 @@ final class JobEvents {
             }
         }
         if (end < 0) {
-            throw new ImportException(source, s.line(), "expected job_completed for the job " + s.event() + " starts here "
-                    + "(s " + job + "), found none: capture until the job ends, with -trace 'job_*'");
+            throw new ImportException(source, s.line(), "expected job_completed for the job " + s.event()
+                    + " starts here (s " + job + "), found none: capture until the job ends, with -trace 'job_*'");
         }
         if (iteration < 0) {
             throw new ImportException(source, s.line(), "expected a " + type + "_one_iteration of the job " + s.event()
@@ -106,8 +106,7 @@ final class JobEvents {
         if (co == null) {
             throw new ImportException(source, lines.get(iteration).line(), "expected an event naming a coroutine "
                     + "between " + s.event() + " and the job's first " + type + "_one_iteration (its block status "
-                    + "takes a mutex), "
-                    + "found none: capture with -trace 'qemu_co_mutex*'");
+                    + "takes a mutex), found none: capture with -trace 'qemu_co_mutex*'");
         }
         if (type.equals("commit")) {
             return new JobEvents(type, s, start, end, co, null, s.field("base"), "write");

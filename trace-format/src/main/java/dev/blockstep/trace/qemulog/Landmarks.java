@@ -33,11 +33,9 @@ final class Landmarks {
 
     /**
      * Finds the landmarks. {@code node} (an address, or null) picks the qcow2 node among several with write
-     * traffic; without it, a log with more than one is refused with the candidates.
-     */
-    /**
-     * The writes of {@code job}'s coroutine (null: no job), a commit's into its base, are not the guest's, so they
-     * neither pick the qcow2 node nor show its s->lock.
+     * traffic; without it, a log with more than one is refused with the candidates. The writes of {@code job}'s
+     * coroutine (null: no job), a commit's into its base, are not the guest's, so they neither pick the qcow2 node
+     * nor show its s->lock.
      */
     static Landmarks find(List<LogLine> lines, String node, String source, JobEvents job) throws ImportException {
         Landmarks l = new Landmarks();

@@ -104,8 +104,8 @@ public final class QemuLogImporter {
                     + "log, found none");
         }
         List<Command> workload = script == null ? WorkloadInference.fromLog(requests, raw.nbdTrims, source, inferred)
-                : WorkloadInference.fromScript(requests, script, source, scriptName, job == null ? null : job.filterNode,
-                inferred);
+                : WorkloadInference.fromScript(requests, script, source, scriptName,
+                job == null ? null : job.filterNode, inferred);
         WorkloadProducer producer = options.producer() != null ? options.producer() : producer();
         JobCommand jobCommand = job == null ? null : jobCommand(job, marks, requests, producer, image);
         if (!raw.nbdTrims.isEmpty()) {

@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * A log as qemu wrote it, split into the lines the importer interprets (block-job events among them) and a count
- * of the rest: events of other families (blk_*, nbd_*, ...) and qemu-io's own output. A few NBD events are read for what they
- * say about the producer: how many clients negotiated, and how many TRIM requests arrived.
+ * of the rest: events of other families (blk_*, nbd_*, ...) and qemu-io's own output. A few NBD events are read for
+ * what they say about the producer: how many clients negotiated, and how many TRIM requests arrived.
  */
 final class RawLog {
 
