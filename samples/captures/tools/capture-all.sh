@@ -25,3 +25,12 @@ qemu-io-a qemu-io 1601
 qemu-io-b qemu-io 1602
 qemu-io-halves-a qemu-io-halves 1701
 LIST
+# block jobs beside HMP guest I/O (no retries: a job beside the guest does not corrupt)
+while read -r name job order; do
+    python3 "$tools/capture-job.py" "$out" "$job" "$name" "$order"
+done <<'LIST'
+stream-hmp-a stream job-second
+stream-hmp-b stream guest-first
+commit-hmp-a commit job-second
+commit-hmp-b commit guest-first
+LIST

@@ -15,7 +15,10 @@ import java.util.HexFormat;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The image an imported trace starts from: a fresh image of a size, or a base image next to the trace. */
+/**
+ * The image an imported trace starts from: a fresh image of a size, or a base image next to the trace with the
+ * backing chain its header names.
+ */
 final class ImageOptions {
 
     @Option(names = "--size", paramLabel = "SIZE", description = "virtual size of the fresh image (default: 16M)")
@@ -25,7 +28,8 @@ final class ImageOptions {
     String clusterSize = "64k";
 
     @Option(names = "--base", paramLabel = "IMAGE",
-            description = "start from this qcow2 file instead; it must lie in the trace's directory")
+            description = "start from this qcow2 file instead, with the backing chain its header names; every "
+                    + "image must lie in the trace's directory")
     Path base;
 
     @Option(names = "--setup", paramLabel = "SCRIPT",
@@ -42,7 +46,9 @@ final class ImageOptions {
             }
         }
         if (base != null) {
-            return new ImageSetup.Base(insideTraceDir(trace), sha256(base), setupCommands);
+            return new ImageSetup.Base(insideTraceDir(trace, base, "--base " + base), sha256(base), setupCommands,
+                    BaseChain.below(base, (file, what) -> new String[] {insideTraceDir(trace, file, what),
+                        sha256(file)}));
         }
         long virtualSize = number("--size", size);
         long cluster = number("--cluster-size", clusterSize);
@@ -64,21 +70,21 @@ final class ImageOptions {
     }
 
     /**
-     * The base image's path relative to the trace's directory; both are judged on real paths, so neither a
-     * "..", nor a symlink can lead out of the directory.
+     * An image's path relative to the trace's directory (the base image, or a file of its backing chain); both are
+     * judged on real paths, so neither a "..", nor a symlink can lead out of the directory. {@code what} names the
+     * image in errors.
      */
-    private String insideTraceDir(Path trace) throws CliException {
-        CliFiles.requireRegular(base);
+    private static String insideTraceDir(Path trace, Path image, String what) throws CliException {
+        CliFiles.requireRegular(image);
         Path dir = CliFiles.real(trace).getParent();
-        Path real = CliFiles.real(base);
+        Path real = CliFiles.real(image);
         if (dir == null || !real.startsWith(dir) || real.equals(dir)) {
-            throw new CliException("--base " + base + ": expected an image in the trace's directory " + dir
-                    + ", got " + real);
+            throw new CliException(what + ": expected an image in the trace's directory " + dir + ", got " + real);
         }
-        Path rel = dir.relativize(CliFiles.real(base.toAbsolutePath().getParent()).resolve(base.getFileName()));
+        Path rel = dir.relativize(CliFiles.real(image.toAbsolutePath().getParent()).resolve(image.getFileName()));
         String relText = rel.toString().replace('\\', '/');
         if (rel.isAbsolute() || relText.startsWith("..") || relText.isEmpty()) {
-            throw new CliException("--base " + base + ": expected an image in the trace's directory " + dir);
+            throw new CliException(what + ": expected an image in the trace's directory " + dir);
         }
         return relText;
     }

@@ -20,7 +20,9 @@ import java.util.Set;
  * flusher takes active_flush_req decides the order of the flushes, and a woken flush_queue waiter can lose the flag
  * to a newcomer, so those reqs_lock events are anchors too. The fdatasync of a file flush that qcow2's metadata
  * cache makes under s->lock (a thread_pool_submit that no bdrv_co_p*_part announced, after qcow2_cache_flush or
- * qcow2_cache_entry_flush) is the engine's file-node flush sync, and its completion is an anchor.
+ * qcow2_cache_entry_flush) is the engine's file-node flush sync, and its completion is an anchor. A block job's
+ * *_one_iteration events and its job_completed (the importer gives it to the job's coroutine) anchor the job's own
+ * steps, block status and completion, which take no s->lock of the guest's node when the job is a commit.
  */
 final class QemuLogAnchors {
 
@@ -31,7 +33,8 @@ final class QemuLogAnchors {
             "qcow2_writev_data", "qcow2_pwrite_zeroes", "qcow2_pwrite_zeroes_start_req", "qcow2_cluster_link_l2",
             "qcow2_writev_done_part", "qcow2_writev_done_req", "qemu_co_mutex_lock_entry",
             "qemu_co_mutex_lock_uncontended", "qemu_co_mutex_unlock_entry", "thread_pool_complete",
-            QemuLogAnchors.PUNCH, FlushAnchors.ATTEMPT);
+            QemuLogAnchors.PUNCH, FlushAnchors.ATTEMPT, "stream_one_iteration", "commit_one_iteration",
+            "job_completed");
 
     /** The engine's punch step; the anchor sits on the punch's thread_pool_complete. */
     static final String PUNCH = "qcow2_process_discards";
@@ -41,7 +44,10 @@ final class QemuLogAnchors {
             "qemu_co_mutex_unlock", "qemu_co_mutex_unlock_entry",
             "qemu_co_mutex_lock", "qemu_co_mutex_lock_uncontended",
             // the flush releases s->lock in the step that starts the file's sync
-            "bdrv_co_flush (file)", "qemu_co_mutex_unlock_entry");
+            "bdrv_co_flush (file)", "qemu_co_mutex_unlock_entry",
+            // a job's run returns, and the main loop completes it
+            "stream_prepare", "job_completed",
+            "commit_prepare", "job_completed");
 
     final Map<String, List<Anchor>> byCoroutine = new HashMap<>();
     /** Index of each coroutine's first event. */

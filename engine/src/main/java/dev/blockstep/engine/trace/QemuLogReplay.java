@@ -35,7 +35,7 @@ public final class QemuLogReplay {
         }
         EngineSession session = new EngineSession(TraceReplay.workload(imported, traceDir, name, Policies::fifo));
         QemuLogAnchors anchors = new QemuLogAnchors(imported.qemuLog());
-        TraceNames names = TraceNames.of(imported.workload());
+        TraceNames names = TraceNames.of(imported.workload(), imported.job());
         List<Command> workload = imported.workload();
         Map<String, Integer> cursor = new HashMap<>();
         for (int n = 0; n < MAX_STEPS && !session.current().finished(); n++) {
@@ -49,14 +49,14 @@ public final class QemuLogReplay {
             int chosen = runnable.get(0);
             long best = Long.MAX_VALUE;
             for (int id : runnable) {
-                long key = key(id, s, names.name(map, id), anchors, cursor, workload);
+                long key = key(id, s, names.name(map, s, id), anchors, cursor, workload);
                 if (key < best) {
                     best = key;
                     chosen = id;
                 }
             }
             Step step = session.stepCoroutine(chosen).lastStep();
-            advance(names.name(map, chosen), step.name(), anchors, cursor);
+            advance(names.name(map, s, chosen), step.name(), anchors, cursor);
         }
         return session;
     }

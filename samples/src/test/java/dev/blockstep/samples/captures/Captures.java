@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.blockstep.trace.BackingLayer;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.NodeOptions;
 import dev.blockstep.trace.WorkloadProducer;
 import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.importer.QemuIoScriptImporter;
+import dev.blockstep.trace.importer.QemuIoScriptImporter.ScriptCommand;
 import dev.blockstep.trace.qemulog.QemuLogImporter;
 import java.io.InputStream;
 import java.net.URL;
@@ -54,14 +57,57 @@ final class Captures {
         }
     }
 
-    /** Writes the capture's base image into {@code dir} as base.qcow2 and imports its raw log against it. */
+    /**
+     * Writes the image the capture's run started from into {@code dir} (base.qcow2, or every image of a job capture's
+     * chain under its own name) and imports its raw log against it.
+     */
     static Trace importRaw(String capture, Path dir) throws Exception {
-        byte[] base = gunzip(capture, "base.qcow2.gz");
-        Files.write(dir.resolve("base.qcow2"), base);
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(base));
-        return QemuLogImporter.importLog(text(capture, "trace.log"), "trace.log",
-                new ImageSetup.Base("base.qcow2", sha, List.of()), null, null,
+        ImageSetup start = startImage(capture, dir);
+        // a job capture's guest commands give the data patterns, so its replayed images can be compared byte for byte
+        List<ScriptCommand> script = chain(capture).isEmpty() ? null
+                : QemuIoScriptImporter.parse(text(capture, "workload.txt"), "workload.txt");
+        return QemuLogImporter.importLog(text(capture, "trace.log"), "trace.log", start, script,
+                script == null ? null : "workload.txt",
                 new QemuLogImporter.Options(null, producer(capture), nodeOptions(capture)));
+    }
+
+    /** The images of a job capture's chain, top first; empty for the other captures. */
+    static List<String> chain(String capture) throws Exception {
+        JsonNode c = new ObjectMapper().readTree(bytes(capture, "capture.json")).path("chain");
+        return c.isArray() ? java.util.stream.StreamSupport.stream(c.spliterator(), false).map(JsonNode::asText)
+                .toList() : List.of();
+    }
+
+    /** The QMP command of a job capture's job ("block-stream"). */
+    static String jobExecute(String capture) throws Exception {
+        return new ObjectMapper().readTree(bytes(capture, "capture.json")).path("job").path("execute").asText();
+    }
+
+    /** The file real qemu-img check ran on after the capture's run: the chain's top, or img.qcow2. */
+    static String checkedImage(String capture) throws Exception {
+        List<String> chain = chain(capture);
+        return chain.isEmpty() ? "img.qcow2" : chain.get(0);
+    }
+
+    private static ImageSetup startImage(String capture, Path dir) throws Exception {
+        List<String> chain = chain(capture);
+        if (chain.isEmpty()) {
+            return new ImageSetup.Base("base.qcow2", write(capture, "base.qcow2", dir), List.of());
+        }
+        ImageSetup below = null;
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            String name = chain.get(i);
+            BackingLayer backing = below == null ? null : new BackingLayer(chain.get(i + 1), "qcow2", below);
+            below = new ImageSetup.Base(name, write(capture, name, dir), List.of(), backing);
+        }
+        return below;
+    }
+
+    /** Writes the capture's NAME.gz into {@code dir} as NAME and returns its SHA-256. */
+    private static String write(String capture, String name, Path dir) throws Exception {
+        byte[] image = gunzip(capture, name + ".gz");
+        Files.write(dir.resolve(name), image);
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(image));
     }
 
     /**

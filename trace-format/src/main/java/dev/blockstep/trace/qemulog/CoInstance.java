@@ -8,7 +8,8 @@ import java.util.List;
  */
 final class CoInstance {
 
-    enum Kind { READ, WRITE, DISCARD, FLUSH, OPEN, CLOSE, MAIN, INTERNAL }
+    /** JOB: a block job's coroutine, or a request it issued; named by the job's type, never a workload request. */
+    enum Kind { READ, WRITE, DISCARD, FLUSH, OPEN, CLOSE, MAIN, INTERNAL, JOB }
 
     final String address;
     /** Log line of its first event. */
@@ -19,6 +20,8 @@ final class CoInstance {
     LogLine request;
     boolean takesQcow2ReqsLock;
     boolean takesAnyMutex;
+    /** Whether its request entered the block job's filter node above the qcow2 node. */
+    boolean enteredFilter;
     /** First qcow2_* event, or null. */
     LogLine firstQcow2;
     Kind kind;

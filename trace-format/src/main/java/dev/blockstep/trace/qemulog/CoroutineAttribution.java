@@ -18,7 +18,15 @@ import java.util.Map;
  * <li>thread_pool_complete runs in a main-loop bottom half: no coroutine.</li>
  * <li>Everything else without a coroutine (thread_pool_submit, qcow2_l2_allocate*, stderr lines) belongs to the
  *     coroutine that was running: the one of the previous event.</li>
+ * <li>A block job's own events: *_one_iteration runs in the job's coroutine; the others (stream_start, job state
+ *     changes) run in the main loop, and so does job_completed, which is given to the job's coroutine all the same:
+ *     it is where the job's run has returned.</li>
  * </ul>
+ * A job's coroutine is split as the engine runs it: each request the job makes on a node of its own (see
+ * {@link JobEvents}), up to the end of that request's tracked request, is the job's sub-request ("stream.cor",
+ * "commit.write"); the rest is the job itself. A guest request that enters the stream's filter starts there, and
+ * its request on the qcow2 node below (a write-zeroes enters as bdrv_co_pwrite_zeroes, then bdrv_co_pwritev_part)
+ * stays the same instance.
  */
 final class CoroutineAttribution {
 
@@ -30,15 +38,25 @@ final class CoroutineAttribution {
         byLine = new CoInstance[n];
     }
 
-    static CoroutineAttribution of(List<LogLine> lines, Landmarks marks) {
+    static CoroutineAttribution of(List<LogLine> lines, Landmarks marks, JobEvents job) {
         CoroutineAttribution a = new CoroutineAttribution(lines.size());
         Map<String, CoInstance> live = new HashMap<>();
         String current = null;
         String qcow2Reqs = marks.reqsLockOf("qcow2");
+        JobSplit split = job == null ? null : new JobSplit(job);
         for (int i = 0; i < lines.size(); i++) {
             LogLine l = lines.get(i);
             String co = l.ownCoroutine();
-            if (co == null && l.isBdrvRequest()) {
+            if (split != null && i == job.endIndex) {
+                // job_completed runs in the main loop once the job's coroutine has returned: it marks that return
+                CoInstance inst = split.instanceFor(l, i, a.instances);
+                inst.events.add(i);
+                a.byLine[i] = inst;
+                continue;
+            }
+            if (l.kind() == LogLine.Kind.JOB) {
+                co = l.event().endsWith("_one_iteration") ? current : null;
+            } else if (co == null && l.isBdrvRequest()) {
                 co = nextMutexSelf(lines, i);
                 if (co == null) {
                     co = current;
@@ -50,8 +68,19 @@ final class CoroutineAttribution {
                 continue;
             }
             current = co;
+            if (split != null && job.owns(i, co)) {
+                CoInstance inst = split.instanceFor(l, i, a.instances);
+                inst.events.add(i);
+                a.byLine[i] = inst;
+                live.remove(co);
+                continue;
+            }
             CoInstance inst = live.get(co);
-            boolean startsRequest = l.isBdrvRequest() && l.field("bs").equals(marks.qcow2Node);
+            boolean entersFilter = job != null && l.isBdrvRequest() && l.field("bs").equals(job.filterNode);
+            boolean onQcow2 = l.isBdrvRequest() && l.field("bs").equals(marks.qcow2Node);
+            boolean below = onQcow2 && inst != null && (inst.enteredFilter && inst.request == null
+                    || zeroesGoOn(inst.request, l));
+            boolean startsRequest = entersFilter || onQcow2 && !below;
             boolean startsTracking = l.isMutexLock() && l.field("mutex").equals(qcow2Reqs) && inst != null
                     && inst.request == null && !inst.takesQcow2ReqsLock && inst.takesAnyMutex;
             if (inst == null || startsRequest || startsTracking) {
@@ -59,7 +88,8 @@ final class CoroutineAttribution {
                 live.put(co, inst);
                 a.instances.add(inst);
             }
-            if (startsRequest && inst.request == null) {
+            inst.enteredFilter |= entersFilter;
+            if (onQcow2 && (inst.request == null || below)) {
                 inst.request = l;
             }
             if (l.isMutexLock()) {
@@ -77,7 +107,59 @@ final class CoroutineAttribution {
         return a;
     }
 
-    private static String nextMutexSelf(List<LogLine> lines, int i) {
+    /**
+     * Hands out the job coroutine's events: to the job itself, or to the sub-request it is in. A sub-request ends
+     * when its tracked request ends: the second release of the mutex it took first (that node's reqs_lock).
+     */
+    private static final class JobSplit {
+        private final JobEvents job;
+        private CoInstance self;
+        private CoInstance sub;
+        private String subLock;
+        private int subReleases;
+
+        JobSplit(JobEvents job) {
+            this.job = job;
+        }
+
+        CoInstance instanceFor(LogLine l, int i, List<CoInstance> all) {
+            if (sub == null && job.startsSubRequest(l)) {
+                sub = named(new CoInstance(job.coroutine, l.line()), job.type + "." + job.subName, all);
+                subLock = null;
+                subReleases = 0;
+            }
+            if (sub == null) {
+                if (self == null) {
+                    self = named(new CoInstance(job.coroutine, l.line()), job.type, all);
+                }
+                return self;
+            }
+            CoInstance p = sub;
+            if (subLock == null && l.isMutexLock()) {
+                subLock = l.field("mutex");
+            } else if (l.event().equals("qemu_co_mutex_unlock_entry") && l.field("mutex").equals(subLock)
+                    && ++subReleases == 2) {
+                sub = null;
+            }
+            return p;
+        }
+
+        private static CoInstance named(CoInstance c, String name, List<CoInstance> all) {
+            c.kind = CoInstance.Kind.JOB;
+            c.name = name;
+            all.add(c);
+            return c;
+        }
+    }
+
+    /** Whether {@code l} is the bdrv_co_pwritev_part that bdrv_co_pwrite_zeroes {@code request} goes on to. */
+    private static boolean zeroesGoOn(LogLine request, LogLine l) {
+        return request != null && request.event().equals("bdrv_co_pwrite_zeroes")
+                && l.event().equals("bdrv_co_pwritev_part") && l.field("offset").equals(request.field("offset"))
+                && l.field("bytes").equals(request.field("bytes"));
+    }
+
+    static String nextMutexSelf(List<LogLine> lines, int i) {
         for (int j = i + 1; j < lines.size(); j++) {
             if (lines.get(j).isMutex()) {
                 return lines.get(j).field("self");

@@ -29,13 +29,17 @@ final class Landmarks {
     /** node address to its symbol ("qcow2", "file", "node2"...). */
     final Map<String, String> nodes = new LinkedHashMap<>();
     final List<String> notes = new ArrayList<>();
+    private JobEvents job;
 
     /**
      * Finds the landmarks. {@code node} (an address, or null) picks the qcow2 node among several with write
-     * traffic; without it, a log with more than one is refused with the candidates.
+     * traffic; without it, a log with more than one is refused with the candidates. The writes of {@code job}'s
+     * coroutine (null: no job), a commit's into its base, are not the guest's, so they neither pick the qcow2 node
+     * nor show its s->lock.
      */
-    static Landmarks find(List<LogLine> lines, String node, String source) throws ImportException {
+    static Landmarks find(List<LogLine> lines, String node, String source, JobEvents job) throws ImportException {
         Landmarks l = new Landmarks();
+        l.job = job;
         l.pickQcow2Node(lines, node, source);
         l.findFileNode(lines);
         l.findSLock(lines);
@@ -49,7 +53,7 @@ final class Landmarks {
         Map<String, Integer> writes = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             LogLine b = lines.get(i);
-            if (!b.event().equals("bdrv_co_pwritev_part")) {
+            if (!b.event().equals("bdrv_co_pwritev_part") || jobs(i, CoroutineAttribution.nextMutexSelf(lines, i))) {
                 continue;
             }
             LogLine next = nextQcow2(lines, i);
@@ -133,7 +137,8 @@ final class Landmarks {
     private void findSLock(List<LogLine> lines) {
         for (int i = 0; i < lines.size() && sLock == null; i++) {
             LogLine s = lines.get(i);
-            if (!s.event().equals("qcow2_writev_start_part") && !s.event().equals("qcow2_pwrite_zeroes_start_req")) {
+            if (!s.event().equals("qcow2_writev_start_part") && !s.event().equals("qcow2_pwrite_zeroes_start_req")
+                    || jobs(i, s.field("co"))) {
                 continue;
             }
             String co = s.field("co");
@@ -167,6 +172,10 @@ final class Landmarks {
                 mutexes.put(m.field("mutex"), "mutex" + other++);
             }
         }
+    }
+
+    private boolean jobs(int i, String co) {
+        return job != null && co != null && job.owns(i, co);
     }
 
     private static String candidates(Map<String, Integer> writes) {

@@ -25,13 +25,18 @@ public record LogLine(long line, String event, String args, Map<String, String> 
         STDERR,
         /** qemu-io's own output ("wrote 65536/65536 bytes at offset 0", the timing line). */
         QEMU_IO_OUTPUT,
-        /** An event of another family (blk_*, nbd_*, mirror_*, job_*, ...): counted, not interpreted. */
+        /**
+         * A block job's event (stream_*, commit_*, mirror_*, job_*): where a job starts, which coroutine runs it and
+         * where it ends.
+         */
+        JOB,
+        /** An event of another family (blk_*, nbd_*, ...): counted, not interpreted. */
         OTHER
     }
 
-    /** Whether the importer interprets this line (trace events of its families and stderr messages). */
+    /** Whether the importer interprets this line (trace events of its families, job events, stderr messages). */
     public boolean used() {
-        return kind == Kind.TRACE || kind == Kind.STDERR;
+        return kind == Kind.TRACE || kind == Kind.STDERR || kind == Kind.JOB;
     }
 
     public String field(String name) {

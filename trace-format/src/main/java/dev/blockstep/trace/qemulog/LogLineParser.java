@@ -64,11 +64,22 @@ public final class LogLineParser {
         KEYS.put("thread_pool_cancel", List.of("req", "opaque"));
     }
 
+    /** The block-job events whose arguments the importer reads; other job events are kept with their raw text. */
+    private static final Map<String, List<String>> JOB_KEYS = Map.of(
+            "stream_start", List.of("bs", "base", "s"),
+            "stream_one_iteration", List.of("s", "offset", "bytes", "is_allocated"),
+            "commit_start", List.of("bs", "base", "top", "s"),
+            "commit_one_iteration", List.of("s", "offset", "bytes", "is_allocated"),
+            "mirror_start", List.of("bs", "s", "opaque"),
+            "job_completed", List.of("job", "ret"));
+    private static final List<String> JOB_FAMILIES = List.of("stream_", "commit_", "mirror_", "job_");
+
     /** Events of the selected families whose arguments blockstep does not use; kept with their raw text. */
     private static final Set<String> OPAQUE = Set.of("bdrv_co_do_copy_on_readv", "bdrv_co_copy_range_from",
             "bdrv_co_copy_range_to");
 
-    private static final Set<String> POINTERS = Set.of("co", "self", "mutex", "bs", "pool", "req", "opaque", "qiov");
+    private static final Set<String> POINTERS = Set.of("co", "self", "mutex", "bs", "pool", "req", "opaque", "qiov",
+            "s", "base", "top", "job");
     private static final Pattern POINTER = Pattern.compile("0x[0-9a-f]+|\\(nil\\)");
     private static final Pattern NUMBER = Pattern.compile("-?[0-9]+|0x[0-9a-f]+");
     private static final Pattern ADD_TASK = Pattern.compile("co (\\S+) bs (\\S+) pool (\\S+): (\\w+): cluster_type "
@@ -123,6 +134,11 @@ public final class LogLineParser {
             }
             return new LogLine(line, event, args, numbersFit(fields, source, line), LogLine.Kind.TRACE);
         }
+        if (JOB_FAMILIES.stream().anyMatch(event::startsWith)) {
+            List<String> jobKeys = JOB_KEYS.get(event);
+            return new LogLine(line, event, args, jobKeys == null ? Map.of() : fields(event, jobKeys, text, args,
+                    source, line), LogLine.Kind.JOB);
+        }
         List<String> keys = KEYS.get(event);
         if (keys == null && OWN_FAMILIES.stream().noneMatch(event::startsWith)) {
             return new LogLine(line, event, args, Map.of(), LogLine.Kind.OTHER);
@@ -131,6 +147,12 @@ public final class LogLineParser {
             throw new ImportException(source, line, "unknown trace event \"" + event + "\" (expected a qcow2_*, "
                     + "qemu_co_mutex*, bdrv_co_* or thread_pool_* event of qemu 7.2)");
         }
+        return new LogLine(line, event, args, fields(event, keys, text, args, source, line), LogLine.Kind.TRACE);
+    }
+
+    /** The "key value" pairs of an event that must carry exactly {@code keys}, in that order. */
+    private static Map<String, String> fields(String event, List<String> keys, String text, String args, String source,
+                                              long line) throws ImportException {
         String[] words = args.isEmpty() ? new String[0] : args.split(" ", -1);
         String expected = "expected " + event + " " + String.join(" ", keys.stream().map(k -> k + " <v>").toList());
         if (words.length != 2 * keys.size()) {
@@ -146,7 +168,7 @@ public final class LogLineParser {
             }
             fields.put(key, value);
         }
-        return new LogLine(line, event, args, numbersFit(fields, source, line), LogLine.Kind.TRACE);
+        return numbersFit(fields, source, line);
     }
 
     /** Every numeric field must fit in 64 bits, as qemu printed it from a 64-bit variable. */

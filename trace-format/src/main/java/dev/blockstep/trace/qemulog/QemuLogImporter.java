@@ -1,8 +1,10 @@
 package dev.blockstep.trace.qemulog;
 
+import dev.blockstep.trace.BackingLayer;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.FixSetting;
 import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.JobCommand;
 import dev.blockstep.trace.Metadata;
 import dev.blockstep.trace.NodeOptions;
 import dev.blockstep.trace.QemuEvent;
@@ -84,20 +86,15 @@ public final class QemuLogImporter {
     private Trace run(ImageSetup image, List<ScriptCommand> script, String scriptName, Options options)
             throws ImportException {
         inferred.add(source + ": " + raw.summary());
-        if (raw.jobStart != null) {
-            // the job's own requests would look like the guest's and be imported as guest commands
-            throw new ImportException(source, raw.jobStart.line(), "the log shows a block job ("
-                    + raw.jobStart.event() + "); importing a job's events is not supported yet, so its requests "
-                    + "cannot be told from the guest's (write the job into a trace's job section instead, format 5)");
-        }
-        Landmarks marks = Landmarks.find(lines, options.node(), source);
+        JobEvents job = JobEvents.find(lines, source);
+        Landmarks marks = Landmarks.find(lines, options.node(), source, job);
         if (marks.qcow2Node == null) {
             throw new ImportException(source, lines.get(0).line(), "expected a bdrv_co_pwritev_part on the qcow2 "
                     + "node followed by qcow2_writev_start_req or qcow2_pwrite_zeroes_start_req, found none (capture "
                     + "with -T 'qcow2_*' -T 'qemu_co_mutex*' -T 'bdrv_co_*' -T 'thread_pool_*')");
         }
         inferred.addAll(marks.notes);
-        CoroutineAttribution attribution = CoroutineAttribution.of(lines, marks);
+        CoroutineAttribution attribution = CoroutineAttribution.of(lines, marks, job);
         inferred.add("bdrv_co_* events print no coroutine: each is given to the coroutine of the next mutex event "
                 + "(tracked_request_begin takes the node's reqs_lock); thread_pool_submit, qcow2_l2_allocate* and "
                 + "stderr lines to the coroutine of the previous event; thread_pool_complete to the main loop");
@@ -107,8 +104,10 @@ public final class QemuLogImporter {
                     + "log, found none");
         }
         List<Command> workload = script == null ? WorkloadInference.fromLog(requests, raw.nbdTrims, source, inferred)
-                : WorkloadInference.fromScript(requests, script, source, scriptName, inferred);
+                : WorkloadInference.fromScript(requests, script, source, scriptName,
+                job == null ? null : job.filterNode, inferred);
         WorkloadProducer producer = options.producer() != null ? options.producer() : producer();
+        JobCommand jobCommand = job == null ? null : jobCommand(job, marks, requests, producer, image);
         if (!raw.nbdTrims.isEmpty()) {
             long discards = requests.stream().filter(c -> c.kind == CoInstance.Kind.DISCARD).count();
             inferred.add(raw.nbdTrims.size() + " NBD TRIM requests arrived (nbd_receive_request type 0x4); " + discards
@@ -122,7 +121,50 @@ public final class QemuLogImporter {
         Metadata m = new Metadata("qemu -T log " + source, patterns + raw.summary() + ".",
                 "blockstep import-qemu-log", null, "qemu-log");
         return new Trace(Trace.FORMAT_VERSION, m, image, workload, FixSetting.off(), List.of(), List.of(), log,
-                producer, options.nodeOptions());
+                producer, options.nodeOptions(), jobCommand);
+    }
+
+    /**
+     * The QMP command that started the log's job. The log prints neither the job's id nor its device: the device is
+     * the drive the guest's HMP commands name, and the job starts after the guest requests whose first event comes
+     * before the job's start (qemu handles the QMP command in the main loop between two of the guest's). A commit's
+     * top and base are printed as node addresses: they are the two images below the guest's in {@code image}'s chain,
+     * the only intermediate commit blockstep runs.
+     */
+    private JobCommand jobCommand(JobEvents job, Landmarks marks, List<CoInstance> requests, WorkloadProducer producer,
+                                  ImageSetup image) throws ImportException {
+        LogLine start = job.start;
+        if (!start.field("bs").equals(marks.qcow2Node)) {
+            throw new ImportException(source, start.line(), "expected the job to run on the qcow2 node the guest "
+                    + "writes (bs " + marks.qcow2Node + "), got " + start.event() + " bs " + start.field("bs"));
+        }
+        int after = (int) requests.stream().filter(c -> c.first() < job.startIndex).count();
+        String device = producer != null && producer.drive() != null ? producer.drive() : "d0";
+        String what;
+        JobCommand command;
+        if (job.type.equals("stream")) {
+            what = "block-stream of the whole chain (base (nil))";
+            command = new JobCommand.BlockStream(null, device, null, null, after);
+        } else {
+            List<BackingLayer> chain = BackingLayer.below(image);
+            if (chain.size() < 2) {
+                throw new ImportException(source, start.line(), "expected the image to have two images below it for "
+                        + "the commit_start here (top " + start.field("top") + ", base " + start.field("base")
+                        + "), got " + chain.size() + " (give the image's backing chain)");
+            }
+            what = "block-commit of top " + start.field("top") + " (" + chain.get(0).name() + ", the image's backing "
+                    + "file) into base " + start.field("base") + " (" + chain.get(1).name() + ")";
+            command = new JobCommand.BlockCommit(null, device, chain.get(0).name(), chain.get(1).name(), null, after);
+        }
+        inferred.add(what + ": " + start.event() + " at line " + start.line() + " names bs " + marks.qcow2Node
+                + "; it starts after " + after + " guest request" + (after == 1 ? "" : "s") + " (those whose first "
+                + "event comes before it); the log names neither job-id nor device, so the device is "
+                + (producer != null && producer.drive() != null ? "the HMP drive " + device : "assumed to be d0"));
+        inferred.add("the job's coroutine = co " + job.coroutine + ": it runs when the job prints its first "
+                + job.type + "_one_iteration; its events up to job_completed at line " + lines.get(job.endIndex).line()
+                + " are the job's (\"" + job.type + "\"), and each request it makes on bs " + job.subNode + " is its \""
+                + job.type + "." + job.subName + "\" request");
+        return command;
     }
 
     private static boolean dataWriteWithoutPattern(Command c) {

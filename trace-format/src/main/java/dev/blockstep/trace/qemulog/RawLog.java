@@ -9,9 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A log as qemu wrote it, split into the lines the importer interprets and a count of the rest: events of other
- * families (blk_*, nbd_*, mirror_*, job_*, ...) and qemu-io's own output. A few NBD events are read for what they
- * say about the producer: how many clients negotiated, and how many TRIM requests arrived.
+ * A log as qemu wrote it, split into the lines the importer interprets (block-job events among them) and a count
+ * of the rest: events of other families (blk_*, nbd_*, ...) and qemu-io's own output. A few NBD events are read for
+ * what they say about the producer: how many clients negotiated, and how many TRIM requests arrived.
  */
 final class RawLog {
 
@@ -29,8 +29,6 @@ final class RawLog {
     /** Every NBD TRIM request the server received, in log order. */
     final List<NbdTrim> nbdTrims = new ArrayList<>();
     long total;
-    /** The first line that starts a block job (stream_start, commit_start, mirror_start), or null. */
-    LogLine jobStart;
 
     /** An NBD_CMD_TRIM as nbd_receive_request printed it: its log line and byte range. */
     record NbdTrim(long line, long offset, long bytes, boolean fua) {
@@ -51,7 +49,7 @@ final class RawLog {
             log.total++;
             LogLine l = LogLineParser.parse(line, source, i + 1);
             switch (l.kind()) {
-                case TRACE, STDERR -> log.used.add(l);
+                case TRACE, STDERR, JOB -> log.used.add(l);
                 case QEMU_IO_OUTPUT -> log.qemuIoOutput++;
                 case OTHER -> log.other(l);
             }
@@ -71,10 +69,6 @@ final class RawLog {
         String event = l.event();
         int cut = event.indexOf('_');
         skipped.merge(cut < 0 ? event : event.substring(0, cut + 1) + "*", 1, Integer::sum);
-        if (jobStart == null && (event.equals("stream_start") || event.equals("commit_start")
-                || event.equals("mirror_start"))) {
-            jobStart = l;
-        }
         if (event.equals("nbd_negotiate_success")) {
             nbdClients++;
         }

@@ -19,6 +19,9 @@ final class RequestClassifier {
                                      List<String> inferred) {
         boolean requestSeen = false;
         for (CoInstance c : all) {
+            if (c.kind == Kind.JOB) {
+                continue;
+            }
             if (c.request != null) {
                 c.kind = c.request.event().equals("bdrv_co_preadv_part") ? Kind.READ : Kind.WRITE;
             } else if (c.takesQcow2ReqsLock) {
@@ -43,7 +46,7 @@ final class RequestClassifier {
                 LogLine first = lines.get(c.first());
                 inferred.add(c.name + " = co " + c.address + ": a " + c.kind.name().toLowerCase() + " request, "
                         + evidence(c, first));
-            } else {
+            } else if (c.kind != Kind.JOB) {
                 c.name = switch (c.kind) {
                     case OPEN -> open++ == 0 ? "open" : "open" + (open - 1);
                     case MAIN -> main++ == 0 ? "main" : "main" + (main - 1);
@@ -68,17 +71,21 @@ final class RequestClassifier {
         return "from line " + first.line() + ": " + why;
     }
 
+    /**
+     * The main loop's last qcow2 events are qcow2_close's; a job's end closes the images it drops from the chain
+     * earlier, so only the last main-loop instance can follow bdrv_close's flush.
+     */
     private static void markClose(List<CoInstance> all, List<LogLine> lines, List<String> inferred) {
-        CoInstance main = all.stream().filter(c -> c.kind == Kind.MAIN).findFirst().orElse(null);
+        CoInstance main = all.stream().filter(c -> c.kind == Kind.MAIN).reduce((a, b) -> b).orElse(null);
         if (main == null) {
             return;
         }
         CoInstance last = null;
         for (CoInstance c : all) {
-            if (c.isRequest() && c.first() < main.first()) {
+            if (c.isRequest() && c.first() < main.last()) {
                 last = c;
             }
-            if (c.isRequest() && c.first() > main.first()) {
+            if (c.isRequest() && c.first() > main.last()) {
                 return;
             }
         }
@@ -86,7 +93,7 @@ final class RequestClassifier {
             last.kind = Kind.CLOSE;
             inferred.add("co " + last.address + " (line " + lines.get(last.first()).line() + ") is bdrv_close's "
                     + "flush, not a workload flush: it is the last flush before the main loop's qcow2_cache_flush "
-                    + "at line " + lines.get(main.first()).line());
+                    + "at line " + lines.get(main.last()).line());
         }
     }
 

@@ -92,15 +92,31 @@ final class WorkloadInference {
         return new Command.Discard(c.name, Producer.GUEST, trim.offset(), trim.bytes(), trim.fua());
     }
 
+    /**
+     * The script's workload, checked against the log's requests. {@code jobFilter}: the copy-on-read filter node a
+     * block-stream put above the qcow2 node, or null.
+     */
     static List<Command> fromScript(List<CoInstance> requests, List<ScriptCommand> script, String source,
-                                    String scriptName, List<String> inferred) throws ImportException {
+                                    String scriptName, String jobFilter, List<String> inferred)
+            throws ImportException {
         List<ScriptCommand> wanted = script.stream().filter(s -> !(s.command() instanceof Command.AioFlush)).toList();
         for (int i = 0; i < Math.max(wanted.size(), requests.size()); i++) {
+            boolean discardMissing = i < wanted.size() && wanted.get(i).command() instanceof Command.Discard
+                    && (i >= requests.size() || requests.get(i).kind != Kind.DISCARD);
+            if (discardMissing && jobFilter != null) {
+                throw new ImportException(scriptName, wanted.get(i).line(), "expected this discard's request in "
+                        + source + ", found none: while block-stream runs, qemu 7.2's copy-on-read filter (bs "
+                        + jobFilter + ") is opened without BDRV_O_UNMAP and drops a guest discard before any traced "
+                        + "event, so the log cannot say where it ran");
+            }
             if (i >= requests.size()) {
                 throw new ImportException(scriptName, wanted.get(i).line(), "expected a request in " + source
                         + " for this command, found only " + requests.size());
             }
             CoInstance c = requests.get(i);
+            if (i >= wanted.size() && onlyFlushesFrom(requests, i)) {
+                return withQuitFlushes(script, requests, i, scriptName, inferred);
+            }
             if (i >= wanted.size()) {
                 throw new ImportException(source, lineOf(c), "expected no more requests (" + scriptName + " has "
                         + wanted.size() + "), got a " + c.kind.name().toLowerCase() + " by co " + c.address);
@@ -116,6 +132,29 @@ final class WorkloadInference {
         inferred.add("workload taken from " + scriptName + "; its " + wanted.size()
                 + " requests matched the log's requests one to one, in order");
         return script.stream().map(ScriptCommand::command).toList();
+    }
+
+    private static boolean onlyFlushesFrom(List<CoInstance> requests, int i) {
+        return requests.subList(i, requests.size()).stream().allMatch(c -> c.kind == Kind.FLUSH);
+    }
+
+    /**
+     * The script's commands, then the flushes the log shows after all of them: qemu's own, not the script's
+     * (qemu-system's quit flushes every drive, vm_shutdown's bdrv_flush_all, before bdrv_close flushes again).
+     */
+    private static List<Command> withQuitFlushes(List<ScriptCommand> script, List<CoInstance> requests, int from,
+                                                 String scriptName, List<String> inferred) {
+        List<Command> out = new ArrayList<>(script.stream().map(ScriptCommand::command).toList());
+        for (int i = from; i < requests.size(); i++) {
+            CoInstance c = requests.get(i);
+            c.name = "f" + i;
+            out.add(new Command.Flush(c.name, Producer.GUEST));
+            inferred.add(c.name + " = co " + c.address + ": a flush after every command of " + scriptName
+                    + " (from line " + c.firstLine + "), qemu's own as it quits, not the script's");
+        }
+        inferred.add("workload taken from " + scriptName + "; its " + from + " requests matched the log's first "
+                + from + " requests one to one, in order");
+        return out;
     }
 
     /** Why the log's request differs from the script's command, or null when they agree. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.JobCommand;
 import dev.blockstep.trace.QemuEvent;
 import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.importer.ImportException;
@@ -132,11 +133,92 @@ class QemuLogImporterTest {
     }
 
     @Test
-    void aLogWithABlockJobIsRefusedInOneLineAtTheJobsStart() {
-        ImportException e = assertThrows(ImportException.class, () -> alone("stream-beside-hmp"));
-        assertEquals("stream-beside-hmp.log:156: the log shows a block job (stream_start); importing a job's events "
-                + "is not supported yet, so its requests cannot be told from the guest's (write the job into a "
-                + "trace's job section instead, format 5)", e.getMessage());
+    void aBlockStreamLogImportsTheJobAndKeepsItsRequestsOutOfTheWorkload() throws Exception {
+        Trace t = withScript("stream-beside-hmp");
+        // stream_start (line 156) comes before the guest's first request: the job starts before any command
+        assertEquals(new JobCommand.BlockStream(null, "d0", null, null, 0), t.job());
+        // the guest's zero write and discard, then the flush qemu-system makes as it quits (vm_shutdown)
+        assertEquals(List.of("z0", "d1", "f2"), t.workload().stream().map(Command::coroutine)
+                .filter(java.util.Objects::nonNull).toList());
+        assertTrue(t.workload().get(2) instanceof Command.Flush, t.workload().toString());
+        // the job's coroutine (0x560affbe46e0) copies guest 64k up: its writev is the prefetch's, its block status
+        // (s->lock) the job's own
+        assertEquals(1, events(t, "stream.cor", "qcow2_writev_start_req").size());
+        assertEquals(0, events(t, "stream", "qcow2_writev_start_req").size());
+        assertEquals(3, events(t, "stream", "stream_one_iteration").size());
+        assertTrue(t.qemuLog().symbols().get("stream").equals("0x560affbe46e0"), t.qemuLog().symbols().toString());
+    }
+
+    @Test
+    void aGuestRequestThroughTheStreamsFilterIsOneRequestFromTheFilterOn() throws Exception {
+        // the three writes of stream-drops-discard, which all entered the copy-on-read filter (bs 0x55d0018ca100)
+        String log = resource("stream-drops-discard.log");
+        Trace t = QemuLogImporter.importLog(log, "stream-drops-discard.log", IMAGE, QemuIoScriptImporter.parse(
+                "aio_write -z -u 0 64k\naio_write -P 0x44 128k 64k\naio_write -z -u 192k 64k\n", "three.qemu-io"),
+                "three.qemu-io");
+        assertEquals(List.of("z0", "w1", "z2", "f3"), t.workload().stream().map(Command::coroutine)
+                .filter(java.util.Objects::nonNull).toList());
+        String filter = t.qemuLog().events().stream().filter(e -> e.line() == 227).findFirst().orElseThrow().args();
+        for (String co : List.of("z0", "w1", "z2")) {
+            QemuEvent first = t.qemuLog().events().stream().filter(e -> co.equals(e.coroutine())).findFirst()
+                    .orElseThrow();
+            assertEquals("bdrv_co_pwritev_part", first.event(), co);
+            assertEquals(filter.split(" ")[1], first.args().split(" ")[1], co + " starts on the filter");
+        }
+        // z0 enters the qcow2 node as bdrv_co_pwrite_zeroes (line 230), then bdrv_co_pwritev_part: one request
+        assertEquals(List.of(230L), events(t, "z0", "bdrv_co_pwrite_zeroes").stream().map(QemuEvent::line).toList());
+    }
+
+    @Test
+    void aDiscardTheStreamsFilterDroppedIsRefusedInOneLineNamingTheFilter() {
+        ImportException e = assertThrows(ImportException.class, () -> withScript("stream-drops-discard"));
+        assertEquals("stream-drops-discard.qemu-io:4: expected this discard's request in stream-drops-discard.log, "
+                + "found none: while block-stream runs, qemu 7.2's copy-on-read filter (bs 0x55d0018ca100) is opened "
+                + "without BDRV_O_UNMAP and drops a guest discard before any traced event, so the log cannot say "
+                + "where it ran", e.getMessage());
+    }
+
+    @Test
+    void aMirrorIsRefusedInOneLineAtItsStart() {
+        ImportException e = assertThrows(ImportException.class, () -> edited("stream_start bs 0x560affb7f420 base "
+                + "(nil) s 0x560affb851f0", "mirror_start bs 0x560affb7f420 s 0x560affb851f0 opaque 0x1"));
+        assertEquals("stream-beside-hmp.log:156: expected stream_start or commit_start: the importer reads "
+                + "block-stream's and intermediate block-commit's events, got mirror_start (blockdev-mirror or an "
+                + "active commit; write the job into a trace's job section instead, format 5)", e.getMessage());
+    }
+
+    @Test
+    void aJobWhoseIterationsAreNotTracedIsRefusedInOneLine() {
+        // a commit_start whose job printed stream_one_iteration: as if the log had no commit_* events
+        ImportException e = assertThrows(ImportException.class, () -> edited("stream_start bs 0x560affb7f420 base "
+                + "(nil) s", "commit_start bs 0x560affb7f420 base 0x1 top 0x2 s"));
+        assertEquals("stream-beside-hmp.log:156: expected a commit_one_iteration of the job commit_start starts here "
+                + "(s 0x560affb851f0) before its job_completed at line 376, found none: capture with -trace "
+                + "'commit_*'", e.getMessage());
+    }
+
+    @Test
+    void aStreamWithABaseIsRefusedInOneLine() {
+        ImportException e = assertThrows(ImportException.class, () -> edited("base (nil) s", "base 0x560affb90000 s"));
+        assertEquals("stream-beside-hmp.log:156: expected stream_start with base (nil) (blockstep streams the whole "
+                + "chain), got base 0x560affb90000", e.getMessage());
+    }
+
+    @Test
+    void aJobThatNeverCompletesInTheLogIsRefusedInOneLine() {
+        ImportException e = assertThrows(ImportException.class, () -> edited("job_completed job 0x560affb851f0 ret 0",
+                "job_apply_verb job 0x560affb851f0 in state running; applying verb pause (allowed)"));
+        assertEquals("stream-beside-hmp.log:156: expected job_completed for the job stream_start starts here (s "
+                + "0x560affb851f0), found none: capture until the job ends, with -trace 'job_*'", e.getMessage());
+    }
+
+    /** The stream log with one piece of text replaced, imported with its script. */
+    private static Trace edited(String from, String to) throws Exception {
+        String log = resource("stream-beside-hmp.log");
+        assertTrue(log.contains(from), from);
+        return QemuLogImporter.importLog(log.replace(from, to), "stream-beside-hmp.log", IMAGE,
+                QemuIoScriptImporter.parse(resource("stream-beside-hmp.qemu-io"), "stream-beside-hmp.qemu-io"),
+                "stream-beside-hmp.qemu-io");
     }
 
     @Test

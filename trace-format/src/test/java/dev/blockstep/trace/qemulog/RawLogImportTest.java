@@ -50,7 +50,7 @@ class RawLogImportTest {
             b.append(l).append('\n');
             if (l.startsWith("bdrv_co_pwritev_part bs " + QCOW2)) {
                 b.append("blk_co_pwritev blk 0x1 bs ").append(QCOW2).append(" offset 0 bytes 65536 flags 0x10\n")
-                        .append("mirror_one_iteration s 0x1 offset 0 bytes 65536\n");
+                        .append("virtio_blk_req_complete vdev 0x1 req 0x2 status 0\n");
             }
         }
         b.append("wrote 65536/65536 bytes at offset 0\n64 KiB, 1 ops; 00.02 sec (3.748 MiB/sec and 59.9669 ops/sec)\n");
@@ -59,7 +59,7 @@ class RawLogImportTest {
         assertEquals(p.workload(), t.workload());
         assertEquals(p.qemuLog().events().size(), t.qemuLog().events().size());
         long used = p.qemuLog().events().size();
-        assertEquals("raw.log: used " + used + " of " + (used + 7) + " lines; skipped 2 blk_*, 2 mirror_*, 1 nbd_*, "
+        assertEquals("raw.log: used " + used + " of " + (used + 7) + " lines; skipped 2 blk_*, 1 nbd_*, 2 virtio_*, "
                 + "2 lines of qemu-io output", QemuLogImporter.summary(t));
         assertEquals(WorkloadProducer.Tool.QEMU_IO, t.producer().tool());
         assertTrue(t.metadata().description().startsWith("Data patterns are not in the log"),
