@@ -65,6 +65,37 @@ class RunCommandTest {
         assertEquals(real.stdout(), ours.stdout());
     }
 
+    /** A commit writes the base and a mirror its target: --image-out writes them beside the guest's image. */
+    @Test
+    void imageOutWritesEveryImageTheTracesJobWrote() throws Exception {
+        Path trace = sample("block-commit-discard");
+        Path out = dir.resolve("commit.qcow2");
+        Run ours = blockstep("run", "--image-out", out.toString(), trace.toString());
+        assertEquals(0, ours.exitCode(), ours.stderr());
+        Path base = dir.resolve("commit.base.qcow2");
+        assertEquals(0, qemuImg("check", base.toString()).exitCode());
+        // the committed base: 0x11 over [0, 128k) with mid's 0x33 at [64k, 68k)
+        dev.blockstep.engine.testing.Qemu.Result read = dev.blockstep.engine.testing.Qemu.io("-f", "qcow2", "-c",
+                "read -P 0x11 0 64k", "-c", "read -P 0x33 64k 4k", "-c", "read -P 0x11 68k 60k", base.toString());
+        assertEquals(0, read.exitCode(), read.stdout() + read.stderr());
+        assertFalse(read.stdout().contains("Pattern verification failed"), read.stdout());
+
+        Path mirror = sample("blockdev-mirror-discard");
+        Path mout = dir.resolve("mirror.qcow2");
+        assertEquals(0, blockstep("run", "--image-out", mout.toString(), mirror.toString()).exitCode());
+        assertEquals(0, qemuImg("check", dir.resolve("mirror.tgt.qcow2").toString()).exitCode());
+    }
+
+    @Test
+    void imageOutRefusesAJobImagePathThatNamesAnInput() throws Exception {
+        Path trace = Files.copy(sample("block-commit-discard"), dir.resolve("o.base.qcow2"));
+        Run ours = blockstep("run", "--image-out", dir.resolve("o.qcow2").toString(), trace.toString());
+        assertEquals(1, ours.exitCode());
+        assertTrue(ours.stderr().contains("--image-out names the input"), ours.stderr());
+        assertEquals(1, lineCount(ours.stderr()), ours.stderr());
+        assertFalse(Files.exists(dir.resolve("o.qcow2")), "nothing is written when a path is refused");
+    }
+
     @Test
     void jsonOutputIsQemuImgsJsonForTheSameFile() throws Exception {
         Path trace = sample("subcluster-race");
