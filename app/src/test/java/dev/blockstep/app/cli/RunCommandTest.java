@@ -51,12 +51,17 @@ class RunCommandTest {
         assertEquals(real.stderr(), ours.stderr());
     }
 
+    /** Runs the sample with --image-out STEM.qcow2 in the test's directory; the run must exit 0. */
+    private Run runSample(String name, String stem) throws Exception {
+        Run ours = blockstep("run", "--image-out", dir.resolve(stem + ".qcow2").toString(), sample(name).toString());
+        assertEquals(0, ours.exitCode(), ours.stderr());
+        return ours;
+    }
+
     @Test
     void runStartsTheTracesBlockJob() throws Exception {
-        Path trace = sample("block-stream-discard");
+        Run ours = runSample("block-stream-discard", "stream");
         Path out = dir.resolve("stream.qcow2");
-        Run ours = blockstep("run", "--image-out", out.toString(), trace.toString());
-        assertEquals(0, ours.exitCode(), ours.stderr());
         // the stream ran: the top it wrote names no backing file, so qemu-img opens it alone
         Run info = qemuImg("info", out.toString());
         assertEquals(0, info.exitCode(), info.stderr());
@@ -68,10 +73,7 @@ class RunCommandTest {
     /** A commit writes the base and a mirror its target: --image-out writes them beside the guest's image. */
     @Test
     void imageOutWritesEveryImageTheTracesJobWrote() throws Exception {
-        Path trace = sample("block-commit-discard");
-        Path out = dir.resolve("commit.qcow2");
-        Run ours = blockstep("run", "--image-out", out.toString(), trace.toString());
-        assertEquals(0, ours.exitCode(), ours.stderr());
+        runSample("block-commit-discard", "commit");
         Path base = dir.resolve("commit.base.qcow2");
         assertEquals(0, qemuImg("check", base.toString()).exitCode());
         // the committed base: 0x11 over [0, 128k) with mid's 0x33 at [64k, 68k)
@@ -80,9 +82,7 @@ class RunCommandTest {
         assertEquals(0, read.exitCode(), read.stdout() + read.stderr());
         assertFalse(read.stdout().contains("Pattern verification failed"), read.stdout());
 
-        Path mirror = sample("blockdev-mirror-discard");
-        Path mout = dir.resolve("mirror.qcow2");
-        assertEquals(0, blockstep("run", "--image-out", mout.toString(), mirror.toString()).exitCode());
+        runSample("blockdev-mirror-discard", "mirror");
         assertEquals(0, qemuImg("check", dir.resolve("mirror.tgt.qcow2").toString()).exitCode());
     }
 
