@@ -1,5 +1,6 @@
 package dev.blockstep.app.cli;
 
+import dev.blockstep.engine.block.BlockJob;
 import dev.blockstep.engine.check.CheckReport;
 import dev.blockstep.engine.check.ImageBytes;
 import dev.blockstep.engine.check.ImageCheck;
@@ -13,6 +14,8 @@ import dev.blockstep.trace.io.TraceReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,7 +45,10 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ReplayOptions replay;
 
-    @Option(names = "--image-out", paramLabel = "FILE", description = "Write the final qcow2 image to FILE.")
+    @Option(names = "--image-out", paramLabel = "FILE", description = "Write the final qcow2 image to FILE. When "
+            + "the trace's block job writes other images (a commit's base, a mirror's target), each is written next "
+            + "to FILE as STEM.NAME, STEM being FILE without .qcow2 and NAME the image's file name (or the mirror target's node name) in the "
+            + "trace, with .qcow2.")
     String imageOut;
 
     @Option(names = "--json", description = "Print the check summary as qemu-img check --output=json does.")
@@ -69,9 +75,10 @@ public final class RunCommand implements Callable<Integer> {
         CliFiles.requireRegular(tracePath);
         Path outPath = imageOut == null ? null : CliFiles.path(imageOut, "--image-out");
         TraceRun.Result run;
+        TraceFile file;
+        Path dir = tracePath.toAbsolutePath().getParent();
         try {
-            TraceFile file = TraceReader.open(tracePath);
-            Path dir = tracePath.toAbsolutePath().getParent();
+            file = TraceReader.open(tracePath);
             if (outPath != null) {
                 CliFiles.refuseOverwrite(outPath, "--image-out", tracePath, baseImage(file, dir));
                 CliFiles.requireWritable(outPath);
@@ -85,10 +92,19 @@ public final class RunCommand implements Callable<Integer> {
         }
         HostFile image = run.image();
         if (outPath != null) {
-            try {
-                image.save(outPath);
-            } catch (IOException e) {
-                throw new CliException("cannot write " + imageOut + ": " + e.getMessage());
+            Map<Path, HostFile> outputs = new LinkedHashMap<>();
+            outputs.put(outPath, image);
+            for (BlockJob.WrittenImage w : run.jobImages()) {
+                Path p = jobImagePath(outPath, w.name());
+                CliFiles.refuseOverwrite(p, "--image-out", tracePath, baseImage(file, dir), outPath);
+                outputs.put(p, w.driver().file());
+            }
+            for (Map.Entry<Path, HostFile> o : outputs.entrySet()) {
+                try {
+                    o.getValue().save(o.getKey());
+                } catch (IOException e) {
+                    throw new CliException("cannot write " + o.getKey() + ": " + e.getMessage());
+                }
             }
         }
         return check(image, imageOut != null ? imageOut : trace, out, err);
@@ -105,6 +121,14 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+    }
+
+    /** Where a job's other image goes: FILE's stem, a dot, and the image's name in the trace, ending .qcow2. */
+    static Path jobImagePath(Path out, String imageName) {
+        String n = out.getFileName().toString();
+        String stem = n.endsWith(".qcow2") ? n.substring(0, n.length() - ".qcow2".length()) : n;
+        String image = Path.of(imageName).getFileName().toString();
+        return out.resolveSibling(stem + "." + image + (image.endsWith(".qcow2") ? "" : ".qcow2"));
     }
 
     private static Path baseImage(TraceFile file, Path dir) {

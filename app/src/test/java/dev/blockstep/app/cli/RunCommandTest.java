@@ -51,18 +51,49 @@ class RunCommandTest {
         assertEquals(real.stderr(), ours.stderr());
     }
 
+    /** Runs the sample with --image-out STEM.qcow2 in the test's directory; the run must exit 0. */
+    private Run runSample(String name, String stem) throws Exception {
+        Run ours = blockstep("run", "--image-out", dir.resolve(stem + ".qcow2").toString(), sample(name).toString());
+        assertEquals(0, ours.exitCode(), ours.stderr());
+        return ours;
+    }
+
     @Test
     void runStartsTheTracesBlockJob() throws Exception {
-        Path trace = sample("block-stream-discard");
+        Run ours = runSample("block-stream-discard", "stream");
         Path out = dir.resolve("stream.qcow2");
-        Run ours = blockstep("run", "--image-out", out.toString(), trace.toString());
-        assertEquals(0, ours.exitCode(), ours.stderr());
         // the stream ran: the top it wrote names no backing file, so qemu-img opens it alone
         Run info = qemuImg("info", out.toString());
         assertEquals(0, info.exitCode(), info.stderr());
         assertFalse(info.stdout().contains("backing file"), info.stdout());
         Run real = qemuImg("check", out.toString());
         assertEquals(real.stdout(), ours.stdout());
+    }
+
+    /** A commit writes the base and a mirror its target: --image-out writes them beside the guest's image. */
+    @Test
+    void imageOutWritesEveryImageTheTracesJobWrote() throws Exception {
+        runSample("block-commit-discard", "commit");
+        Path base = dir.resolve("commit.base.qcow2");
+        assertEquals(0, qemuImg("check", base.toString()).exitCode());
+        // the committed base: 0x11 over [0, 128k) with mid's 0x33 at [64k, 68k)
+        dev.blockstep.engine.testing.Qemu.Result read = dev.blockstep.engine.testing.Qemu.io("-f", "qcow2", "-c",
+                "read -P 0x11 0 64k", "-c", "read -P 0x33 64k 4k", "-c", "read -P 0x11 68k 60k", base.toString());
+        assertEquals(0, read.exitCode(), read.stdout() + read.stderr());
+        assertFalse(read.stdout().contains("Pattern verification failed"), read.stdout());
+
+        runSample("blockdev-mirror-discard", "mirror");
+        assertEquals(0, qemuImg("check", dir.resolve("mirror.tgt.qcow2").toString()).exitCode());
+    }
+
+    @Test
+    void imageOutRefusesAJobImagePathThatNamesAnInput() throws Exception {
+        Path trace = Files.copy(sample("block-commit-discard"), dir.resolve("o.base.qcow2"));
+        Run ours = blockstep("run", "--image-out", dir.resolve("o.qcow2").toString(), trace.toString());
+        assertEquals(1, ours.exitCode());
+        assertTrue(ours.stderr().contains("--image-out names the input"), ours.stderr());
+        assertEquals(1, lineCount(ours.stderr()), ours.stderr());
+        assertFalse(Files.exists(dir.resolve("o.qcow2")), "nothing is written when a path is refused");
     }
 
     @Test

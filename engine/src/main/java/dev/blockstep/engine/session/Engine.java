@@ -38,6 +38,8 @@ public final class Engine {
     private FixVariant fixAtLastStep;
     /** The block job qemu-io has not yet issued enough commands for, or null. */
     private BlockJobSpec pendingJob;
+    /** The job once started; kept here because a headless run forgets finished coroutines. */
+    private BlockJob job;
     private int jobAfter;
     private CoroutineView[] viewCache = new CoroutineView[64];
     private long[] viewVersion = new long[64];
@@ -76,7 +78,8 @@ public final class Engine {
         BlockJobSpec job = pendingJob;
         pendingJob = null;
         try {
-            scheduler.spawn(job.start(scheduler.nextId(), node));
+            this.job = job.start(scheduler.nextId(), node);
+            scheduler.spawn(this.job);
         } catch (ImageFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -124,10 +127,11 @@ public final class Engine {
 
     /**
      * A checkpoint of this engine, or null when a request is in flight (only quiescent steps qualify) or a job has
-     * pivoted the node onto another image, which a checkpoint of the engine's own file cannot restore.
+     * written another image (a commit's base, a mirror's target, which the guest may have been pivoted onto), which a
+     * checkpoint of the engine's own file cannot restore.
      */
     Checkpoint checkpoint() {
-        if (pendingJob != null || !main.quiescent() || !main.state().canStep() || !scheduler.quiescentExcept(main)
+        if (pendingJob != null || (job != null && !job.writtenImages().isEmpty()) || !main.quiescent() || !main.state().canStep() || !scheduler.quiescentExcept(main)
                 || !node.idle() || node.driver().detached() || node.pivoted()) {
             return null;
         }
@@ -260,13 +264,7 @@ public final class Engine {
 
     /** Every image the run's block job writes besides {@link #file()} (a commit's base, a mirror's target). */
     public List<BlockJob.WrittenImage> jobImages() {
-        List<BlockJob.WrittenImage> out = new ArrayList<>();
-        for (Coroutine c : scheduler.coroutines()) {
-            if (c instanceof BlockJob j) {
-                out.addAll(j.writtenImages());
-            }
-        }
-        return out;
+        return job == null ? List.of() : job.writtenImages();
     }
 
     /** Every coroutine has finished (qemu-io closed the image). */

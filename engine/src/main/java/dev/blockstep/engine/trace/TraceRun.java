@@ -1,5 +1,6 @@
 package dev.blockstep.engine.trace;
 
+import dev.blockstep.engine.block.BlockJob;
 import dev.blockstep.engine.block.CommandSource;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
@@ -61,8 +62,14 @@ public final class TraceRun {
         }
     }
 
-    /** What a headless run leaves: the final image and what qemu printed to stderr. */
-    public record Result(HostFile image, List<String> stderr, long steps) {
+    /**
+     * What a headless run leaves: the final image of the trace's own node, what qemu printed to stderr, and every
+     * other image the trace's block job wrote (a commit's base, a mirror's target).
+     */
+    public record Result(HostFile image, List<String> stderr, long steps, List<BlockJob.WrittenImage> jobImages) {
+        public Result {
+            jobImages = List.copyOf(jobImages);
+        }
     }
 
     /**
@@ -89,7 +96,8 @@ public final class TraceRun {
             } else {
                 runToEnd(engine, options.forceFix() != null ? Map.of() : TraceReplay.fixChanges(header, name), name);
             }
-            return new Result(engine.file(), engine.node().stderrLines(), engine.scheduler().stepIndex());
+            return new Result(engine.file(), engine.node().stderrLines(), engine.scheduler().stepIndex(),
+                    engine.jobImages());
         } catch (StreamedCommands.Failed e) {
             throw new TraceReplayException(e.getMessage());
         }
