@@ -85,7 +85,8 @@ public final class StepContext {
             written = new boolean[8];
         }
         for (int i = 0; i < touchCount; i++) {
-            if (touched[i].equals(r)) {
+            // a counter's read and its addition stay apart: the read conflicts with another addition, the addition not
+            if (touched[i].equals(r) && (written[i] == write || !(r instanceof Resource.Counter))) {
                 written[i] |= write;
                 return this;
             }

@@ -25,11 +25,8 @@ public final class HostFile {
     /** Pages this instance may write in place; everything else is shared with a copy. */
     private Map<Long, Boolean> owned;
     private long length;
-    /**
-     * Two 64-bit hashes of each page's bytes whose hash is known, for {@link #digest}; a page loses its entry when
-     * its bytes or its mapping change. Copies share pages unchanged, so they start with these hashes.
-     */
-    private Map<Long, long[]> pageHashes = new HashMap<>();
+    /** For {@link #digest}: every change of a page's bytes or mapping must forget its hashes. */
+    private PageHashes pageHashes = new PageHashes();
     /** Told of every read and change of the bytes; not carried over to copies. */
     private Observer observer = Observer.NONE;
 
@@ -159,7 +156,7 @@ public final class HostFile {
     /** A copy that shares pages with this one until either side writes them. */
     public HostFile copy() {
         HostFile c = new HostFile(new HashMap<>(pages), length);
-        c.pageHashes = new HashMap<>(pageHashes);
+        c.pageHashes = pageHashes.copy();
         owned.clear(); // both sides now share every page
         return c;
     }
@@ -293,7 +290,7 @@ public final class HostFile {
             if (n == PAGE_SIZE) {
                 pages.put(page, full);
                 owned.remove(page);
-                pageHashes.put(page, FILLED_HASHES[value & 0xff]);
+                pageHashes.filled(page, value);
             } else {
                 Arrays.fill(writablePage(page), inPage, inPage + n, value);
             }
@@ -357,8 +354,8 @@ public final class HostFile {
             if (isZero(p, PAGE_SIZE)) {
                 continue;
             }
-            h = mix(h ^ k);
-            h = mix(h ^ Arrays.hashCode(p));
+            h = PageHashes.mix(h ^ k);
+            h = PageHashes.mix(h ^ Arrays.hashCode(p));
         }
         return h;
     }
@@ -378,8 +375,8 @@ public final class HostFile {
         }
         Arrays.sort(keys);
         for (long k : keys) {
-            long[] h = pageHashes.computeIfAbsent(k, x -> pageHash(pages.get(x)));
-            if (h == ZERO_PAGE) {
+            long[] h = pageHashes.of(k, pages.get(k));
+            if (h == PageHashes.ZERO_PAGE) {
                 continue;
             }
             out.accept(k);
@@ -391,51 +388,12 @@ public final class HostFile {
     /** Hashes every stored page now, so that copies made later start with the hashes ({@link #digest}). */
     public void hashPages() {
         for (long k : pages.keySet()) {
-            pageHashes.computeIfAbsent(k, x -> pageHash(pages.get(x)));
+            pageHashes.of(k, pages.get(k));
         }
     }
 
-    /** A stored page of zeros, which {@link #digest} leaves out as it would a hole. */
-    private static final long[] ZERO_PAGE = new long[0];
-
-    private static long[] pageHash(byte[] p) {
-        if (isZero(p, PAGE_SIZE)) {
-            return ZERO_PAGE;
-        }
-        return hashWords(p, 0);
-    }
-
-    /** The hashes of a page's words, or, with {@code p} null, of a page whose every word is {@code word}. */
-    private static long[] hashWords(byte[] p, long word) {
-        long a = 0x243F6A8885A308D3L;
-        long b = 0x13198A2E03707344L;
-        for (int i = 0; i < PAGE_SIZE; i += 8) {
-            long w = p == null ? word : (long) WORDS.get(p, i);
-            a = mix(a ^ w) + 0x9E3779B97F4A7C15L;
-            b = (b + w) * 0xFF51AFD7ED558CCDL ^ (b >>> 29);
-        }
-        return new long[] {mix(a), mix(b ^ a)};
-    }
-
-    /** The hashes of each shared filled page ({@link #fill}), known without reading it: data writes make many. */
-    private static final long[][] FILLED_HASHES = new long[256][];
-
-    static {
-        for (int v = 1; v < 256; v++) {
-            FILLED_HASHES[v] = hashWords(null, v * 0x0101010101010101L);
-        }
-    }
-
-    private static final java.lang.invoke.VarHandle WORDS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final java.lang.invoke.VarHandle BE_WORDS =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
 
     /** Number of pages that hold data; a rough measure of memory use. */
     public int storedPages() {
@@ -450,7 +408,7 @@ public final class HostFile {
             if (n == PAGE_SIZE) {
                 pages.remove(page);
                 owned.remove(page);
-                pageHashes.remove(page);
+                pageHashes.forget(page);
             } else if (pages.containsKey(page)) {
                 Arrays.fill(writablePage(page), inPage, inPage + n, (byte) 0);
             }
@@ -460,7 +418,7 @@ public final class HostFile {
     }
 
     private byte[] writablePage(long page) {
-        pageHashes.remove(page); // the caller changes its bytes
+        pageHashes.forget(page); // the caller changes its bytes
         byte[] p = pages.get(page);
         if (p == null) {
             p = new byte[PAGE_SIZE];

@@ -1,5 +1,7 @@
 package dev.blockstep.engine.qcow2;
 
+import dev.blockstep.engine.snapshot.Resource;
+
 /**
  * When qemu's two metadata caches make the driver flush the file node, and when the file node's write_gen moves.
  * The engine writes table updates through ({@link HeldTables}), so the bytes never wait for a cache flush; but in
@@ -25,6 +27,12 @@ final class CacheDependencies {
     /** write_gen as each bdrv_flush(bs->file) of the operation running read it on entry. */
     private final java.util.List<Long> fileFlushes = new java.util.ArrayList<>();
     private static final long[] NO_FLUSHES = new long[0];
+    /** Where the step running declares that it adds to write_gen or reads it. */
+    private final Qcow2State s;
+
+    CacheDependencies(Qcow2State s) {
+        this.s = s;
+    }
 
     /** A table of {@code c} was updated; {@code dependency} is the cache the update makes it depend on, or null. */
     void updated(Cache c, Cache dependency) {
@@ -53,7 +61,7 @@ final class CacheDependencies {
             dependsOnFlush[i] = false;
         }
         dirty[i] = false;
-        writeGen++;
+        addWrite();
     }
 
     /** qcow2_cache_depends_on_flush: the cache's next write-back flushes the file first (after perform_cow). */
@@ -63,15 +71,21 @@ final class CacheDependencies {
 
     /** A write of the file node that completes now (data, COW, zero-fill, punch, an 8-byte L1 entry). */
     void fileWritten() {
+        addWrite();
+    }
+
+    private void addWrite() {
         writeGen++;
+        s.observer.accept(Resource.Counter.FILE_WRITE_GEN, true);
     }
 
     /** bdrv_flush(bs->file) made by the driver itself (bdrv_pwrite_sync of an L1 entry). */
     void fileFlush() {
-        fileFlushes.add(writeGen);
+        fileFlushes.add(writeGen());
     }
 
     long writeGen() {
+        s.observer.accept(Resource.Counter.FILE_WRITE_GEN, false);
         return writeGen;
     }
 

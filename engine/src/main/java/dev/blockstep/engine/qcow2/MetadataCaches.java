@@ -16,12 +16,13 @@ final class MetadataCaches {
     final HeldTables refcountBlocks;
     private final Refcounts refcounts;
     /** When these flushes reach the file node as bdrv_flush, and the file node's write_gen. */
-    final CacheDependencies deps = new CacheDependencies();
+    final CacheDependencies deps;
 
     MetadataCaches(Qcow2State s, Refcounts refcounts) {
         this.l2 = new HeldTables(s, MetadataOverlap.ACTIVE_L2);
         this.refcountBlocks = new HeldTables(s, MetadataOverlap.REFCOUNT_BLOCK);
         this.refcounts = refcounts;
+        this.deps = new CacheDependencies(s);
     }
 
     /** qcow2_cache_flush(l2_table_cache). */

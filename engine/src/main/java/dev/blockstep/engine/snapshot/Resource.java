@@ -16,6 +16,15 @@ public sealed interface Resource {
     /** A coroutine's own state: its locals, and whether it runs (stepped, woken or spawned). */
     record CoroutineState(int id) implements Resource { }
 
+    /**
+     * A counter that steps only add to or read: a step that adds declares a write. Two additions give the same
+     * count in either order, so of two steps touching one counter only an addition and a read conflict.
+     */
+    enum Counter implements Resource {
+        /** The file node's write_gen: completed writes add one, and a flush of the file reads it. */
+        FILE_WRITE_GEN
+    }
+
     /** The node-wide structures that have no finer identity. */
     enum Shared implements Resource {
         /** bs->tracked_requests and serialising_in_flight. */

@@ -16,7 +16,8 @@ import java.util.List;
  * @param hostBytes   0 when none
  * @param events     what the step did, in order
  * @param narration  one plain-language sentence for teaching
- * @param touches    the shared state the step read or wrote, each resource once (a write wins over a read);
+ * @param touches    the shared state the step read or wrote, each resource once (a write wins over a read), but a
+ *                   {@link Resource.Counter} read and added to is listed twice;
  *                   recorded by the primitives and the driver as they run, so a step cannot leave one out
  */
 public record Step(int index, int coroutine, String name, List<Integer> runnable, long guestOffset, long guestBytes,
