@@ -240,13 +240,39 @@ public final class CreateCommand implements Callable<Integer> {
             if (value == null) {
                 throw new Cvtnum.NumberException("");
             }
-            return size ? Cvtnum.parse(value) : Long.parseUnsignedLong(value);
+            return size ? Cvtnum.parse(value) : strtou64(value);
         } catch (Cvtnum.NumberException | NumberFormatException e) {
             // a size option's error carries qemu's hint on the suffixes, two lines of its own
             throw new Qcow2Create.CreateException("Parameter '" + key + "' expects "
                     + (size ? "a non-negative number below 2^64\nOptional suffix k, M, G, T, P or E means kilo-, "
                     + "mega-, giga-, tera-, peta-\nand exabytes, respectively." : "a number"));
         }
+    }
+
+    /**
+     * qemu_strtou64 over the whole value, as QemuOpts reads a number option: decimal, 0x hex or 0 octal, and a
+     * leading minus that wraps around (refcount_bits=-1 is 2^64 - 1, which qemu prints back as -1).
+     */
+    private static long strtou64(String value) {
+        boolean negative = value.startsWith("-");
+        String t = negative || value.startsWith("+") ? value.substring(1) : value;
+        int radix = 10;
+        if (t.length() > 2 && (t.startsWith("0x") || t.startsWith("0X"))) {
+            radix = 16;
+            t = t.substring(2);
+        } else if (t.length() > 1 && t.startsWith("0")) {
+            radix = 8;
+            t = t.substring(1);
+        }
+        int base = radix;
+        if (t.isEmpty() || !t.chars().allMatch(c -> Character.digit(c, base) >= 0)) {
+            throw new NumberFormatException(value);
+        }
+        java.math.BigInteger v = new java.math.BigInteger(t, radix);
+        if (v.bitLength() > 64) {
+            throw new NumberFormatException(value);
+        }
+        return negative ? -v.longValue() : v.longValue();
     }
 
     /** qapi's bool parsing: the spelling is kept, as qemu-img prints it back. */

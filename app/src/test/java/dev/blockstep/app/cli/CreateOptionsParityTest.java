@@ -35,6 +35,8 @@ class CreateOptionsParityTest {
         "compat=0.10,refcount_bits=8;3M", "compat=0.10,lazy_refcounts=on;3M", "compat=0.10,extended_l2=on;3M",
         "compat=0.11;3M", "lazy_refcounts=maybe;3M", "refcount_bits=3;3M", "refcount_bits=128;3M",
         "refcount_bits=x;3M", "preallocation=bogus;3M", "compat=0.10,cluster_size=4k;100G",
+        "refcount_bits=-1;3M", "refcount_bits=0;3M", "refcount_bits=0x10;3M", "refcount_bits=010;3M",
+        "refcount_bits=1.5;3M",
     })
     void createOptionsWriteWhatQemuImgWrites(String options, String size) throws Exception {
         assertSameAsQemu(List.of("-o", options), "img", size);
