@@ -1,7 +1,7 @@
 package dev.blockstep.app.gui.fx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.blockstep.app.gui.fx.WindowFixture.onFx;
 
 import dev.blockstep.app.gui.session.SessionState;
 import dev.blockstep.app.gui.viewmodel.Guide;
@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javafx.application.Platform;
@@ -52,14 +51,6 @@ class EverySampleWalkTest {
     void start(Stage stage) {
         this.stage = stage;
         fx = new WindowFixture(stage);
-    }
-
-    private static <T> T onFx(Callable<T> c) {
-        try {
-            return WaitForAsyncUtils.asyncFx(c).get();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 
     @Test
