@@ -67,6 +67,8 @@ public final class DebuggerWindow {
     private SplitPane requestsAndLock;
     private SplitPane main;
     private SplitPane center;
+    /** The timeline's divider as it was before presentation mode gave the timeline more room. */
+    private double centerBeforePresentation = -1;
     /** The main divider as it was before presentation mode widened the left pane, restored when it ends. */
     private double mainBeforePresentation = -1;
     private SplitPane state;
@@ -118,7 +120,6 @@ public final class DebuggerWindow {
                 DebuggerWindow.class.getResource(Styles.DEBUGGER_CSS).toExternalForm());
         installDragAndDrop();
         SettledCss.install(scene);
-        scene.addPostLayoutPulseListener(this::keepTimelineInItsPane);
         scene.widthProperty().addListener((o, was, w) -> fitWidth(w.doubleValue()));
         fitWidth(scene.getWidth());
         vm.errorDialogProperty().addListener((o, was, now) -> {
@@ -130,8 +131,8 @@ public final class DebuggerWindow {
 
     /** Below this width the L1/L2 tables become a tab beside the refcount map, which keeps the room it needs. */
     static final double NARROW_BELOW = 1300;
-    /** The least share of the height the state panes keep when the timeline asks for more room. */
-    static final double MIN_STATE_SHARE = 0.3;
+    /** The most share of the height the state panes take above the timeline in presentation mode. */
+    static final double PRESENTATION_STATE_SHARE = 0.55;
     /** The least share of the width the Coroutines pane has in presentation mode. */
     static final double PRESENTATION_LEFT = 0.35;
     static final double PREFERRED_WIDTH = 1600;
@@ -183,25 +184,16 @@ public final class DebuggerWindow {
             main.setDividerPositions(mainBeforePresentation);
             mainBeforePresentation = -1;
         }
+        // the timeline's lanes at 17 px beside the step-0 guide: a split pane keeps a pane's minimum when it is
+        // resized or dragged, not when the minimum grows, so the divider is placed, and put back afterwards
+        if (on && centerBeforePresentation < 0) {
+            centerBeforePresentation = center.getDividerPositions()[0];
+            center.setDividerPositions(Math.min(centerBeforePresentation, PRESENTATION_STATE_SHARE));
+        } else if (!on && centerBeforePresentation >= 0) {
+            center.setDividerPositions(centerBeforePresentation);
+            centerBeforePresentation = -1;
+        }
         root.applyCss();
-    }
-
-    /**
-     * Moves the timeline's divider up when the timeline's panel reaches past the bottom of its tab pane, where it
-     * is cut: the lanes ask for more room in presentation mode or when a run with more lanes opens, and a split
-     * pane keeps a pane's minimum only when it is resized or its divider dragged, not when the minimum grows.
-     */
-    private void keepTimelineInItsPane() {
-        Node panel = timeline.node();
-        if (panel.getScene() == null || !panel.isVisible() || center.getHeight() <= 0) {
-            return;
-        }
-        double past = panel.localToScene(panel.getLayoutBounds()).getMaxY()
-                - bottomTabs.localToScene(bottomTabs.getLayoutBounds()).getMaxY();
-        double at = center.getDividerPositions()[0];
-        if (past > 0.5 && at > MIN_STATE_SHARE) {
-            center.setDividerPositions(Math.max(MIN_STATE_SHARE, at - (past + 2) / center.getHeight()));
-        }
     }
 
     /**

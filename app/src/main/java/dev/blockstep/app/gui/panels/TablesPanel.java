@@ -70,6 +70,7 @@ public final class TablesPanel implements SessionPanel {
     public TablesPanel() {
         l1.setId("l1-table");
         l2.setId("l2-table");
+        l1.setFixedCellSize(24);
         l2.setFixedCellSize(24);
         l1.setPlaceholder(new Label("L1 empty"));
         l2.setPlaceholder(new Label("No L2 entries set"));

@@ -13,10 +13,8 @@ import dev.blockstep.engine.snapshot.CoState;
 import dev.blockstep.engine.snapshot.CoroutineView;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javafx.geometry.Orientation;
 import javafx.geometry.VPos;
 import javafx.scene.Node;
@@ -69,7 +67,10 @@ public final class TimelinePanel implements SessionPanel {
     /** Lanes shown, in order; finished ones are left out while collapsed. */
     private List<Lane> rows = List.of();
     private int collapsedCount;
-    private final Set<Integer> done = new HashSet<>();
+    /** The coroutines finished at the current step, by id (a bit set: a jump refills it for thousands of them). */
+    private final java.util.BitSet done = new java.util.BitSet();
+    /** The current snapshot's coroutines, read into {@link #names} only when a lane the history left unnamed is drawn. */
+    private List<CoroutineView> unread = List.of();
     private int generation = -1;
     private final BorderPane root = new BorderPane();
     private final Map<Integer, String> names = new HashMap<>();
@@ -195,11 +196,11 @@ public final class TimelinePanel implements SessionPanel {
         }
         done.clear();
         for (CoroutineView c : state.snapshot().coroutines()) {
-            names.put(c.id(), c.name());
-            if (c.state() == CoState.DONE) {
-                done.add(c.id());
+            if (c.state() == CoState.DONE && c.id() >= 0) {
+                done.set(c.id());
             }
         }
+        unread = state.snapshot().coroutines();
         current = state.snapshot().step();
         updateRows();
         updateBars();
@@ -287,7 +288,7 @@ public final class TimelinePanel implements SessionPanel {
         if (collapse.isSelected()) {
             List<Lane> open = new ArrayList<>();
             for (Lane l : all) {
-                if (!done.contains(l.coroutine())) {
+                if (l.coroutine() < 0 || !done.get(l.coroutine())) {
                     open.add(l);
                 }
             }
@@ -428,6 +429,12 @@ public final class TimelinePanel implements SessionPanel {
         Lane lane = model.find(co);
         if (lane != null && lane.name() != null) {
             return lane.name();
+        }
+        if (!names.containsKey(co) && !unread.isEmpty()) {
+            for (CoroutineView c : unread) {
+                names.put(c.id(), c.name());
+            }
+            unread = List.of();
         }
         return names.getOrDefault(co, "co " + co);
     }

@@ -42,11 +42,7 @@ class ClassroomWindowTest {
     }
 
     private static <T> T onFx(Callable<T> c) {
-        try {
-            return WaitForAsyncUtils.asyncFx(c).get();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return WindowFixture.onFx(c);
     }
 
     private void size(double w, double h) {

@@ -50,6 +50,15 @@ public final class WindowFixture {
         until("the sample is loaded", () -> vm.loadedProperty().get() && !vm.busyProperty().get());
     }
 
+    /** Runs {@code c} on the FX thread and returns its result. */
+    public static <T> T onFx(java.util.concurrent.Callable<T> c) {
+        try {
+            return WaitForAsyncUtils.asyncFx(c).get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** The session's latest state, read on the FX thread. */
     public dev.blockstep.app.gui.session.SessionState state() {
         try {
