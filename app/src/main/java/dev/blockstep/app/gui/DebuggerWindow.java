@@ -67,10 +67,8 @@ public final class DebuggerWindow {
     private SplitPane requestsAndLock;
     private SplitPane main;
     private SplitPane center;
-    /** The timeline's divider as it was before presentation mode gave the timeline more room. */
-    private double centerBeforePresentation = -1;
-    /** The main divider as it was before presentation mode widened the left pane, restored when it ends. */
-    private double mainBeforePresentation = -1;
+    /** The dividers as they were before presentation mode placed them, put back when it ends. */
+    private final java.util.Map<SplitPane, Double> beforePresentation = new java.util.HashMap<>();
     private SplitPane state;
     private TabPane tablesTab;
     private TabPane refTab;
@@ -176,23 +174,12 @@ public final class DebuggerWindow {
         guide.setPresentation(on);
         timeline.setPresentation(on);
         coroutines.setPresentation(on);
-        // the coroutines' names and states at 17 px need about a third of a 1024 px projector
-        if (on && mainBeforePresentation < 0) {
-            mainBeforePresentation = main.getDividerPositions()[0];
-            main.setDividerPositions(Math.max(mainBeforePresentation, PRESENTATION_LEFT));
-        } else if (!on && mainBeforePresentation >= 0) {
-            main.setDividerPositions(mainBeforePresentation);
-            mainBeforePresentation = -1;
-        }
-        // the timeline's lanes at 17 px beside the step-0 guide: a split pane keeps a pane's minimum when it is
-        // resized or dragged, not when the minimum grows, so the divider is placed, and put back afterwards
-        if (on && centerBeforePresentation < 0) {
-            centerBeforePresentation = center.getDividerPositions()[0];
-            center.setDividerPositions(Math.min(centerBeforePresentation, PRESENTATION_STATE_SHARE));
-        } else if (!on && centerBeforePresentation >= 0) {
-            center.setDividerPositions(centerBeforePresentation);
-            centerBeforePresentation = -1;
-        }
+        // the coroutines' names and states at 17 px need about a third of a 1024 px projector; the timeline's
+        // lanes need their rows beside the step-0 guide. A split pane keeps a
+        // pane's minimum when it is resized or dragged, not when the minimum grows, so the dividers are placed,
+        // and put back when presentation ends.
+        presentationDivider(main, on, was -> Math.max(was, PRESENTATION_LEFT));
+        presentationDivider(center, on, was -> Math.min(was, PRESENTATION_STATE_SHARE));
         root.applyCss();
     }
 
@@ -217,6 +204,16 @@ public final class DebuggerWindow {
             tablesTab.getTabs().add(tables1);
             state.getItems().add(1, tablesTab);
             state.setDividerPositions(0.34, 0.63);
+        }
+    }
+
+    private void presentationDivider(SplitPane split, boolean on, java.util.function.DoubleUnaryOperator place) {
+        if (on && !beforePresentation.containsKey(split)) {
+            double was = split.getDividerPositions()[0];
+            beforePresentation.put(split, was);
+            split.setDividerPositions(place.applyAsDouble(was));
+        } else if (!on && beforePresentation.containsKey(split)) {
+            split.setDividerPositions(beforePresentation.remove(split));
         }
     }
 
