@@ -57,7 +57,7 @@ final class Benchmarks {
         serialCommands();
         check();
         session();
-        for (String scenario : List.of("three-requests", "five-requests")) {
+        for (String scenario : List.of("three-requests", "guest-mirror", "five-requests")) {
             explore(scenario, false);
             explore(scenario, true);
         }
