@@ -61,8 +61,8 @@ class BenchCommandTest {
         Run r = blockstep("bench", "--quick", "--json");
         assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(r.stdout().strip().startsWith("[") && r.stdout().strip().endsWith("]"), r.stdout());
-        // plus the exploration rows: 2 scenarios x fix off/on x (wall, CPU, states/s)
-        assertEquals(ROWS.size() + 1 + 12, r.stdout().split("\"name\"").length - 1, r.stdout());
+        // plus the exploration rows: 3 scenarios x fix off/on x (wall, CPU, states/s)
+        assertEquals(ROWS.size() + 1 + 18, r.stdout().split("\"name\"").length - 1, r.stdout());
         for (String want : ROWS) {
             assertTrue(r.stdout().contains("\"name\": \"" + want), want + " missing in " + r.stdout());
         }
