@@ -6,6 +6,7 @@ import dev.blockstep.engine.qcow2.BackingImage;
 import dev.blockstep.engine.qcow2.Qcow2Create;
 import dev.blockstep.engine.qcow2.format.BackingFile;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
+import dev.blockstep.trace.qemuio.CInteger;
 import dev.blockstep.trace.qemuio.Cvtnum;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
@@ -254,25 +255,11 @@ public final class CreateCommand implements Callable<Integer> {
      * leading minus that wraps around (refcount_bits=-1 is 2^64 - 1, which qemu prints back as -1).
      */
     private static long strtou64(String value) {
-        boolean negative = value.startsWith("-");
-        String t = negative || value.startsWith("+") ? value.substring(1) : value;
-        int radix = 10;
-        if (t.length() > 2 && (t.startsWith("0x") || t.startsWith("0X"))) {
-            radix = 16;
-            t = t.substring(2);
-        } else if (t.length() > 1 && t.startsWith("0")) {
-            radix = 8;
-            t = t.substring(1);
-        }
-        int base = radix;
-        if (t.isEmpty() || !t.chars().allMatch(c -> Character.digit(c, base) >= 0)) {
+        CInteger c = CInteger.parse(value);
+        if (c == null || c.magnitude().bitLength() > 64) {
             throw new NumberFormatException(value);
         }
-        java.math.BigInteger v = new java.math.BigInteger(t, radix);
-        if (v.bitLength() > 64) {
-            throw new NumberFormatException(value);
-        }
-        return negative ? -v.longValue() : v.longValue();
+        return c.negative() ? -c.magnitude().longValue() : c.magnitude().longValue();
     }
 
     /** qapi's bool parsing: the spelling is kept, as qemu-img prints it back. */

@@ -349,30 +349,15 @@ public final class QemuIoParser {
 
     /** C's strtol with base 0 over the whole word (hex, octal or decimal, optional sign), or -1 if it fails. */
     private static long strtol(String text) {
-        String t = text.strip();
-        boolean negative = t.startsWith("-");
-        if (negative || t.startsWith("+")) {
-            t = t.substring(1);
-        }
-        int radix = 10;
-        if (t.length() > 2 && (t.startsWith("0x") || t.startsWith("0X"))) {
-            radix = 16;
-            t = t.substring(2);
-        } else if (t.length() > 1 && t.startsWith("0")) {
-            radix = 8;
-            t = t.substring(1);
-        }
-        String digits = t;
-        int base = radix;
-        if (digits.isEmpty() || !digits.chars().allMatch(ch -> Character.digit(ch, base) >= 0)) {
+        CInteger c = CInteger.parse(text.strip());
+        if (c == null) {
             return -1;
         }
-        java.math.BigInteger v = new java.math.BigInteger(digits, base);
-        if (negative) {
-            return v.signum() == 0 ? 0 : -1;
+        if (c.negative()) {
+            return c.magnitude().signum() == 0 ? 0 : -1;
         }
         // strtol saturates at LONG_MAX on overflow
-        return v.bitLength() > 63 ? Long.MAX_VALUE : v.longValue();
+        return c.magnitude().bitLength() > 63 ? Long.MAX_VALUE : c.magnitude().longValue();
     }
 
     private static QemuIoCommand discard(List<String> args, String where) throws QemuIoSyntaxException {
