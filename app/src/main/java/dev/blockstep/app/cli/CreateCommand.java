@@ -87,24 +87,20 @@ public final class CreateCommand implements Callable<Integer> {
         String backingOption = null;
         String backingFormatOption = null;
         try {
-            for (String opt : options) {
-                for (String kv : opt.split(",")) {
-                    String[] p = kv.split("=", 2);
-                    String value = p.length < 2 ? null : p[1];
-                    switch (p[0]) {
-                        case "cluster_size" -> clusterSize = number(p[0], value, true);
-                        case "refcount_bits" -> refcountBits = number(p[0], value, false);
-                        case "extended_l2" -> extendedL2 = bool(p[0], value);
-                        case "lazy_refcounts" -> lazy = bool(p[0], value);
-                        case "compat" -> compat = value;
-                        case "preallocation" -> prealloc = value;
-                        case "size" -> sizeOption = Long.toString(number(p[0], value, true));
-                        case "compression_type" -> compression = value;
-                        case "extent_size_hint" -> extentSizeHint = Long.toString(number(p[0], value, true));
-                        case "backing_file" -> backingOption = value;
-                        case "backing_fmt" -> backingFormatOption = value;
-                        default -> throw new Qcow2Create.CreateException("Invalid parameter '" + p[0] + "'");
-                    }
+            for (CreateOption o : CreateOption.of(options)) {
+                switch (o.key()) {
+                    case "cluster_size" -> clusterSize = number(o.key(), o.value(), true);
+                    case "refcount_bits" -> refcountBits = number(o.key(), o.value(), false);
+                    case "extended_l2" -> extendedL2 = bool(o.key(), o.value());
+                    case "lazy_refcounts" -> lazy = bool(o.key(), o.value());
+                    case "compat" -> compat = o.value();
+                    case "preallocation" -> prealloc = o.value();
+                    case "size" -> sizeOption = Long.toString(number(o.key(), o.value(), true));
+                    case "compression_type" -> compression = o.value();
+                    case "extent_size_hint" -> extentSizeHint = Long.toString(number(o.key(), o.value(), true));
+                    case "backing_file" -> backingOption = o.value();
+                    case "backing_fmt" -> backingFormatOption = o.value();
+                    default -> throw new Qcow2Create.CreateException("Invalid parameter '" + o.key() + "'");
                 }
             }
             if (sizeOption != null && size != null) {

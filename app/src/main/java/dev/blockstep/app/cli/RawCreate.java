@@ -23,16 +23,12 @@ final class RawCreate {
         String hint = null;
         String sizeOption = null;
         try {
-            for (String opt : options) {
-                for (String kv : opt.split(",")) {
-                    String[] p = kv.split("=", 2);
-                    String value = p.length < 2 ? null : p[1];
-                    switch (p[0]) {
-                        case "preallocation" -> prealloc = value;
-                        case "extent_size_hint" -> hint = Long.toString(CreateCommand.number(p[0], value, true));
-                        case "size" -> sizeOption = Long.toString(CreateCommand.number(p[0], value, true));
-                        default -> throw new Qcow2Create.CreateException("Invalid parameter '" + p[0] + "'");
-                    }
+            for (CreateOption o : CreateOption.of(options)) {
+                switch (o.key()) {
+                    case "preallocation" -> prealloc = o.value();
+                    case "extent_size_hint" -> hint = Long.toString(CreateCommand.number(o.key(), o.value(), true));
+                    case "size" -> sizeOption = Long.toString(CreateCommand.number(o.key(), o.value(), true));
+                    default -> throw new Qcow2Create.CreateException("Invalid parameter '" + o.key() + "'");
                 }
             }
             if (sizeOption != null && size != null) {
