@@ -51,6 +51,7 @@ public final class CoroutinesPanel implements SessionPanel {
         table.setId("coroutines");
         frames.setId("frames");
         table.setFixedCellSize(24);
+        StyledRowsFlow.install(table);
         frames.setFixedCellSize(24);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("No coroutines"));

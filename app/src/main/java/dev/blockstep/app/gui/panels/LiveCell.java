@@ -11,6 +11,13 @@ import javafx.scene.control.TableColumn;
 public class LiveCell<K, T> extends TableCell<LiveRow<K, T>, T> {
 
     private final Function<T, String> text;
+    /**
+     * The row whose value this cell shows. A TableCell hears of a new value only by marking itself dirty and reads
+     * it in the next layout pass, after that pulse's CSS pass: its new pseudo-classes were then styled a pulse
+     * late, and the frame in between drew the new text in the old row's colours. Following the row directly, the
+     * cell has its text and pseudo-classes before the CSS pass of the pulse that draws them.
+     */
+    private final RowWatch<K, T> row = new RowWatch<>(this::rowChanged);
 
     public LiveCell(Function<T, String> text) {
         this.text = text;
@@ -20,8 +27,15 @@ public class LiveCell<K, T> extends TableCell<LiveRow<K, T>, T> {
     protected final void updateItem(T value, boolean empty) {
         super.updateItem(value, empty);
         T shown = empty ? null : value;
+        row.watch(shown == null || getTableRow() == null ? null : getTableRow().getItem());
         setText(shown == null ? null : text.apply(shown));
         show(shown);
+    }
+
+    private void rowChanged() {
+        T v = row.watched() == null ? null : row.watched().value();
+        setText(v == null ? null : text.apply(v));
+        show(v);
     }
 
     /** Styles the cell for {@code value}, or for an empty cell when it is null. */

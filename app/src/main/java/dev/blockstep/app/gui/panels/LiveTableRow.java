@@ -1,6 +1,5 @@
 package dev.blockstep.app.gui.panels;
 
-import javafx.beans.InvalidationListener;
 import javafx.scene.control.TableRow;
 
 /**
@@ -9,22 +8,13 @@ import javafx.scene.control.TableRow;
  */
 abstract class LiveTableRow<K, T> extends TableRow<LiveRow<K, T>> {
 
-    private final InvalidationListener changed = o -> show(getItem() == null ? null : getItem().value());
-    private LiveRow<K, T> watched;
+    private final RowWatch<K, T> watch = new RowWatch<>(() -> show(getItem() == null ? null : getItem().value()));
 
     @Override
     protected void updateItem(LiveRow<K, T> row, boolean empty) {
         super.updateItem(row, empty);
         LiveRow<K, T> now = empty ? null : row;
-        if (now != watched) {
-            if (watched != null) {
-                watched.valueProperty().removeListener(changed);
-            }
-            if (now != null) {
-                now.valueProperty().addListener(changed);
-            }
-            watched = now;
-        }
+        watch.watch(now);
         show(now == null ? null : now.value());
     }
 

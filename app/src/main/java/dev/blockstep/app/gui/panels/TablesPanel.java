@@ -71,7 +71,9 @@ public final class TablesPanel implements SessionPanel {
         l1.setId("l1-table");
         l2.setId("l2-table");
         l1.setFixedCellSize(24);
+        StyledRowsFlow.install(l1);
         l2.setFixedCellSize(24);
+        StyledRowsFlow.install(l2);
         l1.setPlaceholder(new Label("L1 empty"));
         l2.setPlaceholder(new Label("No L2 entries set"));
         l1.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);

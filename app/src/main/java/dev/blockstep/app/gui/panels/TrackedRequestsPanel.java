@@ -24,6 +24,7 @@ public final class TrackedRequestsPanel implements SessionPanel {
         table.setId("tracked-requests");
         // one line a row: a fixed height spares the flow measuring each refilled row at every step and jump
         table.setFixedCellSize(24);
+        StyledRowsFlow.install(table);
         table.setPlaceholder(new Label("No tracked requests in flight"));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().add(column("Req", r -> "#" + r.id(), 34));

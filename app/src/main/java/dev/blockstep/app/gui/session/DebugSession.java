@@ -134,12 +134,13 @@ public final class DebugSession {
         command("Fix " + v.id(), t -> t.setFix(v));
     }
 
+    /**
+     * A jump is a command like a step back, not long work: marking it busy disabled and re-enabled the whole
+     * toolbar around each jump, two restylings and repaints of it per jump, for work that takes milliseconds and
+     * that Cancel could not stop anyway.
+     */
     public void goToStep(int n) {
-        run("Going to step " + n, true, () -> {
-            if (target != null) {
-                publish(null, target.goToStep(n), null);
-            }
-        });
+        command("Go to step " + n, t -> t.goToStep(n));
     }
 
     /** Steps under the policy until an enabled breakpoint hits, the run ends, or {@link #pause()}. */
