@@ -8,6 +8,7 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 
@@ -26,7 +27,9 @@ public final class ProvenanceBar implements SessionPanel {
         Label text = new Label();
         text.setId("provenance-text");
         text.textProperty().bind(model.textProperty());
+        // a long answer wraps rather than ending in "…" (a projector's 17 px type has half the room)
         text.setMinWidth(0);
+        text.setWrapText(true);
         HBox.setHgrow(text, Priority.ALWAYS);
         text.setMaxWidth(Double.MAX_VALUE);
         Button go = new Button();
@@ -35,8 +38,9 @@ public final class ProvenanceBar implements SessionPanel {
         go.visibleProperty().bind(model.lastWriteStepProperty().greaterThan(0));
         go.managedProperty().bind(go.visibleProperty());
         go.setOnAction(e -> model.goToLastWrite());
-        Button reverse = new Button("◀ Reverse-continue to the previous write");
+        Button reverse = new Button("◀ Previous write");
         reverse.setId("provenance-reverse");
+        reverse.setTooltip(new Tooltip("Reverse-continue: back to the write before the current position"));
         reverse.disableProperty().bind(model.previousWriteStepProperty().lessThan(1));
         reverse.setOnAction(e -> model.reverseContinue());
         ToggleButton bytes = new ToggleButton("bytes");
@@ -54,6 +58,9 @@ public final class ProvenanceBar implements SessionPanel {
         });
         Label title = new Label("Provenance");
         title.getStyleClass().add("panel-subtitle");
+        for (javafx.scene.control.Control c : java.util.List.of(title, bytes, go, reverse)) {
+            c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
         root = new HBox(8, title, text, bytes, go, reverse);
         root.setId("provenance-bar");
         root.getStyleClass().add("provenance-bar");

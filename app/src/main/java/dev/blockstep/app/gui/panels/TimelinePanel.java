@@ -143,6 +143,9 @@ public final class TimelinePanel implements SessionPanel {
             }
         });
         Label zoomLabel = new Label("zoom");
+        // the words a class reads keep their width; the hint gives way whole (the row's tooltip keeps it)
+        zoomLabel.setMinWidth(Region.USE_PREF_SIZE);
+        collapse.setMinWidth(Region.USE_PREF_SIZE);
         collapse.setId("timeline-collapse");
         collapse.setSelected(true);
         collapse.selectedProperty().addListener(o -> {
@@ -150,8 +153,9 @@ public final class TimelinePanel implements SessionPanel {
             updateBars();
             redraw();
         });
-        HBox controls = new HBox(6, zoomLabel, zoom, collapse,
-                new Label("Ctrl+wheel zooms, wheel scrolls lanes, click travels to a step"));
+        String hint = "Ctrl+wheel zooms, wheel scrolls lanes, click travels to a step";
+        HBox controls = new HBox(6, zoomLabel, zoom, collapse, new WholeOrHiddenLabel(hint));
+        Tooltip.install(controls, new Tooltip(hint));
         controls.getStyleClass().add("timeline-controls");
         FlowPane legend = new WholeRowsFlow(10, 2);
         legend.setId("timeline-legend");

@@ -33,11 +33,9 @@ import org.testfx.util.WaitForAsyncUtils;
 class ClassroomWindowTest {
 
     private WindowFixture fx;
-    private Stage stage;
 
     @Start
     void start(Stage stage) {
-        this.stage = stage;
         fx = new WindowFixture(stage);
     }
 
@@ -46,22 +44,11 @@ class ClassroomWindowTest {
     }
 
     private void size(double w, double h) {
-        onFx(() -> {
-            stage.setX(0);
-            stage.setY(0);
-            stage.setWidth(w);
-            stage.setHeight(h);
-            return null;
-        });
-        WindowFixture.until("the window is " + w + "x" + h, () -> Math.abs(fx.window.scene().getWidth() - w) < 1
-                && Math.abs(fx.window.scene().getHeight() - h) < 1);
+        fx.resize(w, h);
     }
 
     private void open(String sample) {
-        long before = onFx(() -> fx.vm.session().openRevision());
-        Platform.runLater(() -> fx.vm.open(sample, fx.wiring.sample(sample)));
-        WindowFixture.until(sample + " is loaded", () -> fx.vm.session().openRevision() > before
-                && !fx.vm.busyProperty().get());
+        fx.open(sample);
         WaitForAsyncUtils.waitForFxEvents();
     }
 

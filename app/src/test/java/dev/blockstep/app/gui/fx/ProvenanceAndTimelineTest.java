@@ -119,21 +119,48 @@ class ProvenanceAndTimelineTest {
         TablesPanel.L2Item guest0 = fx.window.tablesPanel().l2Items().stream()
                 .filter(i -> i.row().guestCluster() == 0).findFirst().orElseThrow();
         assertTrue(guest0.changedCells().contains(TablesPanel.Column.HOST), guest0.changedCells().toString());
-        java.util.Map<String, Boolean> lit = new java.util.TreeMap<>();
-        for (javafx.scene.Node n : robot.lookup("#l2-table .table-cell").queryAll()) {
-            if (n instanceof javafx.scene.control.TableCell<?, ?> c && c.getTableRow() != null
-                    && c.getTableRow().getItem() instanceof dev.blockstep.app.gui.panels.LiveRow<?, ?> r
-                    && r.value() instanceof TablesPanel.L2Item i && i.row().guestCluster() == 0) {
-                lit.put(c.getTableColumn().getText(),
-                        c.getPseudoClassStates().contains(dev.blockstep.app.gui.Styles.CHANGED));
-            }
-        }
+        java.util.Map<String, Boolean> lit = litCells(robot, 0);
         assertEquals(true, lit.get("Host"), "the relinked host cell is lit: " + lit);
         assertEquals(false, lit.get("Guest"), "the guest number did not change: " + lit);
         robot.clickOn("#hide-unchanged");
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(java.util.List.of(0L), fx.window.tablesPanel().l2Items().stream()
                 .map(i -> i.row().guestCluster()).toList());
+    }
+
+    /** For each column, whether the L2 table draws guest cluster {@code guest}'s cell as changed (:changed). */
+    private static java.util.Map<String, Boolean> litCells(FxRobot robot, long guest) {
+        WaitForAsyncUtils.waitForFxEvents();
+        return WindowFixture.onFx(() -> {
+            java.util.Map<String, Boolean> lit = new java.util.TreeMap<>();
+            for (javafx.scene.Node n : robot.lookup("#l2-table .table-cell").queryAll()) {
+                if (n instanceof javafx.scene.control.TableCell<?, ?> c && c.getTableRow() != null
+                        && c.getTableRow().getItem() instanceof dev.blockstep.app.gui.panels.LiveRow<?, ?> r
+                        && r.value() instanceof TablesPanel.L2Item i && i.row().guestCluster() == guest) {
+                    lit.put(c.getTableColumn().getText(),
+                            c.getPseudoClassStates().contains(dev.blockstep.app.gui.Styles.CHANGED));
+                }
+            }
+            return lit;
+        });
+    }
+
+    /**
+     * At the free (Z2's write-zeroes with unmap turns guest 0 from zero-alloc at 0x50000 into a plain zero entry
+     * and frees host cluster 5) the L2 row of guest 0 lights the cells that step changed.
+     */
+    @Test
+    void atTheFreeTheZeroedL2EntryLightsItsChangedCells(FxRobot robot) {
+        fx.press(robot, KeyCode.F6);
+        SessionState free = fx.press(robot, KeyCode.F6);
+        assertTrue(free.snapshot().lastStep().events().stream().anyMatch(e -> e instanceof EngineEvent.RefcountChanged r
+                && r.newRefcount() == 0), "F6 twice stops at the free: " + free.snapshot().lastStep());
+        assertTrue(free.snapshot().lastStep().events().stream().anyMatch(e -> e instanceof EngineEvent.L2EntryWritten w
+                && w.guestCluster() == 0), "the free's step writes guest 0's L2 entry: " + free.snapshot().lastStep());
+        java.util.Map<String, Boolean> lit = litCells(robot, 0);
+        assertEquals(true, lit.get("Host"), "guest 0's host (0x50000 -> none) is lit: " + lit);
+        assertEquals(true, lit.get("Type"), "guest 0's type (zero-alloc -> zero-plain) is lit: " + lit);
+        assertEquals(false, lit.get("Guest"), lit.toString());
     }
 
     @Test

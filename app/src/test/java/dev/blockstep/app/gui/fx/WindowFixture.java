@@ -25,8 +25,10 @@ public final class WindowFixture {
     public final DebuggerViewModel vm = new DebuggerViewModel(engine, Platform::runLater);
     public final EngineWiring wiring = new EngineWiring();
     public final DebuggerWindow window;
+    private final Stage stage;
 
     public WindowFixture(Stage stage) {
+        this.stage = stage;
         Preferences prefs = Preferences.userRoot().node("dev/blockstep/gui-test");
         try {
             prefs.clear();
@@ -48,6 +50,26 @@ public final class WindowFixture {
     public void openSample(String name) {
         Platform.runLater(() -> vm.open(name, wiring.sample(name)));
         until("the sample is loaded", () -> vm.loadedProperty().get() && !vm.busyProperty().get());
+    }
+
+    /** Puts the window at the top left at {@code w} x {@code h} and waits until its scene has that size. */
+    public void resize(double w, double h) {
+        onFx(() -> {
+            stage.setX(0);
+            stage.setY(0);
+            stage.setWidth(w);
+            stage.setHeight(h);
+            return null;
+        });
+        until("the window is " + w + "x" + h, () -> Math.abs(window.scene().getWidth() - w) < 1
+                && Math.abs(window.scene().getHeight() - h) < 1);
+    }
+
+    /** Opens a shipped sample (over whatever is open) and waits until it is the session's and the engine idle. */
+    public void open(String sample) {
+        long before = onFx(() -> vm.session().openRevision());
+        Platform.runLater(() -> vm.open(sample, wiring.sample(sample)));
+        until(sample + " is loaded", () -> vm.session().openRevision() > before && !vm.busyProperty().get());
     }
 
     /** Runs {@code c} on the FX thread and returns its result. */

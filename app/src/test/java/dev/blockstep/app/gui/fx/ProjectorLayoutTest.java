@@ -1,0 +1,77 @@
+package dev.blockstep.app.gui.fx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.control.Labeled;
+import javafx.scene.input.KeyCode;
+import javafx.scene.text.Text;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** Issue 14's last layout items at a 1024x768 projector: no control or header a class reads is drawn cut. */
+@ExtendWith({ApplicationExtension.class, FxThreadFailures.class})
+class ProjectorLayoutTest {
+
+    private WindowFixture fx;
+
+    @Start
+    void start(Stage stage) {
+        fx = new WindowFixture(stage);
+    }
+
+    private static <T> T onFx(Callable<T> c) {
+        return WindowFixture.onFx(c);
+    }
+
+    private void at1024x768(String sample) {
+        fx.resize(1024, 768);
+        fx.open(sample);
+    }
+
+    /**
+     * The visible labels, buttons and headers under {@code root} whose text is drawn cut: a Labeled that does not
+     * fit draws its text shortened to end in "…", so what its text node shows differs from its text.
+     */
+    private static List<String> cut(Parent root) {
+        return onFx(() -> root.lookupAll(".text").stream()
+                .filter(n -> n instanceof Text && shown(n) && n.getParent() instanceof Labeled)
+                .filter(n -> {
+                    Labeled l = (Labeled) n.getParent();
+                    return l.getText() != null && !l.getText().isEmpty() && !((Text) n).getText().equals(l.getText());
+                })
+                .map(n -> ((Labeled) n.getParent()).getText() + " drawn as \"" + ((Text) n).getText() + "\"")
+                .toList());
+    }
+
+    private static boolean shown(Node n) {
+        for (Node p = n; p != null; p = p.getParent()) {
+            if (!p.isVisible()) {
+                return false;
+            }
+        }
+        return n.getScene() != null;
+    }
+
+    @Test
+    void inPresentationTheTimelinesControlsAndTheProvenanceBarAreWhole(FxRobot robot) {
+        at1024x768("minimal-race");
+        robot.push(KeyCode.F5);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(onFx(() -> fx.window.presentation()));
+        WaitForAsyncUtils.waitForFxEvents();
+        Parent controls = robot.lookup(".timeline-controls").queryAs(Parent.class);
+        Parent provenance = robot.lookup("#provenance-bar").queryAs(Parent.class);
+        assertEquals(List.of(), cut(controls), "the timeline's controls");
+        assertEquals(List.of(), cut(provenance), "the provenance bar");
+    }
+}
