@@ -78,6 +78,22 @@ public final class DebuggerWindow {
     private ExploreWindow explorer;
 
     public DebuggerWindow(DebuggerViewModel vm, EngineWiring wiring, Preferences prefs) {
+        this(vm, wiring, prefs, screenSized());
+    }
+
+    /** Never wider or taller than the screen: a fixed 1600x1000 opened off the edges of a 1024x768 projector. */
+    private static javafx.geometry.Dimension2D screenSized() {
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        return new javafx.geometry.Dimension2D(Math.min(PREFERRED_WIDTH, screen.getWidth()),
+                Math.min(PREFERRED_HEIGHT, screen.getHeight()));
+    }
+
+    /**
+     * A window first laid out at {@code size}: split panes place their dividers at the first layout, so a window
+     * opened on a 1024x768 screen is laid out differently from one opened larger and then made 1024x768.
+     */
+    public DebuggerWindow(DebuggerViewModel vm, EngineWiring wiring, Preferences prefs,
+                          javafx.geometry.Dimension2D size) {
         this.vm = vm;
         this.wiring = wiring;
         coroutines = new CoroutinesPanel(vm);
@@ -109,10 +125,7 @@ public final class DebuggerWindow {
         root.getStyleClass().add("debugger");
         root.setId("debugger-root");
 
-        // never wider or taller than the screen: a fixed 1600x1000 opened off the edges of a 1024x768 projector
-        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
-        scene = new Scene(root, Math.min(PREFERRED_WIDTH, screen.getWidth()),
-                Math.min(PREFERRED_HEIGHT, screen.getHeight()));
+        scene = new Scene(root, size.getWidth(), size.getHeight());
         scene.getStylesheets().addAll(
                 DebuggerWindow.class.getResource(Styles.THEME_CSS).toExternalForm(),
                 DebuggerWindow.class.getResource(Styles.DEBUGGER_CSS).toExternalForm());

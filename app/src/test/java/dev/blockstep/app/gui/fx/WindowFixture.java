@@ -28,6 +28,11 @@ public final class WindowFixture {
     private final Stage stage;
 
     public WindowFixture(Stage stage) {
+        this(stage, null);
+    }
+
+    /** The window opened at {@code size} (null: the screen's size, up to 1600x1000), as the app opens it there. */
+    public WindowFixture(Stage stage, javafx.geometry.Dimension2D size) {
         this.stage = stage;
         Preferences prefs = Preferences.userRoot().node("dev/blockstep/gui-test");
         try {
@@ -35,7 +40,7 @@ public final class WindowFixture {
         } catch (BackingStoreException e) {
             throw new IllegalStateException(e);
         }
-        window = new DebuggerWindow(vm, wiring, prefs);
+        window = size == null ? new DebuggerWindow(vm, wiring, prefs) : new DebuggerWindow(vm, wiring, prefs, size);
         stage.setScene(window.scene());
         // the toolkit keeps one stage for the whole JVM: a test that made it small must not shrink the next one's
         // (at the top left: Monocle's headless screen fails to draw a window that reaches past its edge)
