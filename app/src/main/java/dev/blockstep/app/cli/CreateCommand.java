@@ -33,7 +33,7 @@ public final class CreateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "-o", paramLabel = "OPTIONS", description = "Format options: cluster_size, refcount_bits, compat (0.10, 1.1), lazy_refcounts, extended_l2, preallocation (off, metadata), size, compression_type (zlib), extent_size_hint, backing_file, backing_fmt; for raw: size, preallocation, extent_size_hint.")
+    @Option(names = "-o", paramLabel = "OPTIONS", description = "Format options: cluster_size, refcount_bits, compat (0.10, 1.1), lazy_refcounts, extended_l2, preallocation (off, metadata, falloc, full), size, compression_type (zlib), extent_size_hint, backing_file, backing_fmt; for raw: size, preallocation, extent_size_hint.")
     List<String> options = new ArrayList<>();
 
     @Option(names = "-b", paramLabel = "BACKING_FILE",
@@ -288,8 +288,8 @@ public final class CreateCommand implements Callable<Integer> {
         return switch (value) {
             case "off" -> Qcow2Create.Preallocation.OFF;
             case "metadata" -> Qcow2Create.Preallocation.METADATA;
-            case "falloc", "full" -> throw new Qcow2Create.CreateException("blockstep create does not write preallocation="
-                    + value + " (only off and metadata)");
+            case "falloc" -> Qcow2Create.Preallocation.FALLOC;
+            case "full" -> Qcow2Create.Preallocation.FULL;
             default -> throw new Qcow2Create.CreateException("Parameter 'preallocation' does not accept value '" + value + "'");
         };
     }
