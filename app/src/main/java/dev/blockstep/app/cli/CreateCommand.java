@@ -191,6 +191,10 @@ public final class CreateCommand implements Callable<Integer> {
             HostFile f = Qcow2Create.create(bytes, o, backing);
             compressionType(compression, o.version(), true);
             f.save(Path.of(file));
+            if (o.preallocation() == Qcow2Create.Preallocation.FALLOC
+                    || o.preallocation() == Qcow2Create.Preallocation.FULL) {
+                DiskAllocation.allocate(Path.of(file));
+            }
             return 0;
         } catch (Qcow2Create.CreateException e) {
             err.println("qemu-img: " + image + ": " + e.getMessage());
