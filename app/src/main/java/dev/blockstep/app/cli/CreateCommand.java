@@ -52,7 +52,7 @@ public final class CreateCommand implements Callable<Integer> {
     @Option(names = "-u", description = "Unsafe: do not open the backing file (SIZE is then required).")
     boolean unsafe;
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "The image file to write.")
+    @Parameters(index = "0", paramLabel = "IMAGE", arity = "0..1", description = "The image file to write.")
     String image;
 
     @Parameters(index = "1", paramLabel = "SIZE", arity = "0..1",
@@ -63,6 +63,22 @@ public final class CreateCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        // qemu-img checks each -o list as getopt hands it over, then answers help before it needs a file name
+        String invalid = CreateOption.invalidList(options);
+        if (invalid != null) {
+            err.println(invalid);
+            err.flush();
+            return 1;
+        }
+        if (CreateHelp.wanted(CreateOption.of(options))) {
+            return CreateHelp.print(format == null ? "raw" : format, image, out, err);
+        }
+        if (image == null) {
+            err.println("qemu-img: Expecting image file name");
+            err.println("Try 'qemu-img --help' for more information");
+            err.flush();
+            return 1;
+        }
         if (format != null && !format.equals("qcow2") && !format.equals("raw")) {
             err.println("qemu-img: " + image + ": blockstep create writes only qcow2 and raw images, not '" + format
                     + "'");

@@ -66,7 +66,8 @@ class CreateOptionsParityTest {
     /**
      * Whole command lines: size, compression_type and extent_size_hint in -o, backing_file and backing_fmt in -o (-b
      * and -F win), a backing file without a format (qemu probes it and names the format in a hint without a newline),
-     * a format without a file, and raw images. BASE and RAW are images beside IMG.
+     * a format without a file, raw images, {@code -o help} and {@code -o ?} (with and without a file name, in a list of
+     * their own or not), option lists qemu-img refuses, and an escaped comma. BASE and RAW are images beside IMG.
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
@@ -76,7 +77,13 @@ class CreateOptionsParityTest {
         "-f qcow2 -o extent_size_hint=1M,cluster_size=4k IMG 1M", "-f qcow2 -o backing_fmt=qcow2 IMG 1M",
         "-f qcow2 -F qcow2 IMG", "-f qcow2 -b BASE IMG", "-f qcow2 -b RAW IMG 2M", "-f qcow2 -b nope.qcow2 IMG",
         "-f qcow2 -u -b nope.qcow2 IMG 1M", "-f qcow2 -o preallocation=falloc,extended_l2=on -b BASE -F qcow2 IMG",
-        "-f qcow2 -o preallocation=full -b BASE -F qcow2 IMG", "-f qcow2 -o backing_file=BASE,backing_fmt=qcow2 IMG",
+        "-f qcow2 -o preallocation=full -b BASE -F qcow2 IMG",
+        "-f qcow2 -o help", "-f qcow2 -o ? IMG 1M", "-o help", "-f raw -o help IMG", "-f raw -o help,size=1M",
+        "-f qcow2 -o cluster_size=4k,help IMG 1M", "-f qcow2 -o help,cluster_size=4k IMG 1M",
+        "-f qcow2 -o cluster_size=4k -o ? IMG 1M", "-f qcow2 -o backing_file=BASE, -o help IMG 1M",
+        "-f qcow2 -o backing_file=BASE -o ,help IMG 1M", "-f qcow2 -o backing_file=BASE -o ,, -o help IMG 1M",
+        "-f foo -o help", "-f qcow2", "-f qcow2 -o cluster_size=4k,help=1 IMG 1M",
+        "-f qcow2 -u -o backing_file=RAW,,x -F raw IMG 1M", "-f qcow2 -o backing_file=BASE,backing_fmt=qcow2 IMG",
         "-f qcow2 -o compat=0.10,backing_file=RAW,backing_fmt=raw IMG",
         "-f qcow2 -b BASE -F qcow2 -o backing_file=nope,backing_fmt=raw IMG", "-f raw IMG 1000",
         "-f raw -o size=2M IMG", "-f raw IMG", "-f raw -o preallocation=full IMG 1M",

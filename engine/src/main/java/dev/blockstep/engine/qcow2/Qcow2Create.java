@@ -268,8 +268,8 @@ public final class Qcow2Create {
                 + (o.preallocation() == null ? "" : " preallocation=" + o.preallocation())
                 + " compression_type=" + compressionType + " size=" + requestedSize
                 + (o.compat() == null ? "" : " compat=" + o.compat())
-                + (backingName == null ? "" : " backing_file=" + backingName)
-                + (backingFormat == null ? "" : " backing_fmt=" + backingFormat)
+                + (backingName == null ? "" : " backing_file=" + backingName.replace(",", ",,"))
+                + (backingFormat == null ? "" : " backing_fmt=" + backingFormat.replace(",", ",,"))
                 + " lazy_refcounts=" + o.lazyRefcounts() + " refcount_bits=" + o.refcountBits()
                 + (extentSizeHint == null ? "" : " extent_size_hint=" + extentSizeHint);
     }
