@@ -33,7 +33,7 @@ public final class CreateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "-o", paramLabel = "OPTIONS", description = "Format options: cluster_size, refcount_bits, compat (0.10, 1.1), lazy_refcounts, extended_l2, preallocation (off, metadata), size, compression_type (zlib), extent_size_hint, backing_file, backing_fmt; for raw: size, preallocation, extent_size_hint.")
+    @Option(names = "-o", paramLabel = "OPTIONS", description = "Format options: cluster_size, refcount_bits, compat (0.10, 1.1), lazy_refcounts, extended_l2, preallocation (off, metadata, falloc, full), size, compression_type (zlib), extent_size_hint, backing_file, backing_fmt; for raw: size, preallocation, extent_size_hint.")
     List<String> options = new ArrayList<>();
 
     @Option(names = "-b", paramLabel = "BACKING_FILE",
@@ -52,7 +52,7 @@ public final class CreateCommand implements Callable<Integer> {
     @Option(names = "-u", description = "Unsafe: do not open the backing file (SIZE is then required).")
     boolean unsafe;
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "The image file to write.")
+    @Parameters(index = "0", paramLabel = "IMAGE", arity = "0..1", description = "The image file to write.")
     String image;
 
     @Parameters(index = "1", paramLabel = "SIZE", arity = "0..1",
@@ -63,6 +63,22 @@ public final class CreateCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        // qemu-img checks each -o list as getopt hands it over, then answers help before it needs a file name
+        String invalid = CreateOption.invalidList(options);
+        if (invalid != null) {
+            err.println(invalid);
+            err.flush();
+            return 1;
+        }
+        if (CreateHelp.wanted(CreateOption.of(options))) {
+            return CreateHelp.print(format == null ? "raw" : format, image, out, err);
+        }
+        if (image == null) {
+            err.println("qemu-img: Expecting image file name");
+            err.println("Try 'qemu-img --help' for more information");
+            err.flush();
+            return 1;
+        }
         if (format != null && !format.equals("qcow2") && !format.equals("raw")) {
             err.println("qemu-img: " + image + ": blockstep create writes only qcow2 and raw images, not '" + format
                     + "'");
@@ -191,6 +207,10 @@ public final class CreateCommand implements Callable<Integer> {
             HostFile f = Qcow2Create.create(bytes, o, backing);
             compressionType(compression, o.version(), true);
             f.save(Path.of(file));
+            if (o.preallocation() == Qcow2Create.Preallocation.FALLOC
+                    || o.preallocation() == Qcow2Create.Preallocation.FULL) {
+                DiskAllocation.allocate(Path.of(file));
+            }
             return 0;
         } catch (Qcow2Create.CreateException e) {
             err.println("qemu-img: " + image + ": " + e.getMessage());
@@ -288,8 +308,8 @@ public final class CreateCommand implements Callable<Integer> {
         return switch (value) {
             case "off" -> Qcow2Create.Preallocation.OFF;
             case "metadata" -> Qcow2Create.Preallocation.METADATA;
-            case "falloc", "full" -> throw new Qcow2Create.CreateException("blockstep create does not write preallocation="
-                    + value + " (only off and metadata)");
+            case "falloc" -> Qcow2Create.Preallocation.FALLOC;
+            case "full" -> Qcow2Create.Preallocation.FULL;
             default -> throw new Qcow2Create.CreateException("Parameter 'preallocation' does not accept value '" + value + "'");
         };
     }

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * {@code qemu-img create -f raw}: a file of the size, every byte zero, with the options raw takes (size,
  * preallocation off, falloc or full, extent_size_hint) and qemu-img's lines. falloc and full give the same bytes as
- * off; only the file's allocation on disk differs, which the bytes do not show.
+ * off; they also allocate the file's blocks on disk ({@link DiskAllocation}).
  */
 final class RawCreate {
     private RawCreate() {
@@ -71,6 +71,13 @@ final class RawCreate {
                 return fail(image, "Unsupported preallocation mode: " + prealloc, err);
             }
             f.setLength(Qcow2Create.storedSize(bytes));
+        } catch (IOException | InvalidPathException e) {
+            return fail(image, "Could not create '" + file + "': " + e.getMessage(), err);
+        }
+        try {
+            if (prealloc != null && !prealloc.equals("off")) {
+                DiskAllocation.allocate(Path.of(file));
+            }
             return 0;
         } catch (IOException | InvalidPathException e) {
             return fail(image, "Could not create '" + file + "': " + e.getMessage(), err);

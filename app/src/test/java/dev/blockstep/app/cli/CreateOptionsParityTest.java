@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code blockstep create -o ...} against {@code qemu-img create -f qcow2 -o ...}: the same stdout, stderr,
- * exit code and bytes for refcount_bits, compat, lazy_refcounts, extended_l2, preallocation=off|metadata,
+ * exit code and bytes for refcount_bits, compat, lazy_refcounts, extended_l2, preallocation=off|metadata|falloc|full,
  * cluster sizes and the file: prefix, alone, in seeded combinations, and with the values qemu refuses.
  */
 class CreateOptionsParityTest {
@@ -43,9 +43,31 @@ class CreateOptionsParityTest {
     }
 
     /**
+     * preallocation=falloc and full: qemu moves the refcount table behind the old end of the file, sized exactly for
+     * the data (several table clusters with 512-byte clusters and wide refcounts), and puts the first L2 table where
+     * the old table was. Sizes 0 and one byte past a cluster are the edges of the data area. With extended L2
+     * entries, metadata preallocation ends the file at the subcluster of the last guest byte.
+     */
+    @ParameterizedTest(name = "-o {0} {1}")
+    @CsvSource(delimiter = ';', value = {
+        "preallocation=falloc;3M", "preallocation=full;3M", "preallocation=falloc;0", "preallocation=full;65537",
+        "preallocation=falloc,cluster_size=512;200k", "preallocation=full,cluster_size=512,refcount_bits=64;9M",
+        "preallocation=falloc,cluster_size=512,refcount_bits=1;5M", "preallocation=falloc,cluster_size=1k;4M",
+        "preallocation=falloc,cluster_size=2M,refcount_bits=64;5M", "preallocation=falloc,compat=0.10;1M",
+        "preallocation=full,lazy_refcounts=on,cluster_size=4k;2M", "preallocation=falloc,extended_l2=on;3M",
+        "preallocation=full,extended_l2=on,cluster_size=16k,refcount_bits=64;9M",
+        "preallocation=metadata,extended_l2=on;1000", "preallocation=metadata,extended_l2=on,cluster_size=2M;129k",
+        "preallocation=metadata,extended_l2=on,cluster_size=16k;40M",
+    })
+    void dataPreallocationWritesWhatQemuImgWrites(String options, String size) throws Exception {
+        assertSameAsQemu(List.of("-o", options), "img", size);
+    }
+
+    /**
      * Whole command lines: size, compression_type and extent_size_hint in -o, backing_file and backing_fmt in -o (-b
      * and -F win), a backing file without a format (qemu probes it and names the format in a hint without a newline),
-     * a format without a file, and raw images. BASE and RAW are images beside IMG.
+     * a format without a file, raw images, {@code -o help} and {@code -o ?} (with and without a file name, in a list of
+     * their own or not), option lists qemu-img refuses, and an escaped comma. BASE and RAW are images beside IMG.
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
@@ -54,7 +76,14 @@ class CreateOptionsParityTest {
         "-f qcow2 -o compression_type=bogus IMG 1M", "-f qcow2 -o compat=0.10,compression_type=zstd IMG 1M",
         "-f qcow2 -o extent_size_hint=1M,cluster_size=4k IMG 1M", "-f qcow2 -o backing_fmt=qcow2 IMG 1M",
         "-f qcow2 -F qcow2 IMG", "-f qcow2 -b BASE IMG", "-f qcow2 -b RAW IMG 2M", "-f qcow2 -b nope.qcow2 IMG",
-        "-f qcow2 -u -b nope.qcow2 IMG 1M", "-f qcow2 -o backing_file=BASE,backing_fmt=qcow2 IMG",
+        "-f qcow2 -u -b nope.qcow2 IMG 1M", "-f qcow2 -o preallocation=falloc,extended_l2=on -b BASE -F qcow2 IMG",
+        "-f qcow2 -o preallocation=full -b BASE -F qcow2 IMG",
+        "-f qcow2 -o help", "-f qcow2 -o ? IMG 1M", "-o help", "-f raw -o help IMG", "-f raw -o help,size=1M",
+        "-f qcow2 -o cluster_size=4k,help IMG 1M", "-f qcow2 -o help,cluster_size=4k IMG 1M",
+        "-f qcow2 -o cluster_size=4k -o ? IMG 1M", "-f qcow2 -o backing_file=BASE, -o help IMG 1M",
+        "-f qcow2 -o backing_file=BASE -o ,help IMG 1M", "-f qcow2 -o backing_file=BASE -o ,, -o help IMG 1M",
+        "-f foo -o help", "-f qcow2", "-f qcow2 -o cluster_size=4k,help=1 IMG 1M",
+        "-f qcow2 -u -o backing_file=RAW,,x -F raw IMG 1M", "-f qcow2 -o backing_file=BASE,backing_fmt=qcow2 IMG",
         "-f qcow2 -o compat=0.10,backing_file=RAW,backing_fmt=raw IMG",
         "-f qcow2 -b BASE -F qcow2 -o backing_file=nope,backing_fmt=raw IMG", "-f raw IMG 1000",
         "-f raw -o size=2M IMG", "-f raw IMG", "-f raw -o preallocation=full IMG 1M",
@@ -111,7 +140,7 @@ class CreateOptionsParityTest {
             {"compat=0.10", "compat=1.1", "compat=v2", "compat=v3"},
             {"lazy_refcounts=on", "lazy_refcounts=off"},
             {"extended_l2=on", "extended_l2=off"},
-            {"preallocation=off", "preallocation=metadata"},
+            {"preallocation=off", "preallocation=metadata", "preallocation=falloc", "preallocation=full"},
         };
         for (String[] c : choices) {
             if (r.nextInt(3) > 0) {

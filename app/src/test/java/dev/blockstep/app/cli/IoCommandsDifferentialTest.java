@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Seeded generated scripts of write -c, write -b, read -b, truncate, writev, readv, aio_read, read -v/-s/-l/-p, length, map, alloc, sleep, quit, help,
+ * Seeded generated scripts of write -z -n, zero writes above the request limit, write -c, write -b, read -b, truncate, writev, readv, aio_read, read -v/-s/-l/-p, length, map, alloc, sleep, quit, help,
  * info, close, open (refused while the image is open) and reopen, -C (the parsable report) on every command that
  * prints a report, and lines whose message depends on the order of qemu-io's option checks
  * (with the writes, discards and zero writes that give them something to see, and lines qemu-io refuses),
@@ -36,11 +36,16 @@ class IoCommandsDifferentialTest {
         List<String> failures = new ArrayList<>();
         int[] used = new int[Vocabulary.values().length];
         int crashed = 0;
+        int scriptsWithNoFallback = 0;
         for (int seed = 1; seed <= SCRIPTS && failures.size() < 6; seed++) {
             Random r = new Random(seed);
             Path base = bases[seed % bases.length];
+            int zeroLinesBefore = used[Vocabulary.NO_FALLBACK.ordinal()];
             List<String> lines = script(r, used, new Random(-seed), new Random(seed * 7919L),
-                    seed % bases.length == 1 ? 4096 : 65536);
+                    new Random(seed * 104729L + 3), seed % bases.length == 1 ? 4096 : 65536);
+            if (used[Vocabulary.NO_FALLBACK.ordinal()] > zeroLinesBefore) {
+                scriptsWithNoFallback++;
+            }
             boolean stdin = seed % 2 == 0;
             List<String> mode = seed % 3 == 0 ? List.of() : List.of("--seed", Integer.toString(seed));
             IoParity.QemuRun q = IoParity.qemu(base, dir.resolve("qemu.qcow2"), lines, stdin);
@@ -55,6 +60,8 @@ class IoCommandsDifferentialTest {
         }
         assertEquals("", String.join("\n", failures));
         assertTrue(crashed <= SCRIPTS / 50, crashed + " scripts crashed qemu-io: too few comparisons left");
+        assertEquals(SCRIPTS, scriptsWithNoFallback, "only " + scriptsWithNoFallback
+                + " scripts had a zero write without fallback or above the request limit");
         for (Vocabulary v : Vocabulary.values()) {
             assertTrue(used[v.ordinal()] >= 20, "the scripts used " + v + " only " + used[v.ordinal()] + " times");
         }
@@ -125,7 +132,7 @@ class IoCommandsDifferentialTest {
 
     /** What a generated line exercises, counted so that the test shows it covered each. */
     private enum Vocabulary { WRITEV, READV, AIO_READ, READ_DUMP, READ_RANGE, LENGTH, MAP, ALLOC, SLEEP, QUIT, REFUSED,
-        HELP, INFO, CLOSE, OPEN, REOPEN, WRITE_COMPRESSED, VMSTATE, TRUNCATE, PARSABLE, FLAG_CHECKS }
+        HELP, INFO, CLOSE, OPEN, REOPEN, WRITE_COMPRESSED, VMSTATE, TRUNCATE, PARSABLE, FLAG_CHECKS, NO_FALLBACK }
 
     /** Every command word qemu-io 7.2 knows, by name and other name, and some it does not. */
     private static final String[] HELP_TOPICS = {"abort", "aio_flush", "aio_read", "aio_write", "alloc", "break",
@@ -138,11 +145,18 @@ class IoCommandsDifferentialTest {
      * after them (-C, getopt's order of checks), so the lines the older vocabulary draws from {@code r} stay as they
      * were.
      */
-    private static List<String> script(Random r, int[] used, Random extra, Random flags, int clusterSize) {
+    private static List<String> script(Random r, int[] used, Random extra, Random flags, Random zeroes,
+                                       int clusterSize) {
         List<String> lines = new ArrayList<>();
         int n = 6 + r.nextInt(10);
         boolean closed = false;
+        // every script has at least one, at a place of its own
+        int forced = zeroes.nextInt(6);
         for (int i = 0; i < n; i++) {
+            if (i == forced || zeroes.nextInt(4) == 0) {
+                used[Vocabulary.NO_FALLBACK.ordinal()]++;
+                lines.addAll(List.of(noFallback(zeroes, clusterSize).split("\n")));
+            }
             // under cache.direct qemu pads a compressed write at the end of the file to the file system's O_DIRECT
             // alignment, which blockstep does not model (docs/qcow2-driver.md)
             if (extra.nextInt(3) == 0 && !lines.contains("reopen -c none")) {
@@ -316,7 +330,7 @@ class IoCommandsDifferentialTest {
     /**
      * Lines where the order of qemu-io's checks decides the message: getopt acts on -P, -s, -l and -i as it meets
      * them, before an unknown option later in the line and before the operand count; then each command's own checks
-     * in its own order. (write -n with -z and write -s FILE are left out: blockstep refuses them.)
+     * in its own order. (write -s FILE is left out: blockstep refuses it; write -z -n has its own generator.)
      */
     private static final String[] FLAG_CHECKS = {"write -P 300 0 512 9", "write -P 300 -x 0 512",
         "write -x -P 300 0 512", "write -n 0 512", "write -n -u 0 512", "write -u -n 0 512", "write -z -P 1 0 512",
@@ -386,6 +400,26 @@ class IoCommandsDifferentialTest {
             case 3 -> name + (r.nextBoolean() ? " -x " + size : " " + size + " 1 2 3");
             case 4 -> name + " -m off " + size;
             default -> name + " " + size;
+        };
+    }
+
+    /**
+     * {@code write -z -n} (BDRV_REQ_NO_FALLBACK): whole clusters, which qcow2 zeroes, and pieces of clusters, which
+     * it zeroes only when the rest already reads as zero and otherwise fails with ENOTSUP (every one on a version 2
+     * image); past the end of the disk; and zero writes above the request limit, which -n lets past qemu-io's check
+     * and the block layer fails (aio_write -z reports it and succeeds).
+     */
+    private static String noFallback(Random r, int clusterSize) {
+        long off = offset(r);
+        String u = r.nextBoolean() ? " -u" : "";
+        String c = r.nextInt(4) == 0 ? " -C" : r.nextInt(6) == 0 ? " -q" : "";
+        return switch (r.nextInt(7)) {
+            case 0, 1 -> "write -z -n" + u + c + " " + off / clusterSize * clusterSize + " "
+                    + (long) clusterSize * (1 + r.nextInt(3));
+            case 2, 3 -> "write -z -n" + u + c + " " + off + " " + length(r);
+            case 4 -> "write -zn" + u + " " + (1048576 - 512L * r.nextInt(3)) + " " + 512L * (1 + r.nextInt(3));
+            case 5 -> "write -z -n" + u + " " + off + " " + (r.nextBoolean() ? "3G" : "2147483648");
+            default -> "aio_write -z" + u + c + " " + off + " " + (r.nextBoolean() ? "3G" : "2147483137") + "\naio_flush";
         };
     }
 

@@ -104,8 +104,8 @@ public final class BlockBackend implements QemuIoTarget {
                     .parsable(w.parsable());
         }
         if (c instanceof QemuIoCommand.DataWrite w) {
-            return write(id, w.toLine(), w.offset(), w.length(), w.pattern(), w.zero(), w.unmap()).quiet(w.quiet())
-                    .parsable(w.parsable());
+            return write(id, w.toLine(), w.offset(), w.length(), w.pattern(), w.zero(), w.unmap(), w.noFallback())
+                    .quiet(w.quiet()).parsable(w.parsable());
         }
         if (c instanceof QemuIoCommand.Discard d) {
             return pdiscard(id, d.toLine(), d.offset(), d.length()).quiet(d.quiet()).parsable(d.parsable());
@@ -119,9 +119,11 @@ public final class BlockBackend implements QemuIoTarget {
     }
 
     private RequestCoroutine write(int id, String line, long offset, long length, int pattern, boolean zero,
-                                   boolean unmap) {
-        return zero ? pwriteZeroes(id, line, offset, length, unmap ? RequestFlags.of(RequestFlags.MAY_UNMAP)
-                : RequestFlags.NONE)
-                : pwritev(id, line, offset, (int) length, pattern, RequestFlags.NONE);
+                                   boolean unmap, boolean noFallback) {
+        if (!zero) {
+            return pwritev(id, line, offset, (int) length, pattern, RequestFlags.NONE);
+        }
+        RequestFlags f = unmap ? RequestFlags.of(RequestFlags.MAY_UNMAP) : RequestFlags.NONE;
+        return pwriteZeroes(id, line, offset, length, noFallback ? f.with(RequestFlags.NO_FALLBACK) : f);
     }
 }

@@ -2,6 +2,7 @@ package dev.blockstep.engine.block;
 
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
+import dev.blockstep.engine.qcow2.Qcow2Error;
 
 /**
  * bdrv_co_do_pwrite_zeroes on the qcow2 node, one phase per step: the split at cluster boundaries, each piece's
@@ -26,6 +27,8 @@ final class PwriteZeroes {
     private final long offset;
     private final long bytes;
     private final boolean mayUnmap;
+    /** BDRV_REQ_NO_FALLBACK: a piece the driver refuses fails the request instead of being written as zeros. */
+    private final boolean noFallback;
     private P p;
     private long pos;
     private long pieceLen;
@@ -41,6 +44,7 @@ final class PwriteZeroes {
         this.offset = offset;
         this.bytes = bytes;
         this.mayUnmap = flags.has(RequestFlags.MAY_UNMAP);
+        this.noFallback = flags.has(RequestFlags.NO_FALLBACK);
         this.isZero = new BlockStatusQueries(co, node);
         this.p = bytes == 0 ? P.FINISHED : P.PIECE_LOCK;
     }
@@ -73,6 +77,10 @@ final class PwriteZeroes {
         String n = co.name();
         switch (p) {
             case PIECE_LOCK -> {
+                if (pos == 0 && noFallback && node.driver().header().version() < 3) {
+                    // qcow2 lists NO_FALLBACK among its zero-write flags for version 3 images only
+                    throw Qcow2Error.asQemu(Qcow2Error.ENOTSUP, "a version 2 image cannot zero without fallback");
+                }
                 pieceLen = co.nextClusterPiece(pos, MAX_BOUNCE_BUFFER);
                 isZero.start(node.driver().isZeroQueries(offset + pos, pieceLen));
                 cx.name("qcow2_pwrite_zeroes_start_req").guest(offset + pos, pieceLen);
@@ -95,6 +103,7 @@ final class PwriteZeroes {
             }
             case STATUS_UNLOCK -> {
                 if (!isZero.unlock(cx)) {
+                    refuseWithoutFallback();
                     fallbackAt = 0;
                     startFallbackChunk();
                     cx.narrate(n + " releases s->lock; the rest of the cluster is not zero (-ENOTSUP), so it "
@@ -119,6 +128,7 @@ final class PwriteZeroes {
                 long at = offset + pos;
                 cx.guest(at, pieceLen);
                 if (!node.driver().pwriteZeroes(co.id(), at, pieceLen, mayUnmap, false)) {
+                    refuseWithoutFallback();
                     co.unlock(cx);
                     fallbackAt = 0;
                     startFallbackChunk();
@@ -167,6 +177,13 @@ final class PwriteZeroes {
     private Outcome statusLock(StepContext cx, String why) {
         p = P.STATUS;
         return isZero.lock(cx, why + ", and queues for s->lock.", why + ", which takes s->lock.");
+    }
+
+    /** bdrv_co_do_pwrite_zeroes returns the driver's -ENOTSUP when the request may not fall back. */
+    private void refuseWithoutFallback() {
+        if (noFallback) {
+            throw Qcow2Error.asQemu(Qcow2Error.ENOTSUP, "the rest of the cluster is not zero and NO_FALLBACK is set");
+        }
     }
 
     private void startFallbackChunk() {

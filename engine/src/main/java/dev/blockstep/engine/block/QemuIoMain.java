@@ -245,8 +245,9 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             return null;
         }
         long size = node.driver().size();
+        // bdrv_check_request32 after blk_check_byte_request: only a zero write reaches here above the limit
         return g.offset() < 0 || g.length() < 0 || g.offset() > size || size - g.offset() < g.length()
-                ? "Input/output error" : null;
+                || g.length() > dev.blockstep.trace.qemuio.QemuIoParser.REQUEST_MAX_BYTES ? "Input/output error" : null;
     }
 
     /** The name in qemu-io's "... failed:" line: aio_read's completion callback is shared with readv. */

@@ -185,7 +185,7 @@ public abstract class RequestCoroutine extends Coroutine {
         if (node.sLock().isOwnedBy(this)) {
             unlock(cx);
         }
-        if (e.errno() == Qcow2Error.ENOTSUP) {
+        if (e.blockstepLimit()) {
             // qemu names the unsupported feature elsewhere; say which one here, on stderr like qemu's own lines
             node.stderr("blockstep: " + e.getMessage());
         }

@@ -10,6 +10,7 @@ public record RequestFlags(int bits) {
     public static final int FUA = 0x10;
     public static final int WRITE_COMPRESSED = 0x20;
     public static final int SERIALISING = 0x80;
+    public static final int NO_FALLBACK = 0x100;
 
     public static final RequestFlags NONE = new RequestFlags(0);
 
@@ -43,7 +44,7 @@ public record RequestFlags(int bits) {
         StringBuilder sb = new StringBuilder(hex());
         String sep = " (";
         for (var e : new Object[][] {{ZERO_WRITE, "ZERO_WRITE"}, {MAY_UNMAP, "MAY_UNMAP"}, {FUA, "FUA"},
-                {SERIALISING, "SERIALISING"}}) {
+                {SERIALISING, "SERIALISING"}, {NO_FALLBACK, "NO_FALLBACK"}}) {
             if (has((Integer) e[0])) {
                 sb.append(sep).append(e[1]);
                 sep = "|";

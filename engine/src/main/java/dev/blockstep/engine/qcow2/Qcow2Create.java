@@ -30,7 +30,7 @@ public final class Qcow2Create {
     }
 
     /** qemu-img create's preallocation modes blockstep writes. */
-    public enum Preallocation { OFF, METADATA }
+    public enum Preallocation { OFF, METADATA, FALLOC, FULL }
 
     /**
      * The qcow2 create options blockstep supports.
@@ -132,11 +132,11 @@ public final class Qcow2Create {
         if (o.lazyRefcounts()) {
             f.writeBe64(0x50, 1L);
         }
-        if (o.preallocation() == Preallocation.METADATA && o.extendedL2()) {
-            throw new CreateException("blockstep create does not write preallocation=metadata with extended_l2=on");
-        }
         if (o.preallocation() == Preallocation.METADATA && l1Size > 0) {
-            preallocateMetadata(f, s, refcounts, size, l1Size);
+            preallocateMetadata(f, s, refcounts, size, l1Size, o.extendedL2() ? 16 : 8);
+        }
+        if (o.preallocation() == Preallocation.FALLOC || o.preallocation() == Preallocation.FULL) {
+            preallocateData(f, s, refcounts, size, o.extendedL2() ? 16 : 8);
         }
         if (o.version() == 2) {
             // A version 2 header is 72 bytes; qemu writes no feature table after it, only the backing format
@@ -152,12 +152,15 @@ public final class Qcow2Create {
     /**
      * preallocate_co for preallocation=metadata: for each L2 table's range in guest order, the L2 table and
      * then that range's data clusters through the allocator, every entry NORMAL|COPIED; the file then ends
-     * where the last data cluster ends (the data clusters stay holes).
+     * where the last data cluster ends (the data clusters stay holes). Extended L2 entries keep a zero subcluster
+     * bitmap, as for the data preallocation below, and the file then ends at the subcluster holding the last
+     * guest byte.
      */
-    private static void preallocateMetadata(HostFile f, Qcow2State s, Refcounts refcounts, long size, long l1Size) {
+    private static void preallocateMetadata(HostFile f, Qcow2State s, Refcounts refcounts, long size, long l1Size,
+                                            int entrySize) {
         long l1Offset = f.readBe64(0x28);
         long clusterSize = 1L << s.clusterBits;
-        long perTable = clusterSize / 8;
+        long perTable = clusterSize / entrySize;
         long clusters = (size + clusterSize - 1) / clusterSize;
         long end = 0;
         for (long t = 0; t < l1Size; t++) {
@@ -167,12 +170,59 @@ public final class Qcow2Create {
             f.writeBe64(l1Offset + 8 * t, l2 | Qcow2Constants.QCOW_OFLAG_COPIED);
             long data = refcounts.allocClusters(n * clusterSize, "preallocated data");
             for (long i = 0; i < n; i++) {
-                f.writeBe64(l2 + 8 * i, (data + i * clusterSize) | Qcow2Constants.QCOW_OFLAG_COPIED);
+                f.writeBe64(l2 + entrySize * i, (data + i * clusterSize) | Qcow2Constants.QCOW_OFLAG_COPIED);
             }
             end = data + n * clusterSize;
         }
+        long tail = size % clusterSize;
+        if (entrySize == 16 && tail != 0) {
+            // the last allocation ends with the guest size rounded to a subcluster, and so does the file
+            long subcluster = clusterSize / 32;
+            end -= clusterSize - (tail + subcluster - 1) / subcluster * subcluster;
+        }
         if (end > f.length()) {
             f.writeZeroes(f.length(), end - f.length());
+        }
+    }
+
+    /**
+     * qcow2_co_truncate's falloc and full modes from size 0: the refcount structures move to the end of the file,
+     * sized exactly for the data and its L2 tables (qcow2_refcount_area, which frees the old table), the data
+     * clusters follow them in one run, and the file grows over them as zeros (falloc and full give the same
+     * bytes). Each L2 table is then allocated as the first free cluster in guest order, so the first lands where
+     * the old refcount table was and the rest after the data. With extended L2 entries the subcluster bitmaps
+     * stay 0: a preallocated cluster's subclusters read as unallocated.
+     */
+    private static void preallocateData(HostFile f, Qcow2State s, Refcounts refcounts, long size, int entrySize) {
+        long clusterSize = 1L << s.clusterBits;
+        long perTable = clusterSize / entrySize;
+        long lastUsed = s.sizeToClusters(f.length()) - 1;
+        while (lastUsed >= 0 && refcounts.getRefcount(lastUsed) == 0) {
+            lastUsed--;
+        }
+        long oldFileSize = (lastUsed + 1) * clusterSize;
+        long clusters = (size + clusterSize - 1) / clusterSize;
+        // one more L2 table than the data needs, for a range that does not start on a table boundary
+        long l2Tables = (clusters + perTable - 1) / perTable + 1;
+        long start = new RefcountArea(s, refcounts).create(oldFileSize, clusters + l2Tables, true, 0, 0);
+        long allocated = refcounts.allocClustersAt(start, clusters);
+        if (allocated != clusters) {
+            throw new IllegalStateException("the preallocated area at " + start + " was not free");
+        }
+        long end = start + clusters * clusterSize;
+        if (end > f.length()) {
+            f.writeZeroes(f.length(), end - f.length());
+        }
+        long l1Offset = f.readBe64(0x28);
+        for (long t = 0; t * perTable < clusters; t++) {
+            long n = Math.min(perTable, clusters - t * perTable);
+            long l2 = refcounts.allocClusters(clusterSize, "L2 table");
+            f.writeZeroes(l2, clusterSize);
+            f.writeBe64(l1Offset + 8 * t, l2 | Qcow2Constants.QCOW_OFLAG_COPIED);
+            long data = start + t * perTable * clusterSize;
+            for (long i = 0; i < n; i++) {
+                f.writeBe64(l2 + entrySize * i, (data + i * clusterSize) | Qcow2Constants.QCOW_OFLAG_COPIED);
+            }
         }
     }
 
@@ -218,8 +268,8 @@ public final class Qcow2Create {
                 + (o.preallocation() == null ? "" : " preallocation=" + o.preallocation())
                 + " compression_type=" + compressionType + " size=" + requestedSize
                 + (o.compat() == null ? "" : " compat=" + o.compat())
-                + (backingName == null ? "" : " backing_file=" + backingName)
-                + (backingFormat == null ? "" : " backing_fmt=" + backingFormat)
+                + (backingName == null ? "" : " backing_file=" + backingName.replace(",", ",,"))
+                + (backingFormat == null ? "" : " backing_fmt=" + backingFormat.replace(",", ",,"))
                 + " lazy_refcounts=" + o.lazyRefcounts() + " refcount_bits=" + o.refcountBits()
                 + (extentSizeHint == null ? "" : " extent_size_hint=" + extentSizeHint);
     }

@@ -14,10 +14,27 @@ public final class Qcow2Error extends RuntimeException {
     public static final int ENOMEDIUM = 123;
 
     private final int errno;
+    /** qemu itself fails this way, rather than blockstep stopping at something it does not model. */
+    private final boolean qemus;
 
     public Qcow2Error(int errno, String detail) {
+        this(errno, detail, false);
+    }
+
+    private Qcow2Error(int errno, String detail, boolean qemus) {
         super(detail);
         this.errno = errno;
+        this.qemus = qemus;
+    }
+
+    /** An error qemu 7.2 returns too, e.g. -ENOTSUP for a zero write that may not fall back. */
+    public static Qcow2Error asQemu(int errno, String detail) {
+        return new Qcow2Error(errno, detail, true);
+    }
+
+    /** blockstep's -ENOTSUP for what it does not model, which it names on stderr. */
+    public boolean blockstepLimit() {
+        return errno == ENOTSUP && !qemus;
     }
 
     public int errno() {

@@ -22,14 +22,23 @@ final class RefcountArea {
 
     /** Returns the end offset of the new structures. */
     long create(long startOffset, int newRefblockIndex, long newRefblockOffset) {
-        long totalRefblockCount = refcountMetadataBlocks(startOffset / s.clusterSize, s.clusterSize,
-                s.header.refcountOrder(), true);
+        return create(startOffset, 0, false, newRefblockIndex, newRefblockOffset);
+    }
+
+    /**
+     * As above, covering {@code additionalClusters} more clusters past the new structures; {@code exactSize}
+     * (preallocating truncate) sizes the table for exactly that, a refcount block creation leaves room to grow.
+     */
+    long create(long startOffset, long additionalClusters, boolean exactSize, int newRefblockIndex,
+                long newRefblockOffset) {
+        long totalRefblockCount = refcountMetadataBlocks(startOffset / s.clusterSize + additionalClusters,
+                s.clusterSize, s.header.refcountOrder(), !exactSize);
         if (totalRefblockCount > QCOW_MAX_REFTABLE_SIZE) {
             throw new Qcow2Error(Qcow2Error.EFBIG, "refcount table would exceed its maximum size");
         }
         int total = (int) totalRefblockCount;
         int areaReftableIndex = (int) ((startOffset / s.clusterSize) / s.refcountBlockSize);
-        long tableSize = total + Refcounts.divRoundUp(total, 2);
+        long tableSize = exactSize ? total : total + Refcounts.divRoundUp(total, 2);
         int perCluster = s.clusterSize / 8;
         tableSize = Refcounts.divRoundUp(tableSize, perCluster) * perCluster;
         int tableClusters = (int) (tableSize * 8 / s.clusterSize);

@@ -45,21 +45,31 @@ public sealed interface QemuIoCommand {
         default boolean unmap() {
             return false;
         }
+
+        /** -n: BDRV_REQ_NO_FALLBACK on a zero write (write only): fail rather than write a buffer of zeros. */
+        default boolean noFallback() {
+            return false;
+        }
     }
 
     /**
-     * {@code write [-q] [-P pattern | -z [-u]] off len}. With {@code zero}, pattern is meaningless and
-     * {@code unmap} means BDRV_REQ_MAY_UNMAP.
+     * {@code write [-q] [-P pattern | -z [-u] [-n]] off len}. With {@code zero}, pattern is meaningless,
+     * {@code unmap} means BDRV_REQ_MAY_UNMAP and {@code noFallback} BDRV_REQ_NO_FALLBACK.
      */
-    record Write(long offset, long length, int pattern, boolean zero, boolean unmap, boolean quiet, boolean parsable)
-            implements DataWrite {
+    record Write(long offset, long length, int pattern, boolean zero, boolean unmap, boolean quiet, boolean parsable,
+                 boolean noFallback) implements DataWrite {
         public Write(long offset, long length, int pattern, boolean zero, boolean unmap, boolean quiet) {
             this(offset, length, pattern, zero, unmap, quiet, false);
         }
 
+        public Write(long offset, long length, int pattern, boolean zero, boolean unmap, boolean quiet,
+                     boolean parsable) {
+            this(offset, length, pattern, zero, unmap, quiet, parsable, false);
+        }
+
         @Override
         public String toLine() {
-            return "write" + flags(quiet, parsable) + (zero ? " -z" + (unmap ? " -u" : "")
+            return "write" + flags(quiet, parsable) + (zero ? " -z" + (unmap ? " -u" : "") + (noFallback ? " -n" : "")
                     : " -P 0x" + Integer.toHexString(pattern)) + " " + offset + " " + length;
         }
     }

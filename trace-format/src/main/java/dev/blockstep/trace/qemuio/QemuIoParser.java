@@ -139,12 +139,11 @@ public final class QemuIoParser {
             sectorAligned(offset, "offset", where);
             sectorAligned(length, "count", where);
         }
-        // the flags qemu-io takes that blockstep does not model, refused only where qemu-io would go on to run
-        for (char unsupported : new char[] {'n', 's'}) {
-            if (g.has(unsupported)) {
-                throw new QemuIoSyntaxException(where, "write: option -" + unsupported
-                        + " is not supported by blockstep (supported: -b, -c, -C, -f, -p, -P, -q, -u, -z)", false);
-            }
+        // -s's data from a file is refused only where qemu-io would go on to read the file: blockstep's writes
+        // carry one byte value, not arbitrary data
+        if (g.has('s')) {
+            throw new QemuIoSyntaxException(where, "write: option -s is not supported by blockstep (supported: -b, "
+                    + "-c, -C, -f, -n, -p, -P, -q, -u, -z)", false);
         }
         int pattern = g.has('P') ? pattern(g.value('P'), where) : QemuIoCommand.DEFAULT_WRITE_PATTERN;
         boolean quiet = g.has('q');
@@ -157,12 +156,12 @@ public final class QemuIoParser {
             // -z wins over -c: write_f tries the zero write first
             return new QemuIoCommand.WriteCompressed(offset, length, pattern, quiet, parsable);
         }
-        return new QemuIoCommand.Write(offset, length, pattern, zero, g.has('u'), quiet, parsable);
+        return new QemuIoCommand.Write(offset, length, pattern, zero, g.has('u'), quiet, parsable, g.has('n'));
     }
 
     /**
      * aio_write_f. It never sets ctx->Pflag, so -z with -P is not refused (the zero write wins); the length of a
-     * zero write is not checked against the request limit here (the block layer refuses it).
+     * zero write is not checked against the request limit here: the block layer fails it with -EIO.
      */
     private static QemuIoCommand aioWrite(List<String> args, String where) throws QemuIoSyntaxException {
         atLeast("aio_write", args, 2, where);
@@ -184,10 +183,6 @@ public final class QemuIoParser {
         }
         long offset = number(g.operands.get(0), where);
         long length = zero ? number(g.operands.get(1), where) : vectorLength(g.operands, where);
-        if (length > REQUEST_MAX_BYTES) {
-            throw new QemuIoSyntaxException(where, "aio_write: a zero write of more than " + REQUEST_MAX_BYTES
-                    + " bytes is not supported by blockstep", false);
-        }
         int pattern = g.has('P') ? pattern(g.value('P'), where) : QemuIoCommand.DEFAULT_WRITE_PATTERN;
         return new QemuIoCommand.AioWrite(offset, length, pattern, zero, g.has('u'), g.has('q'), g.has('C'));
     }
