@@ -81,7 +81,7 @@ public record Scenario(String name, Trace trace, ExploreSetup setup) {
         }
         BlockJobSpec job;
         try {
-            job = TraceJob.spec(t.job(), t.image(), name);
+            job = TraceJob.spec(t.job(), t.image(), dir, name);
         } catch (TraceReplayException e) {
             throw new ScenarioException(e.getMessage());
         }

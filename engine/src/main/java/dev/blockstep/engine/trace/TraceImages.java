@@ -53,7 +53,8 @@ public final class TraceImages {
         return start(image, traceDir, name, "image");
     }
 
-    private static Start start(ImageSetup image, Path traceDir, String name, String where)
+    /** {@link #start(ImageSetup, Path, String)} for an image the trace describes at {@code where}. */
+    static Start start(ImageSetup image, Path traceDir, String name, String where)
             throws TraceReplayException {
         BackingLayer layer = image.backing();
         BackingImage below = null;
