@@ -19,6 +19,7 @@ import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.BackingImage;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.engine.testing.Qemu;
 import dev.blockstep.trace.BackingLayer;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.FixSetting;
@@ -119,6 +120,26 @@ class JobTraceRunTest {
             new BackingImage.Qcow2(s.engine().node().driver()).read(0, got, 0, got.length);
             assertArrayEquals(want, got, mode + ": the guest's view of the target");
         }
+    }
+
+    /** A target given as a file next to the trace (0x55 everywhere, by qemu-img and qemu-io) is mirrored on a copy. */
+    @Test
+    void aMirrorTraceRunsIntoATargetFileNextToTheTrace(@TempDir Path dir) throws Exception {
+        Path t = dir.resolve("t.qcow2");
+        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", t.toString(), String.valueOf(SIZE)).exitCode());
+        assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write -P 0x55 0 " + SIZE, t.toString()).exitCode());
+        byte[] before = java.nio.file.Files.readAllBytes(t);
+        JobCommand mirror = new JobCommand.BlockdevMirror(null, "d", "t.qcow2", new ImageSetup.Base("t.qcow2", null,
+                List.of(), null), JobCommand.Sync.FULL, null, null, 0);
+        EngineSession s = TraceRun.run(jobTrace(mirror), dir, "t.json", TraceRun.Options.DEFAULT);
+        assertTrue(s.engine().node().pivoted());
+        byte[] want = new byte[(int) SIZE];
+        java.util.Arrays.fill(want, 65536, 131072, (byte) 0x11);
+        java.util.Arrays.fill(want, 65536, 65536 + 4096, (byte) 0x33);
+        byte[] got = new byte[(int) SIZE];
+        new BackingImage.Qcow2(s.engine().node().driver()).read(0, got, 0, got.length);
+        assertArrayEquals(want, got, "the guest's view of the target");
+        assertArrayEquals(before, java.nio.file.Files.readAllBytes(t), "the user's target file changed");
     }
 
     @Test
