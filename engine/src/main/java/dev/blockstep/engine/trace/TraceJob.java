@@ -83,9 +83,7 @@ public final class TraceJob {
             throw refused(name, "sync", "blockstep mirrors with sync=full, got " + JobCommand.qmpName(m.sync()));
         }
         ImageSetup t = m.targetImage();
-        boolean fileBased = t instanceof ImageSetup.Base
-                || BackingLayer.below(t).stream().anyMatch(l -> l.image() instanceof ImageSetup.Base);
-        if (traceDir == null && fileBased) {
+        if (traceDir == null && TraceImages.fileBased(t)) {
             throw new TraceReplayException(name + ": $.job.targetImage: a base image needs the trace to be a file");
         }
         BlockJobSpec.CopyMode mode = m.copyMode() == JobCommand.CopyMode.WRITE_BLOCKING
@@ -108,7 +106,9 @@ public final class TraceJob {
                         + s.virtualSize() + " bytes), got " + size);
             }
             return new BlockJobSpec.Mirror(m.target(), existing, mode, granularity, 0);
-        } catch (IllegalArgumentException | ImageFormatException e) {
+        } catch (IllegalArgumentException e) {
+            throw new TraceReplayException(name + ": $.job: " + e.getMessage());
+        } catch (ImageFormatException e) {
             throw new TraceReplayException(name + ": $.job.targetImage: " + e.getMessage());
         }
     }

@@ -260,6 +260,9 @@ class JobTraceRunTest {
             {new JobCommand.BlockdevMirror(null, "d", "t", new ImageSetup.Fresh(SIZE, 65536, List.of()),
                     JobCommand.Sync.NONE, null, null, 0),
                 "t.json: $.job.arguments.sync: blockstep mirrors with sync=full, got none"},
+            {new JobCommand.BlockdevMirror(null, "d", "t", new ImageSetup.Fresh(SIZE, 65536, List.of()),
+                    JobCommand.Sync.FULL, null, 3000L, 0),
+                "t.json: $.job: blockdev-mirror: granularity 3000: expected 0 or a power of two from 512 to 64M"},
         };
         for (Object[] c : cases) {
             Trace t = jobTrace((JobCommand) c[0]);
