@@ -3,9 +3,7 @@ package dev.blockstep.engine.block;
 import dev.blockstep.engine.coroutine.Outcome;
 import dev.blockstep.engine.coroutine.StepContext;
 import dev.blockstep.engine.fix.FixVariant;
-import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.BackingImage;
-import dev.blockstep.engine.qcow2.Qcow2Create;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.qcow2.format.ClusterType;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
@@ -14,7 +12,8 @@ import dev.blockstep.engine.snapshot.Resource;
 import dev.blockstep.trace.NodeOptions.DetectZeroes;
 
 /**
- * qemu 7.2's mirror_run (block/mirror.c), for blockdev-mirror {@code sync=full} into a fresh qcow2 target and for
+ * qemu 7.2's mirror_run (block/mirror.c), for blockdev-mirror {@code sync=full} into a qcow2 target (fresh, or
+ * existing with data and perhaps a backing file: every chunk is copied or zeroed, so neither shows through) and for
  * an active block-commit (commit_active_start: the same job with the node's backing image as its target). While it
  * runs a {@code mirror_top} {@link FilterNode} sits above the node. The job marks what to copy in its dirty
  * bitmap (mirror_dirty_init), then loops: it waits for a free slot when 16 ops are in flight, or otherwise runs
@@ -66,15 +65,7 @@ public final class MirrorJob extends BlockJob {
 
     static BlockJob mirror(int id, String name, BlockNode node, BlockJobSpec.Mirror spec) throws ImageFormatException {
         long size = node.driver().size();
-        HostFile file;
-        try {
-            file = Qcow2Create.create(size, (int) spec.targetClusterSize());
-        } catch (Qcow2Create.CreateException e) {
-            throw new ImageFormatException(name + ": blockdev-mirror target " + spec.target() + ": " + e.getMessage());
-        }
-        // blockdev-add's default discard=ignore: the target has no BDRV_O_UNMAP
-        BlockNode target = new BlockNode(FixVariant.NONE, false, DetectZeroes.OFF);
-        target.attach(Qcow2Driver.open(file, spec.target(), target.eventSink()));
+        BlockNode target = spec.openTarget(name, size);
         long granularity = spec.granularity() != 0 ? spec.granularity()
                 : Math.min(65536, Math.max(4096, spec.targetClusterSize()));
         long buf = spec.bufSize() != 0 ? spec.bufSize() : MirrorState.MAX_IN_FLIGHT * MirrorState.MAX_IO_BYTES;

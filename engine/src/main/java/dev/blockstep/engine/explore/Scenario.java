@@ -8,7 +8,6 @@ import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.trace.TraceImages;
 import dev.blockstep.engine.trace.TraceJob;
 import dev.blockstep.engine.trace.TraceReplayException;
-import dev.blockstep.trace.BackingLayer;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.Producer;
@@ -81,7 +80,7 @@ public record Scenario(String name, Trace trace, ExploreSetup setup) {
         }
         BlockJobSpec job;
         try {
-            job = TraceJob.spec(t.job(), t.image(), name);
+            job = TraceJob.spec(t.job(), t.image(), dir, name);
         } catch (TraceReplayException e) {
             throw new ScenarioException(e.getMessage());
         }
@@ -91,9 +90,7 @@ public record Scenario(String name, Trace trace, ExploreSetup setup) {
 
     /** The start image after its setup, with its chain: the one path traces take ({@link TraceImages#start}). */
     private static TraceImages.Start start(String name, ImageSetup img, Path dir) throws ScenarioException {
-        boolean fileBased = img instanceof ImageSetup.Base
-                || BackingLayer.below(img).stream().anyMatch(l -> l.image() instanceof ImageSetup.Base);
-        if (dir == null && fileBased) {
+        if (dir == null && TraceImages.fileBased(img)) {
             throw new ScenarioException(name + ": image.path: a base image needs the scenario to be a file");
         }
         try {

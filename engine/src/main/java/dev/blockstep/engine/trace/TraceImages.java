@@ -53,7 +53,14 @@ public final class TraceImages {
         return start(image, traceDir, name, "image");
     }
 
-    private static Start start(ImageSetup image, Path traceDir, String name, String where)
+    /** Whether building {@code image} reads a base file (its own or one of its chain's), so needs a trace file. */
+    public static boolean fileBased(ImageSetup image) {
+        return image instanceof ImageSetup.Base
+                || BackingLayer.below(image).stream().anyMatch(l -> l.image() instanceof ImageSetup.Base);
+    }
+
+    /** {@link #start(ImageSetup, Path, String)} for an image the trace describes at {@code where}. */
+    static Start start(ImageSetup image, Path traceDir, String name, String where)
             throws TraceReplayException {
         BackingLayer layer = image.backing();
         BackingImage below = null;

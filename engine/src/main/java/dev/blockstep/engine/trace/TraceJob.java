@@ -1,9 +1,11 @@
 package dev.blockstep.engine.trace;
 
 import dev.blockstep.engine.block.BlockJobSpec;
+import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.trace.BackingLayer;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.JobCommand;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -16,8 +18,14 @@ public final class TraceJob {
     private TraceJob() {
     }
 
-    /** The engine's job, or null when the trace names none. */
-    public static BlockJobSpec spec(JobCommand job, ImageSetup image, String name) throws TraceReplayException {
+    /**
+     * The engine's job, or null when the trace names none.
+     *
+     * @param traceDir the trace's directory, against which a base image of a mirror's target is resolved, or null
+     *                 when the trace is not a file
+     */
+    public static BlockJobSpec spec(JobCommand job, ImageSetup image, Path traceDir, String name)
+            throws TraceReplayException {
         if (job == null) {
             return null;
         }
@@ -34,7 +42,7 @@ public final class TraceJob {
             return new BlockJobSpec.Stream();
         }
         if (job instanceof JobCommand.BlockdevMirror m) {
-            return mirror(m, image, name);
+            return mirror(m, image, traceDir, name);
         }
         JobCommand.BlockCommit c = (JobCommand.BlockCommit) job;
         if (chain.isEmpty()) {
@@ -65,30 +73,43 @@ public final class TraceJob {
     }
 
     /**
-     * blockdev-mirror into the fresh image blockdev-add opened: the engine creates that target itself, the source's
-     * size (qemu refuses a target of another size), so a target the engine would not create as described is refused.
+     * blockdev-mirror into the image blockdev-add opened with its defaults: a fresh one, which the engine creates as
+     * qemu-img create does, or one the trace sets up (data, a backing chain), which the engine builds as it builds
+     * the trace's own image. qemu refuses a target of another size than the source.
      */
-    private static BlockJobSpec mirror(JobCommand.BlockdevMirror m, ImageSetup image, String name)
+    private static BlockJobSpec mirror(JobCommand.BlockdevMirror m, ImageSetup image, Path traceDir, String name)
             throws TraceReplayException {
         if (m.sync() != JobCommand.Sync.FULL) {
             throw refused(name, "sync", "blockstep mirrors with sync=full, got " + JobCommand.qmpName(m.sync()));
         }
-        if (!(m.targetImage() instanceof ImageSetup.Fresh t) || !t.setup().isEmpty() || t.backing() != null) {
-            throw new TraceReplayException(name + ": $.job.targetImage: expected a fresh image with no setup and no "
-                    + "backing file (blockstep creates the target as blockdev-add opened it, empty)");
-        }
-        if (!(image instanceof ImageSetup.Fresh f) || f.virtualSize() != t.virtualSize()) {
-            throw new TraceReplayException(name + ": $.job.targetImage.virtualSize: expected the source's size ("
-                    + (image instanceof ImageSetup.Fresh f ? f.virtualSize() + " bytes" : "a fresh image's stated size")
-                    + "), got " + t.virtualSize());
+        ImageSetup t = m.targetImage();
+        if (traceDir == null && TraceImages.fileBased(t)) {
+            throw new TraceReplayException(name + ": $.job.targetImage: a base image needs the trace to be a file");
         }
         BlockJobSpec.CopyMode mode = m.copyMode() == JobCommand.CopyMode.WRITE_BLOCKING
                 ? BlockJobSpec.CopyMode.WRITE_BLOCKING : BlockJobSpec.CopyMode.BACKGROUND;
+        long granularity = m.granularity() == null ? 0 : m.granularity();
         try {
-            return new BlockJobSpec.Mirror(m.target(), t.clusterSize(), mode,
-                    m.granularity() == null ? 0 : m.granularity(), 0);
+            if (t instanceof ImageSetup.Fresh f && f.setup().isEmpty() && f.backing() == null) {
+                if (!(image instanceof ImageSetup.Fresh s) || s.virtualSize() != f.virtualSize()) {
+                    throw new TraceReplayException(name + ": $.job.targetImage.virtualSize: expected the source's "
+                            + "size (" + (image instanceof ImageSetup.Fresh s ? s.virtualSize() + " bytes"
+                            : "a fresh image's stated size") + "), got " + f.virtualSize());
+                }
+                return new BlockJobSpec.Mirror(m.target(), f.clusterSize(), mode, granularity, 0);
+            }
+            TraceImages.Start start = TraceImages.start(t, traceDir, name, "$.job.targetImage");
+            BlockJobSpec.ExistingTarget existing = new BlockJobSpec.ExistingTarget(start.image(), start.backing());
+            long size = existing.size(m.target());
+            if (image instanceof ImageSetup.Fresh s && s.virtualSize() != size) {
+                throw new TraceReplayException(name + ": $.job.targetImage: expected the source's size ("
+                        + s.virtualSize() + " bytes), got " + size);
+            }
+            return new BlockJobSpec.Mirror(m.target(), existing, mode, granularity, 0);
         } catch (IllegalArgumentException e) {
             throw new TraceReplayException(name + ": $.job: " + e.getMessage());
+        } catch (ImageFormatException e) {
+            throw new TraceReplayException(name + ": $.job.targetImage: " + e.getMessage());
         }
     }
 

@@ -88,8 +88,8 @@ public final class TraceRun {
         try (StreamedCommands commands = new StreamedCommands(file, name)) {
             Workload w = new Workload(image, name, commands, fix,
                     replay ? Policies::fifo : policy(header.metadata(), options.seed()),
-                    TraceReplay.stack(header, name), start.backing(), TraceJob.spec(header.job(), header.image(), name),
-                    TraceReplay.jobAfter(header));
+                    TraceReplay.stack(header, name), start.backing(),
+                    TraceJob.spec(header.job(), header.image(), traceDir, name), TraceReplay.jobAfter(header));
             Engine engine = new Engine(w).forgetFinished();
             if (replay) {
                 TraceReplay.followFile(file, header, TraceNames.of(file), TraceReplay.Driven.of(engine), name);
@@ -171,7 +171,7 @@ public final class TraceRun {
         FixVariant fix = options.forceFix() != null ? options.forceFix() : TraceReplay.initialFix(trace, name);
         Workload w = new Workload(start.image(), name, CommandSource.of(TraceImages.commands(trace.workload(), name)),
                 fix, policy(trace.metadata(), options.seed()), TraceReplay.stack(trace, name), start.backing(),
-                TraceJob.spec(trace.job(), trace.image(), name), TraceReplay.jobAfter(trace));
+                TraceJob.spec(trace.job(), trace.image(), traceDir, name), TraceReplay.jobAfter(trace));
         EngineSession session = new EngineSession(w);
         session.setFix(fix);
         Map<Long, FixVariant> flips = options.forceFix() != null ? Map.of() : TraceReplay.fixChanges(trace, name);

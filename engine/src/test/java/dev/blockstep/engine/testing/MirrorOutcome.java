@@ -10,11 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What of a mirror's or commit's target can be compared with real qemu's. Real targets differ from run to run in
- * the order of their host clusters (the job's ops run in parallel), so the bytes cannot be compared. What is
- * deterministic is compared: the guest-visible content ({@code qemu-img compare}), {@code qemu-img map}'s
- * allocation and zero status per guest range (its host offsets left out), {@code qemu-img check}'s verdict and
- * counts (its fragmentation left out: it follows the host order), and the header up to its extensions.
+ * What of a mirror's or commit's target can be compared with real qemu's when qemu's own target is not the same
+ * every run: with several copies in flight the order of the target's host clusters follows the order the copies'
+ * reads complete (docs/evidence.md). What is deterministic is compared: the guest-visible content ({@code
+ * qemu-img compare}), {@code qemu-img map}'s allocation and zero status per guest range (its host offsets left
+ * out), {@code qemu-img check}'s verdict and counts (its fragmentation left out: it follows the host order), and
+ * the header up to its extensions.
  */
 public final class MirrorOutcome {
     private static final ObjectMapper JSON = new ObjectMapper();

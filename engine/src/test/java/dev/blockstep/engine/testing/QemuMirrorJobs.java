@@ -34,11 +34,24 @@ public final class QemuMirrorJobs {
      */
     public static void mirror(Path dir, String drive, String device, Path target, String targetNode, String copyMode,
             WhileRunning whileRunning) throws Exception {
+        mirror(dir, drive, device, target, targetNode, copyMode, 0, whileRunning);
+    }
+
+    /**
+     * {@link #mirror(Path, String, String, Path, String, String, WhileRunning)} with QMP's {@code buf-size}
+     * ({@code 0}: qemu's default).
+     */
+    public static void mirror(Path dir, String drive, String device, Path target, String targetNode, String copyMode,
+            long bufSize, WhileRunning whileRunning) throws Exception {
         try (QemuSystem qemu = QemuSystem.start(dir, drive)) {
             qemu.execute("blockdev-add", QemuSystem.args().put("driver", "qcow2").put("node-name", targetNode)
                     .set("file", QemuSystem.args().put("driver", "file").put("filename", target.toString())));
-            qemu.execute("blockdev-mirror", QemuSystem.args().put("job-id", "m0").put("device", device)
-                    .put("target", targetNode).put("sync", "full").put("copy-mode", copyMode));
+            var job = QemuSystem.args().put("job-id", "m0").put("device", device).put("target", targetNode)
+                    .put("sync", "full").put("copy-mode", copyMode);
+            if (bufSize != 0) {
+                job.put("buf-size", bufSize);
+            }
+            qemu.execute("blockdev-mirror", job);
             whileRunning.run(qemu);
             complete(qemu, "m0", "mirror");
         }

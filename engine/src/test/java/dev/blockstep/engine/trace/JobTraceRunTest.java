@@ -19,6 +19,7 @@ import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.BackingImage;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.session.EngineSession;
+import dev.blockstep.engine.testing.Qemu;
 import dev.blockstep.trace.BackingLayer;
 import dev.blockstep.trace.Command;
 import dev.blockstep.trace.FixSetting;
@@ -94,6 +95,60 @@ class JobTraceRunTest {
             assertTrue(s.engine().node().pivoted(), mode + ": the guest was not pivoted onto the target");
         }
         assertFalse(TraceRun.run(jobTrace(null), dir, "t.json", TraceRun.Options.DEFAULT).engine().node().pivoted());
+    }
+
+    /**
+     * blockdev-mirror into a target the trace sets up: 0x55 over its first two clusters, over a backing file of 0x44
+     * everywhere. sync=full copies or zeroes every chunk, so after the pivot the guest sees the source's view (its
+     * zero write done, its discard stopped at mirror_top) and nothing of the target's old data or backing file.
+     */
+    @Test
+    void aMirrorTraceRunsIntoAnExistingTargetWithDataAndABackingFile(@TempDir Path dir) throws Exception {
+        ImageSetup tbase = new ImageSetup.Fresh(SIZE, 65536, List.of(write(null, 0, SIZE, 0x44)));
+        ImageSetup target = new ImageSetup.Fresh(SIZE, 65536, List.of(write(null, 0, 131072, 0x55)),
+                new BackingLayer("tbase.qcow2", "qcow2", tbase));
+        for (JobCommand.CopyMode mode : JobCommand.CopyMode.values()) {
+            JobCommand mirror = new JobCommand.BlockdevMirror("job0", "drive0", "tgt.qcow2", target,
+                    JobCommand.Sync.FULL, mode, null, 0);
+            EngineSession s = TraceRun.run(jobTrace(mirror), dir, "t.json", TraceRun.Options.DEFAULT);
+            assertTrue(s.engine().node().pivoted(), mode + ": the guest was not pivoted onto the target");
+            assertEquals("tbase.qcow2", s.engine().node().driver().backingFile().name());
+            byte[] want = new byte[(int) SIZE];
+            java.util.Arrays.fill(want, 65536, 131072, (byte) 0x11);
+            java.util.Arrays.fill(want, 65536, 65536 + 4096, (byte) 0x33);
+            byte[] got = new byte[(int) SIZE];
+            new BackingImage.Qcow2(s.engine().node().driver()).read(0, got, 0, got.length);
+            assertArrayEquals(want, got, mode + ": the guest's view of the target");
+        }
+    }
+
+    /** A target given as a file next to the trace (0x55 everywhere, by qemu-img and qemu-io) is mirrored on a copy. */
+    @Test
+    void aMirrorTraceRunsIntoATargetFileNextToTheTrace(@TempDir Path dir) throws Exception {
+        Path t = dir.resolve("t.qcow2");
+        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", t.toString(), String.valueOf(SIZE)).exitCode());
+        assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write -P 0x55 0 " + SIZE, t.toString()).exitCode());
+        byte[] before = java.nio.file.Files.readAllBytes(t);
+        JobCommand mirror = new JobCommand.BlockdevMirror(null, "d", "t.qcow2", new ImageSetup.Base("t.qcow2", null,
+                List.of(), null), JobCommand.Sync.FULL, null, null, 0);
+        EngineSession s = TraceRun.run(jobTrace(mirror), dir, "t.json", TraceRun.Options.DEFAULT);
+        assertTrue(s.engine().node().pivoted());
+        byte[] want = new byte[(int) SIZE];
+        java.util.Arrays.fill(want, 65536, 131072, (byte) 0x11);
+        java.util.Arrays.fill(want, 65536, 65536 + 4096, (byte) 0x33);
+        byte[] got = new byte[(int) SIZE];
+        new BackingImage.Qcow2(s.engine().node().driver()).read(0, got, 0, got.length);
+        assertArrayEquals(want, got, "the guest's view of the target");
+        assertArrayEquals(before, java.nio.file.Files.readAllBytes(t), "the user's target file changed");
+    }
+
+    @Test
+    void aMirrorTargetOnABaseFileNeedsTheScenarioToBeAFile() {
+        JobCommand mirror = new JobCommand.BlockdevMirror(null, "d", "t", new ImageSetup.Base("t.qcow2", null,
+                List.of(), null), JobCommand.Sync.FULL, null, null, 0);
+        ScenarioException x = assertThrows(ScenarioException.class, () -> Scenario.of("t.json", jobTrace(mirror),
+                null));
+        assertEquals("t.json: $.job.targetImage: a base image needs the trace to be a file", x.getMessage());
     }
 
     @Test
@@ -199,6 +254,15 @@ class JobTraceRunTest {
             {new JobCommand.BlockdevMirror(null, "d", "t", new ImageSetup.Fresh(2 * SIZE, 65536, List.of()),
                     JobCommand.Sync.FULL, null, null, 0),
                 "t.json: $.job.targetImage.virtualSize: expected the source's size (262144 bytes), got 524288"},
+            {new JobCommand.BlockdevMirror(null, "d", "t", new ImageSetup.Fresh(2 * SIZE, 65536,
+                    List.of(write(null, 0, 512, 0x55))), JobCommand.Sync.FULL, null, null, 0),
+                "t.json: $.job.targetImage: expected the source's size (262144 bytes), got 524288"},
+            {new JobCommand.BlockdevMirror(null, "d", "t", new ImageSetup.Fresh(SIZE, 65536, List.of()),
+                    JobCommand.Sync.NONE, null, null, 0),
+                "t.json: $.job.arguments.sync: blockstep mirrors with sync=full, got none"},
+            {new JobCommand.BlockdevMirror(null, "d", "t", new ImageSetup.Fresh(SIZE, 65536, List.of()),
+                    JobCommand.Sync.FULL, null, 3000L, 0),
+                "t.json: $.job: blockdev-mirror: granularity 3000: expected 0 or a power of two from 512 to 64M"},
         };
         for (Object[] c : cases) {
             Trace t = jobTrace((JobCommand) c[0]);
