@@ -66,7 +66,8 @@ public final class TraceJob {
 
     /**
      * blockdev-mirror into the fresh image blockdev-add opened: the engine creates that target itself, the source's
-     * size (qemu refuses a target of another size), so a target the engine would not create as described is refused.
+     * size (qemu refuses a target of another size), so a target the engine would not create as described is refused
+     * (the size only against a fresh source's stated size).
      */
     private static BlockJobSpec mirror(JobCommand.BlockdevMirror m, ImageSetup image, String name)
             throws TraceReplayException {
@@ -77,10 +78,11 @@ public final class TraceJob {
             throw new TraceReplayException(name + ": $.job.targetImage: expected a fresh image with no setup and no "
                     + "backing file (blockstep creates the target as blockdev-add opened it, empty)");
         }
-        if (!(image instanceof ImageSetup.Fresh f) || f.virtualSize() != t.virtualSize()) {
+        // a base image's size is in its header, which the replay reads when it opens it: MirrorJob creates the
+        // target with the size it finds there, as blockdev-mirror refuses any other
+        if (image instanceof ImageSetup.Fresh f && f.virtualSize() != t.virtualSize()) {
             throw new TraceReplayException(name + ": $.job.targetImage.virtualSize: expected the source's size ("
-                    + (image instanceof ImageSetup.Fresh f ? f.virtualSize() + " bytes" : "a fresh image's stated size")
-                    + "), got " + t.virtualSize());
+                    + f.virtualSize() + " bytes), got " + t.virtualSize());
         }
         BlockJobSpec.CopyMode mode = m.copyMode() == JobCommand.CopyMode.WRITE_BLOCKING
                 ? BlockJobSpec.CopyMode.WRITE_BLOCKING : BlockJobSpec.CopyMode.BACKGROUND;

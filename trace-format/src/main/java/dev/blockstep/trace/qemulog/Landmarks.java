@@ -175,7 +175,7 @@ final class Landmarks {
     }
 
     private boolean jobs(int i, String co) {
-        return job != null && co != null && job.owns(i, co);
+        return job != null && (job.opLine(i) || co != null && job.owns(i, co));
     }
 
     private static String candidates(Map<String, Integer> writes) {
