@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.blockstep.engine.block.CommitJob;
+import dev.blockstep.engine.block.BlockJob;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.testing.Qemu;
 import dev.blockstep.engine.trace.QemuLogReplay;
@@ -63,15 +63,19 @@ class CaptureReplayTest {
             return null;
         }
         // a job capture keeps every image qemu left: the replayed top must be that file, byte for byte, and so must
-        // the base a commit wrote
+        // the image the job wrote (a commit's base, a mirror's target)
         String d = differs(capture, Captures.checkedImage(capture), Files.readAllBytes(image));
-        CommitJob commit = s.engine().scheduler().coroutines().stream().filter(c -> c instanceof CommitJob)
-                .map(c -> (CommitJob) c).findFirst().orElse(null);
-        if (d == null && commit != null) {
-            Path base = dir.resolve("replayed-base.qcow2");
-            commit.base().file().save(base);
-            List<String> chain = Captures.chain(capture);
-            d = differs(capture, chain.get(chain.size() - 1), Files.readAllBytes(base));
+        Captures.JobImage written = Captures.jobImage(capture);
+        if (d == null && written != null) {
+            BlockJob.WrittenImage w = s.engine().jobImages().stream().filter(i -> i.name().equals(written.name()))
+                    .findFirst().orElse(null);
+            if (w == null) {
+                return "the replay's job wrote no " + written.name() + " (it wrote " + s.engine().jobImages().stream()
+                        .map(BlockJob.WrittenImage::name).toList() + ")";
+            }
+            Path out = dir.resolve("replayed-" + written.file());
+            w.driver().file().save(out);
+            d = differs(capture, written.file(), Files.readAllBytes(out));
         }
         return d;
     }
@@ -124,7 +128,8 @@ class CaptureReplayTest {
     }
 
     /** The committed job captures (captures/README.md says how each was made). */
-    static final Set<String> JOB_CAPTURES = Set.of("stream-hmp-a", "stream-hmp-b", "commit-hmp-a", "commit-hmp-b");
+    static final Set<String> JOB_CAPTURES = Set.of("stream-hmp-a", "stream-hmp-b", "commit-hmp-a", "commit-hmp-b",
+            "mirror-hmp-a", "active-commit-hmp-a");
 
     /**
      * The captures whose log has a flush_queue waiter that, woken at the end of the flush ahead of it, found another
