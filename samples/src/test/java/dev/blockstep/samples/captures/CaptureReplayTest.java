@@ -34,7 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 class CaptureReplayTest {
 
     /** Capture to the reason its replay does not agree with real qemu yet (empty once the engine has the layers). */
-    static final Map<String, String> EXPECTED_GAPS = new TreeMap<>(Map.of());
+    static final Map<String, String> EXPECTED_GAPS = new TreeMap<>(Map.of("mirror-hmp-b", "the engine's mirror "
+            + "launches one 128 KiB copy at guest 0 where qemu 7.2 launched two of 64 KiB (mirror_one_iteration at "
+            + "lines 229 and 280: block status ends a run where the image holding the data changes, top's cluster 0 "
+            + "and mid's 64k), whose reads completed in the other order, so the target's host clusters for guest 0 and "
+            + "64k are the other way round"));
 
     /** What disagreed for one capture, or null when the replay's check output equals the real one. */
     static String disagreement(String capture, Path dir) throws Exception {
@@ -124,12 +128,14 @@ class CaptureReplayTest {
             jobs.put(capture, d == null ? "agrees" : d);
         }
         assertEquals(JOB_CAPTURES, jobs.keySet(), "job captures: " + jobs);
-        jobs.forEach((capture, d) -> assertEquals("agrees", d, capture));
+        jobs.forEach((capture, d) -> assertTrue(EXPECTED_GAPS.containsKey(capture) != d.equals("agrees"),
+                capture + ": " + d));
     }
 
     /** The committed job captures (captures/README.md says how each was made). */
     static final Set<String> JOB_CAPTURES = Set.of("stream-hmp-a", "stream-hmp-b", "commit-hmp-a", "commit-hmp-b",
-            "mirror-hmp-a", "active-commit-hmp-a");
+            "mirror-hmp-a", "active-commit-hmp-a", "stream-hmp-c", "mirror-hmp-b", "active-commit-hmp-b",
+            "mirror-blocking-hmp-a", "mirror-blocking-hmp-b");
 
     /**
      * The captures whose log has a flush_queue waiter that, woken at the end of the flush ahead of it, found another

@@ -100,7 +100,8 @@ final class JobEvents {
         }
         LogLine s = lines.get(start);
         if (s.event().equals("mirror_start")) {
-            return mirror(lines, source, start, stated.type());
+            return mirror(lines, source, start, stated.type(), stated instanceof JobCommand.BlockdevMirror m
+                    && m.copyMode() == JobCommand.CopyMode.WRITE_BLOCKING);
         }
         String type = s.event().equals("stream_start") ? "stream" : "commit";
         String job = s.field("s");
@@ -141,8 +142,8 @@ final class JobEvents {
     }
 
     /** A mirror's job, with {@code type} "mirror" (blockdev-mirror) or "commit" (an active commit). */
-    private static JobEvents mirror(List<LogLine> lines, String source, int start, String type)
-            throws ImportException {
+    private static JobEvents mirror(List<LogLine> lines, String source, int start, String type,
+                                    boolean writeBlocking) throws ImportException {
         LogLine s = lines.get(start);
         String job = s.field("s");
         int end = completion(lines, source, start, job);
@@ -162,20 +163,20 @@ final class JobEvents {
                     + "mirror_start (s " + job + "), then an event naming a coroutine, found " + (running ? "no such "
                     + "event" : "no transition") + ": capture with -trace 'job_*' -trace 'qemu_co_mutex*'");
         }
-        MirrorOps ops = MirrorOps.of(lines, start, end, job, s.field("bs"), type);
-        return new JobEvents(type, s, start, end, co, mirrorTop(lines, start, end, s.field("bs"), ops), null, null,
-                ops);
+        String target = MirrorOps.target(lines, start, end, s.field("bs"));
+        String filter = mirrorTop(lines, start, end, s.field("bs"), target);
+        MirrorOps ops = MirrorOps.of(lines, start, end, job, s.field("bs"), target, type, writeBlocking ? filter : null);
+        return new JobEvents(type, s, start, end, co, filter, null, null, ops);
     }
 
     /**
      * The mirror_top filter node: guest requests enter it and go on to the source for the same range, the next
      * request event of the log.
      */
-    private static String mirrorTop(List<LogLine> lines, int start, int end, String source, MirrorOps ops) {
+    private static String mirrorTop(List<LogLine> lines, int start, int end, String source, String target) {
         for (int i = start + 1; i < end; i++) {
             LogLine l = lines.get(i);
-            if (!l.isBdrvRequest() || ops.nameAt(i) != null || l.field("bs").equals(source)
-                    || l.field("bs").equals(ops.targetNode)) {
+            if (!l.isBdrvRequest() || l.field("bs").equals(source) || l.field("bs").equals(target)) {
                 continue;
             }
             for (int j = i + 1; j < end; j++) {

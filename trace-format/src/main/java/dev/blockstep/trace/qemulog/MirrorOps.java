@@ -16,7 +16,8 @@ import java.util.Map;
  * </ul>
  * The target node is the first qcow2 node other than the source that a write in the job's window starts a qcow2
  * request on (bdrv_co_pwritev_part, then qcow2_writev_start_req or qcow2_pwrite_zeroes_start_req for the same
- * range): guest writes never go there while mirror_top copies in the background.
+ * range). With copy-mode write-blocking a guest write that passed mirror_top writes the target itself after the
+ * source (do_sync_target_write, in the guest's coroutine): that write stays the guest's.
  *
  * <p>The lines get the engine's names: the op itself ({@code mirror.op3}) for its first line, then its request on
  * the source ({@code mirror.op3.read}), on the target ({@code mirror.op3.write}), or its zero write there
@@ -49,9 +50,11 @@ final class MirrorOps {
      * {@code end}, on source node {@code source}; {@code type} names them ("mirror", or "commit" for an active
      * commit).
      */
-    static MirrorOps of(List<LogLine> lines, int start, int end, String job, String source, String type) {
-        String target = target(lines, start, end, source);
+    static MirrorOps of(List<LogLine> lines, int start, int end, String job, String source, String target,
+                        String type, String mirrorTop) {
         String[] names = new String[lines.size()];
+        // guest requests that passed a write-blocking mirror_top and have not yet written the target themselves
+        java.util.Set<String> activeWrites = new java.util.HashSet<>();
         Map<String, String[]> active = new HashMap<>();
         Map<String, String> addresses = new HashMap<>();
         String current = null;
@@ -81,7 +84,13 @@ final class MirrorOps {
             }
             current = co;
             String[] op = active.get(co);
+            if (mirrorTop != null && l.isBdrvRequest() && l.field("bs").equals(mirrorTop) && op == null) {
+                activeWrites.add(co);
+            }
             if (l.event().equals("bdrv_co_pwritev_part") && l.field("bs").equals(target)) {
+                if (op == null && activeWrites.remove(co)) {
+                    continue;
+                }
                 if (op == null) {
                     String name = type + ".op" + n++;
                     active.put(co, new String[] {name, "zero"});
@@ -114,7 +123,11 @@ final class MirrorOps {
         return co != null ? co : current;
     }
 
-    private static String target(List<LogLine> lines, int start, int end, String source) {
+    /**
+     * The target node: the first qcow2 node other than the source that a write in the job's window starts a qcow2
+     * request on; null when none does.
+     */
+    static String target(List<LogLine> lines, int start, int end, String source) {
         for (int i = start + 1; i < end; i++) {
             LogLine b = lines.get(i);
             if (!b.event().equals("bdrv_co_pwritev_part") || b.field("bs").equals(source)) {
