@@ -67,16 +67,11 @@ final class QemuLogAnchors {
         Map<String, String> cacheSyncSubmitter = new HashMap<>();
         Map<String, Boolean> holdsLock = new HashMap<>();
         Map<String, Boolean> inCacheFlush = new HashMap<>();
-        java.util.Set<Integer> readDataSubmits = readDataSubmits(events);
-        Map<String, String> readSubmitter = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
             QemuEvent e = events.get(i);
             String co = e.coroutine();
             if (co != null) {
                 firstEvent.putIfAbsent(co, i);
-            }
-            if (readDataSubmits.contains(i)) {
-                readSubmitter.put(arg(e.args(), "req"), co);
             }
             if (e.event().equals("thread_pool_submit") && co != null && awaitingDataSubmit.getOrDefault(co, false)) {
                 dataSubmitter.put(arg(e.args(), "req"), co);
@@ -119,10 +114,6 @@ final class QemuLogAnchors {
                 if (syncer != null) {
                     add(syncer, i, e.event());
                 }
-                String reader = readSubmitter.remove(req);
-                if (reader != null) {
-                    add(reader, i, e.event());
-                }
                 String puncher = punchSubmitter.remove(req);
                 if (puncher != null) {
                     add(puncher, i, PUNCH);
@@ -150,29 +141,6 @@ final class QemuLogAnchors {
         for (List<Anchor> list : byCoroutine.values()) {
             list.sort(java.util.Comparator.comparingInt(Anchor::index));
         }
-    }
-
-    /**
-     * The thread_pool_submit of each read's data: the last one its coroutine makes after qcow2_add_task of a read
-     * (a read of an unallocated cluster goes on down the backing chain, whose metadata reads come first). Its
-     * completion decides when the read ends, and so, for a mirror's copy, the order the copies write the target.
-     */
-    private static java.util.Set<Integer> readDataSubmits(List<QemuEvent> events) {
-        Map<String, Boolean> reading = new HashMap<>();
-        Map<String, Integer> last = new HashMap<>();
-        for (int i = 0; i < events.size(); i++) {
-            QemuEvent e = events.get(i);
-            String co = e.coroutine();
-            if (co == null) {
-                continue;
-            }
-            if (e.event().equals("qcow2_add_task")) {
-                reading.put(co, e.args().contains(": read: "));
-            } else if (e.event().equals("thread_pool_submit") && reading.getOrDefault(co, false)) {
-                last.put(co, i);
-            }
-        }
-        return new java.util.HashSet<>(last.values());
     }
 
     private void add(String co, int index, String event) {
