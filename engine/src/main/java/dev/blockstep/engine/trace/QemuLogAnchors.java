@@ -22,8 +22,7 @@ import java.util.Set;
  * cache makes under s->lock (a thread_pool_submit that no bdrv_co_p*_part announced, after qcow2_cache_flush or
  * qcow2_cache_entry_flush) is the engine's file-node flush sync, and its completion is an anchor. A block job's
  * *_one_iteration events and its job_completed (the importer gives it to the job's coroutine) anchor the job's own
- * steps, block status and completion, which take no s->lock of the guest's node when the job is a commit; a mirror's
- * copy op's mirror_one_iteration anchors the op's start.
+ * steps, block status and completion, which take no s->lock of the guest's node when the job is a commit.
  */
 final class QemuLogAnchors {
 
@@ -35,7 +34,7 @@ final class QemuLogAnchors {
             "qcow2_writev_done_part", "qcow2_writev_done_req", "qemu_co_mutex_lock_entry",
             "qemu_co_mutex_lock_uncontended", "qemu_co_mutex_unlock_entry", "thread_pool_complete",
             QemuLogAnchors.PUNCH, FlushAnchors.ATTEMPT, "stream_one_iteration", "commit_one_iteration",
-            "mirror_one_iteration", "job_completed");
+            "job_completed");
 
     /** The engine's punch step; the anchor sits on the punch's thread_pool_complete. */
     static final String PUNCH = "qcow2_process_discards";
@@ -48,10 +47,7 @@ final class QemuLogAnchors {
             "bdrv_co_flush (file)", "qemu_co_mutex_unlock_entry",
             // a job's run returns, and the main loop completes it
             "stream_prepare", "job_completed",
-            "commit_prepare", "job_completed",
-            // a mirror's copy op prints mirror_one_iteration as it starts its read; its pivot is where its run returns
-            "mirror_co_read", "mirror_one_iteration",
-            "mirror_exit_common", "job_completed");
+            "commit_prepare", "job_completed");
 
     final Map<String, List<Anchor>> byCoroutine = new HashMap<>();
     /** Index of each coroutine's first event. */

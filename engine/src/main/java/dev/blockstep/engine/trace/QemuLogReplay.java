@@ -49,9 +49,7 @@ public final class QemuLogReplay {
             int chosen = runnable.get(0);
             long best = Long.MAX_VALUE;
             for (int id : runnable) {
-                String co = names.name(map, s, id);
-                long key = key(id, s, co, imported.job() != null && co != null && imported.job().names(co), anchors,
-                        cursor, workload);
+                long key = key(id, s, names.name(map, s, id), anchors, cursor, workload);
                 if (key < best) {
                     best = key;
                     chosen = id;
@@ -63,12 +61,9 @@ public final class QemuLogReplay {
         return session;
     }
 
-    /**
-     * @param name the trace's name of coroutine {@code id}
-     * @param job  whether it is one of the block job's coroutines
-     */
-    private static long key(int id, Scheduler s, String name, boolean job, QemuLogAnchors anchors,
-                            Map<String, Integer> cursor, List<Command> workload) {
+    /** @param name the trace's name of coroutine {@code id} */
+    private static long key(int id, Scheduler s, String name, QemuLogAnchors anchors, Map<String, Integer> cursor,
+                            List<Command> workload) {
         if (s.coroutine(id) instanceof QemuIoMain main) {
             int next = main.commandIndex();
             boolean issuesRequest = next < main.commandCount() && next < workload.size()
@@ -85,15 +80,9 @@ public final class QemuLogReplay {
             }
             return first == null ? Long.MAX_VALUE - 1 : first;
         }
-        List<QemuLogAnchors.Anchor> list = anchors.byCoroutine.get(name);
-        if (list == null && job) {
-            // a job coroutine with events but no anchor (a mirror's zero op, whose one line is its write on the
-            // target) goes when its first event comes
-            Integer first = anchors.firstEvent.get(name);
-            return first == null ? Long.MAX_VALUE - 1 : first;
-        }
+        List<QemuLogAnchors.Anchor> list = anchors.byCoroutine.getOrDefault(name, List.of());
         int at = cursor.getOrDefault(name, 0);
-        return list != null && at < list.size() ? list.get(at).index() : Long.MAX_VALUE - 1;
+        return at < list.size() ? list.get(at).index() : Long.MAX_VALUE - 1;
     }
 
     private static void advance(String co, String stepName, QemuLogAnchors anchors, Map<String, Integer> cursor) {
