@@ -33,4 +33,11 @@ stream-hmp-a stream job-second
 stream-hmp-b stream guest-first
 commit-hmp-a commit job-second
 commit-hmp-b commit guest-first
+stream-hmp-c stream job-first
+mirror-hmp-a mirror job-second
+mirror-hmp-b mirror job-first
+mirror-blocking-hmp-a mirror-blocking job-second
+mirror-blocking-hmp-b mirror-blocking job-first
+active-commit-hmp-a active-commit job-second
+active-commit-hmp-b active-commit job-first
 LIST

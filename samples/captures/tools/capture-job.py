@@ -16,7 +16,11 @@ the job to finish (BLOCK_JOB_COMPLETED), sends HMP qemu-io "aio_flush" and quits
   capture.json       setup, job, order, node options
 
 A job beside the guest does not corrupt; nothing is retried. Usage: capture-job.py OUT JOB NAME ORDER
-  JOB: stream (block-stream, whole chain) or commit (block-commit of mid.qcow2 into base.qcow2)
+  JOB: stream (block-stream, whole chain), commit (block-commit of mid.qcow2 into base.qcow2), active-commit
+       (block-commit of the active layer top.qcow2 into mid.qcow2), mirror or mirror-blocking (blockdev-mirror
+       sync=full, copy-mode background or write-blocking, into target.qcow2: a fresh 256 KiB qcow2 made by qemu-img
+       and opened by blockdev-add as node tgt before the one write). A mirror and an active commit wait for
+       BLOCK_JOB_READY and send job-complete before waiting for BLOCK_JOB_COMPLETED.
   ORDER: job-first, job-second or guest-first (where the job's command sits among the guest's in the one write)
 """
 
@@ -60,6 +64,12 @@ def make_chain(work, log):
 def job_command(job):
     if job == "stream":
         return {"execute": "block-stream", "arguments": {"job-id": "job0", "device": "d0"}}
+    if job == "active-commit":
+        return {"execute": "block-commit", "arguments": {"job-id": "job0", "device": "d0", "base": "mid.qcow2"}}
+    if job.startswith("mirror"):
+        mode = "write-blocking" if job == "mirror-blocking" else "background"
+        return {"execute": "blockdev-mirror", "arguments": {"job-id": "job0", "device": "d0", "target": "tgt",
+                                                            "sync": "full", "copy-mode": mode}}
     return {"execute": "block-commit", "arguments": {"job-id": "job0", "device": "d0", "top": "mid.qcow2",
                                                      "base": "base.qcow2"}}
 
@@ -106,7 +116,7 @@ class Qmp:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
-    ap.add_argument("job", choices=["stream", "commit"])
+    ap.add_argument("job", choices=["stream", "commit", "active-commit", "mirror", "mirror-blocking"])
     ap.add_argument("name")
     ap.add_argument("order", choices=["job-first", "job-second", "guest-first"])
     a = ap.parse_args()
@@ -114,9 +124,13 @@ def main():
     log = []
     try:
         make_chain(work, log)
+        mirror = a.job.startswith("mirror")
+        if mirror:
+            run(["qemu-img", "create", "-q", "-f", "qcow2", "target.qcow2", "256k"], log, work)
+        images = ("top", "mid", "base") + (("target",) if mirror else ())
         dest = os.path.join(a.out, a.name)
         os.makedirs(dest, exist_ok=True)
-        for img in ("top", "mid", "base"):
+        for img in images:
             with open(os.path.join(work, img + ".qcow2"), "rb") as f, \
                     gzip.GzipFile(os.path.join(dest, img + ".qcow2.gz"), "wb", mtime=0) as g:
                 g.write(f.read())
@@ -130,6 +144,11 @@ def main():
         proc = subprocess.Popen(cmd, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             qmp = Qmp(os.path.join(work, "qmp.sock"))
+            if mirror:
+                add = {"execute": "blockdev-add", "arguments": {"driver": "qcow2", "node-name": "tgt", "file": {
+                    "driver": "file", "filename": "target.qcow2"}}}
+                qmp.send([add])
+                log.append("QMP blockdev-add " + json.dumps(add["arguments"]))
             hmp = [{"execute": "human-monitor-command", "arguments": {"command-line": 'qemu-io d0 "%s"' % c}}
                    for c in GUEST]
             job = job_command(a.job)
@@ -139,6 +158,10 @@ def main():
                 json.dumps(p["arguments"]) if p is job else p["arguments"]["command-line"] for p in batch)
                 .replace(json.dumps(job["arguments"]), job["execute"] + " " + json.dumps(job["arguments"])))
             qmp.send(batch)
+            if mirror or a.job == "active-commit":
+                qmp.await_event("BLOCK_JOB_READY")
+                qmp.send([{"execute": "job-complete", "arguments": {"id": "job0"}}])
+                log.append("QMP wait for BLOCK_JOB_READY; QMP job-complete {\"id\": \"job0\"}")
             qmp.await_event("BLOCK_JOB_COMPLETED")
             log.append("QMP wait for BLOCK_JOB_COMPLETED; QMP qemu-io d0 \"aio_flush\"; QMP quit")
             qmp.send([{"execute": "human-monitor-command", "arguments": {"command-line": 'qemu-io d0 "aio_flush"'}},
@@ -151,7 +174,7 @@ def main():
         chk = subprocess.run(["qemu-img", "check", "top.qcow2"], capture_output=True, text=True, cwd=work)
         log.append("qemu-img check top.qcow2")
         shutil.copyfile(os.path.join(work, "trace.log"), os.path.join(dest, "trace.log"))
-        for img in ("top", "mid", "base"):
+        for img in images:
             with open(os.path.join(work, img + ".qcow2"), "rb") as f:
                 data = f.read()
             with gzip.GzipFile(os.path.join(dest, "final-%s.qcow2.gz" % img), "wb", mtime=0) as g:
@@ -168,7 +191,8 @@ def main():
             f.write("\n".join(GUEST + ["aio_flush"]) + "\n")
         with open(os.path.join(dest, "capture.json"), "w") as f:
             json.dump({"setup": "sys-job", "producer": "hmp-qemu-io", "clients": 1, "job": job, "order": a.order,
-                       "chain": ["top.qcow2", "mid.qcow2", "base.qcow2"], "nodeOptions": {"discard": "unmap"},
+                       "chain": ["top.qcow2", "mid.qcow2", "base.qcow2"],
+                       **({"target": "target.qcow2"} if mirror else {}), "nodeOptions": {"discard": "unmap"},
                        "timestamps": False, "runs": 1,
                        "qemu": subprocess.run(["qemu-img", "--version"], capture_output=True,
                                               text=True).stdout.splitlines()[0]}, f, indent=2)

@@ -3,7 +3,8 @@ package dev.blockstep.trace;
 /**
  * The QMP command that started a block job beside the workload (format version 5), with the arguments it was
  * given, spelled as QMP spells them. The job starts once qemu-io has issued {@code afterCommands} of the
- * workload's commands (0: before the first), as a QMP command handled in the main loop between two of them.
+ * workload's commands (0: before the first), as a QMP command handled in the main loop between two of them; the
+ * command drains the node to insert the job's filter, so the job runs once the requests issued before it have ended.
  */
 public sealed interface JobCommand {
 

@@ -69,16 +69,18 @@ public final class Engine {
     /**
      * Starts the block job once qemu-io has issued the commands it comes after, as a QMP command the main loop
      * handles between two of qemu-io's: right after the step that issued the last of them, so the next choice
-     * already sees the job.
+     * already sees the job. The QMP handler puts the job's filter above the node inside bdrv_drained_begin, which
+     * polls until the guest's requests in flight have ended, so the job starts after the step that ends the last one.
      */
     private void startJobWhenDue() {
-        if (pendingJob == null || main.commandIndex() < jobAfter) {
+        if (pendingJob == null || main.commandIndex() < jobAfter || main.inFlight() > 0) {
             return;
         }
         BlockJobSpec job = pendingJob;
         pendingJob = null;
         try {
             this.job = job.start(scheduler.nextId(), node);
+            main.jobStarted(this.job);
             scheduler.spawn(this.job);
         } catch (ImageFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);

@@ -72,6 +72,12 @@ public final class QemuLogReplay {
                 return Long.MAX_VALUE;
             }
             Integer first = anchors.firstEvent.get(workload.get(next).coroutine());
+            // a request the log shows no event of (a discard a job's filter dropped) goes right after the one the
+            // guest issued before it
+            for (int before = next - 1; first == null && before >= 0; before--) {
+                String co = workload.get(before).coroutine();
+                first = co == null ? null : anchors.firstEvent.get(co);
+            }
             return first == null ? Long.MAX_VALUE - 1 : first;
         }
         List<QemuLogAnchors.Anchor> list = anchors.byCoroutine.getOrDefault(name, List.of());

@@ -91,10 +91,11 @@ public final class TraceJob {
         long granularity = m.granularity() == null ? 0 : m.granularity();
         try {
             if (t instanceof ImageSetup.Fresh f && f.setup().isEmpty() && f.backing() == null) {
-                if (!(image instanceof ImageSetup.Fresh s) || s.virtualSize() != f.virtualSize()) {
+                // a base image's size is in its header, which the replay reads when it opens it: MirrorJob creates
+                // the target with the size it finds there, as blockdev-mirror refuses any other
+                if (image instanceof ImageSetup.Fresh s && s.virtualSize() != f.virtualSize()) {
                     throw new TraceReplayException(name + ": $.job.targetImage.virtualSize: expected the source's "
-                            + "size (" + (image instanceof ImageSetup.Fresh s ? s.virtualSize() + " bytes"
-                            : "a fresh image's stated size") + "), got " + f.virtualSize());
+                            + "size (" + s.virtualSize() + " bytes), got " + f.virtualSize());
                 }
                 return new BlockJobSpec.Mirror(m.target(), f.clusterSize(), mode, granularity, 0);
             }

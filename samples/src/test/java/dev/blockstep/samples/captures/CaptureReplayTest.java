@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.blockstep.engine.block.CommitJob;
+import dev.blockstep.engine.block.BlockJob;
 import dev.blockstep.engine.session.EngineSession;
 import dev.blockstep.engine.testing.Qemu;
 import dev.blockstep.engine.trace.QemuLogReplay;
@@ -34,7 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 class CaptureReplayTest {
 
     /** Capture to the reason its replay does not agree with real qemu yet (empty once the engine has the layers). */
-    static final Map<String, String> EXPECTED_GAPS = new TreeMap<>(Map.of());
+    static final Map<String, String> EXPECTED_GAPS = new TreeMap<>(Map.of("mirror-hmp-b", "the engine's mirror "
+            + "launches one 128 KiB copy at guest 0 where qemu 7.2 launched two of 64 KiB (mirror_one_iteration at "
+            + "lines 229 and 280: block status ends a run where the image holding the data changes, top's cluster 0 "
+            + "and mid's 64k), whose reads completed in the other order, so the target's host clusters for guest 0 and "
+            + "64k are the other way round"));
 
     /** What disagreed for one capture, or null when the replay's check output equals the real one. */
     static String disagreement(String capture, Path dir) throws Exception {
@@ -63,15 +67,19 @@ class CaptureReplayTest {
             return null;
         }
         // a job capture keeps every image qemu left: the replayed top must be that file, byte for byte, and so must
-        // the base a commit wrote
+        // the image the job wrote (a commit's base, a mirror's target)
         String d = differs(capture, Captures.checkedImage(capture), Files.readAllBytes(image));
-        CommitJob commit = s.engine().scheduler().coroutines().stream().filter(c -> c instanceof CommitJob)
-                .map(c -> (CommitJob) c).findFirst().orElse(null);
-        if (d == null && commit != null) {
-            Path base = dir.resolve("replayed-base.qcow2");
-            commit.base().file().save(base);
-            List<String> chain = Captures.chain(capture);
-            d = differs(capture, chain.get(chain.size() - 1), Files.readAllBytes(base));
+        Captures.JobImage written = Captures.jobImage(capture);
+        if (d == null && written != null) {
+            BlockJob.WrittenImage w = s.engine().jobImages().stream().filter(i -> i.name().equals(written.name()))
+                    .findFirst().orElse(null);
+            if (w == null) {
+                return "the replay's job wrote no " + written.name() + " (it wrote " + s.engine().jobImages().stream()
+                        .map(BlockJob.WrittenImage::name).toList() + ")";
+            }
+            Path out = dir.resolve("replayed-" + written.file());
+            w.driver().file().save(out);
+            d = differs(capture, written.file(), Files.readAllBytes(out));
         }
         return d;
     }
@@ -120,11 +128,53 @@ class CaptureReplayTest {
             jobs.put(capture, d == null ? "agrees" : d);
         }
         assertEquals(JOB_CAPTURES, jobs.keySet(), "job captures: " + jobs);
-        jobs.forEach((capture, d) -> assertEquals("agrees", d, capture));
+        jobs.forEach((capture, d) -> assertTrue(EXPECTED_GAPS.containsKey(capture) != d.equals("agrees"),
+                capture + ": " + d));
     }
 
+    /**
+     * A mirror's (or active commit's) ops are coroutines of their own in the log: the importer names each as the
+     * engine names the op it launches, so the ops the replay runs are the ones the log shows, no more and no fewer
+     * (a write-blocking mirror's guest writes to the target are the guest's, not ops), except in the captures of
+     * {@link #OPS_DIFFER}.
+     */
+    @Test
+    void theImportNamesAMirrorsOpsAsTheReplayRunsThem(@TempDir Path tmp) throws Exception {
+        Map<String, String> differ = new TreeMap<>();
+        int mirrors = 0;
+        for (String capture : Captures.names()) {
+            if (Captures.statedJob(capture) == null) {
+                continue;
+            }
+            Path dir = Files.createDirectory(tmp.resolve(capture));
+            Trace trace = Captures.importRaw(capture, dir);
+            java.util.regex.Pattern op = java.util.regex.Pattern.compile(trace.job().type() + "\\.op[0-9]+");
+            Set<String> logged = new TreeSet<>(trace.qemuLog().events().stream().map(e -> e.coroutine())
+                    .filter(c -> c != null && op.matcher(c).matches()).toList());
+            EngineSession s = QemuLogReplay.run(trace, dir, capture);
+            Set<String> ran = new TreeSet<>(s.engine().scheduler().coroutines().stream().map(c -> c.name())
+                    .filter(n -> op.matcher(n).matches()).toList());
+            if (!ran.equals(logged)) {
+                differ.put(capture, "the log shows " + logged + ", the replay ran " + ran);
+            }
+            mirrors++;
+        }
+        assertEquals(6, mirrors, "mirror and active-commit captures");
+        assertEquals(OPS_DIFFER, differ.keySet(), differ.toString());
+    }
+
+    /**
+     * The mirror captures whose replay launches other ops than qemu did: the top's data cluster at guest 0 and mid's at
+     * 64k, both untouched by the guest when the job looked, are one 128 KiB copy in the engine and two of 64 KiB in
+     * qemu 7.2 (its block status ends a run where the image that holds the data changes). mirror-blocking-hmp-b ends
+     * with the real bytes all the same; mirror-hmp-b does not (see {@link #EXPECTED_GAPS}).
+     */
+    static final Set<String> OPS_DIFFER = Set.of("mirror-blocking-hmp-b", "mirror-hmp-b");
+
     /** The committed job captures (captures/README.md says how each was made). */
-    static final Set<String> JOB_CAPTURES = Set.of("stream-hmp-a", "stream-hmp-b", "commit-hmp-a", "commit-hmp-b");
+    static final Set<String> JOB_CAPTURES = Set.of("stream-hmp-a", "stream-hmp-b", "commit-hmp-a", "commit-hmp-b",
+            "mirror-hmp-a", "active-commit-hmp-a", "stream-hmp-c", "mirror-hmp-b", "active-commit-hmp-b",
+            "mirror-blocking-hmp-a", "mirror-blocking-hmp-b");
 
     /**
      * The captures whose log has a flush_queue waiter that, woken at the end of the flush ahead of it, found another

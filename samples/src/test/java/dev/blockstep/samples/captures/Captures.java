@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.blockstep.trace.BackingLayer;
 import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.JobCommand;
 import dev.blockstep.trace.NodeOptions;
 import dev.blockstep.trace.WorkloadProducer;
 import dev.blockstep.trace.Trace;
@@ -68,7 +69,50 @@ final class Captures {
                 : QemuIoScriptImporter.parse(text(capture, "workload.txt"), "workload.txt");
         return QemuLogImporter.importLog(text(capture, "trace.log"), "trace.log", start, script,
                 script == null ? null : "workload.txt",
-                new QemuLogImporter.Options(null, producer(capture), nodeOptions(capture)));
+                new QemuLogImporter.Options(null, producer(capture), nodeOptions(capture), statedJob(capture)));
+    }
+
+    /**
+     * The QMP command of a mirror capture's job as capture.json records what was sent (the log shows neither
+     * blockdev-mirror's target nor its copy-mode, and an active commit prints the same events), with the target
+     * blockdev-add opened: the fresh 64 KiB-cluster image commands.txt shows qemu-img made, the chain's size. Null
+     * for the other captures: the importer reads their job from the log alone.
+     */
+    static JobCommand statedJob(String capture) throws Exception {
+        JsonNode c = new ObjectMapper().readTree(bytes(capture, "capture.json"));
+        JsonNode args = c.path("job").path("arguments");
+        String execute = c.path("job").path("execute").asText();
+        if (execute.equals(JobCommand.BlockdevMirror.EXECUTE)) {
+            JobCommand.CopyMode mode = args.path("copy-mode").asText().equals("write-blocking")
+                    ? JobCommand.CopyMode.WRITE_BLOCKING : JobCommand.CopyMode.BACKGROUND;
+            return new JobCommand.BlockdevMirror(args.path("job-id").asText(), args.path("device").asText(),
+                    args.path("target").asText(), new ImageSetup.Fresh(256 << 10, 65536, List.of()),
+                    JobCommand.Sync.FULL, mode, null, 0);
+        }
+        if (execute.equals(JobCommand.BlockCommit.EXECUTE) && !args.has("top")) {
+            return new JobCommand.BlockCommit(args.path("job-id").asText(), args.path("device").asText(), null,
+                    args.path("base").asText(null), null, 0);
+        }
+        return null;
+    }
+
+    /**
+     * The image a capture's job wrote besides the chain's top, or null: {@code file} is its name among the capture's
+     * files, {@code name} the engine's (blockdev-mirror's target node, or the file a commit writes).
+     */
+    record JobImage(String file, String name) {
+    }
+
+    static JobImage jobImage(String capture) throws Exception {
+        JsonNode c = new ObjectMapper().readTree(bytes(capture, "capture.json"));
+        JsonNode args = c.path("job").path("arguments");
+        if (c.has("target")) {
+            return new JobImage(c.path("target").asText(), args.path("target").asText());
+        }
+        if (!c.path("job").path("execute").asText().equals(JobCommand.BlockCommit.EXECUTE) || !args.has("base")) {
+            return null;
+        }
+        return new JobImage(args.path("base").asText(), args.path("base").asText());
     }
 
     /** The images of a job capture's chain, top first; empty for the other captures. */

@@ -22,6 +22,11 @@ final class CoInstance {
     boolean takesAnyMutex;
     /** Whether its request entered the block job's filter node above the qcow2 node. */
     boolean enteredFilter;
+    /**
+     * The bdrv_co_* event with which its request entered that filter, or null: the flags the guest sent, which
+     * mirror_top changes on the way down (it drops MAY_UNMAP from a zero write).
+     */
+    LogLine entry;
     /** First qcow2_* event, or null. */
     LogLine firstQcow2;
     Kind kind;

@@ -22,6 +22,7 @@ import java.util.Map;
  *     changes) run in the main loop, and so does job_completed, which is given to the job's coroutine all the same:
  *     it is where the job's run has returned.</li>
  * </ul>
+ * A mirror's background operations are the job's too, named as the engine names them ({@link MirrorOps}).
  * A job's coroutine is split as the engine runs it: each request the job makes on a node of its own (see
  * {@link JobEvents}), up to the end of that request's tracked request, is the job's sub-request ("stream.cor",
  * "commit.write"); the rest is the job itself. A guest request that enters the stream's filter starts there, and
@@ -44,8 +45,20 @@ final class CoroutineAttribution {
         String current = null;
         String qcow2Reqs = marks.reqsLockOf("qcow2");
         JobSplit split = job == null ? null : new JobSplit(job);
+        Map<String, CoInstance> ops = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             LogLine l = lines.get(i);
+            if (job != null && job.opLine(i)) {
+                String name = job.ops.nameAt(i);
+                String address = job.ops.addresses.get(name);
+                CoInstance inst = ops.computeIfAbsent(name, n -> JobSplit.named(new CoInstance(address, l.line()), n,
+                        a.instances));
+                inst.events.add(i);
+                a.byLine[i] = inst;
+                live.remove(address);
+                current = address;
+                continue;
+            }
             String co = l.ownCoroutine();
             if (split != null && i == job.endIndex) {
                 // job_completed runs in the main loop once the job's coroutine has returned: it marks that return
@@ -89,6 +102,9 @@ final class CoroutineAttribution {
                 a.instances.add(inst);
             }
             inst.enteredFilter |= entersFilter;
+            if (entersFilter && inst.entry == null) {
+                inst.entry = l;
+            }
             if (onQcow2 && (inst.request == null || below)) {
                 inst.request = l;
             }

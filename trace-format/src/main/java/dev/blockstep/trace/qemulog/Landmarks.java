@@ -35,7 +35,7 @@ final class Landmarks {
      * Finds the landmarks. {@code node} (an address, or null) picks the qcow2 node among several with write
      * traffic; without it, a log with more than one is refused with the candidates. The writes of {@code job}'s
      * coroutine (null: no job), a commit's into its base, are not the guest's, so they neither pick the qcow2 node
-     * nor show its s->lock.
+     * nor show its s->lock; nor do a mirror's target's, which a write-blocking mirror's guest writes also reach.
      */
     static Landmarks find(List<LogLine> lines, String node, String source, JobEvents job) throws ImportException {
         Landmarks l = new Landmarks();
@@ -53,7 +53,8 @@ final class Landmarks {
         Map<String, Integer> writes = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             LogLine b = lines.get(i);
-            if (!b.event().equals("bdrv_co_pwritev_part") || jobs(i, CoroutineAttribution.nextMutexSelf(lines, i))) {
+            if (!b.event().equals("bdrv_co_pwritev_part") || jobs(i, CoroutineAttribution.nextMutexSelf(lines, i))
+                    || job != null && job.ops != null && b.field("bs").equals(job.ops.targetNode)) {
                 continue;
             }
             LogLine next = nextQcow2(lines, i);
@@ -175,7 +176,7 @@ final class Landmarks {
     }
 
     private boolean jobs(int i, String co) {
-        return job != null && co != null && job.owns(i, co);
+        return job != null && (job.opLine(i) || co != null && job.owns(i, co));
     }
 
     private static String candidates(Map<String, Integer> writes) {

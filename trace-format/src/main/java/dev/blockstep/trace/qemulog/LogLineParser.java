@@ -71,6 +71,8 @@ public final class LogLineParser {
             "commit_start", List.of("bs", "base", "top", "s"),
             "commit_one_iteration", List.of("s", "offset", "bytes", "is_allocated"),
             "mirror_start", List.of("bs", "s", "opaque"),
+            "mirror_one_iteration", List.of("s", "offset", "bytes"),
+            "mirror_iteration_done", List.of("s", "offset", "bytes", "ret"),
             "job_completed", List.of("job", "ret"));
     private static final List<String> JOB_FAMILIES = List.of("stream_", "commit_", "mirror_", "job_");
 

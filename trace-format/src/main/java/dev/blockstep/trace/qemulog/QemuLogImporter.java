@@ -36,10 +36,17 @@ public final class QemuLogImporter {
     /**
      * What the caller knows that a log may not say. {@code node}: the address of the qcow2 node to import when
      * the log has several with write traffic; {@code producer} and {@code nodeOptions}: stated by the user, they
-     * replace what the importer would infer (either may be null).
+     * replace what the importer would infer (either may be null); {@code job}: the QMP command that started the
+     * log's block job, as the user sent it, or null. A mirror's log needs it (it prints neither blockdev-mirror's
+     * target, sync nor copy-mode, and an active commit prints the same events); the log's own start point replaces
+     * its {@code afterCommands}.
      */
-    public record Options(String node, WorkloadProducer producer, NodeOptions nodeOptions) {
-        public static final Options NONE = new Options(null, null, null);
+    public record Options(String node, WorkloadProducer producer, NodeOptions nodeOptions, JobCommand job) {
+        public static final Options NONE = new Options(null, null, null, null);
+
+        public Options(String node, WorkloadProducer producer, NodeOptions nodeOptions) {
+            this(node, producer, nodeOptions, null);
+        }
     }
 
     private final String source;
@@ -86,7 +93,7 @@ public final class QemuLogImporter {
     private Trace run(ImageSetup image, List<ScriptCommand> script, String scriptName, Options options)
             throws ImportException {
         inferred.add(source + ": " + raw.summary());
-        JobEvents job = JobEvents.find(lines, source);
+        JobEvents job = JobEvents.find(lines, source, options.job());
         Landmarks marks = Landmarks.find(lines, options.node(), source, job);
         if (marks.qcow2Node == null) {
             throw new ImportException(source, lines.get(0).line(), "expected a bdrv_co_pwritev_part on the qcow2 "
@@ -105,9 +112,9 @@ public final class QemuLogImporter {
         }
         List<Command> workload = script == null ? WorkloadInference.fromLog(requests, raw.nbdTrims, source, inferred)
                 : WorkloadInference.fromScript(requests, script, source, scriptName,
-                job == null ? null : job.filterNode, inferred);
+                job, inferred);
         WorkloadProducer producer = options.producer() != null ? options.producer() : producer();
-        JobCommand jobCommand = job == null ? null : jobCommand(job, marks, requests, producer, image);
+        JobCommand jobCommand = job == null ? null : jobCommand(job, marks, requests, producer, image, options.job());
         if (!raw.nbdTrims.isEmpty()) {
             long discards = requests.stream().filter(c -> c.kind == CoInstance.Kind.DISCARD).count();
             inferred.add(raw.nbdTrims.size() + " NBD TRIM requests arrived (nbd_receive_request type 0x4); " + discards
@@ -132,7 +139,7 @@ public final class QemuLogImporter {
      * the only intermediate commit blockstep runs.
      */
     private JobCommand jobCommand(JobEvents job, Landmarks marks, List<CoInstance> requests, WorkloadProducer producer,
-                                  ImageSetup image) throws ImportException {
+                                  ImageSetup image, JobCommand stated) throws ImportException {
         LogLine start = job.start;
         if (!start.field("bs").equals(marks.qcow2Node)) {
             throw new ImportException(source, start.line(), "expected the job to run on the qcow2 node the guest "
@@ -142,6 +149,9 @@ public final class QemuLogImporter {
         String device = producer != null && producer.drive() != null ? producer.drive() : "d0";
         String what;
         JobCommand command;
+        if (job.ops != null) {
+            return mirrorCommand(job, stated, device, after);
+        }
         if (job.type.equals("stream")) {
             what = "block-stream of the whole chain (base (nil))";
             command = new JobCommand.BlockStream(null, device, null, null, after);
@@ -164,6 +174,30 @@ public final class QemuLogImporter {
                 + job.type + "_one_iteration; its events up to job_completed at line " + lines.get(job.endIndex).line()
                 + " are the job's (\"" + job.type + "\"), and each request it makes on bs " + job.subNode + " is its \""
                 + job.type + "." + job.subName + "\" request");
+        return command;
+    }
+
+    /**
+     * A mirror's command: the one the caller stated, on the HMP drive, started where the log starts it. The log shows
+     * the job's ops, each a coroutine of its own, which it names as the engine does.
+     */
+    private JobCommand mirrorCommand(JobEvents job, JobCommand stated, String device, int after) {
+        JobCommand command = stated instanceof JobCommand.BlockdevMirror m
+                ? new JobCommand.BlockdevMirror(m.jobId(), device, m.target(), m.targetImage(), m.sync(), m.copyMode(),
+                m.granularity(), after)
+                : new JobCommand.BlockCommit(stated.jobId(), device, null, ((JobCommand.BlockCommit) stated).base(),
+                ((JobCommand.BlockCommit) stated).backingFile(), after);
+        LogLine start = job.start;
+        inferred.add((command instanceof JobCommand.BlockdevMirror ? "blockdev-mirror" : "active block-commit")
+                + " as stated (the log's mirror_start at line " + start.line() + " prints neither target nor "
+                + "copy-mode): it starts after " + after + " guest request" + (after == 1 ? "" : "s") + " (those whose "
+                + "first event comes before it), on device " + device);
+        inferred.add("the job's coroutine = co " + job.coroutine + ": the first one named after the job goes from "
+                + "created to running; its events up to job_completed at line " + lines.get(job.endIndex).line()
+                + " are the job's (\"" + job.type + "\"); " + job.ops.count + " background ops (mirror_one_iteration "
+                + "starts a copy, a write on the target node bs " + job.ops.targetNode + " by another coroutine a "
+                + "zero write), named " + job.type + ".opN in the order the log starts them"
+                + (job.filterNode == null ? "" : "; guest requests enter mirror_top, bs " + job.filterNode));
         return command;
     }
 

@@ -26,7 +26,8 @@ final class WorkloadInference {
             anyAio |= aio;
             switch (c.kind) {
                 case WRITE -> {
-                    long flags = LogLineParser.number(c.request.field("flags"));
+                    // what the guest sent: the flags it entered a job's filter with, where it did
+                    long flags = LogLineParser.number((c.entry != null ? c.entry : c.request).field("flags"));
                     boolean zero = (flags & 0x2) != 0;
                     boolean detected = !zero && c.firstQcow2 != null
                             && c.firstQcow2.event().equals("qcow2_pwrite_zeroes_start_req");
@@ -93,29 +94,30 @@ final class WorkloadInference {
     }
 
     /**
-     * The script's workload, checked against the log's requests. {@code jobFilter}: the copy-on-read filter node a
-     * block-stream put above the qcow2 node, or null.
+     * The script's workload, checked against the log's requests. {@code job}: the log's block job, or null. While a
+     * job's filter sits above the qcow2 node (block-stream's copy-on-read filter, a mirror's mirror_top), a guest
+     * discard stops there before any traced event (neither node has BDRV_O_UNMAP): such a discard has no request
+     * in the log, and the replay issues it right after the command before it, as HMP issues them in order.
      */
     static List<Command> fromScript(List<CoInstance> requests, List<ScriptCommand> script, String source,
-                                    String scriptName, String jobFilter, List<String> inferred)
+                                    String scriptName, JobEvents job, List<String> inferred)
             throws ImportException {
         List<ScriptCommand> wanted = script.stream().filter(s -> !(s.command() instanceof Command.AioFlush)).toList();
-        for (int i = 0; i < Math.max(wanted.size(), requests.size()); i++) {
+        int r = 0;
+        for (int i = 0; i < wanted.size() || r < requests.size(); i++) {
             boolean discardMissing = i < wanted.size() && wanted.get(i).command() instanceof Command.Discard
-                    && (i >= requests.size() || requests.get(i).kind != Kind.DISCARD);
-            if (discardMissing && jobFilter != null) {
-                throw new ImportException(scriptName, wanted.get(i).line(), "expected this discard's request in "
-                        + source + ", found none: while block-stream runs, qemu 7.2's copy-on-read filter (bs "
-                        + jobFilter + ") is opened without BDRV_O_UNMAP and drops a guest discard before any traced "
-                        + "event, so the log cannot say where it ran");
+                    && (r >= requests.size() || requests.get(r).kind != Kind.DISCARD);
+            if (discardMissing && job != null && job.filterNode != null) {
+                dropped(wanted.get(i), r == 0 ? null : requests.get(r - 1), job, source, scriptName, inferred);
+                continue;
             }
-            if (i >= requests.size()) {
+            if (r >= requests.size()) {
                 throw new ImportException(scriptName, wanted.get(i).line(), "expected a request in " + source
                         + " for this command, found only " + requests.size());
             }
-            CoInstance c = requests.get(i);
-            if (i >= wanted.size() && onlyFlushesFrom(requests, i)) {
-                return withQuitFlushes(script, requests, i, scriptName, inferred);
+            CoInstance c = requests.get(r);
+            if (i >= wanted.size() && onlyFlushesFrom(requests, r)) {
+                return withQuitFlushes(script, requests, r, scriptName, inferred);
             }
             if (i >= wanted.size()) {
                 throw new ImportException(source, lineOf(c), "expected no more requests (" + scriptName + " has "
@@ -128,10 +130,31 @@ final class WorkloadInference {
                         + scriptName + ":" + s.line() + " is " + s.command().op());
             }
             c.name = s.command().coroutine();
+            r++;
         }
         inferred.add("workload taken from " + scriptName + "; its " + wanted.size()
                 + " requests matched the log's requests one to one, in order");
         return script.stream().map(ScriptCommand::command).toList();
+    }
+
+    /**
+     * Accepts a script discard the log has no request for when the job's filter was in the graph as it came: the
+     * request before it (the guest issues in order) started while the job ran. Otherwise it is refused in one line.
+     */
+    private static void dropped(ScriptCommand d, CoInstance before, JobEvents job, String source, String scriptName,
+                                List<String> inferred) throws ImportException {
+        String filter = job.ops != null ? "mirror_top (bs " + job.filterNode + ")"
+                : "the copy-on-read filter (bs " + job.filterNode + ")";
+        if (before == null || before.first() < job.startIndex || before.first() > job.endIndex) {
+            throw new ImportException(scriptName, d.line(), "expected this discard's request in " + source + ", found "
+                    + "none, and the command before it " + (before == null ? "does not exist" : "(co " + before.address
+                    + ", line " + before.firstLine + ") did not start while the job ran") + ": only a discard "
+                    + filter + " drops (it has no BDRV_O_UNMAP) leaves no trace event");
+        }
+        inferred.add(d.command().coroutine() + " (" + scriptName + ":" + d.line() + ") has no request in the log: "
+                + filter + " has no BDRV_O_UNMAP and drops a guest discard before any traced event; it came while "
+                + "the job ran (the command before it, " + before.name + ", starts at line " + before.firstLine
+                + "), so the replay issues it right after that one and the engine's filter drops it too");
     }
 
     private static boolean onlyFlushesFrom(List<CoInstance> requests, int i) {
@@ -163,7 +186,8 @@ final class WorkloadInference {
                 + (c.request == null ? "" : " (" + c.request.event() + " offset " + c.request.field("offset")
                 + " bytes " + c.request.field("bytes") + " flags " + c.request.field("flags") + ")");
         if (cmd instanceof Command.Write w && c.kind == Kind.WRITE) {
-            long flags = LogLineParser.number(c.request.field("flags"));
+            // what the guest sent: the flags it entered a job's filter with, where it did
+            long flags = LogLineParser.number((c.entry != null ? c.entry : c.request).field("flags"));
             boolean same = w.offset() == num(c, "offset") && w.bytes() == num(c, "bytes")
                     && w.zero() == ((flags & 0x2) != 0) && w.unmap() == ((flags & 0x4) != 0);
             return same ? null : desc;

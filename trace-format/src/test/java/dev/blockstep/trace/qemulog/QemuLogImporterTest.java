@@ -170,21 +170,35 @@ class QemuLogImporterTest {
     }
 
     @Test
-    void aDiscardTheStreamsFilterDroppedIsRefusedInOneLineNamingTheFilter() {
-        ImportException e = assertThrows(ImportException.class, () -> withScript("stream-drops-discard"));
-        assertEquals("stream-drops-discard.qemu-io:4: expected this discard's request in stream-drops-discard.log, "
-                + "found none: while block-stream runs, qemu 7.2's copy-on-read filter (bs 0x55d0018ca100) is opened "
-                + "without BDRV_O_UNMAP and drops a guest discard before any traced event, so the log cannot say "
-                + "where it ran", e.getMessage());
+    void aDiscardTheStreamsFilterDroppedIsTakenFromTheScriptWithoutARequest() throws Exception {
+        Trace t = withScript("stream-drops-discard");
+        Command.Discard d = (Command.Discard) t.workload().get(3);
+        // the log has no event of it: the replay places it by the command before it
+        assertTrue(t.qemuLog().events().stream().noneMatch(e -> d.coroutine().equals(e.coroutine())), d.coroutine());
+        assertTrue(t.qemuLog().inferred().stream().anyMatch(l -> l.startsWith(d.coroutine() + " (stream-drops-discard"
+                + ".qemu-io:4) has no request in the log: the copy-on-read filter (bs 0x55d0018ca100) has no "
+                + "BDRV_O_UNMAP")), t.qemuLog().inferred().toString());
     }
 
     @Test
-    void aMirrorIsRefusedInOneLineAtItsStart() {
+    void aMissingDiscardWithNoCommandBeforeItInTheJobIsRefusedInOneLine() {
+        // the same discard moved to the front of the script: nothing places it while the job ran
+        ImportException e = assertThrows(ImportException.class, () -> QemuLogImporter.importLog(
+                resource("stream-drops-discard.log"), "stream-drops-discard.log", IMAGE, QemuIoScriptImporter.parse(
+                        "discard 64k 64k\n" + resource("stream-drops-discard.qemu-io"), "front.qemu-io"),
+                "front.qemu-io"));
+        assertEquals("front.qemu-io:1: expected this discard's request in stream-drops-discard.log, found none, and "
+                + "the command before it does not exist: only a discard the copy-on-read filter (bs 0x55d0018ca100) "
+                + "drops (it has no BDRV_O_UNMAP) leaves no trace event", e.getMessage());
+    }
+
+    @Test
+    void aMirrorWithoutItsQmpCommandIsRefusedInOneLineAtItsStart() {
         ImportException e = assertThrows(ImportException.class, () -> edited("stream_start bs 0x560affb7f420 base "
                 + "(nil) s 0x560affb851f0", "mirror_start bs 0x560affb7f420 s 0x560affb851f0 opaque 0x1"));
-        assertEquals("stream-beside-hmp.log:156: expected stream_start or commit_start: the importer reads "
-                + "block-stream's and intermediate block-commit's events, got mirror_start (blockdev-mirror or an "
-                + "active commit; write the job into a trace's job section instead, format 5)", e.getMessage());
+        assertEquals("stream-beside-hmp.log:156: expected the job's QMP command with a log that has mirror_start "
+                + "(blockdev-mirror and an active block-commit both print it, and the log names neither target nor "
+                + "copy-mode), got none", e.getMessage());
     }
 
     @Test
