@@ -1,5 +1,7 @@
 package dev.blockstep.engine.qcow2;
 
+import dev.blockstep.engine.snapshot.WriteGeneration;
+
 /**
  * One I/O of the file node that a write-back of qemu's metadata caches makes with s->lock held, in the order qemu
  * makes them: the block layer turns each into the yield it is in qemu.
@@ -9,5 +11,5 @@ public sealed interface CacheIo {
     record EntryWrite(boolean l2Cache, int index, long offset) implements CacheIo { }
 
     /** bdrv_flush(bs->file), which read the file node's write_gen as {@code writeGen} on entry. */
-    record FileFlush(long writeGen) implements CacheIo { }
+    record FileFlush(@WriteGeneration long writeGen) implements CacheIo { }
 }
