@@ -28,15 +28,15 @@ class SampleDescriptionsHoldTest {
     static Stream<Arguments> samples() {
         return Stream.of(
                 Arguments.of("minimal-race", 36, 0, List.of(A, B), 2, "2 errors were found on the image"),
-                Arguments.of("minimal-race-fixed", 35, 0, List.of(), 0, "No errors were found on the image"),
-                Arguments.of("upstream-regression", 83821, 0, List.of(), 0, "No errors were found on the image"),
-                Arguments.of("upstream-regression-z", 77396, 65, List.of(A, B), 2,
+                Arguments.of("minimal-race-fixed", 36, 0, List.of(), 0, "No errors were found on the image"),
+                Arguments.of("upstream-regression", 79923, 0, List.of(), 0, "No errors were found on the image"),
+                Arguments.of("upstream-regression-z", 73500, 73, List.of(A, B), 2,
                         "2 errors were found on the image"),
                 Arguments.of("subcluster-race", 45, 0, List.of(A, B), 2, "2 errors were found on the image"),
-                Arguments.of("block-stream-discard", 45, 0, List.of(), 0, "No errors were found on the image"),
-                Arguments.of("block-commit-discard", 46, 0, List.of(), 0, "No errors were found on the image"),
-                Arguments.of("blockdev-mirror-discard", 66, 0, List.of(), 0, "No errors were found on the image"),
-                Arguments.of("guest-only", 620, 0, List.of(), 0, "No errors were found on the image"),
+                Arguments.of("block-stream-discard", 46, 0, List.of(), 0, "No errors were found on the image"),
+                Arguments.of("block-commit-discard", 47, 0, List.of(), 0, "No errors were found on the image"),
+                Arguments.of("blockdev-mirror-discard", 68, 0, List.of(), 0, "No errors were found on the image"),
+                Arguments.of("guest-only", 608, 0, List.of(), 0, "No errors were found on the image"),
                 Arguments.of("nbd-zero-race", 35, 0, List.of(A, B), 2, "exits 2"),
                 Arguments.of("detect-zeroes-race", 36, 0, List.of(A, B), 2, "exits 2"));
     }

@@ -65,6 +65,12 @@ public sealed interface EngineEvent {
     /** fallocate(PUNCH_HOLE) of a freed cluster range. */
     record HolePunched(int coroutine, long hostOffset, long bytes) implements EngineEvent { }
 
+    /** qemu's trace event qcow2_cache_flush, which qcow2_cache_write prints as it starts on one cache. */
+    record CacheFlush(int coroutine, boolean l2Cache) implements EngineEvent { }
+
+    /** qemu's trace event qcow2_cache_entry_flush: a dirty cache entry (at {@code index}) is written back. */
+    record CacheEntryFlush(int coroutine, boolean l2Cache, int index, long offset) implements EngineEvent { }
+
     /** A line qemu prints to stderr, e.g. "qcow2_free_clusters failed: Invalid argument". */
     record StderrLine(int coroutine, String line) implements EngineEvent { }
 

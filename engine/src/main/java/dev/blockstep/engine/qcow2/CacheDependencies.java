@@ -19,27 +19,74 @@ final class CacheDependencies {
     /** One of the two caches. */
     enum Cache { L2, REFCOUNT }
 
-    private final boolean[] dirty = new boolean[2];
+    /** Each cache's entries, by {@link Cache} ordinal. */
+    private final CacheEntries[] entries;
     private final boolean[] dependsOnOther = new boolean[2];
     private final boolean[] dependsOnFlush = new boolean[2];
     @dev.blockstep.engine.snapshot.WriteGeneration
     private long writeGen;
-    /** write_gen as each bdrv_flush(bs->file) of the operation running read it on entry. */
-    private final java.util.List<Long> fileFlushes = new java.util.ArrayList<>();
+    /** The cache I/O of the operation running, in qemu's order. */
+    private final java.util.List<CacheIo> io = new java.util.ArrayList<>();
     private static final long[] NO_FLUSHES = new long[0];
     /** Where the step running declares that it adds to write_gen or reads it. */
     private final Qcow2State s;
 
     CacheDependencies(Qcow2State s) {
         this.s = s;
+        // the refcount cache's default size is MIN_REFCOUNT_CACHE_SIZE clusters
+        this.entries = new CacheEntries[] {l2Cache(s), new CacheEntries(4, s.clusterSize)};
     }
 
-    /** A table of {@code c} was updated; {@code dependency} is the cache the update makes it depend on, or null. */
-    void updated(Cache c, Cache dependency) {
-        if (dependency != null) {
-            setDependency(c, dependency);
+    /**
+     * The L2 cache qcow2_update_options_prepare makes by default: enough for the whole disk, capped at 32 MiB
+     * (Linux), at least 2 entries; when the cap bites, its entries are 4 KiB slices of a table.
+     */
+    private static CacheEntries l2Cache(Qcow2State s) {
+        long cs = s.clusterSize;
+        long tables = (s.virtualSize / 512 * 512 + cs - 1) / cs;
+        long wanted = (tables * 8 + cs - 1) / cs * cs;
+        long size = Math.min(wanted, 32L << 20);
+        int entrySize = size < wanted ? (int) Math.min(cs, 4096) : (int) cs;
+        return new CacheEntries((int) Math.max(2, size / entrySize), entrySize);
+    }
+
+    /**
+     * qcow2_cache_get and its put, of the table holding the byte at {@code at}: a miss evicts the least recently
+     * used entry, writing it back first if dirty (qcow2_cache_entry_flush). Returns the entry's index.
+     */
+    int get(Cache c, long at) {
+        CacheEntries e = entries[c.ordinal()];
+        long table = e.tableOf(at);
+        int i = e.find(table);
+        if (i < 0) {
+            i = e.victim(table);
+            entryFlush(c, i);
+            e.load(i, table);
+        } else {
+            e.put(i);
         }
-        dirty[c.ordinal()] = true;
+        return i;
+    }
+
+    /** qcow2_cache_entry_mark_dirty of the table holding the byte at {@code at} (got first). */
+    void markDirty(Cache c, long at) {
+        CacheEntries e = entries[c.ordinal()];
+        e.markDirty(get(c, at));
+    }
+
+    /** Every table (or slice) of the cluster at {@code cluster} got and marked dirty (l2_allocate's new table). */
+    void markClusterDirty(Cache c, long cluster) {
+        CacheEntries e = entries[c.ordinal()];
+        for (long at = cluster; at < cluster + s.clusterSize; at += e.tableSize()) {
+            markDirty(c, at);
+        }
+    }
+
+    /** qcow2_cache_discard: a table freed while cached leaves both caches without a write-back. */
+    void discard(long table) {
+        for (CacheEntries e : entries) {
+            e.discard(table);
+        }
     }
 
     /** qcow2_cache_flush: write the cache back, then bdrv_flush(bs->file). */
@@ -48,20 +95,43 @@ final class CacheDependencies {
         fileFlush();
     }
 
-    /** qcow2_cache_write: the first dirty table makes the cache's dependency (or pending file flush) go first. */
+    /** qcow2_cache_write: each dirty entry in index order (the first one flushes the dependency first). */
     void cacheWrite(Cache c) {
-        int i = c.ordinal();
-        if (!dirty[i]) {
+        traceWrite(c);
+        CacheEntries e = entries[c.ordinal()];
+        for (int i = 0; i < e.size(); i++) {
+            entryFlush(c, i);
+        }
+    }
+
+    /** The trace event qcow2_cache_write starts with. */
+    void traceWrite(Cache c) {
+        s.emit(new dev.blockstep.engine.event.EngineEvent.CacheFlush(s.co, c == Cache.L2));
+    }
+
+    /** qcow2_cache_entry_flush: nothing for a clean entry; else the dependency, then the entry's write. */
+    private void entryFlush(Cache c, int i) {
+        CacheEntries e = entries[c.ordinal()];
+        if (!e.isDirty(i)) {
             return;
         }
-        if (dependsOnOther[i]) {
+        boolean l2 = c == Cache.L2;
+        s.emit(new dev.blockstep.engine.event.EngineEvent.CacheEntryFlush(s.co, l2, i, e.offsetAt(i)));
+        int k = c.ordinal();
+        if (dependsOnOther[k]) {
             flushDependency(c);
-        } else if (dependsOnFlush[i]) {
+        } else if (dependsOnFlush[k]) {
             fileFlush();
-            dependsOnFlush[i] = false;
+            dependsOnFlush[k] = false;
         }
-        dirty[i] = false;
+        io.add(new CacheIo.EntryWrite(l2, i, e.offsetAt(i)));
+        e.clean(i);
         addWrite();
+    }
+
+    /** Whether a write-back of either cache would write an entry. */
+    boolean anyDirty() {
+        return entries[0].anyDirty() || entries[1].anyDirty();
     }
 
     /** qcow2_cache_depends_on_flush: the cache's next write-back flushes the file first (after perform_cow). */
@@ -81,7 +151,7 @@ final class CacheDependencies {
 
     /** bdrv_flush(bs->file) made by the driver itself (bdrv_pwrite_sync of an L1 entry). */
     void fileFlush() {
-        fileFlushes.add(writeGen());
+        io.add(new CacheIo.FileFlush(writeGen()));
     }
 
     long writeGen() {
@@ -91,22 +161,43 @@ final class CacheDependencies {
 
     /**
      * The file flushes the operation running made since the last call, each as the write_gen it read on entry (the
-     * tables written after it in the same operation do not count for it); the list starts again empty.
+     * tables written after it in the same operation do not count for it); the cache I/O starts again empty. The
+     * entry writes are left out: inside a request's lock-held step they are part of the step.
      */
     long[] takeFileFlushes() {
         // twice in every request step, nearly always empty: no stream pipeline for that
-        if (fileFlushes.isEmpty()) {
+        if (io.isEmpty()) {
             return NO_FLUSHES;
         }
-        long[] gens = new long[fileFlushes.size()];
-        for (int i = 0; i < gens.length; i++) {
-            gens[i] = fileFlushes.get(i);
+        int n = 0;
+        for (CacheIo o : io) {
+            if (o instanceof CacheIo.FileFlush) {
+                n++;
+            }
         }
-        fileFlushes.clear();
+        long[] gens = new long[n];
+        n = 0;
+        for (CacheIo o : io) {
+            if (o instanceof CacheIo.FileFlush f) {
+                gens[n++] = f.writeGen();
+            }
+        }
+        io.clear();
         return gens;
     }
 
-    private void setDependency(Cache c, Cache dependency) {
+    /** The cache I/O of the operation running since the last call, in order; the list starts again empty. */
+    java.util.List<CacheIo> takeIo() {
+        if (io.isEmpty()) {
+            return java.util.List.of();
+        }
+        java.util.List<CacheIo> out = java.util.List.copyOf(io);
+        io.clear();
+        return out;
+    }
+
+    /** qcow2_cache_set_dependency: {@code c} is written back only after {@code dependency} from now on. */
+    void setDependency(Cache c, Cache dependency) {
         if (dependsOnOther[dependency.ordinal()]) {
             flushDependency(dependency);
         }

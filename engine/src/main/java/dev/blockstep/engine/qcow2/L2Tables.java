@@ -136,6 +136,11 @@ final class L2Tables {
         long entry = l2Offset | QCOW_OFLAG_COPIED;
         try {
             refcounts.caches.flushRefcountBlocks();
+            // the new table enters the L2 cache dirty (copied from the old one, if any), and is flushed with it
+            refcounts.caches.deps.markClusterDirty(CacheDependencies.Cache.L2, l2Offset);
+            if (oldOffset != 0) {
+                refcounts.caches.deps.get(CacheDependencies.Cache.L2, oldOffset);
+            }
             // qemu flushes the new table from the L2 cache at once, with the cache's held tables; the table itself
             // is not yet in the L1 table. A held table's refusal fails the flush after the new table is written.
             Qcow2Error held = null;
@@ -176,6 +181,7 @@ final class L2Tables {
     }
 
     L2Entry entryAt(long l2Table, int index) {
+        refcounts.caches.deps.get(CacheDependencies.Cache.L2, l2Table + 8L * index);
         return new L2Entry(refcounts.caches.l2.readFrom(l2Table).readBe64(l2Table + 8L * index));
     }
 
@@ -186,7 +192,10 @@ final class L2Tables {
      */
     void setEntry(long l2Table, long guestOffset, long raw, boolean link) {
         long at = l2Table + 8L * s.l2Index(guestOffset);
-        refcounts.caches.deps.updated(CacheDependencies.Cache.L2, link ? CacheDependencies.Cache.REFCOUNT : null);
+        if (link) {
+            refcounts.caches.deps.setDependency(CacheDependencies.Cache.L2, CacheDependencies.Cache.REFCOUNT);
+        }
+        refcounts.caches.deps.markDirty(CacheDependencies.Cache.L2, at);
         HostFile table = refcounts.caches.l2.writeTo(l2Table, link ? refcounts.caches.refcountBlocks : null);
         long old = table.readBe64(at);
         if (table == s.file) {

@@ -391,20 +391,29 @@ public final class Qcow2Driver {
     /**
      * Lock held: qcow2_co_flush_to_os (qcow2_write_caches). Metadata is on the host file already, except the
      * tables qemu's caches could not write back: those are tried again, and a refusal fails the flush with EIO.
+     * Returns the I/O qemu makes meanwhile, in order: a write per dirty cache entry, and the file flushes a cache
+     * dependency puts before them; empty when both caches are clean.
      */
-    public void flushToOs(int co) {
+    public List<CacheIo> flushToOs(int co) {
         s.enter(co);
         refcounts.caches.writeCaches();
+        return refcounts.caches.deps.takeIo();
     }
 
     /**
-     * The flush bdrv_close makes when qemu-io exits ({@link MetadataCaches#close}). Only a damaged image can leave
-     * tables held, so an intact image's close declares no access.
+     * What bdrv_close writes when qemu-io closes the image ({@link MetadataCaches#close}), in one step: nothing else
+     * runs by then. Clean caches write nothing, so an intact image's close with clean caches declares no access.
      */
     public void close(int co) {
-        if (!s.corrupt && refcounts.caches.holdsTables()) {
+        if (s.corrupt) {
+            return;
+        }
+        if (refcounts.caches.holdsTables() || refcounts.caches.deps.anyDirty()) {
             s.enter(co);
             refcounts.caches.close();
+        } else {
+            s.co = co;
+            refcounts.caches.closeClean();
         }
     }
 

@@ -42,6 +42,7 @@ final class Refcounts {
         if (s.offsetIntoCluster(block) != 0) {
             throw corruption("Refblock offset " + Refcounts.px(block) + " unaligned (reftable index: " + px(tableIndex) + ")");
         }
+        caches.deps.get(CacheDependencies.Cache.REFCOUNT, block);
         return s.refcounts.get(caches.refcountBlocks.readFrom(block), block, clusterIndex & (s.refcountBlockSize - 1));
     }
 
@@ -129,6 +130,10 @@ final class Refcounts {
         if (length == 0) {
             return;
         }
+        if (decrease) {
+            // a decrease makes the refcount cache depend on the L2 cache
+            caches.deps.setDependency(CacheDependencies.Cache.REFCOUNT, CacheDependencies.Cache.L2);
+        }
         long start = s.startOfCluster(offset);
         long last = s.startOfCluster(offset + length - 1);
         long clusterOffset = start;
@@ -150,8 +155,7 @@ final class Refcounts {
                         }
                         throw again;
                     }
-                    // a decrease makes the refcount cache depend on the L2 cache (qcow2_cache_set_dependency)
-                    caches.deps.updated(CacheDependencies.Cache.REFCOUNT, decrease ? CacheDependencies.Cache.L2 : null);
+                    caches.deps.markDirty(CacheDependencies.Cache.REFCOUNT, block);
                     blockFile = caches.refcountBlocks.writeTo(block, decrease ? caches.l2 : null);
                 }
                 oldTableIndex = tableIndex;
@@ -168,6 +172,10 @@ final class Refcounts {
                 long updated = decrease ? refcount - addend : refcount + addend;
                 if (updated == 0 && clusterIndex < s.freeClusterIndex) {
                     s.freeClusterIndex = clusterIndex;
+                }
+                if (updated == 0) {
+                    // qemu looks the call's start offset up in both caches, not the cluster's
+                    caches.deps.discard(offset);
                 }
                 if (blockFile == s.file) {
                     long at = s.refcounts.byteOffset(block, blockIndex);
@@ -276,6 +284,7 @@ final class Refcounts {
             // the refcount cache flush of the new block, not yet in the refcount table; the cache's held blocks
             // are tried in the same flush, and their refusal fails it only after the new block is written
             Qcow2Error held = null;
+            caches.deps.markDirty(CacheDependencies.Cache.REFCOUNT, newBlock);
             try {
                 caches.flushRefcountBlocks();
             } catch (Qcow2Error e) {
@@ -292,6 +301,8 @@ final class Refcounts {
         } else {
             updateRefcount(newBlock, s.clusterSize, 1, false, DiscardType.NEVER);
             // the refcount cache is flushed before the new block enters it, and again with it
+            caches.flushRefcountBlocks();
+            caches.deps.markDirty(CacheDependencies.Cache.REFCOUNT, newBlock);
             caches.flushRefcountBlocks();
             OverlapCheck.preWrite(s, this, MetadataOverlap.REFCOUNT_BLOCK, newBlock, s.clusterSize);
             s.file.writeZeroes(newBlock, s.clusterSize);

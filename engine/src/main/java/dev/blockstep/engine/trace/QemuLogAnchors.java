@@ -20,7 +20,9 @@ import java.util.Set;
  * flusher takes active_flush_req decides the order of the flushes, and a woken flush_queue waiter can lose the flag
  * to a newcomer, so those reqs_lock events are anchors too. The fdatasync of a file flush that qcow2's metadata
  * cache makes under s->lock (a thread_pool_submit that no bdrv_co_p*_part announced, after qcow2_cache_flush or
- * qcow2_cache_entry_flush) is the engine's file-node flush sync, and its completion is an anchor. A block job's
+ * qcow2_cache_entry_flush) is the engine's file-node flush sync, and its completion is an anchor. So is the
+ * completion of each cache entry write qcow2_co_flush_to_os makes (a bdrv_co_pwritev_part on the file after a
+ * qcow2_cache_entry_flush, between the flush's s->lock lock and its end): the engine yields for each. A block job's
  * *_one_iteration events and its job_completed (the importer gives it to the job's coroutine) anchor the job's own
  * steps, block status and completion, which take no s->lock of the guest's node when the job is a commit.
  */
@@ -34,7 +36,10 @@ final class QemuLogAnchors {
             "qcow2_writev_done_part", "qcow2_writev_done_req", "qemu_co_mutex_lock_entry",
             "qemu_co_mutex_lock_uncontended", "qemu_co_mutex_unlock_entry", "thread_pool_complete",
             QemuLogAnchors.PUNCH, FlushAnchors.ATTEMPT, "stream_one_iteration", "commit_one_iteration",
-            "job_completed");
+            "job_completed", QemuLogAnchors.ENTRY_WRITTEN);
+
+    /** The completion of one of qcow2_co_flush_to_os's cache entry writes (no trace event of its own). */
+    static final String ENTRY_WRITTEN = "qcow2_cache_entry_written";
 
     /** The engine's punch step; the anchor sits on the punch's thread_pool_complete. */
     static final String PUNCH = "qcow2_process_discards";
@@ -47,6 +52,8 @@ final class QemuLogAnchors {
             "bdrv_co_flush (file)", "qemu_co_mutex_unlock_entry",
             // a job's run returns, and the main loop completes it
             "stream_prepare", "job_completed",
+            // the step after one of flush_to_os's entry writes yielded
+            "qcow2_cache_entry_flush", ENTRY_WRITTEN,
             "commit_prepare", "job_completed");
 
     final Map<String, List<Anchor>> byCoroutine = new HashMap<>();
@@ -63,6 +70,13 @@ final class QemuLogAnchors {
         Map<String, String> cacheSyncSubmitter = new HashMap<>();
         Map<String, Boolean> holdsLock = new HashMap<>();
         Map<String, Boolean> inCacheFlush = new HashMap<>();
+        Map<String, List<int[]>> flushToOs = new HashMap<>();
+        for (dev.blockstep.trace.qemulog.FlushSections.Flush f : dev.blockstep.trace.qemulog.FlushSections.of(events)) {
+            flushToOs.computeIfAbsent(f.coroutine(), k -> new ArrayList<>())
+                    .add(new int[] {f.lock(), f.end() < 0 ? Integer.MAX_VALUE : f.end()});
+        }
+        Map<String, Integer> entryWritesDue = new HashMap<>();
+        Map<String, String> entryWriter = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
             QemuEvent e = events.get(i);
             String co = e.coroutine();
@@ -78,6 +92,9 @@ final class QemuLogAnchors {
             if (co != null && (e.event().equals("bdrv_co_preadv_part") || e.event().equals("bdrv_co_pwritev_part"))) {
                 fileIoAnnounced.put(co, true);
             }
+            if (co != null && e.event().equals("qcow2_cache_entry_flush") && within(flushToOs.get(co), i)) {
+                entryWritesDue.merge(co, 1, Integer::sum);
+            }
             if (co != null && e.event().startsWith("qcow2_cache_")) {
                 inCacheFlush.put(co, e.event().equals("qcow2_cache_flush")
                         || e.event().equals("qcow2_cache_entry_flush"));
@@ -92,6 +109,10 @@ final class QemuLogAnchors {
             }
             if (e.event().equals("thread_pool_submit") && co != null) {
                 boolean unannounced = !fileIoAnnounced.getOrDefault(co, false);
+                if (!unannounced && entryWritesDue.getOrDefault(co, 0) > 0) {
+                    entryWritesDue.merge(co, -1, Integer::sum);
+                    entryWriter.put(arg(e.args(), "req"), co);
+                }
                 if (unannounced && holdsLock.getOrDefault(co, false) && inCacheFlush.getOrDefault(co, false)) {
                     cacheSyncSubmitter.put(arg(e.args(), "req"), co);
                 } else if (zeroing.getOrDefault(co, false) && unannounced) {
@@ -109,6 +130,10 @@ final class QemuLogAnchors {
                 String syncer = cacheSyncSubmitter.remove(req);
                 if (syncer != null) {
                     add(syncer, i, e.event());
+                }
+                String writer = entryWriter.remove(req);
+                if (writer != null) {
+                    add(writer, i, ENTRY_WRITTEN);
                 }
                 String puncher = punchSubmitter.remove(req);
                 if (puncher != null) {
@@ -137,6 +162,18 @@ final class QemuLogAnchors {
         for (List<Anchor> list : byCoroutine.values()) {
             list.sort(java.util.Comparator.comparingInt(Anchor::index));
         }
+    }
+
+    /** Whether event {@code i} lies in one of the ranges (a flush's s->lock lock to its end). */
+    private static boolean within(List<int[]> ranges, int i) {
+        if (ranges != null) {
+            for (int[] r : ranges) {
+                if (i > r[0] && i < r[1]) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void add(String co, int index, String event) {

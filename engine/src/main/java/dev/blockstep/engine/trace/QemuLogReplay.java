@@ -56,7 +56,7 @@ public final class QemuLogReplay {
                 }
             }
             Step step = session.stepCoroutine(chosen).lastStep();
-            advance(names.name(map, s, chosen), step.name(), anchors, cursor);
+            advance(names.name(map, s, chosen), logName(step), anchors, cursor);
         }
         return session;
     }
@@ -85,8 +85,19 @@ public final class QemuLogReplay {
         return at < list.size() ? list.get(at).index() : Long.MAX_VALUE - 1;
     }
 
-    private static void advance(String co, String stepName, QemuLogAnchors anchors, Map<String, Integer> cursor) {
-        String logName = QemuLogAnchors.ENGINE_TO_LOG.getOrDefault(stepName, stepName);
+    /**
+     * The log event a step corresponds to. qcow2_co_flush_to_os with clean caches releases s->lock in the step that
+     * took it over (nothing to write, so no yield): that step is the unlock.
+     */
+    private static String logName(Step step) {
+        if (step.name().equals("qcow2_co_flush_to_os") && step.events().stream().anyMatch(e ->
+                e instanceof dev.blockstep.engine.event.EngineEvent.LockReleased r && r.mutex().equals("s->lock"))) {
+            return "qemu_co_mutex_unlock_entry";
+        }
+        return QemuLogAnchors.ENGINE_TO_LOG.getOrDefault(step.name(), step.name());
+    }
+
+    private static void advance(String co, String logName, QemuLogAnchors anchors, Map<String, Integer> cursor) {
         if (!QemuLogAnchors.ANCHORS.contains(logName)) {
             return;
         }

@@ -20,7 +20,7 @@ class StepNamingTest {
             "qcow2_writev_start_req", "qcow2_writev_start_part", "qemu_co_mutex_lock_entry", "qemu_co_mutex_lock",
             "qcow2_handle_copied", "qcow2_handle_alloc", "handle_dependencies", "qcow2_writev_data", "qcow2_add_task",
             "thread_pool_complete", "qcow2_cluster_link_l2", "qcow2_alloc_cluster_link_l2", "qcow2_handle_l2meta",
-            "qcow2_writev_done_part", "qcow2_writev_done_req", "bdrv_co_flush", "qcow2_co_flush_to_os",
+            "qcow2_writev_done_part", "qcow2_writev_done_req", "bdrv_co_flush", "qcow2_co_flush_to_os", "qcow2_cache_entry_flush",
             "bdrv_co_flush (file)", "tracked_request_end", "qcow2_pwrite_zeroes_start_req", "qcow2_pwrite_zeroes",
             "qcow2_co_block_status",
             "qemu_co_mutex_unlock", "bdrv_co_pdiscard", "qcow2_co_pdiscard", "qcow2_cluster_discard",
