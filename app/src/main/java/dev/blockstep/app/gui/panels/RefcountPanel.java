@@ -116,7 +116,8 @@ public final class RefcountPanel implements SessionPanel {
         scroll = new ScrollPane(holder);
         scroll.setFitToWidth(true);
         scroll.viewportBoundsProperty().addListener((o, a, b) -> {
-            canvas.setWidth(Math.max(400, b.getWidth()));
+            // no wider than the pane unless one host column would not fit: a needless scroll bar takes a row
+            canvas.setWidth(Math.max(GUEST_W + MIN_GAP + CELL_W + 10, b.getWidth()));
             redraw();
         });
         Tooltip.install(canvas, tip);
