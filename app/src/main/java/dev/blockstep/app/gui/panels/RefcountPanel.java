@@ -49,6 +49,8 @@ public final class RefcountPanel implements SessionPanel {
     static final double ROW = 20;
     static final double GUEST_W = 150;
     static final double GAP = 70;
+    /** The least room for the guest -> host lines, taken when one more column lets every host cluster show. */
+    static final double MIN_GAP = 24;
     static final double CELL_W = 64;
     static final double CELL_H = 36;
     /** Keeps the canvas below the software pipeline's texture limit on huge images. */
@@ -88,6 +90,8 @@ public final class RefcountPanel implements SessionPanel {
     private Set<Long> changedHosts = Set.of();
     private int clusterSize = 65536;
     private int columns = 8;
+    /** Between the guest labels and the first host column: {@link #GAP}, or less in a short map. */
+    private double gap = GAP;
     /** What the canvas last drew; a step that changes none of it does not repaint the map. */
     private List<Object> drawn = List.of();
 
@@ -112,7 +116,8 @@ public final class RefcountPanel implements SessionPanel {
         scroll = new ScrollPane(holder);
         scroll.setFitToWidth(true);
         scroll.viewportBoundsProperty().addListener((o, a, b) -> {
-            canvas.setWidth(Math.max(400, b.getWidth()));
+            // no wider than the pane unless one host column would not fit: a needless scroll bar takes a row
+            canvas.setWidth(Math.max(GUEST_W + MIN_GAP + CELL_W + 10, b.getWidth()));
             redraw();
         });
         Tooltip.install(canvas, tip);
@@ -152,8 +157,8 @@ public final class RefcountPanel implements SessionPanel {
 
     /** What the map shows at a point: a host cluster's refcount, a guest cluster's L2 entry, or null. */
     public Provenance.Value valueAt(double x, double y) {
-        if (x >= GUEST_W + GAP) {
-            int col = (int) ((x - GUEST_W - GAP) / CELL_W);
+        if (x >= GUEST_W + gap) {
+            int col = (int) ((x - GUEST_W - gap) / CELL_W);
             int i = (int) ((y - 10) / CELL_H) * columns + col;
             if (col < columns && y >= 10 && i < Math.min(cells.size(), MAX_ITEMS)) {
                 return new Provenance.HostRefcount(cells.get(i).cluster());
@@ -296,13 +301,27 @@ public final class RefcountPanel implements SessionPanel {
         return out;
     }
 
+    private static int columnsWith(double width, double gap) {
+        return Math.max(1, (int) ((width - GUEST_W - gap - 10) / CELL_W));
+    }
+
     private void redraw() {
         double w = canvas.getWidth();
-        columns = Math.max(1, (int) ((w - GUEST_W - GAP - 10) / CELL_W));
         int nHosts = Math.min(cells.size(), MAX_ITEMS);
         int nGuests = Math.min(guests.size(), MAX_ITEMS);
+        double shown = scroll.getViewportBounds().getHeight();
+        // a short map (a projector with the step-0 guide up) narrows the gap before the hosts if one more column
+        // then shows them all: at 1024x768 the race's host cluster 5 was in a third row, below the map's edge
+        columns = columnsWith(w, GAP);
+        gap = GAP;
+        if (10 + Math.ceil(nHosts / (double) columns) * CELL_H > shown && columnsWith(w, MIN_GAP) > columns) {
+            columns = columnsWith(w, MIN_GAP);
+            gap = Math.max(MIN_GAP, Math.min(GAP, w - GUEST_W - 10 - columns * CELL_W));
+        }
         double hostRows = Math.ceil(nHosts / (double) columns);
-        canvas.setHeight(Math.max(200, Math.max(nGuests * ROW, hostRows * CELL_H) + 30));
+        double needed = Math.max(nGuests * ROW, hostRows * CELL_H);
+        // no taller than what it draws when that fits: a needless scroll bar takes a column's width
+        canvas.setHeight(needed + 30 <= shown ? shown : Math.max(200, needed + 30));
         GraphicsContext g = canvas.getGraphicsContext2D();
         g.setFill(palette.color("background"));
         g.fillRect(0, 0, w, canvas.getHeight());
@@ -376,7 +395,7 @@ public final class RefcountPanel implements SessionPanel {
     }
 
     private double hostX(int i) {
-        return GUEST_W + GAP + (i % columns) * CELL_W;
+        return GUEST_W + gap + (i % columns) * CELL_W;
     }
 
     private double hostY(int i) {
@@ -384,8 +403,8 @@ public final class RefcountPanel implements SessionPanel {
     }
 
     private String tooltipAt(double x, double y) {
-        if (x >= GUEST_W + GAP) {
-            int col = (int) ((x - GUEST_W - GAP) / CELL_W);
+        if (x >= GUEST_W + gap) {
+            int col = (int) ((x - GUEST_W - gap) / CELL_W);
             int row = (int) ((y - 10) / CELL_H);
             int i = row * columns + col;
             if (col < columns && i >= 0 && i < Math.min(cells.size(), MAX_ITEMS)) {

@@ -7,6 +7,7 @@ import dev.blockstep.app.gui.session.SessionState;
 import dev.blockstep.engine.snapshot.CoroutineView;
 import dev.blockstep.engine.snapshot.TrackedRequestView;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import javafx.scene.Node;
@@ -27,15 +28,24 @@ public final class TrackedRequestsPanel implements SessionPanel {
         StyledRowsFlow.install(table);
         table.setPlaceholder(new Label("No tracked requests in flight"));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(column("Req", r -> "#" + r.id(), 34));
-        table.getColumns().add(column("Co", r -> coNames.getOrDefault(r.coroutineId(), "co " + r.coroutineId()), 40));
-        table.getColumns().add(column("Offset", r -> Hex.of(r.offset()), 60));
-        table.getColumns().add(column("Bytes", r -> Hex.size(r.bytes()), 42));
-        table.getColumns().add(column("Type", TrackedRequestView::type, 56));
-        table.getColumns().add(column("Serial.", r -> r.serialising() ? "yes" : "no", 46));
-        table.getColumns().add(column("Overlap", r -> r.overlapBytes() == 0 ? "" :
-                Hex.of(r.overlapOffset()) + "+" + Hex.size(r.overlapBytes()), 80));
-        table.getColumns().add(column("Waits", r -> r.waitingFor() < 0 ? "" : "#" + r.waitingFor(), 40));
+        var req = column("Req", r -> "#" + r.id(), 34);
+        var co = column("Co", r -> coNames.getOrDefault(r.coroutineId(), "co " + r.coroutineId()), 40);
+        var offset = column("Offset", r -> Hex.of(r.offset()), 60);
+        var bytes = column("Bytes", r -> Hex.size(r.bytes()), 42);
+        var type = column("Type", TrackedRequestView::type, 56);
+        var serial = column("Serial.", r -> r.serialising() ? "yes" : "no", 46);
+        var overlap = column("Overlap", r -> r.overlapBytes() == 0 ? "" :
+                Hex.of(r.overlapOffset()) + "+" + Hex.size(r.overlapBytes()), 80);
+        var waits = column("Waits", r -> r.waitingFor() < 0 ? "" : "#" + r.waitingFor(), 40);
+        table.getColumns().addAll(List.of(req, co, offset, bytes, type, serial, overlap, waits));
+        // a narrow pane keeps the request, its coroutine and type, whether it serialises and what it waits for:
+        // the race and its fix; the table's menu button lists every column
+        FittingColumns.install(table, List.of(new FittingColumns.Wanted<>(req, "#99"),
+                new FittingColumns.Wanted<>(co, "W99"), new FittingColumns.Wanted<>(type, "DISCARD"),
+                new FittingColumns.Wanted<>(serial, "yes"), new FittingColumns.Wanted<>(waits, "#99"),
+                new FittingColumns.Wanted<>(offset, "0x1f0000"), new FittingColumns.Wanted<>(bytes, "128k"),
+                new FittingColumns.Wanted<>(overlap, "0x10000+64k")));
+        table.setTableMenuButtonVisible(true);
         table.setRowFactory(t -> new LiveTableRow<>() {
             @Override
             protected void show(TrackedRequestView r) {
