@@ -60,7 +60,10 @@ final class CreateHelp {
             default -> null;
         };
         if (own == null) {
-            err.println("qemu-img: Unknown file format '" + format + "'");
+            // qemu 7.2's read-only formats have no creation options; blockstep knows no other format's
+            err.println(List.of("bochs", "cloop", "dmg", "vvfat").contains(format)
+                    ? "qemu-img: Format driver '" + format + "' does not support image creation"
+                    : "qemu-img: Unknown file format '" + format + "'");
             err.flush();
             return 1;
         }

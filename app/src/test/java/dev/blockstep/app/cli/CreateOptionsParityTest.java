@@ -82,7 +82,7 @@ class CreateOptionsParityTest {
         "-f qcow2 -o cluster_size=4k,help IMG 1M", "-f qcow2 -o help,cluster_size=4k IMG 1M",
         "-f qcow2 -o cluster_size=4k -o ? IMG 1M", "-f qcow2 -o backing_file=BASE, -o help IMG 1M",
         "-f qcow2 -o backing_file=BASE -o ,help IMG 1M", "-f qcow2 -o backing_file=BASE -o ,, -o help IMG 1M",
-        "-f foo -o help", "-f qcow2", "-f qcow2 -o cluster_size=4k,help=1 IMG 1M",
+        "-f foo -o help", "-f bochs -o help", "-f dmg -o help IMG 1M", "-f qcow2", "-f qcow2 -o cluster_size=4k,help=1 IMG 1M",
         "-f qcow2 -u -o backing_file=RAW,,x -F raw IMG 1M", "-f qcow2 -o backing_file=BASE,backing_fmt=qcow2 IMG",
         "-f qcow2 -o compat=0.10,backing_file=RAW,backing_fmt=raw IMG",
         "-f qcow2 -b BASE -F qcow2 -o backing_file=nope,backing_fmt=raw IMG", "-f raw IMG 1000",

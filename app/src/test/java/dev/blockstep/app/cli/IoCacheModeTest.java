@@ -59,6 +59,38 @@ class IoCacheModeTest {
                 back.file().read(0, (int) back.file().length()));
     }
 
+    /**
+     * reopen -c changes the mode for the requests after it, as qemu-io's reopen_f does (blk_set_enable_write_cache):
+     * from writethrough to writeback drops the flush step of each write after it, and back again adds it; without
+     * -c the mode stays.
+     */
+    @Test
+    void reopenWithACacheModeChangesTheWritesAfterIt() throws Exception {
+        List<String> writes = List.of("aio_write -P 1 0 64k", "aio_write -P 2 64k 64k", "aio_flush");
+        int through = run(null, prefixed("reopen", writes)).steps();
+        int toWriteback = run(null, prefixed("reopen -c writeback", writes)).steps();
+        int toUnsafe = run(null, prefixed("reopen -c unsafe", writes)).steps();
+        int back = run(new NodeOptions(null, null, Cache.WRITEBACK), prefixed("reopen", writes)).steps();
+        int toThrough = run(new NodeOptions(null, null, Cache.WRITEBACK), prefixed("reopen -c writethrough", writes))
+                .steps();
+        int toDirectsync = run(new NodeOptions(null, null, Cache.WRITEBACK), prefixed("reopen -c directsync", writes))
+                .steps();
+        assertEquals(back, toWriteback, "writethrough, then reopen -c writeback");
+        // unsafe's flush at close skips the host file's fdatasync, a step writeback takes
+        assertEquals(run(new NodeOptions(null, null, Cache.UNSAFE), prefixed("reopen", writes)).steps(), toUnsafe,
+                "writethrough, then reopen -c unsafe");
+        assertTrue(toUnsafe < back, toUnsafe + " steps after reopen -c unsafe, " + back + " writeback");
+        assertEquals(through, toThrough, "writeback, then reopen -c writethrough");
+        assertEquals(through, toDirectsync, "writeback, then reopen -c directsync");
+        assertTrue(through > back, through + " steps writethrough, " + back + " writeback");
+    }
+
+    private static List<String> prefixed(String first, List<String> rest) {
+        List<String> all = new java.util.ArrayList<>(List.of(first));
+        all.addAll(rest);
+        return all;
+    }
+
     private static QemuIoScript.Result run(NodeOptions options, List<String> script) throws Exception {
         HostFile img = Qcow2Create.create(1 << 20, 65536);
         return QemuIoScript.run(img, null, false, BlockStack.of(null, options), "img", script, i -> "-c", false,

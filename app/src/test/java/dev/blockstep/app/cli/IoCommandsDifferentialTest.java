@@ -212,11 +212,11 @@ class IoCommandsDifferentialTest {
                 used[Vocabulary.REOPEN.ordinal()]++;
                 String[] reopens = {"reopen -r", "reopen -w", "reopen", "reopen -c none", "reopen -c writeback -w",
                     "reopen -cunsafe", "reopen -r -w", "reopen -c bogus", "reopen x", "reopen -Z", "reopen -c",
-                    "reopen -rr"};
+                    "reopen -rr", "reopen -c writethrough", "reopen -w -c writethrough"};
                 int k = r.nextInt(reopens.length);
                 // bdrv_reopen drains: a request in flight completes first (a refused reopen drains nothing, so it
                 // gets none, as qemu's own completion order would then depend on timing)
-                return (k < 6 && r.nextInt(3) == 0 ? "aio_write -P 6 " + off + " " + length(r) + "\n" : "")
+                return ((k < 6 || k >= 12) && r.nextInt(3) == 0 ? "aio_write -P 6 " + off + " " + length(r) + "\n" : "")
                         + reopens[k];
             }
             case 14 -> {

@@ -11,7 +11,7 @@ import dev.blockstep.trace.qemuio.QemuIoCommand;
  */
 public final class BlockBackend implements QemuIoTarget {
     private final BlockNode node;
-    private final boolean writethrough;
+    private boolean writethrough;
 
     public BlockBackend(BlockNode node, boolean writethrough) {
         this.node = node;
@@ -20,6 +20,11 @@ public final class BlockBackend implements QemuIoTarget {
 
     public boolean writethrough() {
         return writethrough;
+    }
+
+    /** blk_set_enable_write_cache, as qemu-io's reopen -c does: requests issued from now on follow it. */
+    public void writethrough(boolean on) {
+        this.writethrough = on;
     }
 
     /** blk_co_pwritev_part of a buffer filled with {@code pattern}. */

@@ -29,6 +29,8 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
     /** A block job runs beside the workload; quit waits for it (see {@link #jobStarted}). */
     private boolean jobRunning;
     private boolean awaitingJob;
+    /** A reopen -c waiting for its drain; its cache mode applies once nothing is in flight. */
+    private QemuIoCommand.Reopen pendingReopen;
 
     /** qemu-io on its own BlockBackend, with qemu-io's defaults. */
     public QemuIoMain(BlockNode node, List<QemuIoCommand> commands) {
@@ -167,9 +169,11 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             return Outcome.YIELD;
         }
         if (c instanceof QemuIoCommand.AioFlush || c instanceof QemuIoCommand.Reopen) {
-            // bdrv_reopen drains as aio_flush does; the rest of a reopen (permissions, cache mode) changes no step
+            // bdrv_reopen drains as aio_flush does, then changes the cache mode
             issued.add(new IssuedCommand(pc - 1, id(), name(), IssuedCommand.Kind.DRAIN));
+            pendingReopen = c instanceof QemuIoCommand.Reopen r && r.cache() != null ? r : null;
             if (inFlight == 0) {
+                reopened();
                 node.outputGroup(pc);
                 cx.narrate("aio_flush: no request is in flight.");
                 return Outcome.YIELD;
@@ -208,6 +212,39 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         awaited = r;
         cx.narrate("qemu-io runs " + r.name() + ": " + c.toLine() + ", and waits until it completes.");
         return Outcome.blocked(CoState.WAITING_COMPLETION, c.toLine() + " (" + r.name() + ")");
+    }
+
+    /**
+     * A drained reopen with -c: writethrough turns the BlockBackend's write cache off (FUA on every write), unsafe
+     * sets BDRV_O_NO_FLUSH on the node and any other mode clears it. Behind an NBD server the client's reopen
+     * reaches no BlockBackend of the server's.
+     */
+    private void reopened() {
+        QemuIoCommand.Reopen r = pendingReopen;
+        pendingReopen = null;
+        if (r == null) {
+            return;
+        }
+        if (target instanceof BlockBackend blk) {
+            blk.writethrough(r.writethrough());
+        }
+        node.noFlush(r.noFlush());
+    }
+
+    /** What a reopen -c may have changed, for a checkpoint to keep. */
+    public record CacheMode(boolean writethrough, boolean noFlush) {
+    }
+
+    public CacheMode cacheMode() {
+        return new CacheMode(target instanceof BlockBackend blk && blk.writethrough(), node.noFlush());
+    }
+
+    /** Puts back the cache mode a checkpoint kept (the stack rebuilds qemu-io's mode as the run began). */
+    public void restoreCacheMode(CacheMode m) {
+        if (target instanceof BlockBackend blk) {
+            blk.writethrough(m.writethrough());
+        }
+        node.noFlush(m.noFlush());
     }
 
     /** bdrv_close's flush of the metadata caches, for the close command or qemu-io's exit. */
@@ -296,6 +333,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             resume(cx);
         } else if (draining && inFlight == 0 && awaited == null) {
             draining = false;
+            reopened();
             node.outputGroup(pc);
             resume(cx);
         }

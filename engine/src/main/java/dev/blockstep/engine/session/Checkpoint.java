@@ -17,8 +17,10 @@ import java.util.List;
  * @param finished  views of coroutines 1..n-1, all done
  * @param output    what qemu-io printed so far
  * @param issued    what qemu-io's loop recorded for the {@code mainPc} commands it issued
+ * @param cache     the cache mode then, which a reopen -c may have changed
  */
 record Checkpoint(int step, HostFile file, long freeClusterIndex, int mainPc, List<String> mainFrames,
                   List<IssuedCommand> issued, List<CoroutineView> finished, int trackedNextId, List<BlockNode.OutputLine> output, FixVariant fix,
-                  long readyCounter, long mainReadySince, boolean mainOwed, ImageView image) {
+                  long readyCounter, long mainReadySince, boolean mainOwed, ImageView image,
+                  dev.blockstep.engine.block.QemuIoMain.CacheMode cache) {
 }

@@ -100,6 +100,7 @@ public final class Engine {
         node.trackedRequests().restoreNextId(cp.trackedNextId());
         node.restoreOutput(cp.output());
         this.main = QemuIoMain.restore(node, w.stack().target(node), w.commands(), cp.mainPc(), cp.mainFrames(), cp.issued());
+        main.restoreCacheMode(cp.cache());
         List<Coroutine> all = new ArrayList<>();
         all.add(main);
         for (CoroutineView v : cp.finished()) {
@@ -146,7 +147,7 @@ public final class Engine {
         return new Checkpoint(scheduler.stepIndex(), file.copy(), node.driver().freeClusterIndex(),
                 main.commandIndex(), main.frames(), main.commandMap().all(), finished, node.trackedRequests().nextId(), node.output(),
                 node.fix(), scheduler.readyCounter(), scheduler.readySince(main.id()), scheduler.owes(main),
-                imageView());
+                imageView(), main.cacheMode());
     }
 
     /**

@@ -44,6 +44,39 @@ class EngineSessionTest {
         }
     }
 
+    /**
+     * A reopen -c before a checkpoint: going back to a step past the checkpoint rebuilds the engine there in the
+     * reopened cache mode (writeback here, so no flush step after each write), not in qemu-io's starting one.
+     */
+    @Test
+    void aCheckpointKeepsTheCacheModeAReopenSet() {
+        List<QemuIoCommand> cmds = new ArrayList<>();
+        cmds.add(new QemuIoCommand.Reopen(null, "-c writeback", "writeback"));
+        for (int i = 0; i < 90; i++) {
+            cmds.add(new QemuIoCommand.AioWrite(CS * (i % 8), 4096, 1 + i % 200, false, false, false));
+            if (i % 3 == 2) {
+                cmds.add(new QemuIoCommand.AioFlush());
+            }
+        }
+        EngineSession s = new EngineSession(new Workload(Images.fresh16M(), "img", cmds, FixVariant.NONE,
+                () -> Policies.seededRandom(5)));
+        List<String> seen = new ArrayList<>();
+        seen.add(essence(s.current()));
+        while (!s.current().finished()) {
+            seen.add(essence(s.step()));
+        }
+        assertTrue(seen.size() > EngineSession.CHECKPOINT_EVERY + 50, seen.size() + " steps");
+        s.goToStep(0);
+        int late = seen.size() - 3;
+        assertEquals(seen.get(late), essence(s.goToStep(late)), "step " + late);
+        s.goToStep(EngineSession.CHECKPOINT_EVERY + 7);
+        while (!s.current().finished()) {
+            s.step();
+        }
+        assertEquals(seen.get(seen.size() - 1), essence(s.current()));
+        assertEquals(seen.size() - 1, s.current().step());
+    }
+
     @Test
     void stepBackThenStepFollowsTheRecordedHistory() {
         EngineSession s = new EngineSession(workload());

@@ -96,10 +96,6 @@ final class OpenCommand {
             throw new QemuIoSyntaxException(where, "blockstep io: reopen -o is not supported (it would change the "
                     + "driver's options)", true);
         }
-        if ("writethrough".equals(cache) || "directsync".equals(cache)) {
-            throw new QemuIoSyntaxException(where, "blockstep io: cache mode " + cache + " is not modelled "
-                    + "(writeback, none and unsafe are)", true);
-        }
-        return new QemuIoCommand.Reopen(readOnly, String.join(" ", args));
+        return new QemuIoCommand.Reopen(readOnly, String.join(" ", args), cache);
     }
 }

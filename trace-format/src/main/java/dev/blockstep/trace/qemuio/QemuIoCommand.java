@@ -387,7 +387,21 @@ public sealed interface QemuIoCommand {
      * {@code reopen [(-r|-w)] [-c cache]}: bdrv_reopen drains the requests in flight, then the image is read-only
      * ({@code readOnly} true), writable (false) or as it was (null).
      */
-    record Reopen(Boolean readOnly, String arguments) implements QemuIoCommand {
+    record Reopen(Boolean readOnly, String arguments, String cache) implements QemuIoCommand {
+        public Reopen(Boolean readOnly, String arguments) {
+            this(readOnly, arguments, null);
+        }
+
+        /** -c writethrough or directsync: the BlockBackend's write cache goes off (null: -c not given). */
+        public Boolean writethrough() {
+            return cache == null ? null : cache.equals("writethrough") || cache.equals("directsync");
+        }
+
+        /** -c unsafe sets BDRV_O_NO_FLUSH, any other -c clears it. */
+        public boolean noFlush() {
+            return "unsafe".equals(cache);
+        }
+
         @Override
         public String toLine() {
             return arguments.isEmpty() ? "reopen" : "reopen " + arguments;
