@@ -17,11 +17,11 @@ import java.util.List;
  * SHA-256, so a replay builds the same chain and never follows a name out of the directory. Only the headers are
  * read.
  */
-final class BaseChain {
+public final class BaseChain {
 
     /** Reads a file's name in the trace's directory and its SHA-256; refuses one outside it, in one line. */
     @FunctionalInterface
-    interface Place {
+    public interface Place {
         String[] relativeAndSha(Path file, String what) throws CliException;
     }
 
@@ -29,7 +29,7 @@ final class BaseChain {
     }
 
     /** The layer below {@code image}, with every layer below it, or null when its header names no backing file. */
-    static BackingLayer below(Path image, Place place) throws CliException {
+    public static BackingLayer below(Path image, Place place) throws CliException {
         return below(image, place, 0);
     }
 

@@ -26,9 +26,6 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
     private boolean closing;
     /** The close command closed the image: qemu-io's exit has nothing left to close. */
     private boolean closed;
-    /** A block job runs beside the workload; quit waits for it (see {@link #jobStarted}). */
-    private boolean jobRunning;
-    private boolean awaitingJob;
     /** A reopen -c waiting for its drain; its cache mode applies once nothing is in flight. */
     private QemuIoCommand.Reopen pendingReopen;
 
@@ -76,7 +73,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
 
     /** Whether a checkpoint can describe this loop: nothing in flight, nothing awaited. */
     public boolean quiescent() {
-        return inFlight == 0 && awaited == null && !draining && !closing && !done && !awaitingJob;
+        return inFlight == 0 && awaited == null && !draining && !closing && !done;
     }
 
     /** Which coroutine runs each command issued so far, under which name. */
@@ -116,11 +113,6 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         if (pc >= commands.size()) {
             cx.name("quit");
             node.outputGroup(commands.size());
-            if (jobRunning) {
-                awaitingJob = true;
-                cx.narrate("qemu-io has no more commands and waits for the block job to end before it quits.");
-                return Outcome.blocked(CoState.WAITING_COMPLETION, "quit: the block job is running");
-            }
             if (inFlight > 0) {
                 draining = true;
                 cx.narrate("qemu-io has no more commands and waits for " + inFlight + " requests before closing.");
@@ -304,21 +296,6 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         String line = c.toLine();
         int sp = line.indexOf(' ');
         return sp < 0 ? line : line.substring(0, sp);
-    }
-
-    /**
-     * A block job started beside the workload: the QMP client that sent it waits for BLOCK_JOB_COMPLETED before it
-     * quits (quitting first would cancel the job), so qemu's quit waits for the job's end.
-     */
-    public void jobStarted(RequestCoroutine job) {
-        jobRunning = true;
-        job.onDone((cx, r) -> {
-            jobRunning = false;
-            if (awaitingJob) {
-                awaitingJob = false;
-                resume(cx);
-            }
-        });
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.blockstep.app.gui.session;
 
+import dev.blockstep.app.cli.BaseChain;
+import dev.blockstep.app.cli.CliException;
 import dev.blockstep.engine.check.CheckException;
 import dev.blockstep.engine.check.CheckReport;
 import dev.blockstep.engine.check.CheckResult;
@@ -26,6 +28,7 @@ import dev.blockstep.samples.Samples;
 import dev.blockstep.trace.ImageSetup;
 import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.importer.ImportException;
+import dev.blockstep.trace.importer.QemuIoScriptImporter;
 import dev.blockstep.trace.io.TraceFile;
 import dev.blockstep.trace.io.TraceFormatException;
 import dev.blockstep.trace.io.TraceReader;
@@ -144,9 +147,10 @@ public final class EngineWiring {
     }
 
     /**
-     * A qemu log, imported as {@code blockstep import-qemu-log --base} imports it: on the base image found beside
-     * it ({@code NAME.base.qcow2}, then {@code base.qcow2}), never on an empty image, whose replay would end
-     * "No errors" where the real image is corrupt.
+     * A qemu log, imported as {@code blockstep import-qemu-log --base [--script]} imports it: on the base image found
+     * beside it ({@code NAME.base.qcow2}, then {@code base.qcow2}) with the backing chain its header names, never on
+     * an empty image, whose replay would end "No errors" where the real image is corrupt; with the qemu-io script
+     * beside it ({@code NAME.qemu-io}), which gives the data patterns and discard ranges a log cannot show.
      */
     private DebugTarget replayLog(Path path, Path base) throws TargetSource.OpenException {
         String name = path.getFileName().toString();
@@ -154,9 +158,15 @@ public final class EngineWiring {
         Path dir = base.toAbsolutePath().getParent();
         try {
             String text = Files.readString(path, StandardCharsets.UTF_8);
-            Trace imported = QemuLogImporter.importLog(text, name,
-                    new ImageSetup.Base(base.getFileName().toString(), null, List.of()), null, null);
+            ImageSetup image = new ImageSetup.Base(base.getFileName().toString(), null, List.of(),
+                    BaseChain.below(base, (file, what) -> new String[] {inside(dir, file, what), null}));
+            Path script = LogBaseImage.script(path);
+            Trace imported = QemuLogImporter.importLog(text, name, image, script == null ? null
+                    : QemuIoScriptImporter.parse(Files.readString(script, StandardCharsets.UTF_8),
+                    script.getFileName().toString()), script == null ? null : script.getFileName().toString());
             return remember(QemuLogReplay.run(imported, dir, name), imported);
+        } catch (CliException e) {
+            throw new TargetSource.OpenException(e.getMessage(), e);
         } catch (IOException e) {
             throw new TargetSource.OpenException(path + ": cannot read: " + e.getMessage(), e);
         } catch (ImportException e) {
@@ -164,6 +174,18 @@ public final class EngineWiring {
         } catch (TraceReplayException e) {
             throw new TargetSource.OpenException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * A backing file's name relative to the base image's directory, as a trace's chain names it; one that leads out
+     * of that directory is refused, as the commands refuse one outside the trace's.
+     */
+    private static String inside(Path dir, Path file, String what) throws CliException {
+        Path rel = dir.relativize(file.toAbsolutePath().normalize());
+        if (rel.startsWith("..") || rel.toString().isEmpty() || !Files.isRegularFile(file)) {
+            throw new CliException(what + ": expected a file in the base image's directory " + dir + ", got " + file);
+        }
+        return rel.toString().replace('\\', '/');
     }
 
     private DebugTarget opened(Trace trace, Path dir, String name) throws TargetSource.OpenException {

@@ -35,6 +35,12 @@ final class LogBaseImage {
         return found.get();
     }
 
+    /** The qemu-io script that produced the log, {@code NAME.qemu-io} beside it, or null when there is none. */
+    static Path script(Path log) {
+        Path p = log.toAbsolutePath().getParent().resolve(stem(log) + ".qemu-io");
+        return Files.isRegularFile(p) ? p : null;
+    }
+
     /** The refusal when the user was asked for the base image and chose none. */
     static String noneChosen(Path log) {
         return log + ": not opened: no base image chosen, and a log does not record the image it started from"

@@ -134,6 +134,34 @@ class FilesOnTheRealEngineTest {
     }
 
     @Test
+    void aJobCaptureOpensOnItsBackingChainAndEndsWithTheRealImagesCheck() throws Exception {
+        // stream-hmp-a: real qemu-system 7.2 streamed mid and base into top beside HMP guest I/O; check.stdout is what
+        // real qemu-img check said of the top it left. The base image beside the log is that top, whose header
+        // names mid.qcow2, which names base.qcow2; the qemu-io script beside it gives the discard's range.
+        Path capture = Path.of("..", "samples", "src", "main", "resources", "captures", "stream-hmp-a");
+        Path log = dir.resolve("trace.log");
+        Files.copy(capture.resolve("trace.log"), log);
+        Files.copy(capture.resolve("workload.txt"), dir.resolve("trace.qemu-io"));
+        for (String image : new String[] {"top", "mid", "base"}) {
+            try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(capture.resolve(image + ".qcow2.gz")))) {
+                Files.copy(in, dir.resolve(image.equals("top") ? "trace.base.qcow2" : image + ".qcow2"));
+            }
+        }
+        byte[] topBefore = Files.readAllBytes(dir.resolve("trace.base.qcow2"));
+        open(() -> fx.window.openFile(log));
+        assertEquals("", fx.vm.errorDialogProperty().get());
+        runToEnd();
+        Path out = dir.resolve("exported.qcow2");
+        assertEquals("", onWorker(t -> fx.wiring.exportImage(t, out)));
+        Qemu.Result check = Qemu.img("check", out.toString());
+        assertEquals(Files.readString(capture.resolve("check.stdout")), check.stdout());
+        assertEquals(Integer.parseInt(Files.readString(capture.resolve("check.exit")).trim()), check.exitCode());
+        String ours = WaitForAsyncUtils.asyncFx(() -> fx.window.checkPanel().reportText()).get();
+        assertTrue(ours.startsWith("No errors were found on the image."), ours);
+        assertArrayEquals(topBefore, Files.readAllBytes(dir.resolve("trace.base.qcow2")), "the base image is untouched");
+    }
+
+    @Test
     void aCapturedQemuTraceLogOpensWithTheLogsOrderAhead() throws Exception {
         // serial-write-read.log was captured on a fresh 16 MiB qemu-img image: that image is its base
         Path log = dir.resolve("serial-write-read.log");
