@@ -113,8 +113,8 @@ class RunCommandTest {
         Run ours = blockstep("run", "--image-out", out.toString(), trace.toString());
         Run real = qemuImg("check", out.toString());
         assertEquals(2, ours.exitCode());
-        // 65 is the engine's own count for this recorded run (the sample's description; SampleDescriptionsHoldTest)
-        String expectedErr = "qcow2_free_clusters failed: Invalid argument\n".repeat(65) + real.stderr();
+        // 73 is the engine's own count for this recorded run (the sample's description; SampleDescriptionsHoldTest)
+        String expectedErr = "qcow2_free_clusters failed: Invalid argument\n".repeat(73) + real.stderr();
         assertEquals(expectedErr, ours.stderr());
         assertEquals(real.stdout(), ours.stdout());
     }
