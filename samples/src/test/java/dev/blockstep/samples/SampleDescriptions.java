@@ -53,7 +53,7 @@ final class SampleDescriptions {
             + " stream copies 0x33 and 0x11 into the cluster the guest discarded. Z2 passes the filter with MAY_UNMAP"
             + " and frees the top's first cluster. The top ends with no backing file, reading zeros over [0, 64k),"
             + " 0x33 over [64k, 68k), 0x11 over [68k, 128k) and zeros after. qemu-img check: No errors were found on"
-            + " the image. Exhaustive exploration of this trace finds 33 interleavings, fix off and on alike, all"
+            + " the image. Exhaustive exploration of this trace finds 45 interleavings, fix off and on alike, all"
             + " clean, ending in 2 states: this replay's, and one where D3 comes after stream_prepare has dropped the"
             + " filter and the second cluster reads as zeros. Real qemu 7.2 (qemu-system -machine none, the same chain on -drive discard=unmap, QMP"
             + " block-stream, HMP qemu-io for the guest) corrupted 0 of 10 runs; in 6 of them the guest view was this"
@@ -63,11 +63,11 @@ final class SampleDescriptions {
             + " job0, device d0, top mid.qcow2, base base.qcow2, backing-file base.qcow2) of a 256 KiB chain (base"
             + " 0x11 over [0, 128k), mid 0x33 at [64k, 68k), top 0x21 over [0, 128k)), started before the guest's"
             + " commands; the guest sends aio_write -z -u 0 64k (Z2) and discard 64k 64k (D3) on the top. Fix off,"
-            + " FIFO order, 48 steps. The job reads mid and writes only base, the guest writes only the top, so no"
+            + " FIFO order, 47 steps. The job reads mid and writes only base, the guest writes only the top, so no"
             + " request of one touches the other's image: Z2 and D3 free the top's clusters, the base ends holding"
             + " 0x11 with 0x33 at [64k, 68k), and the top names base.qcow2 as its backing file and reads zeros over"
             + " [0, 128k). qemu-img check: No errors were found on the image. Exhaustive exploration of this trace"
-            + " finds 522 interleavings, fix off and on alike, all clean. Real qemu 7.2"
+            + " finds 735 interleavings, fix off and on alike, all clean. Real qemu 7.2"
             + " (qemu-system -machine none, the same chain on -drive discard=unmap, QMP block-commit, HMP qemu-io for"
             + " the guest) agrees: it corrupted 0 of 10 runs, each leaving the guest view of this replay.";
 
