@@ -63,12 +63,16 @@ class Qmp:
 
     def execute(self, command, arguments):
         self.sock.sendall((json.dumps({"execute": command, "arguments": arguments}) + "\n").encode())
+        return self.reply(command)
+
+    def reply(self, what):
+        """The next command's return value; events read on the way are kept for await_event."""
         while True:
             m = json.loads(self.lines.readline())
             if "event" in m:
                 self.events.append(m["event"])
             elif "error" in m:
-                raise SystemExit(command + ": " + m["error"]["desc"])
+                raise SystemExit(what + ": " + m["error"]["desc"])
             else:
                 return m["return"]
 

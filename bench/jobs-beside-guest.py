@@ -67,17 +67,10 @@ def one_run(job):
             lines.append({"execute": "human-monitor-command",
                           "arguments": {"command-line": 'qemu-io d0 "' + hmp + '"'}})
         q.sock.sendall("".join(json.dumps(m) + "\n" for m in lines).encode())
-        answers = 0
-        while answers < len(lines):
-            m = json.loads(q.lines.readline())
-            if "event" in m:
-                q.events.append(m["event"])
-            elif "error" in m:
-                raise SystemExit(job + ": " + m["error"]["desc"])
-            else:
-                if isinstance(m["return"], str) and m["return"].strip():
-                    raise SystemExit(job + ": HMP said: " + m["return"].strip())
-                answers += 1
+        for _ in lines:
+            r = q.reply(job)
+            if isinstance(r, str) and r.strip():
+                raise SystemExit(job + ": HMP said: " + r.strip())
         if job in ("active-commit",) or job.startswith("mirror"):
             q.await_event("BLOCK_JOB_READY")
             q.execute("job-complete", {"id": "j"})
