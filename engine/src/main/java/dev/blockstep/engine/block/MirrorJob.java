@@ -21,8 +21,8 @@ import dev.blockstep.trace.NodeOptions.DetectZeroes;
  * bitmap is clean and nothing is in flight it flushes the target and is ready; it is completed at once (the QMP
  * job-complete a client sends on BLOCK_JOB_READY), drains the source, and pivots the guest onto the target.
  *
- * <p>Each op runs as a {@link MirrorOpCoroutine}; qemu enters it inside mirror_perform and it runs to its first
- * yield before the job goes on, while here it runs as soon as the job's step ends. Block status of the source
+ * <p>Each op runs as a {@link MirrorOpCoroutine}; mirror_perform enters it and it runs to its first yield before
+ * the job goes on. Block status of the source
  * takes s->lock in one step and answers at once. The guest requests that begin after the pivot go to the target's
  * driver on the guest's node; new guest requests are not held at the BlockBackend during the drain as qemu's are:
  * the job waits for the source's tracked requests to end and then looks at the bitmap once more.
@@ -241,28 +241,27 @@ public final class MirrorJob extends BlockJob {
         return Outcome.CONTINUE;
     }
 
-    /** bdrv_block_status_above on the source for the rest of the area, holding s->lock; decides the op. */
+    /**
+     * bdrv_block_status_above on the source for the rest of the area, holding s->lock; decides the op. Its answer
+     * ends where the layer that holds the data changes, so one iteration may launch several ops.
+     */
     private Outcome blockStatus(StepContext cx) {
         cx.name("qcow2_co_block_status").guest(offset, chunksLeft * s.granularity);
         lockReturned(cx);
         long want = Math.min(chunksLeft * s.granularity, bytes - offset);
-        Status st = status(offset);
-        long run = offset;
-        long cs = node.driver().clusterSize();
-        while (run < offset + want && status(run) == st) {
-            run = run - run % cs + cs;
-        }
+        BlockStatusAbove.Answer st = BlockStatusAbove.of(node.driver(), id(), offset, want);
         unlock(cx);
-        long io = Math.min(run, offset + want) - offset;
+        long io = st.bytes();
         long maxIo = Math.max(s.bufSize / MirrorState.MAX_IN_FLIGHT, MirrorState.MAX_IO_BYTES);
-        if (st == Status.DATA) {
+        boolean data = st.status() == BlockStatusAbove.Status.DATA;
+        if (data) {
             io = Math.min(io, maxIo);
         }
         io -= io % s.granularity;
         method = MirrorOpCoroutine.Method.COPY;
         if (io < s.granularity) {
             io = s.granularity;
-        } else if (st != Status.DATA) {
+        } else if (!data) {
             long tcs = s.target.driver().clusterSize();
             if (offset % tcs == 0 && (io % tcs == 0 || offset + io >= bytes)) {
                 method = MirrorOpCoroutine.Method.ZERO;
@@ -273,7 +272,7 @@ public final class MirrorJob extends BlockJob {
             // mirror_co_read copies at most buf-size at a time; mirror_perform goes on after what it handled
             ioBytes = Math.min(ioBytes, s.bufSize);
         }
-        cx.narrate(name() + " asks block status at guest " + hex(offset) + ": " + st.name().toLowerCase() + " for "
+        cx.narrate(name() + " asks block status at guest " + hex(offset) + ": " + st.status().name().toLowerCase() + " for "
                 + hex(ioBytes) + " bytes, so a " + method.name().toLowerCase() + " op.");
         p = P.SLOT;
         return Outcome.CONTINUE;
@@ -290,13 +289,14 @@ public final class MirrorJob extends BlockJob {
         s.add(op);
         MirrorOpCoroutine co = new MirrorOpCoroutine(cx.scheduler().nextId(), name() + ".op" + ops++, node, s, op,
                 method);
-        cx.scheduler().spawn(co);
+        // mirror_perform enters the op, which runs until it yields (its request submitted) before the job goes on
+        cx.scheduler().enter(co);
         cx.narrate(name() + " launches " + co.name() + ": a " + method.name().toLowerCase() + " of guest "
-                + hex(offset) + "+" + hex(ioBytes) + ".");
+                + hex(offset) + "+" + hex(ioBytes) + "; the op runs until it yields, then the job goes on.");
         offset += ioBytes;
         chunksLeft -= s.chunks(ioBytes);
         p = chunksLeft > 0 && offset < bytes ? P.LOCK : P.ITERATION_END;
-        return Outcome.CONTINUE;
+        return Outcome.YIELD;
     }
 
     /** The end of mirror_iteration (the pseudo op leaves and wakes its waiters), then job_sleep_ns(0). */
@@ -352,32 +352,6 @@ public final class MirrorJob extends BlockJob {
                 + "writes " + (commit ? "the base" : "the target") + ".");
         p = P.DONE;
         return finishUntracked(cx);
-    }
-
-    /**
-     * What bdrv_block_status_above(source, NULL) says of one cluster. Neither DATA nor ZERO (which makes qemu
-     * discard on the target) needs a chain whose bottom image has a backing file it cannot read; blockstep opens
-     * none such, so the discard op is not modelled.
-     */
-    private enum Status { DATA, ZERO }
-
-    private Status status(long guest) {
-        Qcow2Driver d = node.driver();
-        ClusterType t = d.clusters().map(id(), guest).type();
-        if (t == ClusterType.NORMAL || t == ClusterType.COMPRESSED) {
-            return Status.DATA;
-        }
-        if (t != ClusterType.UNALLOCATED) {
-            return Status.ZERO;
-        }
-        BackingImage below = d.backingImage();
-        if (below == null) {
-            return Status.ZERO;
-        }
-        long cs = d.clusterSize();
-        long len = Math.min(cs - guest % cs, bytes - guest);
-        // the image at the bottom of a chain has no backing file: what nothing allocates reads as zero
-        return below.allocated(guest, len) && !below.blockStatusZero(guest, len) ? Status.DATA : Status.ZERO;
     }
 
     private static long roundUp(long v, long to) {

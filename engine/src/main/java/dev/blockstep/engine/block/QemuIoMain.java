@@ -28,6 +28,9 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
     private boolean closed;
     /** A reopen -c waiting for its drain; its cache mode applies once nothing is in flight. */
     private QemuIoCommand.Reopen pendingReopen;
+    /** A block job runs beside the workload; quit waits for it (see {@link #jobStarted}). */
+    private boolean jobRunning;
+    private boolean awaitingJob;
 
     /** qemu-io on its own BlockBackend, with qemu-io's defaults. */
     public QemuIoMain(BlockNode node, List<QemuIoCommand> commands) {
@@ -73,7 +76,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
 
     /** Whether a checkpoint can describe this loop: nothing in flight, nothing awaited. */
     public boolean quiescent() {
-        return inFlight == 0 && awaited == null && !draining && !closing && !done;
+        return inFlight == 0 && awaited == null && !draining && !closing && !done && !awaitingJob;
     }
 
     /** Which coroutine runs each command issued so far, under which name. */
@@ -113,6 +116,12 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         if (pc >= commands.size()) {
             cx.name("quit");
             node.outputGroup(commands.size());
+            if (jobRunning) {
+                awaitingJob = true;
+                cx.narrate("qemu-io has no more commands; the QMP client waits for BLOCK_JOB_COMPLETED before it "
+                        + "quits.");
+                return Outcome.blocked(CoState.WAITING_COMPLETION, "quit: the block job is running");
+            }
             if (inFlight > 0) {
                 draining = true;
                 cx.narrate("qemu-io has no more commands and waits for " + inFlight + " requests before closing.");
@@ -296,6 +305,22 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         String line = c.toLine();
         int sp = line.indexOf(' ');
         return sp < 0 ? line : line.substring(0, sp);
+    }
+
+    /**
+     * A block job started beside the workload. The QMP client that started it waits for BLOCK_JOB_COMPLETED before
+     * it sends quit, as every real run blockstep compares with does (a quit while the job runs would cancel it, which
+     * blockstep does not model), so qemu-io's quit waits for the job's end.
+     */
+    public void jobStarted(RequestCoroutine job) {
+        jobRunning = true;
+        job.onDone((cx, r) -> {
+            jobRunning = false;
+            if (awaitingJob) {
+                awaitingJob = false;
+                resume(cx);
+            }
+        });
     }
 
     @Override

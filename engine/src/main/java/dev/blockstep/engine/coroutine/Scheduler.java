@@ -19,6 +19,8 @@ import java.util.List;
  *       already. qemu's aio_co_wake from a coroutine queues the woken one on the waker's co_queue_wakeup, and
  *       qemu_aio_coroutine_enter prepends that list to the pending ones when the waker switches back.</li>
  *   <li>A freshly spawned coroutine runs at once until its first yield (aio requests are entered on submit).</li>
+ *   <li>A coroutine that another {@link #enter enters} runs at once, with what it spawns and wakes, until it
+ *       yields; then its caller goes on (qemu_coroutine_enter returns to the caller).</li>
  * </ul>
  * Only when none of these applies does the policy choose among every coroutine that can step.
  */
@@ -31,6 +33,8 @@ public final class Scheduler {
     private final List<Coroutine> coQueueWakeup = new ArrayList<>();
     /** Spawned during the running coroutine's run: they are entered ahead of what it woke. */
     private final List<Coroutine> spawnedInRun = new ArrayList<>();
+    /** The running coroutine entered one it spawned and goes on once that one yields (see {@link #enter}). */
+    private Coroutine caller;
     private SchedulingPolicy policy;
     private Coroutine forced;
     private long readyCounter;
@@ -151,6 +155,20 @@ public final class Scheduler {
             owedRuns.addFirst(co);
         }
         touch(new Resource.CoroutineState(co.id()), true);
+        return co;
+    }
+
+    /**
+     * qemu_coroutine_enter from the running coroutine, whose step must then yield: {@code co}, spawned in this step,
+     * runs first, and the running coroutine is owed the run that follows {@code co}'s first yield (after whatever
+     * {@code co} spawned or woke before it yielded, which qemu enters depth-first too).
+     */
+    public <C extends Coroutine> C enter(C co) {
+        if (current == null || caller != null) {
+            throw new IllegalStateException("enter of " + co + " outside a step, or twice in one step");
+        }
+        spawn(co);
+        caller = current.self();
         return co;
     }
 
@@ -325,6 +343,11 @@ public final class Scheduler {
     private void switchedBack() {
         for (int i = coQueueWakeup.size() - 1; i >= 0; i--) {
             owedRuns.addFirst(coQueueWakeup.get(i));
+        }
+        if (caller != null) {
+            // once the entered coroutine yields; what the caller woke waits for the caller's own yield
+            owedRuns.addFirst(caller);
+            caller = null;
         }
         for (int i = spawnedInRun.size() - 1; i >= 0; i--) {
             owedRuns.addFirst(spawnedInRun.get(i));

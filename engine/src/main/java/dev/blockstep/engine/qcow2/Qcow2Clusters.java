@@ -117,6 +117,36 @@ public final class Qcow2Clusters {
         return new GuestMapping(m.type(), m.hostOffset(), m.entry());
     }
 
+    /**
+     * Lock held: qcow2_co_block_status's lookup (qcow2_get_host_offset) from {@code offset} for at most {@code bytes}:
+     * the type there and how many bytes from {@code offset} have it, as count_contiguous_subclusters counts them. A
+     * run ends where the type changes, where a normal or allocated zero cluster is not host-contiguous with the one
+     * before it, after one compressed cluster, and at the end of the L2 table.
+     */
+    public StatusRun statusRun(int co, long offset, long bytes) {
+        s.enter(co);
+        long cs = s.clusterSize;
+        long span = cs * s.l2Size;
+        long end = Math.min(offset + bytes, (offset / span + 1) * span);
+        GuestReader.Mapping first = reader.map(offset);
+        ClusterType type = first.type();
+        boolean checkOffset = type == ClusterType.NORMAL || type == ClusterType.ZERO_ALLOC;
+        long expected = first.hostOffset();
+        long at = offset - offset % cs + cs;
+        while (type != ClusterType.COMPRESSED && at < end) {
+            GuestReader.Mapping m = reader.map(at);
+            if (m.type() != type || checkOffset && m.hostOffset() != (expected += cs)) {
+                break;
+            }
+            at += cs;
+        }
+        return new StatusRun(type, Math.min(at, end) - offset);
+    }
+
+    /** One answer of {@link #statusRun}: {@code bytes} from the asked offset are of {@code type}. */
+    public record StatusRun(ClusterType type, long bytes) {
+    }
+
     /** What qcow2_get_host_offset says about one guest cluster. */
     public record GuestMapping(ClusterType type, long hostClusterOffset,
                                L2Entry entry) {

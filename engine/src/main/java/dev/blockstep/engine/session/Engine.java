@@ -80,6 +80,7 @@ public final class Engine {
         pendingJob = null;
         try {
             this.job = job.start(scheduler.nextId(), node);
+            main.jobStarted(this.job);
             scheduler.spawn(this.job);
         } catch (ImageFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
