@@ -12,9 +12,7 @@ import java.util.Set;
  * The events of an imported qemu log that have an engine step as counterpart ("anchors"), per coroutine, in log
  * order. Only events on {@code s->lock} count among the mutex events, and a thread_pool_complete counts for the
  * coroutine whose data I/O it completes: the first thread_pool_submit of that coroutine after its
- * qcow2_writev_data, linked to the completion by the {@code req} address; so does the completion of a read's I/O on
- * a normal or compressed cluster (the first thread_pool_submit after its qcow2_add_task), whose order decides, for
- * instance, which of two mirror ops writes the target first. The punch of a write-zeroes
+ * qcow2_writev_data, linked to the completion by the {@code req} address. The punch of a write-zeroes
  * (qcow2_process_discards, which has no trace event of its own) is recognised as a thread_pool_submit of a coroutine
  * between its qcow2_pwrite_zeroes and its release of s->lock that no bdrv_co_preadv_part/bdrv_co_pwritev_part (a
  * metadata read or write) announced; its completion is the anchor. Metadata I/O under the lock, cache events and
@@ -57,7 +55,8 @@ final class QemuLogAnchors {
             // the step after one of flush_to_os's entry writes yielded
             "qcow2_cache_entry_flush", ENTRY_WRITTEN,
             "commit_prepare", "job_completed",
-            // a read releases s->lock in the step that looks its clusters up
+            // a read releases s->lock in the step that looks its clusters up; without this its anchors stay at the
+            // unlock, and two mirror ops' reads went on in the order they took the lock (mirror-hmp-b)
             "qcow2_co_preadv_part", "qemu_co_mutex_unlock_entry");
 
     final Map<String, List<Anchor>> byCoroutine = new HashMap<>();
@@ -68,8 +67,6 @@ final class QemuLogAnchors {
         List<QemuEvent> events = log.events();
         Map<String, String> dataSubmitter = new HashMap<>();
         Map<String, Boolean> awaitingDataSubmit = new HashMap<>();
-        Map<String, String> readSubmitter = new HashMap<>();
-        Map<String, Boolean> awaitingReadSubmit = new HashMap<>();
         Map<String, String> punchSubmitter = new HashMap<>();
         Map<String, Boolean> zeroing = new HashMap<>();
         Map<String, Boolean> fileIoAnnounced = new HashMap<>();
@@ -88,15 +85,6 @@ final class QemuLogAnchors {
             String co = e.coroutine();
             if (co != null) {
                 firstEvent.putIfAbsent(co, i);
-            }
-            if (co != null && e.event().equals("qcow2_add_task") && readsHostData(e.args())) {
-                awaitingReadSubmit.put(co, true);
-            }
-            if (e.event().equals("thread_pool_submit") && co != null && awaitingReadSubmit.getOrDefault(co, false)) {
-                readSubmitter.put(arg(e.args(), "req"), co);
-                awaitingReadSubmit.put(co, false);
-                fileIoAnnounced.put(co, false);
-                continue;
             }
             if (e.event().equals("thread_pool_submit") && co != null && awaitingDataSubmit.getOrDefault(co, false)) {
                 dataSubmitter.put(arg(e.args(), "req"), co);
@@ -138,10 +126,6 @@ final class QemuLogAnchors {
             }
             if (e.event().equals("thread_pool_complete")) {
                 String req = arg(e.args(), "req");
-                String reader = readSubmitter.remove(req);
-                if (reader != null) {
-                    add(reader, i, e.event());
-                }
                 String submitter = dataSubmitter.remove(req);
                 if (submitter != null) {
                     add(submitter, i, e.event());
@@ -181,14 +165,6 @@ final class QemuLogAnchors {
         for (List<Anchor> list : byCoroutine.values()) {
             list.sort(java.util.Comparator.comparingInt(Anchor::index));
         }
-    }
-
-    /**
-     * Whether a qcow2_add_task reads a normal or compressed cluster (QCow2SubclusterType 4 and 5): its I/O on the
-     * file is the coroutine's next thread_pool_submit, with no metadata read in between.
-     */
-    private static boolean readsHostData(String args) {
-        return args.contains(" read: cluster_type 4 ") || args.contains(" read: cluster_type 5 ");
     }
 
     /** Whether event {@code i} lies in one of the ranges (a flush's s->lock lock to its end). */
