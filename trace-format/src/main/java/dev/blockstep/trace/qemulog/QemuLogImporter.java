@@ -140,19 +140,19 @@ public final class QemuLogImporter {
      */
     private JobCommand jobCommand(JobEvents job, Landmarks marks, List<CoInstance> requests, WorkloadProducer producer,
                                   ImageSetup image, JobCommand stated) throws ImportException {
-        LogLine start = job.start;
+        LogLine start = job.start();
         if (!start.field("bs").equals(marks.qcow2Node)) {
             throw new ImportException(source, start.line(), "expected the job to run on the qcow2 node the guest "
                     + "writes (bs " + marks.qcow2Node + "), got " + start.event() + " bs " + start.field("bs"));
         }
-        int after = (int) requests.stream().filter(c -> c.first() < job.startIndex).count();
+        int after = (int) requests.stream().filter(c -> c.first() < job.startIndex()).count();
         String device = producer != null && producer.drive() != null ? producer.drive() : "d0";
         String what;
         JobCommand command;
-        if (job.ops != null) {
+        if (job.ops() != null) {
             return mirrorCommand(job, stated, device, after);
         }
-        if (job.type.equals("stream")) {
+        if (job.type().equals("stream")) {
             what = "block-stream of the whole chain (base (nil))";
             command = new JobCommand.BlockStream(null, device, null, null, after);
         } else {
@@ -170,10 +170,10 @@ public final class QemuLogImporter {
                 + "; it starts after " + after + " guest request" + (after == 1 ? "" : "s") + " (those whose first "
                 + "event comes before it); the log names neither job-id nor device, so the device is "
                 + (producer != null && producer.drive() != null ? "the HMP drive " + device : "assumed to be d0"));
-        inferred.add("the job's coroutine = co " + job.coroutine + ": it runs when the job prints its first "
-                + job.type + "_one_iteration; its events up to job_completed at line " + lines.get(job.endIndex).line()
-                + " are the job's (\"" + job.type + "\"), and each request it makes on bs " + job.subNode + " is its \""
-                + job.type + "." + job.subName + "\" request");
+        inferred.add("the job's coroutine = co " + job.coroutine() + ": it runs when the job prints its first "
+                + job.type() + "_one_iteration; its events up to job_completed at line "
+                + lines.get(job.endIndex()).line() + " are the job's (\"" + job.type() + "\"), and each request it "
+                + "makes on bs " + job.subNode() + " is its \"" + job.type() + "." + job.subName() + "\" request");
         return command;
     }
 
@@ -187,17 +187,17 @@ public final class QemuLogImporter {
                 m.granularity(), after)
                 : new JobCommand.BlockCommit(stated.jobId(), device, null, ((JobCommand.BlockCommit) stated).base(),
                 ((JobCommand.BlockCommit) stated).backingFile(), after);
-        LogLine start = job.start;
+        LogLine start = job.start();
         inferred.add((command instanceof JobCommand.BlockdevMirror ? "blockdev-mirror" : "active block-commit")
                 + " as stated (the log's mirror_start at line " + start.line() + " prints neither target nor "
                 + "copy-mode): it starts after " + after + " guest request" + (after == 1 ? "" : "s") + " (those whose "
                 + "first event comes before it), on device " + device);
-        inferred.add("the job's coroutine = co " + job.coroutine + ": the first one named after the job goes from "
-                + "created to running; its events up to job_completed at line " + lines.get(job.endIndex).line()
-                + " are the job's (\"" + job.type + "\"); " + job.ops.count + " background ops (mirror_one_iteration "
-                + "starts a copy, a write on the target node bs " + job.ops.targetNode + " by another coroutine a "
-                + "zero write), named " + job.type + ".opN in the order the log starts them"
-                + (job.filterNode == null ? "" : "; guest requests enter mirror_top, bs " + job.filterNode));
+        inferred.add("the job's coroutine = co " + job.coroutine() + ": the first one named after the job goes from "
+                + "created to running; its events up to job_completed at line " + lines.get(job.endIndex()).line()
+                + " are the job's (\"" + job.type() + "\"); " + job.ops().count + " background ops "
+                + "(mirror_one_iteration starts a copy, a write on the target node bs " + job.ops().targetNode
+                + " by another coroutine a zero write), named " + job.type() + ".opN in the order the log starts them"
+                + (job.filterNode() == null ? "" : "; guest requests enter mirror_top, bs " + job.filterNode()));
         return command;
     }
 
