@@ -8,6 +8,7 @@ import dev.blockstep.engine.testing.Qemu;
 import dev.blockstep.trace.BackingLayer;
 import dev.blockstep.trace.JobCommand;
 import dev.blockstep.trace.Trace;
+import dev.blockstep.trace.WorkloadProducer;
 import dev.blockstep.trace.io.TraceReader;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -133,6 +134,28 @@ class ImportJobLogCommandTest {
         assertEquals(new JobCommand.BlockdevMirror("job0", "d0", "tgt",
                 new dev.blockstep.trace.ImageSetup.Fresh(262144, 65536, java.util.List.of()), JobCommand.Sync.FULL,
                 JobCommand.CopyMode.WRITE_BLOCKING, null, 1), TraceReader.read(trace).job());
+    }
+
+    /**
+     * A log that shows a block job and neither NBD negotiation nor qemu-io output comes from qemu-system: without
+     * --producer the import takes HMP qemu-io on the stated job's drive, and the replay ends with the real target.
+     */
+    @Test
+    void aJobLogWithoutProducerIsHmpQemuIoOnTheStatedJobsDrive(@TempDir Path tmp) throws Exception {
+        Path capture = CAPTURES.resolve("mirror-blocking-hmp-a");
+        Path top = unpackChain(capture, tmp);
+        Path trace = tmp.resolve("t.json");
+        ImportCommandsTest.Run r = ImportCommandsTest.run("import-qemu-log", capture.resolve("trace.log").toString(),
+                "--script", capture.resolve("workload.txt").toString(), "--base", top.toString(), "--job",
+                statedJob("mirror-blocking-hmp-a"), "--engine-schedule", "-o", trace.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(new WorkloadProducer(WorkloadProducer.Tool.HMP_QEMU_IO, 1, "d0"), TraceReader.read(trace)
+                .producer());
+        Path out = tmp.resolve("out.qcow2");
+        assertEquals(0, ImportCommandsTest.run("run", "--image-out", out.toString(), trace.toString()).exit());
+        unpack(capture, "final-target.qcow2", tmp.resolve("real-target.qcow2"));
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("real-target.qcow2")),
+                Files.readAllBytes(tmp.resolve("out.tgt.qcow2")));
     }
 
     @Test

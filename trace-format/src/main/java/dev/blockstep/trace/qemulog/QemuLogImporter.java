@@ -113,7 +113,7 @@ public final class QemuLogImporter {
         List<Command> workload = script == null ? WorkloadInference.fromLog(requests, raw.nbdTrims, source, inferred)
                 : WorkloadInference.fromScript(requests, script, source, scriptName,
                 job, inferred);
-        WorkloadProducer producer = options.producer() != null ? options.producer() : producer();
+        WorkloadProducer producer = options.producer() != null ? options.producer() : producer(job, options.job());
         JobCommand jobCommand = job == null ? null : jobCommand(job, marks, requests, producer, image, options.job());
         if (!raw.nbdTrims.isEmpty()) {
             long discards = requests.stream().filter(c -> c.kind == CoInstance.Kind.DISCARD).count();
@@ -205,8 +205,12 @@ public final class QemuLogImporter {
         return c instanceof Command.Write w && !w.zero() && w.pattern() == null;
     }
 
-    /** The producer the log shows: NBD negotiation means qemu-nbd; qemu-io's merged output means qemu-io. */
-    private WorkloadProducer producer() {
+    /**
+     * The producer the log shows: NBD negotiation means qemu-nbd; qemu-io's merged output means qemu-io; else a block
+     * job means HMP qemu-io in qemu-system, the one producer blockstep knows that runs beside a job, on the drive the
+     * stated job names ({@code stated}, or null).
+     */
+    private WorkloadProducer producer(JobEvents job, JobCommand stated) {
         if (raw.isNbd()) {
             inferred.add("producer qemu-nbd with " + raw.nbdClients + " client" + (raw.nbdClients == 1 ? "" : "s")
                     + ": the log has " + raw.nbdClients + " nbd_negotiate_success events");
@@ -215,6 +219,14 @@ public final class QemuLogImporter {
         if (raw.qemuIoOutput > 0) {
             inferred.add("producer qemu-io: its output is merged into the log (" + raw.qemuIoOutput + " lines)");
             return new WorkloadProducer(WorkloadProducer.Tool.QEMU_IO, 1, null);
+        }
+        if (job != null) {
+            String drive = stated != null ? stated.device() : "d0";
+            inferred.add("producer hmp-qemu-io on drive " + drive + ": the log has no NBD negotiation and no qemu-io "
+                    + "output, and shows a block job (" + job.start().event() + " at line " + job.start().line()
+                    + "), which only qemu-system runs; the drive is " + (stated != null ? "the stated job's device"
+                    : "assumed to be d0"));
+            return new WorkloadProducer(WorkloadProducer.Tool.HMP_QEMU_IO, 1, drive);
         }
         inferred.add("producer not stated: the log has no NBD negotiation and no qemu-io output, so it may come "
                 + "from qemu-io or from HMP qemu-io in qemu-system");
