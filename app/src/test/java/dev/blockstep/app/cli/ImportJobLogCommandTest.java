@@ -168,6 +168,19 @@ class ImportJobLogCommandTest {
                 && r.err().indexOf('\n') == r.err().length() - 1, r.err());
     }
 
+    @Test
+    void aJobStatedForALogWithoutOneIsOneLine(@TempDir Path tmp) throws Exception {
+        Path capture = CAPTURES.resolve("hmp-ignore-a");
+        unpack(capture, "base.qcow2", tmp.resolve("base.qcow2"));
+        ImportCommandsTest.Run r = ImportCommandsTest.run("import-qemu-log", capture.resolve("trace.log").toString(),
+                "--base", tmp.resolve("base.qcow2").toString(), "--job", statedJob("mirror-hmp-a"), "-o",
+                tmp.resolve("t.json").toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().matches("blockstep: trace\\.log:[0-9]+: expected the start of the stated blockdev-mirror "
+                + "\\(stream_start, commit_start or mirror_start\\), found no block job in the log: capture with "
+                + "-trace 'stream_\\*' -trace 'commit_\\*' -trace 'mirror_\\*' -trace 'job_\\*'\n"), r.err());
+    }
+
     /** Bad --job values: each is one line naming where and what was expected. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {

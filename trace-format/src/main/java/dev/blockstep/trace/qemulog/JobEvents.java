@@ -71,6 +71,11 @@ record JobEvents(String type, LogLine start, int startIndex, int endIndex, Strin
             }
             start = i;
         }
+        if (start < 0 && stated != null && !lines.isEmpty()) {
+            throw new ImportException(source, lines.get(0).line(), "expected the start of the stated "
+                    + stated.execute() + " (stream_start, commit_start or mirror_start), found no block job in the log: capture with "
+                    + "-trace 'stream_*' -trace 'commit_*' -trace 'mirror_*' -trace 'job_*'");
+        }
         if (start < 0) {
             return null;
         }
