@@ -207,8 +207,10 @@ public final class QemuLogImporter {
 
     /**
      * The producer the log shows: NBD negotiation means qemu-nbd; qemu-io's merged output means qemu-io; else a block
-     * job means HMP qemu-io in qemu-system, the one producer blockstep knows that runs beside a job, on the drive the
-     * stated job names ({@code stated}, or null).
+     * job whose command the caller stated ({@code stated}: a mirror's log needs one) means HMP qemu-io in qemu-system,
+     * the one producer blockstep knows that runs beside a job, on the drive the stated job names. A stream's or
+     * commit's log without a stated command keeps no producer, as before: HMP would also take the -drive default
+     * discard=ignore, which the log cannot show either.
      */
     private WorkloadProducer producer(JobEvents job, JobCommand stated) {
         if (raw.isNbd()) {
@@ -220,12 +222,11 @@ public final class QemuLogImporter {
             inferred.add("producer qemu-io: its output is merged into the log (" + raw.qemuIoOutput + " lines)");
             return new WorkloadProducer(WorkloadProducer.Tool.QEMU_IO, 1, null);
         }
-        if (job != null) {
-            String drive = stated != null ? stated.device() : "d0";
+        if (job != null && stated != null) {
+            String drive = stated.device();
             inferred.add("producer hmp-qemu-io on drive " + drive + ": the log has no NBD negotiation and no qemu-io "
                     + "output, and shows a block job (" + job.start().event() + " at line " + job.start().line()
-                    + "), which only qemu-system runs; the drive is " + (stated != null ? "the stated job's device"
-                    : "assumed to be d0"));
+                    + "), which only qemu-system runs; the drive is the stated job's device");
             return new WorkloadProducer(WorkloadProducer.Tool.HMP_QEMU_IO, 1, drive);
         }
         inferred.add("producer not stated: the log has no NBD negotiation and no qemu-io output, so it may come "
