@@ -5,14 +5,20 @@ import dev.blockstep.engine.trace.QemuLogReplay;
 import dev.blockstep.engine.trace.TraceRecorder;
 import dev.blockstep.engine.trace.TraceReplayException;
 import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.JobCommand;
 import dev.blockstep.trace.NodeOptions;
 import dev.blockstep.trace.QemuLog;
 import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.WorkloadProducer;
 import dev.blockstep.trace.importer.ImportException;
+import dev.blockstep.trace.io.TraceFormatException;
+import dev.blockstep.trace.io.TraceReader;
 import dev.blockstep.trace.importer.QemuIoScriptImporter;
 import dev.blockstep.trace.importer.QemuIoScriptImporter.ScriptCommand;
 import dev.blockstep.trace.qemulog.QemuLogImporter;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -72,6 +78,13 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
             description = "the cache mode: none, writeback, writethrough, directsync or unsafe")
     String cache;
 
+    @Option(names = "--job", paramLabel = "FILE|JSON",
+            description = "the QMP command that started the log's block job, as a trace's job field holds it "
+                    + "({\"execute\": \"blockdev-mirror\", \"arguments\": {...}, \"targetImage\": {...}}), or a file "
+                    + "holding it; a log of blockdev-mirror or an active block-commit needs it (the log prints neither "
+                    + "target nor copy-mode), the log gives when it started")
+    String job;
+
     @Mixin
     ImageOptions image;
 
@@ -81,7 +94,7 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            CliFiles.refuseOverwrite(output, "-o", log, script, image.base, image.setup);
+            CliFiles.refuseOverwrite(output, "-o", log, script, image.base, image.setup, jobFile());
             CliFiles.requireWritable(output);
             ImageSetup setup = image.resolve(output);
             List<ScriptCommand> commands = null;
@@ -94,7 +107,7 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
             QemuLogImporter.Options options = new QemuLogImporter.Options(node, statedProducer(),
                     new NodeOptions(option("--discard", discard, NodeOptions.Discard.class),
                             option("--detect-zeroes", detectZeroes, NodeOptions.DetectZeroes.class),
-                            option("--cache", cache, NodeOptions.Cache.class)));
+                            option("--cache", cache, NodeOptions.Cache.class)), statedJob(setup));
             Trace trace = QemuLogImporter.importLog(CliFiles.read(log), log.getFileName().toString(), setup,
                     commands, scriptName, options);
             if (engineSchedule) {
@@ -109,6 +122,34 @@ public final class ImportQemuLogCommand implements Callable<Integer> {
         } catch (CliException | ImportException | TraceReplayException e) {
             spec.commandLine().getErr().println("blockstep: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /** The --job file, or null when the option is absent or holds the JSON itself. */
+    private Path jobFile() throws CliException {
+        return job == null || inlineJob() ? null : CliFiles.path(job, "--job");
+    }
+
+    private boolean inlineJob() {
+        return job.strip().startsWith("{");
+    }
+
+    /** The job --job states, checked against the image it runs on, or null without --job. */
+    private JobCommand statedJob(ImageSetup setup) throws CliException {
+        if (job == null) {
+            return null;
+        }
+        Path file = jobFile();
+        if (file != null && !Files.exists(file)) {
+            throw new CliException("--job " + job + ": no such file (expected a file or the job's QMP command as "
+                    + "JSON)");
+        }
+        String text = file == null ? job : CliFiles.read(file);
+        String name = file == null ? "--job" : file.toString();
+        try {
+            return TraceReader.readJob(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), name, setup);
+        } catch (TraceFormatException e) {
+            throw new CliException(e.getMessage());
         }
     }
 

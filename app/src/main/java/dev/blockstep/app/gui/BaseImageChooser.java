@@ -1,6 +1,5 @@
 package dev.blockstep.app.gui;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -18,17 +17,7 @@ public interface BaseImageChooser {
 
     /** The real one: a file chooser opened in the log's directory. */
     static BaseImageChooser fileChooser(Supplier<Window> owner) {
-        return log -> {
-            FileChooser chooser = new FileChooser();
-            chooser.setTitle("Which image did qemu start from? (base image for " + log.getFileName() + ")");
-            File dir = log.toAbsolutePath().getParent().toFile();
-            if (dir.isDirectory()) {
-                chooser.setInitialDirectory(dir);
-            }
-            chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("qcow2 images", "*.qcow2"),
-                    new FileChooser.ExtensionFilter("All files", "*"));
-            File f = chooser.showOpenDialog(owner.get());
-            return Optional.ofNullable(f).map(File::toPath);
-        };
+        return log -> LogFileDialog.ask(owner, log, "Which image did qemu start from? (base image for "
+                + log.getFileName() + ")", new FileChooser.ExtensionFilter("qcow2 images", "*.qcow2"));
     }
 }

@@ -248,6 +248,11 @@ public final class DebuggerWindow {
         files.setBaseImageChooser(chooser);
     }
 
+    /** Who answers "which job command did the VM run?" for a mirror's log (tests answer without a native dialog). */
+    public void setJobChooser(JobChooser chooser) {
+        files.setJobChooser(chooser);
+    }
+
     public void showBottomTab(String id) {
         bottomTabs.getTabs().stream().filter(t -> id.equals(t.getId())).findFirst()
                 .ifPresent(t -> bottomTabs.getSelectionModel().select(t));

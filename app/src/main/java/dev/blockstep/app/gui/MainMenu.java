@@ -35,6 +35,7 @@ final class MainMenu {
     private final MenuBar bar = new MenuBar();
     private final Menu recentMenu = new Menu("Open recent");
     private BaseImageChooser baseChooser;
+    private JobChooser jobChooser;
 
     MainMenu(DebuggerViewModel vm, EngineWiring wiring, RecentFiles recent, Supplier<Window> window,
              javafx.beans.property.BooleanProperty dark, javafx.beans.property.BooleanProperty presentation) {
@@ -43,6 +44,7 @@ final class MainMenu {
         this.recent = recent;
         this.window = window;
         this.baseChooser = BaseImageChooser.fileChooser(window);
+        this.jobChooser = JobChooser.fileChooser(window);
 
         MenuItem open = item("menu-open", "Open trace, log or image…", new KeyCodeCombination(KeyCode.O,
                 KeyCombination.SHORTCUT_DOWN), this::chooseAndOpen);
@@ -106,27 +108,40 @@ final class MainMenu {
 
     /**
      * A qemu log with no base image beside it asks for one; cancelling refuses the log in one line instead of
-     * replaying it on a guessed empty image, whose check would say "No errors" where the real image is corrupt.
+     * replaying it on a guessed empty image, whose check would say "No errors" where the real image is corrupt. A
+     * mirror's log with no job command beside it asks for the command's JSON file, and is refused without one.
      */
     void open(Path file) {
         recent.add(file);
         refreshRecent();
-        TargetSource source;
+        Path base = null;
         if (wiring.needsBaseImage(file)) {
-            Optional<Path> base = baseChooser.choose(file);
-            if (base.isEmpty()) {
+            Optional<Path> chosen = baseChooser.choose(file);
+            if (chosen.isEmpty()) {
                 vm.commandFailed(EngineWiring.noBaseImageChosen(file), false);
                 return;
             }
-            source = wiring.logOnBase(file, base.get());
-        } else {
-            source = wiring.file(file);
+            base = chosen.get();
         }
+        Path job = null;
+        if (wiring.needsJob(file)) {
+            Optional<Path> chosen = jobChooser.choose(file);
+            if (chosen.isEmpty()) {
+                vm.commandFailed(EngineWiring.noJobChosen(file), false);
+                return;
+            }
+            job = chosen.get();
+        }
+        TargetSource source = base == null && job == null ? wiring.file(file) : wiring.log(file, base, job);
         vm.open(file.getFileName().toString(), source);
     }
 
     void setBaseImageChooser(BaseImageChooser chooser) {
         baseChooser = chooser;
+    }
+
+    void setJobChooser(JobChooser chooser) {
+        jobChooser = chooser;
     }
 
     private void chooseAndOpen() {

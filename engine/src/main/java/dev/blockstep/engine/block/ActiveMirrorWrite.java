@@ -14,7 +14,10 @@ import java.util.Arrays;
  * does the guest's request complete. The guest request runs these steps as its own, before and after its path on
  * the source.
  */
-final class ActiveMirrorWrite {
+public final class ActiveMirrorWrite {
+    /** What the copy to the target is called after the guest request's name (qemu runs it in the guest's coroutine). */
+    private static final String TARGET_COPY = ".target";
+
     private enum P { PREPARE, SOURCE, TARGET, SETTLE, DONE }
 
     private final MirrorState s;
@@ -116,10 +119,10 @@ final class ActiveMirrorWrite {
         int id = cx.scheduler().nextId();
         RequestCoroutine w;
         if (data == null) {
-            w = new ZeroWriteRequest(id, r.name() + ".target", s.target, "write -z " + offset + " " + bytes, offset,
+            w = new ZeroWriteRequest(id, r.name() + TARGET_COPY, s.target, "write -z " + offset + " " + bytes, offset,
                     bytes, RequestFlags.NONE);
         } else {
-            w = new WriteRequest(id, r.name() + ".target", s.target, offset,
+            w = new WriteRequest(id, r.name() + TARGET_COPY, s.target, offset,
                     Arrays.copyOfRange(data, (int) (offset - op.offset()), (int) (offset - op.offset() + bytes)));
         }
         w.quiet(true);
@@ -132,5 +135,14 @@ final class ActiveMirrorWrite {
 
     boolean finished() {
         return p == P.DONE;
+    }
+
+    /**
+     * The name of the guest request whose copy to the target coroutine {@code name} is, or null when it is none. qemu
+     * runs do_sync_target_write in the guest request's coroutine, so a trace and a qemu log call the copy by the
+     * guest's name.
+     */
+    public static String issuerOfTargetCopy(String name) {
+        return name.endsWith(TARGET_COPY) ? name.substring(0, name.length() - TARGET_COPY.length()) : null;
     }
 }

@@ -85,7 +85,10 @@ public interface DebugTarget {
         return steps();
     }
 
-    /** The image file's bytes at the current step: a copy-on-write copy the caller owns (cheap to take). */
+    /**
+     * The bytes of the image the guest writes at the current step (after a job's pivot, its target): a copy-on-write
+     * copy the caller owns (cheap to take).
+     */
     HostFile image();
 
     /** Writes the image at the current step as a qcow2 file; the target itself is not changed. */

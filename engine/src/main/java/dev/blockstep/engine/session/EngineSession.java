@@ -77,9 +77,13 @@ public final class EngineSession implements DebugTarget {
         return current;
     }
 
+    /**
+     * The image the guest reads and writes at the current step, as the snapshot's tables show it: after a mirror's
+     * or an active commit's pivot, the job's target.
+     */
     @Override
     public HostFile image() {
-        return engine.file().copy();
+        return engine.guestFile().copy();
     }
 
     @Override

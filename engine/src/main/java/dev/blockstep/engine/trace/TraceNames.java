@@ -1,5 +1,6 @@
 package dev.blockstep.engine.trace;
 
+import dev.blockstep.engine.block.ActiveMirrorWrite;
 import dev.blockstep.engine.block.CommandMap;
 import dev.blockstep.engine.block.IssuedCommand;
 import dev.blockstep.engine.coroutine.Scheduler;
@@ -66,8 +67,9 @@ public final class TraceNames {
     }
 
     /**
-     * The trace's name of engine coroutine {@code id}: as {@link #name(CommandMap, int)}, or the engine's own name
-     * of one of the block job's coroutines.
+     * The trace's name of engine coroutine {@code id}: as {@link #name(CommandMap, int)}, the engine's own name of one
+     * of the block job's coroutines, or the name of the guest request whose copy to a write-blocking mirror's target
+     * it is (qemu runs that copy in the guest's own coroutine, and its log says so).
      */
     public String name(CommandMap map, Scheduler scheduler, int id) {
         String n = name(map, id);
@@ -75,7 +77,19 @@ public final class TraceNames {
             return n;
         }
         String engineName = scheduler.coroutine(id).name();
-        return job.names(engineName) ? engineName : null;
+        if (job.names(engineName)) {
+            return engineName;
+        }
+        String issuer = ActiveMirrorWrite.issuerOfTargetCopy(engineName);
+        if (issuer == null) {
+            return null;
+        }
+        for (IssuedCommand c : map.all()) {
+            if (c.name().equals(issuer) && c.hasRequest()) {
+                return name(map, c.coroutine());
+            }
+        }
+        return null;
     }
 
     public List<String> names(CommandMap map, Scheduler scheduler, List<Integer> ids) {
@@ -87,19 +101,21 @@ public final class TraceNames {
     }
 
     /**
-     * As {@link #id(CommandMap, String)}, and for a name of the block job's coroutines the runnable one the engine
-     * calls so (-2 when none is runnable).
+     * The runnable coroutine the trace calls {@code name} (a guest request's copy to the target goes by the guest's
+     * name while the guest waits for it); else as {@link #id(CommandMap, String)}, or -2 for a job's coroutine that
+     * is not runnable.
      */
     public int id(CommandMap map, Scheduler scheduler, List<Integer> runnable, String name) {
-        if (job == null || !job.names(name)) {
-            return id(map, name);
+        int id = job != null && job.names(name) ? -2 : id(map, name);
+        if (job == null || id == -1 || runnable.contains(id)) {
+            return id;
         }
-        for (int id : runnable) {
-            if (scheduler.coroutine(id).name().equals(name)) {
-                return id;
+        for (int r : runnable) {
+            if (name.equals(name(map, scheduler, r))) {
+                return r;
             }
         }
-        return -2;
+        return id;
     }
 
     /** The trace's name of engine coroutine {@code id}, or null when it runs no command the trace names. */

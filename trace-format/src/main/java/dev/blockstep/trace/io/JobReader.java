@@ -25,8 +25,11 @@ final class JobReader {
             JobCommand.BlockdevMirror.EXECUTE, List.of("job-id", "device", "target", "sync", "copy-mode",
                     "granularity"));
 
-    /** What was read, with the places the cross-checks against the image and the workload point at. */
-    record Read(JobCommand job, Place afterPlace, Map<String, Place> argumentPlaces) {
+    /**
+     * What was read, with the places the cross-checks against the image and the workload point at; {@code afterGiven}:
+     * whether the object had the field afterCommands.
+     */
+    record Read(JobCommand job, Place afterPlace, Map<String, Place> argumentPlaces, boolean afterGiven) {
     }
 
     private JobReader() {
@@ -41,6 +44,7 @@ final class JobReader {
         Map<String, Place> argPlaces = new LinkedHashMap<>();
         int after = 0;
         Place afterPlace = start;
+        boolean afterGiven = false;
         SectionReaders.Image targetImage = null;
         Place targetPlace = null;
         String commands = String.join(", ", ARGUMENTS.keySet().stream().sorted().toList());
@@ -73,6 +77,7 @@ final class JobReader {
                 }
                 case "afterCommands" -> {
                     afterPlace = c.place(p);
+                    afterGiven = true;
                     after = c.readInt(p, "a number of workload commands (0 or more)", v -> v >= 0);
                 }
                 default -> throw c.fail(p, "unknown field \"" + f + "\" (expected execute, arguments, targetImage or "
@@ -111,7 +116,7 @@ final class JobReader {
                     args.get("top"), args.get("base"), args.get("backing-file"), after);
             default -> mirror(c, path, start, args, argPlaces, targetImage, after);
         };
-        return new Read(job, afterPlace, argPlaces);
+        return new Read(job, afterPlace, argPlaces, afterGiven);
     }
 
     private static JobCommand.BlockdevMirror mirror(JsonCursor c, String path, Place start, Map<String, String> args,

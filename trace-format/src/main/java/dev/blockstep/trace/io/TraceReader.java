@@ -1,6 +1,8 @@
 package dev.blockstep.trace.io;
 
 import dev.blockstep.trace.Command;
+import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.JobCommand;
 import dev.blockstep.trace.QemuEvent;
 import dev.blockstep.trace.QemuLog;
 import dev.blockstep.trace.ScheduleEntry;
@@ -61,6 +63,30 @@ public final class TraceReader {
                     parsed.eventCount());
         } catch (IOException e) {
             throw cannotRead(file, e);
+        }
+    }
+
+    /**
+     * Reads a block job's QMP command on its own, as a trace's {@code job} field holds it: what a user states for a
+     * qemu log that does not name the whole command. {@code name} is what errors call the input; {@code image} is
+     * the image the job runs on, which a stream's or commit's chain arguments must name. The log says when the job
+     * started, so afterCommands is refused.
+     */
+    public static JobCommand readJob(InputStream in, String name, ImageSetup image) throws TraceFormatException {
+        try (JsonCursor c = new JsonCursor(name, in)) {
+            JobReader.Read r = JobReader.read(c, "$", Trace.FORMAT_VERSION);
+            if (r.afterGiven()) {
+                throw c.fail(r.afterPlace(), "field \"afterCommands\" does not belong to a stated job (the log shows "
+                        + "when it started)");
+            }
+            if (c.next("$") != null) {
+                throw c.fail("$", "expected end of input after the job object, got more text");
+            }
+            TraceFormatException bad = JobReader.crossCheck(c, r, image, Long.MAX_VALUE);
+            if (bad != null) {
+                throw bad;
+            }
+            return r.job();
         }
     }
 

@@ -49,8 +49,8 @@ final class CoroutineAttribution {
         for (int i = 0; i < lines.size(); i++) {
             LogLine l = lines.get(i);
             if (job != null && job.opLine(i)) {
-                String name = job.ops.nameAt(i);
-                String address = job.ops.addresses.get(name);
+                String name = job.ops().nameAt(i);
+                String address = job.ops().addresses.get(name);
                 CoInstance inst = ops.computeIfAbsent(name, n -> JobSplit.named(new CoInstance(address, l.line()), n,
                         a.instances));
                 inst.events.add(i);
@@ -60,7 +60,7 @@ final class CoroutineAttribution {
                 continue;
             }
             String co = l.ownCoroutine();
-            if (split != null && i == job.endIndex) {
+            if (split != null && i == job.endIndex()) {
                 // job_completed runs in the main loop once the job's coroutine has returned: it marks that return
                 CoInstance inst = split.instanceFor(l, i, a.instances);
                 inst.events.add(i);
@@ -89,7 +89,7 @@ final class CoroutineAttribution {
                 continue;
             }
             CoInstance inst = live.get(co);
-            boolean entersFilter = job != null && l.isBdrvRequest() && l.field("bs").equals(job.filterNode);
+            boolean entersFilter = job != null && l.isBdrvRequest() && l.field("bs").equals(job.filterNode());
             boolean onQcow2 = l.isBdrvRequest() && l.field("bs").equals(marks.qcow2Node);
             boolean below = onQcow2 && inst != null && (inst.enteredFilter && inst.request == null
                     || zeroesGoOn(inst.request, l));
@@ -140,13 +140,13 @@ final class CoroutineAttribution {
 
         CoInstance instanceFor(LogLine l, int i, List<CoInstance> all) {
             if (sub == null && job.startsSubRequest(l)) {
-                sub = named(new CoInstance(job.coroutine, l.line()), job.type + "." + job.subName, all);
+                sub = named(new CoInstance(job.coroutine(), l.line()), job.type() + "." + job.subName(), all);
                 subLock = null;
                 subReleases = 0;
             }
             if (sub == null) {
                 if (self == null) {
-                    self = named(new CoInstance(job.coroutine, l.line()), job.type, all);
+                    self = named(new CoInstance(job.coroutine(), l.line()), job.type(), all);
                 }
                 return self;
             }

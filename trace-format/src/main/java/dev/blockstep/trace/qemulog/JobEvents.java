@@ -18,47 +18,23 @@ import java.util.List;
  * <p>The engine runs the request a job makes on a node of its own as a coroutine of its own, which the job waits
  * for: block-stream's prefetch through its copy-on-read filter ("stream.cor", a PREFETCH read on the filter) and
  * block-commit's write into the base ("commit.write", a write on the base node). {@link #subNode} is that node.
+ *
+ * @param type qemu's job type, which names the job's coroutine in the engine ("stream", "commit", "mirror")
+ * @param start the *_start line
+ * @param startIndex index in the used lines of the start line
+ * @param endIndex index in the used lines of job_completed
+ * @param coroutine the address of the job's coroutine
+ * @param filterNode the copy-on-read filter a block-stream puts above the top (the node its prefetches enter), or
+ *     a mirror's mirror_top; null when the log shows none
+ * @param subNode the node the job's own requests go to (see above), or null when it made none
+ * @param subName the engine's name for such a request, after the job's type and a dot ("cor", "write")
+ * @param ops a mirror's background operations, or null for stream and commit
  */
-final class JobEvents {
+record JobEvents(String type, LogLine start, int startIndex, int endIndex, String coroutine, String filterNode,
+                 String subNode, String subName, MirrorOps ops) {
 
     /** BDRV_REQ_PREFETCH: stream_populate's read through the copy-on-read filter. */
     static final int PREFETCH = 0x200;
-
-    /** qemu's job type, which names the job's coroutine in the engine ("stream", "commit"). */
-    final String type;
-    /** The *_start line. */
-    final LogLine start;
-    /** Index in the used lines of the start line and of job_completed. */
-    final int startIndex;
-    final int endIndex;
-    /** The address of the job's coroutine. */
-    final String coroutine;
-    /** The copy-on-read filter a block-stream puts above the top (the node its prefetches enter), or null. */
-    final String filterNode;
-    /** The node the job's own requests go to (see the class comment), or null when it made none. */
-    final String subNode;
-    /** The engine's name for such a request, after the job's type and a dot ("cor", "write"). */
-    final String subName;
-    /** A mirror's background operations, or null for stream and commit. */
-    final MirrorOps ops;
-
-    private JobEvents(String type, LogLine start, int startIndex, int endIndex, String coroutine, String filterNode,
-                      String subNode, String subName) {
-        this(type, start, startIndex, endIndex, coroutine, filterNode, subNode, subName, null);
-    }
-
-    private JobEvents(String type, LogLine start, int startIndex, int endIndex, String coroutine, String filterNode,
-                      String subNode, String subName, MirrorOps ops) {
-        this.type = type;
-        this.start = start;
-        this.startIndex = startIndex;
-        this.endIndex = endIndex;
-        this.coroutine = coroutine;
-        this.filterNode = filterNode;
-        this.subNode = subNode;
-        this.subName = subName;
-        this.ops = ops;
-    }
 
     /**
      * The job the log shows, or null when it shows none. {@code stated}: the job's QMP command as the caller knows it,
@@ -95,6 +71,11 @@ final class JobEvents {
             }
             start = i;
         }
+        if (start < 0 && stated != null && !lines.isEmpty()) {
+            throw new ImportException(source, lines.get(0).line(), "expected the start of the stated "
+                    + stated.execute() + " (stream_start, commit_start or mirror_start), found no block job in the log: capture with "
+                    + "-trace 'stream_*' -trace 'commit_*' -trace 'mirror_*' -trace 'job_*'");
+        }
         if (start < 0) {
             return null;
         }
@@ -128,7 +109,7 @@ final class JobEvents {
                     + "takes a mutex), found none: capture with -trace 'qemu_co_mutex*'");
         }
         if (type.equals("commit")) {
-            return new JobEvents(type, s, start, end, co, null, s.field("base"), "write");
+            return new JobEvents(type, s, start, end, co, null, s.field("base"), "write", null);
         }
         String filter = null;
         for (int i = iteration + 1; i < end && filter == null; i++) {
@@ -138,7 +119,7 @@ final class JobEvents {
                 filter = l.field("bs");
             }
         }
-        return new JobEvents(type, s, start, end, co, filter, filter, "cor");
+        return new JobEvents(type, s, start, end, co, filter, filter, "cor", null);
     }
 
     /** A mirror's job, with {@code type} "mirror" (blockdev-mirror) or "commit" (an active commit). */

@@ -54,7 +54,7 @@ final class Landmarks {
         for (int i = 0; i < lines.size(); i++) {
             LogLine b = lines.get(i);
             if (!b.event().equals("bdrv_co_pwritev_part") || jobs(i, CoroutineAttribution.nextMutexSelf(lines, i))
-                    || job != null && job.ops != null && b.field("bs").equals(job.ops.targetNode)) {
+                    || job != null && job.ops() != null && b.field("bs").equals(job.ops().targetNode)) {
                 continue;
             }
             LogLine next = nextQcow2(lines, i);

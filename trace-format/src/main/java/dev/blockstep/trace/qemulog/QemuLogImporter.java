@@ -113,7 +113,7 @@ public final class QemuLogImporter {
         List<Command> workload = script == null ? WorkloadInference.fromLog(requests, raw.nbdTrims, source, inferred)
                 : WorkloadInference.fromScript(requests, script, source, scriptName,
                 job, inferred);
-        WorkloadProducer producer = options.producer() != null ? options.producer() : producer();
+        WorkloadProducer producer = options.producer() != null ? options.producer() : producer(job, options.job());
         JobCommand jobCommand = job == null ? null : jobCommand(job, marks, requests, producer, image, options.job());
         if (!raw.nbdTrims.isEmpty()) {
             long discards = requests.stream().filter(c -> c.kind == CoInstance.Kind.DISCARD).count();
@@ -140,19 +140,19 @@ public final class QemuLogImporter {
      */
     private JobCommand jobCommand(JobEvents job, Landmarks marks, List<CoInstance> requests, WorkloadProducer producer,
                                   ImageSetup image, JobCommand stated) throws ImportException {
-        LogLine start = job.start;
+        LogLine start = job.start();
         if (!start.field("bs").equals(marks.qcow2Node)) {
             throw new ImportException(source, start.line(), "expected the job to run on the qcow2 node the guest "
                     + "writes (bs " + marks.qcow2Node + "), got " + start.event() + " bs " + start.field("bs"));
         }
-        int after = (int) requests.stream().filter(c -> c.first() < job.startIndex).count();
+        int after = (int) requests.stream().filter(c -> c.first() < job.startIndex()).count();
         String device = producer != null && producer.drive() != null ? producer.drive() : "d0";
         String what;
         JobCommand command;
-        if (job.ops != null) {
+        if (job.ops() != null) {
             return mirrorCommand(job, stated, device, after);
         }
-        if (job.type.equals("stream")) {
+        if (job.type().equals("stream")) {
             what = "block-stream of the whole chain (base (nil))";
             command = new JobCommand.BlockStream(null, device, null, null, after);
         } else {
@@ -170,10 +170,10 @@ public final class QemuLogImporter {
                 + "; it starts after " + after + " guest request" + (after == 1 ? "" : "s") + " (those whose first "
                 + "event comes before it); the log names neither job-id nor device, so the device is "
                 + (producer != null && producer.drive() != null ? "the HMP drive " + device : "assumed to be d0"));
-        inferred.add("the job's coroutine = co " + job.coroutine + ": it runs when the job prints its first "
-                + job.type + "_one_iteration; its events up to job_completed at line " + lines.get(job.endIndex).line()
-                + " are the job's (\"" + job.type + "\"), and each request it makes on bs " + job.subNode + " is its \""
-                + job.type + "." + job.subName + "\" request");
+        inferred.add("the job's coroutine = co " + job.coroutine() + ": it runs when the job prints its first "
+                + job.type() + "_one_iteration; its events up to job_completed at line "
+                + lines.get(job.endIndex()).line() + " are the job's (\"" + job.type() + "\"), and each request it "
+                + "makes on bs " + job.subNode() + " is its \"" + job.type() + "." + job.subName() + "\" request");
         return command;
     }
 
@@ -187,17 +187,17 @@ public final class QemuLogImporter {
                 m.granularity(), after)
                 : new JobCommand.BlockCommit(stated.jobId(), device, null, ((JobCommand.BlockCommit) stated).base(),
                 ((JobCommand.BlockCommit) stated).backingFile(), after);
-        LogLine start = job.start;
+        LogLine start = job.start();
         inferred.add((command instanceof JobCommand.BlockdevMirror ? "blockdev-mirror" : "active block-commit")
                 + " as stated (the log's mirror_start at line " + start.line() + " prints neither target nor "
                 + "copy-mode): it starts after " + after + " guest request" + (after == 1 ? "" : "s") + " (those whose "
                 + "first event comes before it), on device " + device);
-        inferred.add("the job's coroutine = co " + job.coroutine + ": the first one named after the job goes from "
-                + "created to running; its events up to job_completed at line " + lines.get(job.endIndex).line()
-                + " are the job's (\"" + job.type + "\"); " + job.ops.count + " background ops (mirror_one_iteration "
-                + "starts a copy, a write on the target node bs " + job.ops.targetNode + " by another coroutine a "
-                + "zero write), named " + job.type + ".opN in the order the log starts them"
-                + (job.filterNode == null ? "" : "; guest requests enter mirror_top, bs " + job.filterNode));
+        inferred.add("the job's coroutine = co " + job.coroutine() + ": the first one named after the job goes from "
+                + "created to running; its events up to job_completed at line " + lines.get(job.endIndex()).line()
+                + " are the job's (\"" + job.type() + "\"); " + job.ops().count + " background ops "
+                + "(mirror_one_iteration starts a copy, a write on the target node bs " + job.ops().targetNode
+                + " by another coroutine a zero write), named " + job.type() + ".opN in the order the log starts them"
+                + (job.filterNode() == null ? "" : "; guest requests enter mirror_top, bs " + job.filterNode()));
         return command;
     }
 
@@ -205,8 +205,14 @@ public final class QemuLogImporter {
         return c instanceof Command.Write w && !w.zero() && w.pattern() == null;
     }
 
-    /** The producer the log shows: NBD negotiation means qemu-nbd; qemu-io's merged output means qemu-io. */
-    private WorkloadProducer producer() {
+    /**
+     * The producer the log shows: NBD negotiation means qemu-nbd; qemu-io's merged output means qemu-io; else a block
+     * job whose command the caller stated ({@code stated}: a mirror's log needs one) means HMP qemu-io in qemu-system,
+     * the one producer blockstep knows that runs beside a job, on the drive the stated job names. A stream's or
+     * commit's log without a stated command keeps no producer, as before: HMP would also take the -drive default
+     * discard=ignore, which the log cannot show either.
+     */
+    private WorkloadProducer producer(JobEvents job, JobCommand stated) {
         if (raw.isNbd()) {
             inferred.add("producer qemu-nbd with " + raw.nbdClients + " client" + (raw.nbdClients == 1 ? "" : "s")
                     + ": the log has " + raw.nbdClients + " nbd_negotiate_success events");
@@ -215,6 +221,13 @@ public final class QemuLogImporter {
         if (raw.qemuIoOutput > 0) {
             inferred.add("producer qemu-io: its output is merged into the log (" + raw.qemuIoOutput + " lines)");
             return new WorkloadProducer(WorkloadProducer.Tool.QEMU_IO, 1, null);
+        }
+        if (job != null && stated != null) {
+            String drive = stated.device();
+            inferred.add("producer hmp-qemu-io on drive " + drive + ": the log has no NBD negotiation and no qemu-io "
+                    + "output, and shows a block job (" + job.start().event() + " at line " + job.start().line()
+                    + "), which only qemu-system runs; the drive is the stated job's device");
+            return new WorkloadProducer(WorkloadProducer.Tool.HMP_QEMU_IO, 1, drive);
         }
         inferred.add("producer not stated: the log has no NBD negotiation and no qemu-io output, so it may come "
                 + "from qemu-io or from HMP qemu-io in qemu-system");

@@ -107,7 +107,7 @@ final class WorkloadInference {
         for (int i = 0; i < wanted.size() || r < requests.size(); i++) {
             boolean discardMissing = i < wanted.size() && wanted.get(i).command() instanceof Command.Discard
                     && (r >= requests.size() || requests.get(r).kind != Kind.DISCARD);
-            if (discardMissing && job != null && job.filterNode != null) {
+            if (discardMissing && job != null && job.filterNode() != null) {
                 dropped(wanted.get(i), r == 0 ? null : requests.get(r - 1), job, source, scriptName, inferred);
                 continue;
             }
@@ -143,9 +143,9 @@ final class WorkloadInference {
      */
     private static void dropped(ScriptCommand d, CoInstance before, JobEvents job, String source, String scriptName,
                                 List<String> inferred) throws ImportException {
-        String filter = job.ops != null ? "mirror_top (bs " + job.filterNode + ")"
-                : "the copy-on-read filter (bs " + job.filterNode + ")";
-        if (before == null || before.first() < job.startIndex || before.first() > job.endIndex) {
+        String filter = job.ops() != null ? "mirror_top (bs " + job.filterNode() + ")"
+                : "the copy-on-read filter (bs " + job.filterNode() + ")";
+        if (before == null || before.first() < job.startIndex() || before.first() > job.endIndex()) {
             throw new ImportException(scriptName, d.line(), "expected this discard's request in " + source + ", found "
                     + "none, and the command before it " + (before == null ? "does not exist" : "(co " + before.address
                     + ", line " + before.firstLine + ") did not start while the job ran") + ": only a discard "

@@ -26,6 +26,7 @@ import dev.blockstep.engine.trace.TraceReplay;
 import dev.blockstep.engine.trace.TraceReplayException;
 import dev.blockstep.samples.Samples;
 import dev.blockstep.trace.ImageSetup;
+import dev.blockstep.trace.JobCommand;
 import dev.blockstep.trace.Trace;
 import dev.blockstep.trace.importer.ImportException;
 import dev.blockstep.trace.importer.QemuIoScriptImporter;
@@ -34,6 +35,7 @@ import dev.blockstep.trace.io.TraceFormatException;
 import dev.blockstep.trace.io.TraceReader;
 import dev.blockstep.trace.qemulog.QemuLogImporter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +80,7 @@ public final class EngineWiring {
         return () -> switch (FileKind.of(path)) {
             case QCOW2 -> image(path);
             case TRACE -> trace(path);
-            case LOG -> replayLog(path, LogBaseImage.beside(path));
+            case LOG -> replayLog(path, LogBaseImage.beside(path), LogJob.beside(path));
         };
     }
 
@@ -94,14 +96,40 @@ public final class EngineWiring {
         }
     }
 
+    /**
+     * Whether {@code path} is a qemu log of a mirror (blockdev-mirror or an active block-commit) with no job command
+     * beside it ({@code NAME.job.json}), so the window must ask for one before opening it.
+     */
+    public boolean needsJob(Path path) {
+        try {
+            return FileKind.of(path) == FileKind.LOG && LogJob.beside(path) == null && LogJob.showsMirror(path);
+        } catch (TargetSource.OpenException e) {
+            return false;
+        }
+    }
+
     /** A qemu log replayed on a base image the user chose (anywhere; it is read, never written). */
     public TargetSource logOnBase(Path log, Path base) {
-        return () -> replayLog(log, base.toAbsolutePath());
+        return log(log, base, null);
+    }
+
+    /**
+     * A qemu log replayed on {@code base} (null: the one beside the log) with the job command in {@code job}, JSON as
+     * a trace's job field holds it (null: the one beside the log, if any).
+     */
+    public TargetSource log(Path log, Path base, Path job) {
+        return () -> replayLog(log, base == null ? LogBaseImage.beside(log) : base.toAbsolutePath(),
+                job == null ? LogJob.beside(log) : job);
     }
 
     /** The one line a log is refused with when the user chose no base image. */
     public static String noBaseImageChosen(Path log) {
         return LogBaseImage.noneChosen(log);
+    }
+
+    /** The one line a mirror's log is refused with when the user chose no job command. */
+    public static String noJobChosen(Path log) {
+        return LogJob.noneChosen(log);
     }
 
     /**
@@ -150,9 +178,10 @@ public final class EngineWiring {
      * A qemu log, imported as {@code blockstep import-qemu-log --base [--script]} imports it: on the base image found
      * beside it ({@code NAME.base.qcow2}, then {@code base.qcow2}) with the backing chain its header names, never on
      * an empty image, whose replay would end "No errors" where the real image is corrupt; with the qemu-io script
-     * beside it ({@code NAME.qemu-io}), which gives the data patterns and discard ranges a log cannot show.
+     * beside it ({@code NAME.qemu-io}), which gives the data patterns and discard ranges a log cannot show; and with
+     * the job's QMP command in {@code job} (null: none), which a mirror's log needs.
      */
-    private DebugTarget replayLog(Path path, Path base) throws TargetSource.OpenException {
+    private DebugTarget replayLog(Path path, Path base, Path job) throws TargetSource.OpenException {
         String name = path.getFileName().toString();
         // the base is named relative to the directory it is in, which need not be the log's
         Path dir = base.toAbsolutePath().getParent();
@@ -161,9 +190,11 @@ public final class EngineWiring {
             ImageSetup image = new ImageSetup.Base(base.getFileName().toString(), null, List.of(),
                     BaseChain.below(base, (file, what) -> new String[] {inside(dir, file, what), null}));
             Path script = LogBaseImage.script(path);
+            JobCommand stated = job == null ? null : statedJob(job, image);
             Trace imported = QemuLogImporter.importLog(text, name, image, script == null ? null
                     : QemuIoScriptImporter.parse(Files.readString(script, StandardCharsets.UTF_8),
-                    script.getFileName().toString()), script == null ? null : script.getFileName().toString());
+                    script.getFileName().toString()), script == null ? null : script.getFileName().toString(),
+                    new QemuLogImporter.Options(null, null, null, stated));
             return remember(QemuLogReplay.run(imported, dir, name), imported);
         } catch (CliException e) {
             throw new TargetSource.OpenException(e.getMessage(), e);
@@ -173,6 +204,17 @@ public final class EngineWiring {
             throw new TargetSource.OpenException(e.getMessage(), e);
         } catch (TraceReplayException e) {
             throw new TargetSource.OpenException(e.getMessage(), e);
+        }
+    }
+
+    /** The job command in {@code file}, read as {@code import-qemu-log --job FILE} reads it. */
+    private static JobCommand statedJob(Path file, ImageSetup image) throws TargetSource.OpenException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return TraceReader.readJob(in, file.toString(), image);
+        } catch (TraceFormatException e) {
+            throw new TargetSource.OpenException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new TargetSource.OpenException(file + ": cannot read: " + e.getMessage(), e);
         }
     }
 

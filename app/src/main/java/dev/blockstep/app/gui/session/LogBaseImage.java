@@ -47,7 +47,7 @@ final class LogBaseImage {
                 + " (blockstep will not replay it on a guessed empty image)";
     }
 
-    private static String stem(Path log) {
+    static String stem(Path log) {
         String name = log.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;

@@ -46,19 +46,12 @@ class QemuLogBaseChooserTest {
     @Test
     void cancellingTheChooserRefusesTheLogInOneLine() throws Exception {
         Path log = lonelyLog();
-        Platform.runLater(() -> {
-            fx.window.setBaseImageChooser(l -> {
-                asked.add(l);
-                return Optional.empty();
-            });
-            fx.window.openFile(log);
-        });
-        WindowFixture.until("the refusal is shown", () -> fx.vm.statusProperty().get().contains("not opened"));
+        String status = fx.refusedOpen(log, () -> fx.window.setBaseImageChooser(l -> {
+            asked.add(l);
+            return Optional.empty();
+        }));
         assertEquals(List.of(log), asked);
-        String status = fx.vm.statusProperty().get();
         assertTrue(status.startsWith(log + ": not opened: no base image chosen"), status);
-        assertFalse(status.contains("\n"), status);
-        assertFalse(fx.vm.loadedProperty().get(), "nothing was opened");
     }
 
     @Test

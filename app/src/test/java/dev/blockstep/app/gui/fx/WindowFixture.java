@@ -131,6 +131,23 @@ public final class WindowFixture {
     }
 
     /**
+     * Opens {@code file} as if dropped on the window, with {@code chooser} answering the question the window asks for
+     * it (a base image, a job command), and waits for the refusal in the status bar: returned, after checking it is
+     * one line and nothing was opened.
+     */
+    public String refusedOpen(java.nio.file.Path file, Runnable chooser) {
+        Platform.runLater(() -> {
+            chooser.run();
+            window.openFile(file);
+        });
+        until("the refusal is shown", () -> vm.statusProperty().get().contains("not opened"));
+        String status = vm.statusProperty().get();
+        org.junit.jupiter.api.Assertions.assertFalse(status.contains("\n"), status);
+        org.junit.jupiter.api.Assertions.assertFalse(vm.loadedProperty().get(), "nothing was opened");
+        return status;
+    }
+
+    /**
      * Waits (off the FX thread) until the condition holds on the FX thread, up to 90 s: generous, because a
      * shared 2-core machine under load has taken over 30 s to load a counterexample, and a pass costs no wait.
      */
