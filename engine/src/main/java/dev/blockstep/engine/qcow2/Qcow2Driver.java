@@ -38,7 +38,7 @@ public final class Qcow2Driver {
         this.linker = new L2Linker(s, refcounts, tables, reader);
         this.zero = new ZeroAndDiscard(s, refcounts, tables, linker, reader);
         this.clusters = new Qcow2Clusters(s, refcounts, tables, reader, linker, zero);
-        this.truncate = new Qcow2Truncate(s, refcounts, tables, zero);
+        this.truncate = new Qcow2Truncate(s, refcounts, tables, zero, linker);
     }
 
     /** qcow2-cluster.c's steps on this image: mapping, allocating writes, cluster-aligned zeroize and discard. */
@@ -171,7 +171,7 @@ public final class Qcow2Driver {
 
     /**
      * Lock held: qcow2_co_truncate up to the size update, preallocation {@code prealloc} ("off", "metadata",
-     * "falloc", "full"; only "off" grows), zeroing the new area when {@code zeroNew} (BDRV_REQ_ZERO_WRITE). Returns
+     * "falloc", "full"), zeroing the new area when {@code zeroNew} (BDRV_REQ_ZERO_WRITE). Returns
      * the unaligned head to fill with a write of zeros before {@link #setSize}, or null. Errors carry qemu's text.
      */
     public GuestRange truncate(int co, long offset, String prealloc, boolean zeroNew) {

@@ -111,7 +111,8 @@ public final class QemuIoScript {
             "discard", "d");
 
     private static boolean needsWrite(QemuIoCommand c) {
-        return c instanceof QemuIoCommand.DataWrite || c instanceof QemuIoCommand.Discard
+        return c instanceof QemuIoCommand.DataWrite || c instanceof QemuIoCommand.WriteFromFile
+                || c instanceof QemuIoCommand.Discard
                 || c instanceof QemuIoCommand.SaveVmstate || c instanceof QemuIoCommand.Truncate;
     }
 

@@ -75,6 +75,19 @@ public sealed interface QemuIoCommand {
     }
 
     /**
+     * {@code write -s source_file [-q] off len}: a buffer filled from the file (cyclically when the file is shorter,
+     * as qemu_io_alloc_from_file does), read when the command runs. The file's name is one word: qemu-io splits lines
+     * at spaces.
+     */
+    record WriteFromFile(long offset, long length, String sourceFile, boolean quiet, boolean parsable)
+            implements GuestRange {
+        @Override
+        public String toLine() {
+            return "write" + flags(quiet, parsable) + " -s " + sourceFile + " " + offset + " " + length;
+        }
+    }
+
+    /**
      * {@code write -c [-q] [-P pattern] off len}: blk_pwrite_compressed, whole clusters written compressed. The
      * range is sector-aligned (the parser checks it as qemu-io does).
      */

@@ -139,11 +139,13 @@ public final class QemuIoParser {
             sectorAligned(offset, "offset", where);
             sectorAligned(length, "count", where);
         }
-        // -s's data from a file is refused only where qemu-io would go on to read the file: blockstep's writes
-        // carry one byte value, not arbitrary data
+        if (g.has('s') && (compressed || vmstate)) {
+            // qemu-io would read the file here and save or compress it; blockstep fills only plain writes from a file
+            throw new QemuIoSyntaxException(where, "blockstep io: write -s with -b or -c is not supported (write -s "
+                    + "alone is)", true);
+        }
         if (g.has('s')) {
-            throw new QemuIoSyntaxException(where, "write: option -s is not supported by blockstep (supported: -b, "
-                    + "-c, -C, -f, -n, -p, -P, -q, -u, -z)", false);
+            return new QemuIoCommand.WriteFromFile(offset, length, g.value('s'), g.has('q'), g.has('C'));
         }
         int pattern = g.has('P') ? pattern(g.value('P'), where) : QemuIoCommand.DEFAULT_WRITE_PATTERN;
         boolean quiet = g.has('q');

@@ -1,0 +1,114 @@
+package dev.blockstep.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.blockstep.engine.testing.Qemu;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seeded generated scripts of the options added last: {@code write -s FILE} (files shorter and longer than the
+ * write, empty, missing, a directory), {@code truncate -m metadata|falloc|full} on growth, with the writes, reads
+ * and maps that look at what they did, through real qemu-io and {@code blockstep io}: same stdout (timing masked),
+ * stderr, exit status and image bytes. Run more with {@code -DargLine=-Dblockstep.newIoScripts=N}.
+ */
+class IoSourceAndPreallocDifferentialTest {
+    private static final int SCRIPTS = Integer.getInteger("blockstep.newIoScripts", 320);
+
+    @TempDir
+    Path dir;
+
+    private final List<String> sources = new ArrayList<>();
+
+    @BeforeEach
+    void sourceFiles() throws Exception {
+        Random r = new Random(42);
+        byte[] longer = new byte[200_000];
+        r.nextBytes(longer);
+        Files.write(dir.resolve("long.bin"), longer);
+        Files.writeString(dir.resolve("short.txt"), "hello, qemu");
+        byte[] sector = new byte[512];
+        r.nextBytes(sector);
+        Files.write(dir.resolve("sector.bin"), sector);
+        Files.write(dir.resolve("zeros.bin"), new byte[4096]);
+        Files.write(dir.resolve("empty"), new byte[0]);
+        Files.createDirectory(dir.resolve("adir"));
+        for (String n : List.of("long.bin", "short.txt", "sector.bin", "zeros.bin", "empty", "adir", "missing")) {
+            sources.add(dir.resolve(n).toString());
+        }
+    }
+
+    /** What a generated line exercises, counted so that the test shows it covered each. */
+    private enum Vocabulary { WRITE_FILE, WRITE_FILE_REFUSED, TRUNCATE_PREALLOC }
+
+    @Test
+    void generatedScriptsMatchQemuIo() throws Exception {
+        Path[] bases = {image("c64k", "cluster_size=65536"), image("c4k", "cluster_size=4096"),
+            image("v2", "compat=0.10,cluster_size=65536")};
+        List<String> failures = new ArrayList<>();
+        int[] used = new int[Vocabulary.values().length];
+        for (int seed = 1; seed <= SCRIPTS && failures.size() < 6; seed++) {
+            Random r = new Random(seed);
+            Path base = bases[seed % bases.length];
+            List<String> lines = script(r, used);
+            boolean stdin = seed % 2 == 0;
+            List<String> mode = seed % 3 == 0 ? List.of() : List.of("--seed", Integer.toString(seed));
+            IoParity.QemuRun q = IoParity.qemu(base, dir.resolve("qemu.qcow2"), lines, stdin);
+            IoParity.compare(q, base, dir.resolve("ours.qcow2"), lines, stdin, mode,
+                    "seed " + seed + " on " + base.getFileName() + (stdin ? " (stdin, " : " (-c, ") + mode + ") "
+                            + lines, failures);
+        }
+        assertEquals("", String.join("\n", failures));
+        for (Vocabulary v : Vocabulary.values()) {
+            assertTrue(used[v.ordinal()] >= 50, "the scripts used " + v + " only " + used[v.ordinal()] + " times");
+        }
+    }
+
+    private List<String> script(Random r, int[] used) {
+        List<String> lines = new ArrayList<>();
+        int n = 4 + r.nextInt(8);
+        for (int i = 0; i < n; i++) {
+            long off = r.nextInt(4) == 0 ? 512L * r.nextInt(2048) + r.nextInt(512) : 512L * r.nextInt(2048);
+            long len = r.nextInt(4) == 0 ? 1 + r.nextInt(5000) : 512L * (1 + r.nextInt(256));
+            switch (r.nextInt(8)) {
+                case 0, 1, 2 -> {
+                    int k = r.nextInt(sources.size());
+                    used[(k < 4 ? Vocabulary.WRITE_FILE : Vocabulary.WRITE_FILE_REFUSED).ordinal()]++;
+                    String flags = (r.nextInt(5) == 0 ? " -q" : "") + (r.nextInt(5) == 0 ? " -C" : "")
+                            + (r.nextInt(6) == 0 ? " -f" : "");
+                    lines.add((r.nextBoolean() ? "write" : "w") + flags + " -s " + sources.get(k) + " " + off + " "
+                            + (r.nextInt(12) == 0 ? 0 : len));
+                }
+                case 3 -> lines.add("read -v " + off + " " + (1 + r.nextInt(48)));
+                case 4 -> lines.add("write -P " + (1 + r.nextInt(5)) + " " + off + " " + len);
+                case 5 -> lines.add(r.nextBoolean() ? "map" : "read " + off + " " + len);
+                case 6 -> lines.add(truncate(r, used));
+                default -> lines.add("write -z " + off + " " + len);
+            }
+        }
+        return lines;
+    }
+
+    /** Growths with each preallocation mode, and shrinks and growths without, from sizes aligned or not. */
+    private static String truncate(Random r, int[] used) {
+        long size = r.nextInt(3) == 0 ? 65536L * (1 + r.nextInt(48)) : 512L * (1 + r.nextInt(6000));
+        String mode = List.of("off", "metadata", "falloc", "full").get(r.nextInt(4));
+        if (!mode.equals("off")) {
+            used[Vocabulary.TRUNCATE_PREALLOC.ordinal()]++;
+        }
+        return "truncate" + (mode.equals("off") && r.nextBoolean() ? "" : " -m " + mode) + " " + size;
+    }
+
+    private Path image(String name, String options) {
+        Path img = dir.resolve(name + ".qcow2");
+        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", "-o", options, img.toString(), "1M").exitCode());
+        return img;
+    }
+}
