@@ -72,6 +72,10 @@ public final class IoCommand implements Callable<Integer> {
             + "snapshot mode does: writes go to the overlay, which is dropped at the end; IMAGE is never written.")
     boolean snapshot;
 
+    @Option(names = {"-C", "--copy-on-read"}, description = "Copy-on-read: every read first copies the clusters "
+            + "IMAGE lacks (from its backing file, or zeros without one) into IMAGE, as qemu-io -C does.")
+    boolean copyOnRead;
+
     @Option(names = {"-n", "--nocache"}, description = "qemu-io's O_DIRECT (cache=none): host page-cache "
             + "bypass, which changes nothing blockstep models.")
     boolean nocache;
@@ -193,9 +197,15 @@ public final class IoCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        if (copyOnRead && readOnly) {
+            // bdrv_open_common refuses it once the file itself has opened
+            err.println(cantOpen() + "Can't use copy-on-read on read-only device");
+            err.flush();
+            return 1;
+        }
         QemuIoScript.Result run;
         try {
-            run = QemuIoScript.run(file, backing, readOnly, BlockStack.of(null, new NodeOptions(null, null, cacheMode())),
+            run = QemuIoScript.run(file, backing, readOnly, copyOnRead, BlockStack.of(null, new NodeOptions(null, null, cacheMode())),
                     name, scriptLines(),
                     i -> commands.isEmpty() ? "<stdin>:" + (i + 1) : "-c #" + (i + 1), commands.isEmpty(), fix.orElse(FixVariant.NONE), seed,
                     new QemuIoScript.Console() {

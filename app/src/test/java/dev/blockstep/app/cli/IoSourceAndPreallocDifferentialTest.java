@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seeded generated scripts of the options added last: {@code write -s FILE} (files shorter and longer than the
- * write, empty, missing, a directory), {@code truncate -m metadata|falloc|full} on growth, with the writes, reads
- * and maps that look at what they did, through real qemu-io and {@code blockstep io}: same stdout (timing masked),
+ * write, empty, missing, a directory), {@code truncate -m metadata|falloc|full} on growth, qemu-io's {@code -C}
+ * (copy-on-read), with the writes, reads and maps that look at what they did, through real qemu-io and {@code blockstep io}: same stdout (timing masked),
  * stderr, exit status and image bytes. Run more with {@code -DargLine=-Dblockstep.newIoScripts=N}.
  */
 class IoSourceAndPreallocDifferentialTest {
@@ -71,6 +71,52 @@ class IoSourceAndPreallocDifferentialTest {
         }
     }
 
+    /**
+     * qemu-io -C (copy-on-read): reads of every kind on an overlay whose backing file holds data, on a plain image
+     * (unallocated clusters are copied as zero clusters) and on version 2 images (which have none), beside writes,
+     * discards and maps that show what was copied; -C with -r is refused.
+     */
+    @Test
+    void copyOnReadScriptsMatchQemuIo() throws Exception {
+        Path[] bases = {overlay("", "cor"), image("plain", "cluster_size=65536"), overlay("compat=0.10,", "corv2"),
+            image("plain4k", "cluster_size=4096")};
+        List<String> failures = new ArrayList<>();
+        for (int seed = 1; seed <= SCRIPTS / 2 && failures.size() < 6; seed++) {
+            Random r = new Random(seed * 31L);
+            Path base = bases[seed % bases.length];
+            List<String> lines = new ArrayList<>();
+            for (int i = 0, n = 3 + r.nextInt(8); i < n; i++) {
+                long off = r.nextInt(3) == 0 ? 512L * r.nextInt(2048) + r.nextInt(512) : 512L * r.nextInt(2048);
+                long len = r.nextInt(4) == 0 ? r.nextInt(3000) : 512L * (1 + r.nextInt(300));
+                lines.addAll(List.of(copyOnReadLine(r, off, len).split("\n")));
+            }
+            lines.add("map");
+            boolean stdin = seed % 2 == 0;
+            List<String> options = seed % 17 == 0 ? List.of("-f", "qcow2", "-C", "-r") : List.of("-f", "qcow2", "-C");
+            List<String> mode = new ArrayList<>(options);
+            if (seed % 3 != 0) {
+                mode.addAll(List.of("--seed", Integer.toString(seed)));
+            }
+            Path work = dir.resolve("cor-work.qcow2");
+            IoParity.QemuRun q = IoParity.qemu(base, work, options, lines, stdin);
+            IoParity.compare(q, base, work, lines, stdin, mode, "seed " + seed + " on " + base.getFileName()
+                    + (stdin ? " (stdin, " : " (-c, ") + mode + ") " + lines, failures);
+        }
+        assertEquals("", String.join("\n", failures));
+    }
+
+    private static String copyOnReadLine(Random r, long off, long len) {
+        return switch (r.nextInt(9)) {
+            case 0, 1 -> "read " + off + " " + len;
+            case 2 -> "read -v " + off + " " + (1 + r.nextInt(40));
+            case 3 -> "readv " + off + " " + len + " " + (1 + r.nextInt(2000));
+            case 4 -> "aio_read " + off + " " + len + "\naio_flush";
+            case 5 -> "write -P " + (1 + r.nextInt(5)) + " " + off + " " + len;
+            case 6 -> r.nextBoolean() ? "discard " + off + " " + len : "write -z " + off + " " + len;
+            default -> "map";
+        };
+    }
+
     private List<String> script(Random r, int[] used) {
         List<String> lines = new ArrayList<>();
         int n = 4 + r.nextInt(8);
@@ -104,6 +150,17 @@ class IoSourceAndPreallocDifferentialTest {
             used[Vocabulary.TRUNCATE_PREALLOC.ordinal()]++;
         }
         return "truncate" + (mode.equals("off") && r.nextBoolean() ? "" : " -m " + mode) + " " + size;
+    }
+
+    /** An overlay (64 KiB clusters) over a 4 KiB-cluster backing file with data and a zero range. */
+    private Path overlay(String compat, String name) {
+        Path base = image(name + "-backing", compat + "cluster_size=4096");
+        assertEquals(0, Qemu.io("-f", "qcow2", "-c", "write -P 7 0 200k", "-c", "write -P 8 600k 64k",
+                "-c", "write -z 700k 8k", base.toString()).exitCode());
+        Path img = dir.resolve(name + ".qcow2");
+        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", "-o", compat + "cluster_size=65536", "-b",
+                base.toString(), "-F", "qcow2", img.toString(), "1M").exitCode());
+        return img;
     }
 
     private Path image(String name, String options) {

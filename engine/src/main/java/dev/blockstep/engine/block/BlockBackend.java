@@ -92,7 +92,8 @@ public final class BlockBackend implements QemuIoTarget {
 
     /** blk_co_preadv, checking the data against {@code pattern} unless it is -1. */
     public ReadRequest preadv(int id, String line, long offset, int bytes, int pattern) {
-        return new ReadRequest(id, "R" + id, node, line, offset, bytes, pattern);
+        ReadRequest r = new ReadRequest(id, "R" + id, node, line, offset, bytes, pattern);
+        return node.copyOnRead() ? r.copyOnRead() : r;
     }
 
     /** blk_co_flush. */

@@ -73,7 +73,15 @@ public final class QemuIoScript {
     public static Result run(HostFile image, BackingImage backing, boolean readOnly, BlockStack stack, String name,
                              List<String> lines, IntFunction<String> where, boolean prompts, FixVariant fix, Long seed,
                              Console console) {
+        return run(image, backing, readOnly, false, stack, name, lines, where, prompts, fix, seed, console);
+    }
+
+    /** As above; {@code copyOnRead} is qemu-io's -C (BDRV_O_COPY_ON_READ on the image's node). */
+    public static Result run(HostFile image, BackingImage backing, boolean readOnly, boolean copyOnRead,
+                             BlockStack stack, String name, List<String> lines, IntFunction<String> where,
+                             boolean prompts, FixVariant fix, Long seed, Console console) {
         QemuIoScript s = new QemuIoScript();
+        s.copyOnRead = copyOnRead;
         s.stack = stack;
         s.backing = backing;
         s.readOnly = readOnly;
@@ -101,6 +109,8 @@ public final class QemuIoScript {
     private boolean quit;
     /** qemu-io -r. */
     private boolean readOnly;
+    /** qemu-io -C. */
+    private boolean copyOnRead;
     /** A reopen -w line was read. */
     private boolean reopenedWritable;
     /** A close line was read: qemu-io has no file for the lines after it. */
@@ -177,6 +187,7 @@ public final class QemuIoScript {
         SchedulingPolicy policy = seed == null ? Policies.fifo() : Policies.seededRandom(seed);
         Engine e = new Engine(new Workload(image, name, CommandSource.of(commands), fix, () -> policy,
                 stack, backing)).unobserved();
+        e.node().copyOnRead(copyOnRead);
         Printer p = new Printer(e.node(), prompts, console, commands.size());
         QemuIoMain main = e.main();
         int steps = 0;
