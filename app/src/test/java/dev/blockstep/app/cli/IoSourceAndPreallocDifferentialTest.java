@@ -105,6 +105,54 @@ class IoSourceAndPreallocDifferentialTest {
         assertEquals("", String.join("\n", failures));
     }
 
+    /**
+     * qemu-io without IMAGE: lines before the first open are refused (no file open), open's own options (-r, -C, -n,
+     * -t, -d, -k with -n) apply, an open that fails leaves no file open, a second open is refused.
+     */
+    @Test
+    void scriptsWithoutAnImageMatchQemuIo() throws Exception {
+        Path base = overlay("", "noimg");
+        Path work = dir.resolve("noimg-work.qcow2");
+        String[] opens = {"open " + work, "o -r " + work, "open -C " + work, "open -n -t none " + work,
+            "open -t writeback -d ignore " + work, "open -k -n " + work, "open -k " + work, "open -U " + work,
+            "open " + dir.resolve("missing.qcow2"), "open -C -r " + work, "open -s " + work, "open -d unmap " + work};
+        String[] others = {"read 0 512", "write -P 3 64k 4k", "map", "read -v 100 16", "discard 0 64k", "help open",
+            "length", "write -z 128k 64k", "aio_read 8k 1k\naio_flush", "aio_flush", "sleep 0", "open -U -r " + work};
+        List<String> failures = new ArrayList<>();
+        for (int seed = 1; seed <= SCRIPTS / 4 && failures.size() < 6; seed++) {
+            Random r = new Random(seed * 131L);
+            List<String> lines = new ArrayList<>();
+            for (int i = 0, n = r.nextInt(3); i < n; i++) {
+                lines.addAll(List.of(others[r.nextInt(others.length)].split("\n")));
+            }
+            lines.add(opens[r.nextInt(opens.length)]);
+            for (int i = 0, n = 2 + r.nextInt(6); i < n; i++) {
+                // one aio request in flight at a time, flushed at once, so that qemu's own output order is fixed
+                lines.addAll(List.of((r.nextInt(12) == 0 ? opens[r.nextInt(opens.length)]
+                        : others[r.nextInt(others.length)]).split("\n")));
+            }
+            boolean stdin = seed % 2 == 0;
+            List<String> args = stdin ? List.of() : IoParity.dashC(lines);
+            String input = stdin ? String.join("\n", lines) + "\n" : null;
+            Files.copy(base, work, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Qemu.Result q = Qemu.run("qemu-io", args, input == null ? "" : input);
+            byte[] qemuImage = Files.readAllBytes(work);
+            Files.copy(base, work, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            List<String> ours = new ArrayList<>(List.of("io"));
+            ours.addAll(args);
+            CreateAndIoCommandTest.Run b = CreateAndIoCommandTest.run(input, ours.toArray(String[]::new));
+            String how = "seed " + seed + (stdin ? " (stdin) " : " (-c) ") + lines;
+            if (!IoParity.masked(q.stdout()).equals(IoParity.masked(b.stdout())) || !q.stderr().equals(b.stderr())
+                    || q.exitCode() != b.exitCode()) {
+                failures.add(how + ": qemu-io printed\n" + q.stdout() + q.stderr() + "exit " + q.exitCode()
+                        + "\nblockstep printed\n" + b.stdout() + b.stderr() + "exit " + b.exitCode());
+            } else if (!java.util.Arrays.equals(qemuImage, Files.readAllBytes(work))) {
+                failures.add(how + ": the images differ");
+            }
+        }
+        assertEquals("", String.join("\n", failures));
+    }
+
     private static String copyOnReadLine(Random r, long off, long len) {
         return switch (r.nextInt(9)) {
             case 0, 1 -> "read " + off + " " + len;

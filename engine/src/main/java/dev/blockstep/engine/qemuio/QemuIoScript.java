@@ -80,12 +80,38 @@ public final class QemuIoScript {
     public static Result run(HostFile image, BackingImage backing, boolean readOnly, boolean copyOnRead,
                              BlockStack stack, String name, List<String> lines, IntFunction<String> where,
                              boolean prompts, FixVariant fix, Long seed, Console console) {
+        return run(image, backing, readOnly, copyOnRead, null, stack, name, lines, where, prompts, fix, seed,
+                console);
+    }
+
+    /**
+     * qemu-io started without an IMAGE: no file is open until the script's line {@code line} (-1: none) opens
+     * {@code image}; the open lines before it in {@code failed} did not open theirs, each printing its error (qemu-io's
+     * line on stderr).
+     */
+    public record Opening(int line, java.util.Map<Integer, String> failed) {
+    }
+
+    /** As above; {@code opening} is null when the image was named on the command line. */
+    public static Result run(HostFile image, BackingImage backing, boolean readOnly, boolean copyOnRead,
+                             Opening opening, BlockStack stack, String name, List<String> lines,
+                             IntFunction<String> where, boolean prompts, FixVariant fix, Long seed, Console console) {
         QemuIoScript s = new QemuIoScript();
         s.copyOnRead = copyOnRead;
+        s.opening = opening;
+        s.closed = opening != null;
         s.stack = stack;
         s.backing = backing;
         s.readOnly = readOnly;
         for (int i = 0; i < lines.size() && !s.quit; i++) {
+            if (opening != null && (i == opening.line() || opening.failed().containsKey(i))) {
+                // open_f prints nothing when the file opens, qemu-io's can't-open line when it does not
+                String error = opening.failed().get(i);
+                s.entries.add(new Entry(-1, error == null ? null : new QemuIoSyntaxException(where.apply(i), error,
+                        true)));
+                s.closed = error != null;
+                continue;
+            }
             s.parse(lines.get(i), where.apply(i));
         }
         return s.run(image, name, prompts, fix, seed, console);
@@ -111,6 +137,8 @@ public final class QemuIoScript {
     private boolean readOnly;
     /** qemu-io -C. */
     private boolean copyOnRead;
+    /** How the image opens when qemu-io was started without one, or null. */
+    private Opening opening;
     /** A reopen -w line was read. */
     private boolean reopenedWritable;
     /** A close line was read: qemu-io has no file for the lines after it. */

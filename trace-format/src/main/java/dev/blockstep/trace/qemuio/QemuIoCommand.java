@@ -389,11 +389,21 @@ public sealed interface QemuIoCommand {
      * one file at a time: while the image is open it refuses with "file open already", and blockstep does not
      * open a second image after {@code close}.
      */
-    record Open(String arguments) implements QemuIoCommand {
+    record Open(String arguments, OpenOptions options) implements QemuIoCommand {
         @Override
         public String toLine() {
             return "open " + arguments;
         }
+    }
+
+    /**
+     * open_f's options: {@code path} (null when none is given), -r, -s (snapshot), -C (copy-on-read), -n (no cache),
+     * -k (native aio), -U (force share), and the values of -t, -d, -i and -o (null when not given; the last one given
+     * wins, as getopt leaves it).
+     */
+    record OpenOptions(String path, boolean readOnly, boolean snapshot, boolean copyOnRead, boolean nocache,
+                       boolean nativeAio, boolean forceShare, String cache, String discard, String aio,
+                       String options) {
     }
 
     /**
