@@ -87,7 +87,8 @@ public final class CreateCommand implements Callable<Integer> {
         }
         // qemu-img create accepts the file protocol's prefix; the file itself is named without it
         String file = image.startsWith("file:") ? image.substring("file:".length()) : image;
-        if ("raw".equals(format)) {
+        // qemu-img's default format is raw
+        if (format == null || format.equals("raw")) {
             return RawCreate.create(image, file, options, backingFile != null || backingFormat != null, size, quiet,
                     out, err);
         }

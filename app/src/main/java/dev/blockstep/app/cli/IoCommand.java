@@ -1,16 +1,11 @@
 package dev.blockstep.app.cli;
 
 import dev.blockstep.engine.block.BlockStack;
-import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.image.ImageFileException;
-import dev.blockstep.engine.image.ImageFiles;
-import dev.blockstep.engine.qcow2.BackingChain;
 import dev.blockstep.engine.qcow2.BackingImage;
 import dev.blockstep.engine.qcow2.Qcow2Create;
-import dev.blockstep.engine.qcow2.Qcow2Driver;
-import dev.blockstep.engine.qcow2.format.BackingFile;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.engine.qemuio.QemuIoScript;
 import dev.blockstep.trace.NodeOptions;
@@ -72,6 +67,10 @@ public final class IoCommand implements Callable<Integer> {
             + "snapshot mode does: writes go to the overlay, which is dropped at the end; IMAGE is never written.")
     boolean snapshot;
 
+    @Option(names = {"-C", "--copy-on-read"}, description = "Copy-on-read: every read first copies the clusters "
+            + "IMAGE lacks (from its backing file, or zeros without one) into IMAGE, as qemu-io -C does.")
+    boolean copyOnRead;
+
     @Option(names = {"-n", "--nocache"}, description = "qemu-io's O_DIRECT (cache=none): host page-cache "
             + "bypass, which changes nothing blockstep models.")
     boolean nocache;
@@ -90,8 +89,12 @@ public final class IoCommand implements Callable<Integer> {
             + "(file.driver=file); other options are refused.")
     boolean imageOpts;
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "The qcow2 image file (changed in place).")
+    @Parameters(index = "0", paramLabel = "IMAGE", arity = "0..1", description = "The qcow2 image file (changed in "
+            + "place). Without it no file is open until the script's first open command, whose options apply.")
     String image;
+
+    /** open -d: whether discards may unmap (null: qemu-io's default, unmap). */
+    NodeOptions.Discard discard;
 
     /** The start of qemu-io's line when the image does not open: --image-opts names no device. */
     private String cantOpen() {
@@ -151,51 +154,93 @@ public final class IoCommand implements Callable<Integer> {
 
     /** The command on {@code out} and {@code err}, without picocli (see {@link IoFastPath}). */
     int run(PrintWriter out, PrintWriter err) {
+        if (image == null) {
+            return runWithoutImage(out, err);
+        }
         String refused = optionError();
         if (refused != null) {
             err.println(refused);
             err.flush();
             return 1;
         }
+        String error;
+        Opened img = null;
+        try {
+            img = open();
+            error = img == null ? null : openError();
+        } catch (InvalidPathException e) {
+            error = cantOpen() + e.getMessage();
+        } catch (ImageFileException | ImageFormatException | Qcow2Create.CreateException e) {
+            error = cantOpen() + e.getMessage();
+        }
+        if (img == null || error != null) {
+            err.println(error == null ? ImageOptsArgument.parse(image).error() : error);
+            err.flush();
+            return 1;
+        }
+        return run(img, null, out, err);
+    }
+
+    /**
+     * qemu-io without IMAGE: each open line in turn sets its options and opens its file, until one opens; the lines
+     * before it run with no file open.
+     */
+    private int runWithoutImage(PrintWriter out, PrintWriter err) {
+        java.util.Map<Integer, String> failed = new java.util.HashMap<>();
+        for (OpenLine.Found o = OpenLine.find(scriptLines(), 0); o != null;
+             o = OpenLine.find(scriptLines(), o.line() + 1)) {
+            String error = o.applyTo(this);
+            if (error == null) {
+                error = optionError();
+            }
+            if (error == null) {
+                try {
+                    Opened img = open();
+                    error = openError();
+                    if (error == null) {
+                        return run(img, new QemuIoScript.Opening(o.line(), failed), out, err);
+                    }
+                } catch (InvalidPathException e) {
+                    error = cantOpen() + e.getMessage();
+                } catch (ImageFileException | ImageFormatException | Qcow2Create.CreateException e) {
+                    error = cantOpen() + e.getMessage();
+                }
+            }
+            failed.put(o.line(), error);
+            image = null;
+        }
+        return run(Opened.none(), new QemuIoScript.Opening(-1, failed), out, err);
+    }
+
+    /** The image IMAGE names (through --image-opts' file.filename), or null when --image-opts' string is refused. */
+    private Opened open() throws ImageFileException, ImageFormatException, Qcow2Create.CreateException {
         String name = image;
         if (imageOpts) {
             ImageOptsArgument a = ImageOptsArgument.parse(image);
             if (a.error() != null) {
-                err.println(a.error());
-                err.flush();
-                return 1;
+                return null;
             }
             name = a.filename();
         }
-        Path path;
-        HostFile file;
-        HostFile original;
-        BackingImage backing;
-        try {
-            path = Path.of(name);
-            original = ImageFiles.load(path, name);
-            file = original.copy();
-            // opened here to report a bad image as qemu-io does and to open its backing chain (read-only) once;
-            // the engine opens its own copy of the image
-            backing = Qcow2Driver.open(file, name, EngineEventSink.NONE, BackingChain.of(path)).backingImage();
-            if (snapshot) {
-                // bdrv_append_temp_snapshot: a fresh qcow2 of the image's size, qemu-img's defaults, over the image
-                backing = BackingChain.openReadOnly(path, "qcow2");
-                file = Qcow2Create.create(backing.size(), Qcow2Create.Options.defaults(65536),
-                        new BackingFile(path.toAbsolutePath().toString(), "qcow2"));
-            }
-        } catch (InvalidPathException e) {
-            err.println(cantOpen() + e.getMessage());
-            err.flush();
-            return 1;
-        } catch (ImageFileException | ImageFormatException | Qcow2Create.CreateException e) {
-            err.println(cantOpen() + e.getMessage());
-            err.flush();
-            return 1;
-        }
+        return Opened.open(name, snapshot);
+    }
+
+    /** bdrv_open_common's refusal once the file itself has opened, or null. */
+    private String openError() {
+        return copyOnRead && readOnly ? cantOpen() + "Can't use copy-on-read on read-only device" : null;
+    }
+
+    /** The script on {@code img}; {@code opening} says where a script without IMAGE opens it (null: IMAGE given). */
+    private int run(Opened img, QemuIoScript.Opening opening, PrintWriter out, PrintWriter err) {
+        String name = img.name();
+        HostFile file = img.file();
+        BackingImage backing = img.backing();
+        Path path = img.path();
+        HostFile original = img.original();
         QemuIoScript.Result run;
         try {
-            run = QemuIoScript.run(file, backing, readOnly, BlockStack.of(null, new NodeOptions(null, null, cacheMode())),
+            run = QemuIoScript.run(file, backing, readOnly, copyOnRead, opening,
+                    BlockStack.of(null, new NodeOptions(discard, null, cacheMode())),
                     name, scriptLines(),
                     i -> commands.isEmpty() ? "<stdin>:" + (i + 1) : "-c #" + (i + 1), commands.isEmpty(), fix.orElse(FixVariant.NONE), seed,
                     new QemuIoScript.Console() {
@@ -225,7 +270,7 @@ public final class IoCommand implements Callable<Integer> {
             failed = true;
         }
         out.flush();
-        if (snapshot || readOnly && !run.reopenedWritable()) {
+        if (path == null || snapshot || readOnly && !run.reopenedWritable()) {
             err.flush();
             return failed ? 1 : 0;
         }

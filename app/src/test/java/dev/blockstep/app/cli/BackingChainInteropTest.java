@@ -57,7 +57,7 @@ class BackingChainInteropTest {
         String[] create = {"-o", "cluster_size=" + topCluster, "-b", baseName, "-F", rawBase ? "raw" : "qcow2"};
         ok(Qemu.img(concat(new String[] {"create", "-q", "-f", "qcow2"}, create, q.resolve("top.qcow2").toString(),
                 Long.toString(topSize))));
-        var made = CreateAndIoCommandTest.run(null, concat(new String[] {"create"}, create,
+        var made = CreateAndIoCommandTest.run(null, concat(new String[] {"create", "-f", "qcow2"}, create,
                 b.resolve("top.qcow2").toString(), Long.toString(topSize)));
         if (made.exitCode() != 0) {
             return List.of("seed " + seed + ": create failed: " + made.stderr());

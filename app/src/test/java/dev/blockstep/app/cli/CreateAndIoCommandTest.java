@@ -64,7 +64,7 @@ class CreateAndIoCommandTest {
     void createWritesQemuImgsBytesAndPrintsItsLine() throws Exception {
         Path ours = dir.resolve("ours.qcow2");
         Path theirs = dir.resolve("theirs.qcow2");
-        Run r = run(null, "create", "-o", "cluster_size=4k", ours.toString(), "16M");
+        Run r = run(null, "create", "-f", "qcow2", "-o", "cluster_size=4k", ours.toString(), "16M");
         var q = Qemu.img("create", "-f", "qcow2", "-o", "cluster_size=4k", theirs.toString(), "16M");
         assertEquals(0, r.exitCode());
         assertEquals(q.stdout().replace(theirs.toString(), ours.toString()), r.stdout());
@@ -73,7 +73,7 @@ class CreateAndIoCommandTest {
 
     @Test
     void createRefusesBadClusterSizesWithQemusMessage() {
-        Run r = run(null, "create", "-o", "cluster_size=1000", dir.resolve("x.qcow2").toString(), "1M");
+        Run r = run(null, "create", "-f", "qcow2", "-o", "cluster_size=1000", dir.resolve("x.qcow2").toString(), "1M");
         assertEquals(1, r.exitCode());
         assertTrue(r.stderr().endsWith("Cluster size must be a power of two between 512 and 2048k\n"), r.stderr());
     }

@@ -49,7 +49,7 @@ class CreateBackingCommandTest {
                     List<String> args = new ArrayList<>(List.of("-o", options, "-b", link[0], "-F", link[1]));
                     Path ours = dir.resolve("ours/" + name);
                     Path theirs = dir.resolve("theirs/" + name);
-                    List<String> mine = new ArrayList<>(List.of("create"));
+                    List<String> mine = new ArrayList<>(List.of("create", "-f", "qcow2"));
                     mine.addAll(args);
                     mine.add(ours.toString());
                     List<String> qemu = new ArrayList<>(List.of("create", "-f", "qcow2"));
@@ -89,7 +89,7 @@ class CreateBackingCommandTest {
                 {"-b", "plain.raw", "t.qcow2", "1M"},
                 {"-F", "qcow2", "t.qcow2", "1M"}};
         for (String[] c : cases) {
-            List<String> mine = new ArrayList<>(List.of("create"));
+            List<String> mine = new ArrayList<>(List.of("create", "-f", "qcow2"));
             List<String> qemu = new ArrayList<>(List.of("create", "-f", "qcow2"));
             for (String a : c) {
                 String v = a.endsWith("t.qcow2") ? dir.resolve(a).toString() : a;

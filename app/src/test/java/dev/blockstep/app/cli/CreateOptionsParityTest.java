@@ -89,7 +89,8 @@ class CreateOptionsParityTest {
         "-f raw -o size=2M IMG", "-f raw IMG", "-f raw -o preallocation=full IMG 1M",
         "-f raw -o preallocation=metadata IMG 1M", "-f raw -o preallocation=bogus IMG 1M",
         "-f raw -o extent_size_hint=1M,preallocation=falloc IMG 1M", "-f raw -o cluster_size=4k IMG 1M",
-        "-f raw -b BASE -F qcow2 IMG 1M", "-f foo -f qcow2 -o cluster_size=4k -F raw -F qcow2 -b BASE IMG",
+        "-f raw -b BASE -F qcow2 IMG 1M", "IMG 1M", "-o size=2M IMG", "-o cluster_size=4k IMG 1M",
+        "-b BASE -F qcow2 IMG 1M", "-o preallocation=falloc IMG 1M", "-q IMG 64k", "-f foo -f qcow2 -o cluster_size=4k -F raw -F qcow2 -b BASE IMG",
         "-f qcow2 -o compression_type=zlib,compat=0.10,extent_size_hint=0,preallocation=metadata IMG 1M",
         "-f qcow2 -o preallocation=metadata,size=1M,extent_size_hint=0,compression_type=zlib,compat=1.1,"
             + "lazy_refcounts=on,refcount_bits=8,extended_l2=off,cluster_size=4k IMG",
@@ -164,7 +165,7 @@ class CreateOptionsParityTest {
         q.add(theirName);
         q.add(size);
         Qemu.Result qemu = Qemu.img(q.toArray(new String[0]));
-        List<String> o = new ArrayList<>(List.of("create"));
+        List<String> o = new ArrayList<>(List.of("create", "-f", "qcow2"));
         o.addAll(options);
         o.add(ourName);
         o.add(size);

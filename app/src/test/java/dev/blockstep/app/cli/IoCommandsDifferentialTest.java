@@ -330,7 +330,7 @@ class IoCommandsDifferentialTest {
     /**
      * Lines where the order of qemu-io's checks decides the message: getopt acts on -P, -s, -l and -i as it meets
      * them, before an unknown option later in the line and before the operand count; then each command's own checks
-     * in its own order. (write -s FILE is left out: blockstep refuses it; write -z -n has its own generator.)
+     * in its own order. (write -s FILE and write -z -n have generators of their own.)
      */
     private static final String[] FLAG_CHECKS = {"write -P 300 0 512 9", "write -P 300 -x 0 512",
         "write -x -P 300 0 512", "write -n 0 512", "write -n -u 0 512", "write -u -n 0 512", "write -z -P 1 0 512",
@@ -387,15 +387,15 @@ class IoCommandsDifferentialTest {
 
     /**
      * {@code truncate}: shrinks and growths of the 1 MiB disk (up to 4 MiB; over a longer backing file the new area is
-     * zeroed), and the refusals: unaligned sizes, preallocation on a shrink, bad modes, options and counts.
-     * Preallocation on a growth is left out: blockstep refuses it.
+     * zeroed), growths and shrinks with preallocation (refused on a shrink), and the refusals: unaligned sizes, bad
+     * modes, options and counts. IoSourceAndPreallocDifferentialTest has more preallocating growths.
      */
     private static String truncate(Random r) {
         long size = r.nextInt(3) == 0 ? 65536L * r.nextInt(64) : 512L * r.nextInt(8192);
         String name = r.nextInt(4) == 0 ? "t" : "truncate";
         return switch (r.nextInt(10)) {
             case 0 -> name + " " + (size + 1 + r.nextInt(511));
-            case 1 -> name + " -m " + (r.nextBoolean() ? "metadata" : "full") + " " + Math.min(size, 4096);
+            case 1 -> name + " -m " + (r.nextBoolean() ? "metadata" : "full") + " " + size;
             case 2 -> name + " -m " + (r.nextBoolean() ? "bogus" : "Off") + " " + size;
             case 3 -> name + (r.nextBoolean() ? " -x " + size : " " + size + " 1 2 3");
             case 4 -> name + " -m off " + size;

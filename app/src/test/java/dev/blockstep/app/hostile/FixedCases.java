@@ -98,7 +98,7 @@ final class FixedCases {
                 "read 0 512", "/dev/zero"));
         c.add(HostileCase.of("create /dev/null", d, new Expect.SameAsQemu("qemu-img create",
                 Qemu.run(d, 10, "qemu-img", "create", "-q", "-f", "qcow2", "/dev/null", "1M")), List.of(),
-                "create", "/dev/null", "1M"));
+                "create", "-f", "qcow2", "/dev/null", "1M"));
     }
 
     private static void ranges(HostileCorpus c) throws IOException, InterruptedException {

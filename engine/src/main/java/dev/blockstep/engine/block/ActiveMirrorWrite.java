@@ -39,6 +39,13 @@ public final class ActiveMirrorWrite {
         }
     }
 
+    /** A guest write of {@code data}, copied to the target as the source gets it. */
+    ActiveMirrorWrite(MirrorState s, long offset, byte[] data) {
+        this.s = s;
+        this.op = new MirrorOp(MirrorOp.Kind.ACTIVE_WRITE, offset, data.length);
+        this.data = data;
+    }
+
     /** Whether the guest request's own steps on the source are still to come. */
     boolean beforeSource() {
         return p == P.PREPARE;

@@ -37,6 +37,21 @@ public final class BlockBackend implements QemuIoTarget {
         return w;
     }
 
+    /** blk_co_pwritev_part of {@code data}: qemu-io's write -s, its buffer read from a file. */
+    public WriteRequest pwritev(int id, String line, long offset, byte[] data, RequestFlags flags) {
+        WriteRequest w = new WriteRequest(id, "W" + id, node, line, offset, data, cache(flags));
+        MirrorState m = node.writeBlockingMirror();
+        if (m != null) {
+            w.throughMirrorTop(new ActiveMirrorWrite(m, offset, data));
+        }
+        return w;
+    }
+
+    @Override
+    public RequestCoroutine write(int id, QemuIoCommand.WriteFromFile c, byte[] data) {
+        return pwritev(id, c.toLine(), c.offset(), data, RequestFlags.NONE).quiet(c.quiet()).parsable(c.parsable());
+    }
+
     /** blk_pwrite_compressed of a buffer filled with {@code pattern}. */
     public CompressedWriteRequest pwriteCompressed(int id, String line, long offset, long bytes, int pattern) {
         return new CompressedWriteRequest(id, "W" + id, node, line, offset, bytes, pattern, cache(RequestFlags.NONE));
@@ -77,7 +92,8 @@ public final class BlockBackend implements QemuIoTarget {
 
     /** blk_co_preadv, checking the data against {@code pattern} unless it is -1. */
     public ReadRequest preadv(int id, String line, long offset, int bytes, int pattern) {
-        return new ReadRequest(id, "R" + id, node, line, offset, bytes, pattern);
+        ReadRequest r = new ReadRequest(id, "R" + id, node, line, offset, bytes, pattern);
+        return node.copyOnRead() ? r.copyOnRead() : r;
     }
 
     /** blk_co_flush. */

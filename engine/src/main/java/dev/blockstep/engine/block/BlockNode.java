@@ -115,6 +115,18 @@ public final class BlockNode {
         return noFlush;
     }
 
+    /** BDRV_O_COPY_ON_READ (qemu-io -C): guest reads copy the clusters this image lacks into it. */
+    private boolean copyOnRead;
+
+    public BlockNode copyOnRead(boolean on) {
+        this.copyOnRead = on;
+        return this;
+    }
+
+    public boolean copyOnRead() {
+        return copyOnRead;
+    }
+
     public DetectZeroes detectZeroes() {
         return detectZeroes;
     }

@@ -14,14 +14,10 @@ import java.util.List;
  * is returned to the caller: a prefetch reads into no buffer of its own.
  */
 public final class CopyOnReadRequest extends RequestCoroutine {
-    private enum P { BEGIN, PREPARE, LOCK, STATUS, BACKING, BACKING_DONE, WRITE, ZEROES, END, DONE }
+    private enum P { BEGIN, PREPARE, LOCK, STATUS, COPY, END, DONE }
 
     private P p = P.BEGIN;
-    private List<Qcow2Driver.GuestRange> runs = List.of();
-    private int run;
-    private byte[] bounce;
-    private Qcow2Writev writev;
-    private PwriteZeroes zeroes;
+    private CopyOnReadRuns copy;
 
     public CopyOnReadRequest(int id, String name, BlockNode node, long offset, long bytes) {
         super(id, name, node, "copy-on-read " + offset + " " + bytes, offset, bytes, RequestFlags.NONE);
@@ -30,13 +26,11 @@ public final class CopyOnReadRequest extends RequestCoroutine {
     @Override
     public String phase() {
         return switch (p) {
-            case BEGIN, BACKING -> "bdrv_co_preadv_part";
+            case BEGIN -> "bdrv_co_preadv_part";
             case PREPARE -> "bdrv_make_request_serialising";
             case LOCK -> "qemu_co_mutex_lock";
             case STATUS -> "bdrv_co_do_copy_on_readv";
-            case BACKING_DONE -> "thread_pool_complete";
-            case WRITE -> writev.phase();
-            case ZEROES -> zeroes.phase();
+            case COPY -> copy.phase();
             case END -> "tracked_request_end";
             case DONE -> "done";
         };
@@ -44,10 +38,8 @@ public final class CopyOnReadRequest extends RequestCoroutine {
 
     @Override
     protected void abortAfterError(StepContext cx) {
-        if (p == P.WRITE) {
-            writev.abort(cx);
-        } else if (p == P.ZEROES) {
-            zeroes.abort(cx);
+        if (p == P.COPY) {
+            copy.abort(cx);
         }
     }
 
@@ -81,47 +73,18 @@ public final class CopyOnReadRequest extends RequestCoroutine {
             }
             case STATUS -> {
                 lockReturned(cx);
-                runs = node.driver().backingRuns(id(), offset, bytes);
+                List<Qcow2Driver.GuestRange> runs = node.driver().copyOnReadRuns(id(), offset, bytes);
                 unlock(cx);
                 cx.name("bdrv_co_do_copy_on_readv").guest(offset, bytes).narrate(n + " finds " + runs.size()
                         + " run(s) unallocated in the top image and releases s->lock.");
-                p = runs.isEmpty() ? P.END : P.BACKING;
+                copy = new CopyOnReadRuns(this, node, runs);
+                p = copy.finished() ? P.END : P.COPY;
                 return Outcome.CONTINUE;
             }
-            case BACKING -> {
-                Qcow2Driver.GuestRange r = runs.get(run);
-                cx.name("bdrv_co_preadv_part").guest(r.offset(), r.bytes()).narrate(n + " reads guest "
-                        + hex(r.offset()) + " from the backing child into its bounce buffer.");
-                p = P.BACKING_DONE;
-                return Outcome.IN_DATA_IO;
-            }
-            case BACKING_DONE -> {
-                Qcow2Driver.GuestRange r = runs.get(run);
-                bounce = new byte[(int) r.bytes()];
-                node.driver().readBacking(id(), r, bounce, 0);
-                cx.name("thread_pool_complete").guest(r.offset(), r.bytes());
-                if (allZero(bounce)) {
-                    zeroes = new PwriteZeroes(this, node, r.offset(), r.bytes(), RequestFlags.of(RequestFlags.ZERO_WRITE));
-                    cx.narrate(n + "'s backing read completes: all zero, so it writes zeroes without unmap.");
-                    p = P.ZEROES;
-                } else {
-                    writev = new Qcow2Writev(this, node, r.offset(), bounce);
-                    cx.narrate(n + "'s backing read completes; it writes the bytes into the top image.");
-                    p = P.WRITE;
-                }
-                return Outcome.CONTINUE;
-            }
-            case WRITE -> {
-                Outcome o = writev.step(cx);
-                if (writev.finished()) {
-                    nextRun();
-                }
-                return o;
-            }
-            case ZEROES -> {
-                Outcome o = zeroes.step(cx);
-                if (zeroes.finished()) {
-                    nextRun();
+            case COPY -> {
+                Outcome o = copy.step(cx);
+                if (copy.finished()) {
+                    p = P.END;
                 }
                 return o;
             }
@@ -133,20 +96,5 @@ public final class CopyOnReadRequest extends RequestCoroutine {
             }
             default -> throw new IllegalStateException(n + " is done");
         }
-    }
-
-    private void nextRun() {
-        run++;
-        bounce = null;
-        p = run < runs.size() ? P.BACKING : P.END;
-    }
-
-    private static boolean allZero(byte[] b) {
-        for (byte x : b) {
-            if (x != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -60,6 +60,12 @@ public final class NbdServer implements QemuIoTarget {
         return new NbdRequest(zero ? Type.WRITE_ZEROES : Type.WRITE, offset, length, true, zero && !unmap);
     }
 
+    /** A client's write -s: an NBD WRITE (with the client's FUA) whose payload is the file's bytes. */
+    @Override
+    public RequestCoroutine write(int id, QemuIoCommand.WriteFromFile c, byte[] data) {
+        return blk.pwritev(id, c.toLine(), c.offset(), data, RequestFlags.of(RequestFlags.FUA)).quiet(c.quiet());
+    }
+
     @Override
     public RequestCoroutine request(int id, QemuIoCommand c) {
         int pattern = c instanceof QemuIoCommand.DataWrite w ? w.pattern()

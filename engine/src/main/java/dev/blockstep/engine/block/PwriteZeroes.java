@@ -81,7 +81,7 @@ final class PwriteZeroes {
                     // qcow2 lists NO_FALLBACK among its zero-write flags for version 3 images only
                     throw Qcow2Error.asQemu(Qcow2Error.ENOTSUP, "a version 2 image cannot zero without fallback");
                 }
-                pieceLen = co.nextClusterPiece(pos, MAX_BOUNCE_BUFFER);
+                pieceLen = co.nextClusterPiece(offset, bytes, pos, MAX_BOUNCE_BUFFER);
                 isZero.start(node.driver().isZeroQueries(offset + pos, pieceLen));
                 cx.name("qcow2_pwrite_zeroes_start_req").guest(offset + pos, pieceLen);
                 if (isZero.pending()) {

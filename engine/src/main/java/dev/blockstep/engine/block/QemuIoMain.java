@@ -152,6 +152,26 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             return Outcome.blocked(CoState.WAITING_COMPLETION, "close: " + inFlight + " requests in flight");
         }
         boolean aio = c instanceof QemuIoCommand.AioWrite || c instanceof QemuIoCommand.AioRead;
+        byte[] source = null;
+        if (c instanceof QemuIoCommand.WriteFromFile w) {
+            // write_f reads the file before the block layer sees the request
+            SourceFileBuffer.Loaded b;
+            try {
+                b = SourceFileBuffer.load(w.sourceFile(), (int) w.length());
+            } catch (OutOfMemoryError e) {
+                b = new SourceFileBuffer.Loaded(null, "blockstep: not enough memory for a buffer of " + w.length()
+                        + " bytes; raise the JVM heap (-Xmx)");
+            }
+            if (b.error() != null) {
+                issued.add(new IssuedCommand(pc - 1, id(), name(), IssuedCommand.Kind.REFUSED));
+                node.stderr(b.error());
+                node.stdout(BlockNode.Kind.SILENT_FAILURE, "", pc - 1, 0);
+                node.outputGroup(pc);
+                cx.narrate("qemu-io's " + c.toLine() + " fails before any request runs: " + b.error() + ".");
+                return Outcome.YIELD;
+            }
+            source = b.data();
+        }
         String refusal = refusal(c);
         if (refusal != null) {
             // blk_check_byte_request (or the detached driver) fails it before the request reaches the node: no
@@ -186,7 +206,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         int id = cx.scheduler().nextId();
         RequestCoroutine r;
         try {
-            r = target.request(id, c);
+            r = source != null ? target.write(id, (QemuIoCommand.WriteFromFile) c, source) : target.request(id, c);
         } catch (OutOfMemoryError e) {
             // qemu-io would abort in qemu_memalign; a one-line failure keeps the image and the other commands
             node.stderr("blockstep: not enough memory for a buffer of " + ((QemuIoCommand.GuestRange) c).length()

@@ -14,7 +14,8 @@ import java.util.List;
  * data comes first, then the backing runs, and a chain below the backing image is read in the backing's step.
  */
 public final class ReadRequest extends RequestCoroutine {
-    private enum P { BEGIN, PREPARE, LOCK, LOOKUP, DATA_DONE, BACKING, BACKING_DONE, END, DONE }
+    private enum P { BEGIN, PREPARE, COR_LOCK, COR_STATUS, COR_COPY, LOCK, LOOKUP, DATA_DONE, BACKING, BACKING_DONE,
+        END, DONE }
 
     private P p = P.BEGIN;
     private final int pattern;
@@ -27,6 +28,9 @@ public final class ReadRequest extends RequestCoroutine {
     private int run;
     /** Where the driver reads: the guest offset, or the VM state area's offset plus it for read -b. */
     private long at;
+    /** BDRV_REQ_COPY_ON_READ (the node was opened with BDRV_O_COPY_ON_READ, qemu-io -C). */
+    private boolean copyOnRead;
+    private CopyOnReadRuns copy;
 
     /** @param pattern byte to verify, or -1 */
     public ReadRequest(int id, String name, BlockNode node, String request, long offset, int bytes, int pattern) {
@@ -44,6 +48,17 @@ public final class ReadRequest extends RequestCoroutine {
     public ReadRequest vmstate(long areaOffset) {
         this.at = areaOffset + offset;
         this.p = bytes == 0 ? P.END : P.LOCK;
+        this.copyOnRead = false;
+        return this;
+    }
+
+    /**
+     * bdrv_aligned_preadv with BDRV_REQ_COPY_ON_READ: the request is made serialising with cluster alignment, then
+     * the clusters of the range that this image lacks are copied into it ({@link CopyOnReadRuns}) before the data is
+     * read; blockstep then reads the range from the image, which by then holds what the bounce buffer held.
+     */
+    public ReadRequest copyOnRead() {
+        this.copyOnRead = true;
         return this;
     }
 
@@ -64,7 +79,10 @@ public final class ReadRequest extends RequestCoroutine {
     public String phase() {
         return switch (p) {
             case BEGIN -> "bdrv_co_preadv_part";
-            case PREPARE -> "bdrv_wait_serialising_requests";
+            case PREPARE -> copyOnRead ? "bdrv_make_request_serialising" : "bdrv_wait_serialising_requests";
+            case COR_LOCK -> "qemu_co_mutex_lock";
+            case COR_STATUS -> "bdrv_co_do_copy_on_readv";
+            case COR_COPY -> copy.phase();
             case LOCK -> "qemu_co_mutex_lock";
             case LOOKUP -> "qcow2_co_preadv_part";
             case DATA_DONE, BACKING_DONE -> "thread_pool_complete";
@@ -75,26 +93,56 @@ public final class ReadRequest extends RequestCoroutine {
     }
 
     @Override
+    protected void abortAfterError(StepContext cx) {
+        if (p == P.COR_COPY) {
+            copy.abort(cx);
+        }
+    }
+
+    @Override
     protected Outcome runPhase(StepContext cx) {
         String n = name();
         switch (p) {
             case BEGIN -> {
-                beginTracked(cx, TrackedRequestType.READ, false);
+                beginTracked(cx, TrackedRequestType.READ, copyOnRead);
                 cx.name("bdrv_co_preadv_part").guest(offset, bytes)
                         .narrate(n + " enters the block layer and registers tracked request #" + tracked.id() + ".");
                 p = P.PREPARE;
                 return Outcome.CONTINUE;
             }
             case PREPARE -> {
-                cx.name("bdrv_wait_serialising_requests").guest(offset, bytes);
+                cx.name(phase()).guest(offset, bytes);
                 Outcome w = prepareWait(cx);
                 if (w != null) {
                     cx.narrate(n + " overlaps serialising request #" + tracked.waitingFor().id() + " and waits.");
                     return w;
                 }
                 cx.narrate(n + " goes on to the driver.");
-                p = bytes == 0 ? P.END : P.LOCK;
+                p = bytes == 0 ? P.END : copyOnRead ? P.COR_LOCK : P.LOCK;
                 return Outcome.CONTINUE;
+            }
+            case COR_LOCK -> {
+                cx.name("qemu_co_mutex_lock").guest(offset, bytes);
+                p = P.COR_STATUS;
+                return lockOrQueue(cx, n + " queues for s->lock.", n + " takes s->lock to ask which clusters the "
+                        + "image lacks.");
+            }
+            case COR_STATUS -> {
+                lockReturned(cx);
+                copy = new CopyOnReadRuns(this, node, node.driver().copyOnReadRuns(id(), offset, bytes));
+                unlock(cx);
+                cx.name("bdrv_co_do_copy_on_readv").guest(offset, bytes).narrate(n + (copy.finished()
+                        ? " finds every cluster allocated in the image; nothing to copy." : " copies the clusters the "
+                        + "image lacks into it before it reads."));
+                p = copy.finished() ? P.LOCK : P.COR_COPY;
+                return Outcome.CONTINUE;
+            }
+            case COR_COPY -> {
+                Outcome o = copy.step(cx);
+                if (copy.finished()) {
+                    p = P.LOCK;
+                }
+                return o;
             }
             case LOCK -> {
                 cx.name("qemu_co_mutex_lock").guest(offset, bytes);

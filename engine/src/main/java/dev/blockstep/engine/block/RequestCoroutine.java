@@ -231,6 +231,11 @@ public abstract class RequestCoroutine extends Coroutine {
      * {@code maxHead} bytes), then whole clusters, then the unaligned tail on its own.
      */
     protected long nextClusterPiece(long pos, long maxHead) {
+        return nextClusterPiece(offset, bytes, pos, maxHead);
+    }
+
+    /** The same split for a part [offset, offset+bytes) of the request (a copy-on-read's run). */
+    protected long nextClusterPiece(long offset, long bytes, long pos, long maxHead) {
         long cs = node.driver().clusterSize();
         long left = bytes - pos;
         long head = (offset + pos) % cs;

@@ -50,6 +50,27 @@ public final class WriteRequest extends RequestCoroutine {
         quiet(true);
     }
 
+    /**
+     * blk_co_pwritev_part of {@code data} with {@code flags}, printed as qemu-io prints a write: qemu-io's
+     * {@code write -s FILE}, whose buffer holds the file's bytes. detect-zeroes looks at every byte.
+     */
+    public WriteRequest(int id, String name, BlockNode node, String request, long offset, byte[] data,
+                        RequestFlags flags) {
+        super(id, name, node, request, offset, data.length, flags);
+        this.pattern = allZero(data) ? 0 : 1;
+        this.writev = new Qcow2Writev(this, node, offset, data);
+        this.flush = new Flush(this, node);
+    }
+
+    private static boolean allZero(byte[] data) {
+        for (byte b : data) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public String phase() {
         return switch (p) {

@@ -97,6 +97,31 @@ final class GuestReader {
         return runs;
     }
 
+    /** MAX_BOUNCE_BUFFER: the most bdrv_co_do_copy_on_readv copies at once. */
+    private static final long MAX_BOUNCE_BUFFER = 32768L * 512;
+
+    /**
+     * bdrv_co_do_copy_on_readv's runs: the range widened to whole clusters (cut at the end of the disk), the clusters
+     * unallocated in this image (zero clusters count as allocated), joined and cut into bounce-buffer pieces.
+     */
+    java.util.List<long[]> copyOnReadRuns(long guestOffset, long len) {
+        java.util.List<long[]> runs = new java.util.ArrayList<>();
+        long end = Math.min(s.virtualSize, HostOffsetAllocator.roundUp(guestOffset + len, s.clusterSize));
+        for (long off = s.startOfCluster(guestOffset); off < end; off += s.clusterSize) {
+            long n = Math.min(end, off + s.clusterSize) - off;
+            if (map(off).type() != ClusterType.UNALLOCATED) {
+                continue;
+            }
+            long[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last != null && last[0] + last[1] == off && last[1] + n <= MAX_BOUNCE_BUFFER) {
+                last[1] += n;
+            } else {
+                runs.add(new long[] {off, n});
+            }
+        }
+        return runs;
+    }
+
     /**
      * Block status down the chain (bdrv_co_block_status_above to the bottom): whether every cluster the range
      * touches reads as zero. Zero clusters do, whatever an in-flight write is about to link; unallocated ones

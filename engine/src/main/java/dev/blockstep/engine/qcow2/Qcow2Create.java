@@ -186,44 +186,24 @@ public final class Qcow2Create {
     }
 
     /**
-     * qcow2_co_truncate's falloc and full modes from size 0: the refcount structures move to the end of the file,
-     * sized exactly for the data and its L2 tables (qcow2_refcount_area, which frees the old table), the data
-     * clusters follow them in one run, and the file grows over them as zeros (falloc and full give the same
-     * bytes). Each L2 table is then allocated as the first free cluster in guest order, so the first lands where
-     * the old refcount table was and the rest after the data. With extended L2 entries the subcluster bitmaps
-     * stay 0: a preallocated cluster's subclusters read as unallocated.
+     * qcow2_co_truncate's falloc and full modes from size 0 ({@link Qcow2Preallocation}); each L2 table is allocated
+     * as the first free cluster when its slice is linked, so the first lands where the old refcount table was and the
+     * rest after the data. With extended L2 entries the subcluster bitmaps stay 0: a preallocated cluster's
+     * subclusters read as unallocated.
      */
     private static void preallocateData(HostFile f, Qcow2State s, Refcounts refcounts, long size, int entrySize) {
         long clusterSize = 1L << s.clusterBits;
         long perTable = clusterSize / entrySize;
-        long lastUsed = s.sizeToClusters(f.length()) - 1;
-        while (lastUsed >= 0 && refcounts.getRefcount(lastUsed) == 0) {
-            lastUsed--;
-        }
-        long oldFileSize = (lastUsed + 1) * clusterSize;
-        long clusters = (size + clusterSize - 1) / clusterSize;
-        // one more L2 table than the data needs, for a range that does not start on a table boundary
-        long l2Tables = (clusters + perTable - 1) / perTable + 1;
-        long start = new RefcountArea(s, refcounts).create(oldFileSize, clusters + l2Tables, true, 0, 0);
-        long allocated = refcounts.allocClustersAt(start, clusters);
-        if (allocated != clusters) {
-            throw new IllegalStateException("the preallocated area at " + start + " was not free");
-        }
-        long end = start + clusters * clusterSize;
-        if (end > f.length()) {
-            f.writeZeroes(f.length(), end - f.length());
-        }
         long l1Offset = f.readBe64(0x28);
-        for (long t = 0; t * perTable < clusters; t++) {
-            long n = Math.min(perTable, clusters - t * perTable);
+        Qcow2Preallocation.data(s, refcounts, 0, size, entrySize, (guest, host, n, cowStart) -> {
+            // from size 0 every slice starts a table of its own
             long l2 = refcounts.allocClusters(clusterSize, "L2 table");
             f.writeZeroes(l2, clusterSize);
-            f.writeBe64(l1Offset + 8 * t, l2 | Qcow2Constants.QCOW_OFLAG_COPIED);
-            long data = start + t * perTable * clusterSize;
+            f.writeBe64(l1Offset + 8 * (guest / clusterSize / perTable), l2 | Qcow2Constants.QCOW_OFLAG_COPIED);
             for (long i = 0; i < n; i++) {
-                f.writeBe64(l2 + entrySize * i, (data + i * clusterSize) | Qcow2Constants.QCOW_OFLAG_COPIED);
+                f.writeBe64(l2 + entrySize * i, (host + i * clusterSize) | Qcow2Constants.QCOW_OFLAG_COPIED);
             }
-        }
+        });
     }
 
     /** The line qemu-img create prints before creating. */

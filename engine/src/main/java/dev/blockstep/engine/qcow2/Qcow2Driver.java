@@ -38,7 +38,7 @@ public final class Qcow2Driver {
         this.linker = new L2Linker(s, refcounts, tables, reader);
         this.zero = new ZeroAndDiscard(s, refcounts, tables, linker, reader);
         this.clusters = new Qcow2Clusters(s, refcounts, tables, reader, linker, zero);
-        this.truncate = new Qcow2Truncate(s, refcounts, tables, zero);
+        this.truncate = new Qcow2Truncate(s, refcounts, tables, zero, linker);
     }
 
     /** qcow2-cluster.c's steps on this image: mapping, allocating writes, cluster-aligned zeroize and discard. */
@@ -171,7 +171,7 @@ public final class Qcow2Driver {
 
     /**
      * Lock held: qcow2_co_truncate up to the size update, preallocation {@code prealloc} ("off", "metadata",
-     * "falloc", "full"; only "off" grows), zeroing the new area when {@code zeroNew} (BDRV_REQ_ZERO_WRITE). Returns
+     * "falloc", "full"), zeroing the new area when {@code zeroNew} (BDRV_REQ_ZERO_WRITE). Returns
      * the unaligned head to fill with a write of zeros before {@link #setSize}, or null. Errors carry qemu's text.
      */
     public GuestRange truncate(int co, long offset, String prealloc, boolean zeroNew) {
@@ -382,10 +382,23 @@ public final class Qcow2Driver {
         return reader.backingRuns(offset, bytes).stream().map(r -> new GuestRange(r[0], r[1])).toList();
     }
 
-    /** The backing child's read of one run (bdrv_co_preadv_part on bs->backing), zeroes past its end. */
+    /**
+     * The backing child's read of one run (bdrv_co_preadv_part on bs->backing), zeroes past its end, or zeroes when
+     * there is no backing file (an unallocated cluster's read under copy-on-read).
+     */
     public void readBacking(int co, GuestRange run, byte[] dst, int off) {
         s.co = co; // nothing writes a backing image, so its read shares no state with other steps
+        if (s.backing == null) {
+            java.util.Arrays.fill(dst, off, off + (int) run.bytes(), (byte) 0);
+            return;
+        }
         s.backing.read(run.offset(), dst, off, (int) run.bytes());
+    }
+
+    /** Lock held: the runs bdrv_co_do_copy_on_readv copies for a read of [offset, offset+bytes) under copy-on-read. */
+    public List<GuestRange> copyOnReadRuns(int co, long offset, long bytes) {
+        s.enter(co);
+        return reader.copyOnReadRuns(offset, bytes).stream().map(r -> new GuestRange(r[0], r[1])).toList();
     }
 
     /**

@@ -3,10 +3,11 @@ package dev.blockstep.engine.qcow2;
 import static dev.blockstep.engine.qcow2.format.Qcow2Constants.REFT_OFFSET_MASK;
 
 /**
- * qcow2_co_truncate with s->lock held, for preallocation off: a shrink discards the cropped clusters (fully, so
+ * qcow2_co_truncate with s->lock held: a shrink discards the cropped clusters (fully, so
  * they fall through to a backing file), empties the L1 entries past the new end (the table keeps its size),
  * checks the refcount table and cuts the file after its last referenced cluster; a growth grows the L1 table to
- * exactly the size needed and, when the generic layer asks for it (a backing file longer than the old size),
+ * exactly the size needed, preallocates the new area (metadata: the allocating write path without data; falloc and
+ * full: {@link Qcow2Preallocation}) and, when the generic layer asks for it (a backing file longer than the old size),
  * zeroes the new clusters. The new size is written last. Errors carry qemu's message.
  */
 final class Qcow2Truncate {
@@ -14,12 +15,14 @@ final class Qcow2Truncate {
     private final Refcounts refcounts;
     private final L2Tables tables;
     private final ZeroAndDiscard zero;
+    private final L2Linker linker;
 
-    Qcow2Truncate(Qcow2State s, Refcounts refcounts, L2Tables tables, ZeroAndDiscard zero) {
+    Qcow2Truncate(Qcow2State s, Refcounts refcounts, L2Tables tables, ZeroAndDiscard zero, L2Linker linker) {
         this.s = s;
         this.refcounts = refcounts;
         this.tables = tables;
         this.zero = zero;
+        this.linker = linker;
     }
 
     /**
@@ -55,9 +58,15 @@ final class Qcow2Truncate {
         } catch (Qcow2Error e) {
             throw new Qcow2Error(e.errno(), "Failed to grow the L1 table: " + e.strerror());
         }
-        if (!prealloc.equals("off")) {
-            throw new Qcow2Error(Qcow2Error.ENOTSUP, "blockstep: truncate -m " + prealloc
-                    + " (preallocation of the new area) is not supported; only -m off is");
+        switch (prealloc) {
+            case "metadata" -> preallocateMetadata(oldLength, offset);
+            case "falloc", "full" -> {
+                Qcow2Preallocation.data(s, refcounts, oldLength, offset, 8, this::linkPreallocated);
+                // the protocol's zeroing truncate already made the new clusters read as zero
+                zeroNew = false;
+            }
+            default -> {
+            }
         }
         if (!zeroNew || offset <= oldLength) {
             return null;
@@ -71,6 +80,43 @@ final class Qcow2Truncate {
             }
         }
         return zeroStart > oldLength ? new long[] {oldLength, Math.min(zeroStart, offset) - oldLength} : null;
+    }
+
+    /** qcow2_alloc_cluster_link_l2 of preallocated clusters: no COW, the old clusters freed. */
+    private void linkPreallocated(long guest, long host, long nbClusters, long cowStartBytes) {
+        linker.linkL2(new L2Meta(s.co, guest, host, (int) nbClusters, false, new L2Meta.CowRegion(0, cowStartBytes),
+                new L2Meta.CowRegion(nbClusters << s.clusterBits, 0)));
+    }
+
+    /**
+     * preallocate_co: the allocating write path over the new area without data (qcow2_alloc_host_offset, then
+     * qcow2_handle_l2meta: perform_cow of the partial clusters at either end, link_l2), then the file grows to the
+     * end of the last host range. blockstep runs the COW with s->lock held: the truncate's serialising tracked
+     * request keeps guest requests off the new area meanwhile.
+     */
+    private void preallocateMetadata(long from, long to) {
+        HostOffsetAllocator allocator = new HostOffsetAllocator(s, refcounts, tables);
+        long hostEnd = 0;
+        for (long offset = from; offset < to; ) {
+            long chunk = Math.min(to - offset, Integer.MAX_VALUE / s.clusterSize * (long) s.clusterSize);
+            AllocResult r = allocator.allocHostOffset(offset, chunk);
+            if (!(r instanceof AllocResult.Allocated a)) {
+                throw new Qcow2Error(Qcow2Error.ENOTSUP, "blockstep: truncate -m metadata met a write still "
+                        + "allocating the image's last cluster, which is not modelled");
+            }
+            for (L2Meta m : a.metas()) {
+                if (linker.needsCow(m)) {
+                    linker.performCowIo(m, null, 0);
+                }
+                linker.linkL2(m);
+                linker.retire(m);
+            }
+            hostEnd = a.hostOffset() + a.bytes();
+            offset += a.bytes();
+        }
+        if (hostEnd > s.file.length()) {
+            s.file.writeZeroes(s.file.length(), hostEnd - s.file.length());
+        }
     }
 
     /** The header's size field, written synchronously; the disk has its new size from here on. */

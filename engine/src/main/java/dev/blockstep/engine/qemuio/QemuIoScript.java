@@ -73,11 +73,45 @@ public final class QemuIoScript {
     public static Result run(HostFile image, BackingImage backing, boolean readOnly, BlockStack stack, String name,
                              List<String> lines, IntFunction<String> where, boolean prompts, FixVariant fix, Long seed,
                              Console console) {
+        return run(image, backing, readOnly, false, stack, name, lines, where, prompts, fix, seed, console);
+    }
+
+    /** As above; {@code copyOnRead} is qemu-io's -C (BDRV_O_COPY_ON_READ on the image's node). */
+    public static Result run(HostFile image, BackingImage backing, boolean readOnly, boolean copyOnRead,
+                             BlockStack stack, String name, List<String> lines, IntFunction<String> where,
+                             boolean prompts, FixVariant fix, Long seed, Console console) {
+        return run(image, backing, readOnly, copyOnRead, null, stack, name, lines, where, prompts, fix, seed,
+                console);
+    }
+
+    /**
+     * qemu-io started without an IMAGE: no file is open until the script's line {@code line} (-1: none) opens
+     * {@code image}; the open lines before it in {@code failed} did not open theirs, each printing its error (qemu-io's
+     * line on stderr).
+     */
+    public record Opening(int line, java.util.Map<Integer, String> failed) {
+    }
+
+    /** As above; {@code opening} is null when the image was named on the command line. */
+    public static Result run(HostFile image, BackingImage backing, boolean readOnly, boolean copyOnRead,
+                             Opening opening, BlockStack stack, String name, List<String> lines,
+                             IntFunction<String> where, boolean prompts, FixVariant fix, Long seed, Console console) {
         QemuIoScript s = new QemuIoScript();
+        s.copyOnRead = copyOnRead;
+        s.opening = opening;
+        s.closed = opening != null;
         s.stack = stack;
         s.backing = backing;
         s.readOnly = readOnly;
         for (int i = 0; i < lines.size() && !s.quit; i++) {
+            if (opening != null && (i == opening.line() || opening.failed().containsKey(i))) {
+                // open_f prints nothing when the file opens, qemu-io's can't-open line when it does not
+                String error = opening.failed().get(i);
+                s.entries.add(new Entry(-1, error == null ? null : new QemuIoSyntaxException(where.apply(i), error,
+                        true)));
+                s.closed = error != null;
+                continue;
+            }
             s.parse(lines.get(i), where.apply(i));
         }
         return s.run(image, name, prompts, fix, seed, console);
@@ -101,6 +135,10 @@ public final class QemuIoScript {
     private boolean quit;
     /** qemu-io -r. */
     private boolean readOnly;
+    /** qemu-io -C. */
+    private boolean copyOnRead;
+    /** How the image opens when qemu-io was started without one, or null. */
+    private Opening opening;
     /** A reopen -w line was read. */
     private boolean reopenedWritable;
     /** A close line was read: qemu-io has no file for the lines after it. */
@@ -111,7 +149,8 @@ public final class QemuIoScript {
             "discard", "d");
 
     private static boolean needsWrite(QemuIoCommand c) {
-        return c instanceof QemuIoCommand.DataWrite || c instanceof QemuIoCommand.Discard
+        return c instanceof QemuIoCommand.DataWrite || c instanceof QemuIoCommand.WriteFromFile
+                || c instanceof QemuIoCommand.Discard
                 || c instanceof QemuIoCommand.SaveVmstate || c instanceof QemuIoCommand.Truncate;
     }
 
@@ -176,6 +215,7 @@ public final class QemuIoScript {
         SchedulingPolicy policy = seed == null ? Policies.fifo() : Policies.seededRandom(seed);
         Engine e = new Engine(new Workload(image, name, CommandSource.of(commands), fix, () -> policy,
                 stack, backing)).unobserved();
+        e.node().copyOnRead(copyOnRead);
         Printer p = new Printer(e.node(), prompts, console, commands.size());
         QemuIoMain main = e.main();
         int steps = 0;

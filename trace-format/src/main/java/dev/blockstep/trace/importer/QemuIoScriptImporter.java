@@ -113,6 +113,10 @@ public final class QemuIoScriptImporter {
 
     /** The trace command for one parsed qemu-io command at workload position {@code index}. */
     static Command toCommand(QemuIoCommand q, int index, String source, int line) throws ImportException {
+        if (q instanceof QemuIoCommand.WriteFromFile) {
+            throw new ImportException(source, line, "expected a write of one pattern byte (a trace holds no file "
+                    + "data), got write -s");
+        }
         if (q instanceof QemuIoCommand.Query || q instanceof QemuIoCommand.AioRead || q instanceof QemuIoCommand.Close
                 || q instanceof QemuIoCommand.Open || q instanceof QemuIoCommand.Reopen
                 || q instanceof QemuIoCommand.WriteCompressed || q instanceof QemuIoCommand.Vmstate

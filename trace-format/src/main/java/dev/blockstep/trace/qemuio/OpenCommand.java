@@ -35,7 +35,9 @@ final class OpenCommand {
         if (g.operands.size() > 1) {
             throw new QemuIoSyntaxException(where, USAGE, false);
         }
-        return new QemuIoCommand.Open(String.join(" ", args));
+        return new QemuIoCommand.Open(String.join(" ", args), new QemuIoCommand.OpenOptions(
+                g.operands.isEmpty() ? null : g.operands.get(0), g.has('r'), g.has('s'), g.has('C'), g.has('n'),
+                g.has('k'), g.has('U'), g.value('t'), g.value('d'), g.value('i'), g.value('o')));
     }
 
     static final String REOPEN_USAGE = "reopen [(-r|-w)] [-c cache] [-o options] -- reopens an image with new options";

@@ -75,6 +75,19 @@ public sealed interface QemuIoCommand {
     }
 
     /**
+     * {@code write -s source_file [-q] off len}: a buffer filled from the file (cyclically when the file is shorter,
+     * as qemu_io_alloc_from_file does), read when the command runs. The file's name is one word: qemu-io splits lines
+     * at spaces.
+     */
+    record WriteFromFile(long offset, long length, String sourceFile, boolean quiet, boolean parsable)
+            implements GuestRange {
+        @Override
+        public String toLine() {
+            return "write" + flags(quiet, parsable) + " -s " + sourceFile + " " + offset + " " + length;
+        }
+    }
+
+    /**
      * {@code write -c [-q] [-P pattern] off len}: blk_pwrite_compressed, whole clusters written compressed. The
      * range is sector-aligned (the parser checks it as qemu-io does).
      */
@@ -376,11 +389,21 @@ public sealed interface QemuIoCommand {
      * one file at a time: while the image is open it refuses with "file open already", and blockstep does not
      * open a second image after {@code close}.
      */
-    record Open(String arguments) implements QemuIoCommand {
+    record Open(String arguments, OpenOptions options) implements QemuIoCommand {
         @Override
         public String toLine() {
             return "open " + arguments;
         }
+    }
+
+    /**
+     * open_f's options: {@code path} (null when none is given), -r, -s (snapshot), -C (copy-on-read), -n (no cache),
+     * -k (native aio), -U (force share), and the values of -t, -d, -i and -o (null when not given; the last one given
+     * wins, as getopt leaves it).
+     */
+    record OpenOptions(String path, boolean readOnly, boolean snapshot, boolean copyOnRead, boolean nocache,
+                       boolean nativeAio, boolean forceShare, String cache, String discard, String aio,
+                       String options) {
     }
 
     /**

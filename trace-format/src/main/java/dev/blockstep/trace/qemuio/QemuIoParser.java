@@ -52,8 +52,8 @@ public final class QemuIoParser {
         String name = words.get(0);
         List<String> args = words.subList(1, words.size());
         return switch (name) {
-            case "write", "w" -> write(args, where, false);
-            case "aio_write" -> write(args, where, true);
+            case "write", "w" -> WriteCommand.write(args, where);
+            case "aio_write" -> WriteCommand.aioWrite(args, where);
             case "read", "r" -> read(args, where);
             case "writev" -> writev(args, where);
             case "readv" -> readv(args, where, false);
@@ -96,112 +96,6 @@ public final class QemuIoParser {
         return new QemuIoCommand.Help(args.isEmpty() ? "" : args.get(0));
     }
 
-    private static QemuIoCommand write(List<String> args, String where, boolean aio) throws QemuIoSyntaxException {
-        return aio ? aioWrite(args, where) : syncWrite(args, where);
-    }
-
-    /** write_f: getopt, then its checks in its order, then the operands. */
-    private static QemuIoCommand syncWrite(List<String> args, String where) throws QemuIoSyntaxException {
-        atLeast("write", args, 2, where);
-        Getopt g = Getopt.parse("write", args, "bcCfnpP:qs:uz", where,
-                "write [-bcCfnquz] [-P pattern | -s source_file] off len -- writes a number of bytes at a specified offset",
-                (c, v) -> patternHook(c, v, where));
-        // -p is accepted and ignored, for backwards compatibility
-        if (g.operands.size() != 2) {
-            throw new QemuIoSyntaxException(where, g.usage, false);
-        }
-        boolean zero = g.has('z');
-        boolean compressed = g.has('c');
-        boolean vmstate = g.has('b');
-        if (vmstate && zero) {
-            throw new QemuIoSyntaxException(where, "-b and -z cannot be specified at the same time", false);
-        }
-        if (g.has('f') && (compressed || vmstate)) {
-            throw new QemuIoSyntaxException(where, "-f and -b or -c cannot be specified at the same time", false);
-        }
-        if (g.has('n') && !zero) {
-            throw new QemuIoSyntaxException(where, "-n requires -z to be specified", false);
-        }
-        if (g.has('u') && !zero) {
-            throw new QemuIoSyntaxException(where, "-u requires -z to be specified", false);
-        }
-        if ((zero ? 1 : 0) + (g.has('P') ? 1 : 0) + (g.has('s') ? 1 : 0) > 1) {
-            throw new QemuIoSyntaxException(where, "Only one of -z, -P, and -s can be specified at the same time", false);
-        }
-        long offset = number(g.operands.get(0), where);
-        String len = g.operands.get(1);
-        long length = number(len, where);
-        if (length > REQUEST_MAX_BYTES && !g.has('n')) {
-            throw new QemuIoSyntaxException(where, "length cannot exceed " + REQUEST_MAX_BYTES + " without -n, given "
-                    + len, false);
-        }
-        if (compressed || vmstate) {
-            sectorAligned(offset, "offset", where);
-            sectorAligned(length, "count", where);
-        }
-        // -s's data from a file is refused only where qemu-io would go on to read the file: blockstep's writes
-        // carry one byte value, not arbitrary data
-        if (g.has('s')) {
-            throw new QemuIoSyntaxException(where, "write: option -s is not supported by blockstep (supported: -b, "
-                    + "-c, -C, -f, -n, -p, -P, -q, -u, -z)", false);
-        }
-        int pattern = g.has('P') ? pattern(g.value('P'), where) : QemuIoCommand.DEFAULT_WRITE_PATTERN;
-        boolean quiet = g.has('q');
-        boolean parsable = g.has('C');
-        if (vmstate) {
-            // -b wins over -c: write_f saves VM state first
-            return new QemuIoCommand.SaveVmstate(offset, length, pattern, quiet, parsable);
-        }
-        if (compressed && !zero) {
-            // -z wins over -c: write_f tries the zero write first
-            return new QemuIoCommand.WriteCompressed(offset, length, pattern, quiet, parsable);
-        }
-        return new QemuIoCommand.Write(offset, length, pattern, zero, g.has('u'), quiet, parsable, g.has('n'));
-    }
-
-    /**
-     * aio_write_f. It never sets ctx->Pflag, so -z with -P is not refused (the zero write wins); the length of a
-     * zero write is not checked against the request limit here: the block layer fails it with -EIO.
-     */
-    private static QemuIoCommand aioWrite(List<String> args, String where) throws QemuIoSyntaxException {
-        atLeast("aio_write", args, 2, where);
-        Getopt g = Getopt.parse("aio_write", args, "CfiqP:uz", where,
-                "aio_write [-Cfiquz] [-P pattern] off len [len..] -- asynchronously writes a number of bytes",
-                (c, v) -> c == 'i' || patternHook(c, v, where));
-        if (g.stoppedAt == 'i') {
-            return new QemuIoCommand.InvalidRequest(true);
-        }
-        if (g.operands.size() < 2) {
-            throw new QemuIoSyntaxException(where, g.usage, false);
-        }
-        boolean zero = g.has('z');
-        if (zero && g.operands.size() != 2) {
-            throw new QemuIoSyntaxException(where, "-z supports only a single length parameter", false);
-        }
-        if (g.has('u') && !zero) {
-            throw new QemuIoSyntaxException(where, "-u requires -z to be specified", false);
-        }
-        long offset = number(g.operands.get(0), where);
-        long length = zero ? number(g.operands.get(1), where) : vectorLength(g.operands, where);
-        int pattern = g.has('P') ? pattern(g.value('P'), where) : QemuIoCommand.DEFAULT_WRITE_PATTERN;
-        return new QemuIoCommand.AioWrite(offset, length, pattern, zero, g.has('u'), g.has('q'), g.has('C'));
-    }
-
-    /** parse_pattern, run as getopt returns -P. */
-    private static boolean patternHook(char option, String value, String where) throws QemuIoSyntaxException {
-        if (option == 'P') {
-            pattern(value, where);
-        }
-        return false;
-    }
-
-    /** write_f's check for -b and -c: "N is not a sector-aligned value for 'offset'" (or 'count'). */
-    private static void sectorAligned(long value, String what, String where) throws QemuIoSyntaxException {
-        if (value % 512 != 0) {
-            throw new QemuIoSyntaxException(where, value + " is not a sector-aligned value for '" + what + "'", false);
-        }
-    }
-
     /** read_f: -P, -s and -l are checked as getopt returns them; the operands before the pattern range. */
     private static QemuIoCommand read(List<String> args, String where) throws QemuIoSyntaxException {
         atLeast("read", args, 2, where);
@@ -211,7 +105,7 @@ public final class QemuIoParser {
                     if (c == 'l' || c == 's') {
                         number(v, where);
                     }
-                    return patternHook(c, v, where);
+                    return WriteCommand.patternHook(c, v, where);
                 });
         if (g.operands.size() != 2) {
             throw new QemuIoSyntaxException(where, g.usage, false);
@@ -232,8 +126,8 @@ public final class QemuIoParser {
             throw new QemuIoSyntaxException(where, "pattern verification range exceeds end of read data", false);
         }
         if (g.has('b')) {
-            sectorAligned(offset, "offset", where);
-            sectorAligned(length, "count", where);
+            WriteCommand.sectorAligned(offset, "offset", where);
+            WriteCommand.sectorAligned(length, "count", where);
             return new QemuIoCommand.LoadVmstate(offset, length, pattern, checkOffset, checkLength, g.has('q'),
                     g.has('v'), g.has('C'));
         }
@@ -245,7 +139,7 @@ public final class QemuIoParser {
         atLeast("writev", args, 2, where);
         Getopt g = Getopt.parse("writev", args, "CfqP:", where,
                 "writev [-Cfq] [-P pattern] off len [len..] -- writes a number of bytes at a specified offset",
-                (c, v) -> patternHook(c, v, where));
+                (c, v) -> WriteCommand.patternHook(c, v, where));
         if (g.operands.size() < 2) {
             throw new QemuIoSyntaxException(where, g.usage, false);
         }
@@ -261,7 +155,7 @@ public final class QemuIoParser {
         Getopt g = Getopt.parse(cmd, args, aio ? "CP:iqv" : "CP:qv", where, aio
                 ? "aio_read [-Ciqv] [-P pattern] off len [len..] -- asynchronously reads a number of bytes"
                 : "readv [-Cqv] [-P pattern] off len [len..] -- reads a number of bytes at a specified offset",
-                (c, v) -> c == 'i' || patternHook(c, v, where));
+                (c, v) -> c == 'i' || WriteCommand.patternHook(c, v, where));
         if (g.stoppedAt == 'i') {
             return new QemuIoCommand.InvalidRequest(false);
         }
@@ -276,7 +170,7 @@ public final class QemuIoParser {
     }
 
     /** create_iovec's checks on the lengths after the offset; their sum. */
-    private static long vectorLength(List<String> operands, String where) throws QemuIoSyntaxException {
+    static long vectorLength(List<String> operands, String where) throws QemuIoSyntaxException {
         long count = 0;
         for (String arg : operands.subList(1, operands.size())) {
             long len = number(arg, where);
@@ -380,7 +274,7 @@ public final class QemuIoParser {
         return c;
     }
 
-    private static void atLeast(String cmd, List<String> args, int min, String where) throws QemuIoSyntaxException {
+    static void atLeast(String cmd, List<String> args, int min, String where) throws QemuIoSyntaxException {
         if (args.size() < min) {
             throw new QemuIoSyntaxException(where, "bad argument count " + args.size() + " to " + cmd
                     + ", expected at least " + min + " arguments", true);
