@@ -1,6 +1,7 @@
 package dev.blockstep.app.cli;
 
 import dev.blockstep.engine.block.BlockStack;
+import dev.blockstep.engine.check.DirtyImageRepair;
 import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
@@ -175,6 +176,17 @@ public final class IoCommand implements Callable<Integer> {
             path = Path.of(name);
             original = ImageFiles.load(path, name);
             file = original.copy();
+            if (!readOnly && !snapshot && DirtyImageRepair.isDirty(file)) {
+                String failed = DirtyImageRepair.repair(file, name, line -> {
+                    err.println(line);
+                    err.flush();
+                });
+                if (failed != null) {
+                    err.println(cantOpen() + failed);
+                    err.flush();
+                    return 1;
+                }
+            }
             // opened here to report a bad image as qemu-io does and to open its backing chain (read-only) once;
             // the engine opens its own copy of the image
             backing = Qcow2Driver.open(file, name, EngineEventSink.NONE, BackingChain.of(path)).backingImage();
@@ -227,7 +239,7 @@ public final class IoCommand implements Callable<Integer> {
         out.flush();
         if (snapshot || readOnly && !run.reopenedWritable()) {
             err.flush();
-            return failed ? 1 : 0;
+            return run.signal() != 0 ? SelfSignal.raise(run.signal(), failed ? 1 : 0) : failed ? 1 : 0;
         }
         try {
             run.file().saveChanges(path, original);
@@ -236,6 +248,9 @@ public final class IoCommand implements Callable<Integer> {
             failed = true;
         }
         err.flush();
+        if (run.signal() != 0) {
+            return SelfSignal.raise(run.signal(), failed ? 1 : 0);
+        }
         return failed ? 1 : 0;
     }
 

@@ -26,6 +26,12 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
     private boolean closing;
     /** The close command closed the image: qemu-io's exit has nothing left to close. */
     private boolean closed;
+    /**
+     * The script ends in a fatal signal (sigraise, abort): qemu-io dies instead of closing the image, so the
+     * metadata its caches held is never written. Requests in flight complete first, a deterministic choice where
+     * qemu's outcome depends on timing.
+     */
+    private boolean killed;
     /** A reopen -c waiting for its drain; its cache mode applies once nothing is in flight. */
     private QemuIoCommand.Reopen pendingReopen;
 
@@ -118,7 +124,11 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
                 cx.narrate("qemu-io has no more commands and waits for " + inFlight + " requests before closing.");
                 return Outcome.blocked(CoState.WAITING_COMPLETION, "close: " + inFlight + " requests in flight");
             }
-            if (!closed) {
+            if (killed && !closed) {
+                node.driver().exitAbruptly(id());
+                closed = true;
+                cx.narrate("qemu-io dies of a signal: the image is not closed.");
+            } else if (!closed) {
                 closeImage(cx);
             }
             done = true;
@@ -237,6 +247,11 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             blk.writethrough(m.writethrough());
         }
         node.noFlush(m.noFlush());
+    }
+
+    /** The last command raises a fatal signal: the image is left without its close. */
+    public void killedAtEnd() {
+        killed = true;
     }
 
     /** bdrv_close's flush of the metadata caches, for the close command or qemu-io's exit. */
