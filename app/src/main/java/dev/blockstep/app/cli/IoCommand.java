@@ -14,6 +14,7 @@ import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.qcow2.format.BackingFile;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.engine.qemuio.QemuIoScript;
+import dev.blockstep.trace.qemuio.QemuIoCommand;
 import dev.blockstep.trace.NodeOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -152,6 +153,32 @@ public final class IoCommand implements Callable<Integer> {
 
     /** The command on {@code out} and {@code err}, without picocli (see {@link IoFastPath}). */
     int run(PrintWriter out, PrintWriter err) {
+        if (commands.stream().anyMatch(c -> c.strip().equals("abort") || c.strip().startsWith("abort "))) {
+            // abort() leaves stdout's buffer unwritten: hold the output until it is known how much of it qemu-io
+            // would have written
+            java.io.StringWriter held = new java.io.StringWriter();
+            holdingStdout = true;
+            int code = runScript(new PrintWriter(held), err);
+            out.print(code == SelfSignal.ABORTED ? SelfSignal.writtenBeforeAbort(held.toString()) : held.toString());
+            out.flush();
+            return code == SelfSignal.ABORTED ? SelfSignal.raise(QemuIoCommand.Exit.SIGABRT, 1) : code;
+        }
+        return runScript(out, err);
+    }
+
+    /** stdout goes to a buffer that an abort cuts short. */
+    private boolean holdingStdout;
+
+    /** The end of a script that raised a fatal signal, once the image is written. */
+    private int die(int signal, PrintWriter out, int fallback) {
+        out.flush();
+        if (signal == QemuIoCommand.Exit.SIGABRT && holdingStdout) {
+            return SelfSignal.ABORTED;
+        }
+        return SelfSignal.raise(signal, fallback);
+    }
+
+    private int runScript(PrintWriter out, PrintWriter err) {
         String refused = optionError();
         if (refused != null) {
             err.println(refused);
@@ -239,7 +266,7 @@ public final class IoCommand implements Callable<Integer> {
         out.flush();
         if (snapshot || readOnly && !run.reopenedWritable()) {
             err.flush();
-            return run.signal() != 0 ? SelfSignal.raise(run.signal(), failed ? 1 : 0) : failed ? 1 : 0;
+            return run.signal() != 0 ? die(run.signal(), out, failed ? 1 : 0) : failed ? 1 : 0;
         }
         try {
             run.file().saveChanges(path, original);
@@ -249,7 +276,7 @@ public final class IoCommand implements Callable<Integer> {
         }
         err.flush();
         if (run.signal() != 0) {
-            return SelfSignal.raise(run.signal(), failed ? 1 : 0);
+            return die(run.signal(), out, failed ? 1 : 0);
         }
         return failed ? 1 : 0;
     }

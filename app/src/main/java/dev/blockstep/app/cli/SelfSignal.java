@@ -1,5 +1,6 @@
 package dev.blockstep.app.cli;
 
+import dev.blockstep.trace.qemuio.QemuIoCommand;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
@@ -9,6 +10,11 @@ import java.util.concurrent.TimeUnit;
  * at itself, so kill(1) is asked to; SIGKILL and SIGABRT are the two the JVM does not handle itself.
  */
 final class SelfSignal {
+    /** A script's status when it ended in abort while its stdout was held back; the signal is still to raise. */
+    static final int ABORTED = -QemuIoCommand.Exit.SIGABRT;
+    /** glibc's buffer for a stdout that is a pipe or a file (st_blksize of a pipe). */
+    private static final int STDOUT_BUFFER = 4096;
+
     private SelfSignal() {
     }
 
@@ -32,5 +38,15 @@ final class SelfSignal {
             Thread.currentThread().interrupt();
         }
         return fallback;
+    }
+
+    /**
+     * What of {@code all} (qemu-io's whole stdout in -c mode) reached a pipe before abort(): glibc writes its buffer
+     * only when a write finds it full, so the last 1 to 4096 bytes are still in it and are lost.
+     */
+    static String writtenBeforeAbort(String all) {
+        byte[] b = all.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int written = b.length == 0 ? 0 : (b.length - 1) / STDOUT_BUFFER * STDOUT_BUFFER;
+        return new String(b, 0, written, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

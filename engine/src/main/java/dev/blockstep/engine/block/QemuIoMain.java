@@ -27,9 +27,9 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
     /** The close command closed the image: qemu-io's exit has nothing left to close. */
     private boolean closed;
     /**
-     * The script ends in a fatal signal (sigraise, abort): qemu-io dies instead of closing the image, so the
-     * metadata its caches held is never written. Requests in flight complete first, a deterministic choice where
-     * qemu's outcome depends on timing.
+     * The script ends in a fatal signal (sigraise, abort): qemu-io dies as soon as its loop reaches it, without
+     * closing the image, so the metadata its caches held is never written and requests in flight stop where they
+     * stand (their next step never runs).
      */
     private boolean killed;
     /** A reopen -c waiting for its drain; its cache mode applies once nothing is in flight. */
@@ -116,6 +116,17 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             closeImage(cx);
             return Outcome.YIELD;
         }
+        if (pc >= commands.size() && killed) {
+            cx.name("killed");
+            node.outputGroup(commands.size());
+            if (!closed) {
+                node.driver().exitAbruptly(id());
+                closed = true;
+            }
+            cx.narrate("qemu-io dies of a signal with " + inFlight + " requests in flight: the image is not closed.");
+            done = true;
+            return Outcome.DONE;
+        }
         if (pc >= commands.size()) {
             cx.name("quit");
             node.outputGroup(commands.size());
@@ -124,11 +135,7 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
                 cx.narrate("qemu-io has no more commands and waits for " + inFlight + " requests before closing.");
                 return Outcome.blocked(CoState.WAITING_COMPLETION, "close: " + inFlight + " requests in flight");
             }
-            if (killed && !closed) {
-                node.driver().exitAbruptly(id());
-                closed = true;
-                cx.narrate("qemu-io dies of a signal: the image is not closed.");
-            } else if (!closed) {
+            if (!closed) {
                 closeImage(cx);
             }
             done = true;
@@ -252,6 +259,11 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
     /** The last command raises a fatal signal: the image is left without its close. */
     public void killedAtEnd() {
         killed = true;
+    }
+
+    /** Whether the process has died of the signal: nothing runs after that. */
+    public boolean killedNow() {
+        return killed && done;
     }
 
     /** bdrv_close's flush of the metadata caches, for the close command or qemu-io's exit. */

@@ -220,9 +220,12 @@ public final class QemuIoScript {
             }
             steps++;
             p.stepped(before, main.commandIndex());
+            if (main.killedNow()) {
+                break;
+            }
         }
         p.finish(commands.size());
-        return new Result(p.failed, e.stuck(), e.file(), steps, reopenedWritable, signal);
+        return new Result(p.failed, signal == 0 && e.stuck(), e.file(), steps, reopenedWritable, signal);
     }
 
     /**
