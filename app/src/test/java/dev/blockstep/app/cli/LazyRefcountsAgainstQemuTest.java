@@ -57,19 +57,39 @@ class LazyRefcountsAgainstQemuTest {
             if ((Files.readAllBytes(q)[0x4f] & 1) != 0) {
                 dirty++;
             }
+            // qemu-img info and check -r all on copies of the image as qemu-io left it
+            sameTool(how + ", info", failures, List.of("info"), q, b);
+            Path qr = dir.resolve("qr.qcow2");
+            Path br = dir.resolve("br.qcow2");
+            Files.copy(q, qr, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(q, br, StandardCopyOption.REPLACE_EXISTING);
+            sameTool(how + ", check -r all", failures, List.of("check", "-r", "all"), qr, br);
+            if (!Arrays.equals(Files.readAllBytes(qr), Files.readAllBytes(br))) {
+                failures.add(how + ", check -r all: the repaired images differ");
+            }
             // the next read-write open repairs a dirty image and writes once more
             compare(how + ", reopened", failures, q, b, List.of("-c", "write -P 0x77 " + clusterSize + " 512"));
-            Qemu.Result qc = Qemu.img("check", q.toString());
-            Qemu.Result bc = child(List.of("check", b.toString()));
-            if (qc.exitCode() != bc.exitCode() || !qc.stdout().replace(q.toString(), "IMG")
-                    .equals(bc.stdout().replace(b.toString(), "IMG")) || !qc.stderr().equals(bc.stderr())) {
-                failures.add(how + ": check differs\n  qemu-img: " + qc + "\n  blockstep: " + bc);
-            }
+            sameTool(how + ", check", failures, List.of("check"), q, b);
         }
         assertTrue(failures.isEmpty(), failures.size() + " differences:\n" + String.join("\n", failures));
         // the scripts must reach what they are for: dying with the dirty bit set, and repairs at the next open
         assertTrue(killed >= SCRIPTS / 2, killed + " scripts killed");
         assertTrue(dirty >= SCRIPTS / 4, dirty + " images left dirty");
+    }
+
+    /** Refused and harmless signal lines: qemu-io's messages and status, and the commands after them still run. */
+    @Test
+    void sigraiseAndAbortRefusalsAndIgnoredSignalsMatchQemu() throws Exception {
+        Path base = dir.resolve("plain.qcow2");
+        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", base.toString(), "1M").exitCode());
+        List<String> failures = new ArrayList<>();
+        for (String line : List.of("sigraise 99", "sigraise x", "sigraise", "sigraise 1 2", "sigraise -1", "sigraise 0",
+                "sigraise 17", "sigraise 28", "abort x")) {
+            List<String> script = List.of("write -P 0x11 0 512", line, "read -P 0x11 0 512");
+            IoParity.QemuRun q = IoParity.qemu(base, dir.resolve("q.qcow2"), script, false);
+            IoParity.compare(q, base, dir.resolve("b.qcow2"), script, false, List.of(), line, failures);
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
     /** Writes, zero writes, discards and flushes over several L2 tables and refcount blocks, then an ending. */
@@ -129,6 +149,22 @@ class LazyRefcountsAgainstQemuTest {
         }
         // the next stage starts from qemu's bytes, so one difference is reported once
         Files.copy(q, b, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** qemu-img {@code args} on {@code q} and blockstep on {@code b}: same output (file names aside) and status. */
+    private static void sameTool(String how, List<String> failures, List<String> args, Path q, Path b) {
+        List<String> qa = new ArrayList<>(args);
+        qa.add(q.toString());
+        List<String> ba = new ArrayList<>(args);
+        ba.add(b.toString());
+        Qemu.Result qc = Qemu.run("qemu-img", qa, null);
+        Qemu.Result bc = child(ba);
+        // disk size is the copies' allocation, not the image's content
+        String qOut = qc.stdout().replace(q.toString(), "IMG").replaceAll("disk size: .*", "disk size");
+        String bOut = bc.stdout().replace(b.toString(), "IMG").replaceAll("disk size: .*", "disk size");
+        if (qc.exitCode() != bc.exitCode() || !qOut.equals(bOut) || !qc.stderr().equals(bc.stderr())) {
+            failures.add(how + " differs\n  qemu-img: " + qc + "\n  blockstep: " + bc);
+        }
     }
 
     /** blockstep's CLI in a child JVM on this build's class path; a signal's death shows as 128 + N. */
