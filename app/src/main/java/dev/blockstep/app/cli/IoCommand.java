@@ -1,6 +1,7 @@
 package dev.blockstep.app.cli;
 
 import dev.blockstep.engine.block.BlockStack;
+import dev.blockstep.engine.check.DirtyImageRepair;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.image.ImageFileException;
@@ -8,6 +9,7 @@ import dev.blockstep.engine.qcow2.BackingImage;
 import dev.blockstep.engine.qcow2.Qcow2Create;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
 import dev.blockstep.engine.qemuio.QemuIoScript;
+import dev.blockstep.trace.qemuio.QemuIoCommand;
 import dev.blockstep.trace.NodeOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -154,6 +156,32 @@ public final class IoCommand implements Callable<Integer> {
 
     /** The command on {@code out} and {@code err}, without picocli (see {@link IoFastPath}). */
     int run(PrintWriter out, PrintWriter err) {
+        if (commands.stream().anyMatch(c -> c.strip().equals("abort") || c.strip().startsWith("abort "))) {
+            // abort() leaves stdout's buffer unwritten: hold the output until it is known how much of it qemu-io
+            // would have written
+            java.io.StringWriter held = new java.io.StringWriter();
+            holdingStdout = true;
+            int code = runScript(new PrintWriter(held), err);
+            out.print(code == SelfSignal.ABORTED ? SelfSignal.writtenBeforeAbort(held.toString()) : held.toString());
+            out.flush();
+            return code == SelfSignal.ABORTED ? SelfSignal.raise(QemuIoCommand.Exit.SIGABRT, 1) : code;
+        }
+        return runScript(out, err);
+    }
+
+    /** stdout goes to a buffer that an abort cuts short. */
+    private boolean holdingStdout;
+
+    /** The end of a script that raised a fatal signal, once the image is written. */
+    private int die(int signal, PrintWriter out, int fallback) {
+        out.flush();
+        if (signal == QemuIoCommand.Exit.SIGABRT && holdingStdout) {
+            return SelfSignal.ABORTED;
+        }
+        return SelfSignal.raise(signal, fallback);
+    }
+
+    private int runScript(PrintWriter out, PrintWriter err) {
         if (image == null) {
             return runWithoutImage(out, err);
         }
@@ -237,6 +265,18 @@ public final class IoCommand implements Callable<Integer> {
         BackingImage backing = img.backing();
         Path path = img.path();
         HostFile original = img.original();
+        if (path != null && !readOnly && !snapshot && DirtyImageRepair.isDirty(file)) {
+            // bdrv_open of a dirty lazy-refcounts image read-write repairs it first, as qcow2_do_open does
+            String failed = DirtyImageRepair.repair(file, name, line -> {
+                err.println(line);
+                err.flush();
+            });
+            if (failed != null) {
+                err.println(cantOpen() + failed);
+                err.flush();
+                return 1;
+            }
+        }
         QemuIoScript.Result run;
         try {
             run = QemuIoScript.run(file, backing, readOnly, copyOnRead, opening,
@@ -272,7 +312,7 @@ public final class IoCommand implements Callable<Integer> {
         out.flush();
         if (path == null || snapshot || readOnly && !run.reopenedWritable()) {
             err.flush();
-            return failed ? 1 : 0;
+            return run.signal() != 0 ? die(run.signal(), out, failed ? 1 : 0) : failed ? 1 : 0;
         }
         try {
             run.file().saveChanges(path, original);
@@ -281,6 +321,9 @@ public final class IoCommand implements Callable<Integer> {
             failed = true;
         }
         err.flush();
+        if (run.signal() != 0) {
+            return die(run.signal(), out, failed ? 1 : 0);
+        }
         return failed ? 1 : 0;
     }
 

@@ -26,6 +26,12 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
     private boolean closing;
     /** The close command closed the image: qemu-io's exit has nothing left to close. */
     private boolean closed;
+    /**
+     * The script ends in a fatal signal (sigraise, abort): qemu-io dies as soon as its loop reaches it, without
+     * closing the image, so the metadata its caches held is never written and requests in flight stop where they
+     * stand (their next step never runs).
+     */
+    private boolean killed;
     /** A reopen -c waiting for its drain; its cache mode applies once nothing is in flight. */
     private QemuIoCommand.Reopen pendingReopen;
     /** A block job runs beside the workload; quit waits for it (see {@link #jobStarted}). */
@@ -112,6 +118,17 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             cx.name("close");
             closeImage(cx);
             return Outcome.YIELD;
+        }
+        if (pc >= commands.size() && killed) {
+            cx.name("killed");
+            node.outputGroup(commands.size());
+            if (!closed) {
+                node.driver().exitAbruptly(id());
+                closed = true;
+            }
+            cx.narrate("qemu-io dies of a signal with " + inFlight + " requests in flight: the image is not closed.");
+            done = true;
+            return Outcome.DONE;
         }
         if (pc >= commands.size()) {
             cx.name("quit");
@@ -266,6 +283,16 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
             blk.writethrough(m.writethrough());
         }
         node.noFlush(m.noFlush());
+    }
+
+    /** The last command raises a fatal signal: the image is left without its close. */
+    public void killedAtEnd() {
+        killed = true;
+    }
+
+    /** Whether the process has died of the signal: nothing runs after that. */
+    public boolean killedNow() {
+        return killed && done;
     }
 
     /** bdrv_close's flush of the metadata caches, for the close command or qemu-io's exit. */

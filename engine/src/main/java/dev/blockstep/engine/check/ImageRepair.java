@@ -140,7 +140,7 @@ public final class ImageRepair {
      * qemu rewrites the whole header for this; the incompatible-features field is the only field that
      * changes when the header is in qemu's own layout.
      */
-    private static void markCleanWhenRepaired(RepairedImage target, CheckResult first) {
+    static void markCleanWhenRepaired(RepairedImage target, CheckResult first) {
         if (first.checkErrors() != 0 || first.corruptions() != 0) {
             return;
         }

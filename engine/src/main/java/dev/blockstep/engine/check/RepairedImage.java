@@ -138,6 +138,23 @@ final class RepairedImage implements ImageBytes {
         }
     }
 
+    /** Applies the changed pages and the new length to {@code file}, which holds the original bytes. */
+    void writeBack(dev.blockstep.engine.image.HostFile file) {
+        if (!changed()) {
+            return;
+        }
+        if (file.length() != length) {
+            file.truncate(length);
+        }
+        for (Map.Entry<Long, byte[]> e : pages.entrySet()) {
+            long start = e.getKey() * PAGE;
+            int n = (int) Math.max(0, Math.min(PAGE, length - start));
+            if (n > 0) {
+                file.write(start, e.getValue(), 0, n);
+            }
+        }
+    }
+
     @Override
     public void close() {
         original.close();

@@ -31,6 +31,17 @@ final class CacheDependencies {
     /** Where the step running declares that it adds to write_gen or reads it. */
     private final Qcow2State s;
 
+    /** Told of each dirty table an eviction writes back. */
+    interface EvictionListener {
+        void wroteBack(Cache c, long table, long length);
+    }
+
+    private EvictionListener evictions = (c, table, length) -> { };
+
+    void onEvict(EvictionListener l) {
+        evictions = l;
+    }
+
     CacheDependencies(Qcow2State s) {
         this.s = s;
         // the refcount cache's default size is MIN_REFCOUNT_CACHE_SIZE clusters
@@ -60,7 +71,11 @@ final class CacheDependencies {
         int i = e.find(table);
         if (i < 0) {
             i = e.victim(table);
-            entryFlush(c, i);
+            if (e.isDirty(i)) {
+                long evicted = e.offsetAt(i);
+                entryFlush(c, i);
+                evictions.wroteBack(c, evicted, e.tableSize());
+            }
             e.load(i, table);
         } else {
             e.put(i);

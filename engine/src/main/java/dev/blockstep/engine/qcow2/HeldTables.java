@@ -93,6 +93,11 @@ final class HeldTables {
         unflushed.subMap(offset, true, offset + length, false).clear();
     }
 
+    /** The cache evicted the table at {@code [table, table + length)}, writing it back: its updates are on disk. */
+    void wroteBack(long table, long length) {
+        punched(table, length);
+    }
+
     /**
      * The driver detaches: the updates written through since the last flush are undone on the file, while their
      * tables stay as they are in the cache (held), where qemu's fail paths go on reading them.

@@ -119,6 +119,10 @@ final class L2Linker {
 
     /** The lock-held part of qcow2_alloc_cluster_link_l2 after perform_cow: relink, then free the old clusters. */
     void linkL2(L2Meta m) {
+        if (s.useLazyRefcounts) {
+            DirtyBit.markDirty(s, refcounts.caches);
+        }
+        boolean dependency = s.needAccurateRefcounts();
         long l2 = tables.getClusterTable(m.offset);
         List<L2Entry> old = new ArrayList<>();
         for (int i = 0; i < m.nbClusters; i++) {
@@ -127,7 +131,8 @@ final class L2Linker {
             if (e.raw() != 0) {
                 old.add(e);
             }
-            tables.setEntry(l2, guest, (m.allocOffset + ((long) i << s.clusterBits)) | L2Entry.normal(0).raw(), true);
+            tables.setEntry(l2, guest, (m.allocOffset + ((long) i << s.clusterBits)) | L2Entry.normal(0).raw(),
+                    dependency);
         }
         if (!m.keepOld) {
             for (L2Entry e : old) {

@@ -15,6 +15,7 @@ final class MetadataCaches {
     /** qcow2_cache_entry_flush checks a refcount block with QCOW2_OL_REFCOUNT_BLOCK left out. */
     final HeldTables refcountBlocks;
     private final Refcounts refcounts;
+    private final Qcow2State s;
     /** When these flushes reach the file node as bdrv_flush, and the file node's write_gen. */
     final CacheDependencies deps;
 
@@ -22,7 +23,10 @@ final class MetadataCaches {
         this.l2 = new HeldTables(s, MetadataOverlap.ACTIVE_L2);
         this.refcountBlocks = new HeldTables(s, MetadataOverlap.REFCOUNT_BLOCK);
         this.refcounts = refcounts;
+        this.s = s;
         this.deps = new CacheDependencies(s);
+        deps.onEvict((cache, table, length) -> (cache == CacheDependencies.Cache.L2 ? l2 : refcountBlocks)
+                .wroteBack(table, length));
     }
 
     /** qcow2_cache_flush(l2_table_cache). */
@@ -37,12 +41,20 @@ final class MetadataCaches {
         deps.cacheFlush(CacheDependencies.Cache.REFCOUNT);
     }
 
-    /** qcow2_write_caches: the L2 cache, then the refcount cache; the first failure ends it. */
+    /**
+     * qcow2_write_caches: the L2 cache, then the refcount cache, which a dirty image leaves out; the first failure
+     * ends it.
+     */
     void writeCaches() {
+        boolean refcountsToo = s.needAccurateRefcounts();
         deps.cacheWrite(CacheDependencies.Cache.L2);
-        deps.cacheWrite(CacheDependencies.Cache.REFCOUNT);
+        if (refcountsToo) {
+            deps.cacheWrite(CacheDependencies.Cache.REFCOUNT);
+        }
         flush(l2, refcountBlocks);
-        flush(refcountBlocks, l2);
+        if (refcountsToo) {
+            flush(refcountBlocks, l2);
+        }
     }
 
     private void flush(HeldTables cache, HeldTables other) {
@@ -60,7 +72,8 @@ final class MetadataCaches {
 
     /**
      * What bdrv_close writes on a driver still attached: its bdrv_flush ({@link #writeCaches}), then qcow2_close's
-     * qcow2_inactivate (a flush of the L2 cache, then of the refcount cache). bdrv_close ignores the result, so a
+     * qcow2_inactivate (a flush of the L2 cache, then of the refcount cache, then qcow2_mark_clean when both
+     * succeeded). bdrv_close ignores the result, so a
      * refusal shows only as the corruption line. Nothing runs beside the close: its I/O is not made as steps.
      */
     void close() {
@@ -68,6 +81,7 @@ final class MetadataCaches {
             writeCaches();
             flushL2();
             flushRefcountBlocks();
+            DirtyBit.markClean(s, this);
         } catch (Qcow2Error ignored) {
             // the image is marked corrupt; qemu-io's exit status does not change
         } finally {

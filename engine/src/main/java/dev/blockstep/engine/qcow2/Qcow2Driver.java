@@ -421,12 +421,23 @@ public final class Qcow2Driver {
         if (s.corrupt) {
             return;
         }
-        if (refcounts.caches.holdsTables() || refcounts.caches.deps.anyDirty()) {
+        if (refcounts.caches.holdsTables() || refcounts.caches.deps.anyDirty() || !s.needAccurateRefcounts()) {
             s.enter(co);
             refcounts.caches.close();
         } else {
             s.co = co;
             refcounts.caches.closeClean();
+        }
+    }
+
+    /**
+     * The process dies with the image open (qemu-io's sigraise 9 or abort): nothing is closed, and every update
+     * qemu's caches had not written back is lost, as after a fatal corruption.
+     */
+    public void exitAbruptly(int co) {
+        s.co = co;
+        if (!s.corrupt) {
+            refcounts.caches.detach();
         }
     }
 

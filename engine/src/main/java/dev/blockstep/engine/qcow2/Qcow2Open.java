@@ -1,7 +1,6 @@
 package dev.blockstep.engine.qcow2;
 
 import static dev.blockstep.engine.qcow2.format.Qcow2Constants.INCOMPAT_CORRUPT;
-import static dev.blockstep.engine.qcow2.format.Qcow2Constants.INCOMPAT_DIRTY;
 
 import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
@@ -39,14 +38,8 @@ final class Qcow2Open {
                 TableOffset.SNAPSHOT_HEADER_SIZE, 1L << h.clusterBits())) {
             throw new ImageFormatException("Snapshot table offset invalid");
         }
-        if ((h.incompatibleFeatures() & INCOMPAT_DIRTY) != 0) {
-            throw new ImageFormatException(name + ": header field incompatible_features at offset 0x48: the dirty "
-                    + "bit is set; repair it with qemu-img check -r all first");
-        }
-        if ((h.compatibleFeatures() & 1) != 0) {
-            throw new ImageFormatException(name + ": header field compatible_features at offset 0x50: expected no "
-                    + "lazy_refcounts; images with lazy refcounts are not supported by blockstep");
-        }
+        // a dirty image (lazy refcounts, not closed) opens as it is: the repair qemu makes when it opens one
+        // read-write is the opener's to run first (DirtyImageRepair), since it prints and changes the file
         if (h.autoclearFeatures() != 0) {
             throw new ImageFormatException(name + ": header field autoclear_features at offset 0x58: expected 0, got 0x"
                     + Long.toHexString(h.autoclearFeatures()) + " (bitmaps and raw data files are not supported by blockstep)");

@@ -5,6 +5,7 @@ import dev.blockstep.engine.event.EngineEventSink;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.qcow2.format.BackingFile;
 import dev.blockstep.engine.qcow2.format.Header;
+import dev.blockstep.engine.qcow2.format.Qcow2Constants;
 import dev.blockstep.engine.snapshot.Resource;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -54,6 +55,8 @@ public final class Qcow2State {
     final List<long[]> discards = new ArrayList<>();
     /** A fatal corruption was signalled: qemu has detached the driver (bs->drv = NULL). */
     boolean corrupt;
+    /** use_lazy_refcounts: the compatible feature bit, read at open. */
+    final boolean useLazyRefcounts;
     /** discard_passthrough[type]. */
     final Set<DiscardType> discardPassthrough;
 
@@ -87,9 +90,18 @@ public final class Qcow2State {
         this.refcountBlockSize = 1 << refcountBlockBits;
         this.refcounts = new RefcountArray(header.refcountOrder());
         this.sink = sink;
+        this.useLazyRefcounts = (header.compatibleFeatures() & Qcow2Constants.COMPAT_LAZY_REFCOUNTS) != 0;
         this.discardPassthrough = unmap ? EnumSet.of(DiscardType.ALWAYS, DiscardType.REQUEST, DiscardType.SNAPSHOT)
                 : EnumSet.of(DiscardType.ALWAYS, DiscardType.SNAPSHOT);
         updateMaxRefcountTableIndex();
+    }
+
+    /**
+     * qcow2_need_accurate_refcounts: false while the dirty bit is set, when the refcounts on disk may lag behind
+     * the L2 tables (lazy refcounts) and only a repair makes them right again.
+     */
+    boolean needAccurateRefcounts() {
+        return (header.incompatibleFeatures() & Qcow2Constants.INCOMPAT_DIRTY) == 0;
     }
 
     void updateMaxRefcountTableIndex() {

@@ -39,9 +39,14 @@ public final class QemuIoScript {
      * @param stuck  requests were left that could never run (a deadlock; qemu would hang)
      * @param file   the image at the end
      * @param reopenedWritable a {@code reopen -w} made an image opened read-only (-r) writable
+     * @param signal the fatal signal the script ended with ({@code sigraise}, {@code abort}), or 0
      */
-    public record Result(boolean failed, boolean stuck, HostFile file, int steps, boolean reopenedWritable) {
+    public record Result(boolean failed, boolean stuck, HostFile file, int steps, boolean reopenedWritable,
+                         int signal) {
     }
+
+    /** Signals whose default action is to ignore them: raise() returns and qemu-io goes on. */
+    private static final java.util.Set<Integer> IGNORED_SIGNALS = java.util.Set.of(0, 17, 23, 28);
 
     /** A script line parsed: the index of its command, or the error qemu-io prints for it, or neither. */
     private record Entry(int command, QemuIoSyntaxException refused) {
@@ -143,6 +148,8 @@ public final class QemuIoScript {
     private boolean reopenedWritable;
     /** A close line was read: qemu-io has no file for the lines after it. */
     private boolean closed;
+    /** The fatal signal a sigraise or abort line raised, or 0. */
+    private int signal;
 
     /** The command words whose cmdinfo asks for BLK_PERM_WRITE, each taking at least two arguments. */
     private static final java.util.Set<String> WRITE_COMMANDS = java.util.Set.of("write", "w", "writev", "aio_write",
@@ -193,6 +200,10 @@ public final class QemuIoScript {
                             true)));
                     return;
                 }
+                if (c instanceof QemuIoCommand.Exit x) {
+                    exit(x, where);
+                    return;
+                }
                 if (c instanceof QemuIoCommand.Quit) {
                     // qemu-io reads no further line and prints no further prompt
                     quit = true;
@@ -211,6 +222,26 @@ public final class QemuIoScript {
         }
     }
 
+    /**
+     * sigraise and abort: a signal whose default action is to ignore it changes nothing; SIGKILL and SIGABRT end
+     * qemu-io there (no further line is read); the JVM handles the other signals itself, so dying of them is not
+     * modelled and the line is refused.
+     */
+    private void exit(QemuIoCommand.Exit x, String where) {
+        if (IGNORED_SIGNALS.contains(x.signal())) {
+            entries.add(new Entry(-1, null));
+            return;
+        }
+        if (x.signal() != QemuIoCommand.Exit.SIGKILL && x.signal() != QemuIoCommand.Exit.SIGABRT) {
+            entries.add(new Entry(-1, new QemuIoSyntaxException(where, "blockstep io: sigraise " + x.signal()
+                    + ": only SIGKILL (9) and SIGABRT (6, abort) are modelled", true)));
+            return;
+        }
+        quit = true;
+        signal = x.signal();
+        entries.add(new Entry(-1, null));
+    }
+
     private Result run(HostFile image, String name, boolean prompts, FixVariant fix, Long seed, Console console) {
         SchedulingPolicy policy = seed == null ? Policies.fifo() : Policies.seededRandom(seed);
         Engine e = new Engine(new Workload(image, name, CommandSource.of(commands), fix, () -> policy,
@@ -218,6 +249,9 @@ public final class QemuIoScript {
         e.node().copyOnRead(copyOnRead);
         Printer p = new Printer(e.node(), prompts, console, commands.size());
         QemuIoMain main = e.main();
+        if (signal != 0) {
+            main.killedAtEnd();
+        }
         int steps = 0;
         while (true) {
             long before = System.nanoTime();
@@ -226,9 +260,12 @@ public final class QemuIoScript {
             }
             steps++;
             p.stepped(before, main.commandIndex());
+            if (main.killedNow()) {
+                break;
+            }
         }
         p.finish(commands.size());
-        return new Result(p.failed, e.stuck(), e.file(), steps, reopenedWritable);
+        return new Result(p.failed, signal == 0 && e.stuck(), e.file(), steps, reopenedWritable, signal);
     }
 
     /**

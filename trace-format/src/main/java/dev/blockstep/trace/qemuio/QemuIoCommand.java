@@ -438,4 +438,18 @@ public sealed interface QemuIoCommand {
             return "quit";
         }
     }
+
+    /**
+     * {@code sigraise N} and {@code abort}: qemu-io raises the signal, and a fatal one ends the process where it
+     * stands: the image is not closed, so what qemu's caches held is lost.
+     */
+    record Exit(int signal) implements QemuIoCommand {
+        public static final int SIGKILL = 9;
+        public static final int SIGABRT = 6;
+
+        @Override
+        public String toLine() {
+            return signal == SIGABRT ? "abort" : "sigraise " + signal;
+        }
+    }
 }

@@ -72,13 +72,15 @@ public final class QemuIoParser {
             case "open", "o" -> OpenCommand.parse(name, args, where);
             case "reopen" -> OpenCommand.reopen(name, args, where);
             case "truncate", "t" -> truncate(name, args, where);
+            case "sigraise" -> sigraise(args, where);
+            case "abort" -> noArgs(name, args, where, new QemuIoCommand.Exit(QemuIoCommand.Exit.SIGABRT));
             default -> throw new QemuIoSyntaxException(where, "command \"" + name + "\" not found", true);
         };
     }
 
     /** Command words qemu-io 7.2 runs without an open file: help, quit, open and sleep, under either name. */
     private static final java.util.Set<String> NO_FILE_NEEDED = java.util.Set.of("help", "?", "quit", "q", "open", "o",
-            "sleep");
+            "sleep", "sigraise", "abort");
 
     /**
      * Whether qemu-io refuses the command word {@code name} with "no file open" once the image is closed
@@ -234,6 +236,25 @@ public final class QemuIoParser {
             throw new QemuIoSyntaxException(where, args.get(0) + " is not a valid number", false);
         }
         return new QemuIoCommand.Sleep(ms);
+    }
+
+    /** sigraise_f: one argument, a number no larger than NSIG (65 on Linux). */
+    private static QemuIoCommand sigraise(List<String> args, String where) throws QemuIoSyntaxException {
+        if (args.size() != 1) {
+            throw new QemuIoSyntaxException(where, "bad argument count " + args.size() + " to sigraise, expected 1 "
+                    + "arguments", true);
+        }
+        long sig;
+        try {
+            sig = Cvtnum.parse(args.get(0));
+        } catch (Cvtnum.NumberException e) {
+            throw new QemuIoSyntaxException(where, e.getMessage(), false);
+        }
+        if (sig > 65) {
+            throw new QemuIoSyntaxException(where, "signal argument '" + args.get(0) + "' is too large to be a valid "
+                    + "signal", false);
+        }
+        return new QemuIoCommand.Exit((int) sig);
     }
 
     /** C's strtol with base 0 over the whole word (hex, octal or decimal, optional sign), or -1 if it fails. */

@@ -80,6 +80,12 @@ public record Header(int version, long backingFileOffset, int backingFileSize, i
                 compressionType);
     }
 
+    public Header withIncompatibleFeatures(long features) {
+        return new Header(version, backingFileOffset, backingFileSize, clusterBits, size, cryptMethod, l1Size,
+                l1TableOffset, refcountTableOffset, refcountTableClusters, nbSnapshots, snapshotsOffset, features,
+                compatibleFeatures, autoclearFeatures, refcountOrder, headerLength, compressionType);
+    }
+
     public Header withRefcountTable(long offset, int clusters) {
         return new Header(version, backingFileOffset, backingFileSize, clusterBits, size, cryptMethod, l1Size,
                 l1TableOffset, offset, clusters, nbSnapshots, snapshotsOffset, incompatibleFeatures,
