@@ -299,7 +299,8 @@ public final class DebuggerWindow {
     private Node layout(DividerMemory memory) {
         TabPane left = tabs(List.of(tab("tab-coroutines", "Coroutines", coroutines.node()),
                 tab("tab-breakpoints", "Breakpoints", breakpoints.node())));
-        VBox lockBox = new VBox(titled("s->lock", lock.node()));
+        BorderPane lockBox = new BorderPane(lock.node());
+        lockBox.setTop(subtitle("s->lock"));
         requestsBox = new BorderPane(tracked.node());
         requestsBox.setTop(subtitle("Tracked requests"));
         requestsAndLock = new SplitPane(requestsBox, lockBox);
@@ -436,9 +437,5 @@ public final class DebuggerWindow {
         Label l = new Label(text);
         l.getStyleClass().add("panel-title");
         return l;
-    }
-
-    private static Node titled(String title, Node content) {
-        return new VBox(4, subtitle(title), content);
     }
 }

@@ -34,6 +34,7 @@ import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
@@ -62,6 +63,7 @@ public final class RefcountPanel implements SessionPanel {
     private final CanvasPalette palette = new CanvasPalette("rc-0", "rc-1", "rc-many", "free", "meta", "aliased", "held",
             "under-counted", "changed", "link", "link-bad", "text", "background");
     private final Tooltip tip = new Tooltip();
+    private final WholeRowsFlow legend = new WholeRowsFlow(0, 0);
     private final SplitPane root;
     /** An in-flight allocation (a cluster_allocs entry) and the name of the writer that owns it. */
     record Held(String writer, ClusterAllocView alloc) {
@@ -98,7 +100,9 @@ public final class RefcountPanel implements SessionPanel {
     public RefcountPanel() {
         canvas.setId("refcount-map");
         flags.setId("refcount-flags");
-        flags.setPlaceholder(new Label("No refcount problems: every cluster's refcount matches its references"));
+        // wrapped, or hidden when the list is too short for its lines: a narrow pane cut it to "every cluster's refcoun…"
+        flags.setPlaceholder(WholeOrHiddenLabel.wrapping(
+                "No refcount problems: every cluster's refcount matches its references"));
         flags.setCellFactory(l -> new ListCell<>() {
             @Override
             protected void updateItem(String s, boolean empty) {
@@ -128,8 +132,15 @@ public final class RefcountPanel implements SessionPanel {
                 onPick.accept(v);
             }
         });
-        Label legend = new Label("colour = refcount · dashed = in-flight write · red = freed / under-counted");
-        legend.getStyleClass().add("panel-subtitle");
+        // one entry per label, so that a narrow pane puts them on more rows instead of ending the line in "…"
+        legend.setId("refcount-legend");
+        legend.getStyleClass().add("refcount-legend");
+        List<String> items = List.of("colour = refcount", "dashed = in-flight write", "red = freed / under-counted");
+        for (int i = 0; i < items.size(); i++) {
+            Label l = new Label(items.get(i) + (i < items.size() - 1 ? " ·" : ""));
+            legend.getChildren().add(l);
+        }
+        Tooltip.install(legend, new Tooltip(String.join(" · ", items)));
         BorderPane top = new BorderPane(scroll);
         top.setTop(legend);
         Label flagsTitle = new Label("Flagged clusters");
@@ -198,9 +209,11 @@ public final class RefcountPanel implements SessionPanel {
         return java.util.Optional.empty();
     }
 
-    /** The part of the map the scroll pane shows, in scene coordinates. */
+    /** The part of the map the scroll pane shows (its viewport, without the scroll bars), in scene coordinates. */
     public javafx.geometry.Bounds visibleMapInScene() {
-        return scroll.localToScene(scroll.getLayoutBounds());
+        Node viewport = scroll.lookup(".viewport");
+        return viewport == null ? scroll.localToScene(scroll.getLayoutBounds())
+                : viewport.localToScene(viewport.getLayoutBounds());
     }
 
     public List<String> flaggedLines() {
@@ -318,6 +331,8 @@ public final class RefcountPanel implements SessionPanel {
             columns = columnsWith(w, MIN_GAP);
             gap = Math.max(MIN_GAP, Math.min(GAP, w - GUEST_W - 10 - columns * CELL_W));
         }
+        // the height the canvas rule below takes without a scroll bar, at the most columns the map can have
+        fitLegend(Math.ceil(nHosts / (double) columnsWith(w, MIN_GAP)) * CELL_H + 30);
         double hostRows = Math.ceil(nHosts / (double) columns);
         double needed = Math.max(nGuests * ROW, hostRows * CELL_H);
         // no taller than what it draws when that fits: a needless scroll bar takes a column's width
@@ -352,6 +367,21 @@ public final class RefcountPanel implements SessionPanel {
         if (cells.size() > nHosts || guests.size() > nGuests) {
             g.setFill(palette.color("text"));
             g.fillText("… only the first " + MAX_ITEMS + " shown", 4, canvas.getHeight() - 10);
+        }
+    }
+
+    /**
+     * The legend's rows past the first give way when the map, below all of them, could not show every host row:
+     * presentation mode's large type on a 1024x768 screen put its third entry on a second row and pushed the race's
+     * host cluster below the map's edge. Decided from the height the two share, so the choice does not flip back.
+     */
+    private void fitLegend(double mapNeeds) {
+        double shared = scroll.getViewportBounds().getHeight() + legend.getHeight();
+        boolean allRows = shared - legend.prefHeight(legend.getWidth()) >= mapNeeds || legend.getChildren().isEmpty();
+        double max = allRows ? Region.USE_COMPUTED_SIZE : legend.snappedTopInset() + legend.snappedBottomInset()
+                + legend.getChildren().get(0).prefHeight(-1);
+        if (legend.getMaxHeight() != max) {
+            legend.setMaxHeight(max);
         }
     }
 
