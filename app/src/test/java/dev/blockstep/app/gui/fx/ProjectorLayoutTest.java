@@ -136,20 +136,6 @@ class ProjectorLayoutTest {
         assertEquals(List.of(), cut, "the refcount and s->lock panels");
     }
 
-    /** At the lock drop at 1024x768 the s->lock panel shows its marker, every line of it. */
-    @Test
-    void at1024x768TheLockDropMarkerIsShownWhole(FxRobot robot) {
-        at1024x768("minimal-race");
-        fx.press(robot, KeyCode.F6);
-        Node marker = robot.lookup("#lock-dropped").query();
-        assertTrue(onFx(() -> shown(marker)), "the marker is hidden");
-        javafx.geometry.Bounds b = onFx(() -> marker.localToScene(marker.getLayoutBounds()));
-        Parent viewport = robot.lookup("#lock-panel").queryAs(Parent.class).getParent();
-        javafx.geometry.Bounds seen = onFx(() -> viewport.localToScene(viewport.getLayoutBounds()));
-        assertTrue(b.getMinY() >= seen.getMinY() - 0.5 && b.getMaxY() <= seen.getMaxY() + 0.5,
-                "the marker drawn at " + b + ", the s->lock panel shows " + seen);
-    }
-
     private static List<String> headers(Parent table) {
         return onFx(() -> table.lookupAll(".column-header .label").stream().filter(ProjectorLayoutTest::shown)
                 .map(n -> ((Labeled) n).getText()).toList());
