@@ -22,19 +22,14 @@ import javafx.geometry.Orientation;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
-import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuItem;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 
@@ -119,9 +114,9 @@ public final class DebuggerWindow {
         files = new MainMenu(vm, wiring, new RecentFiles(prefs), this::window, dark, presentation);
         DebuggerToolbar toolbar = new DebuggerToolbar(vm);
         files.menuBar().getMenus().add(exploreMenu());
-        root.setTop(new VBox(files.menuBar(), toolbar.node(), banner(), guide.node()));
+        root.setTop(new VBox(files.menuBar(), toolbar.node(), Banner.create(vm), guide.node()));
         root.setCenter(layout(new DividerMemory(prefs)));
-        root.setBottom(statusBar());
+        root.setBottom(StatusBar.create(vm));
         root.getStyleClass().add("debugger");
         root.setId("debugger-root");
 
@@ -304,7 +299,8 @@ public final class DebuggerWindow {
     private Node layout(DividerMemory memory) {
         TabPane left = tabs(List.of(tab("tab-coroutines", "Coroutines", coroutines.node()),
                 tab("tab-breakpoints", "Breakpoints", breakpoints.node())));
-        VBox lockBox = new VBox(titled("s->lock", lock.node()));
+        BorderPane lockBox = new BorderPane(lock.node());
+        lockBox.setTop(subtitle("s->lock"));
         requestsBox = new BorderPane(tracked.node());
         requestsBox.setTop(subtitle("Tracked requests"));
         requestsAndLock = new SplitPane(requestsBox, lockBox);
@@ -338,61 +334,6 @@ public final class DebuggerWindow {
             memory.remember(s);
         }
         return main;
-    }
-
-    private Node banner() {
-        Label text = new Label();
-        text.setId("banner-text");
-        text.textProperty().bind(vm.bannerProperty());
-        text.setWrapText(true);
-        Button close = new Button("✕");
-        close.setOnAction(e -> vm.dismissBanner());
-        Region grow = new Region();
-        HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox banner = new HBox(8, text, grow, close);
-        banner.setId("banner");
-        banner.getStyleClass().add("banner");
-        banner.visibleProperty().bind(vm.bannerProperty().isNotEmpty());
-        banner.managedProperty().bind(banner.visibleProperty());
-        return banner;
-    }
-
-    /** How long work runs before the status bar shows it with a progress bar and Cancel. */
-    static final javafx.util.Duration SHOW_BUSY_AFTER = javafx.util.Duration.millis(300);
-
-    private Node statusBar() {
-        Label status = new Label();
-        status.setId("status");
-        status.textProperty().bind(vm.statusProperty());
-        Label busy = new Label();
-        busy.textProperty().bind(vm.busyTextProperty().concat("  ").concat(vm.progressTextProperty()));
-        ProgressBar progress = new ProgressBar(ProgressBar.INDETERMINATE_PROGRESS);
-        progress.setId("progress");
-        Button cancel = new Button("Cancel");
-        cancel.setId("cancel");
-        cancel.setOnAction(e -> vm.pause());
-        javafx.beans.property.BooleanProperty shown = new javafx.beans.property.SimpleBooleanProperty();
-        // Only work that lasts shows the bar: a step is over in milliseconds, and flashing the status bar on and
-        // off (an animated bar at that) costs each step a relayout and a repaint of the window's bottom edge.
-        javafx.animation.PauseTransition later = new javafx.animation.PauseTransition(SHOW_BUSY_AFTER);
-        later.setOnFinished(e -> shown.set(vm.busyProperty().get()));
-        vm.busyProperty().addListener((o, was, now) -> {
-            if (now) {
-                later.playFromStart();
-            } else {
-                later.stop();
-                shown.set(false);
-            }
-        });
-        for (Node n : List.of(busy, progress, cancel)) {
-            n.visibleProperty().bind(shown);
-            n.managedProperty().bind(shown);
-        }
-        Region grow = new Region();
-        HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox bar = new HBox(8, status, grow, busy, progress, cancel);
-        bar.getStyleClass().add("status-bar");
-        return bar;
     }
 
     private void installDragAndDrop() {
@@ -441,9 +382,5 @@ public final class DebuggerWindow {
         Label l = new Label(text);
         l.getStyleClass().add("panel-title");
         return l;
-    }
-
-    private static Node titled(String title, Node content) {
-        return new VBox(4, subtitle(title), content);
     }
 }

@@ -1,8 +1,6 @@
 package dev.blockstep.engine.image;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -53,31 +51,18 @@ public final class HostFile {
         this.length = length;
     }
 
-    /** Loads a whole file. All-zero pages are left as holes. */
-    public static HostFile load(Path path) throws IOException {
-        HostFile f = new HostFile();
-        try (InputStream in = Files.newInputStream(path)) {
-            byte[] buf = new byte[PAGE_SIZE];
-            long page = 0;
-            while (true) {
-                int n = in.readNBytes(buf, 0, PAGE_SIZE);
-                if (n <= 0) {
-                    break;
-                }
-                if (!isZero(buf, n)) {
-                    byte[] p = new byte[PAGE_SIZE];
-                    System.arraycopy(buf, 0, p, 0, n);
-                    f.pages.put(page, p);
-                    f.owned.put(page, Boolean.TRUE);
-                }
-                f.length += n;
-                page++;
-                if (n < PAGE_SIZE) {
-                    break;
-                }
-            }
+    /** A file of {@code pages}, which it owns (writes in place), and {@code length}. */
+    static HostFile owning(Map<Long, byte[]> pages, long length) {
+        HostFile f = new HostFile(pages, length);
+        for (Long page : pages.keySet()) {
+            f.owned.put(page, Boolean.TRUE);
         }
         return f;
+    }
+
+    /** Loads a whole file. All-zero pages are left as holes. */
+    public static HostFile load(Path path) throws IOException {
+        return SparseFileIo.load(path);
     }
 
     /**
@@ -86,26 +71,7 @@ public final class HostFile {
      * its apparent length. Refuses anything but a regular file (or a new one).
      */
     public void save(Path path) throws IOException {
-        if (Files.exists(path) && !Files.isRegularFile(path)) {
-            throw new IOException("'" + path + "' is not a regular file");
-        }
-        long[] keys = pages.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
-        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(path.toFile(), "rw")) {
-            raf.setLength(0);
-            java.nio.channels.FileChannel ch = raf.getChannel();
-            for (long page : keys) {
-                long off = page << PAGE_BITS;
-                byte[] p = pages.get(page);
-                if (off >= length || isZero(p, PAGE_SIZE)) {
-                    continue;
-                }
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(p, 0, (int) Math.min(PAGE_SIZE, length - off));
-                while (buf.hasRemaining()) {
-                    ch.write(buf, off + buf.position());
-                }
-            }
-            raf.setLength(length);
-        }
+        SparseFileIo.save(this, path);
     }
 
     /**
@@ -114,43 +80,12 @@ public final class HostFile {
      * than {@link #save} for a large image changed in a few places, and the bytes are the same.
      */
     public void saveChanges(Path path, HostFile base) throws IOException {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path,
-                java.nio.file.StandardOpenOption.WRITE)) {
-            byte[] zero = new byte[PAGE_SIZE];
-            java.util.TreeSet<Long> touched = new java.util.TreeSet<>();
-            for (Map.Entry<Long, byte[]> e : pages.entrySet()) {
-                if (base.pages.get(e.getKey()) != e.getValue()) {
-                    touched.add(e.getKey());
-                }
-            }
-            for (Long page : base.pages.keySet()) {
-                if (!pages.containsKey(page)) {
-                    touched.add(page);
-                }
-            }
-            if (length < ch.size()) {
-                ch.truncate(length);
-            }
-            for (long page : touched) {
-                long off = page << PAGE_BITS;
-                if (off >= length) {
-                    continue;
-                }
-                int n = (int) Math.min(PAGE_SIZE, length - off);
-                byte[] p = pages.get(page);
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(p == null ? zero : p, 0, n);
-                while (buf.hasRemaining()) {
-                    ch.write(buf, off + buf.position());
-                }
-            }
-            if (ch.size() < length) {
-                // extend without writing the zeros in between: the tail page decides the last byte
-                long last = length - 1;
-                byte[] p = pages.get(last >>> PAGE_BITS);
-                byte b = p == null ? 0 : p[(int) (last & (PAGE_SIZE - 1))];
-                ch.write(java.nio.ByteBuffer.wrap(new byte[] {b}), last);
-            }
-        }
+        SparseFileIo.saveChanges(this, path, base);
+    }
+
+    /** The stored pages by index, for reading only (a page shared with a copy is the same array in both). */
+    Map<Long, byte[]> pages() {
+        return pages;
     }
 
     /** A copy that shares pages with this one until either side writes them. */
@@ -438,7 +373,7 @@ public final class HostFile {
         }
     }
 
-    private static boolean isZero(byte[] b, int n) {
+    static boolean isZero(byte[] b, int n) {
         for (int i = 0; i < n; i++) {
             if (b[i] != 0) {
                 return false;

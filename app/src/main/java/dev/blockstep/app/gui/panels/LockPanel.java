@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /**
@@ -23,8 +25,14 @@ public final class LockPanel implements SessionPanel {
     private final Label owner = new Label();
     private final Label waiters = new Label();
     private final Label dropped = new Label();
-    private final Label lastChange = new Label();
+    private final Label lastChange = WholeOrHiddenLabel.wrapping("");
     private final VBox root = new VBox(6, owner, waiters, dropped, lastChange);
+    /**
+     * The lines keep their whole height, and the last step's line gives way first: a 1024x768 screen gave the
+     * panel too little height for the lock-drop marker's five lines, and each line ended in "…". When even the
+     * marker does not fit, the panel scrolls rather than cut it.
+     */
+    private final ScrollPane scroll = new ScrollPane(root);
 
     public LockPanel() {
         root.setId("lock-panel");
@@ -34,11 +42,15 @@ public final class LockPanel implements SessionPanel {
         dropped.setId("lock-dropped");
         dropped.getStyleClass().add("lock-drop-marker");
         dropped.setWrapText(true);
-        lastChange.setWrapText(true);
+        dropped.setMinHeight(Region.USE_PREF_SIZE);
+        scroll.setFitToWidth(true);
+        scroll.setFitToHeight(true);
+        scroll.getStyleClass().add("edge-to-edge");
+        scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
     }
 
     public Node node() {
-        return root;
+        return scroll;
     }
 
     @Override

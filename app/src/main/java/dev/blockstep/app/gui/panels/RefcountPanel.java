@@ -5,23 +5,19 @@ import dev.blockstep.app.gui.present.HostClusterPresentation;
 import dev.blockstep.app.gui.session.SessionPanel;
 import dev.blockstep.app.gui.session.SessionState;
 import dev.blockstep.app.gui.Styles;
+import dev.blockstep.app.gui.panels.RefcountCells.Cell;
 import dev.blockstep.engine.event.EngineEvent;
-import dev.blockstep.engine.snapshot.ClusterAllocView;
-import dev.blockstep.engine.snapshot.CoroutineView;
 import dev.blockstep.engine.snapshot.HostClusterRow;
 import dev.blockstep.engine.snapshot.ImageView;
 import dev.blockstep.engine.snapshot.L2Row;
 import dev.blockstep.engine.snapshot.Provenance;
 import dev.blockstep.engine.snapshot.Snapshot;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import javafx.geometry.Orientation;
 import javafx.geometry.VPos;
 import javafx.scene.Node;
@@ -35,7 +31,6 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.StackPane;
-import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
 
@@ -62,27 +57,8 @@ public final class RefcountPanel implements SessionPanel {
     private final CanvasPalette palette = new CanvasPalette("rc-0", "rc-1", "rc-many", "free", "meta", "aliased", "held",
             "under-counted", "changed", "link", "link-bad", "text", "background");
     private final Tooltip tip = new Tooltip();
+    private final RefcountLegend legend = new RefcountLegend();
     private final SplitPane root;
-    /** An in-flight allocation (a cluster_allocs entry) and the name of the writer that owns it. */
-    record Held(String writer, ClusterAllocView alloc) {
-        String describe() {
-            return writer + "'s in-flight write (guest " + Hex.of(alloc.guestOffset()) + " → host "
-                    + Hex.of(alloc.hostOffset()) + ", " + alloc.bytes() + " bytes" + (alloc.cow() ? ", COW pending" : "")
-                    + (alloc.keepOld() ? ", keep_old" : "") + ")";
-        }
-    }
-
-    /** A host cluster shown in the map: its row (null when the image no longer counts it) and who holds it. */
-    record Cell(long cluster, HostClusterRow row, Held held) {
-        String heldBy() {
-            return held == null ? null : held.writer();
-        }
-
-        boolean freedUnderWriter() {
-            return held != null && (row == null || row.refcount() == 0);
-        }
-    }
-
     private Consumer<Provenance.Value> onPick = v -> { };
     private List<Cell> cells = List.of();
     private List<HostClusterRow> hosts = List.of();
@@ -98,7 +74,9 @@ public final class RefcountPanel implements SessionPanel {
     public RefcountPanel() {
         canvas.setId("refcount-map");
         flags.setId("refcount-flags");
-        flags.setPlaceholder(new Label("No refcount problems: every cluster's refcount matches its references"));
+        // wrapped, or hidden when the list is too short for its lines: a narrow pane cut it to "every cluster's refcoun…"
+        flags.setPlaceholder(WholeOrHiddenLabel.wrapping(
+                "No refcount problems: every cluster's refcount matches its references"));
         flags.setCellFactory(l -> new ListCell<>() {
             @Override
             protected void updateItem(String s, boolean empty) {
@@ -128,10 +106,8 @@ public final class RefcountPanel implements SessionPanel {
                 onPick.accept(v);
             }
         });
-        Label legend = new Label("colour = refcount · dashed = in-flight write · red = freed / under-counted");
-        legend.getStyleClass().add("panel-subtitle");
         BorderPane top = new BorderPane(scroll);
-        top.setTop(legend);
+        top.setTop(legend.node());
         Label flagsTitle = new Label("Flagged clusters");
         flagsTitle.getStyleClass().add("panel-subtitle");
         BorderPane bottom = new BorderPane(flags);
@@ -198,9 +174,11 @@ public final class RefcountPanel implements SessionPanel {
         return java.util.Optional.empty();
     }
 
-    /** The part of the map the scroll pane shows, in scene coordinates. */
+    /** The part of the map the scroll pane shows (its viewport, without the scroll bars), in scene coordinates. */
     public javafx.geometry.Bounds visibleMapInScene() {
-        return scroll.localToScene(scroll.getLayoutBounds());
+        Node viewport = scroll.lookup(".viewport");
+        return viewport == null ? scroll.localToScene(scroll.getLayoutBounds())
+                : viewport.localToScene(viewport.getLayoutBounds());
     }
 
     public List<String> flaggedLines() {
@@ -236,69 +214,13 @@ public final class RefcountPanel implements SessionPanel {
             }
         }
         changedHosts = changed;
-        Map<Long, Held> held = inFlight(s, clusterSize);
-        cells = cells(hosts, held);
-        List<String> lines = flagLines(hosts);
-        for (Cell c : cells) {
-            if (c.freedUnderWriter()) {
-                lines.add(0, "FREED host cluster " + c.cluster() + " while " + c.heldBy()
-                        + " still holds it for an in-flight write");
-            }
-        }
-        ListUpdates.replaceChanged(flags.getItems(), lines);
+        cells = RefcountCells.cells(hosts, RefcountCells.inFlight(s, clusterSize));
+        ListUpdates.replaceChanged(flags.getItems(), RefcountCells.flagLines(hosts, cells));
         List<Object> key = List.of(cells, guests, changedHosts, clusterSize);
         if (!key.equals(drawn)) {
             drawn = key;
             redraw();
         }
-    }
-
-    /**
-     * Host clusters of the allocations in cluster_allocs (decided, not yet linked), with the allocation that holds
-     * each, read from the snapshot.
-     */
-    static Map<Long, Held> inFlight(Snapshot s, int clusterSize) {
-        Map<Integer, String> names = new HashMap<>();
-        for (CoroutineView c : s.coroutines()) {
-            names.put(c.id(), c.name());
-        }
-        Map<Long, Held> held = new TreeMap<>();
-        for (ClusterAllocView a : s.clusterAllocs()) {
-            Held h = new Held(names.getOrDefault(a.coroutine(), "co " + a.coroutine()), a);
-            for (long off = a.hostOffset(); off < a.hostOffset() + a.bytes(); off += clusterSize) {
-                held.putIfAbsent(off / clusterSize, h);
-            }
-        }
-        return held;
-    }
-
-    static List<Cell> cells(List<HostClusterRow> hosts, Map<Long, Held> held) {
-        TreeMap<Long, Cell> all = new TreeMap<>();
-        for (HostClusterRow r : hosts) {
-            all.put(r.hostCluster(), new Cell(r.hostCluster(), r, held.get(r.hostCluster())));
-        }
-        held.forEach((cluster, who) -> all.putIfAbsent(cluster, new Cell(cluster, null, who)));
-        return new ArrayList<>(all.values());
-    }
-
-    /** qemu-img check's words for each problem cluster, with who points at it. */
-    static List<String> flagLines(List<HostClusterRow> hosts) {
-        List<String> out = new ArrayList<>();
-        for (HostClusterRow r : hosts) {
-            String who = r.referencedBy().isEmpty() ? "" : " (guest "
-                    + r.referencedBy().stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
-            if (r.underCounted()) {
-                out.add("ERROR cluster " + r.hostCluster() + " refcount=" + r.refcount() + " reference="
-                        + r.references() + who + (r.aliased() ? ", aliased" : ""));
-            } else if (r.leaked()) {
-                out.add("Leaked cluster " + r.hostCluster() + " refcount=" + r.refcount() + " reference="
-                        + r.references());
-            } else if (r.aliased()) {
-                out.add("Aliased cluster " + r.hostCluster() + " refcount=" + r.refcount() + " reference="
-                        + r.references() + who);
-            }
-        }
-        return out;
     }
 
     private static int columnsWith(double width, double gap) {
@@ -318,6 +240,8 @@ public final class RefcountPanel implements SessionPanel {
             columns = columnsWith(w, MIN_GAP);
             gap = Math.max(MIN_GAP, Math.min(GAP, w - GUEST_W - 10 - columns * CELL_W));
         }
+        // the height the canvas rule below takes without a scroll bar, at the most columns the map can have
+        legend.fit(shown, Math.ceil(nHosts / (double) columnsWith(w, MIN_GAP)) * CELL_H + 30);
         double hostRows = Math.ceil(nHosts / (double) columns);
         double needed = Math.max(nGuests * ROW, hostRows * CELL_H);
         // no taller than what it draws when that fits: a needless scroll bar takes a column's width

@@ -3,10 +3,6 @@ package dev.blockstep.app.gui.panels;
 import dev.blockstep.app.gui.session.SessionPanel;
 import dev.blockstep.app.gui.session.SessionState;
 import dev.blockstep.app.gui.timeline.Lane;
-import dev.blockstep.app.gui.timeline.Mark;
-import dev.blockstep.app.gui.timeline.MarkKind;
-import dev.blockstep.app.gui.timeline.Span;
-import dev.blockstep.app.gui.timeline.SpanKind;
 import dev.blockstep.app.gui.timeline.TimelineModel;
 import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
 import dev.blockstep.engine.snapshot.CoState;
@@ -46,12 +42,6 @@ public final class TimelinePanel implements SessionPanel {
     static final double LABEL_W = 90;
     static final double LANE_H = 22;
     static final double RULER_H = 18;
-    /** Legend entries: the palette key whose colour the swatch takes, and what it means. */
-    private static final String[][] LEGEND = {
-        {"lock-held", "holds s->lock"}, {"data-io", "data I/O"}, {"wait", "waits"},
-        {"lock-drop", "drops s->lock"}, {"race-window", "race window (lock drop to L2 relink)"},
-        {"freed", "free (✕ inside a race window)"}, {"l2-write", "L2 write"}, {"fix", "fix flipped"},
-        {"future", "known steps past the cursor"}};
 
     private final DebuggerViewModel vm;
     private final TimelineModel model = new TimelineModel();
@@ -63,6 +53,7 @@ public final class TimelinePanel implements SessionPanel {
     private final Tooltip tip = new Tooltip();
     private final CanvasPalette palette = new CanvasPalette("lock-held", "data-io", "wait", "lock-drop", "l2-write",
             "freed", "stderr", "fix", "step", "cursor", "text", "background", "grid", "race-window", "future");
+    private final TimelinePainter painter = new TimelinePainter(palette, model, this::name);
     private final CheckBox collapse = new CheckBox("Collapse finished lanes");
     /** Lanes shown, in order; finished ones are left out while collapsed. */
     private List<Lane> rows = List.of();
@@ -157,15 +148,7 @@ public final class TimelinePanel implements SessionPanel {
         HBox controls = new HBox(6, zoomLabel, zoom, collapse, new WholeOrHiddenLabel(hint));
         Tooltip.install(controls, new Tooltip(hint));
         controls.getStyleClass().add("timeline-controls");
-        FlowPane legend = new WholeRowsFlow(10, 2);
-        legend.setId("timeline-legend");
-        legend.getStyleClass().add("timeline-legend");
-        for (String[] item : LEGEND) {
-            Region swatch = new Region();
-            swatch.getStyleClass().addAll("legend-swatch", "legend-" + item[0]);
-            Label l = new Label(item[1], swatch);
-            legend.getChildren().add(l);
-        }
+        FlowPane legend = TimelineLegend.create();
         BorderPane center = new BorderPane(canvasHolder);
         center.setBottom(hbar);
         center.setRight(vbar);
@@ -335,9 +318,9 @@ public final class TimelinePanel implements SessionPanel {
         int lastLane = Math.min(rows.size(), firstLane + visibleLanes() + 1);
         g.setFont(Font.font("DejaVu Sans", 10));
         g.setTextBaseline(VPos.CENTER);
-        drawRuler(g, first, last, px, w);
+        painter.ruler(g, first, last, px, w);
         for (int li = firstLane; li < lastLane; li++) {
-            drawLane(g, rows.get(li), RULER_H + (li - firstLane) * LANE_H, first, last, px, w);
+            painter.lane(g, rows.get(li), RULER_H + (li - firstLane) * LANE_H, first, last, px, w);
         }
         if (collapsedCount > 0 && rows.size() >= firstLane && rows.size() < lastLane + 1) {
             double y = RULER_H + (rows.size() - firstLane) * LANE_H;
@@ -354,8 +337,8 @@ public final class TimelinePanel implements SessionPanel {
         double h = canvas.getHeight();
         int first = (int) Math.floor(hbar.getValue());
         int last = Math.min(model.length(), (int) Math.ceil(first + visibleSteps()) + 1);
-        double end = Math.min(canvas.getWidth(), x(last, first, px));
-        double cx = x(current - 1, first, px) + px;
+        double end = Math.min(canvas.getWidth(), TimelinePainter.x(last, first, px));
+        double cx = TimelinePainter.x(current - 1, first, px) + px;
         boolean dim = cx < end && end > LABEL_W;
         future.setVisible(dim);
         if (dim) {
@@ -376,55 +359,6 @@ public final class TimelinePanel implements SessionPanel {
         }
     }
 
-    private void drawLane(GraphicsContext g, Lane lane, double y, int first, int last, double px, double w) {
-        g.setStroke(palette.color("grid"));
-        g.setLineWidth(0.5);
-        g.strokeLine(0, y + LANE_H, Math.min(w, x(last, first, px)), y + LANE_H);
-        List<Span> spans = lane.spansIn(first, last);
-        for (Span s : spans) {
-            if (s.kind() == SpanKind.RACE_WINDOW) {
-                double x0 = x(Math.max(s.from(), first), first, px);
-                double x1 = x(Math.min(s.isOpen() ? model.length() : s.to(), last), first, px);
-                fill(g, "race-window", x0, y + 1, x1 - x0, LANE_H - 2);
-                g.setStroke(palette.color("lock-drop"));
-                g.setLineWidth(1);
-                g.strokeRect(x0, y + 1, Math.max(1, x1 - x0), LANE_H - 2);
-            }
-        }
-        for (Span s : spans) {
-            double x0 = x(Math.max(s.from(), first), first, px);
-            double x1 = x(Math.min(s.isOpen() ? model.length() : s.to(), last), first, px);
-            switch (s.kind()) {
-                case LOCK_HELD -> fill(g, "lock-held", x0, y + 3, x1 - x0, LANE_H - 6);
-                case DATA_IO -> fill(g, "data-io", x0, y + 7, x1 - x0, LANE_H - 14);
-                case WAIT -> {
-                    g.setStroke(palette.color("wait"));
-                    g.setLineWidth(2);
-                    g.setLineDashes(4, 3);
-                    g.strokeLine(x0, y + LANE_H / 2, x1, y + LANE_H / 2);
-                    g.setLineDashes();
-                }
-                case RACE_WINDOW -> { }
-            }
-        }
-        for (Mark m : lane.marksIn(first, last)) {
-            double mx = x(m.step(), first, px);
-            switch (m.kind()) {
-                case STEP -> fill(g, "step", mx + px * 0.5 - 1, y + LANE_H - 5, 2, 4);
-                case LOCK_DROP -> triangle(g, "lock-drop", mx + px * 0.5, y);
-                case L2_WRITE -> fill(g, "l2-write", mx, y + 1, Math.max(2, px), 3);
-                case REFCOUNT_FREED -> fill(g, "freed", mx, y + LANE_H - 4, Math.max(2, px), 3);
-                case RACE_FREE -> cross(g, mx + px * 0.5, y + LANE_H / 2);
-                case STDERR -> fill(g, "stderr", mx, y, Math.max(3, px), LANE_H);
-                case FIX_TOGGLED -> fill(g, "fix", mx, y, 2, LANE_H);
-            }
-        }
-        g.setFill(palette.color("background"));
-        g.fillRect(0, y, LABEL_W, LANE_H);
-        g.setFill(palette.color("text"));
-        g.fillText(name(lane.coroutine()), 4, y + LANE_H / 2);
-    }
-
     /**
      * The history's name first: a lane drawn at step 0 for a coroutine that starts later is in no snapshot yet. The
      * current snapshot names the rest (the qemu-io loop, a request that has not reached its start).
@@ -443,45 +377,6 @@ public final class TimelinePanel implements SessionPanel {
         return names.getOrDefault(co, "co " + co);
     }
 
-    /** The free that lands inside a race window: a red X across the lane. */
-    private void cross(GraphicsContext g, double cx, double cy) {
-        g.setStroke(palette.color("freed"));
-        g.setLineWidth(2.5);
-        g.strokeLine(cx - 6, cy - 6, cx + 6, cy + 6);
-        g.strokeLine(cx - 6, cy + 6, cx + 6, cy - 6);
-    }
-
-    private void drawRuler(GraphicsContext g, int first, int last, double px, double w) {
-        int every = 1;
-        while (every * px < 60) {
-            every *= every % 10 == 0 || every == 1 ? 5 : 2;
-        }
-        g.setFill(palette.color("text"));
-        for (int s = (first / every) * every; s <= last; s += every) {
-            double sx = x(s, first, px);
-            if (sx >= LABEL_W && sx < w) {
-                g.fillText(Integer.toString(s + 1), sx + 2, RULER_H / 2);
-                g.setStroke(palette.color("grid"));
-                g.setLineWidth(0.5);
-                g.strokeLine(sx, RULER_H - 4, sx, RULER_H);
-            }
-        }
-    }
-
-    private void fill(GraphicsContext g, String key, double x, double y, double w, double h) {
-        g.setFill(palette.color(key));
-        g.fillRect(x, y, Math.max(1, w), h);
-    }
-
-    private void triangle(GraphicsContext g, String key, double cx, double y) {
-        g.setFill(palette.color(key));
-        g.fillPolygon(new double[]{cx - 6, cx + 6, cx}, new double[]{y, y, y + 10}, 3);
-    }
-
-    private static double x(int step, int first, double px) {
-        return LABEL_W + (step - first) * px;
-    }
-
     private int stepAt(double mx) {
         int step = (int) Math.floor(hbar.getValue() + (mx - LABEL_W) / zoom.getValue());
         return step >= 0 && step < model.length() ? step : -1;
@@ -493,18 +388,7 @@ public final class TimelinePanel implements SessionPanel {
         if (step < 0 || my < RULER_H || li < 0 || li >= rows.size()) {
             return "";
         }
-        Lane lane = rows.get(li);
-        StringBuilder b = new StringBuilder("step " + (step + 1) + ", " + name(lane.coroutine()));
-        for (Mark m : lane.marksIn(step, step + 1)) {
-            b.append('\n').append(m.kind() == MarkKind.STEP ? m.label() : "• " + m.label());
-            if (m.other() >= 0) {
-                b.append(' ').append(name(m.other()));
-            }
-        }
-        for (Span s : lane.spansIn(step, step + 1)) {
-            b.append("\n").append(s.kind().name().toLowerCase().replace('_', ' ')).append(" since step ").append(s.from() + 1);
-        }
-        return b.toString();
+        return painter.describe(rows.get(li), step);
     }
 
     private static double clamp(double v, double lo, double hi) {

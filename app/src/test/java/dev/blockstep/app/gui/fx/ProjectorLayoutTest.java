@@ -109,6 +109,33 @@ class ProjectorLayoutTest {
         assertEquals(List.of(), cut(table), "tracked requests cells and headers at 1600x1000");
     }
 
+    /**
+     * Outside presentation mode, at step 0 and at each key moment of minimal-race (F6), the refcount map's legend,
+     * its "No refcount problems" line and the s->lock panel's lines are drawn whole or not at all: at 1024x768 (the
+     * s->lock lines ended in "…") and at 1366x768, a laptop screen wide enough for the L1/L2 tables beside the map
+     * (the map's legend and "No refcount problems" line ended in "…").
+     */
+    @Test
+    void theRefcountAndLockTextsAreWholeOrHiddenAtEachKeyMoment(FxRobot robot) {
+        List<String> cut = new java.util.ArrayList<>();
+        for (double width : new double[]{1024, 1366}) {
+            fx.resize(width, 768);
+            fx.open("minimal-race");
+            WaitForAsyncUtils.waitForFxEvents();
+            Parent refcounts = robot.lookup("#refcount-split").queryAs(Parent.class);
+            Parent lock = robot.lookup("#lock-panel").queryAs(Parent.class);
+            for (String moment : List.of("step 0", "the lock drop", "the free", "the relink")) {
+                if (!moment.equals("step 0")) {
+                    fx.press(robot, KeyCode.F6);
+                }
+                String where = (int) width + "x768 at " + moment + ": ";
+                cut(refcounts).forEach(c -> cut.add(where + c));
+                cut(lock).forEach(c -> cut.add(where + c));
+            }
+        }
+        assertEquals(List.of(), cut, "the refcount and s->lock panels");
+    }
+
     private static List<String> headers(Parent table) {
         return onFx(() -> table.lookupAll(".column-header .label").stream().filter(ProjectorLayoutTest::shown)
                 .map(n -> ((Labeled) n).getText()).toList());
