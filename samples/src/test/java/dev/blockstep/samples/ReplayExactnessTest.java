@@ -42,6 +42,7 @@ class ReplayExactnessTest {
         Trace recorded = TraceRecorder.record(Samples.open(name), Samples.open(name).metadata(), first, 1000);
         Path file = tmp.resolve(name + ".json");
         TraceRecorder.write(recorded, file);
+        Samples.copyBaseImages(name, tmp);
 
         EngineSession again = TraceReplay.replay(TraceReader.open(file), tmp, name);
         assertEquals(describe(first.steps()), describe(again.steps()));

@@ -90,6 +90,20 @@ final class SampleDescriptions {
             + " guest-mirror-write-blocking) 10 real runs were clean too, the target's cluster 0 left allocated by"
             + " mirror_top's own copy of Z4.";
 
+    static final String DIRTY = "Real qemu-io 7.2 left this image (dirty-lazy-refcounts.qcow2, 1 MiB, 64k clusters,"
+            + " lazy_refcounts=on): one session wrote 0x11 over [0, 256k) and closed; a second wrote 0x22 over"
+            + " [256k, 384k), discarded [0, 128k), flushed and was killed by sigraise 9. Its L2 tables reached the file,"
+            + " its refcount updates did not, and the dirty bit stayed set: qemu-img check of the file prints Leaked"
+            + " cluster 5 refcount=1 reference=0, Leaked cluster 6 refcount=1 reference=0, ERROR cluster 9 refcount=0"
+            + " reference=1 and ERROR cluster 10 refcount=0 reference=1 (and two OFLAG_COPIED errors), finds 4 errors"
+            + " and 2 leaked clusters, and exits 2. Opening it read-write repairs it first, as qemu-io does: 2 leaked"
+            + " clusters freed and 2 refcounts fixed (the counts qemu-img check -r all prints), the refcount structure"
+            + " rebuilt with its table at 0x60000, and the dirty bit cleared; the debugger shows that repaired copy and"
+            + " leaves the file as it is. Then aio_write -P 0x33 0 64k (W1) allocates host cluster 1 (0x10000), which"
+            + " the rebuild freed; fix off, FIFO order, 20 steps. The final image is byte-identical to the one real"
+            + " qemu-io leaves running the same on a copy of the file, and qemu-img check of it: No errors were found"
+            + " on the image.";
+
     static final String GUEST_ONLY = "Ordered guest traffic: 8 batches of 5 aio requests (aio_write -P, aio_write"
             + " -z -u or aio_write -z, from java.util.Random(1)) on 5 distinct clusters of 0..7, each batch ended by"
             + " aio_flush, so no two overlapping requests are ever in flight; clusters 0..3 start ZERO_ALLOC. Fix"
@@ -167,6 +181,8 @@ final class SampleDescriptions {
                         + " corrupt the image", SUBCLUSTER),
                 new Entry("guest-only", () -> SampleWorkloads.guestOnly(1, 8), 1L,
                         "ordered guest traffic never corrupts", GUEST_ONLY),
+                new Entry("dirty-lazy-refcounts", SampleWorkloads::dirtyLazyRefcounts, null,
+                        "qemu repairs a dirty lazy-refcounts image real qemu-io left when killed, on open", DIRTY),
                 // the samples of the exposure paths, whose workloads are the shipped scenarios of the same names
                 new Entry("nbd-zero-race", () -> SampleWorkloads.scenario("nbd-zero-race"), null,
                         "an NBD client's WRITE and WRITE_ZEROES race on a qemu-nbd export with --discard=ignore",

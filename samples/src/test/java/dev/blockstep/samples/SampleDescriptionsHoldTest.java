@@ -37,6 +37,7 @@ class SampleDescriptionsHoldTest {
                 Arguments.of("block-commit-discard", 48, 0, List.of(), 0, "No errors were found on the image"),
                 Arguments.of("blockdev-mirror-discard", 66, 0, List.of(), 0, "No errors were found on the image"),
                 Arguments.of("guest-only", 608, 0, List.of(), 0, "No errors were found on the image"),
+                Arguments.of("dirty-lazy-refcounts", 20, 0, List.of(), 0, "No errors were found on the image"),
                 Arguments.of("nbd-zero-race", 35, 0, List.of(A, B), 2, "exits 2"),
                 Arguments.of("detect-zeroes-race", 36, 0, List.of(A, B), 2, "exits 2"));
     }

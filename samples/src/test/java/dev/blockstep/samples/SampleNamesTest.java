@@ -42,7 +42,7 @@ class SampleNamesTest {
     void everySampleScheduleResolvesAndNamesCoroutinesAsTheEngineDoes() throws Exception {
         for (String name : Samples.NAMES) {
             String resource = Samples.resource(name);
-            Scenario s = load(resource);
+            Scenario s = Scenario.of(resource, Samples.open(name), Samples.directory(name));
             List<Integer> choices = ScheduleReplay.choices(s.setup(), s.coroutineNames(), s.trace().job(),
                     s.trace().schedule(), resource);
             Run run = Run.replay(s.setup(), choices);

@@ -30,24 +30,25 @@ final class SampleRecorder {
     record Outcome(EngineSession session, CheckResult check, List<String> checkLines) {
     }
 
-    static Outcome run(Trace t, Long seed) throws Exception {
-        EngineSession s = TraceRun.run(t, Path.of("."), "sample", new TraceRun.Options(null, seed));
+    /** @param dir where the trace's base images are (those of a sample: {@link Samples#directory}) */
+    static Outcome run(Trace t, Path dir, Long seed) throws Exception {
+        EngineSession s = TraceRun.run(t, dir, "sample", new TraceRun.Options(null, seed));
         List<String> lines = new ArrayList<>();
         CheckResult r = ImageCheck.check(ImageBytes.of(s.engine().file()), "sample", lines::add);
         return new Outcome(s, r, lines);
     }
 
     static void record(Path dir, String name, Trace t, Long seed, String title, String description) throws Exception {
-        Outcome o = run(t, seed);
+        Outcome o = run(t, dir, seed);
         Metadata m = new Metadata(name + ": " + title, description, "blockstep 0.1.0 SampleRecorder", seed,
                 seed == null ? "fifo" : "random");
         Trace recorded = TraceRecorder.record(t, m, o.session(), CHECKPOINT_EVERY);
         TraceRecorder.write(recorded, dir.resolve(name + ".json"));
     }
 
-    static void measure(String name, Trace t, Long seed) throws Exception {
+    static void measure(Path dir, String name, Trace t, Long seed) throws Exception {
         long t0 = System.nanoTime();
-        Outcome o = run(t, seed);
+        Outcome o = run(t, dir, seed);
         System.out.printf("%s seed=%s: %d steps, %d stderr lines, %d ms%n", name, seed, o.session().steps().size(),
                 o.session().current().stderr().size(), (System.nanoTime() - t0) / 1_000_000);
         o.checkLines().forEach(l -> System.out.println("  " + l));
@@ -56,19 +57,21 @@ final class SampleRecorder {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 1 && args[1].equals("measure")) {
-            measure("minimal-race", SampleWorkloads.minimalRace(false), null);
-            measure("minimal-race-fixed", SampleWorkloads.minimalRace(true), null);
-            measure("block-stream-discard", SampleWorkloads.blockStream(), null);
-            measure("block-commit-discard", SampleWorkloads.blockCommit(), null);
-            measure("blockdev-mirror-discard", SampleWorkloads.scenario("guest-mirror"), null);
-            measure("guest-only", SampleWorkloads.guestOnly(1, 8), 1L);
-            measure("nbd-zero-race", SampleWorkloads.scenario("nbd-zero-race"), null);
-            measure("detect-zeroes-race", SampleWorkloads.scenario("detect-zeroes-race"), null);
-            measure("detect-zeroes-race fixed", SampleWorkloads.fixed(SampleWorkloads.scenario("detect-zeroes-race")),
+            Path dir = Path.of(args[0]);
+            measure(dir, "minimal-race", SampleWorkloads.minimalRace(false), null);
+            measure(dir, "minimal-race-fixed", SampleWorkloads.minimalRace(true), null);
+            measure(dir, "block-stream-discard", SampleWorkloads.blockStream(), null);
+            measure(dir, "block-commit-discard", SampleWorkloads.blockCommit(), null);
+            measure(dir, "blockdev-mirror-discard", SampleWorkloads.scenario("guest-mirror"), null);
+            measure(dir, "guest-only", SampleWorkloads.guestOnly(1, 8), 1L);
+            measure(dir, "dirty-lazy-refcounts", SampleWorkloads.dirtyLazyRefcounts(), null);
+            measure(dir, "nbd-zero-race", SampleWorkloads.scenario("nbd-zero-race"), null);
+            measure(dir, "detect-zeroes-race", SampleWorkloads.scenario("detect-zeroes-race"), null);
+            measure(dir, "detect-zeroes-race fixed", SampleWorkloads.fixed(SampleWorkloads.scenario("detect-zeroes-race")),
                     null);
             for (Long seed : new Long[] {null, 1L}) {
-                measure("upstream-regression", SampleWorkloads.upstream(1, 5000, 50, false), seed);
-                measure("upstream-regression-z", SampleWorkloads.upstream(1, 5000, 50, true), seed);
+                measure(dir, "upstream-regression", SampleWorkloads.upstream(1, 5000, 50, false), seed);
+                measure(dir, "upstream-regression-z", SampleWorkloads.upstream(1, 5000, 50, true), seed);
             }
             return;
         }

@@ -16,7 +16,7 @@ final class SampleRuns {
     }
 
     static EngineSession replay(String name, TraceRun.Options options) throws Exception {
-        return TraceRun.run(Samples.open(name), Path.of("."), name + ".json", options);
+        return TraceRun.run(Samples.open(name), Samples.directory(name), name + ".json", options);
     }
 
     /**

@@ -55,6 +55,17 @@ final class SampleWorkloads {
                 FixSetting.ofToggles(fix, List.of()));
     }
 
+    /** The base image of dirty-lazy-refcounts: what real qemu-io left when killed (DirtySampleTest makes it). */
+    static final String DIRTY_IMAGE = "dirty-lazy-refcounts.qcow2";
+
+    static final String DIRTY_SHA256 = "fd7fa1ef5b54b67852c73dca8129a80a6252e92a1f9ea5d0c0681a539468ede8";
+
+    /** One allocating write on the dirty image real qemu-io left, after the open has repaired it. */
+    static Trace dirtyLazyRefcounts() {
+        return Trace.of(Metadata.empty(), new ImageSetup.Base(DIRTY_IMAGE, DIRTY_SHA256, List.of()),
+                List.of(write("w0", 0, 0x33), new Command.AioFlush(null)), FixSetting.ofToggles(false, List.of()));
+    }
+
     /** The workload of the shipped scenario NAME (its producer and node options included), from the start. */
     static Trace scenario(String name) throws Exception {
         try (java.io.InputStream in = SampleWorkloads.class.getResourceAsStream("/scenarios/" + name + ".json")) {

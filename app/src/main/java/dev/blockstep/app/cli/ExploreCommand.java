@@ -136,6 +136,11 @@ public final class ExploreCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        if (sc.openRepair() != null) {
+            // every run starts from the repaired image, as each qemu-io opening the dirty file would
+            err.println("blockstep explore: " + sc.openRepair().summary());
+            err.flush();
+        }
         try {
             return explore(sc, ceFile, st, out);
         } catch (CliException e) {

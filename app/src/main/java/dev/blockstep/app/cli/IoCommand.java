@@ -267,12 +267,13 @@ public final class IoCommand implements Callable<Integer> {
         HostFile original = img.original();
         if (path != null && !readOnly && !snapshot && DirtyImageRepair.isDirty(file)) {
             // bdrv_open of a dirty lazy-refcounts image read-write repairs it first, as qcow2_do_open does
-            String failed = DirtyImageRepair.repair(file, name, line -> {
-                err.println(line);
-                err.flush();
-            });
-            if (failed != null) {
-                err.println(cantOpen() + failed);
+            try {
+                DirtyImageRepair.onReadWriteOpen(file, name, line -> {
+                    err.println(line);
+                    err.flush();
+                });
+            } catch (ImageFormatException e) {
+                err.println(cantOpen() + e.getMessage());
                 err.flush();
                 return 1;
             }

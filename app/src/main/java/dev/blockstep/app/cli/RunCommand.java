@@ -87,6 +87,9 @@ public final class RunCommand implements Callable<Integer> {
         } catch (TraceFormatException | TraceReplayException e) {
             throw new CliException(e.getMessage());
         }
+        if (run.openRepair() != null) {
+            err.println("blockstep run: " + run.openRepair().summary());
+        }
         for (String line : run.stderr()) {
             err.println(line);
         }

@@ -5,6 +5,7 @@ import dev.blockstep.app.gui.session.SessionPanel;
 import dev.blockstep.app.gui.session.SessionState;
 import dev.blockstep.app.gui.viewmodel.DebuggerViewModel;
 import dev.blockstep.app.gui.viewmodel.Guide;
+import dev.blockstep.engine.check.OpenRepair;
 import dev.blockstep.trace.Metadata;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -27,6 +28,8 @@ public final class GuideBar implements SessionPanel {
     private final Label title = new Label();
     private final Label description = new Label();
     private final Label watch = new Label();
+    /** Why step 0's tables differ from the file: qemu's open repaired the image's dirty bit. */
+    private final Label repair = new Label();
     private final StackPane root = new StackPane();
     private long open = -1;
     private boolean dismissed;
@@ -54,6 +57,11 @@ public final class GuideBar implements SessionPanel {
         watch.setId("guide-watch");
         watch.setWrapText(true);
         watch.getStyleClass().add("guide-watch");
+        repair.setId("guide-repair");
+        repair.setWrapText(true);
+        repair.getStyleClass().add("guide-repair");
+        repair.setMinHeight(Region.USE_PREF_SIZE);
+        showRepair(null);
         // the description gives way (it has a tooltip with all of it); the title and what to watch never do
         description.setMinHeight(0);
         title.setMinHeight(Region.USE_PREF_SIZE);
@@ -67,7 +75,7 @@ public final class GuideBar implements SessionPanel {
         });
         // The ✕ sits over the text's right margin rather than in a column of its own: a BorderPane measured the
         // wrapped labels at its whole width, the ✕'s column included, and cut the last line of what to watch.
-        VBox text = new VBox(2, title, description, watch);
+        VBox text = new VBox(2, title, repair, description, watch);
         text.setPadding(new Insets(0, CLOSE_ROOM, 0, 0));
         StackPane.setAlignment(close, Pos.TOP_RIGHT);
         root.getChildren().addAll(text, close);
@@ -124,8 +132,14 @@ public final class GuideBar implements SessionPanel {
             dismissed = false;
             guide = Guide.of(state.title(), null, null);
             fill();
+            showRepair(null);
             String name = state.title();
             long asked = open;
+            vm.session().query("Guide", t -> t.openRepair(), r -> {
+                if (asked == open) {
+                    showRepair(r);
+                }
+            });
             vm.session().query("Guide", t -> {
                 var source = wiring.sourceOf(t);
                 return source == null ? Metadata.empty() : source.metadata();
@@ -151,6 +165,13 @@ public final class GuideBar implements SessionPanel {
         watch.setText(guide.watch());
     }
 
+    private void showRepair(OpenRepair r) {
+        repair.setText(r == null ? "" : r.summary() + ". Your file is left as it is: the tables show the copy as"
+                + " qemu repaired it (qemu-img check -r all reports the same counts).");
+        repair.setVisible(r != null);
+        repair.setManaged(r != null);
+    }
+
     private void show(boolean on) {
         root.setVisible(on);
         root.setManaged(on);
@@ -158,6 +179,10 @@ public final class GuideBar implements SessionPanel {
 
     public String titleText() {
         return title.getText();
+    }
+
+    public String repairText() {
+        return repair.getText();
     }
 
     public String watchText() {

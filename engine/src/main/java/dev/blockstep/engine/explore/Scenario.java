@@ -2,6 +2,7 @@ package dev.blockstep.engine.explore;
 
 import dev.blockstep.engine.block.BlockJobSpec;
 import dev.blockstep.engine.block.BlockStack;
+import dev.blockstep.engine.check.OpenRepair;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.fix.FixVariants;
 import dev.blockstep.engine.image.HostFile;
@@ -26,8 +27,15 @@ import java.util.List;
  * setting. A workload that does not end with aio_flush gets one, since qemu-io's quit waits for every request
  * just the same; that aio_flush stands for qemu-io's command loop in exported schedules. Not beside a block job:
  * there quit also waits for the job's end, as the QMP client that started it does, so it stays the last step.
+ *
+ * @param openRepair what qemu's read-write open repaired in a dirty base image before the setup, or null
  */
-public record Scenario(String name, Trace trace, ExploreSetup setup) {
+public record Scenario(String name, Trace trace, ExploreSetup setup, OpenRepair openRepair) {
+
+    /** A scenario whose image needed no repair when it was opened. */
+    public Scenario(String name, Trace trace, ExploreSetup setup) {
+        this(name, trace, setup, null);
+    }
 
     public static Scenario load(Path file) throws ScenarioException {
         Trace t;
@@ -87,7 +95,7 @@ public record Scenario(String name, Trace trace, ExploreSetup setup) {
             throw new ScenarioException(e.getMessage());
         }
         return new Scenario(name, t, new ExploreSetup(name, base, cmds, producers, fix, stack, start.backing(), job,
-                t.job() == null ? 0 : t.job().afterCommands()));
+                t.job() == null ? 0 : t.job().afterCommands()), start.repair());
     }
 
     /** The start image after its setup, with its chain: the one path traces take ({@link TraceImages#start}). */
@@ -113,6 +121,6 @@ public record Scenario(String name, Trace trace, ExploreSetup setup) {
     }
 
     public Scenario withFix(FixVariant v) {
-        return new Scenario(name, trace, setup.withFix(v));
+        return new Scenario(name, trace, setup.withFix(v), openRepair);
     }
 }

@@ -1,5 +1,6 @@
 package dev.blockstep.engine.session;
 
+import dev.blockstep.engine.check.OpenRepair;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.snapshot.Snapshot;
@@ -18,6 +19,11 @@ public interface DebugTarget {
 
     /** The state after the current step. */
     Snapshot current();
+
+    /** What qemu's read-write open repaired in the user's dirty image before step 0, or null (nothing, or none). */
+    default OpenRepair openRepair() {
+        return null;
+    }
 
     /** Steps the coroutine the scheduling policy picks. No-op when nothing can step. */
     Snapshot step();

@@ -1,5 +1,6 @@
 package dev.blockstep.engine.session;
 
+import dev.blockstep.engine.check.OpenRepair;
 import dev.blockstep.engine.coroutine.ScheduleDivergedException;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.fix.FixVariant;
@@ -58,6 +59,11 @@ public final class EngineSession implements DebugTarget {
      */
     public void keepHistoryAsRecording() {
         history.keepAsRecording();
+    }
+
+    @Override
+    public OpenRepair openRepair() {
+        return workload.openRepair();
     }
 
     /** The live engine at the current position (tests and the CLI read it; views use snapshots). */

@@ -3,6 +3,7 @@ package dev.blockstep.engine.session;
 import dev.blockstep.engine.block.BlockJobSpec;
 import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.block.CommandSource;
+import dev.blockstep.engine.check.OpenRepair;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
@@ -21,10 +22,12 @@ import java.util.function.Supplier;
  * @param backing the image's backing chain, opened once and only read, or null when the image has none
  * @param job     the block job started beside the commands, or null
  * @param jobAfter how many commands qemu-io issues before the job starts (0: with the engine)
+ * @param openRepair what qemu's read-write open repaired in the user's dirty image before {@code image} (the
+ *                   repaired copy) was handed over, or null: a front end says so once
  */
 public record Workload(HostFile image, String name, CommandSource commands, FixVariant fixAtStart,
                        Supplier<SchedulingPolicy> policy, BlockStack stack, BackingImage backing, BlockJobSpec job,
-                       int jobAfter) {
+                       int jobAfter, OpenRepair openRepair) {
     public Workload {
         image = image.copy();
         if (stack == null) {
@@ -33,6 +36,13 @@ public record Workload(HostFile image, String name, CommandSource commands, FixV
         if (jobAfter < 0) {
             throw new IllegalArgumentException("jobAfter " + jobAfter);
         }
+    }
+
+    /** A workload on an image that needed no repair when it was opened. */
+    public Workload(HostFile image, String name, CommandSource commands, FixVariant fixAtStart,
+                    Supplier<SchedulingPolicy> policy, BlockStack stack, BackingImage backing, BlockJobSpec job,
+                    int jobAfter) {
+        this(image, name, commands, fixAtStart, policy, stack, backing, job, jobAfter, null);
     }
 
     /** A workload whose job (if any) starts with the engine, before qemu-io's first command. */

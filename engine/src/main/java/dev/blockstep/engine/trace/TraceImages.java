@@ -1,5 +1,7 @@
 package dev.blockstep.engine.trace;
 
+import dev.blockstep.engine.check.DirtyImageRepair;
+import dev.blockstep.engine.check.OpenRepair;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.image.ImageFileException;
@@ -35,8 +37,12 @@ public final class TraceImages {
     private TraceImages() {
     }
 
-    /** The image a workload starts from and the chain below it (null without one). */
-    public record Start(HostFile image, BackingImage backing) {
+    /**
+     * The image a workload starts from and the chain below it (null without one).
+     *
+     * @param repair what qemu's read-write open repaired in the base file (its dirty bit was set), or null
+     */
+    public record Start(HostFile image, BackingImage backing, OpenRepair repair) {
     }
 
     /** @param traceDir the directory of the trace file, against which a base image path is resolved */
@@ -50,7 +56,7 @@ public final class TraceImages {
      * base file's header link must name the layer the trace gives it.
      */
     public static Start start(ImageSetup image, Path traceDir, String name) throws TraceReplayException {
-        return start(image, traceDir, name, "image");
+        return start(image, traceDir, name, "image", true);
     }
 
     /** Whether building {@code image} reads a base file (its own or one of its chain's), so needs a trace file. */
@@ -59,14 +65,17 @@ public final class TraceImages {
                 || BackingLayer.below(image).stream().anyMatch(l -> l.image() instanceof ImageSetup.Base);
     }
 
-    /** {@link #start(ImageSetup, Path, String)} for an image the trace describes at {@code where}. */
-    static Start start(ImageSetup image, Path traceDir, String name, String where)
+    /**
+     * {@link #start(ImageSetup, Path, String)} for an image the trace describes at {@code where}, which qemu opens
+     * read-write ({@code readWrite}: the node the workload or a job writes) or only as a backing file.
+     */
+    static Start start(ImageSetup image, Path traceDir, String name, String where, boolean readWrite)
             throws TraceReplayException {
         BackingLayer layer = image.backing();
         BackingImage below = null;
         if (layer != null) {
             String lowerWhere = where + ".backing.image";
-            Start lower = start(layer.image(), traceDir, name, lowerWhere);
+            Start lower = start(layer.image(), traceDir, name, lowerWhere, false);
             try {
                 below = new BackingImage.Qcow2(Qcow2Driver.open(lower.image(), layer.name(), EngineEventSink.NONE,
                         opener(layer.image(), lower.backing(),
@@ -76,6 +85,7 @@ public final class TraceImages {
             }
         }
         HostFile file;
+        OpenRepair repair = null;
         if (image instanceof ImageSetup.Fresh f) {
             try {
                 file = layer == null ? Qcow2Create.create(f.virtualSize(), f.clusterSize())
@@ -104,6 +114,15 @@ public final class TraceImages {
             } catch (ImageFormatException e) {
                 throw new TraceReplayException(name + ": " + where + ".base: " + e.getMessage());
             }
+            // a backing file is opened read-only and left dirty; a layer the setup writes is opened read-write
+            // by the setup's own session, which repairs it first, as the workload's session does the top
+            if (readWrite || !image.setup().isEmpty()) {
+                try {
+                    repair = DirtyImageRepair.onReadWriteOpen(file, b.path(), line -> { });
+                } catch (ImageFormatException e) {
+                    throw new TraceReplayException(name + ": " + where + ".base: " + e.getMessage());
+                }
+            }
         }
         if (!image.setup().isEmpty()) {
             List<QemuIoCommand> setup = image.setup().stream().map(QemuIoMapping::toQemuIo).toList();
@@ -113,7 +132,7 @@ public final class TraceImages {
             }
             file = run.file();
         }
-        return new Start(file, below);
+        return new Start(file, below, readWrite ? repair : null);
     }
 
     /**

@@ -99,7 +99,7 @@ public final class TraceJob {
                 }
                 return new BlockJobSpec.Mirror(m.target(), f.clusterSize(), mode, granularity, 0);
             }
-            TraceImages.Start start = TraceImages.start(t, traceDir, name, "$.job.targetImage");
+            TraceImages.Start start = TraceImages.start(t, traceDir, name, "$.job.targetImage", true);
             BlockJobSpec.ExistingTarget existing = new BlockJobSpec.ExistingTarget(start.image(), start.backing());
             long size = existing.size(m.target());
             if (image instanceof ImageSetup.Fresh s && s.virtualSize() != size) {

@@ -41,7 +41,7 @@ public final class TraceReplay {
         TraceImages.checkWorkload(trace, start.image(), name);
         return new Workload(start.image(), name, CommandSource.of(TraceImages.commands(trace.workload(), name)),
                 initialFix(trace, name), policy, stack(trace, name), start.backing(),
-                TraceJob.spec(trace.job(), trace.image(), traceDir, name), jobAfter(trace));
+                TraceJob.spec(trace.job(), trace.image(), traceDir, name), jobAfter(trace), start.repair());
     }
 
     /** How many workload commands qemu-io issues before the trace's job starts. */

@@ -4,6 +4,7 @@ import dev.blockstep.engine.block.BlockJob;
 import dev.blockstep.engine.block.CommandSource;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.coroutine.SchedulingPolicy;
+import dev.blockstep.engine.check.OpenRepair;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
 import dev.blockstep.engine.session.Engine;
@@ -64,9 +65,11 @@ public final class TraceRun {
 
     /**
      * What a headless run leaves: the final image of the trace's own node, what qemu printed to stderr, and every
-     * other image the trace's block job wrote (a commit's base, a mirror's target).
+     * other image the trace's block job wrote (a commit's base, a mirror's target), and what the open repaired in
+     * a dirty base image (null: nothing).
      */
-    public record Result(HostFile image, List<String> stderr, long steps, List<BlockJob.WrittenImage> jobImages) {
+    public record Result(HostFile image, List<String> stderr, long steps, List<BlockJob.WrittenImage> jobImages,
+                         OpenRepair openRepair) {
         public Result {
             jobImages = List.copyOf(jobImages);
         }
@@ -89,7 +92,8 @@ public final class TraceRun {
             Workload w = new Workload(image, name, commands, fix,
                     replay ? Policies::fifo : policy(header.metadata(), options.seed()),
                     TraceReplay.stack(header, name), start.backing(),
-                    TraceJob.spec(header.job(), header.image(), traceDir, name), TraceReplay.jobAfter(header));
+                    TraceJob.spec(header.job(), header.image(), traceDir, name), TraceReplay.jobAfter(header),
+                    start.repair());
             Engine engine = new Engine(w).forgetFinished();
             if (replay) {
                 TraceReplay.followFile(file, header, TraceNames.of(file), TraceReplay.Driven.of(engine), name);
@@ -97,7 +101,7 @@ public final class TraceRun {
                 runToEnd(engine, options.forceFix() != null ? Map.of() : TraceReplay.fixChanges(header, name), name);
             }
             return new Result(engine.file(), engine.node().stderrLines(), engine.scheduler().stepIndex(),
-                    engine.jobImages());
+                    engine.jobImages(), start.repair());
         } catch (StreamedCommands.Failed e) {
             throw new TraceReplayException(e.getMessage());
         }
@@ -171,7 +175,7 @@ public final class TraceRun {
         FixVariant fix = options.forceFix() != null ? options.forceFix() : TraceReplay.initialFix(trace, name);
         Workload w = new Workload(start.image(), name, CommandSource.of(TraceImages.commands(trace.workload(), name)),
                 fix, policy(trace.metadata(), options.seed()), TraceReplay.stack(trace, name), start.backing(),
-                TraceJob.spec(trace.job(), trace.image(), traceDir, name), TraceReplay.jobAfter(trace));
+                TraceJob.spec(trace.job(), trace.image(), traceDir, name), TraceReplay.jobAfter(trace), start.repair());
         EngineSession session = new EngineSession(w);
         session.setFix(fix);
         Map<Long, FixVariant> flips = options.forceFix() != null ? Map.of() : TraceReplay.fixChanges(trace, name);

@@ -2,6 +2,8 @@ package dev.blockstep.app.gui.session;
 
 import dev.blockstep.app.cli.BaseChain;
 import dev.blockstep.app.cli.CliException;
+import dev.blockstep.engine.check.DirtyImageRepair;
+import dev.blockstep.engine.check.OpenRepair;
 import dev.blockstep.engine.check.CheckException;
 import dev.blockstep.engine.check.CheckReport;
 import dev.blockstep.engine.check.CheckResult;
@@ -68,9 +70,12 @@ public final class EngineWiring {
                         + String.join(", ", Samples.NAMES) + ")");
             }
             try {
-                return opened(Samples.open(name), Path.of("."), name + ".json");
+                return opened(Samples.open(name), Samples.directory(name), name + ".json");
             } catch (TraceFormatException e) {
                 throw new TargetSource.OpenException(e.getMessage(), e);
+            } catch (IOException e) {
+                throw new TargetSource.OpenException("sample " + name + ": cannot unpack its base image: "
+                        + e.getMessage(), e);
             }
         };
     }
@@ -135,7 +140,8 @@ public final class EngineWiring {
     /**
      * An image on its own: no workload, step 0 shows its tables. An overlay's backing chain is opened as
      * {@code blockstep io} and {@code run} open it (names relative to the image naming them, each layer read-only
-     * from a private copy). The user's files are never written.
+     * from a private copy). The user's files are never written: a dirty image (lazy refcounts, not closed) is
+     * repaired on the engine's copy, as qemu's read-write open repairs it, and the session says so.
      */
     private DebugTarget image(Path path) throws TargetSource.OpenException {
         HostFile file;
@@ -145,15 +151,18 @@ public final class EngineWiring {
             throw new TargetSource.OpenException(path + ": cannot read: " + e.getMessage(), e);
         }
         BackingImage backing;
+        OpenRepair repair;
         try {
             backing = Qcow2Driver.open(file.copy(), path.toString(), EngineEventSink.NONE, BackingChain.of(path))
                     .backingImage();
+            repair = DirtyImageRepair.onReadWriteOpen(file, path.getFileName().toString(), line -> { });
         } catch (ImageFormatException e) {
             throw new TargetSource.OpenException(path + ": " + e.getMessage(), e);
         }
         try {
             return remember(new EngineSession(new Workload(file, path.getFileName().toString(),
-                    CommandSource.of(List.of()), FixVariant.NONE, Policies::fifo, BlockStack.QEMU_IO, backing)), null);
+                    CommandSource.of(List.of()), FixVariant.NONE, Policies::fifo, BlockStack.QEMU_IO, backing, null,
+                    0, repair)), null);
         } catch (IllegalArgumentException e) {
             throw new TargetSource.OpenException(e.getMessage(), e);
         }

@@ -45,6 +45,10 @@ public record Guide(String title, String description, String watch) {
             Map.entry("blockdev-mirror-discard", "Watch the guest's zero write pass mirror_top without MAY_UNMAP and"
                     + " its discard stop there, so no guest request frees a cluster while the mirror job copies into"
                     + " the target; then the pivot, and the check stays clean."),
+            Map.entry("dirty-lazy-refcounts", "Real qemu-io was killed on this lazy-refcounts image, so its"
+                    + " refcounts lag its L2 tables. Read the line above: qemu repaired the image as it opened it, the"
+                    + " step-0 tables are the repaired copy (Check tab: clean). Then watch W1 allocate host cluster 1,"
+                    + " which the repair's refcount rebuild freed."),
             Map.entry("guest-only", "Ordered traffic: no two overlapping requests are in flight, so no key moment"
                     + " leads to a corrupt image."));
 
