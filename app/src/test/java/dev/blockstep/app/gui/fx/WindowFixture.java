@@ -131,6 +131,19 @@ public final class WindowFixture {
     }
 
     /**
+     * Opens {@code file} as if dropped on the window and waits until it is open or refused: returns the error
+     * dialog's text, empty when it opened.
+     */
+    public String openFile(java.nio.file.Path file) {
+        long before = onFx(() -> vm.session().openRevision());
+        Platform.runLater(() -> window.openFile(file));
+        until("the file is open or refused", () -> !vm.errorDialogProperty().get().isEmpty()
+                || vm.session().openRevision() > before && vm.session().state() != null && !vm.busyProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        return onFx(() -> vm.errorDialogProperty().get());
+    }
+
+    /**
      * Opens {@code file} as if dropped on the window, with {@code chooser} answering the question the window asks for
      * it (a base image, a job command), and waits for the refusal in the status bar: returned, after checking it is
      * one line and nothing was opened.
