@@ -12,6 +12,7 @@ import dev.blockstep.app.cli.MapCommand;
 import dev.blockstep.app.cli.ExploreCommand;
 import dev.blockstep.app.cli.ExportDiagramCommand;
 import dev.blockstep.app.cli.MinimizeCommand;
+import dev.blockstep.app.cli.ResizeCommand;
 import dev.blockstep.app.cli.RunCommand;
 import dev.blockstep.app.cli.VerifyCommand;
 import dev.blockstep.app.cli.CliErrors;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Command;
                 IoCommand.class,
                 MapCommand.class,
                 InfoCommand.class,
+                ResizeCommand.class,
                 ImportQemuIoCommand.class,
                 ImportQemuLogCommand.class,
                 ExploreCommand.class,
