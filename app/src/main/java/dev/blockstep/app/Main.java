@@ -2,6 +2,7 @@ package dev.blockstep.app;
 
 import dev.blockstep.app.cli.BenchCommand;
 import dev.blockstep.app.cli.CheckCommand;
+import dev.blockstep.app.cli.CommitCommand;
 import dev.blockstep.app.cli.CreateCommand;
 import dev.blockstep.app.cli.ImportQemuIoCommand;
 import dev.blockstep.app.cli.ImportQemuLogCommand;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Command;
                 MapCommand.class,
                 InfoCommand.class,
                 ResizeCommand.class,
+                CommitCommand.class,
                 ImportQemuIoCommand.class,
                 ImportQemuLogCommand.class,
                 ExploreCommand.class,
