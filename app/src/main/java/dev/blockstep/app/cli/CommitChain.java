@@ -59,7 +59,8 @@ record CommitChain(Opened top, Path basePath) {
         }
         BackingFile link = backingLink(top);
         if (link == null) {
-            err.println("qemu-img: Image does not have a backing file");
+            err.println(base != null ? "qemu-img: Did not find '" + base + "' in the backing chain of '" + name + "'"
+                    : "qemu-img: Image does not have a backing file");
             return null;
         }
         Path basePath = link.resolveFrom(top.path());
