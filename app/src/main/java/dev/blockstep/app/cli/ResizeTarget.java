@@ -123,7 +123,7 @@ sealed interface ResizeTarget {
             }
             try {
                 if (!prealloc.equals("off")) {
-                    DiskAllocation.allocate(path);
+                    DiskAllocation.allocate(path, fileLength);
                 }
             } catch (IOException e) {
                 err.println("qemu-img: Could not preallocate new data: " + e.getMessage());
@@ -173,6 +173,10 @@ sealed interface ResizeTarget {
                     });
             try {
                 run.file().saveChanges(image.path(), image.original());
+                if (prealloc.equals("falloc") || prealloc.equals("full")) {
+                    // the new clusters lie past the old end of the file, which qemu allocates on disk
+                    DiskAllocation.allocate(image.path(), image.original().length());
+                }
             } catch (IOException e) {
                 err.println("qemu-img: " + image.name() + ": writing the image back failed: " + e.getMessage());
                 return false;

@@ -118,6 +118,34 @@ class ResizeDifferentialTest {
     }
 
     /**
+     * falloc and full growths allocate the new clusters on disk, as qemu's do (what iotest 125 checks): writing the
+     * new area afterwards does not grow the file's blocks, and a growth without preallocation does.
+     */
+    @Test
+    void preallocatedGrowthsAllocateTheNewAreaOnDisk() throws Exception {
+        for (String mode : List.of("falloc", "full", "off")) {
+            Path img = dir.resolve("grow-" + mode + ".qcow2");
+            check(Qemu.img("create", "-q", "-f", "qcow2", img.toString(), "2M"));
+            CreateAndIoCommandTest.Run b = CreateAndIoCommandTest.run(null, "resize", "--preallocation=" + mode,
+                    img.toString(), "+1M");
+            assertEquals(0, b.exitCode(), b.stderr());
+            check(Qemu.io("-f", "qcow2", "-c", "write 0 2M", img.toString()));
+            long before = blocks(img);
+            check(Qemu.io("-f", "qcow2", "-c", "write 2M 1M", img.toString()));
+            long after = blocks(img);
+            assertTrue(mode.equals("off") ? after > before : after <= before, mode + ": " + before + " -> " + after
+                    + " blocks");
+        }
+    }
+
+    private static long blocks(Path p) throws Exception {
+        Process s = new ProcessBuilder("stat", "-c", "%b", p.toString()).start();
+        String out = new String(s.getInputStream().readAllBytes()).strip();
+        assertEquals(0, s.waitFor());
+        return Long.parseLong(out);
+    }
+
+    /**
      * Both tools on a fresh copy of {@code base} at the same path (WORK in {@code args}); a mismatch is added to
      * {@code failures}. Returns qemu-img's exit code.
      */
