@@ -35,21 +35,14 @@ public final class CommitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            return commit(out, err);
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return QemuImgArgs.run(spec, this::commit);
     }
 
     private int commit(PrintWriter out, PrintWriter err) {
         QemuImgArgs.Parsed p = QemuImgArgs.parse("commit", args, "f:ht:b:dpqr:", Set.of("object"),
                 Set.of("help", "image-opts"));
         if (p.error() != null) {
-            return fail(err, p.error());
+            return QemuImgArgs.fail(err, p.error());
         }
         String fmt = null;
         String cache = "writeback";
@@ -75,23 +68,23 @@ public final class CommitCommand implements Callable<Integer> {
                 case "r" -> {
                     String bad = rateLimitError(o.value());
                     if (bad != null) {
-                        return fail(err, List.of(bad.split("\n")));
+                        return QemuImgArgs.fail(err, List.of(bad.split("\n")));
                     }
                 }
                 case "object" -> {
-                    return fail(err, List.of("qemu-img: blockstep commit does not support --object (user-creatable "
-                            + "objects such as secrets)"));
+                    return QemuImgArgs.fail(err, List.of("qemu-img: blockstep commit does not support --object "
+                            + "(user-creatable objects such as secrets)"));
                 }
                 default -> {
-                    return fail(err, List.of("qemu-img: blockstep commit does not support --image-opts"));
+                    return QemuImgArgs.fail(err, List.of("qemu-img: blockstep commit does not support --image-opts"));
                 }
             }
         }
         if (p.operands().size() != 1) {
-            return fail(err, QemuImgArgs.exitLines("Expecting one image file name"));
+            return QemuImgArgs.fail(err, QemuImgArgs.exitLines("Expecting one image file name"));
         }
         if (!CACHE_MODES.contains(cache)) {
-            return fail(err, List.of("qemu-img: Invalid cache option: " + cache));
+            return QemuImgArgs.fail(err, List.of("qemu-img: Invalid cache option: " + cache));
         }
         String filename = p.operands().get(0);
         CommitChain chain = CommitChain.open(filename, fmt, base, err);
@@ -125,10 +118,5 @@ public final class CommitCommand implements Callable<Integer> {
             return "qemu-img: Invalid rate limit specified. You may use k, M, G, T, P or E suffixes for\n"
                     + "qemu-img: kilobytes, megabytes, gigabytes, terabytes, petabytes and exabytes.";
         }
-    }
-
-    private static int fail(PrintWriter err, List<String> lines) {
-        lines.forEach(err::println);
-        return 1;
     }
 }

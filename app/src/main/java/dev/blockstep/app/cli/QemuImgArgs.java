@@ -106,6 +106,29 @@ final class QemuImgArgs {
         return !typed.isEmpty() && prefixed.size() == 1 ? prefixed.get(0) : null;
     }
 
+    /** What a subcommand does with its streams, which {@link #run} flushes either way (picocli's do not flush). */
+    @FunctionalInterface
+    interface Body {
+        int run(java.io.PrintWriter out, java.io.PrintWriter err);
+    }
+
+    static int run(picocli.CommandLine.Model.CommandSpec spec, Body body) {
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        try {
+            return body.run(out, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** Prints qemu-img's error lines; exit code 1. */
+    static int fail(java.io.PrintWriter err, List<String> lines) {
+        lines.forEach(err::println);
+        return 1;
+    }
+
     /** error_exit's lines. */
     static List<String> exitLines(String message) {
         return List.of("qemu-img: " + message, "Try 'qemu-img --help' for more information");

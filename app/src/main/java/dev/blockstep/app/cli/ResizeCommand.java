@@ -32,25 +32,18 @@ public final class ResizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            return resize(out, err);
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return QemuImgArgs.run(spec, this::resize);
     }
 
     private int resize(PrintWriter out, PrintWriter err) {
         if (args.size() < 2) {
-            return fail(err, QemuImgArgs.exitLines("Not enough arguments"));
+            return QemuImgArgs.fail(err, QemuImgArgs.exitLines("Not enough arguments"));
         }
         String size = args.get(args.size() - 1);
         QemuImgArgs.Parsed p = QemuImgArgs.parse("resize", args.subList(0, args.size() - 1), "f:hq",
                 Set.of("object", "preallocation"), Set.of("help", "image-opts", "shrink"));
         if (p.error() != null) {
-            return fail(err, p.error());
+            return QemuImgArgs.fail(err, p.error());
         }
         String fmt = null;
         boolean quiet = false;
@@ -65,15 +58,15 @@ public final class ResizeCommand implements Callable<Integer> {
                 case "f" -> fmt = o.value();
                 case "q" -> quiet = true;
                 case "object" -> {
-                    return fail(err, List.of("qemu-img: blockstep resize does not support --object (user-creatable "
-                            + "objects such as secrets)"));
+                    return QemuImgArgs.fail(err, List.of("qemu-img: blockstep resize does not support --object "
+                            + "(user-creatable objects such as secrets)"));
                 }
                 case "image-opts" -> {
-                    return fail(err, List.of("qemu-img: blockstep resize does not support --image-opts"));
+                    return QemuImgArgs.fail(err, List.of("qemu-img: blockstep resize does not support --image-opts"));
                 }
                 case "preallocation" -> {
                     if (!List.of("off", "metadata", "falloc", "full").contains(o.value())) {
-                        return fail(err, List.of("qemu-img: Invalid preallocation mode '" + o.value() + "'"));
+                        return QemuImgArgs.fail(err, List.of("qemu-img: Invalid preallocation mode '" + o.value() + "'"));
                     }
                     prealloc = o.value();
                 }
@@ -81,7 +74,7 @@ public final class ResizeCommand implements Callable<Integer> {
             }
         }
         if (p.operands().size() != 1) {
-            return fail(err, QemuImgArgs.exitLines("Expecting image file name and size"));
+            return QemuImgArgs.fail(err, QemuImgArgs.exitLines("Expecting image file name and size"));
         }
         String filename = p.operands().get(0);
         int relative = size.startsWith("+") ? 1 : size.startsWith("-") ? -1 : 0;
@@ -90,7 +83,7 @@ public final class ResizeCommand implements Callable<Integer> {
         try {
             n = sizeOption(magnitude);
         } catch (Cvtnum.NumberException e) {
-            return fail(err, List.of("qemu-img: " + e.getMessage()));
+            return QemuImgArgs.fail(err, List.of("qemu-img: " + e.getMessage()));
         }
         ResizeTarget target = ResizeTarget.open(filename, fmt, err);
         if (target == null) {
@@ -99,13 +92,13 @@ public final class ResizeCommand implements Callable<Integer> {
         long current = target.length();
         long total = relative == 0 ? n : current + n * relative;
         if (total <= 0) {
-            return fail(err, List.of("qemu-img: New image size must be positive"));
+            return QemuImgArgs.fail(err, List.of("qemu-img: New image size must be positive"));
         }
         if (total <= current && !prealloc.equals("off")) {
-            return fail(err, List.of("qemu-img: Preallocation can only be used for growing images"));
+            return QemuImgArgs.fail(err, List.of("qemu-img: Preallocation can only be used for growing images"));
         }
         if (total < current && !shrink) {
-            return fail(err, List.of("qemu-img: Use the --shrink option to perform a shrink operation.",
+            return QemuImgArgs.fail(err, List.of("qemu-img: Use the --shrink option to perform a shrink operation.",
                     "qemu-img: warning: Shrinking an image will delete all data beyond the shrunken image's end. "
                             + "Before performing such an operation, make sure there is no important data there."));
         }
@@ -135,10 +128,5 @@ public final class ResizeCommand implements Callable<Integer> {
             throw new Cvtnum.NumberException("Value '" + value + "' is out of range for parameter 'size'");
         }
         return v.longValue();
-    }
-
-    private static int fail(PrintWriter err, List<String> lines) {
-        lines.forEach(err::println);
-        return 1;
     }
 }
