@@ -66,7 +66,8 @@ public final class ResizeCommand implements Callable<Integer> {
                 }
                 case "preallocation" -> {
                     if (!List.of("off", "metadata", "falloc", "full").contains(o.value())) {
-                        return QemuImgArgs.fail(err, List.of("qemu-img: Invalid preallocation mode '" + o.value() + "'"));
+                        return QemuImgArgs.fail(err, List.of("qemu-img: Invalid preallocation mode '" + o.value()
+                                + "'"));
                     }
                     prealloc = o.value();
                 }
