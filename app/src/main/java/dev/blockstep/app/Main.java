@@ -2,6 +2,7 @@ package dev.blockstep.app;
 
 import dev.blockstep.app.cli.BenchCommand;
 import dev.blockstep.app.cli.CheckCommand;
+import dev.blockstep.app.cli.CommitCommand;
 import dev.blockstep.app.cli.CreateCommand;
 import dev.blockstep.app.cli.ImportQemuIoCommand;
 import dev.blockstep.app.cli.ImportQemuLogCommand;
@@ -12,6 +13,7 @@ import dev.blockstep.app.cli.MapCommand;
 import dev.blockstep.app.cli.ExploreCommand;
 import dev.blockstep.app.cli.ExportDiagramCommand;
 import dev.blockstep.app.cli.MinimizeCommand;
+import dev.blockstep.app.cli.ResizeCommand;
 import dev.blockstep.app.cli.RunCommand;
 import dev.blockstep.app.cli.VerifyCommand;
 import dev.blockstep.app.cli.CliErrors;
@@ -35,6 +37,8 @@ import picocli.CommandLine.Command;
                 IoCommand.class,
                 MapCommand.class,
                 InfoCommand.class,
+                ResizeCommand.class,
+                CommitCommand.class,
                 ImportQemuIoCommand.class,
                 ImportQemuLogCommand.class,
                 ExploreCommand.class,

@@ -18,10 +18,15 @@ final class DiskAllocation {
     }
 
     static void allocate(Path file) throws IOException {
+        allocate(file, 0);
+    }
+
+    /** The blocks from byte {@code from} (a growth's new part) to the end of the file. */
+    static void allocate(Path file, long from) throws IOException {
         try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.allocate(CHUNK);
             long size = c.size();
-            for (long at = 0; at < size; at += CHUNK) {
+            for (long at = from; at < size; at += CHUNK) {
                 b.clear().limit((int) Math.min(CHUNK, size - at));
                 while (b.hasRemaining() && c.read(b, at + b.position()) >= 0) {
                     // a short read goes on where it stopped

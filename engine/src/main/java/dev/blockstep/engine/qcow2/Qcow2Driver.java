@@ -350,6 +350,15 @@ public final class Qcow2Driver {
         s.backing = image;
     }
 
+    /**
+     * qcow2_cluster_discard(offset, bytes, QCOW2_DISCARD_SNAPSHOT, full_discard=true), as qcow2_make_empty's
+     * fallback runs it: the entries are left empty, so reads fall through to the backing file.
+     */
+    public void discardAll(int co, long offset, long bytes) {
+        s.enter(co);
+        zero.clusterDiscard(offset, bytes, true, DiscardType.SNAPSHOT, true);
+    }
+
     /** Lock held: qcow2_co_pdiscard for one piece (partial clusters: false, ignored), including the punch. */
     public boolean pdiscard(int co, long offset, long bytes) {
         return pdiscard(co, offset, bytes, true);

@@ -23,6 +23,18 @@ public final class Cvtnum {
     }
 
     public static long parse(String text) throws NumberException {
+        BigInteger value = parseUnbounded(text);
+        if (value.compareTo(INT64_MAX) > 0) {
+            throw new NumberException("Parsing error: argument too large -- " + text);
+        }
+        return value.longValueExact();
+    }
+
+    /**
+     * qemu_strtosz's grammar with no upper bound: the caller applies its own (qemu-img's size options take up to
+     * 2^64 - 1 and wrap it into an int64).
+     */
+    public static BigInteger parseUnbounded(String text) throws NumberException {
         String s = text.strip();
         if (s.isEmpty() || s.startsWith("-")) {
             throw invalid(text);
@@ -37,7 +49,7 @@ public final class Cvtnum {
         }
         long plain = plainDecimal(s, shift);
         if (plain >= 0) {
-            return plain;
+            return BigInteger.valueOf(plain);
         }
         BigInteger value;
         try {
@@ -62,10 +74,7 @@ public final class Cvtnum {
         } catch (NumberFormatException e) {
             throw invalid(text);
         }
-        if (value.compareTo(INT64_MAX) > 0) {
-            throw new NumberException("Parsing error: argument too large -- " + text);
-        }
-        return value.longValueExact();
+        return value;
     }
 
     /**
