@@ -43,6 +43,9 @@ class IoOpenReopenDifferentialTest {
         "detect-zeroes=on", "detect-zeroes=off", "detect-zeroes=unmap,discard=unmap", "cache.direct=on",
         "cache.no-flush=on", "cache.no-flush=off", "auto-read-only=on", "lazy-refcounts=yes", "noauto-read-only",
         "l2-cache-size=8k,cache-size=1M", "driver=qcow2", "file.driver=file"};
+    /** The values whose effect shows in the bytes of an image closed normally: what is punched or zeroed. */
+    private static final String[] EFFECTFUL = {"pass-discard-request=off", "discard=ignore", "detect-zeroes=on",
+        "detect-zeroes=unmap,discard=unmap", "pass-discard-request=off,discard=unmap", "discard=unmap"};
     /** Values qemu refuses, each with its own line. */
     private static final String[] BAD = {"overlap-check=blubb", "lazy-refcounts=42", "refcount-cache-size=256T",
         "read-only=foo", "foo=bar", "l2-cache-size=1M,cache-size=512k", "cache-size=x",
@@ -106,6 +109,45 @@ class IoOpenReopenDifferentialTest {
         }
         assertEquals("", String.join("\n", failures));
         assertTrue(dirty >= SCRIPTS / 40, dirty + " images left dirty");
+    }
+
+    /**
+     * The cache sizes decide which tables an eviction writes back before a kill: on a dirty image with lazy refcounts
+     * the refcount blocks reach the disk only that way, and with the write cache on the L2 tables too. Writes spread
+     * over a 64 MiB image with 4 KiB clusters (a refcount block per 8 MiB, an L2 table per 2 MiB), after an open or
+     * reopen that sizes the caches, then {@code sigraise 9}.
+     */
+    @Test
+    void cacheSizesDecideWhatAKillLeaves() throws Exception {
+        Path base = dir.resolve("big.qcow2");
+        assertEquals(0, Qemu.img("create", "-q", "-f", "qcow2", "-o", "lazy_refcounts=on,cluster_size=4096",
+                base.toString(), "64M").exitCode());
+        Path main = dir.resolve("cmain.qcow2");
+        List<String> failures = new ArrayList<>();
+        String[] sizes = {"refcount-cache-size=16k", "refcount-cache-size=64k", "refcount-cache-size=1M",
+            "l2-cache-size=8k", "l2-cache-size=16k,refcount-cache-size=32k", "cache-size=64k", "cache-size=2M",
+            "l2-cache-entry-size=1024", "l2-cache-size=8k,l2-cache-entry-size=4096"};
+        for (int seed = 1; seed <= SCRIPTS / 16 && failures.size() < 6; seed++) {
+            Random r = new Random(seed * 104729L);
+            List<String> lines = new ArrayList<>();
+            String o = sizes[seed % sizes.length];
+            boolean reopen = r.nextBoolean();
+            if (!reopen) {
+                lines.add("close");
+                lines.add("open -o " + o + (r.nextBoolean() ? " -t writeback " : " ") + main);
+            }
+            for (int i = 0, n = 10 + r.nextInt(20); i < n; i++) {
+                if (reopen && i == 2) {
+                    lines.add("reopen " + (r.nextBoolean() ? "-c writeback " : "") + "-o " + o);
+                }
+                lines.add("write -P " + (1 + r.nextInt(200)) + " " + 4096L * r.nextInt(16384) + " "
+                        + 512 * (1 + r.nextInt(16)));
+            }
+            lines.add("sigraise 9");
+            compare("cache seed " + seed + " " + lines, failures, base, base, main, dir.resolve("cother.qcow2"),
+                    List.of(main.toString()), lines, false, List.of(), true);
+        }
+        assertEquals("", String.join("\n", failures));
     }
 
     /**
@@ -197,7 +239,9 @@ class IoOpenReopenDifferentialTest {
     }
 
     private static String data(Random r) {
-        long off = 4096L * r.nextInt(256) + (r.nextInt(4) == 0 ? 512L * r.nextInt(8) : 0);
+        // offsets from a few 64 KiB steps, so that discards and zero writes meet the data written before them
+        long off = 65536L * r.nextInt(16) + (r.nextInt(3) == 0 ? 4096L * r.nextInt(16) : 0)
+                + (r.nextInt(4) == 0 ? 512L * r.nextInt(8) : 0);
         long len = r.nextInt(3) == 0 ? 512L * (1 + r.nextInt(16)) : 4096L * (1 + r.nextInt(48));
         len = Math.min(len, (1 << 20) - off);
         return switch (r.nextInt(9)) {
@@ -274,7 +318,7 @@ class IoOpenReopenDifferentialTest {
         for (int i = 0, n = 1 + r.nextInt(3); i < n; i++) {
             values.add(killed && r.nextBoolean() ? List.of("lazy-refcounts=on", "lazy-refcounts=off",
                     "cache-size=64k", "l2-cache-size=8k", "refcount-cache-size=16k").get(r.nextInt(5))
-                    : GOOD[r.nextInt(GOOD.length)]);
+                    : r.nextBoolean() ? EFFECTFUL[r.nextInt(EFFECTFUL.length)] : GOOD[r.nextInt(GOOD.length)]);
         }
         return String.join(",", values);
     }
