@@ -172,7 +172,7 @@ class IoOpenReopenDifferentialTest {
         ours.addAll(args);
         Qemu.Result b;
         if (child) {
-            b = child(ours);
+            b = LazyRefcountsAgainstQemuTest.child(ours);
         } else {
             CreateAndIoCommandTest.Run run = CreateAndIoCommandTest.run(input, ours.toArray(String[]::new));
             b = new Qemu.Result(run.exitCode(), run.stdout(), run.stderr());
@@ -191,14 +191,6 @@ class IoOpenReopenDifferentialTest {
                 failures.add(how + ": qemu-img check differs\n" + qemuCheck + "\n" + ourCheck);
             }
         }
-    }
-
-    /** blockstep's CLI in a child JVM on this build's class path; a signal's death shows as 128 + N. */
-    private static Qemu.Result child(List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), "dev.blockstep.app.Main"));
-        cmd.addAll(args);
-        return Qemu.run(Path.of(System.getProperty("java.home"), "bin", "java").toString(), cmd, null);
     }
 
     /**
