@@ -68,6 +68,11 @@ final class IoOpener implements QemuIoSessions.Opener {
         if (o.forceShare() && !o.readOnly()) {
             throw new QemuIoSessions.OpenFailed(cantOpen + "force-share=on can only be used with read-only images");
         }
+        try {
+            NodeSettings.checkBeforeFile(opts);
+        } catch (OptionValues.OptionException e) {
+            throw new QemuIoSessions.OpenFailed(cantOpen + e.getMessage());
+        }
         if (path == null) {
             throw new QemuIoSessions.OpenFailed(cantOpen + (opts == null || !opts.values().containsKey("driver")
                     ? "Must specify either driver or file" : "A block device must be specified for \"file\""));
@@ -79,11 +84,6 @@ final class IoOpener implements QemuIoSessions.Opener {
                     + "cache.direct=on, which was not specified.");
         }
         Opened img;
-        try {
-            NodeSettings.checkBeforeFile(opts);
-        } catch (OptionValues.OptionException e) {
-            throw new QemuIoSessions.OpenFailed(cantOpen + e.getMessage());
-        }
         try {
             img = Opened.open(path, o.snapshot());
         } catch (InvalidPathException | ImageFileException | ImageFormatException | Qcow2Create.CreateException e) {

@@ -132,7 +132,7 @@ public record NodeSettings(Map<String, String> explicit, boolean readOnly, boole
 
     /**
      * What bdrv_open refuses before it opens the file: a boolean of block.c's own that does not parse, or a driver
-     * other than qcow2.
+     * other than qcow2; and what blockstep refuses then: a protocol other than file (blkdebug, nbd...).
      */
     public static void checkBeforeFile(QemuOpts opts) throws OptionException {
         Map<String, String> given = opts == null ? Map.of() : opts.values();
@@ -142,6 +142,11 @@ public record NodeSettings(Map<String, String> explicit, boolean readOnly, boole
         String driver = given.get("driver");
         if (driver != null && driverRefusal(driver) != null) {
             throw new OptionException(driverRefusal(driver));
+        }
+        String protocol = given.get("file.driver");
+        if (protocol != null && !protocol.equals("file")) {
+            throw new OptionException("blockstep io opens files only through the file protocol, not '" + protocol
+                    + "'");
         }
     }
 
