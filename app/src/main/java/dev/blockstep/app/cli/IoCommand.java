@@ -1,23 +1,16 @@
 package dev.blockstep.app.cli;
 
-import dev.blockstep.engine.block.BlockStack;
-import dev.blockstep.engine.check.DirtyImageRepair;
 import dev.blockstep.engine.fix.FixVariant;
-import dev.blockstep.engine.image.HostFile;
-import dev.blockstep.engine.image.ImageFileException;
-import dev.blockstep.engine.qcow2.BackingImage;
-import dev.blockstep.engine.qcow2.Qcow2Create;
-import dev.blockstep.engine.qcow2.format.ImageFormatException;
+import dev.blockstep.engine.qemuio.NodeSettings;
 import dev.blockstep.engine.qemuio.QemuIoScript;
+import dev.blockstep.engine.qemuio.QemuIoSession;
+import dev.blockstep.engine.qemuio.QemuIoSessions;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import dev.blockstep.trace.NodeOptions;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -95,17 +88,10 @@ public final class IoCommand implements Callable<Integer> {
             + "place). Without it no file is open until the script's first open command, whose options apply.")
     String image;
 
-    /** open -d: whether discards may unmap (null: qemu-io's default, unmap). */
-    NodeOptions.Discard discard;
-
     /** The start of qemu-io's line when the image does not open: --image-opts names no device. */
     private String cantOpen() {
         return imageOpts ? "qemu-io: can't open: " : "qemu-io: can't open device " + image + ": ";
     }
-
-    /** Image formats qemu 7.2 knows, which blockstep io does not open. */
-    private static final List<String> QEMU_FORMATS = List.of("raw", "file", "qcow", "qed", "vmdk", "vdi", "vpc",
-            "vhdx", "parallels", "luks", "dmg", "bochs", "cloop", "vvfat", "blkdebug", "null-co", "nbd");
 
     /** qemu-io's own refusals of its command-line options, or null when they are acceptable. */
     private String optionError() {
@@ -124,10 +110,8 @@ public final class IoCommand implements Callable<Integer> {
             return cantOpen() + "aio=native was specified, but it requires "
                     + "cache.direct=on, which was not specified.";
         }
-        if (format != null && !format.equals("qcow2")) {
-            return cantOpen() + (QEMU_FORMATS.contains(format)
-                    ? "blockstep io opens only qcow2 images, not '" + format + "'"
-                    : "Unknown driver '" + format + "'");
+        if (format != null && NodeSettings.driverRefusal(format) != null) {
+            return cantOpen() + NodeSettings.driverRefusal(format);
         }
         return null;
     }
@@ -137,16 +121,7 @@ public final class IoCommand implements Callable<Integer> {
      * qemu-io applies -n and -t in command-line order; picocli keeps no order, so -t wins over -n here.
      */
     NodeOptions.Cache cacheMode() {
-        if (cache == null) {
-            return nocache ? NodeOptions.Cache.NONE : null;
-        }
-        return switch (cache) {
-            case "none", "off" -> NodeOptions.Cache.NONE;
-            case "writeback" -> NodeOptions.Cache.WRITEBACK;
-            case "unsafe" -> NodeOptions.Cache.UNSAFE;
-            case "directsync" -> NodeOptions.Cache.DIRECTSYNC;
-            default -> NodeOptions.Cache.WRITETHROUGH;
-        };
+        return IoOpener.cacheMode(cache, nocache);
     }
 
     @Override
@@ -182,109 +157,29 @@ public final class IoCommand implements Callable<Integer> {
     }
 
     private int runScript(PrintWriter out, PrintWriter err) {
-        if (image == null) {
-            return runWithoutImage(out, err);
-        }
-        String refused = optionError();
-        if (refused != null) {
-            err.println(refused);
-            err.flush();
-            return 1;
-        }
-        String error;
-        Opened img = null;
-        try {
-            img = open();
-            error = img == null ? null : openError();
-        } catch (InvalidPathException e) {
-            error = cantOpen() + e.getMessage();
-        } catch (ImageFileException | ImageFormatException | Qcow2Create.CreateException e) {
-            error = cantOpen() + e.getMessage();
-        }
-        if (img == null || error != null) {
-            err.println(error == null ? ImageOptsArgument.parse(image).error() : error);
-            err.flush();
-            return 1;
-        }
-        return run(img, null, out, err);
-    }
-
-    /**
-     * qemu-io without IMAGE: each open line in turn sets its options and opens its file, until one opens; the lines
-     * before it run with no file open.
-     */
-    private int runWithoutImage(PrintWriter out, PrintWriter err) {
-        java.util.Map<Integer, String> failed = new java.util.HashMap<>();
-        for (OpenLine.Found o = OpenLine.find(scriptLines(), 0); o != null;
-             o = OpenLine.find(scriptLines(), o.line() + 1)) {
-            String error = o.applyTo(this);
-            if (error == null) {
-                error = optionError();
+        IoOpener opener = new IoOpener(imageOpts, err);
+        QemuIoSession first = null;
+        if (image != null) {
+            String refused = optionError();
+            if (refused != null) {
+                err.println(refused);
+                err.flush();
+                return 1;
             }
-            if (error == null) {
-                try {
-                    Opened img = open();
-                    error = openError();
-                    if (error == null) {
-                        return run(img, new QemuIoScript.Opening(o.line(), failed), out, err);
-                    }
-                } catch (InvalidPathException e) {
-                    error = cantOpen() + e.getMessage();
-                } catch (ImageFileException | ImageFormatException | Qcow2Create.CreateException e) {
-                    error = cantOpen() + e.getMessage();
-                }
-            }
-            failed.put(o.line(), error);
-            image = null;
-        }
-        return run(Opened.none(), new QemuIoScript.Opening(-1, failed), out, err);
-    }
-
-    /** The image IMAGE names (through --image-opts' file.filename), or null when --image-opts' string is refused. */
-    private Opened open() throws ImageFileException, ImageFormatException, Qcow2Create.CreateException {
-        String name = image;
-        if (imageOpts) {
-            ImageOptsArgument a = ImageOptsArgument.parse(image);
-            if (a.error() != null) {
-                return null;
-            }
-            name = a.filename();
-        }
-        return Opened.open(name, snapshot);
-    }
-
-    /** bdrv_open_common's refusal once the file itself has opened, or null. */
-    private String openError() {
-        return copyOnRead && readOnly ? cantOpen() + "Can't use copy-on-read on read-only device" : null;
-    }
-
-    /** The script on {@code img}; {@code opening} says where a script without IMAGE opens it (null: IMAGE given). */
-    private int run(Opened img, QemuIoScript.Opening opening, PrintWriter out, PrintWriter err) {
-        String name = img.name();
-        HostFile file = img.file();
-        BackingImage backing = img.backing();
-        Path path = img.path();
-        HostFile original = img.original();
-        if (path != null && !readOnly && !snapshot && DirtyImageRepair.isDirty(file)) {
-            // bdrv_open of a dirty lazy-refcounts image read-write repairs it first, as qcow2_do_open does
             try {
-                DirtyImageRepair.onReadWriteOpen(file, name, line -> {
-                    err.println(line);
-                    err.flush();
-                });
-            } catch (ImageFormatException e) {
-                err.println(cantOpen() + e.getMessage());
+                first = opener.open(IoOpener.commandLine(image, readOnly, snapshot, copyOnRead, nocache, cache, aio));
+            } catch (QemuIoSessions.OpenFailed e) {
+                err.println(e.getMessage());
                 err.flush();
                 return 1;
             }
         }
+        String name = image == null ? "io" : image;
         QemuIoScript.Result run;
         try {
-            run = QemuIoScript.run(file, backing, readOnly, copyOnRead, opening,
-                    BlockStack.of(null, new NodeOptions(discard, null, cacheMode())),
-                    name, scriptLines(),
-                    i -> commands.isEmpty() ? "<stdin>:" + (i + 1) : "-c #" + (i + 1), commands.isEmpty(), fix.orElse(FixVariant.NONE), seed,
-                    new QemuIoScript.Console() {
+            run = QemuIoSessions.run(first, opener, scriptLines(),
+                    i -> commands.isEmpty() ? "<stdin>:" + (i + 1) : "-c #" + (i + 1), commands.isEmpty(),
+                    fix.orElse(FixVariant.NONE), seed, new QemuIoScript.Console() {
                         @Override
                         public void out(String text) {
                             out.print(text);
@@ -304,28 +199,20 @@ public final class IoCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        boolean failed = run.failed();
+        boolean failed = run.failed() || opener.failed;
         if (run.stuck()) {
             out.flush();
             err.println("blockstep io: " + name + ": requests deadlocked; qemu would hang here");
             failed = true;
         }
         out.flush();
-        if (path == null || snapshot || readOnly && !run.reopenedWritable()) {
-            err.flush();
-            return run.signal() != 0 ? die(run.signal(), out, failed ? 1 : 0) : failed ? 1 : 0;
-        }
-        try {
-            run.file().saveChanges(path, original);
-        } catch (IOException e) {
-            err.println("qemu-io: " + name + ": writing the image back failed: " + e.getMessage());
-            failed = true;
-        }
         err.flush();
-        if (run.signal() != 0) {
-            return die(run.signal(), out, failed ? 1 : 0);
-        }
-        return failed ? 1 : 0;
+        return exitStatus(run.signal(), failed, out);
+    }
+
+    /** qemu-io's exit: death by the fatal signal the script raised, else 1 if anything failed. */
+    private int exitStatus(int signal, boolean failed, PrintWriter out) {
+        return signal != 0 ? die(signal, out, failed ? 1 : 0) : failed ? 1 : 0;
     }
 
     private List<String> stdinLines;

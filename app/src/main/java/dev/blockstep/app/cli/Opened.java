@@ -37,13 +37,4 @@ record Opened(String name, Path path, HostFile original, HostFile file, BackingI
         }
         return new Opened(name, path, original, file, backing);
     }
-
-    /** No file open: the engine gets an empty image that no command reaches and nothing writes back. */
-    static Opened none() {
-        try {
-            return new Opened("", null, null, Qcow2Create.create(0, 65536), null);
-        } catch (Qcow2Create.CreateException e) {
-            throw new IllegalStateException("an empty qcow2 image could not be made: " + e.getMessage(), e);
-        }
-    }
 }

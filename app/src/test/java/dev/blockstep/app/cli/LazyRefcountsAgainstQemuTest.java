@@ -168,7 +168,7 @@ class LazyRefcountsAgainstQemuTest {
     }
 
     /** blockstep's CLI in a child JVM on this build's class path; a signal's death shows as 128 + N. */
-    private static Qemu.Result child(List<String> args) {
+    static Qemu.Result child(List<String> args) {
         List<String> cmd = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
                 System.getProperty("java.class.path"), "dev.blockstep.app.Main"));
         cmd.addAll(args);

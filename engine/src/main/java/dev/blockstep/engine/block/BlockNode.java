@@ -80,7 +80,7 @@ public final class BlockNode {
 
     /** BDRV_O_UNMAP: the node was opened with discard=unmap (qemu-io always opens with it). */
     private boolean unmap;
-    private final DetectZeroes detectZeroes;
+    private DetectZeroes detectZeroes;
 
     /** A node as qemu-io opens it: BDRV_O_UNMAP, detect-zeroes off. */
     public BlockNode(FixVariant fix) {
@@ -129,6 +129,12 @@ public final class BlockNode {
 
     public DetectZeroes detectZeroes() {
         return detectZeroes;
+    }
+
+    /** A drained reopen's discard and detect-zeroes options (bdrv_reopen_prepare's flags and detect_zeroes). */
+    public void reopen(boolean unmap, DetectZeroes detectZeroes) {
+        this.unmap = unmap;
+        this.detectZeroes = detectZeroes;
     }
 
     /** The sink to open the driver with: it forwards to whichever step is running. */

@@ -74,9 +74,14 @@ public record BlockStack(WorkloadProducer producer, NodeOptions options) {
         return c == Cache.WRITETHROUGH || c == Cache.DIRECTSYNC;
     }
 
+    /** BDRV_O_NO_FLUSH: cache=unsafe. */
+    public boolean noFlush() {
+        return stated().cache() == Cache.UNSAFE;
+    }
+
     /** The qcow2 node with this stack's open flags. */
     public BlockNode node(FixVariant fix) {
-        return new BlockNode(fix, unmap(), detectZeroes()).noFlush(stated().cache() == Cache.UNSAFE);
+        return new BlockNode(fix, unmap(), detectZeroes()).noFlush(noFlush());
     }
 
     /** What qemu-io's commands go through: the BlockBackend itself, or an NBD export of it. */

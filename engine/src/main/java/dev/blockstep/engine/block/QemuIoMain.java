@@ -32,8 +32,11 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
      * stand (their next step never runs).
      */
     private boolean killed;
-    /** A reopen -c waiting for its drain; its cache mode applies once nothing is in flight. */
+    /** A reopen waiting for its drain; its cache mode and options apply once nothing is in flight. */
     private QemuIoCommand.Reopen pendingReopen;
+    private int pendingReopenIndex;
+    /** Applies a drained reopen's node and driver options, by the command's index. */
+    private java.util.function.IntConsumer reopenHook = i -> { };
     /** A block job runs beside the workload; quit waits for it (see {@link #jobStarted}). */
     private boolean jobRunning;
     private boolean awaitingJob;
@@ -209,7 +212,8 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         if (c instanceof QemuIoCommand.AioFlush || c instanceof QemuIoCommand.Reopen) {
             // bdrv_reopen drains as aio_flush does, then changes the cache mode
             issued.add(new IssuedCommand(pc - 1, id(), name(), IssuedCommand.Kind.DRAIN));
-            pendingReopen = c instanceof QemuIoCommand.Reopen r && r.cache() != null ? r : null;
+            pendingReopen = c instanceof QemuIoCommand.Reopen r ? r : null;
+            pendingReopenIndex = pc - 1;
             if (inFlight == 0) {
                 reopened();
                 node.outputGroup(pc);
@@ -263,10 +267,18 @@ public final class QemuIoMain extends Coroutine implements RequestCoroutine.Requ
         if (r == null) {
             return;
         }
-        if (target instanceof BlockBackend blk) {
-            blk.writethrough(r.writethrough());
+        if (r.cache() != null) {
+            if (target instanceof BlockBackend blk) {
+                blk.writethrough(r.writethrough());
+            }
+            node.noFlush(r.noFlush());
         }
-        node.noFlush(r.noFlush());
+        reopenHook.accept(pendingReopenIndex);
+    }
+
+    /** Who applies a drained reopen's options (bdrv_reopen's prepare and commit), given the command's index. */
+    public void onReopen(java.util.function.IntConsumer hook) {
+        reopenHook = hook;
     }
 
     /** What a reopen -c may have changed, for a checkpoint to keep. */

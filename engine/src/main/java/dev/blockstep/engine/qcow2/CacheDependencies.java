@@ -211,6 +211,20 @@ final class CacheDependencies {
         return out;
     }
 
+    /**
+     * qcow2_update_options_commit: the old caches, written back by then, give way to empty ones of the new sizes.
+     * The engine keeps at most {@link #MAX_ENTRIES} slots per cache (qemu would try to allocate the memory for more):
+     * beyond that only the slot a table's lookup starts at could differ from qemu's.
+     */
+    void replaceCaches(int l2Entries, int l2EntrySize, int refcountEntries) {
+        entries[0] = new CacheEntries(Math.min(l2Entries, MAX_ENTRIES), l2EntrySize);
+        entries[1] = new CacheEntries(Math.min(refcountEntries, MAX_ENTRIES), s.clusterSize);
+        java.util.Arrays.fill(dependsOnOther, false);
+        java.util.Arrays.fill(dependsOnFlush, false);
+    }
+
+    static final int MAX_ENTRIES = 1 << 20;
+
     /** qcow2_cache_set_dependency: {@code c} is written back only after {@code dependency} from now on. */
     void setDependency(Cache c, Cache dependency) {
         if (dependsOnOther[dependency.ordinal()]) {

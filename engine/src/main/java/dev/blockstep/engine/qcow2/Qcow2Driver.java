@@ -450,6 +450,43 @@ public final class Qcow2Driver {
         }
     }
 
+    /**
+     * qcow2_update_options at an open or a drained reopen: both caches are flushed (an open's caches are empty) and
+     * replaced by caches of the new sizes, turning lazy refcounts off marks the image clean (qcow2_mark_clean), and
+     * the discard types passed down change. With {@code readOnly}, qcow2_reopen_prepare then flushes and marks the
+     * image clean as well. Nothing runs beside a drained reopen, so its file flushes are not made as steps. At an
+     * open ({@code opening}) there are no caches to flush yet and no lazy-refcounts setting to turn off.
+     */
+    public void updateOptions(int co, Qcow2RuntimeOptions o, boolean opening, boolean readOnly) {
+        if (s.corrupt) {
+            return;
+        }
+        if (opening) {
+            refcounts.caches.deps.replaceCaches(o.l2Entries(), o.l2EntrySize(), o.refcountEntries());
+            s.useLazyRefcounts = o.lazyRefcounts();
+            s.discardPassthrough.clear();
+            s.discardPassthrough.addAll(o.discardPassthrough());
+            return;
+        }
+        s.enter(co);
+        MetadataCaches caches = refcounts.caches;
+        try {
+            caches.flushL2();
+            caches.flushRefcountBlocks();
+            caches.deps.replaceCaches(o.l2Entries(), o.l2EntrySize(), o.refcountEntries());
+            if (s.useLazyRefcounts && !o.lazyRefcounts() || readOnly) {
+                DirtyBit.markClean(s, caches);
+            }
+        } catch (Qcow2Error ignored) {
+            // the image is marked corrupt and the driver detached, as qemu's failed reopen leaves it
+        } finally {
+            caches.deps.takeIo();
+        }
+        s.useLazyRefcounts = o.lazyRefcounts();
+        s.discardPassthrough.clear();
+        s.discardPassthrough.addAll(o.discardPassthrough());
+    }
+
     /** The metadata as an {@link dev.blockstep.engine.snapshot.ImageView}. */
     public dev.blockstep.engine.snapshot.ImageView imageView() {
         return ImageViews.of(s);

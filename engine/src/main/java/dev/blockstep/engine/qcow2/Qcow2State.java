@@ -55,8 +55,8 @@ public final class Qcow2State {
     final List<long[]> discards = new ArrayList<>();
     /** A fatal corruption was signalled: qemu has detached the driver (bs->drv = NULL). */
     boolean corrupt;
-    /** use_lazy_refcounts: the compatible feature bit, read at open. */
-    final boolean useLazyRefcounts;
+    /** use_lazy_refcounts: the compatible feature bit read at open, or the lazy-refcounts option. */
+    boolean useLazyRefcounts;
     /** discard_passthrough[type]. */
     final Set<DiscardType> discardPassthrough;
 

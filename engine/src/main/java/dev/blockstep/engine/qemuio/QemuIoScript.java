@@ -12,6 +12,7 @@ import dev.blockstep.engine.session.Workload;
 import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.block.CommandSource;
 import dev.blockstep.engine.qcow2.BackingImage;
+import dev.blockstep.engine.qcow2.OptionValues;
 import dev.blockstep.trace.qemuio.QemuIoCommand;
 import dev.blockstep.trace.qemuio.QemuIoParser;
 import dev.blockstep.trace.qemuio.QemuIoSyntaxException;
@@ -48,15 +49,15 @@ public final class QemuIoScript {
     /** Signals whose default action is to ignore them: raise() returns and qemu-io goes on. */
     private static final java.util.Set<Integer> IGNORED_SIGNALS = java.util.Set.of(0, 17, 23, 28);
 
-    /** A script line parsed: the index of its command, or the error qemu-io prints for it, or neither. */
-    private record Entry(int command, QemuIoSyntaxException refused) {
+    /**
+     * A script line parsed: the index of its command, or the error qemu-io prints for it, or neither; {@code warnings}
+     * are stderr lines printed first (QemuOpts' deprecation warnings).
+     */
+    private record Entry(int command, QemuIoSyntaxException refused, List<String> warnings) {
     }
 
     private final List<Entry> entries = new ArrayList<>();
     private final List<QemuIoCommand> commands = new ArrayList<>();
-
-    private QemuIoScript() {
-    }
 
     /**
      * Runs the script on a copy of {@code image}.
@@ -78,72 +79,59 @@ public final class QemuIoScript {
     public static Result run(HostFile image, BackingImage backing, boolean readOnly, BlockStack stack, String name,
                              List<String> lines, IntFunction<String> where, boolean prompts, FixVariant fix, Long seed,
                              Console console) {
-        return run(image, backing, readOnly, false, stack, name, lines, where, prompts, fix, seed, console);
-    }
-
-    /** As above; {@code copyOnRead} is qemu-io's -C (BDRV_O_COPY_ON_READ on the image's node). */
-    public static Result run(HostFile image, BackingImage backing, boolean readOnly, boolean copyOnRead,
-                             BlockStack stack, String name, List<String> lines, IntFunction<String> where,
-                             boolean prompts, FixVariant fix, Long seed, Console console) {
-        return run(image, backing, readOnly, copyOnRead, null, stack, name, lines, where, prompts, fix, seed,
-                console);
-    }
-
-    /**
-     * qemu-io started without an IMAGE: no file is open until the script's line {@code line} (-1: none) opens
-     * {@code image}; the open lines before it in {@code failed} did not open theirs, each printing its error (qemu-io's
-     * line on stderr).
-     */
-    public record Opening(int line, java.util.Map<Integer, String> failed) {
-    }
-
-    /** As above; {@code opening} is null when the image was named on the command line. */
-    public static Result run(HostFile image, BackingImage backing, boolean readOnly, boolean copyOnRead,
-                             Opening opening, BlockStack stack, String name, List<String> lines,
-                             IntFunction<String> where, boolean prompts, FixVariant fix, Long seed, Console console) {
-        QemuIoScript s = new QemuIoScript();
-        s.copyOnRead = copyOnRead;
-        s.opening = opening;
-        s.closed = opening != null;
-        s.stack = stack;
-        s.backing = backing;
-        s.readOnly = readOnly;
-        for (int i = 0; i < lines.size() && !s.quit; i++) {
-            if (opening != null && (i == opening.line() || opening.failed().containsKey(i))) {
-                // open_f prints nothing when the file opens, qemu-io's can't-open line when it does not
-                String error = opening.failed().get(i);
-                s.entries.add(new Entry(-1, error == null ? null : new QemuIoSyntaxException(where.apply(i), error,
-                        true)));
-                s.closed = error != null;
-                continue;
-            }
-            s.parse(lines.get(i), where.apply(i));
-        }
-        return s.run(image, name, prompts, fix, seed, console);
+        QemuIoSession session = QemuIoSession.of(image, backing, name, readOnly, false, stack);
+        return QemuIoSessions.run(session, null, lines, where, prompts, fix, seed, console);
     }
 
     /** Runs already parsed commands, one per line, without prompts (the benchmark's serial row). */
     public static Result run(HostFile image, String name, List<QemuIoCommand> commands, FixVariant fix, Long seed,
                              Console console) {
-        QemuIoScript s = new QemuIoScript();
+        QemuIoScript s = new QemuIoScript(QemuIoSession.of(image, null, name, false, false, BlockStack.QEMU_IO));
         for (QemuIoCommand c : commands) {
-            s.entries.add(new Entry(s.commands.size(), null));
+            s.entries.add(new Entry(s.commands.size(), null, List.of()));
             s.commands.add(c);
         }
-        return s.run(image, name, false, fix, seed, console);
+        return s.run(false, true, fix, seed, console);
     }
 
-    /** The image's backing chain, or null. */
-    private BackingImage backing;
-    private BlockStack stack = BlockStack.QEMU_IO;
+    /**
+     * One open file's part of a script, from line {@code from}: parsed until the end, a quit, a fatal signal, or an
+     * open line after a close (which {@link #stopAt} then names), then run.
+     *
+     * @param session the file open (null: none, until an open line)
+     */
+    static QemuIoScript parse(QemuIoSession session, List<String> lines, int from, IntFunction<String> where) {
+        QemuIoScript s = new QemuIoScript(session);
+        for (int i = from; i < lines.size() && !s.quit && s.stopAt < 0; i++) {
+            s.parse(lines.get(i), where.apply(i), i);
+        }
+        return s;
+    }
+
+    private QemuIoScript(QemuIoSession session) {
+        this.session = session;
+        this.closed = session == null;
+        if (session != null) {
+            this.settings = session.settings();
+            this.readOnly = session.readOnly();
+        }
+    }
+
+    /** The file open as this part begins, or null. */
+    private final QemuIoSession session;
+    /** The node's options in force at the line being parsed. */
+    private NodeSettings settings;
+    /** The options each reopen command (by index) leaves in force. */
+    private final java.util.Map<Integer, NodeSettings> reopens = new java.util.HashMap<>();
+    /** The line of an open after a close that ends this part, or -1. */
+    int stopAt = -1;
+    /** That open line's options. */
+    QemuIoCommand.OpenOptions stopOpen;
+
     /** A quit line was read: the lines after it are not. */
     private boolean quit;
     /** qemu-io -r. */
     private boolean readOnly;
-    /** qemu-io -C. */
-    private boolean copyOnRead;
-    /** How the image opens when qemu-io was started without one, or null. */
-    private Opening opening;
     /** A reopen -w line was read. */
     private boolean reopenedWritable;
     /** A close line was read: qemu-io has no file for the lines after it. */
@@ -161,7 +149,7 @@ public final class QemuIoScript {
                 || c instanceof QemuIoCommand.SaveVmstate || c instanceof QemuIoCommand.Truncate;
     }
 
-    private void parse(String line, String where) {
+    private void parse(String line, String where, int index) {
         int start = 0;
         while (start < line.length() && line.charAt(start) == ' ') {
             start++;
@@ -171,7 +159,7 @@ public final class QemuIoScript {
         String word = line.substring(start, end < 0 ? line.length() : end);
         if (closed && QemuIoParser.needsOpenFile(word)) {
             // init_check_command refuses before the arguments are looked at
-            entries.add(new Entry(-1, new QemuIoSyntaxException(where, "no file open, try 'help open'", true)));
+            entries.add(new Entry(-1, new QemuIoSyntaxException(where, "no file open, try 'help open'", true), List.of()));
             return;
         }
         long words = Arrays.stream(line.split(" ")).filter(w -> !w.isEmpty()).count();
@@ -180,15 +168,20 @@ public final class QemuIoScript {
                 : WRITE_COMMANDS.contains(word) && words > 2;
         if (readOnly && counted) {
             // command() asks for BLK_PERM_WRITE after the argument count and before the command reads its options
-            entries.add(new Entry(-1, new QemuIoSyntaxException(where, "qemu-io: Block node is read-only", true)));
+            entries.add(new Entry(-1, new QemuIoSyntaxException(where, "qemu-io: Block node is read-only", true),
+                    List.of()));
             return;
         }
         try {
             QemuIoParser.parseLine(line, where, 1).ifPresentOrElse(c -> {
-                if (c instanceof QemuIoCommand.Open) {
-                    entries.add(new Entry(-1, new QemuIoSyntaxException(where, closed
-                            ? "blockstep io: open after close is not supported (blockstep runs one image per session)"
-                            : "qemu-io: file open already, try 'help close'", true)));
+                if (c instanceof QemuIoCommand.Open o) {
+                    if (closed) {
+                        stopAt = index;
+                        stopOpen = o.options();
+                        return;
+                    }
+                    entries.add(new Entry(-1, new QemuIoSyntaxException(where, "qemu-io: file open already, try "
+                            + "'help close'", true), warnings(o.options().options())));
                     return;
                 }
                 if (c instanceof QemuIoCommand.Close) {
@@ -197,7 +190,7 @@ public final class QemuIoScript {
                 if (readOnly && needsWrite(c)) {
                     // command() asks for BLK_PERM_WRITE first, and the read-only node refuses it
                     entries.add(new Entry(-1, new QemuIoSyntaxException(where, "qemu-io: Block node is read-only",
-                            true)));
+                            true), List.of()));
                     return;
                 }
                 if (c instanceof QemuIoCommand.Exit x) {
@@ -207,19 +200,36 @@ public final class QemuIoScript {
                 if (c instanceof QemuIoCommand.Quit) {
                     // qemu-io reads no further line and prints no further prompt
                     quit = true;
-                    entries.add(new Entry(-1, null));
+                    entries.add(new Entry(-1, null, List.of()));
                     return;
                 }
-                if (c instanceof QemuIoCommand.Reopen r && r.readOnly() != null) {
-                    readOnly = r.readOnly();
-                    reopenedWritable |= !readOnly;
+                List<String> warnings = List.of();
+                if (c instanceof QemuIoCommand.Reopen r) {
+                    warnings = warnings(r.options());
+                    NodeSettings next;
+                    try {
+                        next = settings.reopen(r.options(), session.header(), session.name(), r.readOnly(),
+                                r.cache() != null, r.noFlush(), session.copyOnRead());
+                    } catch (OptionValues.OptionException e) {
+                        entries.add(new Entry(-1, new QemuIoSyntaxException(where, "qemu-io: " + e.getMessage(),
+                                true), warnings));
+                        return;
+                    }
+                    settings = next;
+                    reopenedWritable |= readOnly && !next.readOnly();
+                    readOnly = next.readOnly();
+                    reopens.put(commands.size(), next);
                 }
-                entries.add(new Entry(commands.size(), null));
+                entries.add(new Entry(commands.size(), null, warnings));
                 commands.add(c);
-            }, () -> entries.add(new Entry(-1, null)));
+            }, () -> entries.add(new Entry(-1, null, List.of())));
         } catch (QemuIoSyntaxException e) {
-            entries.add(new Entry(-1, e));
+            entries.add(new Entry(-1, e, List.of()));
         }
+    }
+
+    private static List<String> warnings(dev.blockstep.trace.qemuio.QemuOpts o) {
+        return o == null ? List.of() : o.warnings();
     }
 
     /**
@@ -229,25 +239,48 @@ public final class QemuIoScript {
      */
     private void exit(QemuIoCommand.Exit x, String where) {
         if (IGNORED_SIGNALS.contains(x.signal())) {
-            entries.add(new Entry(-1, null));
+            entries.add(new Entry(-1, null, List.of()));
             return;
         }
         if (x.signal() != QemuIoCommand.Exit.SIGKILL && x.signal() != QemuIoCommand.Exit.SIGABRT) {
             entries.add(new Entry(-1, new QemuIoSyntaxException(where, "blockstep io: sigraise " + x.signal()
-                    + ": only SIGKILL (9) and SIGABRT (6, abort) are modelled", true)));
+                    + ": only SIGKILL (9) and SIGABRT (6, abort) are modelled", true), List.of()));
             return;
         }
         quit = true;
         signal = x.signal();
-        entries.add(new Entry(-1, null));
+        entries.add(new Entry(-1, null, List.of()));
     }
 
-    private Result run(HostFile image, String name, boolean prompts, FixVariant fix, Long seed, Console console) {
+    /** Whether a quit or a fatal signal ended the script in this part. */
+    boolean ended() {
+        return quit;
+    }
+
+    /**
+     * Runs this part on the engine (on an empty image when no file is open, which no command reaches);
+     * {@code last}: the script ends here, so the final prompt is printed.
+     */
+    Result run(boolean prompts, boolean last, FixVariant fix, Long seed, Console console) {
         SchedulingPolicy policy = seed == null ? Policies.fifo() : Policies.seededRandom(seed);
-        Engine e = new Engine(new Workload(image, name, CommandSource.of(commands), fix, () -> policy,
-                stack, backing)).unobserved();
-        e.node().copyOnRead(copyOnRead);
-        Printer p = new Printer(e.node(), prompts, console, commands.size());
+        QemuIoSession on = session != null ? session : QemuIoSession.none();
+        Engine e = new Engine(new Workload(on.file(), on.name(), CommandSource.of(commands), fix, () -> policy,
+                on.stack(), on.backing())).unobserved();
+        e.node().copyOnRead(on.copyOnRead());
+        if (session != null) {
+            // the stack carries the open's discard, detect-zeroes and cache flags; qcow2's options are the driver's
+            e.node().driver().updateOptions(0, session.settings().qcow2(), true, false);
+            e.node().noFlush(session.settings().noFlush());
+        }
+        e.main().onReopen(index -> {
+            NodeSettings n = reopens.get(index);
+            if (n != null) {
+                e.node().reopen(n.unmap(), n.detectZeroes());
+                e.node().noFlush(n.noFlush());
+                e.node().driver().updateOptions(0, n.qcow2(), false, n.readOnly());
+            }
+        });
+        Printer p = new Printer(e.node(), prompts && last, prompts, console, commands.size());
         QemuIoMain main = e.main();
         if (signal != 0) {
             main.killedAtEnd();
@@ -275,6 +308,8 @@ public final class QemuIoScript {
     private final class Printer {
         private final BlockNode node;
         private final boolean prompts;
+        /** Whether the prompt after the last line is printed: the script ends with this part. */
+        private final boolean finalPrompt;
         private final Console console;
         private final long[] issuedAt;
         private long[] printedAt = new long[16];
@@ -284,8 +319,9 @@ public final class QemuIoScript {
         private int nextLine;
         private boolean failed;
 
-        Printer(BlockNode node, boolean prompts, Console console, int commandCount) {
+        Printer(BlockNode node, boolean finalPrompt, boolean prompts, Console console, int commandCount) {
             this.node = node;
+            this.finalPrompt = finalPrompt;
             this.prompts = prompts;
             this.console = console;
             this.issuedAt = new long[commandCount];
@@ -312,7 +348,7 @@ public final class QemuIoScript {
         /** Prints the rest once the engine has stopped; {@code close} is the group of lines printed at close. */
         void finish(int close) {
             printEntriesThrough(close - 1);
-            if (prompts && !quit) {
+            if (finalPrompt && !quit) {
                 console.out("qemu-io> ");
             }
             printLinesThrough(close);
@@ -328,6 +364,7 @@ public final class QemuIoScript {
                 if (prompts) {
                     console.out("qemu-io> ");
                 }
+                en.warnings().forEach(console::err);
                 if (en.refused() != null) {
                     failed = true;
                     if (en.refused().toStderr()) {

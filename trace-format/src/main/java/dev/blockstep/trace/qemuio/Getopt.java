@@ -12,6 +12,8 @@ import java.util.TreeMap;
  */
 final class Getopt {
     final Map<Character, String> options = new TreeMap<>();
+    /** Every value of each option, in argument order (a later one replaces an earlier one in {@link #options}). */
+    private final Map<Character, List<String>> every = new TreeMap<>();
     final List<String> operands = new ArrayList<>();
     final String usage;
     /** The option whose hook ended the parse, or 0 when getopt ran to the end. */
@@ -35,6 +37,10 @@ final class Getopt {
 
     String value(char c) {
         return options.get(c);
+    }
+
+    List<String> values(char c) {
+        return every.getOrDefault(c, List.of());
     }
 
     static Getopt parse(String cmd, List<String> args, String spec, String where, String usage)
@@ -75,6 +81,7 @@ final class Getopt {
                             usage);
                 }
                 g.options.put(c, value);
+                g.every.computeIfAbsent(c, k -> new ArrayList<>()).add(value);
                 if (hook.seen(c, value)) {
                     g.stoppedAt = c;
                     return g;

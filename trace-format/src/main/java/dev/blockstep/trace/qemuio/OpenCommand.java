@@ -35,9 +35,13 @@ final class OpenCommand {
         if (g.operands.size() > 1) {
             throw new QemuIoSyntaxException(where, USAGE, false);
         }
+        QemuOpts options = null;
+        for (String o : g.values('o')) {
+            options = options == null ? QemuOpts.parse(o) : options.merge(QemuOpts.parse(o));
+        }
         return new QemuIoCommand.Open(String.join(" ", args), new QemuIoCommand.OpenOptions(
                 g.operands.isEmpty() ? null : g.operands.get(0), g.has('r'), g.has('s'), g.has('C'), g.has('n'),
-                g.has('k'), g.has('U'), g.value('t'), g.value('d'), g.value('i'), g.value('o')));
+                g.has('k'), g.has('U'), g.value('t'), g.value('d'), g.value('i'), options));
     }
 
     static final String REOPEN_USAGE = "reopen [(-r|-w)] [-c cache] [-o options] -- reopens an image with new options";
@@ -46,7 +50,7 @@ final class OpenCommand {
     static QemuIoCommand reopen(String name, List<String> args, String where) throws QemuIoSyntaxException {
         Boolean readOnly = null;
         String cache = null;
-        String options = null;
+        QemuOpts options = null;
         boolean operands = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -86,7 +90,8 @@ final class OpenCommand {
                 if (c == 'c') {
                     cache = value;
                 } else {
-                    options = value;
+                    // reopen_opts merges every -o into one list
+                    options = options == null ? QemuOpts.parse(value) : options.merge(QemuOpts.parse(value));
                 }
                 break;
             }
@@ -94,10 +99,6 @@ final class OpenCommand {
         if (operands) {
             throw new QemuIoSyntaxException(where, REOPEN_USAGE, false);
         }
-        if (options != null) {
-            throw new QemuIoSyntaxException(where, "blockstep io: reopen -o is not supported (it would change the "
-                    + "driver's options)", true);
-        }
-        return new QemuIoCommand.Reopen(readOnly, String.join(" ", args), cache);
+        return new QemuIoCommand.Reopen(readOnly, String.join(" ", args), cache, options);
     }
 }

@@ -398,21 +398,26 @@ public sealed interface QemuIoCommand {
 
     /**
      * open_f's options: {@code path} (null when none is given), -r, -s (snapshot), -C (copy-on-read), -n (no cache),
-     * -k (native aio), -U (force share), and the values of -t, -d, -i and -o (null when not given; the last one given
-     * wins, as getopt leaves it).
+     * -k (native aio), -U (force share), the values of -t, -d and -i (null when not given; the last one given wins, as
+     * getopt leaves it) and every -o merged (null without one).
      */
     record OpenOptions(String path, boolean readOnly, boolean snapshot, boolean copyOnRead, boolean nocache,
                        boolean nativeAio, boolean forceShare, String cache, String discard, String aio,
-                       String options) {
+                       QemuOpts options) {
     }
 
     /**
-     * {@code reopen [(-r|-w)] [-c cache]}: bdrv_reopen drains the requests in flight, then the image is read-only
-     * ({@code readOnly} true), writable (false) or as it was (null).
+     * {@code reopen [(-r|-w)] [-c cache] [-o options]}: bdrv_reopen drains the requests in flight, then the image is
+     * read-only ({@code readOnly} true), writable (false) or as it was (null); {@code options} (null without -o) are
+     * checked and applied by whoever runs the command, since what they mean depends on the image.
      */
-    record Reopen(Boolean readOnly, String arguments, String cache) implements QemuIoCommand {
+    record Reopen(Boolean readOnly, String arguments, String cache, QemuOpts options) implements QemuIoCommand {
         public Reopen(Boolean readOnly, String arguments) {
-            this(readOnly, arguments, null);
+            this(readOnly, arguments, null, null);
+        }
+
+        public Reopen(Boolean readOnly, String arguments, String cache) {
+            this(readOnly, arguments, cache, null);
         }
 
         /** -c writethrough or directsync: the BlockBackend's write cache goes off (null: -c not given). */
