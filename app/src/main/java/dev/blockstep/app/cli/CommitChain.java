@@ -4,7 +4,6 @@ import dev.blockstep.engine.block.BlockJob;
 import dev.blockstep.engine.block.BlockJobSpec;
 import dev.blockstep.engine.block.BlockStack;
 import dev.blockstep.engine.block.CommandSource;
-import dev.blockstep.engine.check.DirtyImageRepair;
 import dev.blockstep.engine.coroutine.Policies;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.HostFile;
@@ -43,13 +42,7 @@ record CommitChain(Opened top, Path basePath) {
                         ? "blockstep commit opens only qcow2 images, not '" + fmt + "'"
                         : "Unknown driver '" + fmt + "'");
             }
-            top = Opened.open(name, false);
-            if (DirtyImageRepair.isDirty(top.file())) {
-                String failed = DirtyImageRepair.repair(top.file(), name, err::println);
-                if (failed != null) {
-                    throw new ImageFormatException(failed);
-                }
-            }
+            top = Opened.openReadWrite(name, err::println);
         } catch (InvalidPathException e) {
             err.println("qemu-img: Could not open '" + name + "': " + e.getReason());
             return null;

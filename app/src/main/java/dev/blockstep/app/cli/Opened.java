@@ -10,7 +10,9 @@ import dev.blockstep.engine.qcow2.Qcow2Create;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.qcow2.format.BackingFile;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
+import dev.blockstep.engine.check.DirtyImageRepair;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * The image {@code blockstep io} runs on: the user's file as loaded ({@code original}, to write the changes back),
@@ -36,5 +38,16 @@ record Opened(String name, Path path, HostFile original, HostFile file, BackingI
                     new BackingFile(path.toAbsolutePath().toString(), "qcow2"));
         }
         return new Opened(name, path, original, file, backing);
+    }
+
+    /**
+     * Opens {@code name} read-write as qemu-img's subcommands do: a dirty lazy-refcounts image is repaired on the
+     * engine's copy first (qcow2_do_open), the check's lines going to {@code err}.
+     */
+    static Opened openReadWrite(String name, Consumer<String> err) throws ImageFileException, ImageFormatException,
+            Qcow2Create.CreateException {
+        Opened img = open(name, false);
+        DirtyImageRepair.onReadWriteOpen(img.file(), name, err);
+        return img;
     }
 }

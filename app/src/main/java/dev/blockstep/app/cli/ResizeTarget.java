@@ -1,7 +1,6 @@
 package dev.blockstep.app.cli;
 
 import dev.blockstep.engine.block.BlockStack;
-import dev.blockstep.engine.check.DirtyImageRepair;
 import dev.blockstep.engine.fix.FixVariant;
 import dev.blockstep.engine.image.ImageFileException;
 import dev.blockstep.engine.image.ImageFiles;
@@ -137,14 +136,7 @@ sealed interface ResizeTarget {
     record Qcow2(Opened image) implements ResizeTarget {
         static Qcow2 open(String name, PrintWriter err) throws ImageFileException, ImageFormatException,
                 Qcow2Create.CreateException {
-            Opened img = Opened.open(name, false);
-            if (DirtyImageRepair.isDirty(img.file())) {
-                // a read-write open of a dirty lazy-refcounts image repairs it first, as qcow2_do_open does
-                String failed = DirtyImageRepair.repair(img.file(), name, err::println);
-                if (failed != null) {
-                    throw new ImageFormatException(failed);
-                }
-            }
+            Opened img = Opened.openReadWrite(name, err::println);
             return new Qcow2(img);
         }
 
@@ -157,7 +149,7 @@ sealed interface ResizeTarget {
         @Override
         public boolean truncate(long size, String prealloc, PrintWriter err) {
             String line = "truncate -m " + prealloc + " " + size;
-            QemuIoScript.Result run = QemuIoScript.run(image.file(), image.backing(), false, false, null,
+            QemuIoScript.Result run = QemuIoScript.run(image.file(), image.backing(), false,
                     BlockStack.of(null, new NodeOptions(null, null, NodeOptions.Cache.WRITEBACK)), image.name(),
                     List.of(line), i -> "resize", false, FixVariant.NONE, null, new QemuIoScript.Console() {
                         @Override
