@@ -129,7 +129,9 @@ final class Convert {
         }
         boolean targetHasBacking = outBaseImg != null;
         if (a.targetIsZero && targetHasBacking) {
-            return fail("Cannot use --target-is-zero when the destination image has a backing file");
+            // img_convert leaves ret at 0 on this path: the line, then success
+            fail("Cannot use --target-is-zero when the destination image has a backing file");
+            return 0;
         }
         if (sources.size() > 1 && targetHasBacking) {
             return fail("Having a backing file for the target makes no sense when concatenating multiple input "
@@ -146,6 +148,10 @@ final class Convert {
         }
         long totalSectors = ConvertCommand.parts(sources).totalSectors();
         if (!a.skipCreate) {
+            if (sameFileAsASource(target) && a.forceShare) {
+                // qemu-img -U would truncate the source it is reading and copy what is left of it
+                return fail(target + ": blockstep convert does not write over one of its sources");
+            }
             if (sameFileAsASource(target)) {
                 err.println("qemu-img: " + target + ": error while converting " + outFmt + ": Failed to get \"write\" "
                         + "lock");

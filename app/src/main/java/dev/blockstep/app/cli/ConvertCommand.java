@@ -70,6 +70,6 @@ public final class ConvertCommand implements Callable<Integer> {
                                     long targetBackingSectors, long clusterSectors) {
         long buf = a.compressed ? clusterSectors : ConvertSettings.DEFAULT_BUF_SECTORS;
         return new ConvertSettings(a.compressed, a.minSparse, hasZeroInit, targetHasBacking, targetBackingSectors,
-                clusterSectors, buf, ConvertSettings.alignmentFor(a.minSparse));
+                clusterSectors, buf, ConvertSettings.alignmentFor(a.minSparse), a.copyRange);
     }
 }

@@ -43,6 +43,7 @@ public final class ConvertCopy {
         }
         runs.restart();
         long done = 0;
+        boolean copyRange = settings.copyRange();
         byte[] buf = new byte[(int) settings.bufSectors() * SECTOR];
         for (long sector = 0; sector < total; ) {
             long n = runs.next(sector);
@@ -56,6 +57,10 @@ public final class ConvertCopy {
                 done += n;
                 progress.done(100.0 * done / allocated);
             }
+            if (copyRange && status == ConvertStatus.DATA && sources.compressedAt(at)) {
+                // copy_range_from fails with ENOTSUP and convert falls back to reading and writing for good
+                copyRange = false;
+            }
             if (status == ConvertStatus.DATA) {
                 sources.read(at, (int) n, buf);
             } else if (minSparse == 0 && status == ConvertStatus.ZERO) {
@@ -63,6 +68,11 @@ public final class ConvertCopy {
                 java.util.Arrays.fill(buf, 0, (int) n * SECTOR, (byte) 0);
             }
             try {
+                if (copyRange && status == ConvertStatus.DATA) {
+                    // bdrv_co_copy_range: the whole run lands as it is in the source, zeros included
+                    target.write(at * SECTOR, java.util.Arrays.copyOf(buf, (int) n * SECTOR));
+                    continue;
+                }
                 write(at, (int) n, buf, status);
             } catch (ConvertTarget.WriteFailed e) {
                 return new Failure(at * SECTOR, e.getMessage());

@@ -13,9 +13,12 @@ package dev.blockstep.engine.convert;
  * @param clusterSectors       the target's cluster size in sectors (0 when its driver has none)
  * @param bufSectors           the copy buffer in sectors (a compressed copy uses one cluster)
  * @param alignment            the sectors that zero detection aligns its cuts to
+ * @param copyRange            -C: data runs are copied with bdrv_co_copy_range, whole, until a source cluster
+ *                             refuses it (a compressed one)
  */
 public record ConvertSettings(boolean compressed, int minSparse, boolean hasZeroInit, boolean targetHasBacking,
-                              long targetBackingSectors, long clusterSectors, long bufSectors, int alignment) {
+                              long targetBackingSectors, long clusterSectors, long bufSectors, int alignment,
+                              boolean copyRange) {
     /** IO_BUF_SIZE: the copy buffer of 2 MiB, in sectors. */
     public static final long DEFAULT_BUF_SECTORS = 4096;
 

@@ -95,6 +95,24 @@ public final class SourceParts {
         return new Answer(s, run.bytes());
     }
 
+    /**
+     * Whether the data at {@code sector} sits in a compressed cluster of the layer that provides it: qcow2's
+     * copy_range_from refuses those (ENOTSUP), which turns copy offloading off.
+     */
+    boolean compressedAt(long sector) {
+        int i = select(sector);
+        long offset = (sector - start(i)) * SECTOR;
+        BackingImage image = parts.get(i).image();
+        while (image instanceof BackingImage.Qcow2 q && offset < q.size()) {
+            dev.blockstep.engine.qcow2.format.ClusterType t = q.driver().clusters().map(0, offset).type();
+            if (t != dev.blockstep.engine.qcow2.format.ClusterType.UNALLOCATED) {
+                return t == dev.blockstep.engine.qcow2.format.ClusterType.COMPRESSED;
+            }
+            image = q.driver().backingImage();
+        }
+        return false;
+    }
+
     /** convert_co_read: {@code sectors} from {@code sector} into {@code buf}, across parts. */
     void read(long sector, int sectors, byte[] buf) {
         int at = 0;
