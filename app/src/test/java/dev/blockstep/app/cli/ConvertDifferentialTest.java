@@ -38,6 +38,7 @@ class ConvertDifferentialTest {
         for (int i = 1; i <= CASES && failures.size() < 6; i++) {
             one(i, failures);
         }
+        System.out.println("ConvertDifferentialTest: " + CASES + " cases, " + compared + " targets compared; " + seen);
         assertEquals("", String.join("\n", failures));
         assertTrue(compared >= CASES / 2, compared + " targets compared of " + CASES + " cases; " + seen);
         for (String option : List.of("-c", "-S", "-B", "-n", "--target-is-zero", "-p", "cluster_size", "compat",
