@@ -231,6 +231,12 @@ class ConvertDifferentialTest {
                 Qemu.Result content = Qemu.img("compare", "-f", "qcow2", "-F", "qcow2", qTarget, bTarget);
                 check(failures, how + " content (qemu-img compare)", "0 " + content.stdout(),
                         content.exitCode() + " " + content.stdout());
+                Qemu.Result qm = Qemu.img("map", "--output=json", qTarget);
+                Qemu.Result bm = Qemu.img("map", "--output=json", bTarget);
+                check(failures, how + " map without host offsets", qm.stdout().replaceAll(", \"offset\": \\d+", ""),
+                        bm.stdout().replaceAll(", \"offset\": \\d+", ""));
+                // the end-of-file write rounds the file up to whole sectors
+                check(failures, how + " file length modulo 512", Files.size(qt) % 512, Files.size(bt) % 512);
                 Qemu.Result qc = Qemu.img("check", qTarget);
                 Qemu.Result bc = Qemu.img("check", bTarget);
                 check(failures, how + " qemu-img check of the target", qc.exitCode() + " " + qc.stdout().lines()
