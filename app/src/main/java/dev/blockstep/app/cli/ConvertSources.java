@@ -8,7 +8,6 @@ import dev.blockstep.engine.qcow2.BackingChain;
 import dev.blockstep.engine.qcow2.BackingImage;
 import dev.blockstep.engine.qcow2.Qcow2Driver;
 import dev.blockstep.engine.qcow2.format.ImageFormatException;
-import java.nio.ByteBuffer;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,6 +60,6 @@ final class ConvertSources {
     }
 
     static String probe(HostFile file) {
-        return file.length() >= 4 && ByteBuffer.wrap(file.read(0, 4)).getInt() == 0x514649fb ? "qcow2" : "raw";
+        return BackingChain.probe(file);
     }
 }

@@ -116,7 +116,7 @@ final class ConvertTargets {
             Path at = BackingChain.resolve(path, link);
             if (!Files.exists(at)) {
                 throw new ImageFormatException("Could not open backing file: Could not open '"
-                        + combined(name, link.name()) + "': No such file or directory");
+                        + dev.blockstep.engine.qcow2.ImageMap.combine(name, link.name()) + "': No such file or directory");
             }
             return chain.open(link);
         };
@@ -130,14 +130,5 @@ final class ConvertTargets {
         } catch (ImageFormatException e) {
             return Opened.failed(e.getMessage());
         }
-    }
-
-    /** path_combine: a relative backing name is taken from the directory of the image that names it. */
-    private static String combined(String image, String link) {
-        if (link.startsWith("/")) {
-            return link;
-        }
-        int slash = image.lastIndexOf('/');
-        return slash < 0 ? link : image.substring(0, slash + 1) + link;
     }
 }
