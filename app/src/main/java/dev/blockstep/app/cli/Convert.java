@@ -43,21 +43,30 @@ final class Convert {
                     + "[-W] [-U] [--target-is-zero] [-C] SRC... DST (qemu-img convert, qemu 7.2)");
             return 0;
         }
-        if (!a.unsupported.isEmpty()) {
-            return fail("blockstep convert does not support " + a.unsupported.get(0));
-        }
         String outFmt = a.outFmt == null ? "raw" : a.outFmt;
+        if (a.skipBroken && !a.bitmaps) {
+            return fail("Use of --skip-broken-bitmaps requires --bitmaps");
+        }
         if (a.compressed && a.copyRange) {
             return fail("Cannot enable copy offloading when -c is used");
         }
         if (a.explicitMinSparse && a.copyRange) {
             return fail("Cannot enable copy offloading when -S is used");
         }
+        if (a.copyRange && a.salvage) {
+            return fail("Cannot use copy offloading in salvaging mode");
+        }
+        if (a.targetImageOpts && !a.skipCreate) {
+            return fail("--target-image-opts requires use of -n flag");
+        }
         if (a.skipCreate && !a.options.isEmpty()) {
             return fail("-o has no effect when skipping image creation");
         }
         if (a.targetIsZero && !a.skipCreate) {
             return fail("--target-is-zero requires use of -n flag");
+        }
+        if (!a.unsupported.isEmpty()) {
+            return fail("blockstep convert does not support " + a.unsupported.get(0));
         }
         int srcNum = a.operands.size() - 1;
         String target = srcNum >= 1 ? a.operands.get(srcNum) : null;

@@ -39,6 +39,10 @@ final class ConvertArgs {
     boolean forceShare;
     boolean targetIsZero;
     boolean help;
+    boolean salvage;
+    boolean bitmaps;
+    boolean skipBroken;
+    boolean targetImageOpts;
     /** Options blockstep does not model (--object, --image-opts, ...), named as given. */
     final List<String> unsupported = new ArrayList<>();
     final List<String> operands = new ArrayList<>();
@@ -96,7 +100,13 @@ final class ConvertArgs {
             case "help" -> help = true;
             case "force-share" -> forceShare = true;
             case "target-is-zero" -> targetIsZero = true;
-            default -> unsupported.add("--" + opt + (value == null ? "" : " " + value));
+            default -> {
+                salvage |= opt.equals("salvage");
+                bitmaps |= opt.equals("bitmaps");
+                skipBroken |= opt.equals("skip-broken-bitmaps");
+                targetImageOpts |= opt.equals("target-image-opts");
+                unsupported.add("--" + opt + (value == null ? "" : " " + value));
+            }
         }
         return i;
     }

@@ -178,7 +178,7 @@ class ConvertDifferentialTest {
 
     /** One refusal qemu-img makes the same way every time. */
     private static void refuse(Random r, List<String> args, List<String> sources, Source s) {
-        switch (r.nextInt(12)) {
+        switch (r.nextInt(14)) {
             case 0 -> sources.set(0, s.path() + ".missing");
             case 1 -> args.addAll(0, List.of("-O", "nosuchformat"));
             case 2 -> args.addAll(0, List.of("-S", "100"));
@@ -190,6 +190,8 @@ class ConvertDifferentialTest {
             case 8 -> args.addAll(0, List.of("-O", "qcow2", "-B", s.path().toString()));
             case 9 -> args.addAll(0, List.of("-O", "qcow2", "-o", "foo=bar"));
             case 10 -> args.addAll(0, List.of("-O", "qcow2", "-o", "cluster_size=3k"));
+            case 11 -> args.addAll(0, List.of("-C", "--salvage"));
+            case 12 -> args.add(0, "--skip-broken-bitmaps");
             default -> args.addAll(0, List.of("-l", "snap"));
         }
     }
