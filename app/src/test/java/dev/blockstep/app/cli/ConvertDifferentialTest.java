@@ -235,10 +235,11 @@ class ConvertDifferentialTest {
                         content.exitCode() + " " + content.stdout());
                 Qemu.Result qm = Qemu.img("map", "--output=json", qTarget);
                 Qemu.Result bm = Qemu.img("map", "--output=json", bTarget);
-                check(failures, how + " map without host offsets", qm.stdout().replaceAll(", \"offset\": \\d+", ""),
-                        bm.stdout().replaceAll(", \"offset\": \\d+", ""));
-                // the end-of-file write rounds the file up to whole sectors
-                check(failures, how + " file length modulo 512", Files.size(qt) % 512, Files.size(bt) % 512);
+                check(failures, how + " map without host offsets", layout(qm.stdout()), layout(bm.stdout()));
+                if (theirs.exitCode() == 0) {
+                    // the end-of-file write rounds the file up to whole sectors
+                    check(failures, how + " file length modulo 512", Files.size(qt) % 512, Files.size(bt) % 512);
+                }
                 Qemu.Result qc = Qemu.img("check", qTarget);
                 Qemu.Result bc = Qemu.img("check", bTarget);
                 check(failures, how + " qemu-img check of the target", qc.exitCode() + " " + qc.stdout().lines()
@@ -318,6 +319,36 @@ class ConvertDifferentialTest {
         io.add(img.toString());
         Qemu.Result w = Qemu.io(io.toArray(String[]::new));
         assertTrue(!w.stderr().contains("corrupt"), w.stderr());
+    }
+
+    /**
+     * qemu-img map's JSON without host offsets, neighbours of one kind merged: compressed clusters of other sizes
+     * move the host clusters after them, which splits or joins map entries without changing what the guest sees.
+     */
+    private static List<String> layout(String mapJson) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"start\": (\\d+), \"length\": (\\d+), "
+                + "(\"depth\": \\d+, \"present\": \\w+, \"zero\": \\w+, \"data\": \\w+)").matcher(mapJson);
+        List<String> out = new ArrayList<>();
+        String kind = null;
+        long start = 0;
+        long end = 0;
+        while (m.find()) {
+            // zero and data together come from holes in the host file (qemu's metadata preallocation probe): blockstep
+            // saves all-zero pages as holes where qemu wrote zeros, which the guest cannot tell apart
+            String k = m.group(3).replace("\"zero\": true, \"data\": true", "\"zero\": false, \"data\": true");
+            if (!k.equals(kind)) {
+                if (kind != null) {
+                    out.add(start + "+" + (end - start) + " " + kind);
+                }
+                kind = k;
+                start = Long.parseLong(m.group(1));
+            }
+            end = Long.parseLong(m.group(1)) + Long.parseLong(m.group(2));
+        }
+        if (kind != null) {
+            out.add(start + "+" + (end - start) + " " + kind);
+        }
+        return out;
     }
 
     private static void check(List<String> failures, String what, Object qemu, Object ours) {
