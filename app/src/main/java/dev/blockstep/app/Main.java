@@ -3,6 +3,7 @@ package dev.blockstep.app;
 import dev.blockstep.app.cli.BenchCommand;
 import dev.blockstep.app.cli.CheckCommand;
 import dev.blockstep.app.cli.CommitCommand;
+import dev.blockstep.app.cli.ConvertCommand;
 import dev.blockstep.app.cli.CreateCommand;
 import dev.blockstep.app.cli.ImportQemuIoCommand;
 import dev.blockstep.app.cli.ImportQemuLogCommand;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Command;
                 GuiCommand.class,
                 CheckCommand.class,
                 CreateCommand.class,
+                ConvertCommand.class,
                 IoCommand.class,
                 MapCommand.class,
                 InfoCommand.class,
@@ -59,6 +61,11 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Runs the CLI and returns the exit code, so tests can call it in-process. */
     public static int run(String... args) {
+        if (args.length > 0 && args[0].equals("convert")) {
+            // qemu-img convert's command line follows getopt's rules, which picocli's do not match
+            return ConvertCommand.run(java.util.Arrays.asList(args).subList(1, args.length),
+                    IoFastPath.stdout(), IoFastPath.stderr());
+        }
         IoCommand io = IoFastPath.parse(args);
         if (io != null) {
             return IoFastPath.run(io);

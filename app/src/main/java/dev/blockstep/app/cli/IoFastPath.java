@@ -162,6 +162,16 @@ public final class IoFastPath {
         }
     }
 
+    /** Standard output as picocli's getOut writes it. */
+    public static PrintWriter stdout() {
+        return writer(System.out, "sun.stdout.encoding");
+    }
+
+    /** Standard error as picocli's getErr writes it. */
+    public static PrintWriter stderr() {
+        return writer(System.err, "sun.stderr.encoding");
+    }
+
     /** The writer picocli's getOut and getErr make: the stream's encoding property, else the default charset. */
     private static PrintWriter writer(OutputStream stream, String encodingProperty) {
         String name = System.getProperty(encodingProperty);

@@ -57,6 +57,11 @@ public final class BlockBackend implements QemuIoTarget {
         return new CompressedWriteRequest(id, "W" + id, node, line, offset, bytes, pattern, cache(RequestFlags.NONE));
     }
 
+    /** blk_co_pwrite of {@code data} with BDRV_REQ_WRITE_COMPRESSED (qemu-img convert -c). */
+    public CompressedWriteRequest pwriteCompressed(int id, String line, long offset, byte[] data) {
+        return new CompressedWriteRequest(id, "W" + id, node, line, offset, data, cache(RequestFlags.NONE));
+    }
+
     /**
      * blk_co_pwrite_zeroes: BDRV_REQ_ZERO_WRITE plus the caller's MAY_UNMAP and FUA. While a mirror_top filter
      * sits above the node, bdrv_co_do_pwrite_zeroes passes it only the flags it supports (not MAY_UNMAP) and it

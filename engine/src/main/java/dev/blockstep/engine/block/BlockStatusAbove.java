@@ -14,19 +14,19 @@ import dev.blockstep.engine.qcow2.format.ClusterType;
  * ZERO: the third, neither (on which a mirror discards the target), needs a chain whose bottom has a backing file
  * it cannot read, and blockstep opens none such.
  */
-final class BlockStatusAbove {
+public final class BlockStatusAbove {
     /** What the answer says of its bytes: BDRV_BLOCK_DATA, or BDRV_BLOCK_ZERO without it. */
-    enum Status { DATA, ZERO }
+    public enum Status { DATA, ZERO }
 
     /** {@code bytes} from the asked offset (at least one) are {@code status}. */
-    record Answer(Status status, long bytes) {
+    public record Answer(Status status, long bytes) {
     }
 
     private BlockStatusAbove() {
     }
 
     /** The answer for [offset, offset+bytes) of {@code top}; the lookups are {@code co}'s. */
-    static Answer of(Qcow2Driver top, int co, long offset, long bytes) {
+    public static Answer of(Qcow2Driver top, int co, long offset, long bytes) {
         long n = Math.min(bytes, top.size() - offset);
         Qcow2Clusters.StatusRun run = top.clusters().statusRun(co, offset, n);
         BackingImage below = top.backingImage();
@@ -49,7 +49,7 @@ final class BlockStatusAbove {
     }
 
     /** file-posix under a raw backing: a run of data or of holes (blockstep keeps all-zero pages as holes). */
-    private static Answer rawRun(BackingImage.Raw raw, long offset, long bytes) {
+    public static Answer rawRun(BackingImage.Raw raw, long offset, long bytes) {
         long page = 1L << HostFile.PAGE_BITS;
         long end = offset + bytes;
         long at = Math.min(end, (offset / page + 1) * page);

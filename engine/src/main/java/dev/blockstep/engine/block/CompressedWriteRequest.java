@@ -20,6 +20,8 @@ public final class CompressedWriteRequest extends RequestCoroutine {
 
     private P p = P.BEGIN;
     private final byte pattern;
+    /** The buffer written (qemu-img convert -c), or null for one filled with {@link #pattern}. */
+    private final byte[] data;
     private long pos;
     private byte[] compressed;
     private long host;
@@ -29,6 +31,15 @@ public final class CompressedWriteRequest extends RequestCoroutine {
                                   int pattern, RequestFlags flags) {
         super(id, name, node, request, offset, bytes, flags.with(RequestFlags.WRITE_COMPRESSED));
         this.pattern = (byte) pattern;
+        this.data = null;
+    }
+
+    /** blk_co_pwrite with BDRV_REQ_WRITE_COMPRESSED of {@code data}, as qemu-img convert -c writes its target. */
+    public CompressedWriteRequest(int id, String name, BlockNode node, String request, long offset, byte[] data,
+                                  RequestFlags flags) {
+        super(id, name, node, request, offset, data.length, flags.with(RequestFlags.WRITE_COMPRESSED));
+        this.pattern = 0;
+        this.data = data;
     }
 
     @Override
@@ -75,7 +86,11 @@ public final class CompressedWriteRequest extends RequestCoroutine {
             case CHECK -> {
                 cx.name("qcow2_co_pwritev_compressed_part").guest(offset, bytes);
                 node.driver().checkCompressedWrite(offset, bytes);
-                // a zero-length compressed write only truncates the file to the length it has
+                if (bytes == 0) {
+                    // qemu-img convert -c's end-of-file signal: the file is truncated to bdrv_getlength, its length
+                    // rounded up to whole sectors
+                    node.driver().alignFileEnd(id());
+                }
                 p = bytes == 0 ? P.END : P.COMPRESS;
                 cx.narrate(name() + " covers whole clusters and compresses them one by one.");
                 return Outcome.CONTINUE;
@@ -84,10 +99,16 @@ public final class CompressedWriteRequest extends RequestCoroutine {
                 cx.name("qcow2_co_compress").guest(offset + pos, chunk);
                 byte[] cluster = new byte[cs];
                 // the last cluster of a disk whose size is not cluster-aligned is padded with zeros
-                Arrays.fill(cluster, 0, (int) chunk, pattern);
+                if (data == null) {
+                    Arrays.fill(cluster, 0, (int) chunk, pattern);
+                } else {
+                    System.arraycopy(data, (int) pos, cluster, 0, (int) chunk);
+                }
                 compressed = Qcow2Compress.compress(cluster);
                 if (compressed == null) {
-                    normal = new Qcow2Writev(this, node, offset + pos, chunk, pattern);
+                    normal = data == null ? new Qcow2Writev(this, node, offset + pos, chunk, pattern)
+                            : new Qcow2Writev(this, node, offset + pos,
+                            Arrays.copyOfRange(data, (int) pos, (int) (pos + chunk)));
                     p = P.NORMAL_WRITE;
                     cx.narrate(name() + "'s cluster at guest " + hex(offset + pos) + " does not compress; it is "
                             + "written as a normal cluster.");

@@ -90,7 +90,8 @@ public final class BackingChain implements BackingOpener {
         };
     }
 
-    private static String probe(HostFile file) {
+    /** qemu's format probe as blockstep has it: qcow2 by its magic, anything else raw. */
+    public static String probe(HostFile file) {
         return isQcow2(file) ? "qcow2" : "raw";
     }
 

@@ -1,6 +1,5 @@
 package dev.blockstep.engine.qcow2;
 
-import dev.blockstep.engine.qcow2.format.BackingFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -40,7 +39,7 @@ public final class ImageMap {
             if (!(image instanceof BackingImage.Qcow2 q) || q.driver().backingImage() == null) {
                 break;
             }
-            filename = combine(filename, q.driver().backingFile());
+            filename = combine(filename, q.driver().backingFile().name());
             image = q.driver().backingImage();
         }
     }
@@ -137,12 +136,12 @@ public final class ImageMap {
     }
 
     /** path_combine: a relative backing name is taken from the directory of the image that names it. */
-    private static String combine(String image, BackingFile link) {
-        if (link.name().startsWith("/")) {
-            return link.name();
+    public static String combine(String image, String link) {
+        if (link.startsWith("/")) {
+            return link;
         }
         int slash = image.lastIndexOf('/');
-        return slash < 0 ? link.name() : image.substring(0, slash + 1) + link.name();
+        return slash < 0 ? link : image.substring(0, slash + 1) + link;
     }
 
     /** printf's %#x: 0 without the prefix. */

@@ -207,6 +207,16 @@ public final class Qcow2Driver {
         }
     }
 
+    /** bdrv_co_truncate of the host file to bdrv_getlength's answer: its length rounded up to 512 bytes. */
+    public void alignFileEnd(int co) {
+        s.co = co;
+        long len = s.file.length();
+        long aligned = (len + 511) / 512 * 512;
+        if (aligned > len) {
+            s.file.writeZeroes(len, aligned - len);
+        }
+    }
+
     /** Unlocked: the guest data write (qcow2_writev_data); the bytes land when this runs. */
     public void writeData(int co, long hostOffset, byte[] data, int off, int len) {
         s.co = co; // data I/O only: the host file declares the clusters it writes
